@@ -1,0 +1,41 @@
+"""The first stage of the two-stage fallback: "Did you mean …?" with buttons for the likeliest intents."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import BaseAction, Button, button
+
+# Intents never offered as a guess: offering them would not help the user.
+NOT_OFFERED = {"nlu_fallback", "out_of_scope", "nonsense", "affirm", "deny", "greet", "goodbye", "thanks"}
+MAX_GUESSES = 3
+MIN_CONFIDENCE = 0.05
+
+
+class ActionDidYouMean(BaseAction):
+    """Offer the likeliest intents as buttons, plus "something else" (which asks to rephrase)."""
+
+    def name(self) -> Text:
+        return "action_default_ask_affirmation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        labels = self.knowledge.base.intent_labels
+        buttons: List[Button] = []
+        for ranked in tracker.latest_message.get("intent_ranking", []) or []:
+            name = ranked.get("name")
+            if name in NOT_OFFERED or name not in labels or (ranked.get("confidence") or 0) < MIN_CONFIDENCE:
+                continue
+            buttons.append(button(labels[name], name))
+            if len(buttons) == MAX_GUESSES:
+                break
+        if not buttons:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        buttons.append(button(labels.get("deny", "Something else"), "deny"))
+        dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
+        return []

@@ -1,0 +1,59 @@
+"""What the firm does and how to reach a tax pro, from the deployment's settings."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import BaseAction
+from actions.settings import Settings
+
+
+def contact_line(settings: Settings) -> str:
+    """The firm's configured contact details on one line ("" when none is configured)."""
+    parts = [
+        ("Phone", settings.firm_phone),
+        ("Email", settings.firm_email),
+        ("Web", settings.firm_website),
+        ("Hours", settings.firm_hours),
+    ]
+    return " · ".join(f"{label}: {value}" for label, value in parts if value)
+
+
+class ActionFirmInfo(BaseAction):
+    """Say what the firm does and what it costs."""
+
+    def name(self) -> Text:
+        return "action_firm_info"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        firm = self.settings.firm_name
+        dispatcher.utter_message(response="utter_firm_services", firm_name=firm)
+        dispatcher.utter_message(response="utter_firm_fees", firm_name=firm)
+        contact = contact_line(self.settings)
+        if contact:
+            dispatcher.utter_message(response="utter_firm_contact", firm_name=firm, contact=contact)
+        dispatcher.utter_message(response="utter_next_step")
+        return []
+
+
+class ActionContactPro(BaseAction):
+    """Point the user to a human tax pro at the firm."""
+
+    def name(self) -> Text:
+        return "action_contact_pro"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        firm = self.settings.firm_name
+        contact = contact_line(self.settings)
+        if contact:
+            dispatcher.utter_message(response="utter_contact_pro", firm_name=firm, contact=contact)
+        else:
+            dispatcher.utter_message(response="utter_contact_pro_website", firm_name=firm)
+        return []

@@ -1,0 +1,1 @@
+"""The IRS knowledge base: schema, code normalisation and lookups."""

@@ -1,0 +1,1 @@
+"""Pure logic the actions use: dates and deadlines."""
