@@ -32,7 +32,7 @@ shell: setup
 
 validate: setup
 	@echo "==> rasa data validate"
-	@$(RASA) data validate --fail-on-warnings --quiet
+	@$(PY) scripts/validate_data.py
 
 test-unit: setup spacy
 	@$(PY) -m pytest -m "not model" tests

@@ -11,9 +11,17 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge.schema import Notice, Stage
+from actions.knowledge.schema import Notice, Stage, Urgency
 from actions.services.dates import format_date
 from actions.services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
+
+
+URGENCY_RESPONSES = {
+    Urgency.low: "utter_urgency_low",
+    Urgency.medium: "utter_urgency_medium",
+    Urgency.high: "utter_urgency_high",
+    Urgency.critical: "utter_urgency_critical",
+}
 
 
 @dataclass
@@ -46,7 +54,7 @@ def explanation_replies(notice: Notice) -> List[Reply]:
     replies = [
         Reply("utter_notice_explanation", {"code": notice.code, "title": notice.title,
                                            "explanation": notice.explanation, "sms": notice.sms}),
-        Reply(f"utter_urgency_{notice.urgency.value}", {"code": notice.code}),
+        Reply(URGENCY_RESPONSES[notice.urgency], {"code": notice.code}),
         Reply("utter_notice_steps", {"steps": bullet_list(notice.what_to_do)}),
     ]
     if notice.sources_note:
