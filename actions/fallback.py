@@ -12,6 +12,8 @@ from actions.base import BaseAction, Button, button
 # Intents never offered as a guess: offering them would not help the user.
 NOT_OFFERED = {"nlu_fallback", "out_of_scope", "nonsense", "affirm", "deny", "greet", "goodbye", "thanks"}
 MAX_GUESSES = 3
+# Rasa's two-stage fallback asks the user to rephrase when they answer the guesses with this intent.
+REPHRASE_INTENT = "out_of_scope"
 MIN_CONFIDENCE = 0.05
 
 
@@ -36,6 +38,6 @@ class ActionDidYouMean(BaseAction):
         if not buttons:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        buttons.append(button(labels.get("deny", "Something else"), "deny"))
+        buttons.append(button(labels.get(REPHRASE_INTENT, "Something else"), REPHRASE_INTENT))
         dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
         return []

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import NOTICE_ENTITY, BaseAction, entity_spans, latest_entity_values, latest_text
-from actions.knowledge.codes import display_code
+from actions.knowledge.codes import display_code, normalise_code
 from actions.knowledge.schema import Notice
 from actions.replies import Reply, deadline_replies, explanation_replies, send
 from actions.services.dates import find_notice_date, parse_iso
@@ -42,7 +42,7 @@ class ActionExplainNotice(BaseAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        raw_codes = latest_entity_values(tracker, NOTICE_ENTITY)[:MAX_CODES_PER_MESSAGE]
+        raw_codes = latest_entity_values(tracker, NOTICE_ENTITY)
         if not raw_codes and tracker.get_slot("notice_code"):
             raw_codes = [tracker.get_slot("notice_code")]
         if not raw_codes:
@@ -52,8 +52,14 @@ class ActionExplainNotice(BaseAction):
         today = self.settings.today()
         events: List[EventType] = []
         first_known: Optional[Notice] = None
+        seen = set()
         for raw in raw_codes:
             notice = self.knowledge.find_notice(raw)
+            # "CP504" and "the 504 notice" are one notice: explain it once
+            key = notice.code if notice else (normalise_code(raw) or raw)
+            if key in seen or len(seen) == MAX_CODES_PER_MESSAGE:
+                continue
+            seen.add(key)
             if notice is None:
                 send(dispatcher, [unknown_notice(raw)])
                 continue

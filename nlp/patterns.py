@@ -17,11 +17,11 @@ LABELS = (NOTICE, FORM, TAX_YEAR, AMOUNT)
 
 # One token such as "668-W", "668W", "668(Y)", "668(Y)(c)", "668-A(c)". The default English tokenizer
 # splits these at hyphens and parentheses, so the pipeline keeps them whole with this token_match.
-FORM_668_TOKEN = r"668(?:-?[AaWw]|\([Yy]\))(?:\([Cc]\))?"
+FORM_668_TOKEN = r"668(?:-?[AaWwYy]|\([Yy]\))(?:\((?:[Cc]|[Ii][Cc][Ss]|[Aa][Cc][Ss])\))?"
 TOKEN_MATCH = re.compile(rf"^(?:{FORM_668_TOKEN})$")
 
 _PREFIXED = r"^(?i:cp|lt)-?\d{1,4}[A-Za-z]{0,2}$"  # CP504, cp-2000, LT11, CP3219A, cp71d
-_L_LETTER = r"^(?i:l)\d{3,4}[A-Za-z]?$"  # L1058
+_L_LETTER = r"^(?i:l|ltr|letter)-?\d{3,4}[A-Za-z]?$"  # L1058, LTR1058, Letter-1058
 _C_LETTER = r"^\d{3,4}[Cc]$"  # 5071C, 4883C, 5747C
 _NUMBER = r"^\d{1,4}[A-Za-z]{0,2}$"
 _LETTER_NUMBER = r"^\d{3,4}[A-Za-z]?$"
@@ -56,7 +56,7 @@ def notice_patterns() -> List[Pattern]:
 
 def other_patterns() -> List[Pattern]:
     """Patterns for IRS form numbers, tax years and dollar amounts."""
-    money_number = r"^\d[\d,]*(?:\.\d+)?[kKmM]?$"
+    money_number = r"^\d[\d,]*(?:\.\d+)?[kK]?$"
     token_patterns = {
         FORM: [
             [{"LOWER": {"IN": _FORM_WORDS}}, _regex(r"^(?!668)\d{3,5}[A-Za-z]{0,2}$")],
@@ -71,6 +71,7 @@ def other_patterns() -> List[Pattern]:
         AMOUNT: [
             [{"ORTH": "$"}, _regex(money_number)],
             [_regex(money_number), {"LOWER": {"IN": ["dollars", "dollar", "usd", "bucks", "dolares"]}}],
+            [{"ORTH": "$"}, _regex(money_number), {"LOWER": {"IN": ["m", "k", "million", "thousand"]}}],
         ],
     }
     return [

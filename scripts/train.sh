@@ -12,6 +12,6 @@ fi
 echo "==> Training the model (config, domain or data changed; takes a few minutes on 2 cores)"
 start=$(date +%s)
 rm -f "$STAMP"
-.venv/bin/rasa train --fixed-model-name tax-assistant --out models --quiet
+.venv/bin/rasa train --fixed-model-name tax-assistant --out models
 echo "$want" > "$STAMP"
 echo "==> Trained $MODEL in $(( $(date +%s) - start )) s"

@@ -186,6 +186,10 @@ class KnowledgeBase(_Strict):
         duplicates = {t for t in topic_ids if topic_ids.count(t) > 1}
         if duplicates:
             raise ValueError(f"duplicate topic ids: {sorted(duplicates)}")
+        codes = [normalise_code(n.code) for n in values["notices"]]
+        repeated = {c for c in codes if codes.count(c) > 1}
+        if repeated:
+            raise ValueError(f"notice codes listed twice: {sorted(repeated)}")
         owners: Dict[str, str] = {}
         for notice in values["notices"]:
             for key in notice.keys:
