@@ -7,10 +7,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import NOTICE_ENTITY, BaseAction, entity_spans, latest_entity_values, latest_text
-from actions.notices import notice_date_for, unknown_notice
+from actions.base import NOTICE_ENTITY, BaseAction, latest_entity_values
+from actions.notices import message_date, notice_date_for, unknown_notice
 from actions.replies import Reply, deadline_replies, send
-from actions.services.dates import find_notice_date, format_date
+from actions.services.dates import format_date
 
 GENERAL_DEADLINES_TOPIC = "deadlines_general"
 
@@ -27,9 +27,9 @@ class ActionNoticeDeadline(BaseAction):
         today = self.settings.today()
         codes = latest_entity_values(tracker, NOTICE_ENTITY)
         raw_code = codes[0] if codes else tracker.get_slot("notice_code")
+        found = message_date(tracker, today)
 
         if not raw_code:
-            found = find_notice_date(latest_text(tracker), today, entity_spans(tracker))
             if found:
                 send(dispatcher, [Reply("utter_notice_date_noted", {"notice_date": format_date(found)}),
                                   Reply("utter_ask_notice_code")])
@@ -47,7 +47,7 @@ class ActionNoticeDeadline(BaseAction):
             dispatcher.utter_message(response="utter_next_step")
             return [SlotSet("notice_code", None)]
 
-        notice_date = notice_date_for(tracker, notice.code, today)
+        notice_date = notice_date_for(tracker, notice.code, found)
         send(dispatcher, deadline_replies(notice, notice_date, today))
         dispatcher.utter_message(response="utter_next_step")
         return [SlotSet("notice_code", notice.code),

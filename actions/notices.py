@@ -17,9 +17,13 @@ from actions.services.dates import find_notice_date, parse_iso
 MAX_CODES_PER_MESSAGE = 3
 
 
-def notice_date_for(tracker: Tracker, code: str, today: dt.date) -> Optional[dt.date]:
-    """The notice date from the latest message, else the remembered one if it belongs to ``code``."""
-    found = find_notice_date(latest_text(tracker), today, entity_spans(tracker))
+def message_date(tracker: Tracker, today: dt.date) -> Optional[dt.date]:
+    """The notice date written in the latest message (searched once per turn: dateparser is slow)."""
+    return find_notice_date(latest_text(tracker), today, entity_spans(tracker))
+
+
+def notice_date_for(tracker: Tracker, code: str, found: Optional[dt.date]) -> Optional[dt.date]:
+    """The date ``found`` in the latest message, else the remembered one if it belongs to ``code``."""
     if found:
         return found
     remembered_code = tracker.get_slot("notice_code")
@@ -50,6 +54,7 @@ class ActionExplainNotice(BaseAction):
             return []
 
         today = self.settings.today()
+        found_date = message_date(tracker, today)
         events: List[EventType] = []
         first_known: Optional[Notice] = None
         seen = set()
@@ -63,7 +68,7 @@ class ActionExplainNotice(BaseAction):
             if notice is None:
                 send(dispatcher, [unknown_notice(raw)])
                 continue
-            notice_date = notice_date_for(tracker, notice.code, today)
+            notice_date = notice_date_for(tracker, notice.code, found_date)
             send(dispatcher, explanation_replies(notice) + deadline_replies(notice, notice_date, today))
             if first_known is None:
                 first_known = notice
