@@ -4,12 +4,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseSettings, validator
+from pydantic import AnyHttpUrl, BaseSettings, SecretStr, root_validator, validator
 
 from actions.knowledge.store import DEFAULT_PATH
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'cases.db'}"
 
 
 class Settings(BaseSettings):
@@ -23,6 +26,30 @@ class Settings(BaseSettings):
     firm_timezone: str = "America/New_York"
     knowledge_path: Path = DEFAULT_PATH
 
+    # Business hours, for the live handoff: days as three-letter names, hours as HH:MM-HH:MM in
+    # FIRM_TIMEZONE, holidays as ISO dates separated by commas.
+    business_days: str = "mon,tue,wed,thu,fri"
+    business_hours: str = "09:00-18:00"
+    business_holidays: str = ""
+
+    # The case store: SQLite by default, PostgreSQL with postgresql+psycopg2://…
+    database_url: str = DEFAULT_DATABASE_URL
+    case_reference_prefix: str = "MTS"
+
+    # Notifications about new cases.
+    handoff_webhook_url: Optional[AnyHttpUrl] = None
+    handoff_webhook_secret: Optional[SecretStr] = None
+    webhook_timeout_s: float = 10.0
+    retry_base_s: float = 5.0
+    retry_max_s: float = 3600.0
+    smtp_host: Optional[str] = None
+    smtp_port: int = 587
+    smtp_username: Optional[str] = None
+    smtp_password: Optional[SecretStr] = None
+    smtp_starttls: bool = True
+    smtp_from: Optional[str] = None
+    onduty_email: Optional[str] = None
+
     class Config:
         env_file = ".env"
         env_file_encoding = "utf-8"
@@ -34,6 +61,30 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"FIRM_TIMEZONE {value!r} is not an IANA time zone") from exc
         return value
+
+    @validator("case_reference_prefix")
+    def _short_prefix(cls, value: str) -> str:
+        if not value.isalnum() or not 2 <= len(value) <= 6:
+            raise ValueError("CASE_REFERENCE_PREFIX must be 2-6 letters or digits")
+        return value.upper()
+
+    @root_validator(skip_on_failure=True)
+    def _secrets_present(cls, values: dict) -> dict:
+        if values.get("handoff_webhook_url") and not values.get("handoff_webhook_secret"):
+            raise ValueError("HANDOFF_WEBHOOK_URL is set but HANDOFF_WEBHOOK_SECRET is missing")
+        if values.get("smtp_host") and not (values.get("smtp_from") and values.get("onduty_email")):
+            raise ValueError("SMTP_HOST is set but SMTP_FROM or ONDUTY_EMAIL is missing")
+        return values
+
+    @property
+    def notification_kinds(self) -> List[str]:
+        """Which notifications a new case sends: webhook and/or email, as configured."""
+        kinds = []
+        if self.handoff_webhook_url:
+            kinds.append("webhook")
+        if self.smtp_host:
+            kinds.append("email")
+        return kinds
 
     def today(self) -> dt.date:
         """Today's date where the firm works (deadlines are counted in days)."""

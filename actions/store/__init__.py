@@ -1,0 +1,1 @@
+"""The case store: cases, their event log, the notification outbox and the firm's pros (SQLAlchemy)."""
