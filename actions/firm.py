@@ -40,20 +40,3 @@ class ActionFirmInfo(BaseAction):
         dispatcher.utter_message(response="utter_next_step")
         return []
 
-
-class ActionContactPro(BaseAction):
-    """Point the user to a human tax pro at the firm."""
-
-    def name(self) -> Text:
-        return "action_contact_pro"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        firm = self.settings.firm_name
-        contact = contact_line(self.settings)
-        if contact:
-            dispatcher.utter_message(response="utter_contact_pro", firm_name=firm, contact=contact)
-        else:
-            dispatcher.utter_message(response="utter_contact_pro_website", firm_name=firm)
-        return []

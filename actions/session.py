@@ -10,6 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import BaseAction
 
 DISCLAIMER_SLOT = "disclaimer_shown"
+# Empty values equal the domain's initial values: carrying them over would only add noise.
+NOT_CARRIED = (None, [], {}, False)
 
 
 class ActionSessionStart(BaseAction):
@@ -22,7 +24,7 @@ class ActionSessionStart(BaseAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         carried = [SlotSet(key, value) for key, value in tracker.current_slot_values().items()
-                   if value is not None]
+                   if value not in NOT_CARRIED and key != "requested_slot"]
         events: List[EventType] = [SessionStarted(), *carried]
         if not tracker.get_slot(DISCLAIMER_SLOT):
             dispatcher.utter_message(response="utter_disclaimer")

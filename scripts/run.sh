@@ -1,28 +1,60 @@
 #!/usr/bin/env bash
-# Start the action server and the Rasa server (REST + socket.io channels) until Ctrl-C.
+# Start the action server, the Rasa server (REST + socket.io) and the agent desk until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
-mkdir -p logs
+DESK_PORT=${DESK_PORT:-5080}
+mkdir -p logs var
+
+# The agent desk talks to Rasa's HTTP API with a JWT signed by this secret. Keep one per machine
+# unless the environment (or .env) provides it.
+if [ -z "${RASA_JWT_SECRET:-}" ] && [ -f .env ]; then
+  RASA_JWT_SECRET=$(sed -n 's/^RASA_JWT_SECRET=//p' .env | tail -1)
+fi
+if [ -z "${RASA_JWT_SECRET:-}" ]; then
+  if [ ! -s var/rasa-jwt-secret ]; then
+    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > var/rasa-jwt-secret)
+  fi
+  RASA_JWT_SECRET=$(cat var/rasa-jwt-secret)
+fi
+export RASA_JWT_SECRET RASA_URL="http://127.0.0.1:$RASA_PORT" DESK_PORT
+
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+
+wait_for() {  # url pid log name
+  for _ in $(seq 1 90); do
+    if curl -fsS "$1" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$2" 2>/dev/null; then echo "The $4 stopped; see $3" >&2; exit 1; fi
+    sleep 1
+  done
+  echo "The $4 did not start within 90 s; see $3" >&2; exit 1
+}
 
 echo "==> Starting the action server on port $ACTIONS_PORT (log: logs/actions.log)"
 .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > logs/actions.log 2>&1 &
-ACTIONS_PID=$!
-trap 'kill $ACTIONS_PID 2>/dev/null || true' EXIT INT TERM
+PIDS+=($!)
+wait_for "http://localhost:$ACTIONS_PORT/health" "${PIDS[-1]}" logs/actions.log "action server"
 
-for _ in $(seq 1 60); do
-  if curl -fsS "http://localhost:$ACTIONS_PORT/health" >/dev/null 2>&1; then break; fi
-  if ! kill -0 $ACTIONS_PID 2>/dev/null; then echo "The action server stopped; see logs/actions.log" >&2; exit 1; fi
-  sleep 1
-done
+echo "==> Starting the agent desk on http://localhost:$DESK_PORT (log: logs/desk.log)"
+.venv/bin/python -m desk > logs/desk.log 2>&1 &
+PIDS+=($!)
+wait_for "http://localhost:$DESK_PORT/health" "${PIDS[-1]}" logs/desk.log "agent desk"
+if [ -f var/desk-admin-password.txt ]; then
+  echo "    First sign-in: user admin, password in var/desk-admin-password.txt"
+  echo "    (add your pros with: .venv/bin/python -m desk.cli add-pro <username> --name \"Full Name\")"
+fi
 
 cat <<MSG
 ==> Starting the Rasa server on port $RASA_PORT (loading the model takes about 30-40 s)
     When it says "Rasa server is up and running", talk to the bot:
       make shell                       (a chat in this terminal)
       curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"what is a CP504?"}'
+    Tax pros sign in to the agent desk at http://localhost:$DESK_PORT
     Stop with Ctrl-C.
 MSG
 .venv/bin/rasa run --model models/tax-assistant.tar.gz --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml
+  --credentials credentials.yml --endpoints endpoints.yml \
+  --enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256

@@ -23,10 +23,16 @@ _LITERAL = re.compile(r"[\"'](utter_[a-z0-9_]+)[\"']")
 
 
 def responses_sent_by_actions(root: Path = ROOT) -> Set[str]:
-    """Response names written as string literals in the action server code."""
+    """Response names the action server and the agent desk send, and the form's questions and hints."""
     names: Set[str] = set()
-    for path in (root / "actions").rglob("*.py"):
-        names.update(_LITERAL.findall(path.read_text(encoding="utf-8")))
+    for folder in ("actions", "desk"):
+        for path in (root / folder).rglob("*.py"):
+            names.update(_LITERAL.findall(path.read_text(encoding="utf-8")))
+    sys.path.insert(0, str(root))
+    from actions.services.intake_plan import FORM_SLOTS  # the form asks utter_ask_<slot>; actions build the rest
+
+    for prefix in ("utter_ask_", "utter_invalid_", "utter_why_"):
+        names.update(f"{prefix}{slot}" for slot in FORM_SLOTS)
     return names | RASA_DEFAULT_ACTION_RESPONSES
 
 

@@ -1,4 +1,4 @@
-"""action_firm_info and action_contact_pro: what the firm does and how to reach a tax pro."""
+"""action_firm_info: what the firm does, what it costs and how to reach it."""
 from __future__ import annotations
 
 from typing import Callable
@@ -6,14 +6,13 @@ from typing import Callable
 import pytest
 from pydantic import ValidationError
 
-from actions.firm import ActionContactPro, ActionFirmInfo, contact_line
+from actions.firm import ActionFirmInfo, contact_line
 from actions.settings import Settings
 from tests.actions.conftest import FIRM, make_tracker, names, only, run_action, settings_with
 
 
 def test_names() -> None:
     assert ActionFirmInfo().name() == "action_firm_info"
-    assert ActionContactPro().name() == "action_contact_pro"
 
 
 async def test_firm_info_without_contact_settings() -> None:
@@ -37,22 +36,6 @@ async def test_firm_name_comes_from_settings(use_settings: Callable) -> None:
     use_settings(firm_name="Other Firm LLC")
     messages, _ = await run_action(ActionFirmInfo(), make_tracker("who are you", intent="ask_firm_services"))
     assert only(messages, "utter_firm_services")["firm_name"] == "Other Firm LLC"
-
-
-async def test_contact_pro_with_contact(use_settings: Callable) -> None:
-    use_settings(firm_website="https://acme.example")
-    messages, events = await run_action(ActionContactPro(), make_tracker("talk to a human", intent="request_human"))
-    assert names(messages) == ["utter_contact_pro"]
-    assert only(messages, "utter_contact_pro")["contact"] == "Web: https://acme.example"
-    assert only(messages, "utter_contact_pro")["firm_name"] == FIRM
-    assert events == []
-
-
-async def test_contact_pro_without_contact() -> None:
-    messages, events = await run_action(ActionContactPro(), make_tracker("talk to a human", intent="request_human"))
-    assert names(messages) == ["utter_contact_pro_website"]
-    assert only(messages, "utter_contact_pro_website")["firm_name"] == FIRM
-    assert events == []
 
 
 @pytest.mark.parametrize(

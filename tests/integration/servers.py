@@ -51,6 +51,36 @@ def _model_loaded(url: str) -> bool:
         return False
 
 
+def _ready_any(url: str) -> bool:
+    """The server answers at all (a JWT-protected /status answers 401 until authorised)."""
+    try:
+        with urllib.request.urlopen(url.replace("/status", "/version"), timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def running_desk(tmp_dir: Path, env: Dict[str, str]) -> Iterator[str]:
+    """Run the agent desk (``python -m desk``) on a free port; yields its base URL."""
+    import os
+
+    port = free_port()
+    log = tmp_dir / "desk.log"
+    environment = {**os.environ, **env, "DESK_PORT": str(port), "DESK_HOST": "127.0.0.1"}
+    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "desk"], cwd=ROOT,
+                               env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        _wait(f"http://127.0.0.1:{port}/health", process, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 class Bot:
     """A running bot reachable over the REST channel."""
 
@@ -71,8 +101,20 @@ class Bot:
 
 
 @contextmanager
-def running_bot(tmp_dir: Path, env: Optional[Dict[str, str]] = None) -> Iterator[Bot]:
-    """Run the action server and the Rasa server until the block ends."""
+def running_bot(
+    tmp_dir: Path,
+    env: Optional[Dict[str, str]] = None,
+    credentials: Optional[Path] = None,
+    jwt_secret: Optional[str] = None,
+) -> Iterator[Bot]:
+    """Run the action server and the Rasa server until the block ends.
+
+    Args:
+        tmp_dir: where logs and the endpoints file go.
+        env: extra environment for both servers (e.g. DATABASE_URL).
+        credentials: a credentials file (default: the project's).
+        jwt_secret: protect Rasa's HTTP API with this JWT secret (as ``make run`` does).
+    """
     import os
 
     actions_port, rasa_port = free_port(), free_port()
@@ -89,10 +131,11 @@ def running_bot(tmp_dir: Path, env: Optional[Dict[str, str]] = None) -> Iterator
         rasa_log = tmp_dir / "rasa.log"
         processes.append(subprocess.Popen(
             [str(RASA), "run", "--model", str(MODEL), "--port", str(rasa_port), "--enable-api",
-             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
-             "-i", "127.0.0.1"],
+             "--endpoints", str(endpoints), "--credentials", str(credentials or ROOT / "credentials.yml"),
+             "-i", "127.0.0.1", *(["--jwt-secret", jwt_secret, "--jwt-method", "HS256"] if jwt_secret else [])],
             cwd=ROOT, env=environment, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT))
-        _wait(f"http://127.0.0.1:{rasa_port}/status", processes[1], rasa_log, check=_model_loaded)
+        status_url = f"http://127.0.0.1:{rasa_port}/status"
+        _wait(status_url, processes[1], rasa_log, check=_model_loaded if not jwt_secret else _ready_any)
         yield Bot(f"http://127.0.0.1:{rasa_port}")
     finally:
         for process in processes:

@@ -1,0 +1,140 @@
+"""Submitting the intake as a case, handing the conversation to a pro, and "any update?"."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import BaseAction, latest_text
+from actions.intake_controls import contact_suffix, new_intake_events
+from actions.services.business_hours import BusinessHours, describe_opening
+from actions.services.casework import case_repository, chat_can_receive, new_case, notifier
+from actions.services.intake_context import current_triage
+from actions.services.intake_plan import METHOD_LABELS
+from actions.settings import Settings
+from actions.store.records import (
+    EVENT_NOTE,
+    STATUS_CLOSED,
+    STATUS_IN_CONVERSATION,
+    STATUS_NEW,
+    STATUS_WAITING,
+    Case,
+)
+from actions.store.references import normalise_reference
+
+logger = logging.getLogger(__name__)
+
+STATUS_WORDS = {
+    STATUS_NEW: "received, and a tax pro will contact you by {method}",
+    STATUS_WAITING: "waiting for the next available tax pro",
+    STATUS_IN_CONVERSATION: "with a tax pro",
+    STATUS_CLOSED: "closed. If you need more help, say \"talk to a tax pro\"",
+}
+
+
+def repository(settings: Settings):  # -> CaseRepository
+    """The case repository of this deployment."""
+    return case_repository(settings.database_url, settings.case_reference_prefix)
+
+
+def business_hours(settings: Settings) -> BusinessHours:
+    """The firm's business hours from the settings."""
+    return BusinessHours.parse(settings.business_days, settings.business_hours, settings.firm_timezone,
+                               settings.business_holidays)
+
+
+async def add_case_note(settings: Settings, reference: str, body: str) -> None:
+    """Add a note from the taxpayer's conversation to their case's event log."""
+    await asyncio.to_thread(repository(settings).add_event, reference, EVENT_NOTE, "taxpayer", body)
+
+
+class ActionSubmitCase(BaseAction):
+    """Store the confirmed intake as a case (once per intake), notify the firm, hand off."""
+
+    def name(self) -> Text:
+        return "action_submit_case"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("contact_consent") is False:
+            dispatcher.utter_message(response="utter_consent_declined", firm_name=self.settings.firm_name,
+                                     contact=contact_suffix(self))
+            return [SlotSet("contact_consent", None), SlotSet("consent_record", None)]
+        if tracker.get_slot("intake_confirmed") is not True:
+            return []
+        events: List[EventType] = list(new_intake_events(tracker))
+        slots = {**tracker.slots, **{event["name"]: event["value"] for event in events}}
+        channel = tracker.get_latest_input_channel() or "unknown"
+        triage = current_triage(self.knowledge, self.settings, slots)
+        try:
+            case, created = await asyncio.to_thread(
+                repository(self.settings).create, new_case(slots, channel, tracker.sender_id, triage),
+                self.settings.notification_kinds)
+        except Exception:  # noqa: BLE001 - the user must hear that nothing was stored
+            logger.exception("Storing the case of conversation %s failed", tracker.sender_id)
+            dispatcher.utter_message(response="utter_case_unavailable", contact=contact_suffix(self))
+            return events
+        events.append(SlotSet("case_reference", case.reference))
+        if created:
+            if self.settings.notification_kinds:
+                notifier(self.settings).kick()
+            dispatcher.utter_message(response="utter_case_created", name=case.intake.full_name.split()[0],
+                                     reference=case.reference)
+            if triage.critical:
+                dispatcher.utter_message(response="utter_case_priority_critical")
+        elif case.status != STATUS_CLOSED:
+            dispatcher.utter_message(response="utter_case_already_open", reference=case.reference)
+            await add_case_note(self.settings, case.reference, "The taxpayer asked again to talk to a tax pro.")
+        return events + await self._hand_off(dispatcher, case, channel)
+
+    async def _hand_off(self, dispatcher: CollectingDispatcher, case: Case, channel: str) -> List[EventType]:
+        if case.status in (STATUS_CLOSED, STATUS_IN_CONVERSATION):
+            return []
+        method = METHOD_LABELS.get(case.intake.preferred_channel, case.intake.preferred_channel)
+        now = dt.datetime.now(dt.timezone.utc)
+        hours = business_hours(self.settings)
+        if not hours.is_open(now):
+            opening = describe_opening(hours.next_opening(now), now)
+            dispatcher.utter_message(response="utter_handoff_later", method=method, opening=opening)
+            return []
+        if case.status == STATUS_NEW:
+            await asyncio.to_thread(repository(self.settings).set_status, case.reference, STATUS_WAITING, "bot",
+                                    "Handed off within business hours.")
+        if chat_can_receive(channel):
+            dispatcher.utter_message(response="utter_handoff_live")
+            return [ConversationPaused()]
+        dispatcher.utter_message(response="utter_handoff_contact", method=method)
+        return []
+
+
+class ActionCaseStatus(BaseAction):
+    """Tell a returning user their case reference and status (only for this conversation's case)."""
+
+    def name(self) -> Text:
+        return "action_case_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        asked = normalise_reference(latest_text(tracker), self.settings.case_reference_prefix)
+        try:
+            case: Optional[Case] = await asyncio.to_thread(repository(self.settings).latest_for_sender,
+                                                           tracker.sender_id)
+        except Exception:  # noqa: BLE001
+            logger.exception("Looking up the case of conversation %s failed", tracker.sender_id)
+            dispatcher.utter_message(response="utter_case_unavailable", contact=contact_suffix(self))
+            return []
+        if case is None or (asked and asked != case.reference):
+            if asked or case is not None:
+                dispatcher.utter_message(response="utter_case_status_other", contact=contact_suffix(self))
+            else:
+                dispatcher.utter_message(response="utter_case_status_none")
+            return []
+        method = METHOD_LABELS.get(case.intake.preferred_channel, case.intake.preferred_channel)
+        opened = case.created_at.astimezone(business_hours(self.settings).zone)
+        dispatcher.utter_message(response="utter_case_status", reference=case.reference,
+                                 opened=f"{opened:%B} {opened.day}",
+                                 status=STATUS_WORDS[case.status].format(method=method))
+        return [SlotSet("case_reference", case.reference)]

@@ -1,0 +1,196 @@
+"""The intake form's validation action: extract each answer, validate it, decide what to ask next.
+
+Answers are read from the user's text for the question being asked. A message that is really a
+question ("what's a levy?", "why do you need this?") is left alone so the form steps aside, the
+question is answered by a rule, and the form asks again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.base import BaseAction, entity_spans, latest_entity_values
+from actions.knowledge.codes import display_code
+from actions.services import intake_values as values
+from actions.services.amounts import parse_amount
+from actions.services.casework import consent_record
+from actions.services.dates import find_notice_date
+from actions.services.intake_plan import FORM_SLOTS, MAX_FAILURES_BEFORE_OFFER, can_skip, questions_to_ask
+from actions.firm import contact_line
+from actions.services.intake_context import consent_wording, current_triage, field_buttons
+
+# Intents that are questions or commands, not answers: while one of these can't be read as an
+# answer, the form lets a rule handle the message.
+NOT_ANSWERS = frozenset({
+    "explain_notice", "got_letter", "ask_deadline", "ask_collection_process", "ask_levy",
+    "ask_intent_to_levy", "ask_lien", "ask_lien_vs_levy", "ask_collection_statute",
+    "ask_relief_options", "ask_installment_agreement", "ask_offer_in_compromise", "ask_cnc",
+    "ask_innocent_spouse", "ask_penalty_relief", "ask_cdp_appeals", "ask_taxpayer_advocate",
+    "ask_scam", "ask_firm_services", "bot_challenge", "request_human", "ask_why_needed",
+    "skip_question", "cancel", "correct_intake", "ask_case_status",
+})
+# Free-text answers can't be told apart from questions by parsing, so for them the intent decides.
+FREE_TEXT = frozenset({"full_name", "contact_time"})
+CONFIRM_CHANGE = ("change", "edit", "fix", "wrong", "no")
+YES_NO_SLOTS = frozenset({"levy_active", "unfiled_returns", "joint_filing", "contact_consent", "intake_confirmed"})
+
+
+def _extractor(slot: str) -> Callable:
+    async def extract(self: "ValidateIntakeForm", dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: DomainDict) -> Dict[Text, Any]:
+        return self.extract_answer(slot, tracker)
+
+    extract.__doc__ = f"Read the answer to the {slot} question from the latest message."
+    return extract
+
+
+class ValidateIntakeForm(FormValidationAction, BaseAction):
+    """Validation for ``intake_form``: one extractor and one validator per question."""
+
+    def name(self) -> Text:
+        return "validate_intake_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        fast = bool(tracker.get_slot("intake_fast_path")) or current_triage(self.knowledge, self.settings, tracker.slots).critical
+        return questions_to_ask(tracker.slots, fast)
+
+    # -- extraction ---------------------------------------------------------------------------
+    def extract_answer(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
+        """The raw answer for ``slot`` when it is the question being asked and the message answers it."""
+        if tracker.get_slot("requested_slot") != slot:
+            return {}
+        text = (tracker.latest_message.get("text") or "").strip()
+        if not text or text.startswith("/"):
+            return {}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in NOT_ANSWERS:
+            if slot in FREE_TEXT or self.parse(slot, text, tracker) is None:
+                return {}
+        return {slot: text}
+
+
+
+    # -- parsing ------------------------------------------------------------------------------
+    def parse(self, slot: str, value: Any, tracker: Tracker) -> Any:
+        """The normalised value of an answer, or None when it can't be read."""
+        if not isinstance(value, str):
+            return value if slot in ("notice_codes", "tax_years", "contact_consent", "intake_confirmed") else None
+        today = self.settings.today()
+        if slot == "full_name":
+            return values.parse_name(value)
+        if slot == "phone":
+            return values.parse_phone(value)
+        if slot == "email":
+            return values.parse_email(value)
+        if slot == "preferred_channel":
+            return values.parse_contact_method(value)
+        if slot in ("levy_active", "unfiled_returns", "joint_filing"):
+            return values.parse_yes_no(value)
+        if slot == "notice_codes":
+            return self._codes(value, tracker)
+        if slot == "notice_date":
+            found = find_notice_date(value, today, entity_spans(tracker))
+            return found.isoformat() if found and found <= today else None
+        if slot == "us_state":
+            return values.parse_us_state(value)
+        if slot == "tax_years":
+            return values.parse_tax_years(value, today)
+        if slot == "amount_owed":
+            amount = parse_amount(value)
+            return None if amount is None else f"{amount:.2f}"
+        if slot == "contact_time":
+            return values.parse_contact_time(value)
+        if slot == "contact_consent":
+            answer = values.parse_yes_no(value)
+            return {"yes": True, "no": False}.get(answer or "")
+        if slot == "intake_confirmed":
+            answer = values.parse_yes_no(value)
+            return True if answer == "yes" else None
+        return None
+
+    def _codes(self, text: str, tracker: Tracker) -> Optional[List[str]]:
+        raw = latest_entity_values(tracker, "notice_code") if tracker.latest_message.get("text") == text else []
+        codes = []
+        for code in raw:
+            notice = self.knowledge.find_notice(code)
+            shown = notice.code if notice else display_code(code)
+            if shown not in codes:
+                codes.append(shown)
+        return codes or None
+
+    # -- validation ---------------------------------------------------------------------------
+    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+              domain: DomainDict) -> Dict[Text, Any]:
+        """Keep a readable answer (and note what follows from it) or ask again with a hint."""
+        parsed = self.parse(slot, value, tracker)
+        if parsed is None and self._declined(slot, tracker):
+            dispatcher.utter_message(response="utter_skipped")
+            return {slot: None, "intake_skipped": list(tracker.get_slot("intake_skipped") or []) + [slot]}
+        if parsed is None:
+            return self._rejected(slot, value, dispatcher, tracker)
+        result: Dict[Text, Any] = {slot: parsed}
+        failures = dict(tracker.get_slot("intake_failures") or {})
+        if failures.pop(slot, None) is not None:
+            result["intake_failures"] = failures
+        if slot == "contact_consent" and parsed is True:
+            method = tracker.get_slot("preferred_channel")
+            wording = consent_wording(self.settings, tracker.slots, domain)
+            now = dt.datetime.now(dt.timezone.utc)
+            result["consent_record"] = consent_record(wording, tracker.get_latest_input_channel(), method, now)
+        result.update(self._fast_path_notice(dispatcher, tracker, result))
+        return result
+
+    @staticmethod
+    def _declined(slot: str, tracker: Tracker) -> bool:
+        """A "no" / "I'd rather not" to an optional question that isn't a yes-or-no question."""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return intent == "deny" and slot not in YES_NO_SLOTS and can_skip(slot, tracker.slots)
+
+    def _rejected(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        if slot == "intake_confirmed" and isinstance(value, str) and any(w in value.lower() for w in CONFIRM_CHANGE):
+            dispatcher.utter_message(response="utter_which_field", buttons=field_buttons(tracker.slots))
+            return {slot: None}
+        failures = dict(tracker.get_slot("intake_failures") or {})
+        failures[slot] = failures.get(slot, 0) + 1
+        dispatcher.utter_message(response=f"utter_invalid_{slot}")
+        if failures[slot] >= MAX_FAILURES_BEFORE_OFFER:
+            if slot == "phone" and can_skip(slot, tracker.slots):
+                contact = contact_line(self.settings)
+                dispatcher.utter_message(response="utter_offer_other_contact", contact=f" {contact}" if contact else "")
+            elif can_skip(slot, tracker.slots):
+                dispatcher.utter_message(response="utter_offer_skip")
+            else:
+                dispatcher.utter_message(response="utter_offer_human")
+        return {slot: None, "intake_failures": failures}
+
+    def _fast_path_notice(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          result: Dict[Text, Any]) -> Dict[Text, Any]:
+        if tracker.get_slot("intake_fast_path_told"):
+            return {}
+        merged = {**tracker.slots, **result}
+        if current_triage(self.knowledge, self.settings, merged).critical:
+            dispatcher.utter_message(response="utter_intake_fast_path")
+            return {"intake_fast_path_told": True}
+        return {}
+
+
+def _validator(slot: str) -> Callable:
+    async def validate(self: ValidateIntakeForm, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> Dict[Text, Any]:
+        return self.check(slot, value, dispatcher, tracker, domain)
+
+    validate.__doc__ = f"Validate the answer to the {slot} question."
+    return validate
+
+
+# One extract_<slot> and one validate_<slot> per question: the SDK looks them up by name.
+for _slot in FORM_SLOTS:
+    setattr(ValidateIntakeForm, f"extract_{_slot}", _extractor(_slot))
+    setattr(ValidateIntakeForm, f"validate_{_slot}", _validator(_slot))

@@ -1,0 +1,163 @@
+"""Starting the intake, and what a user can say during it: why, skip, cancel, change an answer."""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import BaseAction, latest_entity_values, latest_text
+from actions.firm import contact_line
+from actions.intake import FREE_TEXT, ValidateIntakeForm
+from actions.services.intake_context import current_triage, field_buttons
+from actions.services.intake_plan import (
+    CONSENT_INPUTS,
+    FIELD_LABELS,
+    FORM_SLOTS,
+    can_skip,
+    display_value,
+    field_for_correction,
+    slots_to_clear,
+)
+
+FORM = "intake_form"
+ANSWERED_BEFORE = ("full_name", "phone", "email")
+
+
+def requested_slot(tracker: Tracker) -> Optional[str]:
+    """The question the form is waiting on, if the form is active."""
+    return tracker.get_slot("requested_slot") if tracker.active_loop_name == FORM else None
+
+
+def contact_suffix(action: BaseAction) -> str:
+    """" Phone: … · Email: …" or "" when the firm configured no contact details."""
+    line = contact_line(action.settings)
+    return f" {line}" if line else ""
+
+
+def new_intake_events(tracker: Tracker) -> List[EventType]:
+    """Give the intake an id (for idempotent submission) and prefill the notice being discussed."""
+    events: List[EventType] = []
+    if not tracker.get_slot("intake_id"):
+        events.append(SlotSet("intake_id", uuid.uuid4().hex))
+    if not tracker.get_slot("notice_codes") and tracker.get_slot("notice_code"):
+        events.append(SlotSet("notice_codes", [tracker.get_slot("notice_code")]))
+    return events
+
+
+class ActionStartIntake(BaseAction):
+    """Begin (or resume) collecting details for a tax pro; mid-form, switch to the short path."""
+
+    def name(self) -> Text:
+        return "action_start_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.active_loop_name == FORM:
+            if not tracker.get_slot("intake_fast_path_told"):
+                dispatcher.utter_message(response="utter_intake_fast_path")
+            return [SlotSet("intake_fast_path", True), SlotSet("intake_fast_path_told", True)]
+        if tracker.get_slot("case_reference"):
+            return []  # the form completes at once and the submit step reports the open case
+        events = new_intake_events(tracker)
+        if any(tracker.get_slot(slot) for slot in ANSWERED_BEFORE):
+            dispatcher.utter_message(response="utter_intake_resume")
+        else:
+            dispatcher.utter_message(response="utter_intake_intro", firm_name=self.settings.firm_name)
+        slots = {**tracker.slots, **{e["name"]: e["value"] for e in events}}
+        if current_triage(self.knowledge, self.settings, slots).critical:
+            dispatcher.utter_message(response="utter_intake_fast_path")
+            events.append(SlotSet("intake_fast_path_told", True))
+        return events
+
+
+class ActionExplainWhy(BaseAction):
+    """Say why the current question is asked."""
+
+    def name(self) -> Text:
+        return "action_explain_why"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        slot = requested_slot(tracker)
+        response = f"utter_why_{slot}"
+        dispatcher.utter_message(response=response if slot and response in domain.get("responses", {})
+                                 else "utter_why_general")
+        return []
+
+
+class ActionSkipQuestion(BaseAction):
+    """Skip the current question when it is optional; otherwise say why it is needed."""
+
+    def name(self) -> Text:
+        return "action_skip_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        slot = requested_slot(tracker)
+        if slot is None:
+            dispatcher.utter_message(response="utter_nothing_to_skip")
+            return []
+        if not can_skip(slot, tracker.slots):
+            why = domain.get("responses", {}).get(f"utter_why_{slot}", [{"text": ""}])[0]["text"]
+            dispatcher.utter_message(response="utter_cannot_skip", reason=why)
+            return []
+        skipped = list(tracker.get_slot("intake_skipped") or [])
+        failures = dict(tracker.get_slot("intake_failures") or {})
+        failures.pop(slot, None)
+        dispatcher.utter_message(response="utter_skipped")
+        return [SlotSet("intake_skipped", skipped + [slot]), SlotSet("intake_failures", failures),
+                SlotSet(slot, None)]
+
+
+class ActionCancelIntake(BaseAction):
+    """Stop the form without losing what was given (resumable by asking for a tax pro again)."""
+
+    def name(self) -> Text:
+        return "action_cancel_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.active_loop_name != FORM:
+            dispatcher.utter_message(response="utter_nothing_to_cancel")
+            return []
+        dispatcher.utter_message(response="utter_intake_cancelled", contact=contact_suffix(self))
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+class ActionCorrectIntake(BaseAction):
+    """Change an earlier answer: take the new value from the message, or ask that question again."""
+
+    def name(self) -> Text:
+        return "action_correct_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("case_reference"):
+            return await self._note_on_case(dispatcher, tracker)
+        events = new_intake_events(tracker)
+        text = latest_text(tracker)
+        hints = latest_entity_values(tracker, "intake_field")
+        field = field_for_correction(text, hints[0] if hints else None)
+        if field is None:
+            dispatcher.utter_message(response="utter_change_which", buttons=field_buttons(tracker.slots))
+            return events
+        skipped = [slot for slot in (tracker.get_slot("intake_skipped") or []) if slot != field]
+        events.append(SlotSet("intake_skipped", skipped))
+        new_value = None
+        if text and field not in FREE_TEXT and not hints:
+            new_value = ValidateIntakeForm().parse(field, text, tracker)
+        if new_value is None:
+            return events + [SlotSet(slot, None) for slot in slots_to_clear(field)]
+        dispatcher.utter_message(response="utter_updated", field=FIELD_LABELS[field],
+                                 value=display_value(field, new_value))
+        cleared = [slot for slot in slots_to_clear(field) if slot != field]
+        return events + [SlotSet(field, new_value)] + [SlotSet(slot, None) for slot in cleared]
+
+    async def _note_on_case(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        from actions.handoff import add_case_note
+
+        reference = tracker.get_slot("case_reference")
+        await add_case_note(self.settings, reference, f"Correction from the taxpayer: {latest_text(tracker)}")
+        dispatcher.utter_message(response="utter_correction_noted", reference=reference)
+        return []
+
+
+__all__ = ["FORM_SLOTS", "CONSENT_INPUTS"]

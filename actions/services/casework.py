@@ -1,0 +1,111 @@
+"""From intake answers to a stored case: building the record, opening the store lazily, notifying.
+
+No Rasa imports. The store and the notifier are created on first use (never at import time) and
+shared by every action of the process.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal, InvalidOperation
+from typing import Any, List, Mapping, Optional
+
+from actions.services.dates import parse_iso
+from actions.services.triage import Triage
+from actions.settings import Settings
+from actions.store.records import STATUS_NEW, Consent, Intake, NewCase
+
+# Channels whose users can't receive a message pushed later (REST answers only inside the request).
+NO_PUSH_CHANNELS = frozenset({"rest", "cmdline", ""})
+
+
+def chat_can_receive(channel: Optional[str]) -> bool:
+    """Whether a pro's reply can be delivered later on this chat channel."""
+    return bool(channel) and channel not in NO_PUSH_CHANNELS
+
+
+def _decimal(value: Any) -> Optional[Decimal]:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _years(value: Any) -> List[int]:
+    return [int(year) for year in (value or []) if str(year).isdigit()]
+
+
+def consent_from_record(record: Mapping[str, Any]) -> Consent:
+    """The consent record kept in the ``consent_record`` slot, as a store record."""
+    given_at = dt.datetime.fromisoformat(record["given_at"])
+    return Consent(
+        wording=record["wording"],
+        given_at=given_at,
+        channel=record["channel"],
+        contact_method=record["contact_method"],
+    )
+
+
+def consent_record(wording: str, channel: Optional[str], method: str, now: dt.datetime) -> dict:
+    """What the ``consent_record`` slot keeps: exact wording, UTC time, chat channel, contact method."""
+    return {
+        "wording": wording,
+        "given_at": now.astimezone(dt.timezone.utc).isoformat(),
+        "channel": channel or "unknown",
+        "contact_method": method,
+    }
+
+
+def new_case(slots: Mapping[str, Any], channel: str, sender_id: str, triage: Triage) -> NewCase:
+    """The case to store from the form's slots (call only after consent and confirmation)."""
+    intake = Intake(
+        full_name=slots["full_name"],
+        consent=consent_from_record(slots["consent_record"]),
+        preferred_channel=slots["preferred_channel"],
+        phone=slots.get("phone") or None,
+        email=slots.get("email") or None,
+        us_state=slots.get("us_state") or None,
+        notice_codes=list(slots.get("notice_codes") or []),
+        notice_date=parse_iso(slots.get("notice_date")),
+        tax_years=_years(slots.get("tax_years")),
+        amount_owed=_decimal(slots.get("amount_owed")),
+        levy_active=slots.get("levy_active") or None,
+        unfiled_returns=slots.get("unfiled_returns") or None,
+        joint_filing=slots.get("joint_filing") or None,
+        contact_time=slots.get("contact_time") or None,
+    )
+    return NewCase(
+        idempotency_key=f"{channel}:{sender_id}:{slots['intake_id']}",
+        channel=channel,
+        sender_id=sender_id,
+        priority=triage.priority,
+        priority_reasons=list(triage.reasons),
+        deadline=triage.deadline,
+        intake=intake,
+        status=STATUS_NEW,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def case_repository(database_url: str, prefix: str):  # -> CaseRepository
+    """The process-wide case repository for ``database_url`` (migrated on first use)."""
+    from actions.store.cases import CaseRepository
+    from actions.store.db import get_database
+
+    return CaseRepository(get_database(database_url), reference_prefix=prefix)
+
+
+_NOTIFIERS: dict = {}
+
+
+def notifier(settings: Settings):  # -> Notifier
+    """The process-wide notifier that delivers queued webhooks and e-mails."""
+    if settings.database_url not in _NOTIFIERS:
+        from actions.services.delivery import Notifier
+        from actions.store.db import get_database
+        from actions.store.outbox import Outbox
+
+        _NOTIFIERS[settings.database_url] = Notifier(Outbox(get_database(settings.database_url)), settings)
+    return _NOTIFIERS[settings.database_url]

@@ -1,0 +1,183 @@
+"""Which intake questions to ask, in which order, and how the answers read back to the user.
+
+Pure logic, no Rasa imports: the form's validation action and the intake control actions call it.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, Dict, Iterable, List, Mapping, Optional
+
+# Every question of the form, in the order they are asked (domain.yml lists the same).
+FORM_SLOTS = (
+    "full_name",
+    "phone",
+    "email",
+    "preferred_channel",
+    "levy_active",
+    "notice_codes",
+    "notice_date",
+    "us_state",
+    "tax_years",
+    "amount_owed",
+    "unfiled_returns",
+    "joint_filing",
+    "contact_time",
+    "contact_consent",
+    "intake_confirmed",
+)
+# Questions a user may skip; on the fast path they are not asked at all.
+OPTIONAL_SLOTS = frozenset({
+    "notice_codes", "notice_date", "us_state", "tax_years", "amount_owed",
+    "unfiled_returns", "joint_filing", "contact_time",
+})
+CONTACT_SLOTS = ("phone", "email")
+# Answers that the consent wording and the summary depend on: changing one asks for both again.
+CONSENT_INPUTS = frozenset({"phone", "email", "preferred_channel"})
+MAX_FAILURES_BEFORE_OFFER = 2
+
+FIELD_LABELS: Dict[str, str] = {
+    "full_name": "Name",
+    "phone": "Phone",
+    "email": "E-mail",
+    "preferred_channel": "Contact by",
+    "levy_active": "Levy or garnishment now",
+    "notice_codes": "Notices",
+    "notice_date": "Notice date",
+    "us_state": "State",
+    "tax_years": "Tax years",
+    "amount_owed": "Amount owed",
+    "unfiled_returns": "Unfiled returns",
+    "joint_filing": "Filed jointly",
+    "contact_time": "Best time",
+}
+METHOD_LABELS = {"sms": "text message", "phone": "phone call", "email": "e-mail", "chat": "this chat"}
+ANSWER_LABELS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
+
+# Words in a correction request that name the field to change ("my email is wrong").
+FIELD_KEYWORDS: Dict[str, tuple] = {
+    "email": ("email", "e-mail", "mail"),
+    "phone": ("phone", "number", "cell", "mobile"),
+    "full_name": ("name", "spelled", "spelling"),
+    "preferred_channel": ("contact me", "reach me", "channel", "text me", "call me"),
+    "us_state": ("state",),
+    "notice_codes": ("notice", "code", "letter"),
+    "notice_date": ("date", "dated"),
+    "tax_years": ("year",),
+    "amount_owed": ("amount", "owe", "balance", "$"),
+    "levy_active": ("levy", "garnish"),
+    "unfiled_returns": ("unfiled", "filed my", "returns"),
+    "joint_filing": ("joint", "spouse", "husband", "wife"),
+    "contact_time": ("time", "morning", "afternoon", "evening"),
+}
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and value != [] and value != ""
+
+
+def contact_given(slots: Mapping[str, Any]) -> bool:
+    """Whether the user gave at least one way to reach them."""
+    return any(_filled(slots.get(name)) for name in CONTACT_SLOTS)
+
+
+def can_skip(slot: str, slots: Mapping[str, Any]) -> bool:
+    """Whether the user may skip ``slot`` now (one of phone or e-mail is always needed)."""
+    if slot in OPTIONAL_SLOTS:
+        return True
+    skipped = set(slots.get("intake_skipped") or [])
+    if slot == "phone":
+        return "email" not in skipped
+    if slot == "email":
+        return _filled(slots.get("phone"))
+    return False
+
+
+def questions_to_ask(slots: Mapping[str, Any], fast_path: bool) -> List[str]:
+    """The form's required slots now: skipped ones and, on the fast path, optional ones dropped."""
+    skipped = set(slots.get("intake_skipped") or [])
+    wanted: List[str] = []
+    for slot in FORM_SLOTS:
+        if slot in skipped:
+            continue
+        if fast_path and slot in OPTIONAL_SLOTS and not _filled(slots.get(slot)):
+            continue
+        if slot == "email" and fast_path and _filled(slots.get("phone")):
+            continue
+        if slot == "intake_confirmed" and slots.get("contact_consent") is False:
+            continue  # no consent: the form ends and nothing is sent
+        wanted.append(slot)
+    return wanted
+
+
+def field_for_correction(text: str, hint: Optional[str] = None) -> Optional[str]:
+    """The form field a correction request is about, from a button's hint or the words used."""
+    if hint in FIELD_LABELS:
+        return hint
+    lowered = f" {text.lower()} "
+    for field, words in FIELD_KEYWORDS.items():
+        if any(word in lowered for word in words):
+            return field
+    return None
+
+
+def slots_to_clear(field: str) -> List[str]:
+    """Slots to empty so the form asks ``field`` again (and re-confirms what depends on it)."""
+    cleared = [field, "intake_confirmed"]
+    if field in CONSENT_INPUTS:
+        cleared += ["contact_consent", "consent_record"]
+    if field in CONTACT_SLOTS:
+        cleared.append("preferred_channel")
+    return list(dict.fromkeys(cleared))
+
+
+def format_amount(value: Any) -> str:
+    """An amount slot ("12500.00") as "$12,500"."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return f"${amount:,.2f}".replace(".00", "")
+
+
+def display_value(field: str, value: Any) -> str:
+    """How one answer reads back in the summary."""
+    if field == "preferred_channel":
+        return METHOD_LABELS.get(value, str(value))
+    if field in ("levy_active", "unfiled_returns", "joint_filing"):
+        return ANSWER_LABELS.get(value, str(value))
+    if field == "amount_owed":
+        return format_amount(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def summary_lines(slots: Mapping[str, Any], fields: Iterable[str] = FIELD_LABELS) -> str:
+    """The answers given so far, one "Label: value" line each."""
+    lines = []
+    for field in fields:
+        value = slots.get(field)
+        if _filled(value):
+            lines.append(f"• {FIELD_LABELS[field]}: {display_value(field, value)}")
+    return "\n".join(lines)
+
+
+def contact_address(method: Optional[str], slots: Mapping[str, Any]) -> str:
+    """Where the firm will reach the user for ``method`` (the number, the address or this chat)."""
+    if method in ("sms", "phone"):
+        return str(slots.get("phone") or "")
+    if method == "email":
+        return str(slots.get("email") or "")
+    return "this chat"
+
+
+def method_choices(slots: Mapping[str, Any], chat_can_receive: bool) -> List[str]:
+    """The contact methods the user can pick, given the contacts they gave and the chat channel."""
+    choices = []
+    if _filled(slots.get("phone")):
+        choices += ["sms", "phone"]
+    if _filled(slots.get("email")):
+        choices.append("email")
+    if chat_can_receive:
+        choices.append("chat")
+    return choices

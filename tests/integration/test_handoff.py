@@ -1,0 +1,167 @@
+"""End to end: a conversation becomes a stored, triaged case; the signed webhook arrives; a pro
+replies from the agent desk on the taxpayer's own channel and hands back to the bot.
+
+Runs the real action server, Rasa server (callback channel, JWT-protected API) and agent desk, on
+SQLite and on PostgreSQL.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import pytest
+
+from actions.services.signing import verify
+from actions.store.cases import CaseRepository
+from actions.store.db import Database
+from tests.integration.receiver import Receiver
+from tests.integration.servers import MODEL, ROOT, running_bot, running_desk
+from tests.services_up import ensure_postgres
+
+pytestmark = pytest.mark.model
+
+SECRET = "webhook-secret-for-tests"
+PRO_PASSWORD = "correct horse battery staple"
+PG_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+
+
+class Stack:
+    """The running servers and what the test needs to talk to them."""
+
+    def __init__(self, rasa_url: str, desk_url: str, token: str, receiver: Receiver, database_url: str) -> None:
+        self.rasa_url, self.desk_url, self.token = rasa_url, desk_url, token
+        self.receiver, self.database_url = receiver, database_url
+
+    def say(self, sender: str, text: str, wait_s: float = 0.0) -> List[str]:
+        """Send a message on the callback channel; return the bot texts it produced."""
+        before = len(self.bot_messages(sender))
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(f"{self.rasa_url}/webhooks/callback/webhook", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200
+        time.sleep(wait_s)
+        return [m.get("text", "") for m in self.bot_messages(sender)[before:]]
+
+    def bot_messages(self, sender: str) -> List[Dict]:
+        """Everything the bot (or a pro) sent to ``sender`` so far."""
+        return [item.json() for item in self.receiver.on("/bot") if item.json().get("recipient_id") == sender]
+
+    def desk(self, method: str, path: str, body: Dict = None) -> Dict:
+        """Call the desk's JSON API with the pro's token."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.desk_url}/api{path}", data=data, method=method, headers={
+            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+            return json.loads(response.read())
+
+
+def _schema_url(tmp: Path, backend: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / 'cases.db'}"
+    ensure_postgres(PG_URL)
+    schema = f"e2e_{uuid.uuid4().hex[:10]}"
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qc", f"CREATE SCHEMA {schema}"],
+                   check=True)
+    return f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+
+def _cli(env: Dict[str, str], *args: str, stdin: str = "") -> str:
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "desk.cli", *args], cwd=ROOT,
+                            env={**os.environ, **env}, input=stdin, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    assert MODEL.exists(), "train first: make train"
+    tmp = Path(tmp_path_factory.mktemp(f"handoff-{request.param}"))
+    receiver = Receiver().start()
+    credentials = tmp / "credentials.yml"
+    credentials.write_text(f"rest:\ncallback:\n  url: \"{receiver.url}/bot\"\n")
+    jwt_secret = uuid.uuid4().hex
+    env = {
+        "DATABASE_URL": _schema_url(tmp, request.param),
+        "HANDOFF_WEBHOOK_URL": f"{receiver.url}/hook",
+        "HANDOFF_WEBHOOK_SECRET": SECRET,
+        "RETRY_BASE_S": "0.5",
+        "BUSINESS_DAYS": "mon,tue,wed,thu,fri,sat,sun",
+        "BUSINESS_HOURS": "00:00-23:59",
+        "RASA_JWT_SECRET": jwt_secret,
+        "DESK_ENV": "development",
+    }
+    _cli(env, "add-pro", "sam", "--name", "Sam Pro", "--password-stdin", stdin=PRO_PASSWORD + "\n")
+    token = _cli(env, "token", "sam", "--label", "e2e").strip().splitlines()[-1]
+    receiver.statuses.append(500)  # the first webhook delivery fails: it must be retried, not lost
+    try:
+        with running_bot(tmp, env=env, credentials=credentials, jwt_secret=jwt_secret) as bot:
+            with running_desk(tmp, {**env, "RASA_URL": bot.url}) as desk_url:
+                yield Stack(bot.url, desk_url, token, receiver, env["DATABASE_URL"])
+    finally:
+        receiver.stop()
+
+
+def test_lt11_three_weeks_ago_to_a_pro_and_back(stack: Stack) -> None:
+    sender = f"e2e-{uuid.uuid4().hex}"
+    transcript: List[str] = []
+
+    def turn(text: str) -> str:
+        replies = stack.say(sender, text)
+        transcript.append(f"USER: {text}")
+        transcript.extend(f"BOT:  {reply}" for reply in replies)
+        return "\n".join(replies)
+
+    assert "9 days left" in turn("I got an LT11 dated three weeks ago")
+    reply = turn("I want to talk to a tax pro")
+    assert "urgent" in reply and "full name" in reply
+    assert "phone number" in turn("Jane Doe")
+    assert "contact you" in turn("512-555-0142")
+    assert "levy" in turn("chat")
+    assert "May " in turn("no")
+    summary = turn("yes")
+    assert "Jane Doe" in summary and "+15125550142" in summary and "LT11" in summary
+
+    started = time.monotonic()
+    reply = turn("yes")
+    repository = CaseRepository(Database(stack.database_url))
+    case = repository.latest_for_sender(sender)
+    stored_after = time.monotonic() - started
+    assert case is not None and case.reference in reply
+    assert "reply right here" in reply
+    assert case.priority == "critical" and case.status == "waiting"
+    assert case.intake.notice_codes == ["LT11"] and case.intake.phone == "+15125550142"
+    assert case.intake.consent.wording.startswith("May ") and case.intake.consent.channel == "callback"
+    assert case.deadline is not None
+
+    hook = stack.receiver.wait_for("/hook", lambda item: item.json().get("reference") == case.reference)
+    assert hook is not None, "the signed webhook never arrived"
+    assert verify(SECRET, hook.body, hook.headers["X-Handoff-Timestamp"], hook.headers["X-Handoff-Signature"],
+                  time.time())
+    assert len([h for h in stack.receiver.on("/hook") if h.json().get("reference") == case.reference]) >= 1
+
+    # Paused: the bot stays quiet while the taxpayer waits for the pro.
+    assert stack.say(sender, "hello? anyone there?", wait_s=1.0) == []
+
+    stack.desk("POST", f"/cases/{case.reference}/messages", {"text": "Hi Jane, I'm Sam. Let's look at your LT11."})
+    delivered = stack.receiver.wait_for("/bot", lambda item: item.json().get("recipient_id") == sender
+                                        and "I'm Sam" in item.json().get("text", ""))
+    assert delivered is not None, "the pro's reply never reached the taxpayer's channel"
+    assert repository.get(case.reference).status == "in_conversation"
+
+    stack.desk("POST", f"/cases/{case.reference}/handback")
+    back = stack.receiver.wait_for("/bot", lambda item: item.json().get("recipient_id") == sender
+                                   and "handed you back" in item.json().get("text", ""))
+    assert back is not None
+    assert "levy" in turn("what is a levy").lower()
+    assert case.reference in turn("any update on my case?")
+    Path(ROOT / "results").mkdir(exist_ok=True)
+    (ROOT / "results" / "handoff-transcript.txt").write_text(
+        "\n".join(transcript) + f"\n\ncase stored {stored_after:.3f} s after the last answer was sent\n")
