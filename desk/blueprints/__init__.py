@@ -1,0 +1,1 @@
+"""The desk's blueprints, one per area: auth, pages, api, health."""
