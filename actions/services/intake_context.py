@@ -40,10 +40,11 @@ def consent_wording(settings: Settings, slots: Mapping[str, Any], domain: Mappin
     """The exact consent question shown to the user (recorded with their answer)."""
     template = domain["responses"][CONSENT_RESPONSE][0]["text"]
     method = slots.get("preferred_channel")
+    address = contact_address(method, slots)
     return template.format(
         firm_name=settings.firm_name,
         method=METHOD_LABELS.get(method, "the channel you chose"),
-        address=contact_address(method, slots),
+        address=f" at {address}" if address else "",
     )
 
 

@@ -4,8 +4,11 @@ Pure logic, no Rasa imports: the form's validation action and the intake control
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, Iterable, List, Mapping, Optional
+
+from actions.services.dates import parse_iso
 
 # Every question of the form, in the order they are asked (domain.yml lists the same).
 FORM_SLOTS = (
@@ -53,21 +56,26 @@ FIELD_LABELS: Dict[str, str] = {
 METHOD_LABELS = {"sms": "text message", "phone": "phone call", "email": "e-mail", "chat": "this chat"}
 ANSWER_LABELS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
 
-# Words in a correction request that name the field to change ("my email is wrong").
+# Words in a correction request that name the field to change ("my email is wrong"), matched as
+# whole words, most specific field first ("the notice number" is the notice, not the phone).
 FIELD_KEYWORDS: Dict[str, tuple] = {
-    "email": ("email", "e-mail", "mail"),
+    "email": ("email", "e-mail", "mail", "address"),
+    "notice_date": ("date", "dated"),
+    "notice_codes": ("notice", "notices", "code", "letter"),
+    "tax_years": ("year", "years"),
+    "amount_owed": ("amount", "owe", "owed", "balance", "debt"),
+    "levy_active": ("levy", "garnish", "garnishment", "garnishing"),
+    "unfiled_returns": ("unfiled", "returns"),
+    "joint_filing": ("joint", "jointly", "spouse", "husband", "wife"),
+    "contact_time": ("time", "morning", "mornings", "afternoon", "evening", "evenings"),
+    "preferred_channel": ("contact me", "reach me", "channel", "text me", "call me", "by text"),
+    "us_state": ("state",),
     "phone": ("phone", "number", "cell", "mobile"),
     "full_name": ("name", "spelled", "spelling"),
-    "preferred_channel": ("contact me", "reach me", "channel", "text me", "call me"),
-    "us_state": ("state",),
-    "notice_codes": ("notice", "code", "letter"),
-    "notice_date": ("date", "dated"),
-    "tax_years": ("year",),
-    "amount_owed": ("amount", "owe", "balance", "$"),
-    "levy_active": ("levy", "garnish"),
-    "unfiled_returns": ("unfiled", "filed my", "returns"),
-    "joint_filing": ("joint", "spouse", "husband", "wife"),
-    "contact_time": ("time", "morning", "afternoon", "evening"),
+}
+_FIELD_PATTERNS = {
+    field: re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b")
+    for field, words in FIELD_KEYWORDS.items()
 }
 
 
@@ -113,9 +121,9 @@ def field_for_correction(text: str, hint: Optional[str] = None) -> Optional[str]
     """The form field a correction request is about, from a button's hint or the words used."""
     if hint in FIELD_LABELS:
         return hint
-    lowered = f" {text.lower()} "
-    for field, words in FIELD_KEYWORDS.items():
-        if any(word in lowered for word in words):
+    lowered = text.lower()
+    for field, pattern in _FIELD_PATTERNS.items():
+        if pattern.search(lowered):
             return field
     return None
 
@@ -147,6 +155,9 @@ def display_value(field: str, value: Any) -> str:
         return ANSWER_LABELS.get(value, str(value))
     if field == "amount_owed":
         return format_amount(value)
+    if field == "notice_date":
+        day = parse_iso(value)
+        return f"{day:%B} {day.day}, {day.year}" if day else str(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(item) for item in value)
     return str(value)
@@ -163,12 +174,12 @@ def summary_lines(slots: Mapping[str, Any], fields: Iterable[str] = FIELD_LABELS
 
 
 def contact_address(method: Optional[str], slots: Mapping[str, Any]) -> str:
-    """Where the firm will reach the user for ``method`` (the number, the address or this chat)."""
+    """Where the firm will reach the user for ``method`` (the number or address; "" for this chat)."""
     if method in ("sms", "phone"):
         return str(slots.get("phone") or "")
     if method == "email":
         return str(slots.get("email") or "")
-    return "this chat"
+    return ""
 
 
 def method_choices(slots: Mapping[str, Any], chat_can_receive: bool) -> List[str]:

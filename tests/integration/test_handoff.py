@@ -53,13 +53,13 @@ class Stack:
         """Everything the bot (or a pro) sent to ``sender`` so far."""
         return [item.json() for item in self.receiver.on("/bot") if item.json().get("recipient_id") == sender]
 
-    def desk(self, method: str, path: str, body: Dict = None) -> Dict:
+    def desk(self, method: str, path: str, body: Dict = None, expect: int = 200) -> Dict:
         """Call the desk's JSON API with the pro's token."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(f"{self.desk_url}/api{path}", data=data, method=method, headers={
             "Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=30) as response:
-            assert response.status == 200
+            assert response.status == expect
             return json.loads(response.read())
 
 
@@ -150,16 +150,20 @@ def test_lt11_three_weeks_ago_to_a_pro_and_back(stack: Stack) -> None:
     # Paused: the bot stays quiet while the taxpayer waits for the pro.
     assert stack.say(sender, "hello? anyone there?", wait_s=1.0) == []
 
-    stack.desk("POST", f"/cases/{case.reference}/messages", {"text": "Hi Jane, I'm Sam. Let's look at your LT11."})
+    stack.desk("POST", f"/cases/{case.reference}/messages", {"text": "Hi Jane, I'm Sam. Let's look at your LT11."},
+               expect=201)
     delivered = stack.receiver.wait_for("/bot", lambda item: item.json().get("recipient_id") == sender
                                         and "I'm Sam" in item.json().get("text", ""))
     assert delivered is not None, "the pro's reply never reached the taxpayer's channel"
+    transcript.append("USER: hello? anyone there?   (bot paused: no answer)")
+    transcript.append(f"PRO (desk API, delivered on the callback channel): {delivered.json()['text']}")
     assert repository.get(case.reference).status == "in_conversation"
 
     stack.desk("POST", f"/cases/{case.reference}/handback")
     back = stack.receiver.wait_for("/bot", lambda item: item.json().get("recipient_id") == sender
                                    and "handed you back" in item.json().get("text", ""))
     assert back is not None
+    transcript.append(f"PRO hands back (desk API) -> BOT: {back.json()['text']}")
     assert "levy" in turn("what is a levy").lower()
     assert case.reference in turn("any update on my case?")
     Path(ROOT / "results").mkdir(exist_ok=True)
