@@ -48,6 +48,12 @@ def business_hours(settings: Settings) -> BusinessHours:
                                settings.business_holidays)
 
 
+def opened_on(case: Case, settings: Settings) -> str:
+    """The day a case was opened, in the firm's time zone ("November 26")."""
+    opened = case.created_at.astimezone(business_hours(settings).zone)
+    return f"{opened:%B} {opened.day}"
+
+
 async def add_case_note(settings: Settings, reference: str, body: str) -> None:
     """Add a note from the taxpayer's conversation to their case's event log."""
     await asyncio.to_thread(repository(settings).add_event, reference, EVENT_NOTE, "taxpayer", body)
@@ -89,6 +95,9 @@ class ActionSubmitCase(BaseAction):
         elif case.status != STATUS_CLOSED:
             dispatcher.utter_message(response="utter_case_already_open", reference=case.reference)
             await add_case_note(self.settings, case.reference, "The taxpayer asked again to talk to a tax pro.")
+        else:
+            dispatcher.utter_message(response="utter_case_status", reference=case.reference,
+                                     opened=opened_on(case, self.settings), status=STATUS_WORDS[STATUS_CLOSED])
         return events + await self._hand_off(dispatcher, case, channel)
 
     async def _hand_off(self, dispatcher: CollectingDispatcher, case: Case, channel: str) -> List[EventType]:
@@ -133,8 +142,7 @@ class ActionCaseStatus(BaseAction):
                 dispatcher.utter_message(response="utter_case_status_none")
             return []
         method = METHOD_LABELS.get(case.intake.preferred_channel, case.intake.preferred_channel)
-        opened = case.created_at.astimezone(business_hours(self.settings).zone)
         dispatcher.utter_message(response="utter_case_status", reference=case.reference,
-                                 opened=f"{opened:%B} {opened.day}",
+                                 opened=opened_on(case, self.settings),
                                  status=STATUS_WORDS[case.status].format(method=method))
         return [SlotSet("case_reference", case.reference)]

@@ -7,6 +7,7 @@ question is answered by a rule, and the form asks again.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -18,9 +19,15 @@ from actions.base import BaseAction, entity_spans, latest_entity_values
 from actions.knowledge.codes import display_code
 from actions.services import intake_values as values
 from actions.services.amounts import parse_amount
-from actions.services.casework import consent_record
+from actions.services.casework import chat_can_receive, consent_record
 from actions.services.dates import find_notice_date
-from actions.services.intake_plan import FORM_SLOTS, MAX_FAILURES_BEFORE_OFFER, can_skip, questions_to_ask
+from actions.services.intake_plan import (
+    FORM_SLOTS,
+    MAX_FAILURES_BEFORE_OFFER,
+    can_skip,
+    method_choices,
+    questions_to_ask,
+)
 from actions.firm import contact_line
 from actions.services.intake_context import consent_wording, current_triage, field_buttons
 
@@ -36,7 +43,8 @@ NOT_ANSWERS = frozenset({
 })
 # Free-text answers can't be told apart from questions by parsing, so for them the intent decides.
 FREE_TEXT = frozenset({"full_name", "contact_time"})
-CONFIRM_CHANGE = ("change", "edit", "fix", "wrong", "no")
+CONFIRM_CHANGE = re.compile(r"\b(change|edit|fix|wrong|no|nope|incorrect)\b", re.IGNORECASE)
+CONTROL_INTENTS = frozenset({"correct_intake", "cancel", "skip_question", "ask_why_needed", "request_human"})
 YES_NO_SLOTS = frozenset({"levy_active", "unfiled_returns", "joint_filing", "contact_consent", "intake_confirmed"})
 
 
@@ -70,12 +78,11 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
         if not text or text.startswith("/"):
             return {}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent in NOT_ANSWERS:
-            if slot in FREE_TEXT or self.parse(slot, text, tracker) is None:
-                return {}
+        if intent in CONTROL_INTENTS and slot in YES_NO_SLOTS:
+            return {}  # "yes, but my e-mail is wrong" is a correction, not a yes
+        if intent in NOT_ANSWERS and (slot in FREE_TEXT or self.parse(slot, text, tracker) is None):
+            return {}
         return {slot: text}
-
-
 
     # -- parsing ------------------------------------------------------------------------------
     def parse(self, slot: str, value: Any, tracker: Tracker) -> Any:
@@ -90,7 +97,9 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
         if slot == "email":
             return values.parse_email(value)
         if slot == "preferred_channel":
-            return values.parse_contact_method(value)
+            method = values.parse_contact_method(value)
+            allowed = method_choices(tracker.slots, chat_can_receive(tracker.get_latest_input_channel()))
+            return method if method in allowed else None
         if slot in ("levy_active", "unfiled_returns", "joint_filing"):
             return values.parse_yes_no(value)
         if slot == "notice_codes":
@@ -112,7 +121,7 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
             return {"yes": True, "no": False}.get(answer or "")
         if slot == "intake_confirmed":
             answer = values.parse_yes_no(value)
-            return True if answer == "yes" else None
+            return True if answer == "yes" and not re.search(r"\bbut\b", value, re.IGNORECASE) else None
         return None
 
     def _codes(self, text: str, tracker: Tracker) -> Optional[List[str]]:
@@ -130,7 +139,7 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
               domain: DomainDict) -> Dict[Text, Any]:
         """Keep a readable answer (and note what follows from it) or ask again with a hint."""
         parsed = self.parse(slot, value, tracker)
-        if parsed is None and self._declined(slot, tracker):
+        if (parsed is None or slot in FREE_TEXT) and self._declined(slot, tracker):
             dispatcher.utter_message(response="utter_skipped")
             return {slot: None, "intake_skipped": list(tracker.get_slot("intake_skipped") or []) + [slot]}
         if parsed is None:
@@ -154,7 +163,7 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
         return intent == "deny" and slot not in YES_NO_SLOTS and can_skip(slot, tracker.slots)
 
     def _rejected(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
-        if slot == "intake_confirmed" and isinstance(value, str) and any(w in value.lower() for w in CONFIRM_CHANGE):
+        if slot == "intake_confirmed" and isinstance(value, str) and CONFIRM_CHANGE.search(value):
             dispatcher.utter_message(response="utter_which_field", buttons=field_buttons(tracker.slots))
             return {slot: None}
         failures = dict(tracker.get_slot("intake_failures") or {})

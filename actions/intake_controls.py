@@ -1,6 +1,8 @@
 """Starting the intake, and what a user can say during it: why, skip, cancel, change an answer."""
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from typing import Any, Dict, List, Optional, Text
 
@@ -11,16 +13,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import BaseAction, latest_entity_values, latest_text
 from actions.firm import contact_line
 from actions.intake import FREE_TEXT, ValidateIntakeForm
+from actions.services.casework import case_repository
 from actions.services.intake_context import current_triage, field_buttons
 from actions.services.intake_plan import (
-    CONSENT_INPUTS,
     FIELD_LABELS,
-    FORM_SLOTS,
     can_skip,
     display_value,
     field_for_correction,
     slots_to_clear,
 )
+
+from actions.store.records import STATUS_CLOSED
+
+logger = logging.getLogger(__name__)
 
 FORM = "intake_form"
 ANSWERED_BEFORE = ("full_name", "phone", "email")
@@ -58,9 +63,16 @@ class ActionStartIntake(BaseAction):
             if not tracker.get_slot("intake_fast_path_told"):
                 dispatcher.utter_message(response="utter_intake_fast_path")
             return [SlotSet("intake_fast_path", True), SlotSet("intake_fast_path_told", True)]
+        events: List[EventType] = []
         if tracker.get_slot("case_reference"):
-            return []  # the form completes at once and the submit step reports the open case
-        events = new_intake_events(tracker)
+            if not await self._case_closed(tracker.get_slot("case_reference")):
+                return []  # the form completes at once and the submit step reports the open case
+            # A closed case: start a new one, keeping the contact details but asking consent again.
+            events = [SlotSet("intake_id", uuid.uuid4().hex), SlotSet("case_reference", None),
+                      SlotSet("intake_confirmed", None), SlotSet("contact_consent", None),
+                      SlotSet("consent_record", None), SlotSet("intake_skipped", [])]
+        else:
+            events = new_intake_events(tracker)
         if any(tracker.get_slot(slot) for slot in ANSWERED_BEFORE):
             dispatcher.utter_message(response="utter_intake_resume")
         else:
@@ -70,6 +82,16 @@ class ActionStartIntake(BaseAction):
             dispatcher.utter_message(response="utter_intake_fast_path")
             events.append(SlotSet("intake_fast_path_told", True))
         return events
+
+
+    async def _case_closed(self, reference: str) -> bool:
+        try:
+            case = await asyncio.to_thread(
+                case_repository(self.settings.database_url, self.settings.case_reference_prefix).get, reference)
+        except Exception:  # noqa: BLE001 - the submit step reports an unreachable store to the user
+            logger.exception("Looking up case %s failed", reference)
+            return False
+        return case is not None and case.status == STATUS_CLOSED
 
 
 class ActionExplainWhy(BaseAction):
@@ -159,5 +181,3 @@ class ActionCorrectIntake(BaseAction):
         dispatcher.utter_message(response="utter_correction_noted", reference=reference)
         return []
 
-
-__all__ = ["FORM_SLOTS", "CONSENT_INPUTS"]

@@ -69,6 +69,14 @@ class Settings(BaseSettings):
         return value.upper()
 
     @root_validator(skip_on_failure=True)
+    def _business_hours_readable(cls, values: dict) -> dict:
+        from actions.services.business_hours import BusinessHours
+
+        BusinessHours.parse(values["business_days"], values["business_hours"], values["firm_timezone"],
+                            values["business_holidays"])
+        return values
+
+    @root_validator(skip_on_failure=True)
     def _secrets_present(cls, values: dict) -> dict:
         if values.get("handoff_webhook_url") and not values.get("handoff_webhook_secret"):
             raise ValueError("HANDOFF_WEBHOOK_URL is set but HANDOFF_WEBHOOK_SECRET is missing")

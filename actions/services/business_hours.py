@@ -11,6 +11,7 @@ from typing import FrozenSet, Iterable
 from zoneinfo import ZoneInfo
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_DAYS_AHEAD = 400  # a calendar with no working day at all within a year is a configuration error
 
 
@@ -27,7 +28,7 @@ class BusinessHours:
     @classmethod
     def parse(cls, days: str, hours: str, zone: str, holidays: str = "") -> "BusinessHours":
         """Build from settings text, e.g. ("mon,tue,wed,thu,fri", "09:00-18:00", "America/New_York")."""
-        day_set = frozenset(_day_index(name) for name in _split(days))
+        day_set = frozenset(index for item in _split(days) for index in _day_range(item))
         if not day_set:
             raise ValueError("BUSINESS_DAYS names no day")
         try:
@@ -86,10 +87,19 @@ def _split(text: str) -> Iterable[str]:
 
 
 def _day_index(name: str) -> int:
-    short = name[:3]
-    if short not in DAY_NAMES:
-        raise ValueError(f"unknown day {name!r} in BUSINESS_DAYS (use mon, tue, … sun)")
-    return DAY_NAMES.index(short)
+    name = name.strip()
+    for index, short in enumerate(DAY_NAMES):
+        if name == short or name == FULL_DAY_NAMES[index]:
+            return index
+    raise ValueError(f"unknown day {name!r} in BUSINESS_DAYS (use mon, tue, … sun, or ranges like mon-fri)")
+
+
+def _day_range(item: str) -> Iterable[int]:
+    """One day ("mon") or a range ("mon-fri", "fri-mon" wraps around the week)."""
+    if "-" not in item:
+        return [_day_index(item)]
+    first, last = (_day_index(part) for part in item.split("-", 1))
+    return [(first + step) % 7 for step in range((last - first) % 7 + 1)]
 
 
 def _at(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:

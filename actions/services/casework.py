@@ -15,13 +15,17 @@ from actions.services.triage import Triage
 from actions.settings import Settings
 from actions.store.records import STATUS_NEW, Consent, Intake, NewCase
 
-# Channels whose users can't receive a message pushed later (REST answers only inside the request).
-NO_PUSH_CHANNELS = frozenset({"rest", "cmdline", ""})
+# Rasa channels that can deliver a message later, outside the user's own request (REST and the
+# command line answer only inside the request).
+PUSH_CHANNELS = frozenset({
+    "socketio", "callback", "twilio", "twilio_voice", "facebook", "messenger", "telegram", "slack",
+    "botframework", "mattermost", "rocketchat", "webexteams", "hangouts",
+})
 
 
 def chat_can_receive(channel: Optional[str]) -> bool:
     """Whether a pro's reply can be delivered later on this chat channel."""
-    return bool(channel) and channel not in NO_PUSH_CHANNELS
+    return channel in PUSH_CHANNELS
 
 
 def _decimal(value: Any) -> Optional[Decimal]:
