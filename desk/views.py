@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sanic import Request
 from sanic.response import HTTPResponse, html
 
+from actions.services.intake_plan import ANSWER_LABELS, METHOD_LABELS
 from actions.store.records import (
     PRIORITIES,
     STATUS_IN_CONVERSATION,
@@ -123,6 +124,16 @@ def money(value: Any) -> str:
     return f"${Decimal(str(value)):,.2f}"
 
 
+def answer(value: Optional[str]) -> str:
+    """A yes / no / unsure intake answer as a pro reads it ("Not sure"), "—" when not given."""
+    return ANSWER_LABELS.get(value or "", value or "—")
+
+
+def method(value: Optional[str]) -> str:
+    """A contact method as a pro reads it ("text message")."""
+    return METHOD_LABELS.get(value or "", value or "—")
+
+
 def event_payload(event: CaseEvent) -> Dict[str, Any]:
     """An event log entry as JSON (the Event schema of the desk API)."""
     created = event.created_at
@@ -138,7 +149,7 @@ def template_environment() -> Environment:
                       autoescape=select_autoescape(["html"], default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(status_labels=STATUS_LABELS, priorities=PRIORITIES, statuses=STATUSES)
-    env.filters.update(long_date=long_date, money=money)
+    env.filters.update(long_date=long_date, money=money, answer=answer, method=method)
     return env
 
 
