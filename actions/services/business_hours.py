@@ -33,7 +33,9 @@ class BusinessHours:
             raise ValueError("BUSINESS_DAYS names no day")
         try:
             start_text, end_text = hours.split("-")
-            opens, closes = dt.time.fromisoformat(start_text.strip()), dt.time.fromisoformat(end_text.strip())
+            opens = dt.time.fromisoformat(start_text.strip())
+            # "24:00" closes at midnight: the whole day is open.
+            closes = dt.time.max if end_text.strip() == "24:00" else dt.time.fromisoformat(end_text.strip())
         except ValueError as exc:
             raise ValueError(f"BUSINESS_HOURS must look like 09:00-18:00, not {hours!r}") from exc
         if opens >= closes:

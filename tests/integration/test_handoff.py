@@ -12,10 +12,12 @@ import subprocess
 import time
 import urllib.request
 import uuid
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from actions.services.signing import verify
 from actions.store.cases import CaseRepository
@@ -63,14 +65,23 @@ class Stack:
             return json.loads(response.read())
 
 
-def _schema_url(tmp: Path, backend: str) -> str:
+@contextmanager
+def _database_url(tmp: Path, backend: str) -> Iterator[str]:
+    """A fresh SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
     if backend == "sqlite":
-        return f"sqlite:///{tmp / 'cases.db'}"
+        yield f"sqlite:///{tmp / 'cases.db'}"
+        return
     ensure_postgres(PG_URL)
-    schema = f"e2e_{uuid.uuid4().hex[:10]}"
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qc", f"CREATE SCHEMA {schema}"],
-                   check=True)
-    return f"{PG_URL}?options=-csearch_path%3D{schema}"
+    schema = f"e2e_{uuid.uuid4().hex[:10]}"  # hex only: safe as an identifier
+    admin = create_engine(PG_URL, future=True)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
 
 
 def _cli(env: Dict[str, str], *args: str, stdin: str = "") -> str:
@@ -88,25 +99,24 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     credentials = tmp / "credentials.yml"
     credentials.write_text(f"rest:\ncallback:\n  url: \"{receiver.url}/bot\"\n")
     jwt_secret = uuid.uuid4().hex
-    env = {
-        "DATABASE_URL": _schema_url(tmp, request.param),
-        "HANDOFF_WEBHOOK_URL": f"{receiver.url}/hook",
-        "HANDOFF_WEBHOOK_SECRET": SECRET,
-        "RETRY_BASE_S": "0.5",
-        "BUSINESS_DAYS": "mon,tue,wed,thu,fri,sat,sun",
-        "BUSINESS_HOURS": "00:00-23:59",
-        "RASA_JWT_SECRET": jwt_secret,
-        "DESK_ENV": "development",
-    }
-    _cli(env, "add-pro", "sam", "--name", "Sam Pro", "--password-stdin", stdin=PRO_PASSWORD + "\n")
-    token = _cli(env, "token", "sam", "--label", "e2e").strip().splitlines()[-1]
-    receiver.statuses.append(500)  # the first webhook delivery fails: it must be retried, not lost
-    try:
-        with running_bot(tmp, env=env, credentials=credentials, jwt_secret=jwt_secret) as bot:
-            with running_desk(tmp, {**env, "RASA_URL": bot.url}) as desk_url:
-                yield Stack(bot.url, desk_url, token, receiver, env["DATABASE_URL"])
-    finally:
-        receiver.stop()
+    with ExitStack() as running:
+        running.callback(receiver.stop)
+        env = {
+            "DATABASE_URL": running.enter_context(_database_url(tmp, request.param)),
+            "HANDOFF_WEBHOOK_URL": f"{receiver.url}/hook",
+            "HANDOFF_WEBHOOK_SECRET": SECRET,
+            "RETRY_BASE_S": "0.5",
+            "BUSINESS_DAYS": "mon-sun",
+            "BUSINESS_HOURS": "00:00-24:00",
+            "RASA_JWT_SECRET": jwt_secret,
+            "DESK_ENV": "development",
+        }
+        _cli(env, "add-pro", "sam", "--name", "Sam Pro", "--password-stdin", stdin=PRO_PASSWORD + "\n")
+        token = _cli(env, "token", "sam", "--label", "e2e").strip().splitlines()[-1]
+        receiver.statuses.append(500)  # the first webhook delivery fails: it must be retried, not lost
+        bot = running.enter_context(running_bot(tmp, env=env, credentials=credentials, jwt_secret=jwt_secret))
+        desk_url = running.enter_context(running_desk(tmp, {**env, "RASA_URL": bot.url}))
+        yield Stack(bot.url, desk_url, token, receiver, env["DATABASE_URL"])
 
 
 def test_lt11_three_weeks_ago_to_a_pro_and_back(stack: Stack) -> None:

@@ -30,7 +30,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
     assert MODEL.exists(), "train first: make train"
     tmp = Path(tmp_path_factory.mktemp("intake"))
     url = f"sqlite:///{tmp / 'cases.db'}"
-    env = {"DATABASE_URL": url, "BUSINESS_DAYS": "mon,tue,wed,thu,fri,sat,sun", "BUSINESS_HOURS": "00:00-23:59"}
+    env = {"DATABASE_URL": url, "BUSINESS_DAYS": "mon,tue,wed,thu,fri,sat,sun", "BUSINESS_HOURS": "00:00-24:00"}
     with running_bot(tmp, env=env) as bot:
         yield bot, CaseRepository(Database(url))
 

@@ -45,7 +45,6 @@ def test_parse() -> None:
         ("mon", "9:00-18:00", "", "BUSINESS_HOURS must look like 09:00-18:00"),
         ("mon", "09:00", "", "BUSINESS_HOURS must look like 09:00-18:00"),
         ("mon", "09:00-12:00-18:00", "", "BUSINESS_HOURS must look like 09:00-18:00"),
-        ("mon", "09:00-24:00", "", "BUSINESS_HOURS must look like 09:00-18:00"),
         ("mon", "nine to five", "", "BUSINESS_HOURS must look like 09:00-18:00"),
         ("mon", "18:00-09:00", "", "BUSINESS_HOURS must open before it closes"),
         ("mon", "09:00-09:00", "", "BUSINESS_HOURS must open before it closes"),
@@ -183,3 +182,10 @@ def test_a_day_range_is_refused_or_read_in_full(days: str) -> None:
     except ValueError:
         return
     assert hours.days == frozenset(range(5))
+
+
+def test_closing_at_24_00_keeps_the_whole_day_open() -> None:
+    hours = BusinessHours.parse("mon-sun", "00:00-24:00", "America/New_York")
+    zone = ZoneInfo("America/New_York")
+    assert hours.is_open(dt.datetime(2026, 11, 26, 23, 59, 59, tzinfo=zone))
+    assert hours.is_open(dt.datetime(2026, 11, 27, 0, 0, tzinfo=zone))
