@@ -7,9 +7,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import NOTICE_ENTITY, BaseAction, latest_entity_values
+from actions.base import NOTICE_ENTITY, BaseAction, latest_entity_values, latest_intent
 from actions.notices import message_date, notice_date_for, unknown_notice
-from actions.replies import Reply, deadline_replies, send
+from actions.replies import Reply, deadline_replies, explanation_replies, send
 from actions.services.dates import format_date
 
 GENERAL_DEADLINES_TOPIC = "deadlines_general"
@@ -48,7 +48,11 @@ class ActionNoticeDeadline(BaseAction):
             return [SlotSet("notice_code", None)]
 
         notice_date = notice_date_for(tracker, notice.code, found)
-        send(dispatcher, deadline_replies(notice, notice_date, today))
+        # A notice the user tells us about for the first time ("I got an LT11 dated 3 weeks ago") is
+        # explained too: they haven't heard yet what it is. A plain deadline question gets the deadline.
+        is_new = (bool(codes) and notice.code != tracker.get_slot("notice_code")
+                  and latest_intent(tracker) != "ask_deadline")
+        send(dispatcher, (explanation_replies(notice) if is_new else []) + deadline_replies(notice, notice_date, today))
         dispatcher.utter_message(response="utter_next_step")
         return [SlotSet("notice_code", notice.code),
                 SlotSet("notice_date", notice_date.isoformat() if notice_date else None)]

@@ -122,3 +122,19 @@ async def test_button_payload_text_is_not_searched_for_a_date() -> None:
     messages, events = await run_action(ACTION, tracker)
     assert names(messages) == ["utter_deadline_rule_fixed", "utter_ask_notice_date", "utter_next_step"]
     assert events[1] == SlotSet("notice_date", None)
+
+
+async def test_a_new_notice_given_with_its_date_is_explained_too() -> None:
+    text = "I got an LT11 dated three weeks ago"
+    tracker = make_tracker(text, intent="inform_notice_date", codes=("LT11",))
+    messages, events = await run_action(ACTION, tracker)
+    assert names(messages)[:3] == ["utter_notice_explanation", "utter_urgency_critical", "utter_notice_steps"]
+    assert "utter_deadline_open" in names(messages)
+    assert SlotSet("notice_code", "LT11") in events
+
+
+async def test_a_date_for_the_notice_in_context_is_not_explained_again() -> None:
+    tracker = make_tracker("the LT11 is dated nov 5", intent="inform_notice_date", codes=("LT11",),
+                           slots={"notice_code": "LT11"})
+    messages, _ = await run_action(ACTION, tracker)
+    assert "utter_notice_explanation" not in names(messages)

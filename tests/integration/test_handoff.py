@@ -129,7 +129,8 @@ def test_lt11_three_weeks_ago_to_a_pro_and_back(stack: Stack) -> None:
         transcript.extend(f"BOT:  {reply}" for reply in replies)
         return "\n".join(replies)
 
-    assert "9 days left" in turn("I got an LT11 dated three weeks ago")
+    reply = turn("I got an LT11 dated three weeks ago")
+    assert "9 days left" in reply and "Collection Due Process" in reply and "Urgency: critical" in reply
     reply = turn("I want to talk to a tax pro")
     assert "urgent" in reply and "full name" in reply
     assert "phone number" in turn("Jane Doe")

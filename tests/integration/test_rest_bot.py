@@ -41,6 +41,7 @@ def test_deadline_from_a_relative_date(bot: Bot) -> None:
     deadline = notice_date + dt.timedelta(days=30)
     reply = bot.texts(new_sender(), "I got an LT11 dated three weeks ago, what does it mean?")
     assert "9 days left" in reply
+    assert cached_knowledge().find_notice("LT11").explanation in reply
     assert f"{deadline:%B} {deadline.day}, {deadline.year}" in reply
 
 
