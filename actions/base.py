@@ -5,6 +5,7 @@ from abc import ABC, abstractmethod
 from typing import Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge.store import Knowledge, cached_knowledge
 from actions.settings import Settings, get_settings
@@ -62,6 +63,12 @@ def latest_text(tracker: Tracker) -> str:
 def latest_intent(tracker: Tracker) -> Optional[str]:
     """The intent of the latest user message."""
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def offer_next_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Offer the options and a tax pro, unless the intake form is under way (it asks its own question)."""
+    if tracker.active_loop_name != "intake_form":
+        dispatcher.utter_message(response="utter_next_step")
 
 
 def button(title: str, intent: str) -> Button:

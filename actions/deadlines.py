@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import NOTICE_ENTITY, BaseAction, latest_entity_values, latest_intent
+from actions.base import NOTICE_ENTITY, BaseAction, latest_entity_values, latest_intent, offer_next_step
 from actions.notices import message_date, notice_date_for, unknown_notice
 from actions.replies import Reply, deadline_replies, explanation_replies, send
 from actions.services.dates import format_date
@@ -44,7 +44,7 @@ class ActionNoticeDeadline(BaseAction):
         notice = self.knowledge.find_notice(raw_code)
         if notice is None:
             send(dispatcher, [unknown_notice(raw_code)])
-            dispatcher.utter_message(response="utter_next_step")
+            offer_next_step(dispatcher, tracker)
             return [SlotSet("notice_code", None)]
 
         notice_date = notice_date_for(tracker, notice.code, found)
@@ -53,6 +53,6 @@ class ActionNoticeDeadline(BaseAction):
         is_new = (bool(codes) and notice.code != tracker.get_slot("notice_code")
                   and latest_intent(tracker) != "ask_deadline")
         send(dispatcher, (explanation_replies(notice) if is_new else []) + deadline_replies(notice, notice_date, today))
-        dispatcher.utter_message(response="utter_next_step")
+        offer_next_step(dispatcher, tracker)
         return [SlotSet("notice_code", notice.code),
                 SlotSet("notice_date", notice_date.isoformat() if notice_date else None)]

@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import BaseAction
+from actions.base import BaseAction, offer_next_step
 from actions.settings import Settings
 
 
@@ -37,6 +37,6 @@ class ActionFirmInfo(BaseAction):
         contact = contact_line(self.settings)
         if contact:
             dispatcher.utter_message(response="utter_firm_contact", firm_name=firm, contact=contact)
-        dispatcher.utter_message(response="utter_next_step")
+        offer_next_step(dispatcher, tracker)
         return []
 

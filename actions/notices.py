@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import NOTICE_ENTITY, BaseAction, entity_spans, latest_entity_values, latest_text
+from actions.base import NOTICE_ENTITY, BaseAction, entity_spans, latest_entity_values, latest_text, offer_next_step
 from actions.knowledge.codes import display_code, normalise_code
 from actions.knowledge.schema import Notice
 from actions.replies import Reply, deadline_replies, explanation_replies, send
@@ -74,5 +74,5 @@ class ActionExplainNotice(BaseAction):
                 first_known = notice
                 events = [SlotSet("notice_code", notice.code),
                           SlotSet("notice_date", notice_date.isoformat() if notice_date else None)]
-        dispatcher.utter_message(response="utter_next_step")
+        offer_next_step(dispatcher, tracker)
         return events

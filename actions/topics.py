@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import BaseAction, Button, latest_entity_values, latest_intent, latest_text
+from actions.base import BaseAction, Button, latest_entity_values, latest_intent, latest_text, offer_next_step
 from actions.knowledge.schema import Topic
 from actions.replies import Reply, bullet_list, send
 
@@ -59,7 +59,7 @@ class ActionExplainTopic(BaseAction):
         if intent == RELIEF_INTENT and topic.main:
             buttons = [topic_button(t) for t in self._relief_topics(tracker)][:MAX_OPTION_BUTTONS]
             send(dispatcher, [Reply("utter_pick_option", buttons=buttons)])
-        dispatcher.utter_message(response="utter_next_step")
+        offer_next_step(dispatcher, tracker)
         return []
 
     def _chosen_topic(self, tracker: Tracker, intent: str) -> Optional[Topic]:

@@ -181,3 +181,12 @@ async def test_intent_without_topics_asks_to_rephrase() -> None:
     messages, events = await run_action(ACTION, make_tracker("hi", intent="greet"))
     assert names(messages) == ["utter_ask_rephrase"]
     assert events == []
+
+
+async def test_during_the_intake_a_side_answer_offers_no_next_step() -> None:
+    from tests.actions.test_intake import form_tracker
+
+    tracker = form_tracker("what is a lien", requested="phone", intent="ask_lien")
+    messages, _ = await run_action(ACTION, tracker)
+    assert "utter_topic_answer" in names(messages)
+    assert "utter_next_step" not in names(messages)
