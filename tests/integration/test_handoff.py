@@ -36,9 +36,10 @@ PG_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 class Stack:
     """The running servers and what the test needs to talk to them."""
 
-    def __init__(self, rasa_url: str, desk_url: str, token: str, receiver: Receiver, database_url: str) -> None:
+    def __init__(self, rasa_url: str, desk_url: str, token: str, receiver: Receiver, database_url: str,
+                 backend: str) -> None:
         self.rasa_url, self.desk_url, self.token = rasa_url, desk_url, token
-        self.receiver, self.database_url = receiver, database_url
+        self.receiver, self.database_url, self.backend = receiver, database_url, backend
 
     def say(self, sender: str, text: str, wait_s: float = 0.0) -> List[str]:
         """Send a message on the callback channel; return the bot texts it produced."""
@@ -116,7 +117,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         receiver.statuses.append(500)  # the first webhook delivery fails: it must be retried, not lost
         bot = running.enter_context(running_bot(tmp, env=env, credentials=credentials, jwt_secret=jwt_secret))
         desk_url = running.enter_context(running_desk(tmp, {**env, "RASA_URL": bot.url}))
-        yield Stack(bot.url, desk_url, token, receiver, env["DATABASE_URL"])
+        yield Stack(bot.url, desk_url, token, receiver, env["DATABASE_URL"], request.param)
 
 
 def test_lt11_three_weeks_ago_to_a_pro_and_back(stack: Stack) -> None:
@@ -178,5 +179,5 @@ def test_lt11_three_weeks_ago_to_a_pro_and_back(stack: Stack) -> None:
     assert "levy" in turn("what is a levy").lower()
     assert case.reference in turn("any update on my case?")
     Path(ROOT / "results").mkdir(exist_ok=True)
-    (ROOT / "results" / "handoff-transcript.txt").write_text(
+    (ROOT / "results" / f"handoff-transcript-{stack.backend}.txt").write_text(
         "\n".join(transcript) + f"\n\ncase stored {stored_after:.3f} s after the last answer was sent\n")
