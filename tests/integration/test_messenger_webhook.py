@@ -1,0 +1,154 @@
+"""End to end over Messenger: signed webhooks into the real Rasa and action servers, replies to a
+local fake Graph API (the receiver), with the trained model and a SQLite case store."""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+
+from actions.knowledge.store import cached_knowledge
+from channels.facebook import signature
+from tests.integration.receiver import Receiver, Received
+from tests.integration.servers import MODEL, Bot, running_bot
+
+pytestmark = pytest.mark.model
+
+SECRET, VERIFY, TOKEN = "app-secret-for-tests", "verify-token-for-tests", "page-token-for-tests"
+GRAPH_PATH = f"/graph/me/messages?access_token={TOKEN}"
+
+
+class Messenger:
+    """Talks to the running bot like Facebook does and reads what it sent to the Graph API."""
+
+    def __init__(self, bot: Bot, graph: Receiver) -> None:
+        self.url = f"{bot.url}/webhooks/facebook/webhook"
+        self.api = bot.url
+        self.graph = graph
+
+    def post(self, body: Dict[str, Any], secret: Optional[str] = SECRET) -> int:
+        """POST a delivery signed with ``secret`` (None: unsigned); the HTTP status."""
+        raw = json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers["X-Hub-Signature-256"] = signature(secret, raw)
+        return _status(urllib.request.Request(self.url, data=raw, headers=headers))
+
+    def say(self, sender: str, text: str, payload: Optional[str] = None) -> int:
+        """Send a typed message (or a tapped quick reply when ``payload`` is given)."""
+        message: Dict[str, Any] = {"mid": f"mid.{uuid.uuid4().hex}", "text": text}
+        if payload:
+            message["quick_reply"] = {"payload": payload}
+        return self.post({"object": "page", "entry": [{"id": "1", "time": 1, "messaging": [
+            {"sender": {"id": sender}, "recipient": {"id": "1"}, "timestamp": 1, "message": message}]}]})
+
+    def wait_for(self, sender: str, predicate: Any, timeout_s: float = 30.0) -> Optional[Dict[str, Any]]:
+        """The first Send API body to ``sender`` matching ``predicate``."""
+        found = self.graph.wait_for(
+            GRAPH_PATH, lambda r: _to(r, sender) and predicate(r.json()), timeout_s)
+        return found.json() if found else None
+
+    def sent(self, sender: str) -> List[Dict[str, Any]]:
+        """Every Send API body to ``sender`` so far."""
+        return [r.json() for r in self.graph.on(GRAPH_PATH) if _to(r, sender)]
+
+
+def _to(received: Received, sender: str) -> bool:
+    return received.json().get("recipient", {}).get("id") == sender
+
+
+def _status(request: urllib.request.Request) -> int:
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def new_sender() -> str:
+    return f"psid-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="module")
+def messenger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Messenger]:
+    assert MODEL.exists(), "train first: make train"
+    tmp = Path(tmp_path_factory.mktemp("messenger"))
+    graph = Receiver().start()
+    credentials = tmp / "credentials.yml"
+    credentials.write_text(
+        "rest:\n"
+        "channels.facebook.MessengerInput:\n"
+        f'  verify: "{VERIFY}"\n  secret: "{SECRET}"\n  page-access-token: "{TOKEN}"\n'
+        f'  graph_api_base: "{graph.url}/graph"\n')
+    try:
+        with running_bot(tmp, env={"DATABASE_URL": f"sqlite:///{tmp / 'cases.db'}"},
+                         credentials=credentials) as bot:
+            yield Messenger(bot, graph)
+    finally:
+        graph.stop()
+
+
+def test_verify_handshake(messenger: Messenger) -> None:
+    query = {"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "8472"}
+    url = f"{messenger.url}?{urllib.parse.urlencode(query)}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert (response.status, response.read()) == (200, b"8472")
+    query["hub.verify_token"] = "wrong"
+    assert _status(urllib.request.Request(f"{messenger.url}?{urllib.parse.urlencode(query)}")) == 403
+
+
+def test_signed_question_gets_the_cp504_explanation(messenger: Messenger) -> None:
+    sender = new_sender()
+    notice = cached_knowledge().find_notice("CP504")
+    assert messenger.say(sender, "what is a CP504?") == 200
+    reply = messenger.wait_for(sender, lambda b: notice.explanation in b["message"].get("text", ""))
+    assert reply is not None, messenger.sent(sender)
+    assert reply["messaging_type"] == "RESPONSE"
+    assert reply["message"]["text"].startswith(f"CP504: {notice.title}")  # bold markers stripped
+    assert all(len(b["message"].get("text", "")) <= 2000 for b in messenger.sent(sender))
+
+
+@pytest.mark.parametrize("secret", [None, "forged-secret"])
+def test_forged_or_unsigned_requests_are_refused(messenger: Messenger, secret: Optional[str]) -> None:
+    sender = new_sender()
+    body = {"object": "page", "entry": [{"id": "1", "time": 1, "messaging": [
+        {"sender": {"id": sender}, "message": {"mid": "m.forged", "text": "what is a CP504?"}}]}]}
+    assert messenger.post(body, secret=secret) == 403
+    assert messenger.wait_for(sender, lambda _: True, timeout_s=3) is None
+
+
+def test_options_arrive_as_quick_replies_and_a_tap_opens_the_topic(messenger: Messenger) -> None:
+    sender = new_sender()
+    assert messenger.say(sender, "what are my options") == 200
+    reply = messenger.wait_for(sender, lambda b: len(b["message"].get("quick_replies", [])) > 3)
+    assert reply is not None, messenger.sent(sender)
+    replies = reply["message"]["quick_replies"]
+    assert all(len(r["title"]) <= 20 and r["payload"].startswith("/") for r in replies)
+    assert any(r["title"].endswith("…") for r in replies)
+
+    tapped = replies[0]
+    topic_id = json.loads(tapped["payload"][tapped["payload"].index("{"):])["topic"]
+    topic = cached_knowledge().topic(topic_id)
+    assert messenger.say(sender, tapped["title"], payload=tapped["payload"]) == 200
+    assert messenger.wait_for(sender, lambda b: topic.answer[:80] in b["message"].get("text", ""))
+
+
+def test_a_pros_reply_through_rasas_api_is_tagged_human_agent(messenger: Messenger) -> None:
+    sender = new_sender()
+    assert messenger.say(sender, "hi") == 200
+    assert messenger.wait_for(sender, lambda _: True)
+    event = {"event": "bot", "text": "Hi, this is Jane, a tax pro at Milestone.",
+             "metadata": {"from_pro": "jane", "messaging_tag": "HUMAN_AGENT"}}
+    request = urllib.request.Request(
+        f"{messenger.api}/conversations/{sender}/tracker/events"
+        "?execute_side_effects=true&output_channel=latest",
+        data=json.dumps(event).encode(), headers={"Content-Type": "application/json"})
+    assert _status(request) == 200
+    reply = messenger.wait_for(sender, lambda b: "Jane" in b["message"].get("text", ""))
+    assert reply is not None, messenger.sent(sender)
+    assert (reply["messaging_type"], reply["tag"]) == ("MESSAGE_TAG", "HUMAN_AGENT")
