@@ -6,8 +6,9 @@ delivery is never logged as sent. Store calls run in a thread: they are blocking
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
-from typing import Any, List
+from typing import Any, Dict, List, Optional
 
 from actions.services.casework import chat_can_receive
 from actions.store.cases import CaseNotFound, CaseRepository
@@ -20,6 +21,7 @@ from actions.store.records import (
     Case,
     CaseEvent,
 )
+from channels.messenger_render import messenger_window
 from desk.rasa_client import RasaClient, RasaUnavailable
 from desk.transcript import Line, transcript
 
@@ -32,6 +34,29 @@ HANDED_BACK_NOTE = "handed back to the bot"
 __all__ = ["Casework", "CaseNotFound", "Conflict", "Invalid", "RasaUnavailable", "can_push",
            "clean_text", "no_push_reason", "MAX_REPLY_CHARS", "MAX_NOTE_CHARS"]
 
+
+
+def last_user_message_at(tracker: Dict[str, Any]) -> Optional[dt.datetime]:
+    """When the taxpayer last wrote, from a tracker as Rasa's API returns it."""
+    stamps = [event.get("timestamp") for event in tracker.get("events") or []
+              if event.get("event") == "user" and isinstance(event.get("timestamp"), (int, float))]
+    return dt.datetime.fromtimestamp(max(stamps), dt.timezone.utc) if stamps else None
+
+
+def channel_rules(case: Case, tracker: Dict[str, Any], now: dt.datetime) -> Dict[str, Any]:
+    """Message metadata a channel needs for a pro's reply; Conflict when the channel forbids it.
+
+    Messenger allows a business to answer within 24 hours of the user's last message, and a human
+    agent (with the HUMAN_AGENT tag) within 7 days; after that the reply is refused here.
+    """
+    if case.channel != "facebook":
+        return {}
+    last = last_user_message_at(tracker)
+    window = messenger_window(last, now) if last else "closed"
+    if window == "closed":
+        raise Conflict("Messenger only allows replies within 7 days of the taxpayer's last message. "
+                       "Contact them by phone or e-mail instead.")
+    return {"messaging_tag": "HUMAN_AGENT"} if window == "human_agent" else {}
 
 class Invalid(ValueError):
     """The pro's input is not acceptable (HTTP 422); the message says why."""
@@ -95,12 +120,14 @@ class Casework:
             raise Conflict("the case is closed")
         if not can_push(case):
             raise Conflict(no_push_reason(case))
+        tracker = await self.rasa.tracker(case.sender_id)
+        metadata = channel_rules(case, tracker, dt.datetime.now(dt.timezone.utc))
         paused_now = False
-        if not (await self.rasa.tracker(case.sender_id)).get("paused"):
+        if not tracker.get("paused"):
             await self.rasa.pause(case.sender_id)
             paused_now = True
         try:
-            await self.rasa.send_to_user(case.sender_id, text, pro)
+            await self.rasa.send_to_user(case.sender_id, text, pro, metadata)
         except RasaUnavailable:
             if paused_now:
                 await self._undo_pause(case.sender_id)

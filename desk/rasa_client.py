@@ -53,9 +53,13 @@ class RasaClient:
             raise RasaUnavailable("Rasa returned an unexpected tracker")
         return result
 
-    async def send_to_user(self, sender_id: str, text: str, pro_username: str) -> None:
-        """Deliver ``text`` to the taxpayer on their latest channel, as a bot message from a pro."""
-        event = {"event": "bot", "text": text, "metadata": {"from_pro": pro_username}}
+    async def send_to_user(self, sender_id: str, text: str, pro_username: str,
+                           metadata: Optional[Dict[str, Any]] = None) -> None:
+        """Deliver ``text`` to the taxpayer on their latest channel, as a bot message from a pro.
+
+        ``metadata`` reaches the output channel with the message (e.g. Messenger's message tag).
+        """
+        event = {"event": "bot", "text": text, "metadata": {**(metadata or {}), "from_pro": pro_username}}
         await self._events(sender_id, event)
 
     async def pause(self, sender_id: str) -> None:

@@ -277,3 +277,32 @@ async def test_notes(desk: Desk, token: str, cases: CaseRepository, rasa: FakeRa
 async def test_unknown_api_route_is_json_404(desk: Desk, token: str) -> None:
     response = await desk.api("GET", "/nothing-here", token)
     assert response.status == 404 and "error" in await response.json()
+
+
+@pytest.mark.parametrize("hours_ago, status, tag", [
+    (1, 201, None),                    # inside Messenger's 24-hour window
+    (72, 201, "HUMAN_AGENT"),          # a human agent may answer for 7 days, with the tag
+    (24 * 8, 409, None),               # after 7 days the reply is refused
+])
+async def test_messenger_reply_window(desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa,
+                                      hours_ago: int, status: int, tag: object) -> None:
+    import time
+
+    case = make_case(cases, channel="facebook")
+    rasa.trackers[case.sender_id] = [{"event": "user", "text": "hello", "timestamp": time.time() - hours_ago * 3600}]
+    response = await desk.api("POST", f"/cases/{case.reference}/messages", token, json={"text": "Hi, this is Sam"})
+    assert response.status == status
+    bots = [c.body for c in rasa.posted("events", case.sender_id)
+            if isinstance(c.body, dict) and c.body.get("event") == "bot"]
+    if status == 409:
+        assert bots == [] and "7 days" in (await response.json())["error"]
+    else:
+        assert bots[-1]["metadata"].get("messaging_tag") == tag
+        assert bots[-1]["metadata"]["from_pro"]
+
+
+async def test_messenger_reply_without_any_user_message_is_refused(desk: Desk, token: str, cases: CaseRepository,
+                                                                   rasa: FakeRasa) -> None:
+    case = make_case(cases, channel="facebook")
+    response = await desk.api("POST", f"/cases/{case.reference}/messages", token, json={"text": "Hi"})
+    assert response.status == 409
