@@ -85,7 +85,7 @@ class RasaClient:
                             json=events)
 
     def _conversation(self, sender_id: str) -> str:
-        return f"{self._base_url}/conversations/{quote(sender_id, safe='')}"
+        return f"{self._base_url}/conversations/{quote(sender_id, safe='+')}"
 
     async def _request(self, method: str, url: str, params: Optional[Dict[str, str]] = None,
                        json: Any = None) -> Any:

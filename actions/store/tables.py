@@ -190,3 +190,14 @@ desk_sessions = Table(
     Column("expires_at", UTCDateTime, nullable=False),
     Column("created_at", UTCDateTime, nullable=False, default=utcnow),
 )
+
+# Phone numbers that texted STOP (see actions/store/optouts.py); ``opted_in_at`` is set by START.
+sms_opt_outs = Table(
+    "sms_opt_outs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("phone", String(16), nullable=False, unique=True),
+    Column("opted_out_at", UTCDateTime, nullable=False),
+    Column("opted_in_at", UTCDateTime, nullable=True),
+    Column("last_keyword", String(16), nullable=False),
+)
