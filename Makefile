@@ -4,13 +4,18 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
 SPACY_PIPELINE := build/spacy/en_tax_notices/meta.json
+# The website chat widget (widget/): npm packages, then one bundle, each rebuilt only when stale.
+WIDGET_JS := widget/dist/tax-chat.js
+WIDGET_NPM := widget/node_modules/.npm-ci-done
+WIDGET_SRC := $(wildcard widget/src/*) widget/build.mjs
 
-.PHONY: help setup spacy train run shell test test-unit test-nlu test-stories validate lock clean
+.PHONY: help setup spacy train run shell test test-unit test-nlu test-stories validate lock clean widget browser
 
 help:
 	@echo "make run    set up, train if needed, start the bot on http://localhost:5005"
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make shell  chat with the running bot in this terminal"
+	@echo "make widget build the website chat widget (widget/dist/tax-chat.js; needs Node.js 20)"
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -24,7 +29,26 @@ spacy: $(SPACY_PIPELINE)
 train: setup spacy
 	@bash scripts/train.sh
 
-run: train
+$(WIDGET_NPM): widget/package.json widget/package-lock.json
+	@command -v npm >/dev/null || { echo "ERROR: Node.js >= 20.19 with npm is needed to build the chat widget (widget/)" >&2; exit 1; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' || \
+		{ echo "ERROR: the chat widget needs Node.js >= 20.19 (found $$(node --version))" >&2; exit 1; }
+	@echo "==> Installing the chat widget's npm packages (npm ci)"
+	@cd widget && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WIDGET_JS): $(WIDGET_NPM) $(WIDGET_SRC)
+	@echo "==> Building the chat widget"
+	@cd widget && node build.mjs
+
+widget: $(WIDGET_JS)
+	@:
+
+# Chromium for the widget's browser test (Debian package; installed with apt-get when missing).
+browser: setup
+	@$(PY) -m tests.widget.browser
+
+run: train widget
 	@bash scripts/run.sh
 
 shell: setup
@@ -34,10 +58,10 @@ validate: setup
 	@echo "==> rasa data validate"
 	@$(PY) scripts/validate_data.py
 
-test-unit: setup spacy
+test-unit: setup spacy widget
 	@$(PY) -m pytest -m "not model" tests
 
-test-nlu: train
+test-nlu: train widget browser
 	@$(PY) -m pytest -m model tests
 
 test-stories: train
@@ -45,7 +69,7 @@ test-stories: train
 	@$(RASA) test core --model models/tax-assistant.tar.gz --stories tests/stories \
 		--fail-on-prediction-errors --out results/stories --quiet
 
-test: train validate
+test: train validate widget browser
 	@start=$$(date +%s); \
 	$(PY) -m pytest tests && \
 	$(MAKE) --no-print-directory test-stories && \
@@ -58,4 +82,4 @@ lock: setup
 	@echo "requirements.lock updated"
 
 clean:
-	rm -rf build results models/*.tar.gz models/*.fingerprint .pytest_cache
+	rm -rf build results models/*.tar.gz models/*.fingerprint .pytest_cache widget/dist test-output

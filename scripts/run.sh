@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Start the action server, the Rasa server (REST + socket.io) and the agent desk until Ctrl-C.
+# Start the action server, the Rasa server (REST + socket.io), the agent desk and the demo website
+# with the chat widget until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 DESK_PORT=${DESK_PORT:-5080}
+WIDGET_PORT=${WIDGET_PORT:-8080}
 mkdir -p logs var
 
 # The agent desk talks to Rasa's HTTP API with a JWT signed by this secret. Keep one per machine
@@ -19,6 +21,17 @@ if [ -z "${RASA_JWT_SECRET:-}" ]; then
   RASA_JWT_SECRET=$(cat var/rasa-jwt-secret)
 fi
 export RASA_JWT_SECRET RASA_URL="http://127.0.0.1:$RASA_PORT" DESK_PORT
+
+# credentials.yml reads the SMS and Messenger secrets from the environment (or .env); a channel
+# whose values are empty refuses every webhook with 403.
+for name in TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_NUMBER TWILIO_PUBLIC_BASE_URL \
+            FACEBOOK_VERIFY_TOKEN FACEBOOK_APP_SECRET FACEBOOK_PAGE_ACCESS_TOKEN; do
+  if [ -z "${!name:-}" ] && [ -f .env ]; then
+    value=$(sed -n "s/^$name=//p" .env | tail -1)
+    printf -v "$name" '%s' "$value"
+  fi
+  export "$name=${!name:-}"
+done
 
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -47,12 +60,18 @@ if [ -f var/desk-admin-password.txt ]; then
   echo "    (add your pros with: .venv/bin/python -m desk.cli add-pro <username> --name \"Full Name\")"
 fi
 
+echo "==> Starting the demo website with the chat widget on http://localhost:$WIDGET_PORT (log: logs/widget.log)"
+.venv/bin/python widget/serve.py --port "$WIDGET_PORT" > logs/widget.log 2>&1 &
+PIDS+=($!)
+wait_for "http://localhost:$WIDGET_PORT/" "${PIDS[-1]}" logs/widget.log "demo website"
+
 cat <<MSG
 ==> Starting the Rasa server on port $RASA_PORT (loading the model takes about 30-40 s)
     When it says "Rasa server is up and running", talk to the bot:
       make shell                       (a chat in this terminal)
       curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"what is a CP504?"}'
     Tax pros sign in to the agent desk at http://localhost:$DESK_PORT
+    The demo website with the chat widget: http://localhost:$WIDGET_PORT
     Stop with Ctrl-C.
 MSG
 .venv/bin/rasa run --model models/tax-assistant.tar.gz --port "$RASA_PORT" \

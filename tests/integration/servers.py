@@ -15,6 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 RASA = ROOT / ".venv" / "bin" / "rasa"
 MODEL = ROOT / "models" / "tax-assistant.tar.gz"
 START_TIMEOUT_S = 180
+# credentials.yml reads the channel secrets from the environment; empty values switch a channel off.
+CHANNEL_ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_PUBLIC_BASE_URL",
+               "FACEBOOK_VERIFY_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN")
 
 
 def free_port() -> int:
@@ -120,7 +123,7 @@ def running_bot(
     actions_port, rasa_port = free_port(), free_port()
     endpoints = tmp_dir / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
-    environment = {**os.environ, **(env or {})}
+    environment = {**{name: "" for name in CHANNEL_ENV}, **os.environ, **(env or {})}
     processes: List[subprocess.Popen] = []
     try:
         actions_log = tmp_dir / "actions.log"

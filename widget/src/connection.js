@@ -1,0 +1,76 @@
+// The link to Rasa's socket.io channel (credentials.yml: user_uttered / bot_uttered, session
+// persistence on). After every (re)connect the client asks for its session with
+// `session_request`; Rasa puts the socket in that session's room and answers `session_confirm`.
+// Messages typed before the confirmation wait in a queue: sent earlier, their replies would go to
+// a room this socket is not in yet.
+
+import { io } from "socket.io-client";
+
+export const USER_EVENT = "user_uttered";
+export const BOT_EVENT = "bot_uttered";
+
+/**
+ * @typedef {"connecting" | "online" | "offline"} LinkStatus
+ * @typedef {{
+ *   serverUrl: string, socketPath: string, transports: string[], sessionId: string,
+ *   onBotMessage: (payload: unknown) => void, onStatus: (status: LinkStatus) => void,
+ *   onReady: () => void
+ * }} LinkOptions
+ */
+
+/**
+ * Open (lazily: call connect()) a socket.io link for one conversation.
+ * @param {LinkOptions} options
+ */
+export function createLink(options) {
+  const { sessionId, onBotMessage, onStatus, onReady } = options;
+  const socket = io(options.serverUrl, {
+    path: options.socketPath,
+    transports: options.transports,
+    autoConnect: false,
+    reconnection: true,
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 10000,
+  });
+  /** @type {string[]} */
+  const queue = [];
+  let confirmed = false;
+
+  const emit = (message) => socket.emit(USER_EVENT, { message, session_id: sessionId });
+
+  socket.on("connect", () => {
+    confirmed = false;
+    onStatus("connecting");
+    socket.emit("session_request", { session_id: sessionId });
+  });
+  socket.on("session_confirm", (confirmedId) => {
+    // Rasa echoes the id it will use; anything else means a server we do not understand.
+    const id = typeof confirmedId === "string" ? confirmedId : confirmedId && confirmedId.session_id;
+    if (id !== sessionId) return;
+    confirmed = true;
+    onStatus("online");
+    while (queue.length) emit(queue.shift());
+    onReady();
+  });
+  socket.on(BOT_EVENT, (payload) => onBotMessage(payload));
+  socket.on("disconnect", () => {
+    confirmed = false;
+    onStatus("offline");
+  });
+  socket.on("connect_error", () => onStatus("offline"));
+
+  return {
+    /** Connect (no-op when already connected or connecting). */
+    connect() {
+      if (!socket.connected && !socket.active) socket.connect();
+    },
+    /** Send a user message (text or a /payload), now or as soon as the session is confirmed. */
+    send(/** @type {string} */ message) {
+      if (confirmed && socket.connected) emit(message);
+      else queue.push(message);
+    },
+    close() {
+      socket.close();
+    },
+  };
+}
