@@ -19,6 +19,11 @@ import datetime as dt
 import re
 from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple
 
+from channels import text_parts
+from channels.text_parts import strip_markdown
+
+__all__ = ["strip_markdown", "split_text", "messenger_window"]
+
 MAX_TEXT = 2000
 MAX_TEMPLATE_TEXT = 640
 MAX_TEMPLATE_BUTTONS = 3
@@ -35,18 +40,6 @@ Window = Literal["standard", "human_agent", "closed"]
 STANDARD_WINDOW = dt.timedelta(hours=24)
 HUMAN_AGENT_WINDOW = dt.timedelta(days=7)
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
-# A sentence ends at . ! ? or … (optionally followed by a closing quote or bracket) before
-# whitespace; a line break always ends one.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])([\"')\]]?)[ \t]+|[ \t]*\n\s*")
-_WHITESPACE = re.compile(r"\s+")
-
-
-def strip_markdown(text: str) -> str:
-    """Remove ``**bold**`` markers (Messenger shows them literally)."""
-    return _BOLD.sub(r"\1", text)
-
-
 def truncate(text: str, limit: int = MAX_TITLE) -> str:
     """``text`` cut to ``limit`` characters, ending in "…" when it was cut."""
     text = text.strip()
@@ -55,37 +48,9 @@ def truncate(text: str, limit: int = MAX_TITLE) -> str:
     return text[: limit - 1].rstrip() + ELLIPSIS
 
 
-def _part_end(match: "re.Match[str]") -> int:
-    """Where a part ends at this boundary: a closing quote or bracket stays with its sentence."""
-    groups = match.groups()
-    return match.start() + (len(groups[0] or "") if groups else 0)
-
-
-def _cut(text: str, limit: int) -> Tuple[int, int]:
-    """Where to end the first part of ``text`` and where the rest starts."""
-    window = text[: limit + 1]  # a boundary right after the limit still counts
-    for pattern in (_SENTENCE_END, _WHITESPACE):
-        cuts = [m for m in pattern.finditer(window) if limit // 2 <= _part_end(m) <= limit]
-        if cuts:
-            return _part_end(cuts[-1]), cuts[-1].end()
-    return limit, limit
-
-
 def split_text(text: str, limit: int = MAX_TEXT) -> List[str]:
-    """Split ``text`` into parts of at most ``limit`` characters, at sentence ends when possible.
-
-    Falls back to a space, then to a hard cut, when a sentence is longer than half the limit.
-    Empty or blank text gives no parts.
-    """
-    rest = text.strip()
-    parts: List[str] = []
-    while len(rest) > limit:
-        end, start = _cut(rest, limit)
-        parts.append(rest[:end].rstrip())
-        rest = rest[start:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
+    """Split ``text`` into parts of at most ``limit`` characters, at sentence ends when possible."""
+    return text_parts.split_text(text, limit)
 
 
 def render_text(text: Optional[str]) -> List[Message]:

@@ -35,7 +35,9 @@ def test_short_texts_stay_one_message(text: str, expected: List[str]) -> None:
     ("Line one\nLine two\nLine three", 18, ["Line one\nLine two", "Line three"]),
     ("Para one.\n\nPara two is here.", 17, ["Para one.", "Para two is here."]),
     ("A long sentence without any stop at all", 16, ["A long sentence", "without any stop", "at all"]),
-    ("Short. A long sentence without any stop", 16, ["Short.", "A long sentence", "without any stop"]),
+    # A part less than half full is topped up from an over-long sentence (no 6-character SMS).
+    ("Short. A long sentence without any stop", 16, ["Short. A long", "sentence without", "any stop"]),
+    ("Half full. A long sentence without any stop", 16, ["Half full.", "A long sentence", "without any stop"]),
     ("See https://www.irs.gov/payments/payment-plans now", 12,
      ["See", "https://www.", "irs.gov/paym", "ents/payment", "-plans now"]),
     ("😀😀😀😀 😀😀", 8, ["😀😀😀😀", "😀😀"]),
