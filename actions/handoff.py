@@ -1,7 +1,6 @@
 """Submitting the intake as a case, handing the conversation to a pro, and "any update?"."""
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from typing import Any, Dict, List, Optional, Text
@@ -13,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import BaseAction, latest_text
 from actions.intake_controls import contact_suffix, new_intake_events
 from actions.services.business_hours import BusinessHours, describe_opening
-from actions.services.casework import case_repository, chat_can_receive, new_case, notifier
+from actions.services.casework import chat_can_receive, in_store, new_case, notifier
 from actions.services.intake_context import current_triage
 from actions.services.intake_plan import METHOD_LABELS
 from actions.settings import Settings
@@ -37,11 +36,6 @@ STATUS_WORDS = {
 }
 
 
-def repository(settings: Settings):  # -> CaseRepository
-    """The case repository of this deployment."""
-    return case_repository(settings.database_url, settings.case_reference_prefix)
-
-
 def business_hours(settings: Settings) -> BusinessHours:
     """The firm's business hours from the settings."""
     return BusinessHours.parse(settings.business_days, settings.business_hours, settings.firm_timezone,
@@ -56,7 +50,7 @@ def opened_on(case: Case, settings: Settings) -> str:
 
 async def add_case_note(settings: Settings, reference: str, body: str) -> None:
     """Add a note from the taxpayer's conversation to their case's event log."""
-    await asyncio.to_thread(repository(settings).add_event, reference, EVENT_NOTE, "taxpayer", body)
+    await in_store(settings, lambda cases: cases.add_event(reference, EVENT_NOTE, "taxpayer", body))
 
 
 class ActionSubmitCase(BaseAction):
@@ -77,9 +71,9 @@ class ActionSubmitCase(BaseAction):
         channel = tracker.get_latest_input_channel() or "unknown"
         triage = current_triage(self.knowledge, self.settings, slots)
         try:
-            case, created = await asyncio.to_thread(
-                repository(self.settings).create, new_case(slots, channel, tracker.sender_id, triage),
-                self.settings.notification_kinds)
+            new = new_case(slots, channel, tracker.sender_id, triage)
+            case, created = await in_store(self.settings,
+                                           lambda cases: cases.create(new, self.settings.notification_kinds))
         except Exception:  # noqa: BLE001 - the user must hear that nothing was stored
             logger.exception("Storing the case of conversation %s failed", tracker.sender_id)
             dispatcher.utter_message(response="utter_case_unavailable", contact=contact_suffix(self))
@@ -111,8 +105,8 @@ class ActionSubmitCase(BaseAction):
             dispatcher.utter_message(response="utter_handoff_later", method=method, opening=opening)
             return []
         if case.status == STATUS_NEW:
-            await asyncio.to_thread(repository(self.settings).set_status, case.reference, STATUS_WAITING, "bot",
-                                    "Handed off within business hours.")
+            await in_store(self.settings, lambda cases: cases.set_status(
+                case.reference, STATUS_WAITING, "bot", "Handed off within business hours."))
         if chat_can_receive(channel):
             dispatcher.utter_message(response="utter_handoff_live")
             return [ConversationPaused()]
@@ -129,8 +123,8 @@ class ActionCaseStatus(BaseAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         asked = normalise_reference(latest_text(tracker), self.settings.case_reference_prefix)
         try:
-            case: Optional[Case] = await asyncio.to_thread(repository(self.settings).latest_for_sender,
-                                                           tracker.sender_id)
+            case: Optional[Case] = await in_store(
+                self.settings, lambda cases: cases.latest_for_sender(tracker.sender_id))
         except Exception:  # noqa: BLE001
             logger.exception("Looking up the case of conversation %s failed", tracker.sender_id)
             dispatcher.utter_message(response="utter_case_unavailable", contact=contact_suffix(self))

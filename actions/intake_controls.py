@@ -1,7 +1,6 @@
 """Starting the intake, and what a user can say during it: why, skip, cancel, change an answer."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from typing import Any, Dict, List, Optional, Text
@@ -13,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import BaseAction, latest_entity_values, latest_text
 from actions.firm import contact_line
 from actions.intake import FREE_TEXT, ValidateIntakeForm
-from actions.services.casework import case_repository
+from actions.services.casework import in_store
 from actions.services.intake_context import current_triage, field_buttons
 from actions.services.intake_plan import (
     FIELD_LABELS,
@@ -86,8 +85,7 @@ class ActionStartIntake(BaseAction):
 
     async def _case_closed(self, reference: str) -> bool:
         try:
-            case = await asyncio.to_thread(
-                case_repository(self.settings.database_url, self.settings.case_reference_prefix).get, reference)
+            case = await in_store(self.settings, lambda cases: cases.get(reference))
         except Exception:  # noqa: BLE001 - the submit step reports an unreachable store to the user
             logger.exception("Looking up case %s failed", reference)
             return False

@@ -5,15 +5,18 @@ shared by every action of the process.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 from decimal import Decimal, InvalidOperation
-from typing import Any, List, Mapping, Optional
+from typing import Any, Callable, List, Mapping, Optional, TypeVar
 
 from actions.services.dates import parse_iso
 from actions.services.triage import Triage
 from actions.settings import Settings
 from actions.store.records import STATUS_NEW, Consent, Intake, NewCase
+
+T = TypeVar("T")
 
 # Rasa channels that can deliver a message later, outside the user's own request (REST and the
 # command line answer only inside the request).
@@ -99,6 +102,16 @@ def case_repository(database_url: str, prefix: str):  # -> CaseRepository
     from actions.store.db import get_database
 
     return CaseRepository(get_database(database_url), reference_prefix=prefix)
+
+
+async def in_store(settings: Settings, operation: Callable[[Any], T]) -> T:
+    """Run ``operation(repository)`` in a worker thread.
+
+    Opening the store (and migrating it, the first time) happens in that thread too, so the action
+    server's event loop never waits on the database.
+    """
+    return await asyncio.to_thread(
+        lambda: operation(case_repository(settings.database_url, settings.case_reference_prefix)))
 
 
 _NOTIFIERS: dict = {}
