@@ -9,13 +9,14 @@ WIDGET_JS := widget/dist/tax-chat.js
 WIDGET_NPM := widget/node_modules/.npm-ci-done
 WIDGET_SRC := $(wildcard widget/src/*) widget/build.mjs
 
-.PHONY: help setup spacy train run shell test test-unit test-nlu test-stories validate lock clean widget browser
+.PHONY: help setup spacy train run shell test test-unit test-nlu test-stories validate lock clean widget browser bench profile
 
 help:
 	@echo "make run    set up, train if needed, start the bot on http://localhost:5005"
 	@echo "make test   set up, train if needed, run every test"
 	@echo "make shell  chat with the running bot in this terminal"
 	@echo "make widget build the website chat widget (widget/dist/tax-chat.js; needs Node.js 20)"
+	@echo "make bench  latency, throughput, memory, start-up and training vs a stock rasa init bot"
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -74,6 +75,16 @@ test: train validate widget browser
 	$(PY) -m pytest tests && \
 	$(MAKE) --no-print-directory test-stories && \
 	echo "==> make test finished in $$(( $$(date +%s) - start )) s (after setup and training)"
+
+# The benchmark (not part of `make test`; tests/bench/test_bench_smoke.py runs a short one): our
+# bot against a stock `rasa init` bot of the same Rasa, in one run. Options in BENCH_ARGS,
+# e.g. make bench BENCH_ARGS="--duration 30 --skip-light" (python -m bench --help).
+bench: train
+	@$(PY) -m bench $(BENCH_ARGS)
+
+# py-spy profile of our running bot under 10 concurrent conversations (python -m bench.profile --help).
+profile: train
+	@$(PY) -m bench.profile $(PROFILE_ARGS)
 
 lock: setup
 	@$(PY) -m pip freeze --all | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock.new

@@ -22,6 +22,18 @@ if [ -z "${RASA_JWT_SECRET:-}" ]; then
 fi
 export RASA_JWT_SECRET RASA_URL="http://127.0.0.1:$RASA_PORT" DESK_PORT
 
+# Rasa calls the action server with this token (endpoints files); one per machine unless set.
+if [ -z "${ACTION_SERVER_TOKEN:-}" ] && [ -f .env ]; then
+  ACTION_SERVER_TOKEN=$(sed -n 's/^ACTION_SERVER_TOKEN=//p' .env | tail -1)
+fi
+if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+  if [ ! -s var/action-server-token ]; then
+    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/action-server-token)
+  fi
+  ACTION_SERVER_TOKEN=$(cat var/action-server-token)
+fi
+export ACTION_SERVER_TOKEN ACTIONS_PORT
+
 # credentials.yml reads the SMS and Messenger secrets from the environment (or .env); a channel
 # whose values are empty refuses every webhook with 403.
 for name in TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_NUMBER TWILIO_PUBLIC_BASE_URL \
@@ -32,6 +44,19 @@ for name in TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_NUMBER TWILIO_PUBLIC_BAS
   fi
   export "$name=${!name:-}"
 done
+
+# BOT_PROFILE selects the endpoints file (embedded: SQLite and in-process locks; production:
+# PostgreSQL, Redis and RabbitMQ from the environment, see deploy/README.md).
+if [ -z "${BOT_PROFILE:-}" ] && [ -f .env ]; then
+  BOT_PROFILE=$(sed -n 's/^BOT_PROFILE=//p' .env | tail -1)
+fi
+export BOT_PROFILE=${BOT_PROFILE:-embedded}
+ENDPOINTS=$(.venv/bin/python -m ops.profile endpoints)
+eval "$(.venv/bin/python -m ops.profile env)"
+echo "==> Profile: $BOT_PROFILE ($ENDPOINTS)"
+# Web pages allowed to call Rasa from a browser (the widget's socket and REST); the demo site
+# by default. Space- or comma-separated; set it to your firm's site in production.
+export CORS_ORIGINS=${CORS_ORIGINS:-"http://localhost:$WIDGET_PORT http://127.0.0.1:$WIDGET_PORT"}
 
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -47,7 +72,7 @@ wait_for() {  # url pid log name
 }
 
 echo "==> Starting the action server on port $ACTIONS_PORT (log: logs/actions.log)"
-.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > logs/actions.log 2>&1 &
+.venv/bin/python -m ops.action_server --port "$ACTIONS_PORT" > logs/actions.log 2>&1 &
 PIDS+=($!)
 wait_for "http://localhost:$ACTIONS_PORT/health" "${PIDS[-1]}" logs/actions.log "action server"
 
@@ -69,11 +94,11 @@ cat <<MSG
 ==> Starting the Rasa server on port $RASA_PORT (loading the model takes about 30-40 s)
     When it says "Rasa server is up and running", talk to the bot:
       make shell                       (a chat in this terminal)
-      curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"what is a CP504?"}'
+      curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{"sender":"me","message":"what is a CP504?"}'
     Tax pros sign in to the agent desk at http://localhost:$DESK_PORT
     The demo website with the chat widget: http://localhost:$WIDGET_PORT
     Stop with Ctrl-C.
 MSG
-.venv/bin/rasa run --model models/tax-assistant.tar.gz --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml \
-  --enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256
+.venv/bin/python -m ops.serve --model models/tax-assistant.tar.gz --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints "$ENDPOINTS" \
+  --enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256 --cors ${CORS_ORIGINS//,/ }

@@ -1,0 +1,108 @@
+"""Start Rasa exactly like ``rasa run``, but with a short wait for the action server.
+
+It also installs :mod:`ops.action_replies` (each action-server reply checked by a validator built
+once instead of one rebuilt per call).
+
+Usage::
+
+    python -m ops.serve --model models/tax-assistant.tar.gz --endpoints endpoints.yml --enable-api ...
+
+takes the arguments of ``rasa run``. Rasa 3.6 waits ``DEFAULT_REQUEST_TIMEOUT`` (5 minutes) for every
+custom action: with a hung action server the user stares at a silent chat for five minutes.
+``rasa/core/actions/action.py`` imports that constant by name and passes it to each request, so the
+value that counts is the copy in that module; it is set here from ``ACTION_TIMEOUT_S`` (default 10 s)
+before Rasa starts. ``tests/ops/test_serve.py`` fails if Rasa renames the attribute or stops using it.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, MutableMapping, Optional
+
+from pydantic import BaseSettings, validator
+
+# The module whose copy of DEFAULT_REQUEST_TIMEOUT each custom-action call reads.
+ACTION_MODULE = "rasa.core.actions.action"
+TIMEOUT_ATTRIBUTE = "DEFAULT_REQUEST_TIMEOUT"
+
+
+class ServeSettings(BaseSettings):
+    """How long Rasa waits for one custom action (``ACTION_TIMEOUT_S``)."""
+
+    action_timeout_s: float = 10.0
+
+    class Config:
+        env_file = ".env"
+        env_file_encoding = "utf-8"
+
+    @validator("action_timeout_s")
+    def _positive(cls, value: float) -> float:
+        if not 0 < value <= 300:
+            raise ValueError("ACTION_TIMEOUT_S must be more than 0 and at most 300 seconds")
+        return value
+
+
+class TimeoutHookMissing(RuntimeError):
+    """Rasa no longer has the attribute this module sets: the action timeout would silently be 5 min."""
+
+
+def set_action_timeout(seconds: float) -> float:
+    """Make Rasa wait at most ``seconds`` for each custom action; returns the previous value.
+
+    Raises:
+        TimeoutHookMissing: the installed Rasa has no ``DEFAULT_REQUEST_TIMEOUT`` in its action module.
+    """
+    import importlib
+
+    module = importlib.import_module(ACTION_MODULE)
+    previous = getattr(module, TIMEOUT_ATTRIBUTE, None)
+    if not isinstance(previous, (int, float)):
+        raise TimeoutHookMissing(f"{ACTION_MODULE}.{TIMEOUT_ATTRIBUTE} is missing: check ops/serve.py "
+                                 f"against the installed Rasa before serving")
+    setattr(module, TIMEOUT_ATTRIBUTE, seconds)
+    return float(previous)
+
+
+# Sanic's own default is 100 MB. Channel webhooks (Twilio, Messenger) read the whole body before
+# checking its signature; the REST channel has a tighter limit of its own (REST_MAX_BODY_BYTES).
+DEFAULT_REQUEST_MAX_BYTES = 2_000_000
+
+
+def limit_request_size(environ: MutableMapping[str, str]) -> int:
+    """Cap every request body the Rasa server accepts (``SANIC_REQUEST_MAX_SIZE``, read by Sanic
+    when Rasa creates its app), unless the environment already sets a limit; returns the limit."""
+    environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(DEFAULT_REQUEST_MAX_BYTES))
+    return int(environ["SANIC_REQUEST_MAX_SIZE"])
+
+
+# TensorFlow's own thread pools, which Rasa sizes from these variables. Our models are tiny: one
+# thread each gave a lower p95 under 10 concurrent conversations on 2 cores (make bench).
+TENSORFLOW_THREADS = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
+
+
+def limit_tensorflow_threads(environ: MutableMapping[str, str]) -> None:
+    """Use one TensorFlow thread per pool unless the environment says otherwise."""
+    for name, value in TENSORFLOW_THREADS.items():
+        environ.setdefault(name, value)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Set the action timeout, then hand the command line to Rasa as ``rasa run <argv>``."""
+    settings = ServeSettings()
+    set_action_timeout(settings.action_timeout_s)
+    limit_request_size(os.environ)
+    limit_tensorflow_threads(os.environ)
+    from ops import action_replies
+
+    action_replies.install()  # half of the server's CPU per turn went to re-checking a schema
+    import rasa.__main__
+
+    sys.argv = ["rasa", "run", *(sys.argv[1:] if argv is None else argv)]
+    # Rasa configures logging only inside main(), so this one line goes straight to stderr.
+    print(f"ops.serve: custom actions time out after {settings.action_timeout_s:g} s (ACTION_TIMEOUT_S)",
+          file=sys.stderr)
+    rasa.__main__.main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""Rasa's SQL tracker store, made to wait out a database outage instead of losing turns.
+
+Rasa wraps every tracker store in ``FailSafeTrackerStore``: when the database fails, a save goes
+to process memory (and is lost from the database for good) and a read returns no tracker, so the
+conversation silently starts over. This store retries reads and writes with backoff for up to
+``retry_s`` seconds (default 90 s: a database restart or a minute-long outage) before giving up,
+so a turn during an outage is delayed, not lost. The database work runs in a worker thread so
+the other conversations' turns go on meanwhile.
+
+It masks sensitive numbers (SSNs, bank and card numbers) left in user messages before they are
+stored or published, and publishes to the event broker exactly the events it committed, after the commit (Rasa's
+own store publishes first, by comparing with a fresh read, so a failed commit leaves the broker
+ahead of the database).
+
+In endpoints.yml::
+
+    tracker_store:
+      type: ops.tracker_store.DurableSQLTrackerStore
+      url: ${TRACKER_STORE_URL}      # sqlite:///var/tracker.db or postgresql://user@host/db
+      retry_s: 90                    # optional
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any, Callable, Dict, List, Optional, Text, TypeVar
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy import exc as sa_exc
+
+from actions.services.pii import mask_pii
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RETRY_S = 90.0
+FIRST_BACKOFF_S = 0.25
+MAX_BACKOFF_S = 5.0
+CONNECT_TIMEOUT_S = 5
+T = TypeVar("T")
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether a database error means "not reachable right now" (worth waiting for)."""
+    if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+        return True
+    return isinstance(error, sa_exc.DBAPIError) and bool(error.connection_invalidated)
+
+
+class DurableSQLTrackerStore(SQLTrackerStore):
+    """An SQL tracker store that waits for the database and publishes after commit."""
+
+    def __init__(self, domain: Optional[Domain] = None, host: Optional[Text] = None,
+                 event_broker: Optional[EventBroker] = None, retry_s: Any = DEFAULT_RETRY_S,
+                 **kwargs: Any) -> None:
+        """Args:
+            domain: the assistant's domain.
+            host: an SQLAlchemy URL (Rasa passes the endpoint's ``url`` here).
+            event_broker: where committed events are published.
+            retry_s: how long a read or write waits for an unreachable database.
+            **kwargs: the rest of the endpoint entry (dialect, db, … as for ``type: sql``).
+        """
+        if not host:
+            raise ValueError("tracker_store url is empty: set TRACKER_STORE_URL "
+                             "(e.g. sqlite:///var/tracker.db)")
+        super().__init__(domain=domain, host=host, event_broker=event_broker, **kwargs)
+        self.retry_s = float(retry_s)
+        # Rasa's engine keeps dead connections after a database restart; ping before use, and do
+        # not let a connection attempt hang when the server is unreachable.
+        url = self.engine.url
+        engine_kwargs: Dict[str, Any] = {**create_engine_kwargs(url), "pool_pre_ping": True}
+        if url.get_backend_name() == "postgresql":
+            connect_args = dict(engine_kwargs.get("connect_args", {}))
+            connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+            engine_kwargs["connect_args"] = connect_args
+        elif url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            # SQLAlchemy 1.4 opens a new SQLite connection per session by default; keep a few
+            # (each turn's read and write run in worker threads, hence check_same_thread).
+            engine_kwargs.update(poolclass=sa.pool.QueuePool, pool_size=4, max_overflow=4,
+                                 connect_args={"check_same_thread": False})
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, **engine_kwargs)
+        if url.get_backend_name() == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def _patiently(self, what: str, work: Callable[[], T]) -> T:
+        """Run database work in a thread, retrying while the database is unreachable."""
+        deadline = time.monotonic() + self.retry_s
+        backoff = FIRST_BACKOFF_S
+        while True:
+            try:
+                return await asyncio.to_thread(work)
+            except sa_exc.DBAPIError as error:
+                remaining = deadline - time.monotonic()
+                if not is_outage(error) or remaining <= 0:
+                    raise
+                pause = min(backoff, remaining)
+                logger.warning("Tracker store unreachable during %s; retrying in %.2f s (%s)",
+                               what, pause, type(error.orig).__name__ if error.orig else error)
+                await asyncio.sleep(pause)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+
+    async def _retrieve(self, sender_id: Text,
+                        fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        def read() -> List[Dict[str, Any]]:
+            with self.session_scope() as session:
+                rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
+                return [json.loads(row.data) for row in rows]
+
+        events = await self._patiently("a read", read)
+        if not events or not self.domain:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    async def keys(self) -> List[Text]:
+        """All conversation ids in the store."""
+        def read() -> List[Text]:
+            with self.session_scope() as session:
+                return [sender for (sender,) in session.query(self.SQLEvent.sender_id).distinct()]
+
+        return await self._patiently("listing conversations", read)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Append the tracker's new events in one transaction, then publish exactly those."""
+        def write() -> List[Dict[str, Any]]:
+            with self.session_scope() as session:
+                new_events = [scrubbed(event) for event in self._additional_events(session, tracker)]
+                for data in new_events:
+                    session.add(self._row(tracker.sender_id, data))
+                session.commit()
+                return new_events
+
+        committed = await self._patiently("a save", write)
+        if self.event_broker is not None:
+            for data in committed:
+                self.event_broker.publish({"sender_id": tracker.sender_id, **data})
+
+    def _row(self, sender_id: Text, data: Dict[str, Any]) -> "SQLTrackerStore.SQLEvent":
+        intent = (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY)
+        return self.SQLEvent(sender_id=sender_id, type_name=data["event"], timestamp=data.get("timestamp"),
+                             intent_name=intent, action_name=data.get("name"), data=json.dumps(data))
+
+
+def _sqlite_pragmas(connection: Any, _: Any) -> None:
+    """Write-ahead log: readers do not block the writer, and a commit needs no full sync
+    (a power cut may lose the last turns, never corrupt the file)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def scrubbed(event: Event) -> Dict[str, Any]:
+    """The event as stored and published, with sensitive numbers masked in user messages.
+
+    The channels already mask what users type (channels/guard.py); this second pass covers
+    messages that reach Rasa another way (the HTTP API, a channel without the guard).
+    """
+    data = event.as_dict()
+    if data.get("event") != "user":
+        return data
+    if isinstance(data.get("text"), str):
+        data["text"] = mask_pii(data["text"]).text
+    parse_data = data.get("parse_data")
+    if isinstance(parse_data, dict) and isinstance(parse_data.get("text"), str):
+        data["parse_data"] = {**parse_data, "text": mask_pii(parse_data["text"]).text}
+    return data
