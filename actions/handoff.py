@@ -12,7 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import BaseAction, latest_text
 from actions.intake_controls import contact_suffix, new_intake_events
 from actions.services.business_hours import BusinessHours, describe_opening
-from actions.services.casework import chat_can_receive, in_store, new_case, notifier
+from actions.services.case_spool import key_hash
+from actions.services.casework import chat_can_receive, in_store, new_case, notifier, submit_case
 from actions.services.intake_context import current_triage
 from actions.services.intake_plan import METHOD_LABELS
 from actions.settings import Settings
@@ -72,12 +73,19 @@ class ActionSubmitCase(BaseAction):
         triage = current_triage(self.knowledge, self.settings, slots)
         try:
             new = new_case(slots, channel, tracker.sender_id, triage)
-            case, created = await in_store(self.settings,
-                                           lambda cases: cases.create(new, self.settings.notification_kinds))
-        except Exception:  # noqa: BLE001 - the user must hear that nothing was stored
-            logger.exception("Storing the case of conversation %s failed", tracker.sender_id)
+            submitted = await submit_case(self.settings, new)
+        except Exception as exc:  # noqa: BLE001 - neither the store nor the spool: say so
+            logger.error("Neither the case store nor the spool took an intake: %s", type(exc).__name__)
             dispatcher.utter_message(response="utter_case_unavailable", contact=contact_suffix(self))
             return events
+        if submitted.case is None:
+            method = METHOD_LABELS.get(new.intake.preferred_channel, new.intake.preferred_channel)
+            dispatcher.utter_message(response="utter_case_received_later", name=new.intake.full_name.split()[0],
+                                     method=method, contact=contact_suffix(self))
+            if triage.critical:
+                dispatcher.utter_message(response="utter_case_priority_critical")
+            return events
+        case, created = submitted.case, submitted.created
         events.append(SlotSet("case_reference", case.reference))
         if created:
             if self.settings.notification_kinds:
@@ -126,7 +134,8 @@ class ActionCaseStatus(BaseAction):
             case: Optional[Case] = await in_store(
                 self.settings, lambda cases: cases.latest_for_sender(tracker.sender_id))
         except Exception:  # noqa: BLE001
-            logger.exception("Looking up the case of conversation %s failed", tracker.sender_id)
+            # The sender id may be a phone number: log its hash only.
+            logger.exception("Looking up the case of conversation %s failed", key_hash(tracker.sender_id))
             dispatcher.utter_message(response="utter_case_unavailable", contact=contact_suffix(self))
             return []
         if case is None or (asked and asked != case.reference):

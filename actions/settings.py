@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from pathlib import Path
 from typing import List, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,6 +36,11 @@ class Settings(BaseSettings):
     # The case store: SQLite by default, PostgreSQL with postgresql+psycopg2://…
     database_url: str = DEFAULT_DATABASE_URL
     case_reference_prefix: str = "MTS"
+    # When the store is down at submit time: retry this long (keep it well under ACTION_TIMEOUT_S),
+    # then keep the intake in a private spool file until the store is back (no time limit). The
+    # default file is per DATABASE_URL, so an intake is only ever replayed into its own store.
+    case_store_retry_s: float = 4.0
+    case_spool_path: Optional[Path] = None
 
     # Notifications about new cases.
     handoff_webhook_url: Optional[AnyHttpUrl] = None
@@ -93,6 +99,18 @@ class Settings(BaseSettings):
         if self.smtp_host:
             kinds.append("email")
         return kinds
+
+    @property
+    def spool_path(self) -> Path:
+        """The case spool file: CASE_SPOOL_PATH, else ``var/case-spool-<hash of DATABASE_URL>.jsonl``."""
+        if self.case_spool_path is not None:
+            return self.case_spool_path
+        from sqlalchemy.engine import make_url
+
+        # Without the password, so rotating it does not orphan what waits in the spool.
+        where = make_url(self.database_url).render_as_string(hide_password=True)
+        digest = hashlib.sha256(where.encode("utf-8")).hexdigest()[:10]
+        return ROOT / "var" / f"case-spool-{digest}.jsonl"
 
     def today(self) -> dt.date:
         """Today's date where the firm works (deadlines are counted in days)."""

@@ -31,6 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import messenger_render as render
+from channels.guard import MessageGuard
 from channels.messenger_events import Incoming, RecentIds, incoming_events, is_page_delivery
 from channels.messenger_graph import DEFAULT_GRAPH_API_BASE, GraphSender
 
@@ -129,8 +130,10 @@ class MessengerInput(InputChannel):
                    graph_api_base=_value(credentials.get("graph_api_base")) or DEFAULT_GRAPH_API_BASE)
 
     def __init__(self, verify: str, secret: str, page_access_token: str,
-                 graph_api_base: str = DEFAULT_GRAPH_API_BASE, retry_backoff_s: float = 0.5) -> None:
+                 graph_api_base: str = DEFAULT_GRAPH_API_BASE, retry_backoff_s: float = 0.5,
+                 guard: Optional[MessageGuard] = None) -> None:
         self.verify, self.secret = verify, secret
+        self.guard = guard or MessageGuard(self.name())
         self.graph = GraphSender(page_access_token, graph_api_base, backoff_s=retry_backoff_s)
         self.missing = [key for key, value in (("verify", verify), ("secret", secret),
                                                ("page-access-token", page_access_token)) if not value]
@@ -143,8 +146,13 @@ class MessengerInput(InputChannel):
         return None if self.missing else MessengerOutput(self.graph)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """Routes: ``GET /`` (health), ``GET /webhook`` (verification), ``POST /webhook``."""
+        """Routes: ``GET /`` (health), ``GET /webhook`` (verification), ``POST /webhook``.
+
+        Every message passes the message guard (channels/guard.py) before Rasa sees it.
+        """
         webhook = Blueprint("messenger_webhook", __name__)
+        on_new_message = self.guard.wrap(on_new_message)
+        self.guard.attach(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

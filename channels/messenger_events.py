@@ -67,6 +67,8 @@ def _read_message(sender_id: str, message: Mapping[str, Any]) -> Optional[Incomi
         return Incoming(sender_id, "text", _text(message["text"]), _mid(message))
     if message.get("attachments") or message.get("sticker_id"):
         return Incoming(sender_id, "attachment", "", _mid(message))
+    if isinstance(message.get("text"), str):  # a blank text: the guard asks for some
+        return Incoming(sender_id, "text", "", _mid(message))
     return None
 
 

@@ -28,6 +28,7 @@ from twilio.request_validator import RequestValidator
 from actions.settings import Settings, get_settings
 from actions.store.db import get_database
 from actions.store.optouts import E164, OptOutRepository
+from channels.guard import MessageGuard
 from channels.sms_keywords import (MEDIA_NOTE, MEDIA_ONLY_REPLY, Keyword, help_reply, match_keyword,
                                    start_reply, stop_reply)
 from channels.sms_menus import DEFAULT_TTL_S, MenuMemory
@@ -124,7 +125,8 @@ class TwilioInput(InputChannel):
     def __init__(self, account_sid: str, auth_token: str, twilio_number: str, *, public_base_url: str = "",
                  api_base_url: str = DEFAULT_API_BASE_URL, settings: Optional[Settings] = None,
                  optout_store: Optional[Callable[[], OptOutStore]] = None, menu_ttl_s: float = DEFAULT_TTL_S,
-                 send_attempts: int = DEFAULT_ATTEMPTS, send_backoff_s: float = DEFAULT_BACKOFF_S) -> None:
+                 send_attempts: int = DEFAULT_ATTEMPTS, send_backoff_s: float = DEFAULT_BACKOFF_S,
+                 guard: Optional[MessageGuard] = None) -> None:
         """Args:
             account_sid, auth_token, twilio_number: the Twilio account and number ('' = not configured).
             public_base_url: the scheme and host Twilio calls (behind a proxy), for the signature.
@@ -133,6 +135,7 @@ class TwilioInput(InputChannel):
             optout_store: creates the opt-out store (default: the case store's ``OptOutRepository``).
             menu_ttl_s: how long a numbered menu can be answered.
             send_attempts, send_backoff_s: retries of a failed send.
+            guard: the message guard (default: one for this channel, from the environment).
         """
         self.configured = bool(account_sid and auth_token and twilio_number)
         self._validator = RequestValidator(auth_token) if self.configured else None
@@ -142,6 +145,7 @@ class TwilioInput(InputChannel):
         self.menus = MenuMemory(ttl_s=menu_ttl_s)
         self.optouts = OptOutGuard(optout_store or self._default_store)
         self.sender: Optional[TwilioSender] = None
+        self.guard = guard or MessageGuard(self.name())
         if self.configured:
             self.sender = TwilioSender(account_sid, auth_token, twilio_number, api_base_url,
                                        may_send=self._may_send, attempts=send_attempts, backoff_s=send_backoff_s)
@@ -164,8 +168,10 @@ class TwilioInput(InputChannel):
         return TwilioOutput(self.sender, self.menus)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """The webhook (POST ``/webhook``) and a health route (GET ``/``)."""
+        """The webhook (POST ``/webhook``) and a health route (GET ``/``); messages pass the guard."""
         twilio_webhook = Blueprint("twilio_webhook", __name__)
+        on_new_message = self.guard.wrap(on_new_message)
+        self.guard.attach(twilio_webhook)
 
         @twilio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -240,9 +246,7 @@ class TwilioInput(InputChannel):
             return
         if num_media:
             self._reply(phone, MEDIA_NOTE)
-        text = self.menus.resolve(phone, body)
-        if not text:
-            return
+        text = self.menus.resolve(phone, body)  # empty text: the guard asks for some
         metadata = {"twilio": {"message_sid": message_sid, "num_media": num_media}}
         await on_new_message(UserMessage(text, self.get_output_channel(), phone, input_channel=self.name(),
                                          metadata=metadata))

@@ -25,7 +25,7 @@ _LITERAL = re.compile(r"[\"'](utter_[a-z0-9_]+)[\"']")
 def responses_sent_by_actions(root: Path = ROOT) -> Set[str]:
     """Response names the action server and the agent desk send, and the form's questions and hints."""
     names: Set[str] = set()
-    for folder in ("actions", "desk"):
+    for folder in ("actions", "desk", "channels"):
         for path in (root / folder).rglob("*.py"):
             names.update(_LITERAL.findall(path.read_text(encoding="utf-8")))
     sys.path.insert(0, str(root))

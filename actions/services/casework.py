@@ -8,15 +8,25 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import logging
+import time
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, List, Mapping, Optional, TypeVar
+from typing import Any, Callable, List, Mapping, Optional, Set, TypeVar
 
+from actions.services.case_spool import CaseSpool, is_transient, key_hash, replay, replay_forever
 from actions.services.dates import parse_iso
 from actions.services.triage import Triage
 from actions.settings import Settings
-from actions.store.records import STATUS_NEW, Consent, Intake, NewCase
+from actions.store.records import STATUS_NEW, Case, Consent, Intake, NewCase
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+# Each store attempt of a submit gets at least this long, even when the retry budget is nearly spent.
+MIN_ATTEMPT_S = 1.0
+FIRST_RETRY_DELAY_S = 0.25
+MAX_RETRY_DELAY_S = 1.0
 
 # Rasa channels that can deliver a message later, outside the user's own request (REST and the
 # command line answer only inside the request).
@@ -126,3 +136,91 @@ def notifier(settings: Settings):  # -> Notifier
 
         _NOTIFIERS[settings.database_url] = Notifier(Outbox(get_database(settings.database_url)), settings)
     return _NOTIFIERS[settings.database_url]
+
+
+def case_spool(settings: Settings) -> CaseSpool:
+    """The spool that keeps intakes while the case store is down (see ``Settings.spool_path``)."""
+    return CaseSpool(settings.spool_path)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The outcome of :func:`submit_case`: a stored case, or an intake kept in the spool."""
+
+    case: Optional[Case]
+    created: bool = False
+
+    @property
+    def spooled(self) -> bool:
+        """True when the store was down and the intake waits in the spool."""
+        return self.case is None
+
+
+async def submit_case(settings: Settings, new: NewCase) -> Submitted:
+    """Store ``new`` (idempotently), retrying briefly while the store is down, else spool it.
+
+    Retries last ``settings.case_store_retry_s`` seconds in all (plus at most one attempt's
+    :data:`MIN_ATTEMPT_S`); the spool is replayed by the desk's sweeper and after the next
+    successful submit, so an outage of any length loses nothing.
+
+    Raises:
+        Exception: only when the spool cannot be written either.
+    """
+    deadline = time.monotonic() + settings.case_store_retry_s
+    delay = FIRST_RETRY_DELAY_S
+    while True:
+        try:
+            case, created = await asyncio.wait_for(
+                in_store(settings, lambda cases: cases.create(new, settings.notification_kinds)),
+                timeout=max(deadline - time.monotonic(), MIN_ATTEMPT_S))
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the lead goes to the spool
+            failure = exc
+        else:
+            replay_soon(settings)
+            return Submitted(case, created)
+        if not is_transient(failure) or time.monotonic() + delay >= deadline:
+            break
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, MAX_RETRY_DELAY_S)
+    logger.error("Storing intake %s failed (%s); keeping it in the spool",
+                 key_hash(new.idempotency_key), type(failure).__name__)
+    await asyncio.to_thread(case_spool(settings).add, new)
+    return Submitted(None)
+
+
+_REPLAYS: Set[asyncio.Task] = set()
+
+
+def replay_soon(settings: Settings) -> None:
+    """Replay the spool in the background when something waits in it (the store just worked)."""
+    spool = case_spool(settings)
+    if not spool.has_pending():
+        return
+
+    async def run() -> None:
+        repository = await asyncio.to_thread(case_repository, settings.database_url,
+                                             settings.case_reference_prefix)
+        result = await asyncio.to_thread(
+            replay, spool, lambda new: repository.create(new, settings.notification_kinds))
+        if result.created and settings.notification_kinds:
+            notifier(settings).kick()
+
+    task = asyncio.get_running_loop().create_task(run())
+    _REPLAYS.add(task)  # keep a reference until it ends
+    task.add_done_callback(_replayed)
+
+
+def _replayed(task: asyncio.Task) -> None:
+    _REPLAYS.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("Replaying the case spool failed: %s", type(task.exception()).__name__)
+
+
+async def sweep_spool(settings: Settings, repository: Any, stop: asyncio.Event,
+                      on_created: Callable[[], None] = lambda: None, interval_s: float = 2.0) -> None:
+    """Replay the spool into ``repository`` (a CaseRepository) every ``interval_s`` until ``stop``.
+
+    The agent desk runs this beside its notification sweeper; it never raises.
+    """
+    await replay_forever(case_spool(settings), lambda new: repository.create(new, settings.notification_kinds),
+                         interval_s=interval_s, stop=stop, on_created=on_created)

@@ -264,7 +264,10 @@ async def test_a_waiting_case_submitted_again_off_duty_keeps_its_status(store: S
 
 
 async def test_a_store_failure_is_told_and_nothing_raises(use_settings: Callable[..., Settings]) -> None:
-    use_settings(database_url="sqlite:////proc/no-such-dir/cases.db", firm_email="help@acme.test")
+    # Neither the store nor the spool can be written (tests/actions/test_handoff_spool.py covers
+    # the usual outage, where the spool keeps the intake).
+    use_settings(database_url="sqlite:////proc/no-such-dir/cases.db", firm_email="help@acme.test",
+                 case_store_retry_s=0.0, case_spool_path="/proc/no-such-dir/spool.jsonl")
     messages, events = await run_action(SUBMIT, submit_tracker())
     assert names(messages) == ["utter_case_unavailable"]
     assert only(messages, "utter_case_unavailable")["contact"] == " Email: help@acme.test"

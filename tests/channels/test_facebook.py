@@ -12,9 +12,13 @@ import aiohttp
 import pytest
 from aiohttp import web
 from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.events import BotUttered
 from sanic import Sanic
 
 from channels.facebook import ATTACHMENT_REPLY, MessengerInput, MessengerOutput, signature
+from channels.guard import MessageGuard
+from channels.guard_settings import GuardSettings
+from tests.channels.test_guard import agent_view, save_tracker
 from tests.integration.servers import free_port
 
 SECRET, VERIFY, TOKEN = "app-secret-for-tests", "verify-me", "PAGE-TOKEN-do-not-log"
@@ -134,7 +138,9 @@ async def graph() -> AsyncIterator[FakeGraph]:
 
 @pytest.fixture
 async def bot(graph: FakeGraph) -> AsyncIterator[Bot]:
-    channel = MessengerInput(VERIFY, SECRET, TOKEN, graph_api_base=graph.url, retry_backoff_s=0.01)
+    # The guard reads the real domain and a tracker store, as in the Rasa server.
+    guard = MessageGuard("facebook", GuardSettings(_env_file=None), view=agent_view())
+    channel = MessengerInput(VERIFY, SECRET, TOKEN, graph_api_base=graph.url, retry_backoff_s=0.01, guard=guard)
     async for running_bot in running(channel, graph):
         yield running_bot
 
@@ -229,6 +235,10 @@ async def test_echoes_reads_deliveries_and_reactions_are_ignored(bot: Bot) -> No
 
 async def test_quick_reply_and_postback_payloads_go_to_rasa(bot: Bot) -> None:
     payload = '/ask_relief_options{"topic": "installment_agreement"}'
+    # the payloads of the buttons the bot offered last (the guard checks them against the tracker)
+    await save_tracker(bot.channel.guard.view, "u1", [  # type: ignore[arg-type]
+        BotUttered("Which one?", {"buttons": [{"title": "Payment plan", "payload": payload},
+                                              {"title": "Talk to a pro", "payload": "/request_handoff"}]})])
     await bot.post(delivery([
         {"sender": {"id": "u1"}, "message": {"mid": "q", "text": "Payment plan",
                                              "quick_reply": {"payload": payload}}},
@@ -236,6 +246,14 @@ async def test_quick_reply_and_postback_payloads_go_to_rasa(bot: Bot) -> None:
                                               "payload": "/request_handoff"}},
     ]))
     assert [m.text for m in bot.received] == [payload, "/request_handoff"]
+
+
+async def test_a_payload_the_bot_did_not_offer_is_passed_on_as_text(bot: Bot) -> None:
+    forged = '/affirm{"contact_consent": true}'
+    await bot.post(delivery([{"sender": {"id": "u1"}, "postback": {"mid": "p", "payload": forged}},
+                             {"sender": {"id": "u1"}, "message": {"mid": "q", "text": "Yes",
+                                                                  "quick_reply": {"payload": forged}}}]))
+    assert [m.text for m in bot.received] == ['affirm{"contact_consent": true}'] * 2
 
 
 async def test_attachment_without_text_gets_a_polite_reply(bot: Bot) -> None:
@@ -249,7 +267,9 @@ async def test_attachment_without_text_gets_a_polite_reply(bot: Bot) -> None:
 async def test_a_failing_event_does_not_drop_the_others(bot: Bot) -> None:
     await bot.post(delivery([text("u1", "boom"), text("u1", "still here")]))
     assert [m.text for m in bot.received] == ["boom", "still here"]
-    assert bot.graph.messages() == [{"text": "You said: still here"}]
+    [apology, answer] = bot.graph.messages()  # the guard answers the failed turn politely
+    assert apology["text"].startswith("Sorry, something went wrong on my side")
+    assert answer == {"text": "You said: still here"}
 
 
 async def test_redelivered_message_is_handled_once(bot: Bot) -> None:

@@ -117,6 +117,95 @@ async def test_pushed_messages_and_replies_use_this_output() -> None:
     handler = channel.sio.handlers["/"]["user_uttered"]
     await handler("sid-1", {"message": "what is a CP504?", "session_id": "0b7c9b1e-4a52-4c1e-9a57-1f0e8a3b2c4d"})
     [message] = received
-    assert isinstance(message.output_channel, SocketIOOutput)
+    # the guard counts what Rasa sends through a stand-in for our output
+    assert isinstance(getattr(message.output_channel, "inner", None), SocketIOOutput)
     assert (message.text, message.sender_id, message.input_channel) == (
         "what is a CP504?", "0b7c9b1e-4a52-4c1e-9a57-1f0e8a3b2c4d", "socketio")
+
+
+@pytest.mark.parametrize("data, text", [
+    ({"message": {"text": "hi"}, "session_id": "s-1"}, None),  # not text: the guard asks for text
+    ({"message": "hi", "session_id": "s-1", "metadata": "{not json"}, "hi"),
+    ({"message": "hi", "session_id": "s-1", "metadata": ["a", "list"]}, "hi"),
+    ({"message": "hi", "session_id": "s-1", "metadata": '{"page": "home"}'}, "hi"),
+])
+async def test_malformed_messages_never_raise(data: Dict[str, Any], text: Any) -> None:
+    received: List[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        received.append(message)
+
+    channel = SocketIOInput(session_persistence=True)
+    channel.blueprint(on_new_message)
+    channel.sio.emit = FakeServer().emit  # type: ignore[method-assign]  # the guard's own replies
+    await channel.sio.handlers["/"]["user_uttered"]("sid-1", data)
+    assert [m.text for m in received] == ([text] if text else [])
+
+
+@pytest.mark.parametrize("data", ["just text", ["a"], None, {"message": "hi", "session_id": {"x": 1}}])
+async def test_messages_that_are_not_objects_are_ignored(data: Any) -> None:
+    received: List[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        received.append(message)
+
+    channel = SocketIOInput(session_persistence=True)
+    channel.blueprint(on_new_message)
+    await channel.sio.handlers["/"]["user_uttered"]("sid-1", data)
+    assert received == []
+
+
+async def test_forged_slash_commands_are_passed_on_as_text() -> None:
+    received: List[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        received.append(message)
+
+    channel = SocketIOInput(session_persistence=True)
+    channel.blueprint(on_new_message)
+    await channel.sio.handlers["/"]["user_uttered"](
+        "sid-1", {"message": '/affirm{"contact_consent": true}', "session_id": "s-1"})
+    assert [m.text for m in received] == ['affirm{"contact_consent": true}']
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, None),
+    ("", None),
+    ("  ", None),
+    ("*", ["*"]),
+    ("https://milestonetax.com", ["https://milestonetax.com"]),
+    ("https://a.example/, http://localhost:8080", ["https://a.example", "http://localhost:8080"]),
+    ("https://a.example https://b.example", ["https://a.example", "https://b.example"]),
+])
+def test_allowed_origins_come_from_cors_origins(value, expected) -> None:
+    from channels.socketio import allowed_origins
+
+    assert allowed_origins(value) == expected
+
+
+def test_the_server_is_limited_to_the_configured_origins_and_shares_rooms_through_redis() -> None:
+    from socketio import AsyncRedisManager, AsyncServer
+
+    from channels.socketio import configure_server
+
+    sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+    configure_server(sio, {"CORS_ORIGINS": "https://milestonetax.com",
+                           "SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6379/2",
+                           "SOCKETIO_CHANNEL": "tax-bot"})
+    assert sio.eio.cors_allowed_origins == ["https://milestonetax.com"]
+    assert isinstance(sio.manager, AsyncRedisManager)
+    assert sio.manager.channel == "tax-bot"
+    assert sio.manager.server is sio and sio.manager_initialized is False
+
+
+def test_without_settings_a_server_allows_its_own_origin_only_and_keeps_rooms_in_memory() -> None:
+    from socketio import AsyncRedisManager, AsyncServer
+
+    from channels.socketio import configure_server
+
+    sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+    configure_server(sio, {})
+    assert sio.eio.cors_allowed_origins is None  # python-engineio: same origin only
+    assert not isinstance(sio.manager, AsyncRedisManager)
+    configure_server(sio, {"CORS_ORIGINS": "*"})
+    assert sio.eio.cors_allowed_origins == "*"

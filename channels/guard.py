@@ -1,0 +1,352 @@
+"""The message guard every public channel runs on each user message before Rasa sees it.
+
+Rasa stores, publishes and logs a user's text as soon as it receives it, so everything here
+happens first, in this order:
+
+1. **rate limit** per (channel, sender) (channels/ratelimit.py): over the limit the message is
+   dropped and one "slow down" reply goes out per window;
+2. **hygiene**: control characters (but newline and tab) removed; too long or empty text gets a
+   polite reply and is not passed on;
+3. **PII**: SSNs, ITINs, EINs, routing, account and card numbers are masked
+   (actions/services/pii.py); the user is told first, and the message carries
+   ``metadata["pii_removed"]``;
+4. **slash syntax**: ``/intent{"slot": value}`` passes only when it is exactly a button payload the
+   bot offered since the user's last message, or a bare ``/intent`` the channels send themselves
+   (``GUARD_CHANNEL_INTENTS``); anything else loses its leading slashes and is read as text;
+5. **no reply**: a turn that sent nothing (action server down or too slow) in a conversation that
+   is not paused for a tax pro gets a polite technical-problem reply, as does a turn that raised.
+
+A channel wraps its ``on_new_message`` once: ``on_new_message = self.guard.wrap(on_new_message)``
+and calls ``self.guard.attach(blueprint)`` so the guard finds the Rasa agent (domain responses,
+trackers). The REST channel calls :meth:`MessageGuard.process` to turn the verdict into a status.
+"""
+from __future__ import annotations
+
+import enum
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Collection, Dict, FrozenSet, List, Optional, Protocol, Set, cast
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, Sanic
+from sanic.exceptions import SanicException
+
+from actions.services.pii import LABELS, describe, mask_pii
+from channels.guard_settings import GuardSettings, get_guard_settings
+from channels.turn_failures import watching
+from channels.ratelimit import RateLimiter, build_rate_limiter
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+PII_REMOVED = "utter_pii_removed"
+MESSAGE_TOO_LONG = "utter_message_too_long"
+MESSAGE_EMPTY = "utter_message_empty"
+SLOW_DOWN = "utter_slow_down"
+TECHNICAL_PROBLEM = "utter_technical_problem"
+# The intent a message gets when nothing but a removed number was in it.
+REMOVED_ONLY_INTENT = "inform"
+# Used only when the loaded domain lacks the response; domain.yml has the real wording.
+FALLBACK_TEXTS = {
+    PII_REMOVED: "For your safety I removed the {removed} from your message and did not store it. Please don't "
+                 "send SSNs or bank details in this chat; a tax pro will collect them securely if needed.",
+    MESSAGE_TOO_LONG: "That message is too long for me (over {max_chars} characters). Could you please send it "
+                      "in shorter parts?",
+    MESSAGE_EMPTY: "I didn't get any text. What would you like to know about your IRS notice?",
+    SLOW_DOWN: "You're sending messages faster than I can read them. Please wait {seconds} seconds, then "
+               "send your message again.",
+    TECHNICAL_PROBLEM: "Sorry, something went wrong on my side and I couldn't answer. Your message is saved; "
+                       "please try again in a minute, or type 'talk to a tax pro'.",
+}
+# Control characters (C0, DEL, C1) and lone surrogates, which no encoder accepts; \t and \n stay.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_BARE_INTENT = re.compile(r"^/([A-Za-z0-9_-]+)$")
+_LEADING_SLASHES = re.compile(r"^[\s/]+")
+
+
+class Verdict(enum.Enum):
+    """What happened to a message."""
+
+    PASSED = "passed"              # Rasa handled it and answered
+    REJECTED = "rejected"          # not passed on (too long, empty); a polite reply was sent
+    RATE_LIMITED = "rate_limited"  # dropped; "slow down" was said once per window
+    NO_REPLY = "no_reply"          # Rasa answered nothing: the technical-problem reply was sent
+    FAILED = "failed"              # Rasa raised: logged, the technical-problem reply was sent
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    """The verdict, and how long a rate-limited sender should wait."""
+
+    verdict: Verdict
+    retry_after_s: int = 0
+
+
+def clean_text(text: Any) -> str:
+    """The text without control characters (newline and tab kept), stripped; "" when not text."""
+    if not isinstance(text, str):
+        return ""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def neutralise_slash(text: str, offered: Collection[str], bare_intents: Collection[str]) -> str:
+    """``text`` unless it uses Rasa's ``/intent{...}`` syntax without being allowed to.
+
+    Args:
+        text: the cleaned text.
+        offered: button payloads the bot offered since the user's last message.
+        bare_intents: intents a bare ``/intent`` may name (in the domain and sent by the channels).
+
+    Returns:
+        The text unchanged when allowed, otherwise without its leading slashes (and spaces).
+    """
+    if not text.startswith("/") or text in offered:
+        return text
+    bare = _BARE_INTENT.match(text)
+    if bare and bare.group(1) in bare_intents:
+        return text
+    return _LEADING_SLASHES.sub("", text)
+
+
+def offered_payloads(events: Collection[Event]) -> Set[str]:
+    """The button and quick-reply payloads of the bot messages after the latest user message."""
+    payloads: Set[str] = set()
+    for event in reversed(list(events)):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            data = event.data or {}
+            buttons = list(data.get("buttons") or []) + list(data.get("quick_replies") or [])
+            for element in data.get("elements") or []:
+                buttons.extend(element.get("buttons") or [] if isinstance(element, dict) else [])
+            payloads.update(b["payload"] for b in buttons if isinstance(b, dict) and isinstance(b.get("payload"), str))
+    return payloads
+
+
+class BotView(Protocol):
+    """What the guard reads from the bot (tests pass a fake)."""
+
+    def intents(self) -> FrozenSet[str]:
+        """The domain's intents (empty when unknown)."""
+
+    def render(self, response: str, channel: str, **values: Any) -> Optional[List[Dict[str, Any]]]:
+        """A domain response as messages for ``channel``, or None when the domain lacks it."""
+
+    async def tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """The conversation's tracker, or None when unknown."""
+
+
+class AgentView:
+    """Reads the running Rasa server's agent (``app.ctx.agent``), which a model reload replaces."""
+
+    def __init__(self, app: Optional[Sanic] = None) -> None:
+        self.app = app
+
+    def _agent(self) -> Any:
+        app = self.app
+        if app is None:
+            try:
+                app = Sanic.get_app()  # the Rasa server runs one app
+            except SanicException:
+                return None
+        return getattr(app.ctx, "agent", None)
+
+    def intents(self) -> FrozenSet[str]:
+        """The loaded domain's intents."""
+        domain = getattr(self._agent(), "domain", None)
+        return frozenset(domain.intents) if domain is not None else frozenset()
+
+    def render(self, response: str, channel: str, **values: Any) -> Optional[List[Dict[str, Any]]]:
+        """The response through Rasa's own templating (``channel:`` variants, ``{placeholders}``)."""
+        domain = getattr(self._agent(), "domain", None)
+        if domain is None or response not in domain.responses:
+            return None
+        message = TemplatedNaturalLanguageGenerator(domain.responses).generate_from_slots(response, {}, channel,
+                                                                                           **values)
+        return [message] if message else None
+
+    async def tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """The stored tracker (read-only; no lock needed), None when the store fails."""
+        store = getattr(self._agent(), "tracker_store", None)
+        if store is None:
+            return None
+        try:
+            return await store.retrieve(sender_id)
+        except Exception:  # noqa: BLE001 - a broken store is Rasa's to report; the guard goes on
+            logger.warning("guard: could not read a tracker", exc_info=True)
+            return None
+
+
+class CountingOutput:
+    """Stands in for the real output channel and counts what is sent through it.
+
+    Not an ``OutputChannel`` subclass: every attribute comes from the real channel, and each
+    ``send_*`` method is counted on its way there (Rasa calls ``send_response``; custom code may
+    call ``send_text_message`` directly).
+    """
+
+    def __init__(self, inner: OutputChannel, failures: Optional[List[str]] = None) -> None:
+        self.inner = inner
+        self.sent = 0
+        # Once Rasa has dropped a failed action, what it says next (e.g. "I couldn't follow
+        # that" after a failed session start) is a guess: hold it back for the polite reply.
+        self.failures = failures if failures is not None else []
+
+    def name(self) -> str:
+        """The real channel's name, so Rasa picks its response variants."""
+        return self.inner.name()
+
+    def __getattr__(self, attribute: str) -> Any:
+        value = getattr(self.inner, attribute)
+        if not (attribute.startswith("send_") and callable(value)):
+            return value
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            if self.failures:
+                return None
+            self.sent += 1
+            return await value(*args, **kwargs)
+
+        return counted
+
+
+class MessageGuard:
+    """Checks, cleans and masks each user message of one channel before Rasa gets it."""
+
+    def __init__(self, channel: str, settings: Optional[GuardSettings] = None,
+                 limiter: Optional[RateLimiter] = None, view: Optional[BotView] = None) -> None:
+        """Args:
+            channel: the channel's name (rate limits are per channel and sender).
+            settings: limits (default: read from the environment).
+            limiter: the rate limiter (default: as the settings say).
+            view: where domain responses and trackers come from (default: the Rasa agent).
+        """
+        self.channel = channel
+        self.settings = settings or get_guard_settings()
+        self.limiter = limiter or build_rate_limiter(self.settings)
+        self.view: BotView = view or AgentView()
+
+    def attach(self, blueprint: Blueprint) -> None:
+        """Find the agent through the app serving ``blueprint``; close the limiter when it stops."""
+
+        @blueprint.listener("before_server_start")
+        async def bind_app(app: Sanic, *_: Any) -> None:
+            if isinstance(self.view, AgentView) and self.view.app is None:
+                self.view.app = app
+
+        @blueprint.listener("after_server_stop")
+        async def close_limiter(*_: Any) -> None:
+            await self.limiter.aclose()
+
+    def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
+        """``on_new_message`` behind the guard (for channels that need no verdict)."""
+
+        async def guarded(message: UserMessage) -> None:
+            await self.process(message, on_new_message)
+
+        return guarded
+
+    async def process(self, message: UserMessage, on_new_message: OnNewMessage) -> GuardResult:
+        """Run the checks; pass the message on when they allow it; answer politely when not."""
+        sender = str(message.sender_id)
+        decision = await self.limiter.hit(self.channel, sender)
+        if not decision.allowed:
+            logger.info("guard: %s sender %s is over the rate limit", self.channel, _ref(sender))
+            if decision.first_refusal:
+                await self._reply(message, SLOW_DOWN, seconds=decision.retry_after_s)
+            return GuardResult(Verdict.RATE_LIMITED, decision.retry_after_s)
+        text = clean_text(message.text)
+        if len(text) > self.settings.max_message_chars:
+            logger.info("guard: refused a %d-character message on %s", len(text), self.channel)
+            await self._reply(message, MESSAGE_TOO_LONG, max_chars=self.settings.max_message_chars)
+            return GuardResult(Verdict.REJECTED)
+        masked = mask_pii(text)
+        metadata = message.metadata
+        if masked.masked:
+            kinds = [kind.value for kind in masked.kinds]
+            logger.info("guard: removed %s from a message on %s", ", ".join(kinds), self.channel)
+            await self._reply(message, PII_REMOVED, removed=describe(kinds))
+            metadata = {**(metadata if isinstance(metadata, dict) else {}), "pii_removed": kinds}
+        text = await self._slash(masked.text, sender)
+        if not text:
+            await self._reply(message, MESSAGE_EMPTY)
+            return GuardResult(Verdict.REJECTED)
+        parse_data = message.parse_data
+        if masked.masked and not _has_content(text):
+            # Only the removed number was sent (often as an answer to a form question). The model
+            # has never seen a bare "[SSN removed]" and may read it as any intent; as plain
+            # information it lets an active form re-ask its question.
+            parse_data = {"text": text, "intent": {"name": REMOVED_ONLY_INTENT, "confidence": 1.0},
+                          "entities": []}
+        with watching() as failures:
+            output = CountingOutput(message.output_channel, failures)
+            return await self._forward(message, text, parse_data, metadata, output, on_new_message)
+
+    async def _forward(self, message: UserMessage, text: str, parse_data: Optional[Dict[str, Any]],
+                       metadata: Any, output: CountingOutput, on_new_message: OnNewMessage) -> GuardResult:
+        """Hand the checked message to Rasa; answer politely when the turn failed or said nothing."""
+        sender = str(message.sender_id)
+        forward = UserMessage(text, cast(OutputChannel, output), sender, parse_data=parse_data,
+                              input_channel=message.input_channel, message_id=message.message_id,
+                              metadata=metadata)
+        try:
+            await on_new_message(forward)
+        except Exception:  # the text is masked by now; Rasa's traceback is what we need
+            logger.exception("guard: %s could not handle a message from %s", self.channel, _ref(sender))
+            await self._reply(message, TECHNICAL_PROBLEM)
+            return GuardResult(Verdict.FAILED)
+        if output.failures:
+            logger.warning("guard: Rasa dropped %s for %s on %s", ", ".join(output.failures),
+                           _ref(sender), self.channel)
+            await self._reply(message, TECHNICAL_PROBLEM)
+            return GuardResult(Verdict.NO_REPLY)
+        if output.sent == 0:
+            tracker = await self.view.tracker(sender)
+            if tracker is not None and not tracker.is_paused():
+                logger.warning("guard: the bot sent no reply to %s on %s", _ref(sender), self.channel)
+                await self._reply(message, TECHNICAL_PROBLEM)
+                return GuardResult(Verdict.NO_REPLY)
+        return GuardResult(Verdict.PASSED)
+
+    async def _slash(self, text: str, sender: str) -> str:
+        if not text.startswith("/"):
+            return text
+        tracker = await self.view.tracker(sender)
+        offered = offered_payloads(tracker.events) if tracker is not None else set()
+        bare = self.settings.channel_intents & self.view.intents()
+        return neutralise_slash(text, offered, bare)
+
+    async def _reply(self, message: UserMessage, response: str, **values: Any) -> None:
+        """Send a domain response (or its built-in fallback) through the message's own channel."""
+        output = message.output_channel
+        try:
+            messages = self.view.render(response, output.name(), **values)
+        except Exception:  # noqa: BLE001 - a broken response must not stop the fallback
+            logger.warning("guard: could not render %s", response, exc_info=True)
+            messages = None
+        if not messages:
+            messages = [{"text": FALLBACK_TEXTS[response].format(**values)}]
+        try:
+            for reply in messages:
+                await output.send_response(str(message.sender_id), dict(reply))
+        except Exception:  # noqa: BLE001 - the channel logs its own failures; nothing else to do
+            logger.warning("guard: could not send %s on %s", response, self.channel, exc_info=True)
+
+
+def _has_content(masked_text: str) -> bool:
+    """Whether anything but removal labels and punctuation is left in a masked message."""
+    rest = masked_text
+    for label in LABELS.values():
+        rest = rest.replace(label, " ")
+    return any(character.isalnum() for character in rest)
+
+
+def _ref(sender: str) -> str:
+    """A short, stable stand-in for a sender id in logs (phone numbers stay out of them)."""
+    return hashlib.sha256(sender.encode("utf-8", "surrogatepass")).hexdigest()[:10]

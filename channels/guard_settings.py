@@ -1,0 +1,65 @@
+"""Settings of the message guard (channels/guard.py), read from the environment or ``.env``.
+
+Separate from ``actions.settings`` because the Rasa server reads these, the action server never.
+
+| variable | default | meaning |
+| --- | --- | --- |
+| ``MAX_MESSAGE_CHARS`` | 2000 | longer texts get a polite "too long" reply and never reach Rasa |
+| ``REST_MAX_BODY_BYTES`` | 65536 | larger REST request bodies are refused with 413 |
+| ``RATE_LIMIT_MESSAGES`` | 20 | messages per sender and channel per window (0: no limit) |
+| ``RATE_LIMIT_WINDOW_S`` | 60 | the window, in seconds |
+| ``RATE_LIMIT_REDIS_URL`` | unset | share the counts between replicas in Redis (``redis://host:6379/0``) |
+| ``RATE_LIMIT_REDIS_PREFIX`` | ``tax-assistant:ratelimit:`` | prefix of the Redis keys |
+| ``GUARD_CHANNEL_INTENTS`` | ``greet,request_human`` | bare ``/intent`` payloads the widget sends itself |
+"""
+from __future__ import annotations
+
+import functools
+from typing import FrozenSet, Optional
+
+from pydantic import BaseSettings, validator
+
+
+class GuardSettings(BaseSettings):
+    """Limits of the message guard."""
+
+    max_message_chars: int = 2000
+    # 2,000 emoji sent \u-escaped take 24 KB of JSON: 64 KiB leaves room for metadata.
+    rest_max_body_bytes: int = 65536
+    rate_limit_messages: int = 20
+    rate_limit_window_s: int = 60
+    rate_limit_redis_url: Optional[str] = None
+    rate_limit_redis_prefix: str = "tax-assistant:ratelimit:"
+    # The widget's init payload (/greet) and its "Talk to a tax pro" shortcut (/request_human).
+    guard_channel_intents: str = "greet,request_human"
+
+    class Config:
+        env_file = ".env"
+        env_file_encoding = "utf-8"
+
+    @validator("max_message_chars", "rest_max_body_bytes", "rate_limit_window_s")
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
+        return value
+
+    @validator("rate_limit_messages")
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("RATE_LIMIT_MESSAGES must be 0 (no limit) or more")
+        return value
+
+    @validator("rate_limit_redis_url")
+    def _empty_is_unset(cls, value: Optional[str]) -> Optional[str]:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def channel_intents(self) -> FrozenSet[str]:
+        """The intents a bare ``/intent`` payload may name without having been offered as a button."""
+        return frozenset(name.strip() for name in self.guard_channel_intents.split(",") if name.strip())
+
+
+@functools.lru_cache(maxsize=1)
+def get_guard_settings() -> GuardSettings:
+    """The settings, read once on first use (never at import time)."""
+    return GuardSettings()
