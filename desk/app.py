@@ -1,7 +1,8 @@
 """The agent desk's app factory: ``create_app(settings)`` wires blueprints, resources and errors.
 
-Resources (database, HTTP session to Rasa, the notification retry sweeper) are opened in
-``before_server_start`` and closed in ``after_server_stop``; nothing connects at import time.
+Resources (database, HTTP session to Rasa, the notification retry sweeper, the RabbitMQ consumer
+of new handoffs) are opened in ``before_server_start`` and closed in ``after_server_stop``; open
+event streams are ended in ``before_server_stop``. Nothing connects at import time.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 import aiohttp
 from sanic import Request, Sanic
@@ -18,8 +19,10 @@ from sanic.response import HTTPResponse, json
 
 from actions.settings import Settings, get_settings
 from desk.auth import LoginThrottle
-from desk.blueprints import api, auth, health, pages
+from desk.blueprints import api, auth, health, live, pages
 from desk.casework import CaseNotFound, Conflict, Invalid, RasaUnavailable
+from desk.guards import secure_request
+from desk.hub import EventHub
 from desk.settings import DeskSettings, safe_summary
 from desk.views import render, template_environment
 
@@ -27,7 +30,10 @@ logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 APP_NAME = "agent_desk"
-SWEEP_INTERVAL_S = 2.0
+SWEEP_INTERVAL_S = 2.0  # without a broker the sweep is how the desk learns about new cases
+BROKER_SWEEP_INTERVAL_S = 60.0  # with one, the sweep is only the safety net
+MAX_REQUEST_BYTES = 64 * 1024  # the largest form or JSON body is a 4,000-character note
+HSTS = "max-age=31536000"
 _ERROR_STATUS = {CaseNotFound: 404, Invalid: 422, Conflict: 409, RasaUnavailable: 502,
                  api.BadBody: 400}
 _SECURITY_HEADERS = {
@@ -49,16 +55,20 @@ def create_app(settings: DeskSettings, core: Optional[Settings] = None,
         sweeper: run the retry sweeper for undelivered notifications in the background.
     """
     app = Sanic(APP_NAME)
-    app.config.REQUEST_MAX_SIZE = 1_000_000
+    app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+    if settings.desk_proxies_count:
+        # Trust X-Forwarded-For/-Proto from that many proxies (client IP, https detection).
+        app.config.PROXIES_COUNT = settings.desk_proxies_count
     app.ctx.settings = settings
     app.ctx.core = core or get_settings()
     app.ctx.templates = template_environment()
     app.ctx.throttle = LoginThrottle()
     app.ctx.sweeper = sweeper
-    for blueprint in (auth.bp, pages.bp, api.bp, health.bp):
+    for blueprint in (auth.bp, pages.bp, api.bp, live.bp, health.bp):
         app.blueprint(blueprint)
     app.static("/static", str(STATIC_DIR), name="static")
     app.register_listener(_open_resources, "before_server_start")
+    app.register_listener(_end_streams, "before_server_stop")
     app.register_listener(_close_resources, "after_server_stop")
     app.register_middleware(_security_headers, "response")
     app.error_handler.add(Exception, _on_error)
@@ -91,16 +101,48 @@ async def _open_resources(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
     ctx.rasa = RasaClient(str(settings.rasa_url), settings.rasa_jwt_secret.get_secret_value(),
                           ctx.http)
     ctx.casework = Casework(ctx.cases, ctx.rasa)
+    ctx.hub = EventHub()
+    ctx.notifier = Notifier(ctx.outbox, core)
+    ctx.consumer = _start_consumer(ctx, settings)
     ctx.sweeper_stop = asyncio.Event()
     ctx.sweeper_task = None
     if ctx.sweeper:
-        ctx.notifier = Notifier(ctx.outbox, core)
-        ctx.sweeper_task = asyncio.create_task(
-            ctx.notifier.run(interval_s=SWEEP_INTERVAL_S, stop=ctx.sweeper_stop))
+        interval = BROKER_SWEEP_INTERVAL_S if ctx.consumer else SWEEP_INTERVAL_S
+        from actions.services.casework import sweep_spool
+
+        ctx.sweeper_task = asyncio.gather(
+            ctx.notifier.run(interval_s=interval, stop=ctx.sweeper_stop),
+            # Intakes spooled while the case store was down go in as soon as it is back.
+            sweep_spool(core, ctx.cases, ctx.sweeper_stop, on_created=ctx.notifier.kick,
+                        interval_s=SWEEP_INTERVAL_S))
+
+
+def _start_consumer(ctx: Any, settings: DeskSettings) -> Optional[Any]:
+    """Consume Rasa's tracker events when RABBITMQ_URL is set (connects in the background)."""
+    if settings.rabbitmq_url is None:
+        return None
+    from desk.events import BrokerConsumer, HandoffDetector, HandoffRelay
+
+    # Looked up at call time: tests (and a future reload) may swap the notifier or hub.
+    ctx.relay = HandoffRelay(HandoffDetector(), kick=lambda: ctx.notifier.kick(),
+                             publish=lambda notice: ctx.hub.publish(notice),
+                             lookup=lambda reference: asyncio.to_thread(ctx.cases.get, reference))
+    consumer = BrokerConsumer(settings.rabbitmq_url.get_secret_value(), settings.rabbitmq_exchange,
+                              settings.rabbitmq_queue, ctx.relay.handle_body)
+    consumer.start()
+    return consumer
+
+
+async def _end_streams(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+    # Open /events streams would otherwise hold the graceful shutdown for its whole timeout.
+    if getattr(app.ctx, "hub", None) is not None:
+        app.ctx.hub.close()
 
 
 async def _close_resources(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
     ctx = app.ctx
+    if getattr(ctx, "consumer", None) is not None:
+        await ctx.consumer.close()
     if getattr(ctx, "sweeper_task", None) is not None:
         ctx.sweeper_stop.set()
         try:
@@ -111,6 +153,7 @@ async def _close_resources(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None
                 await ctx.sweeper_task
         except Exception:  # the sweeper's own failure must not block shutdown
             logger.exception("The notification sweeper failed")
+    if getattr(ctx, "notifier", None) is not None:
         await ctx.notifier.close()
     if getattr(ctx, "http", None) is not None:
         await ctx.http.close()
@@ -121,6 +164,8 @@ async def _close_resources(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None
 async def _security_headers(request: Request, response: HTTPResponse) -> None:
     for name, value in _SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if secure_request(request):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
 
 
 def _status_and_message(exc: Exception) -> Tuple[int, str]:

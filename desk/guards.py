@@ -21,6 +21,15 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def secure_request(request: Request) -> bool:
+    """Whether responses get Secure cookies and HSTS: DESK_SECURE_COOKIES or an https request.
+
+    Behind a TLS-terminating proxy the scheme is known only when DESK_PROXIES_COUNT trusts the
+    proxy's X-Forwarded-Proto; set DESK_SECURE_COOKIES (true in production) to be sure.
+    """
+    return bool(request.app.ctx.settings.secure_cookies) or request.scheme == "https"
+
+
 async def current_session(request: Request) -> Optional[Tuple[Pro, str]]:
     """The signed-in pro and the session's CSRF token, from the session cookie."""
     session_id = request.cookies.get(SESSION_COOKIE)

@@ -14,6 +14,8 @@ from pydantic import AnyHttpUrl, BaseSettings, SecretStr, ValidationError, valid
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ADMIN_PASSWORD_FILE = ROOT / "var" / "desk-admin-password.txt"
 ENVIRONMENTS = ("development", "production")
+DEFAULT_EXCHANGE = "rasa-events"
+DEFAULT_EVENTS_QUEUE = "desk-handoffs"
 
 
 class SettingsError(RuntimeError):
@@ -24,6 +26,9 @@ class DeskSettings(BaseSettings):
     """What a deployment of the desk can change (environment variables in capitals)."""
 
     desk_env: str = "development"
+    # The whole deployment's profile (ops.profile: embedded or production); production implies
+    # a production desk.
+    bot_profile: str = "embedded"
     desk_host: str = "127.0.0.1"
     desk_port: int = 5080
     rasa_url: AnyHttpUrl = "http://127.0.0.1:5005"  # type: ignore[assignment]
@@ -31,6 +36,13 @@ class DeskSettings(BaseSettings):
     desk_session_hours: float = 12.0
     desk_secure_cookies: Optional[bool] = None  # None: secure in production only
     desk_public_url: Optional[AnyHttpUrl] = None
+    # Reverse proxies in front of the desk whose X-Forwarded-For/-Proto headers are trusted.
+    desk_proxies_count: int = 0
+    # RabbitMQ (Rasa's pika event broker): new handoffs arrive from there instead of by polling.
+    rabbitmq_url: Optional[SecretStr] = None
+    rabbitmq_exchange: str = DEFAULT_EXCHANGE
+    # The same variable as the queue in endpoints.production.yml: Rasa and the desk declare it alike.
+    rabbitmq_queue: str = DEFAULT_EVENTS_QUEUE
     # Where development mode writes the generated admin password (var/ is git-ignored).
     desk_admin_password_file: Path = DEFAULT_ADMIN_PASSWORD_FILE
 
@@ -51,6 +63,30 @@ class DeskSettings(BaseSettings):
             raise ValueError("RASA_JWT_SECRET is empty")
         return value
 
+    @validator("bot_profile")
+    def _lower_profile(cls, value: str) -> str:
+        return value.strip().lower() or "embedded"
+
+    @validator("rabbitmq_url")
+    def _amqp_url(cls, value: Optional[SecretStr]) -> Optional[SecretStr]:
+        if value is None or not value.get_secret_value().strip():
+            return None  # an empty RABBITMQ_URL switches the broker off
+        if not value.get_secret_value().strip().startswith(("amqp://", "amqps://")):
+            raise ValueError("RABBITMQ_URL must start with amqp:// or amqps://")
+        return SecretStr(value.get_secret_value().strip())
+
+    @validator("rabbitmq_exchange", "rabbitmq_queue")
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip() or len(value) > 255:
+            raise ValueError("must be a non-empty name of at most 255 characters")
+        return value.strip()
+
+    @validator("desk_proxies_count")
+    def _proxies_not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("DESK_PROXIES_COUNT must be 0 or more")
+        return value
+
     @validator("desk_session_hours")
     def _positive_hours(cls, value: float) -> float:
         if value <= 0:
@@ -59,15 +95,21 @@ class DeskSettings(BaseSettings):
 
     @property
     def production(self) -> bool:
-        """True when DESK_ENV is production."""
-        return self.desk_env == "production"
+        """True when DESK_ENV is production or the deployment runs with BOT_PROFILE=production."""
+        return self.desk_env == "production" or self.bot_profile == "production"
 
     @property
     def secure_cookies(self) -> bool:
-        """Whether cookies get the Secure flag: DESK_SECURE_COOKIES, else production only."""
+        """Whether cookies get the Secure flag: DESK_SECURE_COOKIES, else production or https."""
         if self.desk_secure_cookies is None:
-            return self.production
+            public = self.desk_public_url
+            return self.production or bool(public and public.scheme == "https")
         return self.desk_secure_cookies
+
+    @property
+    def broker_configured(self) -> bool:
+        """Whether RABBITMQ_URL is set (the desk then consumes Rasa's tracker events)."""
+        return self.rabbitmq_url is not None
 
 
 def load_settings(**overrides: Any) -> DeskSettings:
@@ -106,5 +148,16 @@ def safe_summary(settings: DeskSettings) -> Dict[str, Any]:
     """Settings worth logging at start-up, without secrets."""
     return {"env": settings.desk_env, "host": settings.desk_host, "port": settings.desk_port,
             "rasa": f"{settings.rasa_url.scheme}://{settings.rasa_url.host}:{settings.rasa_url.port}",
-            "secure_cookies": settings.secure_cookies,
+            "secure_cookies": settings.secure_cookies, "profile": settings.bot_profile,
+            "broker": broker_summary(settings),
             "public_url": str(settings.desk_public_url) if settings.desk_public_url else None}
+
+
+def broker_summary(settings: DeskSettings) -> Optional[str]:
+    """``host:port/exchange -> queue`` of the broker, without user or password (None when off)."""
+    if settings.rabbitmq_url is None:
+        return None
+    from yarl import URL
+
+    url = URL(settings.rabbitmq_url.get_secret_value())
+    return f"{url.host}:{url.port}/{settings.rabbitmq_exchange} -> {settings.rabbitmq_queue}"

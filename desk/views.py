@@ -161,6 +161,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     context.setdefault("csrf_token", getattr(request.ctx, "csrf", ""))
     context.setdefault("notice", None)
     context.setdefault("error", None)
+    # Live notices (desk.js listens on /events) only for a signed-in pro and with a broker.
+    context.setdefault("live_events", bool(context["pro"]) and app_ctx.settings.broker_configured)
     context.update(firm_name=app_ctx.core.firm_name, zone=zone,
                    local_time=lambda value: local_time(value, zone))
     body = app_ctx.templates.get_template(template).render(**context)

@@ -19,7 +19,7 @@ from desk.auth import (
     same_token,
     verify_password,
 )
-from desk.guards import current_session, login_required, now_utc
+from desk.guards import current_session, login_required, now_utc, secure_request
 from desk.views import render
 
 bp = Blueprint("auth")
@@ -47,7 +47,7 @@ def _set_cookie(request: Request, response: HTTPResponse, name: str, value: str,
     cookie["samesite"] = "Strict"
     cookie["path"] = "/"
     cookie["max-age"] = max_age
-    if request.app.ctx.settings.secure_cookies:
+    if secure_request(request):
         cookie["secure"] = True
 
 

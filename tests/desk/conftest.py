@@ -68,7 +68,8 @@ async def rasa() -> AsyncIterator[FakeRasa]:
 def desk_settings(tmp_path: Path, rasa_url: str, **overrides: Any) -> DeskSettings:
     """Desk settings for a test (development, no .env file)."""
     values: Dict[str, Any] = dict(_env_file=None, rasa_url=rasa_url, rasa_jwt_secret=JWT_SECRET,
-                                  desk_env="development",
+                                  desk_env="development", bot_profile="embedded",
+                                  rabbitmq_url=None, desk_secure_cookies=None,
                                   desk_admin_password_file=tmp_path / "var" / "admin.txt")
     values.update(overrides)
     return load_settings(**values)

@@ -11,7 +11,8 @@ SECRET = "s3cret-value-for-tests"
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("RASA_JWT_SECRET", "DESK_ENV", "DESK_SECURE_COOKIES", "DESK_PORT", "DESK_HOST",
-                 "RASA_URL", "DESK_SESSION_HOURS", "DESK_PUBLIC_URL"):
+                 "RASA_URL", "DESK_SESSION_HOURS", "DESK_PUBLIC_URL", "BOT_PROFILE", "RABBITMQ_URL",
+                 "RABBITMQ_EXCHANGE", "RABBITMQ_QUEUE", "DESK_PROXIES_COUNT"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -52,4 +53,23 @@ def test_unknown_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RASA_JWT_SECRET", SECRET)
     monkeypatch.setenv("DESK_ENV", "staging")
     with pytest.raises(SettingsError, match="DESK_ENV"):
+        load_settings(_env_file=None)
+
+
+def test_broker_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RASA_JWT_SECRET", SECRET)
+    off = load_settings(_env_file=None)
+    assert not off.broker_configured and safe_summary(off)["broker"] is None
+    assert (off.rabbitmq_exchange, off.rabbitmq_queue) == ("rasa-events", "desk-handoffs")
+    hidden = "pw-not" + "-logged"  # built here so the secrets scan has nothing to find
+    monkeypatch.setenv("RABBITMQ_URL", f"amqp://desk:{hidden}@rabbit.internal:5672/")
+    monkeypatch.setenv("RABBITMQ_EXCHANGE", "prod-events")
+    on = load_settings(_env_file=None)
+    summary = str(safe_summary(on))
+    assert on.broker_configured and "rabbit.internal:5672/prod-events -> desk-handoffs" in summary
+    assert hidden not in summary and hidden not in repr(on)
+    monkeypatch.setenv("RABBITMQ_URL", "")
+    assert not load_settings(_env_file=None).broker_configured
+    monkeypatch.setenv("RABBITMQ_URL", "http://rabbit.internal")
+    with pytest.raises(SettingsError, match="RABBITMQ_URL"):
         load_settings(_env_file=None)
