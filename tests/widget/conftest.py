@@ -42,10 +42,16 @@ def chromium() -> Path:
         pytest.fail(f"No Chromium for the widget's browser test: {error}", pytrace=False)
 
 
+@pytest.fixture(scope="session")
+def demo_port() -> int:
+    """The demo website's port, fixed for the session so the bot can allow its origin."""
+    return free_port()
+
+
 @pytest.fixture
-def demo_site(widget_built: Path, tmp_path: Path) -> Iterator[str]:
+def demo_site(widget_built: Path, tmp_path: Path, demo_port: int) -> Iterator[str]:
     """The demo website with the built widget (widget/serve.py) on a free loopback port."""
-    port = free_port()
+    port = demo_port
     log = tmp_path / "demo-site.log"
     process = subprocess.Popen([sys.executable, str(WIDGET / "serve.py"), "--host", "127.0.0.1",
                                 "--port", str(port)], stdout=log.open("w"), stderr=subprocess.STDOUT)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
@@ -33,11 +34,25 @@ expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+def bot(tmp_path_factory: pytest.TempPathFactory, demo_port: int) -> Iterator[Bot]:
     tmp = tmp_path_factory.mktemp("widget-e2e")
-    env = {"DATABASE_URL": f"sqlite:///{tmp}/c.db", "BUSINESS_DAYS": "mon-sun", "BUSINESS_HOURS": "00:00-24:00"}
+    env = {"DATABASE_URL": f"sqlite:///{tmp}/c.db", "BUSINESS_DAYS": "mon-sun", "BUSINESS_HOURS": "00:00-24:00",
+           "CORS_ORIGINS": f"http://127.0.0.1:{demo_port}"}
     with running_bot(tmp, env=env) as running:
         yield running
+
+
+@pytest.mark.parametrize("origin, allowed", [("http://127.0.0.1:{port}", True),
+                                             ("http://evil.example", False)])
+def test_only_the_firm_site_may_open_a_socket(bot: Bot, demo_port: int, origin: str, allowed: bool) -> None:
+    request = urllib.request.Request(f"{bot.url}/socket.io/?EIO=4&transport=polling",
+                                     headers={"Origin": origin.format(port=demo_port)})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    assert (status == 200) is allowed
 
 
 def rasa_api(bot: Bot, path: str, body: Any) -> None:

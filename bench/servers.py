@@ -1,0 +1,223 @@
+"""Start a bot (Rasa server, and the action server when it has one) on free loopback ports.
+
+Start-up is timed from launching the processes (both at once, as a container runtime would) to
+the first HTTP 200 with a visible reply on the REST channel; the action server must answer
+``/health`` before the first message is sent, so a reply never comes from a half-started bot.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Dict, Iterator, List, Mapping, Optional, Tuple
+
+import yaml
+
+from bench.load import REST_PATH, has_content
+from bench.memory import RssSampler
+from bench.paths import RASA
+from bench.training import quiet_env
+
+START_TIMEOUT_S = 300.0
+POLL_S = 0.25
+# credentials.yml reads the channel secrets from the environment; empty values switch a channel off.
+CHANNEL_ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_PUBLIC_BASE_URL",
+               "FACEBOOK_VERIFY_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN")
+
+
+@dataclass(frozen=True)
+class BotSpec:
+    """How to run one bot.
+
+    Attributes:
+        name: short name used in the table (``stock``, ``ours``, ``ours-light``).
+        project: the working directory of both servers.
+        model: the trained model.
+        credentials: a credentials file, or ``None`` for ``rasa run``'s default.
+        endpoints: an endpoints file; its ``action_endpoint.url`` is pointed at our action server.
+        rasa_command: what starts Rasa; ``rasa run`` options are appended.
+        actions_command: what starts the action server (``--port N`` is appended), or ``None``.
+        enable_api: start Rasa with ``--enable-api`` (JWT-protected, as ``make run`` does).
+        env: extra environment for both servers.
+    """
+
+    name: str
+    project: Path
+    model: Path
+    credentials: Optional[Path] = None
+    endpoints: Optional[Path] = None
+    rasa_command: Tuple[str, ...] = (str(RASA), "run")
+    actions_command: Optional[Tuple[str, ...]] = None
+    enable_api: bool = False
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RunningBot:
+    """A started bot: its URL, process ids, start-up times and memory sampler."""
+
+    spec: BotSpec
+    url: str
+    rasa_pid: int
+    actions_pid: Optional[int]
+    startup_s: float
+    actions_ready_s: Optional[float]
+    sampler: RssSampler
+    logs: Dict[str, Path]
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def died(self) -> Dict[str, int]:
+        """The exit code of every server process that is no longer running, by role."""
+        return {role: code for role, process in self.processes.items()
+                if (code := process.poll()) is not None}
+
+    @property
+    def pids(self) -> Dict[str, int]:
+        """Process ids by role (``rasa``, ``actions``)."""
+        found = {"rasa": self.rasa_pid}
+        if self.actions_pid:
+            found["actions"] = self.actions_pid
+        return found
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _health(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def first_answer(base_url: str, message: str, sender: str, timeout_s: float = 60.0) -> bool:
+    """Whether the bot answers ``message`` with HTTP 200 and a visible reply."""
+    body = json.dumps({"sender": sender, "message": message}).encode()
+    request = urllib.request.Request(base_url + REST_PATH, data=body,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            return response.status == 200 and has_content(json.loads(response.read()))
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _endpoints_file(spec: BotSpec, actions_port: Optional[int], workdir: Path) -> Optional[Path]:
+    if spec.endpoints is None:
+        return None
+    data = yaml.safe_load(spec.endpoints.read_text()) or {}
+    if actions_port is not None:
+        data["action_endpoint"] = {**(data.get("action_endpoint") or {}),
+                                   "url": f"http://127.0.0.1:{actions_port}/webhook"}
+    path = workdir / f"{spec.name}-endpoints.yml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def _rasa_command(spec: BotSpec, port: int, endpoints: Optional[Path]) -> List[str]:
+    command = [*spec.rasa_command, "--model", str(spec.model), "--port", str(port), "-i", "127.0.0.1"]
+    if spec.credentials:
+        command += ["--credentials", str(spec.credentials)]
+    if endpoints:
+        command += ["--endpoints", str(endpoints)]
+    if spec.enable_api:
+        command += ["--enable-api", "--jwt-secret", secrets.token_urlsafe(32), "--jwt-method", "HS256"]
+    return command
+
+
+def _fail(what: str, log: Path) -> RuntimeError:
+    text = log.read_text(errors="replace") if log.exists() else ""
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in text.splitlines()]
+    last = next((line for line in reversed(lines) if line), "empty log")
+    return RuntimeError(f"{what}: {last[:300]} (log {log})\n{text[-3000:]}")
+
+
+def _log(path: Path, handles: List[IO[bytes]]) -> IO[bytes]:
+    handle = path.open("wb")
+    handles.append(handle)
+    return handle
+
+
+def _stop(processes: List[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@contextmanager
+def running(spec: BotSpec, workdir: Path, startup_message: str,
+            timeout_s: float = START_TIMEOUT_S) -> Iterator[RunningBot]:
+    """Start ``spec``'s servers, wait for the first answer, and stop them when the block ends."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = quiet_env(**{name: "" for name in CHANNEL_ENV}, **spec.env)
+    rasa_port = free_port()
+    actions_port = free_port() if spec.actions_command else None
+    endpoints = _endpoints_file(spec, actions_port, workdir)
+    logs = {"rasa": workdir / f"{spec.name}-rasa.log"}
+    processes: Dict[str, subprocess.Popen] = {}
+    handles: List[IO[bytes]] = []
+    sampler: Optional[RssSampler] = None
+    try:
+        start = time.perf_counter()
+        if spec.actions_command:
+            logs["actions"] = workdir / f"{spec.name}-actions.log"
+            processes["actions"] = subprocess.Popen(
+                [*spec.actions_command, "--port", str(actions_port)],
+                cwd=spec.project, env=env, stdout=_log(logs["actions"], handles), stderr=subprocess.STDOUT)
+        processes["rasa"] = subprocess.Popen(
+            _rasa_command(spec, rasa_port, endpoints), cwd=spec.project, env=env,
+            stdout=_log(logs["rasa"], handles), stderr=subprocess.STDOUT)
+        pids = {role: process.pid for role, process in processes.items()}
+        sampler = RssSampler(pids).start()
+        url = f"http://127.0.0.1:{rasa_port}"
+        actions_ready_s = _wait_until_answering(spec, url, actions_port, startup_message, processes,
+                                                logs, start, timeout_s)
+        startup_s = time.perf_counter() - start
+        yield RunningBot(spec, url, pids["rasa"], pids.get("actions"), startup_s, actions_ready_s,
+                         sampler, logs, processes)
+    finally:
+        _stop(list(processes.values()))
+        if sampler:
+            sampler.stop()
+        for handle in handles:
+            handle.close()
+
+
+def _wait_until_answering(spec: BotSpec, url: str, actions_port: Optional[int], message: str,
+                          processes: Dict[str, subprocess.Popen], logs: Dict[str, Path], start: float,
+                          timeout_s: float) -> Optional[float]:
+    """Poll until the action server is healthy and Rasa answers; return the action server's time."""
+    actions_ready_s: Optional[float] = None
+    attempt = 0
+    while time.perf_counter() - start < timeout_s:
+        for role, process in processes.items():
+            if process.poll() is not None:
+                raise _fail(f"{spec.name}: the {role} server exited early", logs[role])
+        if actions_port is not None and actions_ready_s is None:
+            if _health(f"http://127.0.0.1:{actions_port}/health"):
+                actions_ready_s = time.perf_counter() - start
+        if actions_port is None or actions_ready_s is not None:
+            attempt += 1
+            if first_answer(url, message, f"bench-startup-{attempt}"):
+                return actions_ready_s
+        time.sleep(POLL_S)
+    raise _fail(f"{spec.name}: no answer within {timeout_s:.0f} s", logs["rasa"])

@@ -1,0 +1,38 @@
+"""Synthetic benchmark runs for the report and target tests."""
+from __future__ import annotations
+
+from typing import Optional
+
+from bench.records import BenchRun, BotRun, Scenario
+from bench.stats import summarise
+
+MACHINE = {"cpu": "Test CPU", "cores_logical": 2, "cores_physical": 1, "cores_usable": 2, "ram_gb": 8.0,
+           "os": "Linux", "python": "3.10.13", "rasa": "3.6.21", "load_average": [0.1, 0.1, 0.1]}
+
+
+def scenario(concurrency: int, p_ms: float, errors: int = 0, rasa_mb: float = 1200.0,
+             actions_mb: Optional[float] = 150.0) -> Scenario:
+    """A scenario whose every latency is ``p_ms`` (so every percentile is ``p_ms``)."""
+    summary = summarise([p_ms] * 20, errors=errors, messages=20 + errors, elapsed_s=2.0)
+    rss = {"rasa": rasa_mb, **({"actions": actions_mb} if actions_mb else {})}
+    return Scenario(concurrency, summary, {"empty_reply": errors} if errors else {}, [], rss)
+
+
+def bot(name: str, p1: float, p10: float, **fields) -> BotRun:
+    """A bot measured at 1 and 10 concurrent conversations."""
+    errors = fields.pop("errors", 0)
+    actions = None if name == "stock" else 150.0
+    run = BotRun(name, f"{name} bot", training_s=fields.pop("training_s", 200.0),
+                 startup_s=fields.pop("startup_s", 30.0), rasa_peak_mb=fields.pop("rasa_peak_mb", 1250.0),
+                 actions_peak_mb=150.0 if name != "stock" else None,
+                 scenarios=[scenario(1, p1, actions_mb=actions), scenario(10, p10, errors=errors, actions_mb=actions)],
+                 **fields)
+    return run
+
+
+def bench_run(*bots: BotRun, load: float = 0.1) -> BenchRun:
+    """A run of ``bots`` on a quiet (or busy) test machine."""
+    machine = {**MACHINE, "load_average": [load, load, load]}
+    return BenchRun(date="2026-11-26 09:00 UTC", machine=machine,
+                    settings={"duration_s": 60.0, "max_messages": None, "concurrencies": [1, 10]},
+                    bots=list(bots))

@@ -1,0 +1,60 @@
+"""Smoke run of the benchmark machinery: ``python -m bench --quick`` against the real servers.
+
+Our bot always; the stock ``rasa init`` bot only when it is already built (``make bench`` builds
+it once per Rasa version, about a minute of training on 2 cores), so this test never trains.
+Takes about 1 minute with our bot alone and 2 with both on a 2-core machine.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bench.paths import MODEL, PYTHON, ROOT
+from bench.report import BUILD_COLUMNS, LOAD_COLUMNS, MISSING, TARGET_COLUMNS
+from bench.training import cached_stock
+from tests.bench.markdown import tables
+
+pytestmark = pytest.mark.model
+SMOKE_TIMEOUT_S = 300
+
+
+def _number(cell: str) -> float:
+    return float(cell)
+
+
+def test_quick_benchmark_prints_a_complete_table(tmp_path: Path) -> None:
+    assert MODEL.exists(), "train first: make train"
+    with_stock = cached_stock() is not None
+    command = [str(PYTHON), "-m", "bench", "--quick", "--duration", "3", "--skip-light", "--skip-replicas", "--out", str(tmp_path)]
+    if not with_stock:
+        command.append("--skip-stock")
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=SMOKE_TIMEOUT_S)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+
+    report = (tmp_path / "latest.md").read_text()
+    assert report in done.stdout
+    (load_header, load_rows), (build_header, build_rows), (target_header, target_rows) = tables(report)
+    assert (tuple(load_header), tuple(build_header), tuple(target_header)) == (
+        LOAD_COLUMNS, BUILD_COLUMNS, TARGET_COLUMNS)
+    bots = ["stock", "ours"] if with_stock else ["ours"]
+    assert [(r[0], r[1]) for r in load_rows] == [(b, c) for c in ("1", "10") for b in bots]
+    for row in load_rows:
+        messages, *latencies, rate, errors = row[2:8]
+        assert int(messages) > 0 and int(errors) == 0, row
+        assert all(_number(v) > 0 for v in (*latencies, rate)), row
+        assert _number(row[8]) > 100  # Rasa RSS, MB
+    ours_build = dict(zip(BUILD_COLUMNS, next(r for r in build_rows if r[0] == "ours")))
+    assert ours_build["training from scratch s"] == MISSING  # --quick never trains
+    assert 0 < _number(ours_build["start-up to first answer s"]) < 300
+    assert _number(ours_build["actions peak RSS MB"]) > 10
+    for column in ("intent accuracy", "entity F1"):  # scored by a full run, or not yet
+        assert ours_build[column] == MISSING or 0 <= _number(ours_build[column]) <= 1
+    assert {r[0] for r in target_rows} >= {"errors", "Rasa server peak RSS", "start-up to first answer"}
+    assert all(r[3].strip("*") in ("PASS", "MISS", "SKIP") for r in target_rows)
+
+    data = json.loads((tmp_path / "latest.json").read_text())
+    assert [b["name"] for b in data["bots"]] == bots
+    assert data["machine"]["rasa"] == "3.6.21" and not any(b["failure"] for b in data["bots"])

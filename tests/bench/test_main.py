@@ -1,0 +1,36 @@
+"""The command line of python -m bench."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import QUICK_DURATION_S, parse_args
+from bench.paths import QUICK_RESULTS_DIR, RESULTS_DIR
+
+
+def test_defaults_are_the_full_benchmark() -> None:
+    args = parse_args([])
+    assert (args.duration, args.concurrencies, args.out, args.skip_training) == (60.0, [1, 10], RESULTS_DIR, False)
+
+
+def test_quick_is_short_skips_training_and_keeps_the_published_table() -> None:
+    args = parse_args(["--quick"])
+    assert (args.duration, args.skip_training, args.out) == (QUICK_DURATION_S, True, QUICK_RESULTS_DIR)
+
+
+def test_options(tmp_path: Path) -> None:
+    args = parse_args(["--messages", "200", "--concurrency", "1,5,10", "--skip-stock", "--out", str(tmp_path)])
+    assert (args.messages, args.duration, args.concurrencies, args.skip_stock, args.out) == (
+        200, None, [1, 5, 10], True, tmp_path)
+
+
+@pytest.mark.parametrize("value", ["a,b", "0", ""])
+def test_bad_concurrency_is_refused(value: str) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--concurrency", value])
+
+
+def test_the_two_replica_row_is_on_by_default_and_can_be_skipped() -> None:
+    assert parse_args([]).skip_replicas is False
+    assert parse_args(["--skip-replicas"]).skip_replicas is True
