@@ -38,7 +38,7 @@ def test_production_uses_the_shared_stores() -> None:
     endpoints = yaml.safe_load(profile.ENDPOINTS["production"].read_text())
     assert endpoints["tracker_store"]["type"] == "ops.tracker_store.DurableSQLTrackerStore"
     assert endpoints["lock_store"]["type"] == "ops.lock_store.AtomicRedisLockStore"
-    assert endpoints["event_broker"]["type"] == "pika"
+    assert endpoints["event_broker"]["type"] == "ops.event_broker.FlushingPikaEventBroker"
     embedded = yaml.safe_load(profile.ENDPOINTS["embedded"].read_text())
     assert "lock_store" not in embedded and "event_broker" not in embedded
 
