@@ -92,10 +92,14 @@ def main(argv: Optional[List[str]] = None) -> None:
     set_action_timeout(settings.action_timeout_s)
     limit_request_size(os.environ)
     limit_tensorflow_threads(os.environ)
-    from ops import action_replies
+    from ops import action_client, action_replies
 
     action_replies.install()  # half of the server's CPU per turn went to re-checking a schema
+    action_client.install()  # keep the connection to the action server open between actions
     import rasa.__main__
+    import rasa.core.run
+
+    rasa.core.run.close_resources = action_client.close_with_rasa(rasa.core.run.close_resources)
 
     sys.argv = ["rasa", "run", *(sys.argv[1:] if argv is None else argv)]
     # Rasa configures logging only inside main(), so this one line goes straight to stderr.

@@ -11,7 +11,8 @@ class DelayProxy:
     """Forwards 127.0.0.1:<port> to ``target``; each answer's first byte waits ``delay_s`` seconds.
 
     The request reaches the server at once (the action runs); only its answer is late, as with an
-    overloaded action server. Set ``delay_s`` at any time; it applies to new connections.
+    overloaded action server. Set ``delay_s`` at any time; it applies to the next answer, also on
+    a kept-alive connection.
     """
 
     def __init__(self, target_port: int) -> None:
@@ -51,31 +52,35 @@ class DelayProxy:
 
     async def _handle(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         self._tasks.add(asyncio.current_task())  # type: ignore[arg-type]
-        delay = self.delay_s
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:
             client_writer.close()  # the server is down: so is the proxy's side
             return
+        asked = asyncio.Event()  # a request went up since the last answer came down
         try:
-            await asyncio.gather(self._pipe(client_reader, upstream_writer, 0.0),
-                                 self._pipe(upstream_reader, client_writer, delay))
+            await asyncio.gather(self._pipe(client_reader, upstream_writer, sent=asked),
+                                 self._pipe(upstream_reader, client_writer, answers=asked))
         finally:
             for writer in (client_writer, upstream_writer):
                 writer.close()
             self._tasks.discard(asyncio.current_task())  # type: ignore[arg-type]
 
-    @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay_s: float) -> None:
-        first = True
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                    sent: Optional[asyncio.Event] = None, answers: Optional[asyncio.Event] = None) -> None:
+        """Copy ``reader`` to ``writer``; set ``sent`` after each chunk, or hold back the first
+        chunk after ``answers`` was set (the start of an answer) by ``delay_s``."""
         with contextlib.suppress(OSError, asyncio.IncompleteReadError):
             while True:
                 data = await reader.read(65536)
                 if not data:
                     break
-                if first and delay_s:
-                    await asyncio.sleep(delay_s)
-                first = False
+                if answers is not None and answers.is_set():
+                    answers.clear()
+                    if self.delay_s:
+                        await asyncio.sleep(self.delay_s)
+                if sent is not None:
+                    sent.set()
                 writer.write(data)
                 await writer.drain()
         with contextlib.suppress(OSError):
