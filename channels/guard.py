@@ -27,8 +27,10 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Collection, Dict, FrozenSet, List, Optional, Protocol, Set, cast
+from typing import (Any, Awaitable, Callable, Collection, Dict, FrozenSet, List, Optional, Protocol, Set,
+                    Tuple, cast)
 
+from rasa.core.actions.action import create_bot_utterance
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.events import BotUttered, Event, UserUttered
@@ -141,6 +143,9 @@ class BotView(Protocol):
     async def tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
         """The conversation's tracker, or None when unknown."""
 
+    async def record(self, sender_id: str, messages: List[Dict[str, Any]], reason: str) -> bool:
+        """Append what the guard said to the conversation's stored tracker; False when it could not."""
+
 
 class AgentView:
     """Reads the running Rasa server's agent (``app.ctx.agent``), which a model reload replaces."""
@@ -181,6 +186,29 @@ class AgentView:
         except Exception:  # noqa: BLE001 - a broken store is Rasa's to report; the guard goes on
             logger.warning("guard: could not read a tracker", exc_info=True)
             return None
+
+    async def record(self, sender_id: str, messages: List[Dict[str, Any]], reason: str) -> bool:
+        """Append the messages as bot events (``metadata.guard = reason``) under the conversation's
+        lock, so the tax pro's transcript shows them. A conversation not stored yet is left alone:
+        a tracker that starts with these events would skip Rasa's session start."""
+        agent = self._agent()
+        store, locks = getattr(agent, "tracker_store", None), getattr(agent, "lock_store", None)
+        if store is None or locks is None or not messages:
+            return False
+        try:
+            async with locks.lock(sender_id):
+                tracker = await store.retrieve(sender_id)
+                if tracker is None:
+                    return False
+                for message in messages:
+                    event = create_bot_utterance(dict(message))
+                    event.metadata = {**(event.metadata or {}), "guard": reason}
+                    tracker.update(event)
+                await store.save(tracker)
+            return True
+        except Exception:  # noqa: BLE001 - the user has the reply; only the transcript misses it
+            logger.warning("guard: could not store its %s reply", reason, exc_info=True)
+            return False
 
 
 class CountingOutput:
@@ -253,29 +281,42 @@ class MessageGuard:
         return guarded
 
     async def process(self, message: UserMessage, on_new_message: OnNewMessage) -> GuardResult:
-        """Run the checks; pass the message on when they allow it; answer politely when not."""
+        """Run the checks; pass the message on when they allow it; answer politely when not.
+
+        What the guard itself says (but the rate-limit reply) is then stored in the conversation,
+        so the tax pro's transcript shows it."""
+        said: List[Tuple[str, List[Dict[str, Any]]]] = []
+        try:
+            return await self._check(message, on_new_message, said)
+        finally:
+            for reason, messages in said:
+                await self.view.record(str(message.sender_id), messages, reason)
+
+    async def _check(self, message: UserMessage, on_new_message: OnNewMessage,
+                     said: List[Tuple[str, List[Dict[str, Any]]]]) -> GuardResult:
         sender = str(message.sender_id)
         decision = await self.limiter.hit(self.channel, sender)
         if not decision.allowed:
             logger.info("guard: %s sender %s is over the rate limit", self.channel, _ref(sender))
-            if decision.first_refusal:
+            if decision.first_refusal:  # not stored: a flood must not turn into writes
                 await self._reply(message, SLOW_DOWN, seconds=decision.retry_after_s)
             return GuardResult(Verdict.RATE_LIMITED, decision.retry_after_s)
         text = clean_text(message.text)
         if len(text) > self.settings.max_message_chars:
             logger.info("guard: refused a %d-character message on %s", len(text), self.channel)
-            await self._reply(message, MESSAGE_TOO_LONG, max_chars=self.settings.max_message_chars)
+            said.append((MESSAGE_TOO_LONG, await self._reply(
+                message, MESSAGE_TOO_LONG, max_chars=self.settings.max_message_chars)))
             return GuardResult(Verdict.REJECTED)
         masked = mask_pii(text)
         metadata = message.metadata
         if masked.masked:
             kinds = [kind.value for kind in masked.kinds]
             logger.info("guard: removed %s from a message on %s", ", ".join(kinds), self.channel)
-            await self._reply(message, PII_REMOVED, removed=describe(kinds))
+            said.append((PII_REMOVED, await self._reply(message, PII_REMOVED, removed=describe(kinds))))
             metadata = {**(metadata if isinstance(metadata, dict) else {}), "pii_removed": kinds}
         text = await self._slash(masked.text, sender)
         if not text:
-            await self._reply(message, MESSAGE_EMPTY)
+            said.append((MESSAGE_EMPTY, await self._reply(message, MESSAGE_EMPTY)))
             return GuardResult(Verdict.REJECTED)
         parse_data = message.parse_data
         if masked.masked and not _has_content(text):
@@ -286,11 +327,14 @@ class MessageGuard:
                           "entities": []}
         with watching() as failures:
             output = CountingOutput(message.output_channel, failures)
-            return await self._forward(message, text, parse_data, metadata, output, on_new_message)
+            result = await self._forward(message, text, parse_data, metadata, output, on_new_message)
+        if result.verdict in (Verdict.FAILED, Verdict.NO_REPLY):
+            said.append((TECHNICAL_PROBLEM, await self._reply(message, TECHNICAL_PROBLEM)))
+        return result
 
     async def _forward(self, message: UserMessage, text: str, parse_data: Optional[Dict[str, Any]],
                        metadata: Any, output: CountingOutput, on_new_message: OnNewMessage) -> GuardResult:
-        """Hand the checked message to Rasa; answer politely when the turn failed or said nothing."""
+        """Hand the checked message to Rasa; FAILED or NO_REPLY when it raised or said nothing."""
         sender = str(message.sender_id)
         forward = UserMessage(text, cast(OutputChannel, output), sender, parse_data=parse_data,
                               input_channel=message.input_channel, message_id=message.message_id,
@@ -299,18 +343,15 @@ class MessageGuard:
             await on_new_message(forward)
         except Exception:  # the text is masked by now; Rasa's traceback is what we need
             logger.exception("guard: %s could not handle a message from %s", self.channel, _ref(sender))
-            await self._reply(message, TECHNICAL_PROBLEM)
             return GuardResult(Verdict.FAILED)
         if output.failures:
             logger.warning("guard: Rasa dropped %s for %s on %s", ", ".join(output.failures),
                            _ref(sender), self.channel)
-            await self._reply(message, TECHNICAL_PROBLEM)
             return GuardResult(Verdict.NO_REPLY)
         if output.sent == 0:
             tracker = await self.view.tracker(sender)
             if tracker is not None and not tracker.is_paused():
                 logger.warning("guard: the bot sent no reply to %s on %s", _ref(sender), self.channel)
-                await self._reply(message, TECHNICAL_PROBLEM)
                 return GuardResult(Verdict.NO_REPLY)
         return GuardResult(Verdict.PASSED)
 
@@ -322,8 +363,9 @@ class MessageGuard:
         bare = self.settings.channel_intents & self.view.intents()
         return neutralise_slash(text, offered, bare)
 
-    async def _reply(self, message: UserMessage, response: str, **values: Any) -> None:
-        """Send a domain response (or its built-in fallback) through the message's own channel."""
+    async def _reply(self, message: UserMessage, response: str, **values: Any) -> List[Dict[str, Any]]:
+        """Send a domain response (or its built-in fallback) through the message's own channel;
+        returns the messages sent."""
         output = message.output_channel
         try:
             messages = self.view.render(response, output.name(), **values)
@@ -332,11 +374,14 @@ class MessageGuard:
             messages = None
         if not messages:
             messages = [{"text": FALLBACK_TEXTS[response].format(**values)}]
+        sent: List[Dict[str, Any]] = []
         try:
             for reply in messages:
                 await output.send_response(str(message.sender_id), dict(reply))
+                sent.append(dict(reply))
         except Exception:  # noqa: BLE001 - the channel logs its own failures; nothing else to do
             logger.warning("guard: could not send %s on %s", response, self.channel, exc_info=True)
+        return sent
 
 
 def _has_content(masked_text: str) -> bool:

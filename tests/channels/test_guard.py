@@ -5,6 +5,7 @@ for the raw-row check) through :class:`AgentView`, as it does inside the Rasa se
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -14,13 +15,14 @@ from types import SimpleNamespace
 from typing import Any, Dict, Iterable, List, Optional
 
 import pytest
+from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels.guard import (FALLBACK_TEXTS, TECHNICAL_PROBLEM, AgentView, GuardResult, MessageGuard, Verdict,
+from channels.guard import (FALLBACK_TEXTS, PII_REMOVED, TECHNICAL_PROBLEM, AgentView, GuardResult, MessageGuard, Verdict,
                             clean_text, neutralise_slash, offered_payloads)
 from channels.guard_settings import GuardSettings
 from channels.ratelimit import MemoryRateLimiter
@@ -39,7 +41,8 @@ def domain() -> Domain:
 def agent_view(store: Optional[TrackerStore] = None, with_domain: bool = True) -> AgentView:
     """An AgentView over a stand-in Sanic app whose ``ctx.agent`` has the real domain and a tracker store."""
     agent = SimpleNamespace(domain=domain() if with_domain else None,
-                            tracker_store=store or InMemoryTrackerStore(domain()))
+                            tracker_store=store or InMemoryTrackerStore(domain()),
+                            lock_store=InMemoryLockStore())
     return AgentView(app=SimpleNamespace(ctx=SimpleNamespace(agent=agent)))  # type: ignore[arg-type]
 
 
@@ -428,3 +431,108 @@ async def test_after_rasa_drops_a_failed_action_its_guess_is_held_back_for_the_p
     assert "I couldn't follow that" not in replies
     assert replies[-1] == FALLBACK_TEXTS["utter_technical_problem"] or "went wrong" in replies[-1]
     assert len(replies) == 2
+
+
+# --- what the guard says is stored in the conversation -------------------------------------------
+
+class StoringRasa(StubRasa):
+    """Stores each turn (the user's masked text and the answer) as Rasa would."""
+
+    def __init__(self, view: AgentView, **options: Any) -> None:
+        super().__init__(**options)
+        self.view = view
+
+    async def __call__(self, message: UserMessage) -> None:
+        store = self.view._agent().tracker_store
+        tracker = await store.retrieve(message.sender_id) or DialogueStateTracker(message.sender_id,
+                                                                                  domain().slots)
+        tracker.update(UserUttered(message.text, metadata=message.metadata))
+        if not self.fail and self.answer:
+            tracker.update(BotUttered(f"bot: {message.text}"))
+        await store.save(tracker)
+        await super().__call__(message)
+
+
+async def stored_bot_events(view: AgentView, sender: str = SENDER) -> List[BotUttered]:
+    tracker = await view._agent().tracker_store.retrieve(sender)
+    return [e for e in tracker.events if isinstance(e, BotUttered)] if tracker else []
+
+
+async def test_the_pii_notice_is_stored_after_the_turn_for_the_tax_pros_transcript() -> None:
+    view = agent_view()
+    result, replies, _ = await run(guard_with(view), f"my ssn is {SSN}", rasa=StoringRasa(view))
+    assert result.verdict is Verdict.PASSED
+    bots = await stored_bot_events(view)
+    assert [e.text for e in bots] == [replies[1], replies[0]]  # the turn's answer, then the notice
+    assert bots[1].metadata["guard"] == PII_REMOVED and "Social Security number" in bots[1].text
+    tracker = await view._agent().tracker_store.retrieve(SENDER)
+    assert SSN not in json.dumps(tracker.current_state(), default=str)
+
+
+async def test_the_technical_problem_reply_is_stored() -> None:
+    view = agent_view()
+    await save_tracker(view, SENDER, [UserUttered("hello")])
+    result, replies, _ = await run(guard_with(view), "what is a CP504?", rasa=StoringRasa(view, answer=False))
+    assert result.verdict is Verdict.NO_REPLY
+    bots = await stored_bot_events(view)
+    assert [(e.text, e.metadata["guard"]) for e in bots] == [(replies[0], TECHNICAL_PROBLEM)]
+
+
+async def test_too_long_and_empty_refusals_are_stored_in_a_known_conversation() -> None:
+    view = agent_view()
+    await save_tracker(view, SENDER, [UserUttered("hello")])
+    guard = guard_with(view, max_message_chars=50)
+    await run(guard, "x" * 51, rasa=StoringRasa(view))
+    await run(guard, "\x00\x01 ", rasa=StoringRasa(view))
+    assert [e.metadata["guard"] for e in await stored_bot_events(view)] == [
+        "utter_message_too_long", "utter_message_empty"]
+
+
+async def test_a_conversation_not_stored_yet_is_not_started_by_a_refusal() -> None:
+    """A tracker beginning with the guard's reply would skip Rasa's session start."""
+    view = agent_view()
+    result, replies, _ = await run(guard_with(view, max_message_chars=50), "x" * 51, rasa=StoringRasa(view))
+    assert result.verdict is Verdict.REJECTED and len(replies) == 1
+    assert await view._agent().tracker_store.retrieve(SENDER) is None
+
+
+async def test_the_slow_down_reply_is_not_stored() -> None:
+    view = agent_view()
+    guard = MessageGuard("rest", settings(), limiter=MemoryRateLimiter(1, 60), view=view)
+    await run(guard, "hello", rasa=StoringRasa(view))
+    _, replies, _ = await run(guard, "hello again", rasa=StoringRasa(view))
+    assert replies and "bot:" not in replies[0]
+    assert [e.text for e in await stored_bot_events(view)] == ["bot: hello"]
+
+
+async def test_the_reply_is_stored_only_when_the_conversation_is_free() -> None:
+    view = agent_view()
+    await save_tracker(view, SENDER, [UserUttered("hello")])
+    locks = view._agent().lock_store
+    order: List[str] = []
+
+    async def other_turn() -> None:
+        async with locks.lock(SENDER):
+            order.append("turn starts")
+            await asyncio.sleep(0.3)
+            order.append("turn ends")
+
+    turn = asyncio.create_task(other_turn())
+    await asyncio.sleep(0.05)
+    assert await view.record(SENDER, [{"text": "noted"}], TECHNICAL_PROBLEM)
+    order.append("recorded")
+    await turn
+    assert order == ["turn starts", "turn ends", "recorded"]
+
+
+async def test_a_failing_store_leaves_the_reply_sent(caplog: pytest.LogCaptureFixture) -> None:
+    class BrokenOnSave(InMemoryTrackerStore):
+        async def save(self, tracker: DialogueStateTracker) -> None:
+            raise RuntimeError("database gone")
+
+    view = agent_view(store=BrokenOnSave(domain()))
+    await InMemoryTrackerStore.save(view._agent().tracker_store,
+                                    DialogueStateTracker.from_events(SENDER, [UserUttered("hi")], domain().slots))
+    result, replies, _ = await run(guard_with(view), f"ssn {SSN}")
+    assert result.verdict is Verdict.PASSED and "Social Security number" in replies[0]
+    assert "could not store its utter_pii_removed reply" in caplog.text
