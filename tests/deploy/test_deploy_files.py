@@ -122,7 +122,7 @@ def test_stores_point_at_postgres_redis_and_rabbitmq() -> None:
                                         "url": "${TRACKER_STORE_URL}"}
     assert profile["lock_store"]["type"] == "ops.lock_store.AtomicRedisLockStore"
     assert profile["lock_store"]["url"] == "${REDIS_URL}"
-    assert profile["event_broker"]["type"] == "pika" and profile["event_broker"]["url"] == "${RABBITMQ_HOST}"
+    assert profile["event_broker"]["type"] == "ops.event_broker.FlushingPikaEventBroker" and profile["event_broker"]["url"] == "${RABBITMQ_HOST}"
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
     assert re.search(r"^# TRACKER_STORE_URL=postgresql://", example, re.MULTILINE)
     assert re.search(r"^# REDIS_URL=redis://", example, re.MULTILINE)

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
 
 import aiohttp
-import aio_pika
 import pytest
 import socketio
 import sqlalchemy as sa
@@ -24,6 +23,7 @@ import sqlalchemy as sa
 from desk.rasa_client import RasaClient
 
 from tests.integration.cluster import Cluster, running_cluster
+from tests.rabbitmq import drain
 
 pytestmark = pytest.mark.model
 
@@ -86,27 +86,6 @@ def assert_whole_turns(sender: str, events: List[Dict]) -> None:
         assert any(e["event"] == "bot" for e in turn), f"{sender}: turn {text!r} has no reply"
     keys = [json.dumps(e, sort_keys=True) for e in events]
     assert len(keys) == len(set(keys)), f"{sender}: duplicated events"
-
-
-async def drain(exchange: str, queue: str, expected: int, timeout_s: float = 30) -> List[Dict]:
-    """Read what Rasa published to its queue until ``expected`` messages or the timeout."""
-    connection = await aio_pika.connect_robust("amqp://guest:guest@127.0.0.1:5672/")
-    received: List[Dict] = []
-    try:
-        channel = await connection.channel()
-        declared = await channel.declare_queue(queue, durable=True)
-        deadline = time.monotonic() + timeout_s
-        while len(received) < expected and time.monotonic() < deadline:
-            message = await declared.get(no_ack=True, fail=False)
-            if message is None:
-                await asyncio.sleep(0.1)
-                continue
-            received.append(json.loads(message.body))
-        await declared.delete(if_unused=False, if_empty=False)
-        await channel.exchange_delete(exchange)
-    finally:
-        await connection.close()
-    return received
 
 
 async def run_load(cluster: Cluster, stop_after: int) -> Tuple[Dict[str, List[str]], Counter, float]:
@@ -191,8 +170,8 @@ def test_two_replicas_keep_every_conversation_whole_and_in_order(cluster: Cluste
     stop_after = burst_total + CONVERSATIONS * len(MESSAGES) // 2
     sent, stats, elapsed = asyncio.run(run_load(cluster, stop_after))
     events = stored_events(cluster.database_url)
-    published = asyncio.run(drain(cluster.exchange, cluster.queue,
-                                  sum(len(v) for v in events.values())))
+    published = asyncio.run(drain(cluster.queue, cluster.exchange,
+                                  expected=sum(len(v) for v in events.values())))
 
     raw = json.dumps(events) + json.dumps(published)
     assert SSN not in raw and SSN.replace("-", "") not in raw

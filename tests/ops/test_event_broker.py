@@ -1,16 +1,15 @@
 """The flushing RabbitMQ event broker against the real RabbitMQ on 127.0.0.1:5672."""
 from __future__ import annotations
 
-import json
 import uuid
 from typing import List
 
-import aio_pika
 import pytest
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from ops.event_broker import FlushingPikaEventBroker
+from tests.rabbitmq import PASSWORD, USERNAME, drain
 from tests.services_up import ensure_rabbitmq
 
 EVENTS = 300
@@ -22,24 +21,8 @@ def rabbitmq_up() -> None:
 
 
 def endpoint(broker_type: str, queue: str, **extra: object) -> EndpointConfig:
-    return EndpointConfig(url="127.0.0.1", type=broker_type, port=5672, username="guest",
-                          password="guest", exchange_name=f"ex-{queue}", queues=[queue], **extra)
-
-
-async def drain(queue: str, exchange: str) -> List[dict]:
-    """Everything in the queue now, then delete the queue and its exchange."""
-    connection = await aio_pika.connect_robust("amqp://guest:guest@127.0.0.1:5672/")
-    received: List[dict] = []
-    try:
-        channel = await connection.channel()
-        declared = await channel.declare_queue(queue, durable=True)
-        while (message := await declared.get(no_ack=True, fail=False)) is not None:
-            received.append(json.loads(message.body))
-        await declared.delete(if_unused=False, if_empty=False)
-        await channel.exchange_delete(exchange)
-    finally:
-        await connection.close()
-    return received
+    return EndpointConfig(url="127.0.0.1", type=broker_type, port=5672, username=USERNAME,
+                          password=PASSWORD, exchange_name=f"ex-{queue}", queues=[queue], **extra)
 
 
 async def publish_then_close(broker_type: str, **extra: object) -> List[dict]:
