@@ -72,7 +72,7 @@ test-stories: train
 
 test: train validate widget browser
 	@start=$$(date +%s); \
-	$(PY) -m pytest tests && \
+	$(PY) -m pytest --durations=15 tests && \
 	$(MAKE) --no-print-directory test-stories && \
 	echo "==> make test finished in $$(( $$(date +%s) - start )) s (after setup and training)"
 

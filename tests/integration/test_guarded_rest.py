@@ -81,6 +81,11 @@ def test_an_ssn_in_free_text_is_masked_before_rasa(bot: Bot) -> None:
     [event] = user_events(state)
     assert event["text"] == "I got a CP504 and my ssn is [SSN removed]"
     assert event["metadata"]["pii_removed"] == ["ssn"]
+    # The notice is stored after the turn, so the tax pro's transcript shows it.
+    bot_events = [e for e in state["events"] if e["event"] == "bot"]
+    assert bot_events[-1]["text"] == replies[0]
+    assert bot_events[-1]["metadata"]["guard"] == "utter_pii_removed"
+    assert [e["text"] for e in bot_events[:-1]] == replies[1:]
 
 
 def test_an_ssn_as_a_form_answer_is_masked_and_offered_buttons_still_work(bot: Bot) -> None:
