@@ -20,6 +20,7 @@ from channels.guard import MessageGuard
 from channels.guard_settings import GuardSettings
 from tests.channels.test_guard import agent_view, save_tracker
 from tests.integration.servers import free_port
+from tests.sanic_app import serving
 
 SECRET, VERIFY, TOKEN = "app-secret-for-tests", "verify-me", "PAGE-TOKEN-do-not-log"
 PAGE = "1357"
@@ -110,18 +111,8 @@ async def running(channel: MessengerInput, graph: FakeGraph) -> AsyncIterator[Bo
     received: List[UserMessage] = []
     app = Sanic("messenger_test")
     app.blueprint(channel.blueprint(lambda m: stub_rasa(m, received)), url_prefix="/webhooks/facebook")
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
-                                     access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    async with aiohttp.ClientSession() as http:
-        yield Bot(channel, graph, f"http://127.0.0.1:{port}/webhooks/facebook", http, received)
-    await server.before_stop()
-    server.close()
-    await server.wait_closed()
-    await server.after_stop()
+    async with serving(app) as url, aiohttp.ClientSession() as http:
+        yield Bot(channel, graph, f"{url}/webhooks/facebook", http, received)
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from channels.guard_settings import GuardSettings
 from channels.ratelimit import MemoryRateLimiter
 from channels.rest import BadRequest, RestInput, parse_request
 from tests.channels.test_guard import agent_view
-from tests.integration.servers import free_port
+from tests.sanic_app import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 JSON = {"Content-Type": "application/json"}
@@ -60,19 +60,8 @@ async def serve(channel: RestInput) -> AsyncIterator[Client]:
     bot = StubBot()
     app = Sanic("rest_test")
     app.blueprint(channel.blueprint(bot), url_prefix="/webhooks/rest")
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        async with aiohttp.ClientSession() as http:
-            yield Client(f"http://127.0.0.1:{port}", http, bot)
-    finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
+    async with serving(app) as url, aiohttp.ClientSession() as http:
+        yield Client(url, http, bot)
 
 
 def make_channel(limit: int = 100, **values: Any) -> RestInput:

@@ -21,7 +21,7 @@ from channels.twilio import EMPTY_TWIML, TwilioInput
 from rasa.core.channels.channel import UserMessage
 from tests.channels.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, FakeTwilio
 from tests.channels.test_guard import agent_view
-from tests.integration.servers import free_port
+from tests.sanic_app import serving
 
 PHONE = "+15125550142"
 FIRM = "Milestone Tax Solutions"
@@ -114,20 +114,9 @@ async def serve(channel: TwilioInput, twilio: FakeTwilio) -> AsyncIterator[Harne
     bot = StubBot()
     app = Sanic("twilio_test")
     app.blueprint(channel.blueprint(bot), url_prefix="/webhooks/twilio")
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
-                                     access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        async with aiohttp.ClientSession() as http:
-            yield Harness(f"http://127.0.0.1:{port}", channel, bot, twilio, http)
-    finally:
-        await server.before_stop()  # runs the channel's listener: drains and closes the sender
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
+    # Leaving `serving` runs the channel's before_stop listener: it drains and closes the sender.
+    async with serving(app) as url, aiohttp.ClientSession() as http:
+        yield Harness(url, channel, bot, twilio, http)
 
 
 def make_channel(settings: Settings, twilio: FakeTwilio, **options: Any) -> TwilioInput:

@@ -21,7 +21,8 @@ from actions.store.records import Case, Consent, Intake, NewCase
 from desk.app import create_app
 from desk.auth import digest, hash_password, new_token
 from desk.settings import DeskSettings, load_settings
-from tests.desk.fake_rasa import FakeRasa, free_port
+from tests.desk.fake_rasa import FakeRasa
+from tests.sanic_app import start_app, stop_app
 
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
@@ -159,22 +160,13 @@ def api_token(repo: ProRepository, username: str = "jane") -> str:
 
 async def start_desk(app: Sanic) -> Any:
     """Serve ``app`` on a free loopback port inside the running loop; returns the server."""
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
-                                     access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    app.ctx.test_url = f"http://127.0.0.1:{port}"
+    server, app.ctx.test_url = await start_app(app)
     return server
 
 
 async def stop_desk(server: Any) -> None:
     """Stop a server started by :func:`start_desk`."""
-    await server.before_stop()
-    server.close()
-    await server.wait_closed()
-    await server.after_stop()
+    await stop_app(server)
 
 
 @pytest.fixture

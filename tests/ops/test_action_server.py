@@ -25,6 +25,7 @@ from sanic import Sanic
 
 from ops.action_server import ActionServerSettings, create_app
 from tests.integration.servers import ROOT, free_port
+from tests.sanic_app import serving
 
 SECRET = "Jane-Doe-+15125550142-123-45-6789"
 TOKEN = "shared-token-for-tests"
@@ -88,19 +89,8 @@ def _sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def serve(settings: ActionServerSettings) -> AsyncIterator[Server]:
     app = create_app(settings, executor=sample_executor())
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        async with aiohttp.ClientSession() as http:
-            yield Server(f"http://127.0.0.1:{port}", http)
-    finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
+    async with serving(app) as url, aiohttp.ClientSession() as http:
+        yield Server(url, http)
 
 
 def settings(**values: Any) -> ActionServerSettings:
