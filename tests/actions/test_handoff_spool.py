@@ -215,21 +215,33 @@ class FlakyStore:
             raise down()
         return self.real.create(new, notify)
 
+    def __getattr__(self, name: str) -> Any:
+        # Everything else works: within business hours the handoff also sets the case's status.
+        return getattr(self.real, name)
+
 
 def install_store(monkeypatch: pytest.MonkeyPatch, store: FlakyStore) -> None:
     monkeypatch.setattr(casework, "case_repository", lambda *_: store)
 
 
+# Whether the firm is open decides whether the handoff also sets the case's status: test both,
+# whatever the time of the run.
+@pytest.mark.parametrize("days, hours, handed_off, status", [
+    ("mon,tue,wed,thu,fri,sat,sun", "00:00-24:00", "utter_handoff_live", "waiting"),
+    ("mon", "00:00-00:01", "utter_handoff_later", "new"),
+], ids=["open", "closed"])
 async def test_a_brief_outage_is_ridden_out_by_the_retries(tmp_path: Path, repo: CaseRepository,
                                                            use_settings: Callable[..., Settings],
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+                                                           monkeypatch: pytest.MonkeyPatch, days: str,
+                                                           hours: str, handed_off: str, status: str) -> None:
     settings = use_settings(database_url=f"sqlite:///{tmp_path}/cases.db", case_store_retry_s=3.0,
-                            case_spool_path=tmp_path / "spool.jsonl")
+                            case_spool_path=tmp_path / "spool.jsonl", business_days=days,
+                            business_hours=hours)
     store = FlakyStore(repo, failures=2)
     install_store(monkeypatch, store)
     messages, _ = await run_action(SUBMIT, submit_tracker())
-    assert "utter_case_created" in names(messages)
-    assert store.calls == 3 and len(repo.list()) == 1
+    assert "utter_case_created" in names(messages) and handed_off in names(messages)
+    assert store.calls == 3 and [case.status for case in repo.list()] == [status]
     assert not casework.case_spool(settings).has_pending()
 
 
