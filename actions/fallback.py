@@ -11,7 +11,7 @@ from actions.base import BaseAction, Button, button
 
 # Intents never offered as a guess: offering them would not help the user.
 NOT_OFFERED = {"nlu_fallback", "out_of_scope", "nonsense", "affirm", "deny", "greet", "goodbye", "thanks",
-               "inform", "ask_why_needed", "skip_question", "cancel", "correct_intake"}
+               "inform", "ask_why_needed", "skip_question", "cancel", "correct_intake", "ask_more"}
 MAX_GUESSES = 3
 # Rasa's two-stage fallback asks the user to rephrase when they answer the guesses with this intent.
 REPHRASE_INTENT = "out_of_scope"
@@ -27,18 +27,24 @@ class ActionDidYouMean(BaseAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        labels = self.knowledge.base.intent_labels
-        buttons: List[Button] = []
-        for ranked in tracker.latest_message.get("intent_ranking", []) or []:
-            name = ranked.get("name")
-            if name in NOT_OFFERED or name not in labels or (ranked.get("confidence") or 0) < MIN_CONFIDENCE:
-                continue
-            buttons.append(button(labels[name], name))
-            if len(buttons) == MAX_GUESSES:
-                break
+        buttons = did_you_mean_buttons(tracker, self.knowledge.base.intent_labels)
         if not buttons:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        buttons.append(button(labels.get(REPHRASE_INTENT, "Something else"), REPHRASE_INTENT))
         dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
         return []
+
+
+def did_you_mean_buttons(tracker: Tracker, labels: Dict[str, str]) -> List[Button]:
+    """Buttons for the likeliest intents plus "something else"; empty when no guess is worth offering."""
+    buttons: List[Button] = []
+    for ranked in tracker.latest_message.get("intent_ranking", []) or []:
+        name = ranked.get("name")
+        if name in NOT_OFFERED or name not in labels or (ranked.get("confidence") or 0) < MIN_CONFIDENCE:
+            continue
+        buttons.append(button(labels[name], name))
+        if len(buttons) == MAX_GUESSES:
+            break
+    if buttons:
+        buttons.append(button(labels.get(REPHRASE_INTENT, "Something else"), REPHRASE_INTENT))
+    return buttons

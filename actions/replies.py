@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge.schema import Notice, Stage, Urgency
+from actions.knowledge.schema import Notice, Stage, Topic, Urgency
 from actions.services.dates import format_date
 from actions.services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
 
@@ -92,4 +92,15 @@ def deadline_replies(notice: Notice, notice_date: Optional[dt.date], today: dt.d
         last_day = equivalent_hearing_deadline(notice_date)
         name = "utter_equivalent_hearing_open" if today <= last_day else "utter_equivalent_hearing_passed"
         replies.append(Reply(name, {"eh_deadline": format_date(last_day)}))
+    return replies
+
+
+def topic_replies(topic: Topic) -> List[Reply]:
+    """A knowledge topic in full: the answer, its key facts and caveats, and the official page."""
+    replies = [Reply("utter_topic_answer", {"title": topic.title, "answer": topic.answer, "sms": topic.sms})]
+    if topic.key_facts:
+        replies.append(Reply("utter_topic_facts", {"facts": bullet_list(topic.key_facts)}))
+    if topic.sources_note:
+        replies.append(Reply("utter_sources_note", {"note": topic.sources_note}))
+    replies.append(Reply("utter_official_page", {"url": topic.source_url}))
     return replies

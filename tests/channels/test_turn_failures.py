@@ -31,7 +31,7 @@ def test_a_failure_inside_a_watched_turn_is_recorded_with_the_action_name() -> N
 
 
 def test_failures_outside_a_turn_or_other_errors_are_ignored() -> None:
-    _rasa_drops("action_explain_notice")  # no turn watched: nothing to record, no error
+    _rasa_drops("action_answer_message")  # no turn watched: nothing to record, no error
     with watching() as failures:
         logging.getLogger(PROCESSOR_LOGGER).error("Some other problem")
     assert failures == []

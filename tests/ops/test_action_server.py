@@ -294,7 +294,7 @@ def test_the_module_serves_the_projects_actions_on_actions_port(tmp_path: Path) 
         wait_healthy(url, process, log)
         with urllib.request.urlopen(f"{url}/actions?token={TOKEN}", timeout=10) as response:
             names = {item["name"] for item in json.loads(response.read())}
-        assert {"action_submit_case", "action_explain_notice"} <= names
+        assert {"action_submit_case", "action_answer_message"} <= names
         request = urllib.request.Request(f"{url}/webhook?token={TOKEN}", data=b'{"tracker": "' + SECRET.encode(),
                                          headers={"Content-Type": "application/json"})
         with pytest.raises(urllib.error.HTTPError) as refused:

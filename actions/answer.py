@@ -1,0 +1,182 @@
+"""Answer the whole message: every notice, question and situation in it, in one short reply.
+
+Every informational intent (a notice code, a topic question, a deadline question, out of scope, or
+a message the classifier was unsure of) runs ``action_answer_message``. It reads the text with
+``actions.understanding`` and composes the reply from the knowledge base. "More" then sends the
+full details of what the short answer covered (``action_answer_more``).
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import BaseAction, entity_spans, latest_intent, latest_text, offer_next_step
+from actions.fallback import did_you_mean_buttons
+from actions.replies import Reply, deadline_replies, explanation_replies, send, topic_replies
+from actions.services.dates import format_date, parse_iso
+from actions.understanding.composer import ComposedAnswer, compose
+from actions.understanding.passages import load_passages
+from actions.understanding.reading import Memory, MessageReading, read_message
+
+# When the text itself names no question, the intent still says what was asked.
+INTENT_QUESTIONS: Dict[str, str] = {
+    "ask_levy": "levy_general", "ask_lien": "lien", "ask_collection_statute": "collection_statute",
+    "ask_installment_agreement": "payment_plan", "ask_offer_in_compromise": "offer_in_compromise",
+    "ask_cnc": "cnc_hardship", "ask_innocent_spouse": "innocent_spouse", "ask_penalty_relief": "penalty_relief",
+    "ask_cdp_appeals": "cdp_hearing", "ask_scam": "scam", "ask_deadline": "deadline",
+    "explain_notice": "what_is_notice", "got_letter": "what_is_notice",
+}
+# Intents answered by a whole knowledge topic (no short passage covers them).
+INTENT_TOPICS: Dict[str, str] = {
+    "ask_collection_process": "collection_process", "ask_intent_to_levy": "notice_of_intent_to_levy",
+    "ask_lien_vs_levy": "lien_vs_levy", "ask_relief_options": "relief_options",
+    "ask_taxpayer_advocate": "taxpayer_advocate",
+}
+# The knowledge topic with the full details behind each short answer ("more").
+DETAIL_TOPICS: Dict[str, str] = {
+    "wage_levy": "levy_wages", "bank_levy": "levy_bank", "levy_general": "levy",
+    "social_security_levy": "levy_social_security", "stop_levy": "levy_release", "lien": "lien",
+    "lien_removal": "lien_release", "payment_plan": "installment_agreement",
+    "offer_in_compromise": "offer_in_compromise", "cnc_hardship": "currently_not_collectible",
+    "innocent_spouse": "innocent_spouse", "penalty_relief": "penalty_relief", "cdp_hearing": "cdp_hearing",
+    "collection_statute": "collection_statute", "scam": "scam_signs", "passport": "passport_certification",
+    "consequences": "collection_process", "deadline": "deadlines_general",
+}
+SCOPE_RESPONSES = {
+    "refund_status": "utter_scope_refund",
+    "tax_prep": "utter_scope_tax_prep",
+    "state_notice": "utter_scope_state",
+    "other": "utter_out_of_scope",
+}
+MAX_DETAIL_TOPICS = 2
+
+
+def memory_from(tracker: Tracker) -> Memory:
+    """What earlier turns established, from the slots."""
+    return Memory(
+        notice_code=tracker.get_slot("notice_code"),
+        notice_date=parse_iso(tracker.get_slot("notice_date")),
+        situations=tuple(tracker.get_slot("situations") or ()),
+        last_topics=tuple(tracker.get_slot("answered_topics") or ()),
+    )
+
+
+def _fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class ActionAnswerMessage(BaseAction):
+    """Compose one answer for everything the latest message says, then offer the next step."""
+
+    def name(self) -> Text:
+        return "action_answer_message"
+
+    def _lookup(self, raw: str) -> Optional[str]:
+        notice = self.knowledge.find_notice(raw)
+        return notice.code if notice else None
+
+    def read(self, tracker: Tracker) -> Tuple[MessageReading, Memory]:
+        """The reading of the latest message, with the intent's question when the text names none."""
+        memory = memory_from(tracker)
+        today = self.settings.today()
+        reading = read_message(latest_text(tracker), self._lookup, today, memory, entity_spans(tracker))
+        intent = latest_intent(tracker) or ""
+        if not reading.questions and intent in INTENT_QUESTIONS:
+            reading.questions = [INTENT_QUESTIONS[intent]]
+        if intent == "out_of_scope" and not reading.has_content:
+            reading.out_of_scope = "other"
+        return reading, memory
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        reading, memory = self.read(tracker)
+        intent = latest_intent(tracker) or ""
+        today = self.settings.today()
+        answer = compose(reading, self.knowledge, load_passages(), memory, today)
+        if not answer.paragraphs and intent in INTENT_TOPICS:
+            topic = self.knowledge.topic(INTENT_TOPICS[intent])
+            if topic is not None:
+                answer.paragraphs.append(topic.sms)
+                answer.topics.append(f"topic:{topic.id}")
+        scope = SCOPE_RESPONSES.get(reading.out_of_scope or "")
+        if scope:
+            dispatcher.utter_message(response=scope, firm_name=self.settings.firm_name)
+        if not answer.paragraphs and answer.notice is None and reading.notice_date and not scope:
+            dispatcher.utter_message(response="utter_notice_date_noted", notice_date=format_date(reading.notice_date))
+            dispatcher.utter_message(response="utter_ask_notice_code")
+            return [SlotSet("notice_date", reading.notice_date.isoformat())]
+        if not answer.paragraphs:
+            if not scope:
+                self._clarify(dispatcher, tracker, intent)
+            return [SlotSet("notice_code", None)] if reading.unknown_codes else []
+        return self._send(dispatcher, tracker, reading, answer)
+
+    def _clarify(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> None:
+        if intent in ("explain_notice", "got_letter", "inform_notice_date"):
+            dispatcher.utter_message(response="utter_ask_notice_code")
+            return
+        buttons = did_you_mean_buttons(tracker, self.knowledge.base.intent_labels)
+        if buttons:
+            dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
+        else:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+
+    def _send(self, dispatcher: CollectingDispatcher, tracker: Tracker, reading: MessageReading,
+              answer: ComposedAnswer) -> List[EventType]:
+        fingerprint = _fingerprint(answer.text)
+        if fingerprint == tracker.get_slot("last_answer"):
+            dispatcher.utter_message(response="utter_answer_repeat")
+            return []
+        dispatcher.utter_message(response="utter_answer", answer=answer.text)
+        if tracker.active_loop_name != "intake_form":
+            dispatcher.utter_message(response="utter_answer_next_urgent" if answer.urgent else "utter_answer_next")
+        situations = list(dict.fromkeys([*(tracker.get_slot("situations") or []), *reading.situations]))
+        events: List[EventType] = [
+            SlotSet("last_answer", fingerprint),
+            SlotSet("answered_topics", answer.topics or None),
+            SlotSet("situations", situations or None),
+        ]
+        if answer.notice is None and reading.unknown_codes:
+            events.append(SlotSet("notice_code", None))
+        if answer.notice is not None:
+            events.append(SlotSet("notice_code", answer.notice.code))
+            events.append(SlotSet("notice_date", answer.notice_date.isoformat() if answer.notice_date else None))
+        if {"levied", "bank_frozen"} & set(reading.situations) and not tracker.get_slot("levy_active"):
+            events.append(SlotSet("levy_active", "yes"))
+        return events
+
+
+class ActionAnswerMore(BaseAction):
+    """The full details (and official pages) behind the last short answer."""
+
+    def name(self) -> Text:
+        return "action_answer_more"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        replies: List[Reply] = []
+        code = tracker.get_slot("notice_code")
+        notice = self.knowledge.find_notice(code) if code else None
+        if notice is not None:
+            replies += explanation_replies(notice)
+            replies += deadline_replies(notice, parse_iso(tracker.get_slot("notice_date")), self.settings.today())
+        shown = 0
+        for label in tracker.get_slot("answered_topics") or []:
+            topic_id = label.split(":", 1)[1] if label.startswith("topic:") else DETAIL_TOPICS.get(label)
+            topic = self.knowledge.topic(topic_id) if topic_id else None
+            if topic is None or shown == MAX_DETAIL_TOPICS:
+                continue
+            replies += topic_replies(topic)
+            shown += 1
+        if not replies:
+            dispatcher.utter_message(response="utter_no_more")
+            return []
+        send(dispatcher, replies)
+        offer_next_step(dispatcher, tracker)
+        return [SlotSet("last_answer", None)]

@@ -1,0 +1,169 @@
+"""Compose one short answer for a whole message: the notice, each question, the situation, one next step.
+
+Every sentence comes from the knowledge base (notice entries and knowledge/answers.yml passages);
+nothing is made up here. The order is fixed: the notice first (what it is and the days left from
+its date), then a short answer to each question in that notice's context, then at most two notes on
+the situation that no answer already covered, then one next step.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Tuple
+
+from actions.knowledge.schema import Notice, Stage, Urgency
+from actions.knowledge.store import Knowledge
+from actions.services.dates import format_date
+from actions.services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
+from actions.understanding.passages import Passages
+from actions.understanding.reading import MessageReading, Memory
+
+MAX_QUESTIONS = 3
+MAX_CODES = 3
+MAX_SITUATION_NOTES = 2
+# A situation already answered by a question's passage needs no separate note.
+_COVERED_BY = {
+    "bank_frozen": ("bank_levy", "stop_levy"),
+    "levied": ("wage_levy", "stop_levy", "bank_levy"),
+    "lost_income": ("cnc_hardship", "offer_in_compromise"),
+    "fixed_income": ("cnc_hardship", "social_security_levy"),
+    "missed_payment": ("payment_plan",),
+    "on_payment_plan": ("payment_plan",),
+    "selling_home": ("lien_removal",),
+    "spouse_caused": ("innocent_spouse",),
+    "deadline_passed": ("cdp_hearing",),
+}
+# Questions the notice part itself answers, or the next step answers.
+_ANSWERED_BY_NOTICE = ("what_is_notice", "deadline")
+_ANSWERED_BY_NEXT_STEP = ("talk_to_pro",)
+_FINAL_STAGES = (Stage.final_notice_cdp, Stage.lien)
+
+
+@dataclass
+class ComposedAnswer:
+    """The answer's paragraphs and what it covered, for the slots and the "more" details."""
+
+    paragraphs: List[str] = field(default_factory=list)
+    notice: Optional[Notice] = None
+    notice_date: Optional[dt.date] = None
+    topics: List[str] = field(default_factory=list)
+    urgent: bool = False
+    sources: List[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The whole answer, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+def _notice_for(reading: MessageReading, knowledge: Knowledge, memory: Memory) -> Tuple[Optional[Notice], bool]:
+    """The notice the message is about and whether it is new in this message."""
+    if reading.codes:
+        return knowledge.find_notice(reading.codes[0]), True
+    if memory.notice_code and not reading.unknown_codes:
+        return knowledge.find_notice(memory.notice_code), False
+    return None, False
+
+
+def deadline_sentence(notice: Notice, notice_date: Optional[dt.date], today: dt.date) -> Tuple[str, bool]:
+    """How long is left, counted from the notice date; and whether time is short or gone."""
+    days = notice.response_window.days
+    if days is None:
+        return "Act by the date printed on it.", False
+    if notice_date is None:
+        return f"You have {days} days from the date printed on it (not the day it came). What date is on it?", False
+    deadline = compute_deadline(notice_date, days, today)
+    assert deadline is not None
+    dated, end = format_date(notice_date), format_date(deadline.deadline)
+    if deadline.state is DeadlineState.future_notice:
+        return f"{dated} is after today, so please check the date printed on it. You have {days} days from that date.", False
+    if deadline.state is DeadlineState.open:
+        left = deadline.days_left
+        return f"It is dated {dated}, so you have {left} day{'s' if left != 1 else ''} left, until {end}.", left <= 10
+    if deadline.state is DeadlineState.last_day:
+        return f"It is dated {dated}: today, {end}, is the last day.", True
+    text = f"It is dated {dated}, so its {days} days ended on {end}."
+    if notice.stage in _FINAL_STAGES:
+        last = equivalent_hearing_deadline(notice_date)
+        if today <= last:
+            text += f" You can still ask for an equivalent hearing until {format_date(last)}."
+    return text, True
+
+
+def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, memory: Memory,
+            today: dt.date) -> ComposedAnswer:
+    """Build the answer for ``reading``; an empty answer means nothing in it could be answered."""
+    answer = ComposedAnswer()
+    notice, is_new = _notice_for(reading, knowledge, memory)
+    situations = list(dict.fromkeys([*reading.situations, *memory.situations]))
+    stage = notice.stage if notice else None
+    questions = list(reading.questions)
+    if notice is not None:
+        same = memory.notice_code == notice.code
+        answer.notice = notice
+        reuse = same or not is_new or memory.notice_code is None  # a date told before the code counts too
+        answer.notice_date = reading.notice_date or (memory.notice_date if reuse else None)
+        if is_new or any(q in _ANSWERED_BY_NOTICE for q in questions) or reading.notice_date:
+            sentence, short = deadline_sentence(notice, answer.notice_date, today)
+            head = f"**{notice.code}**: {notice.title}." if is_new or "what_is_notice" in questions else ""
+            if is_new and not same:
+                head += " " + _summary(notice.explanation)
+            answer.paragraphs.append(" ".join(part for part in (head.strip(), sentence) if part))
+            answer.urgent = short or notice.urgency is Urgency.critical
+            answer.sources.append(notice.source_url)
+        for other_code in reading.codes[1:MAX_CODES]:
+            other = knowledge.find_notice(other_code)
+            if other is not None and other.code != notice.code:
+                sentence, short = deadline_sentence(other, None, today)
+                answer.paragraphs.append(f"**{other.code}**: {other.title}. {sentence}")
+                answer.urgent = answer.urgent or other.urgency is Urgency.critical
+                answer.sources.append(other.source_url)
+    for raw in reading.unknown_codes[:2]:
+        answer.paragraphs.append(
+            f"I don't have {raw} in my notes, so I won't guess what it means. A tax pro can read it with you.")
+    for question in questions[: MAX_QUESTIONS + 1]:
+        if len(answer.topics) == MAX_QUESTIONS:
+            break
+        told = notice is not None or bool(reading.unknown_codes)  # the notice part (or the honest "I don't have it")
+        if question in _ANSWERED_BY_NEXT_STEP or (told and question in _ANSWERED_BY_NOTICE):
+            answer.topics.append(question)
+            continue
+        if question == "what_to_do" and notice is not None and notice.what_to_do:
+            answer.paragraphs.append(" ".join(notice.what_to_do[:2]))
+            answer.topics.append(question)
+            continue
+        passage = passages.for_question(question, stage, situations)
+        if passage is None:
+            continue
+        answer.paragraphs.append(passage.text)
+        answer.topics.append(question)
+        answer.sources.append(passage.source_url)
+    notes = 0
+    for situation in reading.situations:
+        if notes == MAX_SITUATION_NOTES or any(q in answer.topics for q in _COVERED_BY.get(situation, ())):
+            continue
+        if situation == "deadline_passed" and notice is not None and answer.notice_date is not None:
+            continue  # the deadline sentence already says it
+        if situation == "state_notice":
+            continue  # said by the scope answer
+        passage = passages.for_situation(situation)
+        if passage is not None:
+            answer.paragraphs.append(passage.text)
+            answer.sources.append(passage.source_url)
+            notes += 1
+    answer.urgent = answer.urgent or reading.urgent
+    return answer
+
+
+def _summary(text: str) -> str:
+    """The first sentence of an explanation, or the first two when the first is very short."""
+    parts = [p.strip().rstrip(".") + "." for p in " ".join(text.split()).split(". ") if p.strip()]
+    chosen = parts[:1]
+    if parts and len(parts[0].split()) < 9 and len(parts) > 1:
+        chosen = parts[:2]
+    return " ".join(chosen)
+
+
+def answered_topics(answer: ComposedAnswer) -> Sequence[str]:
+    """The question labels the answer covered, for the follow-up memory."""
+    return tuple(answer.topics)

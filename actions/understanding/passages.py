@@ -1,0 +1,94 @@
+"""The short answer passages (knowledge/answers.yml): one per question or situation, by context."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import yaml
+from pydantic import BaseModel, root_validator, validator
+
+from actions.knowledge.schema import Stage
+from actions.understanding.questions import QUESTIONS
+from actions.understanding.situations import SITUATIONS
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "answers.yml"
+PASSAGE_MAX_WORDS = 50
+
+
+class Passage(BaseModel):
+    """A short answer to one question (or a note on one situation), with its official source."""
+
+    id: str
+    question: Optional[str] = None
+    situation: Optional[str] = None
+    when_stage: List[Stage] = []
+    when_situation: Optional[str] = None
+    text: str
+    source_url: str
+
+    class Config:
+        extra = "forbid"
+        allow_mutation = False
+
+    @validator("question")
+    def _known_question(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
+        if value is not None and value not in QUESTIONS:
+            raise ValueError(f"unknown question label {value!r}")
+        return value
+
+    @validator("situation", "when_situation")
+    def _known_situation(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
+        if value is not None and value not in SITUATIONS:
+            raise ValueError(f"unknown situation {value!r}")
+        return value
+
+    @validator("text")
+    def _short(cls, value: str) -> str:  # noqa: N805
+        if len(value.split()) > PASSAGE_MAX_WORDS:
+            raise ValueError(f"passage longer than {PASSAGE_MAX_WORDS} words")
+        return " ".join(value.split())
+
+    @validator("source_url")
+    def _official(cls, value: str) -> str:  # noqa: N805
+        if not value.startswith("https://www.irs.gov/") and not value.startswith("https://www.taxpayeradvocate.irs.gov/"):
+            raise ValueError("source_url must be an IRS page")
+        return value
+
+    @root_validator(skip_on_failure=True)
+    def _one_kind(cls, values: Dict) -> Dict:  # noqa: N805
+        if (values.get("question") is None) == (values.get("situation") is None):
+            raise ValueError("a passage answers exactly one question or describes one situation")
+        return values
+
+    def fits(self, stage: Optional[Stage], situations: Sequence[str]) -> bool:
+        """True when the notice stage and the situation meet this passage's conditions."""
+        if self.when_stage and stage not in self.when_stage:
+            return False
+        return self.when_situation is None or self.when_situation in situations
+
+
+class Passages:
+    """Lookup of the best passage for a question or situation."""
+
+    def __init__(self, passages: List[Passage]) -> None:
+        self.all = passages
+
+    def for_question(self, question: str, stage: Optional[Stage], situations: Sequence[str]) -> Optional[Passage]:
+        """The first passage for ``question`` whose conditions hold."""
+        return next((p for p in self.all if p.question == question and p.fits(stage, situations)), None)
+
+    def for_situation(self, situation: str) -> Optional[Passage]:
+        """The note for ``situation``."""
+        return next((p for p in self.all if p.situation == situation), None)
+
+
+@functools.lru_cache(maxsize=4)
+def load_passages(path: Path = DEFAULT_PATH) -> Passages:
+    """Read and validate the passages file (once per path)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    passages = [Passage(**item) for item in data["passages"]]
+    ids = [p.id for p in passages]
+    if len(ids) != len(set(ids)):
+        raise ValueError("passage ids must be unique")
+    return Passages(passages)

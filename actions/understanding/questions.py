@@ -1,0 +1,171 @@
+"""Find every question a message asks, sentence by sentence.
+
+A taxpayer's paragraph often holds two or three questions ("will they garnish my wages? can I get a
+payment plan?"). Each sentence is matched against short pattern sets, one per question label; a
+label about a threat ("will they take my bank account") counts only in a sentence that asks, so a
+statement of what happened ("they froze my account") is read as the situation instead.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Pattern, Tuple
+
+QUESTIONS = (
+    "what_is_notice", "what_to_do", "deadline", "consequences", "wage_levy", "bank_levy", "levy_general",
+    "social_security_levy", "stop_levy", "lien", "lien_removal", "payment_plan", "offer_in_compromise",
+    "cnc_hardship", "innocent_spouse", "penalty_relief", "cdp_hearing", "collection_statute", "scam",
+    "passport", "disagree", "talk_to_pro", "firm_services",
+)
+
+
+def _any(*patterns: str) -> Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_PATTERNS: Dict[str, Pattern[str]] = {
+    "what_is_notice": _any(
+        r"\bwhat (?:is|does|do|'?s) (?:this|that|it|the|a|an|my|these)\b[^?.!]{0,40}\b(?:mean|notice|letter|about|say)",
+        r"\bwhat (?:is|'?s|are) (?:a |an |the )?(?:cp|lt|letter|ltr|notice|form)\s?-?\s?\d", r"\bwhat does (?:it|this|that) mean\b",
+        r"\bwhat (?:is|'?s) this\b", r"\bexplain\b", r"\bmeaning of\b", r"\bwhat (?:it|this) (?:is|means)\b",
+        r"\bwhat kind of (?:notice|letter)\b", r"\bwhy (?:did|would) (?:i|we) (?:get|receive)\b",
+        r"\bno idea what\b", r"\bdon'?t understand (?:it|this|the|what)\b", r"\bwhat (?:does|do) (?:cp|lt|letter)",
+        r"\bwhat (?:is|'?s) (?:a |an |the )?(?:notice of|final notice|intent to levy|notice of intent)",
+    ),
+    "what_to_do": _any(
+        r"\bwhat (?:should|do|can|would|must) (?:i|we) do\b", r"\bwhat (?:are )?(?:my|our) options\b", r"\bwhat now\b",
+        r"\bnext steps?\b", r"\bhow (?:do|should|can) (?:i|we) (?:handle|respond|deal|proceed|fix|resolve)",
+        r"\bwhat (?:is|'?s) the best (?:way|thing|option)", r"\badvice\b", r"\bwhere do i (?:start|begin)\b",
+        r"\bwhat (?:are )?(?:my|the) choices\b", r"\bhow to (?:respond|handle|deal with)\b", r"\bwhat do i need to do\b",
+    ),
+    "deadline": _any(
+        r"\bhow (?:long|much time|many days) (?:do|will|did|have) (?:i|we)\b", r"\bhow long (?:until|before)\b",
+        r"\bdeadline\b", r"\bwhen (?:is|do i have to|must i|should i|does) [^?.!]{0,30}(?:due|pay|respond|reply)",
+        r"\bwhen is it due\b", r"\bhow many days\b", r"\btime (?:left|limit to respond)\b", r"\bdue date\b",
+        r"\bstill (?:time|able) to\b", r"\bdo i (?:still )?have time\b",
+    ),
+    "consequences": _any(
+        r"\bwhat (?:happens|will happen|would happen|could happen)\b", r"\bif (?:i|we) (?:don'?t|do not|can'?t|cannot|never) pay\b",
+        r"\bif (?:i|we) ignore\b", r"\bwhat (?:will|can|could) (?:they|the irs) do\b", r"\bhow bad is\b",
+        r"\b(?:go|going) to jail\b", r"\barrest", r"\bwhat are the consequences\b", r"\bshould i (?:be )?(?:worried|scared)\b",
+    ),
+    "wage_levy": _any(
+        r"\bgarnish\w*\b(?![^?.!]{0,20}\b(?:bank|account|social security))", r"\b(?:wages?|paychecks?|my pay\b|my check\b|salary)",
+    ),
+    "bank_levy": _any(r"\bbank\b", r"\b(?:checking|savings) account\b", r"\bmy account\b"),
+    "levy_general": _any(
+        r"\blev(?:y|ies|ied)\b", r"\bseiz\w*", r"\btake (?:my|our) (?:house|home|car|property|stuff|things|truck|retirement|401k|ira)",
+        r"\btake (?:everything|it all)\b",
+    ),
+    "social_security_levy": _any(r"\bsocial security\b[^?.!]{0,40}\b(?:take|levy|garnish|touch|cut)",
+                                 r"\b(?:take|levy|garnish|touch|cut)\w*\b[^?.!]{0,40}\bsocial security\b"),
+    "stop_levy": _any(
+        r"\b(?:stop|release|lift|end|remove|undo|reverse|get rid of)\b[^?.!]{0,25}\b(?:levy|garnishment|garnishing|freeze|hold)",
+        r"\bget (?:my |the |our )?money back\b", r"\bunfreeze\b", r"\brelease (?:my|the|our) (?:account|wages|funds|money)",
+    ),
+    "lien": _any(r"\blien\b", r"\bliens\b"),
+    "lien_removal": _any(
+        r"\b(?:remove|release|withdraw|get rid of|discharge|subordinat\w*|lift|clear)\b[^?.!]{0,30}\blien",
+        r"\blien\b[^?.!]{0,40}\b(?:removed|released|withdrawn|off|go away|cleared)", r"\bsell\w*\b[^?.!]{0,40}\blien\b",
+        r"\blien\b[^?.!]{0,40}\b(?:sell|refinanc)", r"\bcredit (?:report|score)\b",
+    ),
+    "payment_plan": _any(
+        r"\bpayment (?:plan|arrangement|agreement)s?\b", r"\binstall?ment", r"\bpay (?:it |this |them )?(?:off )?(?:monthly|in payments|over time|a little)",
+        r"\bmonthly payments?\b", r"\bmake payments\b", r"\bpayments? (?:each|every|per|a) month\b", r"\bpay (?:it )?in installments\b",
+        r"\breinstat\w*",
+    ),
+    "offer_in_compromise": _any(
+        r"\boffer in compromise\b", r"\boic\b", r"\bsettle\w*\b", r"\bpennies on the dollar\b", r"\bless than (?:i|we|what (?:i|we)) owe",
+        r"\bnegotiate\b", r"\breduce (?:the|my) (?:debt|balance|amount)\b", r"\bcompromise\b", r"\bforgive\w*\b",
+    ),
+    "cnc_hardship": _any(
+        r"\bcan'?t (?:afford|pay)\b", r"\bcannot (?:afford|pay)\b", r"\bunable to pay\b", r"\bhardship\b",
+        r"\bnot collectible\b", r"\bcurrently not collectable\b", r"\bcnc\b", r"\bno money\b", r"\bbroke\b",
+        r"\bdon'?t have (?:the )?(?:money|funds)\b",
+    ),
+    "innocent_spouse": _any(r"\binnocent spouse\b", r"\b(?:responsible|liable|on the hook|have to pay)\b[^?.!]{0,40}\b(?:his|her|husband|wife|spouse|ex)\b",
+                            r"\b(?:his|her|husband'?s?|wife'?s?|spouse'?s?|ex'?s?)\b[^?.!]{0,30}\b(?:debt|taxes|mistake)\b[^?.!]{0,30}\b(?:me|my)\b",
+                            r"\bseparation of liability\b", r"\binjured spouse\b"),
+    "penalty_relief": _any(
+        r"\bpenalt(?:y|ies)\b[^?.!]{0,40}\b(?:remove|removed|waive|waived|abate|abated|reduce|reduced|relief|off|forgive|get rid)",
+        r"\b(?:remove|waive|abate|reduce|forgive|get rid of|take off|drop)\b[^?.!]{0,30}\bpenalt", r"\bfirst[- ]time abatement\b",
+        r"\breasonable cause\b", r"\bfta\b", r"\babatement\b",
+    ),
+    "cdp_hearing": _any(
+        r"\bhearing\b", r"\bappeal\w*\b", r"\b12153\b", r"\bcollection due process\b", r"\bcdp\b", r"\bcap\b(?= appeal| request)",
+        r"\btax court\b",
+    ),
+    "collection_statute": _any(
+        r"\b(?:10|ten)[- ]years?\b", r"\bstatute of limitations?\b", r"\bexpire\w*\b", r"\bcsed\b", r"\bwait (?:it )?out\b",
+        r"\bgo away (?:after|eventually)\b", r"\btime limit\b[^?.!]{0,20}\bcollect", r"\bfall off\b",
+    ),
+    "scam": _any(r"\bscam\w*\b", r"\b(?:is|it'?s|this) (?:it |this )?(?:real|legit|legitimate|fake|genuine)\b", r"\bfraud\w*\b",
+                 r"\breally from the irs\b", r"\bphish\w*\b"),
+    "passport": _any(r"\bpassport\b", r"\btravel (?:abroad|out of)\b"),
+    "disagree": _any(
+        r"\bdisagree\b", r"\bdon'?t agree\b", r"\bdo not agree\b", r"\b(?:is|seems|looks) wrong\b", r"\bmistake\b", r"\berror\b",
+        r"\bdispute\b", r"\bnot (?:mine|my income|my debt)\b", r"\bnever (?:got|received|earned) (?:that|this)\b", r"\bincorrect\b",
+        r"\bdon'?t owe\b", r"\bdo not owe\b", r"\bcontest\b", r"\bchallenge (?:it|this|the)\b",
+    ),
+    "talk_to_pro": _any(
+        r"\btalk (?:to|with) (?:someone|somebody|a person|a human|an agent|a pro|a tax pro|a professional|an expert|you)",
+        r"\bcan (?:you|someone|somebody) help\b", r"\bcall me\b", r"\brepresent\w*\b", r"\bhire (?:a|someone|you)\b",
+        r"\bneed (?:a |some )?(?:help|professional|tax pro|lawyer|attorney|cpa)\b", r"\bspeak (?:to|with)\b",
+        r"\bget help\b", r"\b(?:lawyer|attorney|cpa|enrolled agent)\b",
+    ),
+    "firm_services": _any(r"\bwhat do you (?:do|charge|offer)\b", r"\bhow much (?:do you|does it|will it|would it) cost\b",
+                          r"\byour (?:fees?|services|prices?|rates?)\b", r"\bhow much do you charge\b", r"\bfree consultation\b"),
+}
+# Labels about a threat or a fact: they count only in a sentence that asks something.
+_NEEDS_ASKING = {"wage_levy", "bank_levy", "levy_general", "social_security_levy", "lien", "consequences",
+                 "passport", "scam", "collection_statute", "deadline", "what_is_notice", "cdp_hearing",
+                 "payment_plan", "offer_in_compromise", "innocent_spouse", "cnc_hardship"}
+# A more specific label in the same sentence hides the general one.
+_HIDES: Dict[str, Tuple[str, ...]] = {
+    "stop_levy": ("wage_levy", "bank_levy", "levy_general"),
+    "social_security_levy": ("wage_levy", "levy_general"),
+    "wage_levy": ("levy_general",),
+    "bank_levy": ("levy_general",),
+    "lien_removal": ("lien",),
+    "penalty_relief": (),
+}
+_ASKING = re.compile(
+    r"\?|^\s*(?:will|can|could|would|do|does|did|is|are|am|should|how|what|when|why|where|who|which|any|has|have)\b"
+    r"|\b(?:wondering|want to know|wanted to know|like to know|need to know|not sure|worried|afraid|scared|"
+    r"concerned|is there|are there|how do i|how can i|can i|should i|i want|i'd like|i would like|i need|"
+    r"help me|please|possible|chance|anyone know|tell me|ask(?:ing)? (?:about|if)|question)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+|\n+|(?<=\?)(?=\S)|\s+(?=(?:also|and also|plus|oh and)\b)", re.IGNORECASE)
+
+
+def sentences(text: str) -> List[str]:
+    """Split a message into sentences (roughly: punctuation, line breaks, "also")."""
+    return [part.strip() for part in _SENTENCE_SPLIT.split(text) if part and part.strip()]
+
+
+def is_asking(sentence: str) -> bool:
+    """True when the sentence asks, wants or worries about something."""
+    return bool(_ASKING.search(sentence))
+
+
+def sentence_questions(sentence: str) -> List[str]:
+    """The question labels of one sentence, in order of appearance."""
+    asking = is_asking(sentence)
+    hits: List[Tuple[int, str]] = []
+    for label, pattern in _PATTERNS.items():
+        match = pattern.search(sentence)
+        if match and (asking or label not in _NEEDS_ASKING):
+            hits.append((match.start(), label))
+    labels = [label for _, label in sorted(hits)]
+    hidden = {h for label in labels for h in _HIDES.get(label, ())}
+    return [label for label in labels if label not in hidden]
+
+
+def find_questions(text: str) -> List[str]:
+    """Every question label in ``text``, in order of appearance, each once."""
+    found: List[str] = []
+    for sentence in sentences(text):
+        for label in sentence_questions(sentence):
+            if label not in found:
+                found.append(label)
+    return found

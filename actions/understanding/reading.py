@@ -1,0 +1,137 @@
+"""Read one message whole: codes, amounts, dates, tax years, situation, questions, scope.
+
+``read_message`` combines the smaller readers and the conversation so far (the notice, date and
+topics remembered from earlier turns), so a follow-up such as "how do I get rid of it" after a
+question about liens is read as a question about removing the lien.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, List, Optional, Sequence, Tuple
+
+from actions.services.amounts import parse_amount
+from actions.services.dates import find_notice_date
+from actions.understanding.codes_in_text import CodeMention, find_codes
+from actions.understanding.questions import find_questions
+from actions.understanding.situations import URGENT_SITUATIONS, find_situations
+
+OUT_OF_SCOPE = ("tax_prep", "refund_status", "state_notice", "other")
+_TAX_YEAR = re.compile(r"\b(?:tax year|for|in|year|of)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\s+(?:tax(?:es)?|return|taxes)\b", re.I)
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|to|through|thru)\s*((?:19|20)\d\d)\b", re.I)
+_REFUND = re.compile(r"\b(?:where(?:'s| is) my refund|refund (?:status|is late|hasn'?t|has not|still|delayed|taking)|"
+                     r"(?:haven'?t|have not|didn'?t|did not|still haven'?t) (?:got|gotten|received) (?:my )?(?:tax )?refund|"
+                     r"when will i (?:get|receive) my refund|track (?:my )?refund)", re.I)
+_TAX_PREP = re.compile(r"\b(?:how (?:do|can|should) i (?:file|prepare|do) (?:my )?(?:\d{4} )?(?:tax(?:es)?|return)|"
+                       r"(?:file|prepare|do) my (?:\d{4} )?(?:taxes|tax return|return)\b(?! (?:late|that|which))|"
+                       r"which (?:form|software)|standard deduction|w-?4|claim (?:my )?(?:kid|child|dependent)|"
+                       r"help (?:me )?(?:filing|file|with filing))", re.I)
+# A follow-up that points back at the last topic: "how do I get rid of it", "can I stop it".
+_REMOVE_IT = re.compile(r"\b(?:get rid of|remove|stop|release|lift|end|undo|fix|take care of|make)\b[^?.!]{0,12}\b(?:it|that|this|them)\b(?! (?:mean|says?))|"
+                        r"\b(?:it|that|this) (?:removed|released|lifted|stopped|go away)\b", re.I)
+_REMOVAL_OF = {"lien": "lien_removal", "wage_levy": "stop_levy", "bank_levy": "stop_levy", "levy_general": "stop_levy",
+               "social_security_levy": "stop_levy", "consequences": "what_to_do", "what_is_notice": "what_to_do"}
+
+
+@dataclass
+class MessageReading:
+    """What one message says, with what the conversation already told us."""
+
+    text: str
+    codes: List[str] = field(default_factory=list)
+    unknown_codes: List[str] = field(default_factory=list)
+    notice_date: Optional[dt.date] = None
+    amount: Optional[Decimal] = None
+    tax_years: List[int] = field(default_factory=list)
+    situations: List[str] = field(default_factory=list)
+    questions: List[str] = field(default_factory=list)
+    out_of_scope: Optional[str] = None
+
+    @property
+    def urgent(self) -> bool:
+        """Enforcement under way or a hearing right being lost."""
+        return any(s in URGENT_SITUATIONS for s in self.situations)
+
+    @property
+    def has_content(self) -> bool:
+        """True when there is something to answer."""
+        return bool(self.codes or self.unknown_codes or self.questions or self.situations or self.out_of_scope)
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What earlier turns established."""
+
+    notice_code: Optional[str] = None
+    notice_date: Optional[dt.date] = None
+    situations: Tuple[str, ...] = ()
+    last_topics: Tuple[str, ...] = ()
+
+
+def _tax_years(text: str) -> List[int]:
+    years: List[int] = []
+    for start, end in _YEAR_RANGE.findall(text):
+        a, b = int(start), int(end)
+        if a <= b and b - a <= 15:
+            years.extend(range(a, b + 1))
+    for a, b in _TAX_YEAR.findall(text):
+        years.append(int(a or b))
+    return sorted(set(years))
+
+
+def _scope(text: str, situations: Sequence[str], has_codes: bool) -> Optional[str]:
+    if "state_notice" in situations and not re.search(r"\birs\b|\bfederal\b", text, re.I):
+        return "state_notice"
+    if _REFUND.search(text) and not has_codes:
+        return "refund_status"
+    if _TAX_PREP.search(text) and not has_codes:
+        return "tax_prep"
+    return None
+
+
+def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.date,
+                 memory: Memory = Memory(), code_spans: Sequence[Tuple[int, int]] = ()) -> MessageReading:
+    """Read ``text`` in the light of ``memory``.
+
+    Args:
+        text: the message as written.
+        lookup: the knowledge base's code for a raw code, or None.
+        today: the date used to resolve "three weeks ago".
+        memory: what earlier turns established.
+        code_spans: character spans that must not be read as dates (codes, amounts).
+    """
+    mentions: List[CodeMention] = find_codes(text, lookup)
+    codes = [m.code for m in mentions if m.known]
+    unknown = [m.code for m in mentions if not m.known]
+    spans = list(code_spans) + [(m.start, m.start + len(m.code) + 6) for m in mentions]
+    situations = find_situations(text)
+    questions = find_questions(text)
+    if not questions and _REMOVE_IT.search(text):
+        for topic in memory.last_topics:
+            if topic in _REMOVAL_OF:
+                questions = [_REMOVAL_OF[topic]]
+                break
+    reading = MessageReading(
+        text=text,
+        codes=codes,
+        unknown_codes=unknown,
+        notice_date=find_notice_date(text, today, spans) if text.strip() else None,
+        amount=_amount(text),
+        tax_years=_tax_years(text),
+        situations=situations,
+        questions=questions,
+    )
+    reading.out_of_scope = _scope(text, situations, bool(codes))
+    return reading
+
+
+def _amount(text: str) -> Optional[Decimal]:
+    match = re.search(r"\$\s?[\d,]+(?:\.\d\d)?\s?[kK]?|\b\d[\d,]*(?:\.\d\d)?\s?(?:k\b|dollars|grand|thousand)", text, re.I)
+    if not match:
+        return None
+    try:
+        return parse_amount(match.group(0))
+    except (ValueError, ArithmeticError):
+        return None

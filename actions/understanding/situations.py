@@ -1,0 +1,105 @@
+"""Read the taxpayer's situation from what they wrote: levied, account frozen, lost income, ...
+
+Each situation is a small set of patterns. They look for statements ("they garnished my wages",
+"I was laid off"), not questions ("will they garnish my wages?"), which the question reader handles.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Pattern
+
+SITUATIONS = (
+    "levied", "bank_frozen", "lost_income", "fixed_income", "already_paid", "on_payment_plan",
+    "missed_payment", "ignored_letters", "deadline_passed", "selling_home", "spouse_caused",
+    "business_taxes", "state_notice",
+)
+# Situations that make a case urgent: enforcement is under way or a hearing right is being lost.
+URGENT_SITUATIONS = ("levied", "bank_frozen", "deadline_passed")
+
+
+def _any(*patterns: str) -> Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_NOT_QUESTION = r"(?<!will they )(?<!can they )(?<!could they )(?<!would they )(?<!to )"
+_PATTERNS: Dict[str, Pattern[str]] = {
+    "levied": _any(
+        _NOT_QUESTION + r"\b(?:garnished|levied|seized|garnishing|levying)\b(?! (?:my )?bank)(?! (?:my )?(?:checking|savings|account))",
+        r"\b(?:are|is|started|been|already|now)\s+(?:garnish|levy|tak)\w*\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|checks?|social security|benefits|refund)",
+        r"\b(?:wage|paycheck)\s+(?:garnishment|levy)\s+(?:started|has started|began|is|was)",
+        r"\btook\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|refund|social security|benefits|car|house)",
+        r"\b(?:employer|job|hr|payroll)\s+(?:got|received|was sent|has)\s+(?:a|an|the)?\s*(?:levy|garnishment|notice of levy|668)",
+        r"\b(?:levy|garnishment)\s+on\s+(?:my|our)\s+(?:wages?|pay|paycheck)",
+        r"\b668-?w\b",
+    ),
+    "bank_frozen": _any(
+        r"\b(?:bank|account|checking|savings)\b[^.?!]{0,40}\b(?:frozen|froze|levied|seized|emptied|drained|garnished|on hold|hold on it|locked)\b",
+        r"\b(?:froze|frozen|levied|emptied|drained|seized|garnished|cleaned out|took (?:all )?(?:the )?money (?:from|out of))\b[^.?!]{0,30}\b(?:bank|account|checking|savings)\b",
+        r"\bbank levy\b(?! (?:is|would|will|could))", r"\b668-?a\b",
+    ),
+    "lost_income": _any(
+        r"\blaid off\b", r"\blost (?:my|our|his|her) (?:job|income|work|business)\b", r"\bunemployed\b",
+        r"\bno (?:income|job|work)\b", r"\bout of work\b", r"\b(?:got|was|been) fired\b",
+        r"\bnot working\b", r"\bjob ?less\b", r"\bunemployment\b", r"\bcan'?t find (?:a )?(?:job|work)\b",
+        r"\bno longer (?:working|employed)\b",
+    ),
+    "fixed_income": _any(
+        r"\b(?:on|only|live on|living on|receive|get|collect|only income is)\s+(?:my\s+)?(?:social security|ssi|ssdi|disability)\b",
+        r"\bfixed income\b", r"\bdisabled\b", r"\bon disability\b", r"\bssdi\b", r"\bretired\b",
+    ),
+    "already_paid": _any(
+        r"\b(?:already|i|we|i've|i have|we have|we've)\s+(?:already\s+)?paid\b(?! (?:nothing|anything))",
+        r"\bpaid (?:it|this|that|the (?:balance|bill|amount|full amount|tax))(?: off| in full)?\b",
+        r"\bpaid in full\b", r"\bmade (?:the|a|my) (?:full )?payment\b", r"\bsent (?:them )?(?:a )?(?:check|payment)\b",
+    ),
+    "on_payment_plan": _any(
+        r"\b(?:on|in|have|had|set up|setup|got|signed up for|entered)\s+(?:a|an|the|my)?\s*(?:payment plan|installment (?:agreement|plan)|monthly payment plan)",
+        r"\bmy (?:payment plan|installment (?:agreement|plan))\b", r"\bmaking (?:monthly )?payments\b",
+        r"\bpaying (?:them )?(?:monthly|every month|\$\s?\d+ a month)\b",
+    ),
+    "missed_payment": _any(
+        r"\bmissed (?:a|my|the|one|two|three|\d+|some|last month'?s?)?\s*(?:monthly )?payments?\b",
+        r"\b(?:couldn'?t|could not|didn'?t|did not|unable to) (?:make|pay) (?:a|my|the|this month'?s?|last month'?s?) (?:monthly )?payment",
+        r"\bbehind on (?:my |the )?(?:payments|payment plan|installment)", r"\bdefaulted\b", r"\bin default\b",
+    ),
+    "ignored_letters": _any(
+        r"\bignored\b", r"\bdidn'?t (?:open|respond|answer|reply)\b", r"\bnever (?:opened|responded|answered|replied)\b",
+        r"\bthrew (?:it|them|the letters?) (?:away|out)\b", r"\bput (?:it|them) off\b", r"\bavoid(?:ed|ing) (?:it|them|the)\b",
+        r"\bstuck (?:it|them) in a drawer\b", r"\bhaven'?t (?:opened|responded)\b",
+    ),
+    "deadline_passed": _any(
+        r"\bmissed the (?:deadline|30[- ]day|due date|window|date)", r"\bdeadline (?:has )?(?:passed|is past|went by)",
+        r"\bpast the (?:deadline|due date|30 days)", r"\btoo late\b", r"\bafter the (?:deadline|30 days)\b",
+        r"\b(?:it'?s|it has|its) been (?:over |more than |almost |about )?(?:\d+|two|three|four|five|six|seven|eight|several) (?:weeks|months)\b",
+        r"\bmore than 30 days\b", r"\b30 days (?:have|has) (?:passed|gone by)\b",
+    ),
+    "selling_home": _any(
+        r"\bsell(?:ing)? (?:my|our|the|a) (?:house|home|property|condo|land)\b", r"\brefinanc\w*",
+        r"\b(?:house|home|property) (?:is )?(?:for sale|under contract|on the market)\b", r"\bclosing on\b",
+    ),
+    "spouse_caused": _any(
+        r"\bex[- ]?(?:husband|wife|spouse|partner)\b",
+        r"\b(?:husband|wife|spouse)(?:'s)? (?:\w+ ){0,4}(?:business|income|fault|debt|taxes|didn'?t|never|lied|hid|forged)",
+        r"\b(?:his|her) (?:business|taxes|income|debt|fault)\b", r"\binnocent spouse\b", r"\bdivorced?\b",
+    ),
+    "business_taxes": _any(
+        r"\bpayroll tax", r"\b(?:form )?94[01]\b", r"\bmy (?:small )?(?:business|company|llc|corporation|restaurant|shop)\b",
+        r"\b(?:llc|s[- ]?corp|c[- ]?corp)\b", r"\bemployment tax", r"\btrust fund\b", r"\bsales tax\b",
+        r"\bbusiness (?:tax|taxes|owes?|debt)\b",
+    ),
+    "state_notice": _any(
+        r"\bstate (?:tax|taxes|department|dept|revenue|board|agency|notice|letter|of \w+ (?:tax|revenue))",
+        r"\bdepartment of (?:revenue|taxation|taxes|finance)\b", r"\bdept\.? of (?:revenue|taxation)\b",
+        r"\bfranchise tax board\b", r"\bftb\b", r"\b(?:edd|dor|nys|dtf)\b", r"\bcomptroller\b",
+        r"\b(?:california|new york|nys|illinois|georgia|ohio|virginia|arizona|pennsylvania|michigan|new jersey|"
+        r"massachusetts|colorado|wisconsin|minnesota|oregon|kentucky|alabama|indiana|missouri|maryland|north carolina|"
+        r"south carolina|louisiana|utah|iowa|kansas|arkansas|oklahoma|connecticut|idaho|mississippi|nebraska|"
+        r"new mexico|west virginia|hawaii|maine|montana|rhode island|delaware|vermont|dc) (?:state )?"
+        r"(?:tax|taxes|department|dept|franchise|revenue)\b",
+    ),
+}
+
+
+def find_situations(text: str) -> List[str]:
+    """The situations stated in ``text``, in the fixed order of SITUATIONS."""
+    return [name for name in SITUATIONS if _PATTERNS[name].search(text)]

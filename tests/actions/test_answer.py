@@ -1,0 +1,207 @@
+"""action_answer_message and action_answer_more: one short answer for the whole message, details on request."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.answer import ActionAnswerMessage, ActionAnswerMore
+from actions.knowledge.store import cached_knowledge
+from tests.actions.conftest import make_tracker, names, only, run_action
+
+KB = cached_knowledge()
+ANSWER = ActionAnswerMessage()
+MORE = ActionAnswerMore()
+
+
+def answer_text(messages: List[Dict[str, Any]]) -> str:
+    return only(messages, "utter_answer")["answer"]
+
+
+def slot(events: List[Any], name: str) -> Any:
+    values = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name]
+    assert values, f"no {name} slot set in {events}"
+    return values[-1]
+
+
+def test_names() -> None:
+    assert (ANSWER.name(), MORE.name()) == ("action_answer_message", "action_answer_more")
+
+
+async def test_known_code_without_date_asks_for_the_date() -> None:
+    messages, events = await run_action(ANSWER, make_tracker("what does my lt 11 mean"))
+    text = answer_text(messages)
+    assert text.startswith("**LT11**: " + KB.find_notice("LT11").title)
+    assert "30 days from the date printed on it" in text and "What date is on it?" in text
+    assert names(messages) == ["utter_answer", "utter_answer_next_urgent"]  # LT11 is critical
+    assert slot(events, "notice_code") == "LT11" and slot(events, "notice_date") is None
+
+
+@pytest.mark.parametrize(
+    "spelling, canonical",
+    [("cp 504", "CP504"), ("letter 1058", "Letter 1058"), ("668(Y)(c)", "Form 668(Y)(c)"), ("CP298", "CP91"),
+     ("504 notice", "CP504"), ("Letter 5071C", "Letter 5071C"), ("letter 3172", "Letter 3172"), ("LT-11", "LT11"),
+     ("cp 5O3", "CP503"), ("ltr 1058", "Letter 1058"), ("the 504", "CP504")],
+)
+async def test_every_spelling_finds_the_notice(spelling: str, canonical: str) -> None:
+    messages, events = await run_action(ANSWER, make_tracker(f"I got a {spelling}, what is it?"))
+    assert slot(events, "notice_code") == canonical
+    assert answer_text(messages).startswith(f"**{canonical}**")
+
+
+async def test_open_deadline_counts_days_from_the_notice_date() -> None:
+    messages, events = await run_action(ANSWER, make_tracker("I got an LT11 dated three weeks ago"))
+    assert "so you have 9 days left, until" in answer_text(messages)  # dated Nov 5, 2026; today Nov 26
+    assert slot(events, "notice_date") == "2026-11-05"
+
+
+async def test_last_day_and_passed_final_notice_offers_the_equivalent_hearing() -> None:
+    messages, _ = await run_action(ANSWER, make_tracker("LT11 dated 10/27/2026", intent="inform_notice_date"))
+    assert "is the last day" in answer_text(messages)
+    messages, _ = await run_action(ANSWER, make_tracker("LT11 dated September 1", intent="inform_notice_date"))
+    text = answer_text(messages)
+    assert "30 days ended on" in text and "equivalent hearing until Wednesday, September 1, 2027" in text
+
+
+async def test_future_date_is_questioned() -> None:
+    messages, _ = await run_action(ANSWER, make_tracker("LT11 dated 12/20/2026", intent="inform_notice_date"))
+    assert "is after today" in answer_text(messages)
+
+
+async def test_follow_up_hearing_question_after_an_lt11_gets_the_equivalent_hearing() -> None:
+    tracker = make_tracker("it's been seven weeks, can I still ask for the hearing?", intent="ask_cdp_appeals",
+                           slots={"notice_code": "LT11", "notice_date": "2026-09-01"})
+    messages, _ = await run_action(ANSWER, tracker)
+    text = answer_text(messages)
+    assert "equivalent hearing" in text and "Form 12153" in text
+    assert "case" not in text.lower().split("equivalent")[0]  # not "I don't see a case"
+
+
+async def test_cp504_wage_question_explains_what_must_come_first_and_uses_the_job_loss() -> None:
+    text = "I have a CP504 for about $4k and I was laid off in the spring, will they garnish my wages??"
+    messages, events = await run_action(ANSWER, make_tracker(text, intent="ask_levy"))
+    reply = answer_text(messages)
+    assert reply.startswith("**CP504**")
+    assert "final notice of intent to levy with hearing rights" in reply and "Not yet" in reply
+    assert "currently not collectible" in reply  # the job loss is used
+    assert len(reply.split()) <= 110
+    assert slot(events, "situations") == ["lost_income"]
+
+
+async def test_code_plus_request_answers_both() -> None:
+    messages, _ = await run_action(ANSWER, make_tracker("I got a CP14 and want the penalty removed",
+                                                        intent="explain_notice"))
+    reply = answer_text(messages)
+    assert reply.startswith("**CP14**") and "first-time abatement" in reply
+
+
+async def test_frozen_account_is_urgent_and_marks_the_levy() -> None:
+    text = "the irs froze my bank account, I have an LT11 from september. what can i do"
+    messages, events = await run_action(ANSWER, make_tracker(text, intent="ask_levy"))
+    assert "21 days" in answer_text(messages)
+    assert names(messages)[-1] == "utter_answer_next_urgent"
+    assert slot(events, "levy_active") == "yes"
+
+
+async def test_unknown_code_is_said_honestly_and_clears_the_slot() -> None:
+    tracker = make_tracker("what is an LT77", slots={"notice_code": "LT11"})
+    messages, events = await run_action(ANSWER, tracker)
+    assert "I don't have LT77 in my notes" in answer_text(messages)
+    assert "LT11" not in answer_text(messages)
+    assert slot(events, "notice_code") is None
+
+
+async def test_two_codes_are_both_named() -> None:
+    messages, _ = await run_action(ANSWER, make_tracker("I got a CP501 and then a CP503, what now?"))
+    reply = answer_text(messages)
+    assert "**CP501**" in reply and "**CP503**" in reply
+
+
+@pytest.mark.parametrize("text, response", [
+    ("my refund is late, where is it", "utter_scope_refund"),
+    ("how do I file my 2024 tax return", "utter_scope_tax_prep"),
+    ("I got a letter from the California Franchise Tax Board saying I owe", "utter_scope_state"),
+])
+async def test_out_of_scope_is_said_honestly(text: str, response: str) -> None:
+    messages, _ = await run_action(ANSWER, make_tracker(text, intent="out_of_scope"))
+    assert names(messages)[0] == response
+    assert "utter_answer" not in names(messages)
+
+
+async def test_lien_follow_up_answers_how_to_remove_it() -> None:
+    first, events = await run_action(ANSWER, make_tracker("what's a lien", intent="ask_lien"))
+    assert "legal claim" in answer_text(first)
+    follow = make_tracker("how do I get rid of it", intent="ask_lien",
+                          slots={"answered_topics": slot(events, "answered_topics"),
+                                 "last_answer": slot(events, "last_answer")})
+    messages, _ = await run_action(ANSWER, follow)
+    assert "release a lien within 30 days" in answer_text(messages)
+
+
+async def test_same_answer_is_never_sent_twice_in_a_row() -> None:
+    _, events = await run_action(ANSWER, make_tracker("what's a lien", intent="ask_lien"))
+    again = make_tracker("what's a lien", intent="ask_lien", slots={"last_answer": slot(events, "last_answer")})
+    messages, _ = await run_action(ANSWER, again)
+    assert names(messages) == ["utter_answer_repeat"]
+
+
+async def test_date_without_code_is_noted_and_the_code_asked() -> None:
+    messages, events = await run_action(ANSWER, make_tracker("it's dated Nov 3", intent="inform_notice_date"))
+    assert names(messages) == ["utter_notice_date_noted", "utter_ask_notice_code"]
+    assert events == [SlotSet("notice_date", "2026-11-03")]
+
+
+async def test_date_told_before_the_code_is_used() -> None:
+    tracker = make_tracker("it's an LT11", slots={"notice_date": "2026-11-05"})
+    messages, _ = await run_action(ANSWER, tracker)
+    assert "9 days left" in answer_text(messages)
+
+
+async def test_remembered_date_of_another_notice_is_not_reused() -> None:
+    tracker = make_tracker("I also got a CP504", slots={"notice_code": "LT11", "notice_date": "2026-11-05"})
+    messages, events = await run_action(ANSWER, tracker)
+    assert "November 5" not in answer_text(messages)
+    assert slot(events, "notice_date") is None
+
+
+async def test_button_payload_text_is_not_searched_for_a_date() -> None:
+    tracker = make_tracker('/inform_notice_date{"note": "dated Nov 3"}', intent="inform_notice_date",
+                           slots={"notice_code": "LT11"})
+    messages, _ = await run_action(ANSWER, tracker)
+    assert "November 3" not in " ".join(m.get("answer") or "" for m in messages)
+
+
+async def test_nothing_understood_offers_the_likeliest_intents() -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "ask_lien", "confidence": 0.2}]
+    tracker = make_tracker("blorp fizz", intent="nlu_fallback", intent_ranking=ranking)
+    messages, _ = await run_action(ANSWER, tracker)
+    assert names(messages) == ["utter_did_you_mean"]
+
+
+async def test_topic_intent_without_a_short_passage_gets_the_topic() -> None:
+    messages, events = await run_action(ANSWER, make_tracker("lien or levy which is worse", intent="ask_lien_vs_levy"))
+    assert KB.topic("lien_vs_levy").sms in answer_text(messages) or "lien" in answer_text(messages).lower()
+
+
+async def test_during_the_intake_no_next_step_is_offered() -> None:
+    tracker = make_tracker("can I get a payment plan", intent="ask_installment_agreement")
+    tracker.active_loop = {"name": "intake_form"}
+    messages, _ = await run_action(ANSWER, tracker)
+    assert names(messages) == ["utter_answer"]
+
+
+async def test_more_gives_the_full_notice_and_topic_details() -> None:
+    tracker = make_tracker("more", intent="ask_more",
+                           slots={"notice_code": "CP504", "answered_topics": ["wage_levy", "payment_plan"]})
+    messages, _ = await run_action(MORE, tracker)
+    got = names(messages)
+    assert got[0] == "utter_notice_explanation" and only(messages, "utter_notice_explanation")["code"] == "CP504"
+    answers = [m for m in messages if m["response"] == "utter_topic_answer"]
+    assert [m["title"] for m in answers] == [KB.topic("levy_wages").title, KB.topic("installment_agreement").title]
+    assert got.count("utter_official_page") == 3
+
+
+async def test_more_with_nothing_answered_yet() -> None:
+    messages, _ = await run_action(MORE, make_tracker("more", intent="ask_more"))
+    assert names(messages) == ["utter_no_more"]
