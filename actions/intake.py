@@ -142,6 +142,12 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
         if (parsed is None or slot in FREE_TEXT) and self._declined(slot, tracker):
             dispatcher.utter_message(response="utter_skipped")
             return {slot: None, "intake_skipped": list(tracker.get_slot("intake_skipped") or []) + [slot]}
+        if parsed is None and slot == "phone" and isinstance(value, str):
+            email = values.parse_email(value)
+            if email is not None:  # an e-mail typed at the phone question is a contact too
+                dispatcher.utter_message(response="utter_email_instead_of_phone", email=email)
+                skipped = list(tracker.get_slot("intake_skipped") or []) + ["phone"]
+                return {"phone": None, "email": email, "intake_skipped": skipped}
         if parsed is None:
             return self._rejected(slot, value, dispatcher, tracker)
         result: Dict[Text, Any] = {slot: parsed}

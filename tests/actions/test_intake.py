@@ -172,9 +172,24 @@ async def test_a_future_notice_date_is_refused() -> None:
     assert events[0] == SlotSet("notice_date", None)
 
 
-async def test_only_the_requested_slot_is_extracted() -> None:
-    # An e-mail address typed while the form asks for the phone fills neither slot.
+async def test_an_email_typed_at_the_phone_question_is_taken_as_the_contact() -> None:
+    # Before: "not a phone number" for ever, and an SMS user had no button to get out.
     messages, events = await answer("phone", "jane@example.com")
+    assert names(messages) == ["utter_email_instead_of_phone"]
+    assert events[:3] == [SlotSet("phone", None), SlotSet("email", "jane@example.com"),
+                          SlotSet("intake_skipped", ["phone"])]
+    assert events[3] == SlotSet("requested_slot", "preferred_channel")  # the form moves on
+
+
+async def test_an_email_after_two_failed_phone_answers_ends_the_loop() -> None:
+    messages, events = await answer("phone", "you can email me at jane@example.com",
+                                    slots={"intake_failures": {"phone": 2}})
+    assert names(messages) == ["utter_email_instead_of_phone"]
+    assert SlotSet("email", "jane@example.com") in events
+
+
+async def test_a_wrong_phone_is_still_rejected() -> None:
+    messages, events = await answer("phone", "555")
     assert names(messages) == ["utter_invalid_phone"]
     assert events == [SlotSet("phone", None), SlotSet("intake_failures", {"phone": 1})]
 

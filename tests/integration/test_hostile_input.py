@@ -329,9 +329,7 @@ def test_a_payload_offered_earlier_but_not_now_is_read_as_text(stack: Stack) -> 
 
 @pytest.mark.parametrize("name", [
     SQL,
-    pytest.param(SCRIPT, marks=pytest.mark.xfail(strict=True, reason=(
-        "NLU reads '<script>alert(1)</script>' as intent cancel (0.60): the rule 'during the intake, cancel' "
-        "(data/rules/intake.yml) stops the form instead of re-asking the name"))),
+    SCRIPT,
     IMG,
 ], ids=["sql", "script", "img"])
 def test_sql_or_html_as_a_name_is_refused_politely_and_stored_verbatim(stack: Stack, name: str) -> None:
@@ -344,9 +342,7 @@ def test_sql_or_html_as_a_name_is_refused_politely_and_stored_verbatim(stack: St
 
 @pytest.mark.parametrize("answer", [
     SQL,
-    pytest.param(SCRIPT, marks=pytest.mark.xfail(strict=True, reason=(
-        "NLU reads '<script>alert(1)</script>' as intent cancel (0.60); the rule 'during the intake, cancel' "
-        "(data/rules/intake.yml) then stops the form, so this free-text answer is never stored as contact_time"))),
+    SCRIPT,
     IMG,
     "weekdays after 3pm; DROP TABLE cases;--",
 ], ids=["sql", "script", "img", "sql-in-sentence"])
