@@ -133,6 +133,8 @@ class ActionAnswerMessage(BaseAction):
             dispatcher.utter_message(response="utter_answer_repeat")
             return []
         dispatcher.utter_message(response="utter_answer", answer=answer.text)
+        if "firm_services" in answer.topics:
+            dispatcher.utter_message(response="utter_firm_services", firm_name=self.settings.firm_name)
         if tracker.active_loop_name != "intake_form":
             dispatcher.utter_message(response="utter_answer_next_urgent" if answer.urgent else "utter_answer_next")
         situations = list(dict.fromkeys([*(tracker.get_slot("situations") or []), *reading.situations]))

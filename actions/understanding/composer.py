@@ -13,7 +13,6 @@ from typing import List, Optional, Sequence, Tuple
 
 from actions.knowledge.schema import Notice, Stage, Urgency
 from actions.knowledge.store import Knowledge
-from actions.services.dates import format_date
 from actions.services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
 from actions.understanding.passages import Passages
 from actions.understanding.reading import MessageReading, Memory
@@ -35,7 +34,7 @@ _COVERED_BY = {
 }
 # Questions the notice part itself answers, or the next step answers.
 _ANSWERED_BY_NOTICE = ("what_is_notice", "deadline")
-_ANSWERED_BY_NEXT_STEP = ("talk_to_pro",)
+_ANSWERED_BY_NEXT_STEP = ("talk_to_pro", "firm_services")  # the pro offer; the firm's own services reply
 _FINAL_STAGES = (Stage.final_notice_cdp, Stage.lien)
 
 
@@ -47,6 +46,7 @@ class ComposedAnswer:
     notice: Optional[Notice] = None
     notice_date: Optional[dt.date] = None
     topics: List[str] = field(default_factory=list)
+    situations: List[str] = field(default_factory=list)  # the situations the answer speaks to
     urgent: bool = False
     sources: List[str] = field(default_factory=list)
 
@@ -65,6 +65,11 @@ def _notice_for(reading: MessageReading, knowledge: Knowledge, memory: Memory) -
     return None, False
 
 
+def short_date(day: dt.date) -> str:
+    """'November 3, 2026': short enough for an SMS and easy to read."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 def deadline_sentence(notice: Notice, notice_date: Optional[dt.date], today: dt.date) -> Tuple[str, bool]:
     """How long is left, counted from the notice date; and whether time is short or gone."""
     days = notice.response_window.days
@@ -74,19 +79,19 @@ def deadline_sentence(notice: Notice, notice_date: Optional[dt.date], today: dt.
         return f"You have {days} days from the date printed on it (not the day it came). What date is on it?", False
     deadline = compute_deadline(notice_date, days, today)
     assert deadline is not None
-    dated, end = format_date(notice_date), format_date(deadline.deadline)
+    dated, end = short_date(notice_date), short_date(deadline.deadline)
     if deadline.state is DeadlineState.future_notice:
         return f"{dated} is after today, so please check the date printed on it. You have {days} days from that date.", False
     if deadline.state is DeadlineState.open:
         left = deadline.days_left
-        return f"It is dated {dated}, so you have {left} day{'s' if left != 1 else ''} left, until {end}.", left <= 10
+        return f"It is dated {dated}. You have {left} day{'s' if left != 1 else ''} left, until {end}.", left <= 10
     if deadline.state is DeadlineState.last_day:
-        return f"It is dated {dated}: today, {end}, is the last day.", True
-    text = f"It is dated {dated}, so its {days} days ended on {end}."
+        return f"It is dated {dated}. Today, {end}, is the last day.", True
+    text = f"It is dated {dated}. Its {days} days ended on {end}."
     if notice.stage in _FINAL_STAGES:
         last = equivalent_hearing_deadline(notice_date)
         if today <= last:
-            text += f" You can still ask for an equivalent hearing until {format_date(last)}."
+            text += f" You can still ask for an equivalent hearing until {short_date(last)}."
     return text, True
 
 
@@ -140,16 +145,19 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
         answer.sources.append(passage.source_url)
     notes = 0
     for situation in reading.situations:
-        if notes == MAX_SITUATION_NOTES or any(q in answer.topics for q in _COVERED_BY.get(situation, ())):
-            continue
+        covered = any(q in answer.topics for q in _COVERED_BY.get(situation, ()))
         if situation == "deadline_passed" and notice is not None and answer.notice_date is not None:
-            continue  # the deadline sentence already says it
+            covered = True  # the deadline sentence already says it
         if situation == "state_notice":
-            continue  # said by the scope answer
+            covered = reading.out_of_scope == "state_notice"  # said by the scope answer
+        if covered:
+            answer.situations.append(situation)
+            continue
         passage = passages.for_situation(situation)
-        if passage is not None:
+        if passage is not None and notes < MAX_SITUATION_NOTES:
             answer.paragraphs.append(passage.text)
             answer.sources.append(passage.source_url)
+            answer.situations.append(situation)
             notes += 1
     answer.urgent = answer.urgent or reading.urgent
     return answer

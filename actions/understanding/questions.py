@@ -130,6 +130,8 @@ _HIDES: Dict[str, Tuple[str, ...]] = {
 }
 _ASKING = re.compile(
     r"\?|^\s*(?:will|can|could|would|do|does|did|is|are|am|should|how|what|when|why|where|who|which|any|has|have)\b"
+    r"|\b(?:what|how|when|why|which|can i|could i|can we|can they|could they|will they|would they|will i|do i|"
+    r"do they|does it|should i|is it|is this|is that|am i|are they|what if)\b"
     r"|\b(?:wondering|want to know|wanted to know|like to know|need to know|not sure|worried|afraid|scared|"
     r"concerned|is there|are there|how do i|how can i|can i|should i|i want|i'd like|i would like|i need|"
     r"help me|please|possible|chance|anyone know|tell me|ask(?:ing)? (?:about|if)|question)\b",
@@ -143,9 +145,12 @@ def sentences(text: str) -> List[str]:
     return [part.strip() for part in _SENTENCE_SPLIT.split(text) if part and part.strip()]
 
 
+_CONNECTOR = re.compile(r"^\s*(?:also|and|plus|oh and|but|so|ok|okay)\b[,\s]*", re.IGNORECASE)
+
+
 def is_asking(sentence: str) -> bool:
     """True when the sentence asks, wants or worries about something."""
-    return bool(_ASKING.search(sentence))
+    return bool(_ASKING.search(_CONNECTOR.sub("", sentence)))
 
 
 def sentence_questions(sentence: str) -> List[str]:

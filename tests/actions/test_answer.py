@@ -52,7 +52,7 @@ async def test_every_spelling_finds_the_notice(spelling: str, canonical: str) ->
 
 async def test_open_deadline_counts_days_from_the_notice_date() -> None:
     messages, events = await run_action(ANSWER, make_tracker("I got an LT11 dated three weeks ago"))
-    assert "so you have 9 days left, until" in answer_text(messages)  # dated Nov 5, 2026; today Nov 26
+    assert "You have 9 days left, until" in answer_text(messages)  # dated Nov 5, 2026; today Nov 26
     assert slot(events, "notice_date") == "2026-11-05"
 
 
@@ -61,7 +61,7 @@ async def test_last_day_and_passed_final_notice_offers_the_equivalent_hearing() 
     assert "is the last day" in answer_text(messages)
     messages, _ = await run_action(ANSWER, make_tracker("LT11 dated September 1", intent="inform_notice_date"))
     text = answer_text(messages)
-    assert "30 days ended on" in text and "equivalent hearing until Wednesday, September 1, 2027" in text
+    assert "30 days ended on" in text and "equivalent hearing until September 1, 2027" in text
 
 
 async def test_future_date_is_questioned() -> None:

@@ -1,0 +1,193 @@
+"""Score whole-message answers on the labelled real-message sets (dev.yml, heldout.yml).
+
+Each item is played as a conversation: its context messages first, then its text. Every message is
+parsed by the trained model; a message whose intent the rules do not send to action_answer_message
+gets no composed answer (as in the real bot) and fails. The final reply is judged as a reviewer
+would: every expected code named (an unknown one said honestly), every question answered, every
+situation used, the right out-of-scope answer, and the phrases the answer hinges on present.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswerMessage, memory_from
+from actions.knowledge.codes import normalise_code
+from actions.understanding.composer import ComposedAnswer, compose
+from actions.understanding.passages import load_passages
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).parent
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+TODAY = dt.date(2026, 12, 3)
+Parse = Callable[[str], Awaitable[Dict[str, Any]]]
+
+
+def routed_intents() -> Set[str]:
+    """Intents the rules answer with action_answer_message."""
+    intents: Set[str] = set()
+    for path in (ROOT / "data" / "rules").glob("*.yml"):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules", []):
+            steps = rule.get("steps", [])
+            for first, second in zip(steps, steps[1:]):
+                if "intent" in first and second.get("action") == "action_answer_message" and not rule.get("condition"):
+                    intents.add(first["intent"])
+    return intents
+
+
+def load_items(name: str) -> List[Dict[str, Any]]:
+    """The items of tests/understanding/<name>.yml."""
+    return yaml.safe_load((HERE / f"{name}.yml").read_text(encoding="utf-8"))
+
+
+@dataclass
+class Report:
+    """Counts over one set."""
+
+    items: int = 0
+    fully_right: int = 0
+    codes_expected: int = 0
+    codes_named: int = 0
+    questions_expected: int = 0
+    questions_answered: int = 0
+    situations_expected: int = 0
+    situations_used: int = 0
+    not_routed: int = 0
+    words: List[int] = field(default_factory=list)
+    failures: List[Dict[str, Any]] = field(default_factory=list)
+
+    def rate(self, a: int, b: int) -> float:
+        return round(a / b, 3) if b else 1.0
+
+    def summary(self) -> Dict[str, Any]:
+        words = sorted(self.words) or [0]
+        return {
+            "items": self.items, "fully_right": self.rate(self.fully_right, self.items),
+            "code_recall": self.rate(self.codes_named, self.codes_expected),
+            "questions_answered": self.rate(self.questions_answered, self.questions_expected),
+            "situations_used": self.rate(self.situations_used, self.situations_expected),
+            "not_routed": self.not_routed, "median_words": words[len(words) // 2], "max_words": words[-1],
+        }
+
+
+def _tracker(text: str, parsed: Dict[str, Any], slots: Dict[str, Any]) -> Tracker:
+    all_slots = {name: spec.get("initial_value") for name, spec in DOMAIN["slots"].items()}
+    all_slots.update(slots)
+    latest = {"text": text, "intent": parsed.get("intent") or {}, "entities": parsed.get("entities") or [],
+              "intent_ranking": parsed.get("intent_ranking") or []}
+    return Tracker("eval", all_slots, latest, [], False, None, {}, "action_listen")
+
+
+def _scope_text(messages: List[Dict[str, Any]]) -> str:
+    texts = []
+    for message in messages:
+        if message.get("response", "").startswith("utter_scope_") or message.get("response") == "utter_out_of_scope":
+            texts.append(DOMAIN["responses"][message["response"]][0]["text"])
+    return " ".join(texts)
+
+
+async def play(item: Dict[str, Any], parse: Parse, action: ActionAnswerMessage) -> Dict[str, Any]:
+    """Play an item's conversation; the final answer, what it covered and whether it was routed."""
+    slots: Dict[str, Any] = {}
+    routed = routed_intents()
+    result: Dict[str, Any] = {}
+    for text in [*(item.get("context") or []), item["text"]]:
+        parsed = await parse(text)
+        intent = (parsed.get("intent") or {}).get("name")
+        result = {"intent": intent, "routed": intent in routed, "answer": None, "reading": None, "scope": ""}
+        if intent not in routed:
+            continue
+        tracker = _tracker(text, parsed, slots)
+        dispatcher = CollectingDispatcher()
+        events = await action.run(dispatcher, tracker, DOMAIN)
+        for event in events:
+            if event.get("event") == "slot":
+                slots[event["name"]] = event["value"]
+        reading, memory = action.read(tracker)
+        answer = compose(reading, action.knowledge, load_passages(), memory, TODAY)
+        result.update(answer=answer, reading=reading, scope=_scope_text(dispatcher.messages),
+                      sent=[m.get("response") for m in dispatcher.messages])
+    return result
+
+
+def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report) -> None:
+    """Add one played item to ``report``."""
+    expect = item.get("expect") or {}
+    report.items += 1
+    answer: Optional[ComposedAnswer] = result.get("answer")
+    reading = result.get("reading")
+    text = (answer.text if answer else "") + " " + result.get("scope", "")
+    low = text.lower()
+    problems: List[str] = []
+    if not result.get("routed"):
+        report.not_routed += 1
+        problems.append(f"intent {result.get('intent')} is not answered")
+    codes = [c for c in expect.get("codes") or []]
+    named = [c for c in codes if answer and answer.notice and _key(c) in {_key(answer.notice.code)} | _other_codes(answer)]
+    report.codes_expected += len(codes)
+    report.codes_named += len(named)
+    if len(named) < len(codes):
+        problems.append(f"codes not named: {sorted(set(codes) - set(named))}")
+    for raw in expect.get("unknown_codes") or []:
+        if not (reading and _key(raw) in {_key(u) for u in reading.unknown_codes}) or "don't have" not in low:
+            problems.append(f"unknown code {raw} not said honestly")
+    questions = expect.get("questions") or []
+    answered = [q for q in questions if answer and q in answer.topics]
+    if answer is None and expect.get("out_of_scope"):
+        answered = [q for q in questions if result.get("scope")]
+    report.questions_expected += len(questions)
+    report.questions_answered += len(answered)
+    if len(answered) < len(questions):
+        problems.append(f"questions not answered: {[q for q in questions if q not in answered]}")
+    situations = expect.get("situations") or []
+    used = [s for s in situations if (answer and s in answer.situations)
+            or (s == "state_notice" and reading is not None and reading.out_of_scope == "state_notice")]
+    report.situations_expected += len(situations)
+    report.situations_used += len(used)
+    if len(used) < len(situations):
+        problems.append(f"situations not used: {[s for s in situations if s not in used]}")
+    scope = expect.get("out_of_scope")
+    got_scope = reading.out_of_scope if reading else None
+    if scope != got_scope and not (scope == "other" and got_scope is None and not (answer and answer.paragraphs)):
+        problems.append(f"scope {got_scope} instead of {scope}")
+    for phrase in expect.get("must_mention") or []:
+        if phrase.lower() not in low:
+            problems.append(f"does not mention {phrase!r}")
+    if answer:
+        report.words.append(len(answer.text.split()))
+    if problems:
+        report.failures.append({"id": item["id"], "text": item["text"], "problems": problems,
+                                "intent": result.get("intent"), "reply": text.strip()})
+    else:
+        report.fully_right += 1
+
+
+def _key(code: str) -> str:
+    return normalise_code(code) or code.upper()
+
+
+def _other_codes(answer: ComposedAnswer) -> Set[str]:
+    found = set()
+    for paragraph in answer.paragraphs:
+        if paragraph.startswith("**"):
+            found.add(_key(paragraph[2:].split("**", 1)[0]))
+    return found
+
+
+async def evaluate(name: str, parse: Parse) -> Report:
+    """Play and judge every item of one set; writes results/understanding-<name>.json."""
+    action = ActionAnswerMessage()
+    report = Report()
+    for item in load_items(name):
+        judge(item, await play(item, parse, action), report)
+    out = ROOT / "results" / f"understanding-{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"summary": report.summary(), "failures": report.failures}, indent=1), encoding="utf-8")
+    return report

@@ -1,0 +1,71 @@
+"""The answer passages (knowledge/answers.yml) and the readability of every reply the knowledge can produce."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterator, Tuple
+
+import pytest
+import textstat
+import yaml
+
+from actions.knowledge.store import cached_knowledge
+from actions.understanding.composer import _ANSWERED_BY_NEXT_STEP, _summary, deadline_sentence
+from actions.understanding.passages import load_passages
+from actions.understanding.questions import QUESTIONS
+from actions.understanding.situations import SITUATIONS
+from tests.understanding.evaluation import ROOT
+
+PASSAGES = load_passages()
+KB = cached_knowledge()
+MAX_GRADE = 8.0  # Flesch-Kincaid grade level
+NEW_RESPONSES = ("utter_answer_next", "utter_answer_next_urgent", "utter_answer_repeat", "utter_no_more",
+                 "utter_scope_refund", "utter_scope_tax_prep", "utter_scope_state")
+
+
+@pytest.mark.parametrize("question", [q for q in QUESTIONS if q not in _ANSWERED_BY_NEXT_STEP])
+def test_every_question_has_an_answer_for_any_context(question: str) -> None:
+    passage = PASSAGES.for_question(question, None, [])
+    assert passage is not None and not passage.when_stage and passage.when_situation is None
+
+
+@pytest.mark.parametrize("situation", [s for s in SITUATIONS if s != "state_notice"])
+def test_every_situation_has_a_note(situation: str) -> None:
+    assert PASSAGES.for_situation(situation) is not None
+
+
+def test_specific_passages_come_before_the_general_one() -> None:
+    seen_general = set()
+    for passage in PASSAGES.all:
+        if passage.question is None:
+            continue
+        assert passage.question not in seen_general, f"{passage.id} can never be chosen"
+        if not passage.when_stage and passage.when_situation is None:
+            seen_general.add(passage.question)
+
+
+def replies() -> Iterator[Tuple[str, str]]:
+    """Every piece of text an answer can show, with where it comes from."""
+    for passage in PASSAGES.all:
+        yield f"passage {passage.id}", passage.text
+    today = dt.date(2026, 12, 3)
+    for notice in KB.notices:
+        yield f"{notice.code} summary", f"{notice.title}. {_summary(notice.explanation)}"
+        yield f"{notice.code} deadline", deadline_sentence(notice, today - dt.timedelta(days=5), today)[0]
+        yield f"{notice.code} explanation", notice.explanation
+        yield f"{notice.code} sms", notice.sms
+        yield f"{notice.code} steps", " ".join(notice.what_to_do)
+        if notice.after_deadline:
+            yield f"{notice.code} after deadline", notice.after_deadline
+    for topic in KB.topics:
+        yield f"topic {topic.id}", topic.answer
+        yield f"topic {topic.id} sms", topic.sms
+        yield f"topic {topic.id} facts", " ".join(topic.key_facts)
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    for name in NEW_RESPONSES:
+        yield name, domain["responses"][name][0]["text"]
+
+
+def test_every_reply_reads_at_grade_8_or_lower() -> None:
+    too_hard = [(where, round(textstat.flesch_kincaid_grade(text), 1)) for where, text in replies()
+                if textstat.flesch_kincaid_grade(text) > MAX_GRADE]
+    assert too_hard == []

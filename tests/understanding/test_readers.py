@@ -1,0 +1,103 @@
+"""The pure readers: codes in free text, situations, questions, and the message reading."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Optional
+
+import pytest
+
+from actions.knowledge.store import cached_knowledge
+from actions.understanding.codes_in_text import find_codes
+from actions.understanding.questions import find_questions, sentences
+from actions.understanding.reading import Memory, read_message
+from actions.understanding.situations import find_situations
+
+KB = cached_knowledge()
+TODAY = dt.date(2026, 12, 3)
+
+
+def lookup(raw: str) -> Optional[str]:
+    notice = KB.find_notice(raw)
+    return notice.code if notice else None
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("got a CP504 today", ["CP504"]), ("cp 504", ["CP504"]), ("CP-504", ["CP504"]), ("cp 5O3 again", ["CP503"]),
+    ("letter 3172 came", ["Letter 3172"]), ("LTR 1058", ["Letter 1058"]), ("lt 11", ["LT11"]), ("LT-11", ["LT11"]),
+    ("the 504 says", ["CP504"]), ("a 1058 letter", ["Letter 1058"]), ("Form 668-W at work", ["Form 668-W"]),
+    ("668(Y)(c) on title", ["Form 668(Y)(c)"]), ("CP501 then CP503 then CP504", ["CP501", "CP503", "CP504"]),
+    ("CP14 and cp14 again", ["CP14"]),
+])
+def test_codes_in_any_spelling(text: str, codes: list) -> None:
+    assert [m.code for m in find_codes(text, lookup) if m.known] == codes
+
+
+@pytest.mark.parametrize("text", ["I owe $504", "in 2023 I paid 1058 dollars", "for tax year 2021", "call 555 0142"])
+def test_numbers_that_are_not_codes(text: str) -> None:
+    assert find_codes(text, lookup) == []
+
+
+def test_unknown_code_is_reported_not_guessed() -> None:
+    mentions = find_codes("what is a CP999", lookup)
+    assert [(m.code, m.known) for m in mentions] == [("CP999", False)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("they garnished my wages last week", ["levied"]),
+    ("will they garnish my wages?", []),
+    ("the irs froze my bank account", ["bank_frozen"]),
+    ("I was laid off in march", ["lost_income"]),
+    ("I'm on social security only", ["fixed_income"]),
+    ("I already paid this", ["already_paid"]),
+    ("I missed a payment on my installment agreement", ["on_payment_plan", "missed_payment"]),
+    ("we're selling our house next month", ["selling_home"]),
+    ("my ex husband didn't report his income", ["spouse_caused"]),
+    ("it's for my LLC's payroll taxes", ["business_taxes"]),
+    ("a letter from the ohio department of taxation", ["state_notice"]),
+    ("I ignored the first letters", ["ignored_letters"]),
+    ("I missed the 30 day deadline", ["deadline_passed"]),
+])
+def test_situations(text: str, expected: list) -> None:
+    assert find_situations(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("will they garnish my wages??", ["wage_levy"]),
+    ("they froze my bank account. how do I get the money back?", ["stop_levy"]),
+    ("can I set up a payment plan? also is this a scam", ["payment_plan", "scam"]),
+    ("I want the penalty removed", ["penalty_relief"]),
+    ("how long do I have to respond", ["deadline"]),
+    ("can they take my house", ["levy_general"]),
+    ("I can't pay, what are my options", ["cnc_hardship", "what_to_do"]),
+    ("how do I get the lien released so I can sell", ["lien_removal"]),
+    ("they took my wages", []),
+])
+def test_questions(text: str, expected: list) -> None:
+    assert find_questions(text) == expected
+
+
+def test_sentences_split_on_punctuation_and_also() -> None:
+    assert sentences("I got a CP14. Can I pay monthly? also is it real") == [
+        "I got a CP14.", "Can I pay monthly?", "also is it real"]
+
+
+def test_reading_of_a_paragraph() -> None:
+    text = "I have a CP504 for about $4k dated Nov 2 and I was laid off, will they garnish my wages for 2023??"
+    reading = read_message(text, lookup, TODAY)
+    assert reading.codes == ["CP504"] and reading.amount == Decimal("4000.00")
+    assert reading.notice_date == dt.date(2026, 11, 2) and reading.tax_years == [2023]
+    assert reading.situations == ["lost_income"] and reading.questions == ["wage_levy"]
+
+
+def test_follow_up_uses_the_last_topic() -> None:
+    reading = read_message("how do I get rid of it", lookup, TODAY, Memory(last_topics=("lien",)))
+    assert reading.questions == ["lien_removal"]
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("where is my refund", "refund_status"), ("how do I file my 2024 tax return", "tax_prep"),
+    ("the state department of revenue sent me a bill", "state_notice"), ("got an IRS CP14", None),
+])
+def test_scope(text: str, scope: Optional[str]) -> None:
+    assert read_message(text, lookup, TODAY).out_of_scope == scope
