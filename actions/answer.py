@@ -101,7 +101,7 @@ class ActionAnswerMessage(BaseAction):
         if not answer.paragraphs and intent in INTENT_TOPICS:
             topic = self.knowledge.topic(INTENT_TOPICS[intent])
             if topic is not None:
-                answer.paragraphs.append(topic.sms)
+                answer.add(topic.sms)
                 answer.topics.append(f"topic:{topic.id}")
         scope = SCOPE_RESPONSES.get(reading.out_of_scope or "")
         if scope:
@@ -132,7 +132,7 @@ class ActionAnswerMessage(BaseAction):
         if fingerprint == tracker.get_slot("last_answer"):
             dispatcher.utter_message(response="utter_answer_repeat")
             return []
-        dispatcher.utter_message(response="utter_answer", answer=answer.text)
+        dispatcher.utter_message(response="utter_answer", answer=answer.text, sms=answer.sms_text())
         if "firm_services" in answer.topics:
             dispatcher.utter_message(response="utter_firm_services", firm_name=self.settings.firm_name)
         if tracker.active_loop_name != "intake_form":

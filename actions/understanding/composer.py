@@ -18,6 +18,10 @@ from actions.understanding.passages import Passages
 from actions.understanding.reading import MessageReading, Memory
 
 MAX_QUESTIONS = 3
+# With the one-line menu that follows, the SMS answer stays within three 153-character segments.
+SMS_ANSWER_CHARS = 330
+_GSM = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                      "\u00a0": " ", "\u2026": "..."})
 MAX_CODES = 3
 MAX_SITUATION_NOTES = 2
 # A situation already answered by a question's passage needs no separate note.
@@ -43,6 +47,7 @@ class ComposedAnswer:
     """The answer's paragraphs and what it covered, for the slots and the "more" details."""
 
     paragraphs: List[str] = field(default_factory=list)
+    sms_paragraphs: List[str] = field(default_factory=list)  # the same, shorter, for SMS
     notice: Optional[Notice] = None
     notice_date: Optional[dt.date] = None
     topics: List[str] = field(default_factory=list)
@@ -54,6 +59,21 @@ class ComposedAnswer:
     def text(self) -> str:
         """The whole answer, paragraphs separated by blank lines."""
         return "\n\n".join(self.paragraphs)
+
+    def add(self, text: str, sms: Optional[str] = None) -> None:
+        """Add a paragraph and its SMS form (by default its first sentence)."""
+        self.paragraphs.append(text)
+        self.sms_paragraphs.append(sms if sms is not None else first_sentence(text))
+
+    def sms_text(self, limit: int = SMS_ANSWER_CHARS) -> str:
+        """The SMS answer: short paragraphs in order, as many as fit in ``limit`` GSM characters."""
+        parts: List[str] = []
+        for paragraph in self.sms_paragraphs:
+            plain = to_gsm(paragraph.replace("**", ""))
+            if parts and len(" ".join(parts + [plain])) > limit:
+                break
+            parts.append(plain if len(plain) <= limit else plain[: limit - 3].rsplit(" ", 1)[0] + "...")
+        return " ".join(parts)
 
 
 def _notice_for(reading: MessageReading, knowledge: Knowledge, memory: Memory) -> Tuple[Optional[Notice], bool]:
@@ -113,19 +133,20 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
             head = f"**{notice.code}**: {notice.title}." if is_new or "what_is_notice" in questions else ""
             if is_new and not same:
                 head += " " + _summary(notice.explanation)
-            answer.paragraphs.append(" ".join(part for part in (head.strip(), sentence) if part))
+            short_head = f"{notice.code}: {notice.title}." if head else ""
+            answer.add(" ".join(part for part in (head.strip(), sentence) if part),
+                       " ".join(part for part in (short_head, sentence) if part))
             answer.urgent = short or notice.urgency is Urgency.critical
             answer.sources.append(notice.source_url)
         for other_code in reading.codes[1:MAX_CODES]:
             other = knowledge.find_notice(other_code)
             if other is not None and other.code != notice.code:
                 sentence, short = deadline_sentence(other, None, today)
-                answer.paragraphs.append(f"**{other.code}**: {other.title}. {sentence}")
+                answer.add(f"**{other.code}**: {other.title}. {sentence}", f"{other.code}: {sentence}")
                 answer.urgent = answer.urgent or other.urgency is Urgency.critical
                 answer.sources.append(other.source_url)
     for raw in reading.unknown_codes[:2]:
-        answer.paragraphs.append(
-            f"I don't have {raw} in my notes, so I won't guess what it means. A tax pro can read it with you.")
+        answer.add(f"I don't have {raw} in my notes, so I won't guess what it means. A tax pro can read it with you.")
     for question in questions[: MAX_QUESTIONS + 1]:
         if len(answer.topics) == MAX_QUESTIONS:
             break
@@ -134,13 +155,13 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
             answer.topics.append(question)
             continue
         if question == "what_to_do" and notice is not None and notice.what_to_do:
-            answer.paragraphs.append(" ".join(notice.what_to_do[:2]))
+            answer.add(" ".join(notice.what_to_do[:2]), notice.what_to_do[0])
             answer.topics.append(question)
             continue
         passage = passages.for_question(question, stage, situations)
         if passage is None:
             continue
-        answer.paragraphs.append(passage.text)
+        answer.add(passage.text)
         answer.topics.append(question)
         answer.sources.append(passage.source_url)
     notes = 0
@@ -155,12 +176,23 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
             continue
         passage = passages.for_situation(situation)
         if passage is not None and notes < MAX_SITUATION_NOTES:
-            answer.paragraphs.append(passage.text)
+            answer.add(passage.text)
             answer.sources.append(passage.source_url)
             answer.situations.append(situation)
             notes += 1
     answer.urgent = answer.urgent or reading.urgent
     return answer
+
+
+def to_gsm(text: str) -> str:
+    """Replace typographic punctuation that would force a costlier SMS encoding."""
+    return text.translate(_GSM)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text``."""
+    head = " ".join(text.split()).split(". ", 1)[0]
+    return head if head.endswith((".", "?", "!")) else head + "."
 
 
 def _summary(text: str) -> str:

@@ -205,3 +205,22 @@ async def test_more_gives_the_full_notice_and_topic_details() -> None:
 async def test_more_with_nothing_answered_yet() -> None:
     messages, _ = await run_action(MORE, make_tracker("more", intent="ask_more"))
     assert names(messages) == ["utter_no_more"]
+
+
+@pytest.mark.parametrize("text", [
+    "I have a CP504 for about $4k and I was laid off in the spring, will they garnish my wages??",
+    "the irs froze my bank account, I have an LT11 from september. what can i do. can i get a payment plan? is it a scam",
+    "got a CP90 dated nov 20 – final notice – can they take my social security? i'm disabled",
+])
+async def test_sms_answer_and_menu_fit_in_three_segments(text: str) -> None:
+    from channels.sms_render import render_buttons
+    from tests.actions.conftest import DOMAIN
+
+    messages, _ = await run_action(ANSWER, make_tracker(text, intent="nlu_fallback"))
+    sms = only(messages, "utter_answer")["sms"]
+    next_step = DOMAIN["responses"][names(messages)[-1]][0]
+    menu, _ = render_buttons(next_step["text"], next_step["buttons"])
+    total = sms + "\n" + menu
+    assert total.isascii(), "typographic punctuation would switch SMS to a costlier encoding"
+    assert len(total) <= 3 * 153, total
+    assert sms.split(":")[0] in {"CP504", "LT11", "CP90"}  # the notice comes first
