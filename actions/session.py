@@ -12,6 +12,8 @@ from actions.base import BaseAction
 DISCLAIMER_SLOT = "disclaimer_shown"
 # Empty values equal the domain's initial values: carrying them over would only add noise.
 NOT_CARRIED = (None, [], {}, False)
+# Per-turn state that must not outlive its session ("that's what I said just above" needs a "just").
+NOT_CARRIED_SLOTS = ("requested_slot", "last_answer")
 
 
 class ActionSessionStart(BaseAction):
@@ -24,7 +26,7 @@ class ActionSessionStart(BaseAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         carried = [SlotSet(key, value) for key, value in tracker.current_slot_values().items()
-                   if value not in NOT_CARRIED and key != "requested_slot"]
+                   if value not in NOT_CARRIED and key not in NOT_CARRIED_SLOTS]
         events: List[EventType] = [SessionStarted(), *carried]
         if not tracker.get_slot(DISCLAIMER_SLOT):
             dispatcher.utter_message(response="utter_disclaimer")
