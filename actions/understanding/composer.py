@@ -130,10 +130,10 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
         answer.notice_date = reading.notice_date or (memory.notice_date if reuse else None)
         if is_new or any(q in _ANSWERED_BY_NOTICE for q in questions) or reading.notice_date:
             sentence, short = deadline_sentence(notice, answer.notice_date, today)
-            head = f"**{notice.code}**: {notice.title}." if is_new or "what_is_notice" in questions else ""
+            head = f"**{notice.code}**: {notice.title}." if is_new or "what_is_notice" in questions else f"**{notice.code}**:"
             if is_new and not same:
                 head += " " + _summary(notice.explanation)
-            short_head = f"{notice.code}: {notice.title}." if head else ""
+            short_head = f"{notice.code}: {notice.title}." if head.endswith(".") else f"{notice.code}:"
             answer.add(" ".join(part for part in (head.strip(), sentence) if part),
                        " ".join(part for part in (short_head, sentence) if part))
             answer.urgent = short or notice.urgency is Urgency.critical
@@ -164,6 +164,10 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
         answer.add(passage.text)
         answer.topics.append(question)
         answer.sources.append(passage.source_url)
+    if notice is not None and answer.paragraphs and not any(notice.code in p for p in answer.paragraphs):
+        # a follow-up about the notice told earlier: say which notice the answer is about
+        answer.paragraphs[0] = f"About your **{notice.code}**: {answer.paragraphs[0]}"
+        answer.sms_paragraphs[0] = f"About your {notice.code}: {answer.sms_paragraphs[0]}"
     notes = 0
     for situation in reading.situations:
         covered = any(q in answer.topics for q in _COVERED_BY.get(situation, ()))

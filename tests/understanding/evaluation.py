@@ -130,7 +130,7 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report) -> None:
         report.not_routed += 1
         problems.append(f"intent {result.get('intent')} is not answered")
     codes = [c for c in expect.get("codes") or []]
-    named = [c for c in codes if answer and answer.notice and _key(c) in {_key(answer.notice.code)} | _other_codes(answer)]
+    named = [c for c in codes if answer and _named(c, answer)]
     report.codes_expected += len(codes)
     report.codes_named += len(named)
     if len(named) < len(codes):
@@ -173,12 +173,10 @@ def _key(code: str) -> str:
     return normalise_code(code) or code.upper()
 
 
-def _other_codes(answer: ComposedAnswer) -> Set[str]:
-    found = set()
-    for paragraph in answer.paragraphs:
-        if paragraph.startswith("**"):
-            found.add(_key(paragraph[2:].split("**", 1)[0]))
-    return found
+def _named(code: str, answer: ComposedAnswer) -> bool:
+    """True when the answer names the notice ``code`` (as the knowledge base writes it)."""
+    shown = {_key(part.split("**", 1)[0]) for part in answer.text.split("**")[1::2]}
+    return _key(code) in shown
 
 
 async def evaluate(name: str, parse: Parse) -> Report:
