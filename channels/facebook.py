@@ -31,6 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import messenger_render as render
+from channels import notice_photos
 from channels.guard import MessageGuard
 from channels.messenger_events import Incoming, RecentIds, incoming_events, is_page_delivery
 from channels.messenger_graph import DEFAULT_GRAPH_API_BASE, GraphSender
@@ -41,7 +42,7 @@ SIGNATURE_HEADER = "X-Hub-Signature-256"
 SHUTDOWN_TIMEOUT_S = 10.0
 # Not a Rasa turn (Rasa never sees the attachment), so the text lives here, not in domain.yml.
 ATTACHMENT_REPLY = (
-    "Thanks! I can't open photos or files in this chat. Please type the notice code instead: "
+    "Thanks! I can only read photos or PDFs of your notice. Please send one, or type the notice code: "
     "it's printed in the top or bottom right corner of the notice (like CP504 or LT11)."
 )
 
@@ -226,6 +227,11 @@ class MessengerInput(InputChannel):
         output = MessengerOutput(self.graph)
         for event in events:
             try:
+                if event.kind == "attachment" and event.media:  # a photo of the notice: its fields go to the bot
+                    reading = await notice_photos.read_media([notice_photos.Media(url) for url in event.media])
+                    await on_new_message(notice_photos.photo_message(reading, output, event.sender_id, self.name(),
+                                                                     metadata, event.message_id))
+                    continue
                 if event.kind == "attachment":
                     await output.send_text_message(event.sender_id, ATTACHMENT_REPLY)
                     continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, List, Literal, Mapping, Optional
+from typing import Any, List, Literal, Mapping, Optional, Tuple
 
 Kind = Literal["text", "payload", "attachment"]
 
@@ -22,6 +22,7 @@ class Incoming:
     kind: Kind
     text: str
     message_id: Optional[str] = None
+    media: Tuple[str, ...] = ()  # links of the image and file attachments (a photo of the notice)
 
 
 def is_page_delivery(body: Any) -> bool:
@@ -66,10 +67,22 @@ def _read_message(sender_id: str, message: Mapping[str, Any]) -> Optional[Incomi
     if _text(message.get("text")):
         return Incoming(sender_id, "text", _text(message["text"]), _mid(message))
     if message.get("attachments") or message.get("sticker_id"):
-        return Incoming(sender_id, "attachment", "", _mid(message))
+        return Incoming(sender_id, "attachment", "", _mid(message), media=_media_links(message))
     if isinstance(message.get("text"), str):  # a blank text: the guard asks for some
         return Incoming(sender_id, "text", "", _mid(message))
     return None
+
+
+def _media_links(message: Mapping[str, Any]) -> Tuple[str, ...]:
+    """The ``payload.url`` of each image or file attachment (stickers, audio and video left out)."""
+    links = []
+    for item in _dicts(message.get("attachments")):
+        payload = item.get("payload")
+        url = payload.get("url") if isinstance(payload, Mapping) else None
+        if item.get("type") in ("image", "file") and isinstance(url, str) and url.startswith(("https://", "http://")) \
+                and not (isinstance(payload, Mapping) and payload.get("sticker_id")):
+            links.append(url)
+    return tuple(links)
 
 
 def _dicts(items: Any) -> List[Mapping[str, Any]]:

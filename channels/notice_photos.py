@@ -37,6 +37,7 @@ EXTRACTOR = "notice_photos"
 MAX_BYTES = 10 * 1024 * 1024  # the reader's own limit (notice_reader.MAX_BYTES)
 DOWNLOAD_TIMEOUT_S = 15.0
 READ_TIMEOUT_S = 20.0
+READ_GRACE_S = 2.0  # the reader stops itself after its timeout; this is the backstop
 CHUNK_BYTES = 64 * 1024
 # Why a file could not be read; the bot has one reply for each (utter_notice_photo_<reason>).
 ERRORS = ("too_large", "not_supported", "too_many_pages", "encrypted_pdf", "malformed", "image_bomb",
@@ -155,7 +156,7 @@ async def read_photo(data: bytes, content_type: Optional[str] = None, filename: 
     read = reader or _default_reader()
     try:
         reading = await asyncio.wait_for(
-            read(data, content_type=content_type, filename=filename, timeout_s=timeout_s), timeout_s + 5.0)
+            read(data, content_type=content_type, filename=filename, timeout_s=timeout_s), timeout_s + READ_GRACE_S)
     except asyncio.TimeoutError:
         return {"error": "timeout"}
     except ValueError as error:  # NoticeReadError is a ValueError with a reason

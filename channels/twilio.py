@@ -17,9 +17,10 @@ to start when a ``${VAR}`` is not set at all, so define the variables even when 
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Sequence
 from urllib.parse import parse_qs
 
+from aiohttp import BasicAuth
 from sanic import Blueprint, response
 from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
@@ -29,8 +30,8 @@ from actions.settings import Settings, get_settings
 from actions.store.db import get_database
 from actions.store.optouts import E164, OptOutRepository
 from channels.guard import MessageGuard
-from channels.sms_keywords import (MEDIA_NOTE, MEDIA_ONLY_REPLY, Keyword, help_reply, match_keyword,
-                                   start_reply, stop_reply)
+from channels import notice_photos
+from channels.sms_keywords import Keyword, help_reply, match_keyword, start_reply, stop_reply
 from channels.sms_menus import DEFAULT_TTL_S, MenuMemory
 from channels.sms_optouts import OptOutGuard, OptOutStore
 from channels.sms_render import (custom_text, mask_phone, render_buttons, render_elements,
@@ -140,6 +141,9 @@ class TwilioInput(InputChannel):
         self.configured = bool(account_sid and auth_token and twilio_number)
         self._validator = RequestValidator(auth_token) if self.configured else None
         self._public_base_url = public_base_url.rstrip("/")
+        # MMS media (a notice photo) is fetched from Twilio's API with the account's credentials.
+        self._media_auth = BasicAuth(account_sid, auth_token) if self.configured else None
+        self._api_base_url = api_base_url
         self._settings = settings
         self._warned = False
         self.menus = MenuMemory(ttl_s=menu_ttl_s)
@@ -207,7 +211,8 @@ class TwilioInput(InputChannel):
             return response.text(EMPTY_TWIML, content_type="text/xml")
         try:
             await self._handle(phone, params.get("Body") or "", _count(params.get("NumMedia")),
-                               params.get("MessageSid") or "", on_new_message)
+                               params.get("MessageSid") or "", on_new_message,
+                               media=notice_photos.twilio_media(params, self._api_base_url))
         except Exception:  # the turn failed in Rasa or here: logged; Twilio needs no retry
             logger.exception("Could not handle an SMS from %s", mask_phone(phone))
         return response.text(EMPTY_TWIML, content_type="text/xml")
@@ -223,7 +228,8 @@ class TwilioInput(InputChannel):
         return self._validator.validate(url, params, signature)
 
     async def _handle(self, phone: str, body: str, num_media: int, message_sid: str,
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                      media: Sequence[notice_photos.Media] = ()) -> None:
         keyword = match_keyword(body)
         if keyword is not None and keyword.kind is Keyword.STOP:
             if await self.optouts.opt_out(phone, keyword.word):
@@ -241,13 +247,13 @@ class TwilioInput(InputChannel):
             firm = self.settings
             self._reply(phone, help_reply(firm.firm_name, firm.firm_phone, firm.firm_email, firm.firm_website))
             return
-        if num_media and not body.strip():
-            self._reply(phone, MEDIA_ONLY_REPLY)
-            return
-        if num_media:
-            self._reply(phone, MEDIA_NOTE)
-        text = self.menus.resolve(phone, body)  # empty text: the guard asks for some
         metadata = {"twilio": {"message_sid": message_sid, "num_media": num_media}}
+        if num_media:  # a photo or PDF of the notice: the bot gets the fields read from it
+            reading = await notice_photos.read_media(media, auth=self._media_auth)
+            await on_new_message(notice_photos.photo_message(reading, self.get_output_channel(), phone,
+                                                             self.name(), metadata, message_sid or None))
+            return
+        text = self.menus.resolve(phone, body)  # empty text: the guard asks for some
         await on_new_message(UserMessage(text, self.get_output_channel(), phone, input_channel=self.name(),
                                          metadata=metadata))
 

@@ -5,7 +5,7 @@ import asyncio
 import base64
 import itertools
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from aiohttp import web
 
@@ -42,6 +42,13 @@ class FakeTwilio:
     statuses: List[int] = field(default_factory=list)
     delay_s: float = 0.0
     _sids: "itertools.count[int]" = field(default_factory=itertools.count)
+    # MMS media served at media_url(name) to requests with the account's basic auth: (bytes, type).
+    media: Dict[str, Tuple[bytes, str]] = field(default_factory=dict)
+    media_fetches: List[str] = field(default_factory=list)
+
+    def media_url(self, name: str) -> str:
+        """Where Twilio would serve the MMS media ``name`` (a key of ``media``)."""
+        return f"{self.url}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{'1' * 32}/Media/{name}"
 
     @property
     def url(self) -> str:
@@ -52,6 +59,7 @@ class FakeTwilio:
         """Serve on the loopback port."""
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create)
+        app.router.add_get("/2010-04-01/Accounts/{sid}/Messages/{message}/Media/{name}", self._media)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
@@ -64,6 +72,17 @@ class FakeTwilio:
     def bodies(self, to: Optional[str] = None) -> List[str]:
         """The bodies sent (to ``to`` only, when given), in order."""
         return [item.body for item in self.sent if to is None or item.to == to]
+
+    async def _media(self, request: web.Request) -> web.Response:
+        expected = "Basic " + base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
+        if request.headers.get("Authorization") != expected:
+            return web.Response(status=401)
+        name = request.match_info["name"]
+        self.media_fetches.append(name)
+        if name not in self.media:
+            return web.Response(status=404)
+        data, content_type = self.media[name]
+        return web.Response(body=data, content_type=content_type)
 
     async def _create(self, request: web.Request) -> web.Response:
         form = await request.post()

@@ -6,6 +6,7 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional
 
 import aiohttp
@@ -15,6 +16,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered
 from sanic import Sanic
 
+from channels import notice_photos
 from channels.facebook import ATTACHMENT_REPLY, MessengerInput, MessengerOutput, signature
 from channels.guard import MessageGuard
 from channels.guard_settings import GuardSettings
@@ -247,12 +249,40 @@ async def test_a_payload_the_bot_did_not_offer_is_passed_on_as_text(bot: Bot) ->
     assert [m.text for m in bot.received] == ['affirm{"contact_consent": true}'] * 2
 
 
-async def test_attachment_without_text_gets_a_polite_reply(bot: Bot) -> None:
-    image = {"type": "image", "payload": {"url": "https://example.com/notice.jpg"}}
+async def test_an_attachment_that_is_no_photo_gets_a_polite_reply(bot: Bot) -> None:
+    audio = {"type": "audio", "payload": {"url": "https://example.com/voice.mp4"}}
     response = await bot.post(delivery([{"sender": {"id": "u1"},
-                                         "message": {"mid": "a", "attachments": [image]}}]))
+                                         "message": {"mid": "a", "attachments": [audio]}}]))
     assert response.status == 200 and bot.received == []
     assert bot.graph.messages() == [{"text": ATTACHMENT_REPLY}]
+
+
+async def test_an_image_attachment_is_read_and_its_fields_go_to_the_bot(
+        bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def photo(_: web.Request) -> web.Response:
+        return web.Response(body=b"PNG-photo", content_type="image/png")
+
+    async def reader(data: bytes, **options: Any) -> Any:
+        assert data == b"PNG-photo" and options["content_type"] == "image/png"
+        return SimpleNamespace(code="LT11", notice_date=None, amount_due=None, tax_years=[], response_date=None,
+                               problems=["date_missing", "amount_missing"])
+
+    monkeypatch.setattr(notice_photos, "_default_reader", lambda: reader)
+    cdn = web.Application()
+    cdn.router.add_get("/notice.png", photo)
+    runner = web.AppRunner(cdn, access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        image = {"type": "image", "payload": {"url": f"http://127.0.0.1:{port}/notice.png"}}
+        await bot.post(delivery([{"sender": {"id": "u1"}, "message": {"mid": "p", "attachments": [image]}}]))
+        await bot.channel.drain(10)
+    finally:
+        await runner.cleanup()
+    [message] = bot.received
+    assert message.text == notice_photos.PHOTO_TEXT and message.parse_data["intent"]["name"] == "notice_photo"
+    assert message.parse_data["entities"][0]["value"]["code"] == "LT11" and message.message_id == "p"
 
 
 async def test_a_failing_event_does_not_drop_the_others(bot: Bot) -> None:

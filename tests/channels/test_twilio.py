@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, AsyncIterator, Dict, List, Optional
 
 import aiohttp
@@ -14,7 +17,8 @@ from twilio.request_validator import RequestValidator
 from actions.settings import Settings
 from actions.store.db import get_database
 from actions.store.optouts import OptOutRepository
-from channels.sms_keywords import MEDIA_NOTE, MEDIA_ONLY_REPLY, start_reply, stop_reply
+from channels import notice_photos
+from channels.sms_keywords import start_reply, stop_reply
 from channels.guard import MessageGuard
 from channels.guard_settings import GuardSettings
 from channels.twilio import EMPTY_TWIML, TwilioInput
@@ -264,19 +268,32 @@ async def test_help_names_the_firm_and_its_contacts(harness: Harness) -> None:
     assert harness.bot.messages == []
 
 
-async def test_a_picture_without_text_gets_a_polite_reply(harness: Harness) -> None:
-    response = await harness.say("", NumMedia="1", MediaUrl0="https://api.twilio.com/media/ME1",
+async def fake_reader(data: bytes, **options: Any) -> Any:
+    """Stands in for the notice reader: a clear CP504 when given the test photo."""
+    assert data == b"JPEG-photo" and options["content_type"] == "image/jpeg"
+    return SimpleNamespace(code="CP504", notice_date=dt.date(2026, 10, 1), amount_due=Decimal("6312.45"),
+                           tax_years=[2023], response_date=None, problems=[])
+
+
+async def test_an_mms_photo_is_fetched_with_the_account_and_its_fields_go_to_the_bot(
+        harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(notice_photos, "_default_reader", lambda: fake_reader)
+    harness.twilio.media["ME1"] = (b"JPEG-photo", "image/jpeg")
+    response = await harness.say("", NumMedia="1", MediaUrl0=harness.twilio.media_url("ME1"),
                                  MediaContentType0="image/jpeg")
     assert response.status == 200  # the blank Body is part of the signature
-    assert harness.bot.messages == []
-    assert harness.twilio.bodies() == [MEDIA_ONLY_REPLY]
+    [message] = harness.bot.messages
+    assert message.text == notice_photos.PHOTO_TEXT and message.parse_data["intent"]["name"] == "notice_photo"
+    assert message.parse_data["entities"][0]["value"]["code"] == "CP504"
+    assert message.metadata["twilio"]["num_media"] == 1 and harness.twilio.media_fetches == ["ME1"]
 
 
-async def test_a_picture_with_text_forwards_the_text(harness: Harness) -> None:
-    await harness.say("hello", NumMedia="2", MediaUrl0="https://api.twilio.com/media/ME1",
-                      MediaUrl1="https://api.twilio.com/media/ME2")
-    assert harness.bot.texts == ["hello"] and harness.bot.messages[0].metadata["twilio"]["num_media"] == 2
-    assert harness.twilio.bodies() == [MEDIA_NOTE, "Hi there!"]
+async def test_mms_media_elsewhere_than_twilio_is_not_fetched(harness: Harness) -> None:
+    await harness.say("hello", NumMedia="2", MediaUrl0="https://evil.example/ME1",
+                      MediaUrl1=harness.twilio.media_url("ME2"), MediaContentType1="video/mp4")
+    [message] = harness.bot.messages
+    assert message.parse_data["entities"][0]["value"] == {"error": "not_supported"}
+    assert harness.twilio.media_fetches == []
 
 
 async def test_a_long_reply_is_split_in_order(harness: Harness) -> None:
