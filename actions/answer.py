@@ -110,6 +110,9 @@ class ActionAnswerMessage(BaseAction):
             dispatcher.utter_message(response="utter_notice_date_noted", notice_date=format_date(reading.notice_date))
             dispatcher.utter_message(response="utter_ask_notice_code")
             return [SlotSet("notice_date", reading.notice_date.isoformat())]
+        if not answer.paragraphs and intent == "greet":
+            dispatcher.utter_message(response="utter_greet")  # "hi" alone; "hi, I got a CP504..." is answered
+            return []
         if not answer.paragraphs:
             if not scope:
                 self._clarify(dispatcher, tracker, intent)

@@ -224,3 +224,13 @@ async def test_sms_answer_and_menu_fit_in_three_segments(text: str) -> None:
     assert total.isascii(), "typographic punctuation would switch SMS to a costlier encoding"
     assert len(total) <= 3 * 153, total
     assert sms.split(":")[0] in {"CP504", "LT11", "CP90"}  # the notice comes first
+
+
+async def test_a_plain_greeting_is_greeted() -> None:
+    messages, _ = await run_action(ANSWER, make_tracker("hi there", intent="greet"))
+    assert names(messages) == ["utter_greet"]
+
+
+async def test_a_greeting_with_a_question_is_answered() -> None:
+    messages, _ = await run_action(ANSWER, make_tracker("hi, I got a CP14, can I get a payment plan?", intent="greet"))
+    assert names(messages)[0] == "utter_answer" and "**CP14**" in answer_text(messages)
