@@ -145,8 +145,11 @@ class ActionReadNoticePhoto(BaseAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         reading = photo_reading(tracker)
-        if reading is None or reading.get("error"):
-            reason = str((reading or {}).get("error") or "malformed")
+        if reading is None:  # typed ("here is a photo of my notice") but no file came through
+            dispatcher.utter_message(response="utter_notice_photo_missing")
+            return [SlotSet(READING_SLOT, None)]
+        if reading.get("error"):
+            reason = str(reading["error"])
             dispatcher.utter_message(response=ERROR_RESPONSES.get(reason, "utter_notice_photo_broken"))
             return [SlotSet(READING_SLOT, None)]
         fields = PhotoFields(reading, self._lookup)

@@ -118,7 +118,7 @@ async def test_a_reading_not_made_by_the_channels_is_ignored(extractor: str, int
     tracker = photo_tracker(fields(), extractor=extractor, intent=intent)
     assert photo_reading(tracker) is None
     messages, events = await run_action(READ, tracker)
-    assert names(messages) == ["utter_notice_photo_broken"] and slot(events, "photo_reading") is None
+    assert names(messages) == ["utter_notice_photo_missing"] and slot(events, "photo_reading") is None
 
 
 async def test_unknown_code_is_confirmed_and_then_honestly_not_explained() -> None:
