@@ -198,3 +198,55 @@ def photo_message(reading: Dict[str, Any], output_channel: OutputChannel, sender
     }
     return UserMessage(PHOTO_TEXT, output_channel, sender_id, parse_data=parse_data,
                        input_channel=input_channel, message_id=message_id, metadata=metadata)
+
+
+def origin_allowed(origin: Optional[str], allowed: Any, own_origin: str) -> bool:
+    """Whether a browser page at ``origin`` may upload: the socket server's own origin rule
+    (python-engineio's ``cors_allowed_origins``: None = same origin, ``"*"``, or a list)."""
+    if not origin:
+        return True  # not a browser's cross-site request (curl, a server)
+    if allowed == "*":
+        return True
+    listed = [allowed] if isinstance(allowed, str) else list(allowed or [])
+    return origin.rstrip("/") in [item.rstrip("/") for item in listed] or origin.rstrip("/") == own_origin
+
+
+def add_widget_upload(blueprint: Any, sio: Any, namespace: str, on_message: Callable[[UserMessage], Awaitable[Any]],
+                      output: Callable[[], OutputChannel], channel: str) -> None:
+    """``POST <channel prefix>/notice_photo``: the website widget's photo of the notice.
+
+    A multipart form with ``file``, ``session_id`` and ``sid`` (the socket.io connection's id).
+    The upload counts only for a socket that joined that conversation's room, so nobody can put a
+    reading into a conversation they are not holding open. Answers 200 once the bot has been told
+    (its reply comes over the socket), 400 for a bad form, 403 for a foreign session or origin;
+    bodies over the server's request limit get Sanic's 413 before this runs.
+    """
+    from sanic import response  # the channels' web framework; imported here to keep the module light
+
+    def cors(request: Any, answer: Any) -> Any:
+        origin = request.headers.get("Origin")
+        if origin:
+            answer.headers["Access-Control-Allow-Origin"] = origin
+            answer.headers["Vary"] = "Origin"
+        return answer
+
+    @blueprint.route("/notice_photo", methods=["POST"])
+    async def upload(request: Any) -> Any:
+        own = f"{request.scheme}://{request.host}"
+        if not origin_allowed(request.headers.get("Origin"), sio.eio.cors_allowed_origins, own):
+            return response.json({"error": "origin not allowed"}, status=403)
+        try:
+            form, files = request.form, request.files
+        except Exception:  # noqa: BLE001 - Sanic raises on a malformed multipart body
+            form, files = None, None
+        upload_file = files.get("file") if files else None
+        session_id = form.get("session_id") if form else None
+        sid = form.get("sid") if form else None
+        if not (upload_file and isinstance(session_id, str) and session_id and isinstance(sid, str) and sid):
+            return cors(request, response.json({"error": "send file, session_id and sid as a form"}, status=400))
+        if session_id not in sio.rooms(sid, namespace):
+            logger.warning("notice photo: refused an upload for a session its socket has not joined")
+            return cors(request, response.json({"error": "unknown session"}, status=403))
+        reading = await read_photo(upload_file.body, upload_file.type or None, upload_file.name or None)
+        await on_message(photo_message(reading, output(), session_id, channel))
+        return cors(request, response.json({"status": "read"}))

@@ -72,5 +72,9 @@ export function createLink(options) {
     close() {
       socket.close();
     },
+    /** The socket's id once the session is confirmed (the photo upload proves its session with it). */
+    socketId() {
+      return confirmed && socket.connected ? socket.id : "";
+    },
   };
 }

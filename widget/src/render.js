@@ -17,6 +17,7 @@ const ICONS = {
   chat: svg('<path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z"/><path d="M8.5 10.5h7M8.5 13.5h4.5"/>'),
   down: svg('<path d="m6 9 6 6 6-6"/>'),
   close: svg('<path d="M18 6 6 18M6 6l12 12"/>'),
+  camera: svg('<path d="M4 8h3l2-3h6l2 3h3v11H4z"/><circle cx="12" cy="13" r="3.5"/>'),
   send: svg('<path d="M22 2 11 13"/><path d="M22 2 15 22l-4-9-9-4z"/>'),
   person: svg('<circle cx="12" cy="8" r="4"/><path d="M4 21a8 8 0 0 1 16 0"/>'),
   shield: svg('<path d="M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z"/><path d="M12 8v4M12 16h.01"/>'),
@@ -50,6 +51,10 @@ export const SKELETON = `
       <button type="button" class="tc-human">${ICONS.person}<span></span></button>
       <form class="tc-form" novalidate>
         <label class="tc-sr" for="tc-input">Your message</label>
+        <label class="tc-photo" title="Send a photo or PDF of your notice">
+          <span class="tc-sr">Send a photo or PDF of your notice</span>${ICONS.camera}
+          <input type="file" class="tc-file" accept="image/*,application/pdf" capture="environment">
+        </label>
         <textarea id="tc-input" class="tc-input" rows="1" maxlength="2000" enterkeyhint="send"
                   autocomplete="off" spellcheck="true"></textarea>
         <button type="submit" class="tc-send" aria-label="Send">${ICONS.send}</button>

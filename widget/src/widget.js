@@ -5,6 +5,7 @@ import { createLink } from "./connection.js";
 import { addBotPayload, addUserMessage, chooseChip, looksLikeSsn, proActive } from "./conversation.js";
 import { browserStorage, emptyState, loadState, newSessionId, saveState } from "./history.js";
 import { createMarkdown } from "./markdown.js";
+import { PHOTO_MESSAGES, preparePhoto, uploadPhoto } from "./photo.js";
 import { SKELETON, createRenderer } from "./render.js";
 import css from "./styles.css";
 
@@ -64,6 +65,7 @@ export class TaxChat {
       log: $(".tc-log"), typing: $(".tc-typing"), warning: $(".tc-warning"), human: $(".tc-human"),
       humanText: $(".tc-human span"), form: $(".tc-form"),
       input: /** @type {HTMLTextAreaElement} */ ($(".tc-input")),
+      file: /** @type {HTMLInputElement} */ ($(".tc-file")),
     };
     this.el.title.textContent = this.config.title;
     this.el.disclaimer.textContent = this.config.disclaimer;
@@ -104,6 +106,11 @@ export class TaxChat {
       }
     });
     el.human.addEventListener("click", () => this.say(this.config.humanLabel, this.config.humanPayload));
+    el.file.addEventListener("change", () => {
+      const file = el.file.files && el.file.files[0];
+      el.file.value = "";
+      if (file) this.sendPhoto(file);
+    });
     el.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.submit();
@@ -264,6 +271,37 @@ export class TaxChat {
     this.link.send(message);
     // While a pro has the chat the bot is paused: no instant answer is coming.
     if (!proActive(this.state.entries)) this.showTyping();
+  }
+
+  /** Send a photo or PDF of the notice; the bot's reading comes back over the socket. */
+  async sendPhoto(file) {
+    this.ensureConversation();
+    const { added, closed } = addUserMessage(this.state, "Photo of my notice", Date.now());
+    for (const entry of closed) this.refreshChips(entry);
+    this.append(added, { follow: true });
+    this.save();
+    this.showTyping();
+    const prepared = await preparePhoto(file, this.win);
+    let problem = "error" in prepared ? prepared.error : "";
+    if (!problem) {
+      const socketId = await this.socketIdWhenReady();
+      const status = socketId ? await uploadPhoto(this.win, this.config.serverUrl, {
+        sessionId: this.state.sessionId, socketId, blob: prepared.blob, name: prepared.name,
+      }) : 0;
+      if (status === 413) problem = "tooLarge";
+      else if (status !== 200) problem = "failed";
+    }
+    if (problem) this.receive({ text: PHOTO_MESSAGES[problem] });
+  }
+
+  /** The socket's id, waiting up to 10 s for the session to be confirmed; "" when it is not. */
+  async socketIdWhenReady() {
+    for (let i = 0; i < 50; i += 1) {
+      const id = this.link && this.link.socketId();
+      if (id) return id;
+      await new Promise((resolve) => this.win.setTimeout(resolve, 200));
+    }
+    return "";
   }
 
   choose(entryId, index) {
