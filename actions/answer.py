@@ -91,8 +91,19 @@ class ActionAnswerMessage(BaseAction):
             reading.out_of_scope = "other"
         return reading, memory
 
+    async def answer_instead(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             next_step: bool = True) -> Optional[List[EventType]]:
+        """For an action whose intent was read from a long message: answer the notices and questions
+        in it (returns the events), or None when the message carries none and the caller goes on."""
+        reading, _ = self.read(tracker)
+        asked = set(reading.questions) - {"talk_to_pro", "firm_services"}
+        if not (reading.codes or reading.unknown_codes or asked or reading.situations or reading.out_of_scope):
+            return None
+        events = await self.run(dispatcher, tracker, {}, next_step=next_step)
+        return events
+
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], next_step: bool = True
     ) -> List[EventType]:
         reading, memory = self.read(tracker)
         intent = latest_intent(tracker) or ""
@@ -117,7 +128,7 @@ class ActionAnswerMessage(BaseAction):
             if not scope:
                 self._clarify(dispatcher, tracker, intent)
             return [SlotSet("notice_code", None)] if reading.unknown_codes else []
-        return self._send(dispatcher, tracker, reading, answer)
+        return self._send(dispatcher, tracker, reading, answer, next_step)
 
     def _clarify(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> None:
         if intent in ("explain_notice", "got_letter", "inform_notice_date"):
@@ -130,7 +141,7 @@ class ActionAnswerMessage(BaseAction):
             dispatcher.utter_message(response="utter_ask_rephrase")
 
     def _send(self, dispatcher: CollectingDispatcher, tracker: Tracker, reading: MessageReading,
-              answer: ComposedAnswer) -> List[EventType]:
+              answer: ComposedAnswer, next_step: bool) -> List[EventType]:
         fingerprint = _fingerprint(answer.text)
         if fingerprint == tracker.get_slot("last_answer"):
             dispatcher.utter_message(response="utter_answer_repeat")
@@ -138,7 +149,7 @@ class ActionAnswerMessage(BaseAction):
         dispatcher.utter_message(response="utter_answer", answer=answer.text, sms=answer.sms_text())
         if "firm_services" in answer.topics:
             dispatcher.utter_message(response="utter_firm_services", firm_name=self.settings.firm_name)
-        if tracker.active_loop_name != "intake_form":
+        if next_step and tracker.active_loop_name != "intake_form":
             dispatcher.utter_message(response="utter_answer_next_urgent" if answer.urgent else "utter_answer_next")
         situations = list(dict.fromkeys([*(tracker.get_slot("situations") or []), *reading.situations]))
         events: List[EventType] = [

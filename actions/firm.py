@@ -7,6 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer import ActionAnswerMessage
 from actions.base import BaseAction, offer_next_step
 from actions.settings import Settings
 
@@ -31,6 +32,9 @@ class ActionFirmInfo(BaseAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        answered = await ActionAnswerMessage().answer_instead(dispatcher, tracker)
+        if answered is not None:  # "how much do you charge? I have a CP504 and ..." answers it all
+            return answered
         firm = self.settings.firm_name
         dispatcher.utter_message(response="utter_firm_services", firm_name=firm)
         dispatcher.utter_message(response="utter_firm_fees", firm_name=firm)

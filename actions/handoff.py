@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer import ActionAnswerMessage
 from actions.base import BaseAction, latest_text
 from actions.intake_controls import contact_suffix, new_intake_events
 from actions.services.business_hours import BusinessHours, describe_opening
@@ -130,6 +131,10 @@ class ActionCaseStatus(BaseAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         asked = normalise_reference(latest_text(tracker), self.settings.case_reference_prefix)
+        if not asked:  # "it's been seven weeks, can I still ask for the hearing?" is no status question
+            answered = await ActionAnswerMessage().answer_instead(dispatcher, tracker)
+            if answered is not None:
+                return answered
         try:
             case: Optional[Case] = await in_store(
                 self.settings, lambda cases: cases.latest_for_sender(tracker.sender_id))

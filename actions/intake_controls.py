@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer import ActionAnswerMessage
 from actions.base import BaseAction, latest_entity_values, latest_text
 from actions.firm import contact_line
 from actions.intake import FREE_TEXT, ValidateIntakeForm
@@ -72,6 +73,12 @@ class ActionStartIntake(BaseAction):
                       SlotSet("consent_record", None), SlotSet("intake_skipped", [])]
         else:
             events = new_intake_events(tracker)
+        # "I want to talk to someone about my CP504, can they garnish my wages?": answer, then ask.
+        answered = await ActionAnswerMessage().answer_instead(dispatcher, tracker, next_step=False) or []
+        code = next((e["value"] for e in answered if e.get("name") == "notice_code" and e.get("value")), None)
+        events += [e for e in answered if e.get("name") in ("notice_code", "notice_date", "situations", "levy_active")]
+        if code and not tracker.get_slot("notice_codes"):
+            events.append(SlotSet("notice_codes", [code]))
         if any(tracker.get_slot(slot) for slot in ANSWERED_BEFORE):
             dispatcher.utter_message(response="utter_intake_resume")
         else:

@@ -234,3 +234,32 @@ async def test_a_plain_greeting_is_greeted() -> None:
 async def test_a_greeting_with_a_question_is_answered() -> None:
     messages, _ = await run_action(ANSWER, make_tracker("hi, I got a CP14, can I get a payment plan?", intent="greet"))
     assert names(messages)[0] == "utter_answer" and "**CP14**" in answer_text(messages)
+
+
+async def test_a_long_message_read_as_a_firm_question_is_answered() -> None:
+    from actions.firm import ActionFirmInfo
+
+    messages, _ = await run_action(ActionFirmInfo(), make_tracker("my refund is late, where is it", intent="ask_firm_services"))
+    assert names(messages) == ["utter_scope_refund"]
+    messages, _ = await run_action(ActionFirmInfo(), make_tracker("what do you charge?", intent="ask_firm_services"))
+    assert names(messages)[0] == "utter_firm_services"
+
+
+async def test_a_hearing_question_read_as_a_status_question_is_answered() -> None:
+    from actions.handoff import ActionCaseStatus
+
+    tracker = make_tracker("it's been seven weeks, can I still ask for the hearing?", intent="ask_case_status",
+                           slots={"notice_code": "LT11", "notice_date": "2026-09-01"})
+    messages, _ = await run_action(ActionCaseStatus(), tracker)
+    assert "equivalent hearing" in answer_text(messages)
+
+
+async def test_asking_for_a_pro_with_questions_answers_them_first() -> None:
+    from actions.intake_controls import ActionStartIntake
+
+    tracker = make_tracker("I want to talk to someone about my CP504, can they garnish my wages?",
+                           intent="request_human")
+    messages, events = await run_action(ActionStartIntake(), tracker)
+    assert names(messages)[:2] == ["utter_answer", "utter_intake_intro"]
+    assert "Not yet" in answer_text(messages)
+    assert SlotSet("notice_codes", ["CP504"]) in events
