@@ -9,7 +9,7 @@ WIDGET_JS := widget/dist/tax-chat.js
 WIDGET_NPM := widget/node_modules/.npm-ci-done
 WIDGET_SRC := $(wildcard widget/src/*) widget/build.mjs
 
-.PHONY: help setup spacy train run shell test test-unit test-nlu test-stories validate lock clean widget browser bench profile
+.PHONY: help setup spacy train run shell test test-unit test-nlu test-stories validate lock clean widget browser bench profile read-notice
 
 help:
 	@echo "make run    set up, train if needed, start the bot on http://localhost:5005"
@@ -17,6 +17,7 @@ help:
 	@echo "make shell  chat with the running bot in this terminal"
 	@echo "make widget build the website chat widget (widget/dist/tax-chat.js; needs Node.js 20)"
 	@echo "make bench  latency, throughput, memory, start-up and training vs a stock rasa init bot"
+	@echo "make read-notice FILE=path  read an IRS notice photo/scan/PDF; prints the fields as JSON"
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -75,6 +76,11 @@ test: train validate widget browser
 	$(PY) -m pytest --durations=15 tests && \
 	$(MAKE) --no-print-directory test-stories && \
 	echo "==> make test finished in $$(( $$(date +%s) - start )) s (after setup and training)"
+
+# Read the code, dates, amount and tax years from a notice photo, scan or PDF (last line: JSON).
+read-notice: setup
+	@test -n "$(FILE)" || { echo "usage: make read-notice FILE=path/to/notice.jpg" >&2; exit 2; }
+	@$(PY) -m notice_reader "$(FILE)"
 
 # The benchmark (not part of `make test`; tests/bench/test_bench_smoke.py runs a short one): our
 # bot against a stock `rasa init` bot of the same Rasa, in one run. Options in BENCH_ARGS,

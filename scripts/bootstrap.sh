@@ -41,6 +41,30 @@ find_python() {
 
 lock_hash() { sha256sum "$LOCK" | cut -d' ' -f1; }
 
+# The notice reader (notice_reader/) runs the Tesseract OCR engine with English and Spanish data,
+# and its tests render pages with the DejaVu fonts. Install the Debian packages when missing.
+OCR_PKGS=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa fonts-dejavu-core)
+ensure_ocr_packages() {
+  local missing=() p
+  for p in "${OCR_PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> Installing the OCR packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
+  if ! command -v apt-get >/dev/null 2>&1 ||
+    ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"; }; then
+    cat >&2 <<MSG
+ERROR: could not install ${missing[*]} (needed to read notices from photos and PDFs).
+Install them with your system's package manager (Debian/Ubuntu: apt-get install ${OCR_PKGS[*]})
+as root, then run this script again.
+MSG
+    exit 1
+  fi
+}
+ensure_ocr_packages
+
 if [ -x "$VENV/bin/python" ] && ! is_py310 "$VENV/bin/python"; then
   echo "==> $VENV is not Python $WANT_MINOR; recreating it"
   rm -rf "$VENV"

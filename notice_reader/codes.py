@@ -1,0 +1,103 @@
+"""Find notice and letter codes in OCR text and spell them as the knowledge base does.
+
+A code is trusted most when it follows its label ("Notice CP504", "Letter 1058", "Form 668-W") and
+when the knowledge base (knowledge/irs_knowledge.yml) knows it. The knowledge is loaded lazily
+through actions.knowledge (plain Python, no Rasa), and only once.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+from notice_reader.ocr import OcrLine
+
+_DIGITISH = "0-9OoIlSB|"
+# "Notice CP504", "Notice: CP 2000", "Aviso CP14", "Notice LT11", "Letter 1058", "Ltr 3172", "Letter LT11".
+_LABELLED = re.compile(
+    r"\b(?:notice|aviso|letter|ltr|carta)\s*(?:number|no\.?|n[úu]m\.?)?\s*[:#]?\s*"
+    r"(?P<code>(?:C\s?P|L\s?T)\s?-?\s?[0-9][" + _DIGITISH + r"]{0,4}[A-Z]{0,2}|[0-9][" + _DIGITISH + r"]{2,4}[A-Z]?)\b",
+    re.IGNORECASE)
+_FORM = re.compile(r"\bform\s*(?P<code>668\s?-?\s?\(?[AWYF]\)?(?:\s?\(?[cC]\)?)?)", re.IGNORECASE)
+_BARE = re.compile(r"\b(?P<code>(?:CP|LT)\s?-?[0-9][" + _DIGITISH + r"]{1,4}[A-Z]{0,2})\b")
+_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5"})
+
+
+@dataclass(frozen=True)
+class CodeCandidate:
+    """A code-like word found on the page."""
+
+    key: str              # normalised lookup key, e.g. "CP504", "1058", "668W"
+    labelled: bool        # printed after "Notice", "Letter" or "Form"
+    ocr_confidence: float  # Tesseract's confidence (0-100) for its row
+
+
+@dataclass(frozen=True)
+class KnowledgeCode:
+    """A code as the knowledge base writes it, and whether the knowledge base has that notice."""
+
+    code: str
+    known: bool
+
+
+def find_codes(rows: Sequence[OcrLine]) -> List[CodeCandidate]:
+    """Every code-like word on the page, labelled ones and bare "CP"/"LT" words."""
+    found: List[CodeCandidate] = []
+    for row in rows:
+        spans = []
+        for pattern, labelled in ((_LABELLED, True), (_FORM, True), (_BARE, False)):
+            for match in pattern.finditer(row.text):
+                if any(start <= match.start("code") < end for start, end in spans):
+                    continue
+                key = _key(match.group("code"))
+                if key:
+                    spans.append((match.start("code"), match.end("code")))
+                    found.append(CodeCandidate(key, labelled, row.confidence))
+    return found
+
+
+def to_knowledge_code(key: str) -> KnowledgeCode:
+    """The knowledge base's spelling of ``key`` ("1058" for "Letter 1058", "668-W" for "Form 668-W")."""
+    spellings = _knowledge_spellings()
+    if key in spellings:
+        return KnowledgeCode(spellings[key], True)
+    return KnowledgeCode(key, False)
+
+
+def _key(raw: str) -> Optional[str]:
+    from actions.knowledge.codes import normalise_code  # plain module, no Rasa
+
+    text = re.sub(r"\s+", "", raw).upper()
+    prefix = re.match(r"^(CP|LT)-?", text)
+    head = prefix.group(0) if prefix else ""
+    body = text[len(head):]
+    digits = re.match(r"^[0-9OIL|SB]+", body)
+    if digits:
+        run = digits.group(0)
+        # Keep a trailing B/S letter when it is a suffix (CP504B), fix look-alikes inside the number.
+        core, tail = (run[:-1], run[-1]) if run[-1] in "BS" and len(run) > 1 else (run, "")
+        core = core.upper().replace("L", "1").translate(_FIX).replace("B", "8")
+        body = core + tail + body[len(run):]
+    if not re.match(r"^[0-9]", body):
+        return None
+    if not head and len(re.match(r"^[0-9]+", body).group(0)) < 3:
+        return None
+    return normalise_code(head + body)
+
+
+@functools.lru_cache(maxsize=1)
+def _knowledge_spellings() -> Dict[str, str]:
+    """Lookup key -> the knowledge base's code without its "Letter "/"Form " word; {} when unavailable."""
+    try:
+        from actions.knowledge.store import load_knowledge
+
+        knowledge = load_knowledge()
+    except Exception:  # noqa: BLE001 - the reader still works, with codes as printed
+        return {}
+    spellings: Dict[str, str] = {}
+    for notice in knowledge.notices:
+        spelling = re.sub(r"^(?:Letter|Form)\s+", "", notice.code)
+        for key in notice.keys:
+            spellings.setdefault(key, spelling)
+    return spellings
