@@ -146,7 +146,8 @@ class ActionAnswerMessage(BaseAction):
         if fingerprint == tracker.get_slot("last_answer"):
             dispatcher.utter_message(response="utter_answer_repeat")
             return []
-        dispatcher.utter_message(response="utter_answer", answer=answer.text, sms=answer.sms_text())
+        source = f"\n\nSource: {answer.sources[0]}" if answer.sources else ""  # every answer names its page
+        dispatcher.utter_message(response="utter_answer", answer=answer.text + source, sms=answer.sms_text())
         if "firm_services" in answer.topics:
             dispatcher.utter_message(response="utter_firm_services", firm_name=self.settings.firm_name)
         if next_step and tracker.active_loop_name != "intake_form":

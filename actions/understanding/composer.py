@@ -132,7 +132,7 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
             sentence, short = deadline_sentence(notice, answer.notice_date, today)
             head = f"**{notice.code}**: {notice.title}." if is_new or "what_is_notice" in questions else f"**{notice.code}**:"
             if is_new and not same:
-                head += " " + _summary(notice.explanation)
+                head += " " + summary(notice.explanation)
             short_head = f"{notice.code}: {notice.title}." if head.endswith(".") else f"{notice.code}:"
             answer.add(" ".join(part for part in (head.strip(), sentence) if part),
                        " ".join(part for part in (short_head, sentence) if part))
@@ -199,7 +199,7 @@ def first_sentence(text: str) -> str:
     return head if head.endswith((".", "?", "!")) else head + "."
 
 
-def _summary(text: str) -> str:
+def summary(text: str) -> str:
     """The first sentence of an explanation, or the first two when the first is very short."""
     parts = [p.strip().rstrip(".") + "." for p in " ".join(text.split()).split(". ") if p.strip()]
     chosen = parts[:1]

@@ -263,3 +263,9 @@ async def test_asking_for_a_pro_with_questions_answers_them_first() -> None:
     assert names(messages)[:2] == ["utter_answer", "utter_intake_intro"]
     assert "Not yet" in answer_text(messages)
     assert SlotSet("notice_codes", ["CP504"]) in events
+
+
+async def test_the_answer_names_its_official_page() -> None:
+    messages, _ = await run_action(ANSWER, make_tracker("what is a CP14"))
+    assert answer_text(messages).endswith("Source: " + KB.find_notice("CP14").source_url)
+    assert "irs.gov" not in only(messages, "utter_answer")["sms"]  # SMS keeps its three segments; MORE has it

@@ -131,7 +131,7 @@ def test_lt11_three_weeks_ago_to_a_pro_and_back(stack: Stack) -> None:
         return "\n".join(replies)
 
     reply = turn("I got an LT11 dated three weeks ago")
-    assert "9 days left" in reply and "Collection Due Process" in reply and "Urgency: critical" in reply
+    assert "9 days left" in reply and "Collection Due Process" in reply and "This is urgent" in reply
     reply = turn("I want to talk to a tax pro")
     assert "urgent" in reply and "full name" in reply
     assert "phone number" in turn("Jane Doe")

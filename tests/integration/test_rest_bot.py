@@ -10,6 +10,7 @@ from typing import Iterator
 import pytest
 
 from actions.knowledge.store import cached_knowledge
+from actions.understanding.composer import summary
 from actions.settings import get_settings
 from tests.integration.servers import MODEL, Bot, running_bot
 
@@ -29,10 +30,11 @@ def new_sender() -> str:
 
 @pytest.mark.parametrize("notice", cached_knowledge().notices, ids=lambda n: n.code)
 def test_every_notice_is_explained_in_one_turn(bot: Bot, notice) -> None:
-    reply = bot.texts(new_sender(), f"what does {notice.code} mean?")
-    assert notice.title in reply
-    assert notice.explanation in reply
+    sender = new_sender()
+    reply = bot.texts(sender, f"what does {notice.code} mean?")
+    assert f"**{notice.code}**: {notice.title}" in reply and summary(notice.explanation) in reply
     assert notice.source_url in reply
+    assert notice.explanation in bot.texts(sender, "more details")  # the full entry behind "more"
 
 
 def test_deadline_from_a_relative_date(bot: Bot) -> None:
@@ -41,7 +43,7 @@ def test_deadline_from_a_relative_date(bot: Bot) -> None:
     deadline = notice_date + dt.timedelta(days=30)
     reply = bot.texts(new_sender(), "I got an LT11 dated three weeks ago, what does it mean?")
     assert "9 days left" in reply
-    assert cached_knowledge().find_notice("LT11").explanation in reply
+    assert summary(cached_knowledge().find_notice("LT11").explanation) in reply
     assert f"{deadline:%B} {deadline.day}, {deadline.year}" in reply
 
 

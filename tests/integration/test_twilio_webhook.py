@@ -136,10 +136,10 @@ def test_a_forged_request_is_refused(sms: Sms) -> None:
 def test_buttons_arrive_numbered_and_a_number_continues_the_conversation(sms: Sms) -> None:
     phone = new_phone()
     assert sms.post(phone, "what is a CP242 notice") == 200
-    # The turn ends with "What next?" and its two buttons: the last menu is the one a number answers.
-    menu = sms.wait_for(phone, "Reply 1 for My options, 2 for Talk to a tax pro.")
-    assert menu is not None and "/request_human" not in menu and "/ask_relief_options" not in menu
-    assert sms.wait_for(phone, "I don't have the CP242") is not None
+    # The turn ends with the next step and its two buttons: the last menu is the one a number answers.
+    menu = sms.wait_for(phone, "Reply 1 for More details, 2 for Talk to a tax pro.")
+    assert menu is not None and "/request_human" not in menu and "/ask_more" not in menu
+    assert sms.wait_for(phone, "I don't have CP242") is not None
     before = len(sms.texts_to(phone))
     assert sms.post(phone, "2") == 200
     assert sms.wait_for(phone, "full name", after=before) is not None, sms.texts_to(phone)[before:]

@@ -9,7 +9,7 @@ import textstat
 import yaml
 
 from actions.knowledge.store import cached_knowledge
-from actions.understanding.composer import _ANSWERED_BY_NEXT_STEP, _summary, deadline_sentence
+from actions.understanding.composer import _ANSWERED_BY_NEXT_STEP, summary, deadline_sentence
 from actions.understanding.passages import load_passages
 from actions.understanding.questions import QUESTIONS
 from actions.understanding.situations import SITUATIONS
@@ -49,7 +49,7 @@ def replies() -> Iterator[Tuple[str, str]]:
         yield f"passage {passage.id}", passage.text
     today = dt.date(2026, 12, 3)
     for notice in KB.notices:
-        yield f"{notice.code} summary", f"{notice.title}. {_summary(notice.explanation)}"
+        yield f"{notice.code} summary", f"{notice.title}. {summary(notice.explanation)}"
         yield f"{notice.code} deadline", deadline_sentence(notice, today - dt.timedelta(days=5), today)[0]
         yield f"{notice.code} explanation", notice.explanation
         yield f"{notice.code} sms", notice.sms
