@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
 from collections import defaultdict
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, Text
@@ -33,6 +32,9 @@ from sanic.response import HTTPResponse
 from channels import messenger_render as render
 from channels import notice_photos
 from channels.guard import MessageGuard
+from channels.identity import MESSENGER, ForeignId, local_part, scoped
+from channels.metadata import TooDeep, loads_bounded
+from channels.secrets import same_secret
 from channels.messenger_events import Incoming, RecentIds, incoming_events, is_page_delivery
 from channels.messenger_graph import DEFAULT_GRAPH_API_BASE, GraphSender
 
@@ -104,6 +106,11 @@ class MessengerOutput(OutputChannel):
         self._send(recipient_id, messages, kwargs)
 
     def _send(self, recipient_id: Text, messages: List[render.Message], kwargs: Dict[str, Any]) -> None:
+        try:
+            recipient_id = local_part(recipient_id, MESSENGER)
+        except ForeignId as refused:
+            logger.error("facebook: not sent: %s", refused)
+            return
         try:
             options = render.send_options(kwargs.get("messaging_tag"))
         except ValueError as error:
@@ -178,8 +185,10 @@ class MessengerInput(InputChannel):
                 logger.warning("facebook: refused a webhook without a valid %s", SIGNATURE_HEADER)
                 return _forbidden()
             try:
-                body = json.loads(request.body)
-            except ValueError:
+                body = loads_bounded(request.body.decode("utf-8"))
+            except TooDeep:
+                return response.text("JSON nested too deeply", status=400)
+            except ValueError:  # UnicodeDecodeError included
                 return response.text("invalid JSON", status=400)
             if not is_page_delivery(body):
                 return response.text("not a page subscription", status=404)
@@ -227,19 +236,20 @@ class MessengerInput(InputChannel):
         output = MessengerOutput(self.graph)
         for event in events:
             try:
+                conversation = scoped(MESSENGER, event.sender_id)
                 if event.kind == "attachment" and event.media:  # a photo of the notice: its fields go to the bot
                     reading = await notice_photos.read_media([notice_photos.Media(url) for url in event.media])
-                    await on_new_message(notice_photos.photo_message(reading, output, event.sender_id, self.name(),
+                    await on_new_message(notice_photos.photo_message(reading, output, conversation, self.name(),
                                                                      metadata, event.message_id))
                     continue
                 if event.kind == "attachment":
-                    await output.send_text_message(event.sender_id, ATTACHMENT_REPLY)
+                    await output.send_text_message(conversation, ATTACHMENT_REPLY)
                     continue
-                await on_new_message(UserMessage(event.text, output, event.sender_id,
+                await on_new_message(UserMessage(event.text, output, conversation,
                                                  input_channel=self.name(),
                                                  message_id=event.message_id, metadata=metadata))
             except Exception:  # one bad event must not drop the others
-                logger.exception("facebook: could not handle a message from %s", event.sender_id)
+                logger.exception("facebook: could not handle a message from %s", mask_psid(event.sender_id))
 
 
 def _value(value: Any) -> str:
@@ -247,8 +257,13 @@ def _value(value: Any) -> str:
 
 
 def _same(given: str, expected: str) -> bool:
-    """Constant-time comparison that also accepts non-ASCII input."""
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+    """Constant-time comparison that also accepts non-ASCII input (then simply unequal)."""
+    return same_secret(given, expected)
+
+
+def mask_psid(psid: str) -> str:
+    """A PSID for logs: its last four characters only (like the masked phone numbers of SMS)."""
+    return "…" + str(psid)[-4:] if len(str(psid)) > 4 else "…"
 
 
 def _forbidden() -> HTTPResponse:

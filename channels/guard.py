@@ -3,8 +3,10 @@
 Rasa stores, publishes and logs a user's text as soon as it receives it, so everything here
 happens first, in this order:
 
-1. **rate limit** per (channel, sender) (channels/ratelimit.py): over the limit the message is
-   dropped and one "slow down" reply goes out per window;
+1. **rate limits** (channels/ratelimit.py) per client address (all its senders together, when the
+   channel knows the address), on new conversations per address and across all addresses, and
+   per (channel, sender): over a limit the message is dropped, a log line says which limit, and
+   one "slow down" reply goes out per window (the REST channel answers 429 with Retry-After);
 2. **hygiene**: control characters (but newline and tab) removed; too long or empty text gets a
    polite reply and is not passed on;
 3. **PII**: SSNs, ITINs, EINs, routing, account and card numbers are masked
@@ -41,7 +43,7 @@ from sanic.exceptions import SanicException
 from actions.services.pii import LABELS, describe, mask_pii
 from channels.guard_settings import GuardSettings, get_guard_settings
 from channels.turn_failures import watching
-from channels.ratelimit import RateLimiter, build_rate_limiter
+from channels.ratelimit import RateDecision, RateLimiter, build_limiter, build_rate_limiter
 
 logger = logging.getLogger(__name__)
 
@@ -259,6 +261,12 @@ class MessageGuard:
         self.settings = settings or get_guard_settings()
         self.limiter = limiter or build_rate_limiter(self.settings)
         self.view: BotView = view or AgentView()
+        settings_ = self.settings
+        self.address_limiter = build_limiter(settings_, settings_.address_messages_per_minute, 60)
+        self.new_limiter = build_limiter(settings_, settings_.address_new_conversations,
+                                         settings_.new_conversation_window_s)
+        self.global_new_limiter = build_limiter(settings_, settings_.global_new_conversations,
+                                                settings_.new_conversation_window_s)
 
     def attach(self, blueprint: Blueprint) -> None:
         """Find the agent through the app serving ``blueprint``; close the limiter when it stops."""
@@ -270,7 +278,8 @@ class MessageGuard:
 
         @blueprint.listener("after_server_stop")
         async def close_limiter(*_: Any) -> None:
-            await self.limiter.aclose()
+            for limiter in (self.limiter, self.address_limiter, self.new_limiter, self.global_new_limiter):
+                await limiter.aclose()
 
     def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
         """``on_new_message`` behind the guard (for channels that need no verdict)."""
@@ -280,24 +289,44 @@ class MessageGuard:
 
         return guarded
 
-    async def process(self, message: UserMessage, on_new_message: OnNewMessage) -> GuardResult:
+    async def process(self, message: UserMessage, on_new_message: OnNewMessage,
+                      address: Optional[str] = None) -> GuardResult:
         """Run the checks; pass the message on when they allow it; answer politely when not.
 
+        ``address`` is the client's address when the channel knows it (REST, socket.io): its
+        messages and new conversations are then limited across all the sender ids it uses.
         What the guard itself says (but the rate-limit reply) is then stored in the conversation,
         so the tax pro's transcript shows it."""
         said: List[Tuple[str, List[Dict[str, Any]]]] = []
         try:
-            return await self._check(message, on_new_message, said)
+            return await self._check(message, on_new_message, said, address)
         finally:
             for reason, messages in said:
                 await self.view.record(str(message.sender_id), messages, reason)
 
+    async def _limits(self, sender: str, address: Optional[str]) -> Tuple[RateDecision, str]:
+        """The first limit the message breaks (and its name), or the per-sender verdict."""
+        if address:
+            decision = await self.address_limiter.hit("address", address)
+            if not decision.allowed:
+                return decision, "messages per address"
+        if await self.view.tracker(sender) is None:  # a new conversation
+            if address:
+                decision = await self.new_limiter.hit("new-per-address", address)
+                if not decision.allowed:
+                    return decision, "new conversations per address"
+            decision = await self.global_new_limiter.hit("new", "all")
+            if not decision.allowed:
+                return decision, "new conversations overall"
+        return await self.limiter.hit(self.channel, sender), "messages per sender"
+
     async def _check(self, message: UserMessage, on_new_message: OnNewMessage,
-                     said: List[Tuple[str, List[Dict[str, Any]]]]) -> GuardResult:
+                     said: List[Tuple[str, List[Dict[str, Any]]]], address: Optional[str] = None) -> GuardResult:
         sender = str(message.sender_id)
-        decision = await self.limiter.hit(self.channel, sender)
+        decision, limit = await self._limits(sender, address)
         if not decision.allowed:
-            logger.info("guard: %s sender %s is over the rate limit", self.channel, _ref(sender))
+            logger.warning("guard: %s sender %s (address %s) is over the limit on %s", self.channel, _ref(sender),
+                           _ref(address or "-"), limit)
             if decision.first_refusal:  # not stored: a flood must not turn into writes
                 await self._reply(message, SLOW_DOWN, seconds=decision.retry_after_s)
             return GuardResult(Verdict.RATE_LIMITED, decision.retry_after_s)

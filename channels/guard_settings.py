@@ -11,13 +11,22 @@ Separate from ``actions.settings`` because the Rasa server reads these, the acti
 | ``RATE_LIMIT_REDIS_URL`` | unset | share the counts between replicas in Redis (``redis://host:6379/0``) |
 | ``RATE_LIMIT_REDIS_PREFIX`` | ``tax-assistant:ratelimit:`` | prefix of the Redis keys |
 | ``GUARD_CHANNEL_INTENTS`` | ``greet,request_human`` | bare ``/intent`` payloads the widget sends itself |
+| ``ADDRESS_MESSAGES_PER_MINUTE`` | 60 | messages per client address per minute, all senders together (0: no limit) |
+| ``ADDRESS_NEW_CONVERSATIONS`` | 6 | new conversations per client address per ``NEW_CONVERSATION_WINDOW_S`` |
+| ``GLOBAL_NEW_CONVERSATIONS`` | 300 | new conversations from all addresses per window (0: no limit) |
+| ``NEW_CONVERSATION_WINDOW_S`` | 600 | the window of the two limits above |
+| ``TRUSTED_PROXIES`` | unset | proxies whose ``X-Forwarded-For`` is believed (addresses or networks) |
+| ``REST_TOKEN`` | unset | bearer token the REST channel requires; in production the channel is off without it |
+| ``BOT_PROFILE`` | ``embedded`` | ``production`` switches the REST channel off unless ``REST_TOKEN`` is set |
 """
 from __future__ import annotations
 
 import functools
-from typing import FrozenSet, Optional
+from typing import FrozenSet, List, Optional
 
 from pydantic import BaseSettings, validator
+
+from channels.client_address import Network, parse_networks
 
 
 class GuardSettings(BaseSettings):
@@ -32,6 +41,14 @@ class GuardSettings(BaseSettings):
     rate_limit_redis_prefix: str = "tax-assistant:ratelimit:"
     # The widget's init payload (/greet) and its "Talk to a tax pro" shortcut (/request_human).
     guard_channel_intents: str = "greet,request_human"
+    # Per client address (SMS and Messenger come from Twilio's and Facebook's servers: no address).
+    address_messages_per_minute: int = 60
+    address_new_conversations: int = 6
+    global_new_conversations: int = 300
+    new_conversation_window_s: int = 600
+    trusted_proxies: str = ""
+    rest_token: str = ""
+    bot_profile: str = "embedded"
 
     class Config:
         env_file = ".env"
@@ -43,15 +60,26 @@ class GuardSettings(BaseSettings):
             raise ValueError("must be at least 1")
         return value
 
-    @validator("rate_limit_messages")
+    @validator("rate_limit_messages", "address_messages_per_minute", "address_new_conversations",
+               "global_new_conversations", "new_conversation_window_s")
     def _not_negative(cls, value: int) -> int:
         if value < 0:
-            raise ValueError("RATE_LIMIT_MESSAGES must be 0 (no limit) or more")
+            raise ValueError("must be 0 (no limit) or more")
         return value
 
     @validator("rate_limit_redis_url")
     def _empty_is_unset(cls, value: Optional[str]) -> Optional[str]:
         return value.strip() or None if value is not None else None
+
+    @property
+    def production(self) -> bool:
+        """Whether this is the production profile (``BOT_PROFILE=production``)."""
+        return self.bot_profile.strip().lower() == "production"
+
+    @property
+    def proxies(self) -> List[Network]:
+        """The trusted proxies as networks."""
+        return parse_networks(self.trusted_proxies)
 
     @property
     def channel_intents(self) -> FrozenSet[str]:

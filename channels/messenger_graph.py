@@ -82,7 +82,7 @@ class GraphSender:
             if not await self._send_with_retry(recipient_id, body):
                 if index + 1 < len(bodies):
                     logger.error("facebook: dropped the %d remaining part(s) of this reply to %s",
-                                 len(bodies) - index - 1, recipient_id)
+                                 len(bodies) - index - 1, _masked(recipient_id))
                 return
 
     async def _send_with_retry(self, recipient_id: str, body: Dict[str, Any]) -> bool:
@@ -92,11 +92,11 @@ class GraphSender:
                 return True
             if not retryable or attempt == self.attempts:
                 logger.error("facebook: Messenger send to %s failed after %d attempt(s): %s",
-                             recipient_id, attempt, detail)
+                             _masked(recipient_id), attempt, detail)
                 return False
             delay = self.backoff_s * 2 ** (attempt - 1)
             logger.warning("facebook: Messenger send to %s failed (%s); retrying in %.2f s",
-                           recipient_id, detail, delay)
+                           _masked(recipient_id), detail, delay)
             await asyncio.sleep(delay)
         return False
 
@@ -129,3 +129,8 @@ async def _graph_error(response: aiohttp.ClientResponse) -> str:
         return f"HTTP {response.status}"
     code = "/".join(str(error[key]) for key in ("code", "error_subcode") if error.get(key))
     return f"HTTP {response.status}, Graph error {code}: {str(error.get('message', ''))[:200]}"
+
+
+def _masked(psid: str) -> str:
+    """A PSID for logs: its last four characters only (SMS numbers are masked the same way)."""
+    return "…" + psid[-4:] if len(psid) > 4 else "…"

@@ -173,6 +173,17 @@ class RedisRateLimiter:
             logger.warning("Rate limits are not enforced: Redis is unreachable (%s)", type(error).__name__)
 
 
+def build_limiter(settings: GuardSettings, limit: int, window_s: float) -> RateLimiter:
+    """A limiter of ``limit`` hits per ``window_s`` seconds, in Redis when the settings name one
+    (the key says the limit, so limiters sharing Redis never share counters); 0: no limit."""
+    if limit == 0:
+        return NoRateLimit()
+    if settings.rate_limit_redis_url:
+        prefix = f"{settings.rate_limit_redis_prefix}{limit}-{int(window_s)}:"
+        return RedisRateLimiter(settings.rate_limit_redis_url, limit, window_s, prefix=prefix)
+    return MemoryRateLimiter(limit, window_s)
+
+
 def build_rate_limiter(settings: GuardSettings) -> RateLimiter:
     """The limiter the settings ask for: none, in memory, or in Redis."""
     if settings.rate_limit_messages == 0:

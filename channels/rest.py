@@ -14,11 +14,17 @@ What changes against Rasa's ``RestInput``:
 - every message goes through :class:`channels.guard.MessageGuard`: 429 with ``Retry-After`` over
   the rate limit, 503 when the bot failed (with the polite reply in ``messages``);
 - ``input_channel`` from the body is ignored (a client could otherwise pose as another channel and
-  have a tax pro's replies pushed there), and replies are never streamed (``?stream`` is ignored).
+  have a tax pro's replies pushed there), and replies are never streamed (``?stream`` is ignored);
+- the conversation is ``rest:<sender>`` (channels/identity.py): a REST client can never name an
+  SMS, Messenger or widget conversation; ``sender`` may use letters, digits and ``._~@+-`` only;
+- with ``REST_TOKEN`` set, every request needs ``Authorization: Bearer <REST_TOKEN>`` (401
+  otherwise); the production profile (``BOT_PROFILE=production``) without a token switches the
+  channel off (403);
+- metadata keeps only the fields the project reads (channels/metadata.py); JSON nested deeper
+  than the limit is a 400.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
@@ -28,10 +34,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guard import MessageGuard, OnNewMessage, Verdict, clean_text
+from channels.client_address import client_address
+from channels.guard import MessageGuard, OnNewMessage, Verdict
 from channels.guard_settings import GuardSettings, get_guard_settings
+from channels.identity import LOCAL_ID, MAX_LOCAL_CHARS, REST, scoped
+from channels.metadata import TooDeep, loads_bounded, sanitize_metadata
+from channels.secrets import same_secret
 
-MAX_SENDER_CHARS = 255  # Rasa's SQL tracker store keeps sender ids in a VARCHAR(255)
+MAX_SENDER_CHARS = MAX_LOCAL_CHARS
 
 
 @dataclass(frozen=True)
@@ -60,23 +70,25 @@ def parse_request(content_type: str, body: bytes) -> RestRequest:
     if mime.strip() != "application/json" or charset not in ("utf-8", "utf8"):
         raise BadRequest("Content-Type must be application/json (UTF-8)")
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = loads_bounded(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadRequest("the body is not valid UTF-8") from None
+    except TooDeep:
+        raise BadRequest("the body is nested too deeply") from None
     except ValueError:
-        raise BadRequest("the body is not valid JSON") from None
+        raise BadRequest("the body is not valid JSON (NaN and Infinity are not JSON)") from None
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object with 'sender' and 'message'")
     sender, message, metadata = data.get("sender"), data.get("message"), data.get("metadata")
     if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
         raise BadRequest(f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} characters")
-    if clean_text(sender) != sender:  # it becomes a tracker key: no control characters or padding
-        raise BadRequest("'sender' must not contain control characters or surrounding spaces")
+    if not LOCAL_ID.match(sender):  # it becomes a tracker key and a URL segment of Rasa's API
+        raise BadRequest("'sender' may only use letters, digits and . _ ~ @ + -")
     if not isinstance(message, str):
         raise BadRequest("'message' must be a string")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest("'metadata' must be a JSON object")
-    return RestRequest(sender, message, metadata)
+    return RestRequest(sender, message, sanitize_metadata(metadata))
 
 
 async def read_body(request: Request, limit: int) -> Optional[bytes]:
@@ -116,11 +128,26 @@ class RestInput(rasa_rest.RestInput):
 
     def __init__(self, settings: Optional[GuardSettings] = None, guard: Optional[MessageGuard] = None) -> None:
         """Args:
-            settings: limits (default: read from the environment).
+            settings: limits, ``REST_TOKEN`` and the profile (default: read from the environment).
             guard: the message guard (default: one for this channel with these settings).
         """
         self.settings = settings or get_guard_settings()
         self.guard = guard or MessageGuard(self.name(), self.settings)
+
+    def _refusal(self, request: Request) -> Optional[HTTPResponse]:
+        """403 when the channel is off (production without a token), 401 without the right token."""
+        token = self.settings.rest_token
+        if not token:
+            if self.settings.production:
+                return _error(403, "forbidden", "the REST channel is off in production unless REST_TOKEN is set")
+            return None
+        given = request.headers.get("authorization") or ""
+        scheme, _, value = given.partition(" ")
+        if scheme.lower() != "bearer" or not same_secret(value.strip(), token):
+            refused = _error(401, "unauthorized", "this endpoint needs 'Authorization: Bearer <REST_TOKEN>'")
+            refused.headers["WWW-Authenticate"] = "Bearer"
+            return refused
+        return None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """``GET /`` (health) and ``POST /webhook``."""
@@ -138,6 +165,9 @@ class RestInput(rasa_rest.RestInput):
         return webhook
 
     async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+        refused = self._refusal(request)
+        if refused is not None:
+            return refused
         body = await read_body(request, self.settings.rest_max_body_bytes)
         if body is None:
             return _error(413, "payload_too_large",
@@ -147,13 +177,14 @@ class RestInput(rasa_rest.RestInput):
         except BadRequest as problem:
             return _error(400, "bad_request", str(problem))
         collector = CollectingOutputChannel()
-        message = UserMessage(parsed.message, collector, parsed.sender, input_channel=self.name(),
+        message = UserMessage(parsed.message, collector, scoped(REST, parsed.sender), input_channel=self.name(),
                               metadata=parsed.metadata)
-        result = await self.guard.process(message, on_new_message)
+        address = client_address(request, self.settings.proxies)
+        result = await self.guard.process(message, on_new_message, address=address)
         if result.verdict is Verdict.RATE_LIMITED:
             seconds = result.retry_after_s
-            limited = _error(429, "too_many_requests", f"too many messages from this sender; retry in {seconds} s",
-                             retry_after=seconds)
+            limited = _error(429, "too_many_requests", f"too many messages or new conversations from this "
+                             f"client; retry in {seconds} s", retry_after=seconds)
             limited.headers["Retry-After"] = str(seconds)
             return limited
         if result.verdict is Verdict.FAILED:

@@ -9,6 +9,14 @@ pro's message from the bot's. This output adds two fields to the emitted text pa
 
 Every user message passes the message guard (channels/guard.py) before Rasa sees it.
 
+Sessions are issued by the server and bound to the socket (channels/widget_sessions.py): the
+widget's ``session_request`` may carry the token it was given earlier (``session_id``), and the
+server answers ``session_confirm`` with the token the socket now holds (the same one, or a new
+one when it was not a token this server issued). Messages go to the socket's own conversation
+(``web:<digest>``) whatever ``session_id`` they carry; a socket without a session is ignored.
+Packets nested too deeply or carrying NaN/Infinity end the connection; metadata keeps only the
+allowed fields (channels/metadata.py).
+
 Same channel name (``socketio``), so ``output_channel=latest`` and ``channel: socketio`` response
 variants keep working. In credentials.yml, instead of ``socketio:``::
 
@@ -27,12 +35,20 @@ from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
 from rasa.core.channels import socketio as rasa_socketio
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint
-from socketio import AsyncRedisManager, AsyncServer
+from socketio import AsyncRedisManager, AsyncServer, packet
 
+from channels import notice_photos
+from channels.client_address import environ_address
 from channels.guard import MessageGuard
+from channels.guard_settings import get_guard_settings
+from channels.identity import WEB, ForeignId, local_part
+from channels.metadata import loads_bounded, sanitize_metadata
+from channels.widget_sessions import WidgetSessions, from_environment
 
 logger = logging.getLogger(__name__)
 
+# Carries the client address from the socket handler to the guard; removed before Rasa sees it.
+_ADDRESS_KEY = "__client_address__"
 # The response the agent desk runs when a pro hands the conversation back (desk.rasa_client).
 HANDED_BACK_RESPONSE = "utter_handed_back"
 
@@ -55,12 +71,54 @@ def handoff_fields(message: Dict[str, Any]) -> Dict[str, Any]:
     return {}
 
 
+class _BoundedJson:
+    """The json module python-socketio decodes packets with, refusing deep nesting and NaN."""
+
+    dumps = staticmethod(json.dumps)
+    loads = staticmethod(loads_bounded)
+
+
+class GuardedPacket(packet.Packet):
+    """A socket.io packet whose JSON is read with limits; a packet that breaks them (or is not
+    JSON) becomes a DISCONNECT of its namespace, so the sender is dropped and nothing is stored."""
+
+    json = _BoundedJson
+
+    def decode(self, encoded_packet: Any) -> int:
+        """Decode as python-socketio does; a malformed packet reads as a disconnect."""
+        try:
+            return super().decode(encoded_packet)
+        except (ValueError, RecursionError):
+            logger.warning("socketio: dropped a client that sent a malformed packet")
+            self.packet_type, self.data, self.id = packet.DISCONNECT, None, None
+            self.namespace = self.namespace or "/"
+            return 0
+
+
+def _room(recipient_id: str) -> Optional[str]:
+    """The room of a widget conversation; None (logged) for another channel's conversation."""
+    try:
+        local_part(recipient_id, WEB)
+    except ForeignId as refused:
+        logger.error("socketio: not sent: %s", refused)
+        return None
+    return recipient_id
+
+
 class SocketIOOutput(rasa_socketio.SocketIOOutput):
-    """Rasa's socket.io output; text payloads also carry ``from_pro`` / ``handed_back``."""
+    """Rasa's socket.io output; text payloads also carry ``from_pro`` / ``handed_back``; nothing
+    is emitted to another channel's conversation."""
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        """Emit to the conversation's room (Rasa's images, attachments, custom payloads)."""
+        if _room(socket_id) is not None:
+            await super()._send_message(socket_id, response)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Emit ``{"text": part, ...handoff fields}`` for each paragraph, as Rasa does."""
         fields = handoff_fields(kwargs)
+        if _room(recipient_id) is None:
+            return
         for part in text.strip().split("\n\n"):
             await self.sio.emit(self.bot_message_evt, {"text": part, **fields}, room=recipient_id)
 
@@ -68,6 +126,8 @@ class SocketIOOutput(rasa_socketio.SocketIOOutput):
                                      **kwargs: Any) -> None:
         """Emit one payload per paragraph; the last carries the buttons as ``quick_replies``."""
         fields = handoff_fields(kwargs)
+        if _room(recipient_id) is None:
+            return
         parts = text.strip().split("\n\n") or [text]
         messages: List[Dict[str, Any]] = [{"text": part, "quick_replies": [], **fields} for part in parts]
         messages[-1]["quick_replies"] = [
@@ -113,10 +173,14 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
     (``output_channel=latest``, used by the agent desk) both go through the output above.
     """
 
-    def __init__(self, *args: Any, guard: Optional[MessageGuard] = None, **kwargs: Any) -> None:
-        """Rasa's arguments, plus the message guard (default: one for this channel, from the environment)."""
+    def __init__(self, *args: Any, guard: Optional[MessageGuard] = None,
+                 sessions: Optional[WidgetSessions] = None, **kwargs: Any) -> None:
+        """Rasa's arguments, plus the message guard (default: one for this channel, from the
+        environment) and the session issuer (default: signed with ``WIDGET_SESSION_SECRET``)."""
         super().__init__(*args, **kwargs)
         self.guard = guard or MessageGuard(self.name())
+        self.sessions = sessions or from_environment()
+        self._addresses: Dict[str, str] = {}  # socket id -> client address
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """The output for messages pushed through Rasa's HTTP API (None before the server starts)."""
@@ -126,20 +190,58 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint: each user message guarded, then answered through our output."""
-        guarded = self.guard.wrap(on_new_message)
-
         async def answer_with_our_output(message: UserMessage) -> Any:
             if self.sio is not None:
                 message.output_channel = SocketIOOutput(self.sio, self.bot_message_evt)
-            return await guarded(message)
+            if self.sessions.valid(message.sender_id):  # the photo upload names its session by token
+                message.sender_id = self.sessions.conversation_id(str(message.sender_id))
+            metadata = message.metadata if isinstance(message.metadata, dict) else {}
+            address = metadata.pop(_ADDRESS_KEY, None)
+            return await self.guard.process(message, on_new_message, address=address)
 
         blueprint = super().blueprint(answer_with_our_output)
         configure_server(self.sio, os.environ)
+        self.sio.packet_class = GuardedPacket
         self.guard.attach(blueprint)
         namespace = self.namespace or "/"
-        rasa_handler = self.sio.handlers[namespace][self.user_message_evt]
+        handlers = self.sio.handlers[namespace]
+        rasa_connect, rasa_disconnect = handlers["connect"], handlers["disconnect"]
+        rasa_handler = handlers[self.user_message_evt]
+        proxies = get_guard_settings().proxies
+
+        async def connect(sid: str, environ: Any, auth: Any = None) -> Any:
+            self._addresses[sid] = environ_address(environ, proxies)
+            return await rasa_connect(sid, environ, auth)
+
+        async def disconnect(sid: str) -> None:
+            self.sessions.close(sid)
+            self._addresses.pop(sid, None)
+            await rasa_disconnect(sid)
+
+        self.sio.on("connect", connect, namespace=namespace)
+        self.sio.on("disconnect", disconnect, namespace=namespace)
+        self.sio.on("session_request", self._session_request, namespace=namespace)
         self.sio.on(self.user_message_evt, self._checked(rasa_handler), namespace=namespace)
+        notice_photos.add_widget_upload(blueprint, self.sio, namespace, answer_with_our_output,
+                                        lambda: SocketIOOutput(self.sio, self.bot_message_evt), self.name())
         return blueprint
+
+    async def _session_request(self, sid: str, data: Any = None) -> None:
+        """Bind the socket to the session its token names, or to a new one; confirm the token.
+
+        The socket joins its conversation's room (replies) and its token's room (the photo
+        upload proves it holds the socket by naming a room the socket is in)."""
+        namespace = self.namespace or "/"
+        requested = data.get("session_id") if isinstance(data, dict) else None
+        for room in self.sio.rooms(sid, namespace):
+            if room != sid:
+                self.sio.leave_room(sid, room, namespace=namespace)
+        token = self.sessions.open(sid, requested)
+        if requested is not None and requested != token:
+            logger.info("socketio: a session token this server did not issue was replaced by a new session")
+        self.sio.enter_room(sid, self.sessions.conversation_id(token), namespace=namespace)
+        self.sio.enter_room(sid, token, namespace=namespace)
+        await self.sio.emit("session_confirm", token, room=sid, namespace=namespace)
 
     def _checked(self, rasa_handler: Callable[[str, Any], Awaitable[Any]]) -> Callable[[str, Any], Awaitable[Any]]:
         """Rasa's message handler behind a shape check: Rasa raises on a non-text message or
@@ -147,21 +249,23 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         emptied (the guard then asks for text)."""
 
         async def handle_message(sid: str, data: Any = None) -> None:
-            if not isinstance(data, dict) or not isinstance(data.get("session_id", ""), (str, type(None))):
-                logger.warning("socketio: ignored a message that is not an object with a text session_id")
+            conversation = self.sessions.conversation_of(sid)
+            if conversation is None:
+                logger.warning("socketio: ignored a message from a socket without a session")
                 return
-            data = dict(data)
-            if not isinstance(data.get("message", ""), str):
-                data["message"] = ""
+            if not isinstance(data, dict):
+                logger.warning("socketio: ignored a message that is not an object")
+                return
             metadata = data.get(self.metadata_key)
             if isinstance(metadata, str):
                 try:
-                    metadata = json.loads(metadata)
+                    metadata = loads_bounded(metadata)
                 except ValueError:
                     metadata = None
-            if metadata is not None and not isinstance(metadata, dict):
-                metadata = None
-            data[self.metadata_key] = metadata or {}
-            await rasa_handler(sid, data)
+            message = data.get("message", "")
+            checked = {"session_id": conversation, "message": message if isinstance(message, str) else "",
+                       self.metadata_key: {**(sanitize_metadata(metadata) or {}),
+                                           _ADDRESS_KEY: self._addresses.get(sid, "unknown")}}
+            await rasa_handler(sid, checked)
 
         return handle_message

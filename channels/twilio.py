@@ -11,6 +11,10 @@ credentials.yml::
       public_base_url: ${TWILIO_PUBLIC_BASE_URL}   # optional, e.g. https://bot.example.com
       # api_base_url: http://127.0.0.1:8099          # optional, a fake Twilio API in tests
 
+Conversations are ``sms:<E.164 number>`` (channels/identity.py); replies go only to conversations
+of that namespace. A MessageSid already handled (Twilio retries a webhook that timed out) is
+answered with empty TwiML and not handled again.
+
 Empty values leave the channel unconfigured: it then refuses every webhook with 403. Rasa refuses
 to start when a ``${VAR}`` is not set at all, so define the variables even when empty.
 """
@@ -30,6 +34,8 @@ from actions.settings import Settings, get_settings
 from actions.store.db import get_database
 from actions.store.optouts import E164, OptOutRepository
 from channels.guard import MessageGuard
+from channels.identity import SMS, ForeignId, local_part, scoped
+from channels.messenger_events import RecentIds
 from channels import notice_photos
 from channels.sms_keywords import Keyword, help_reply, match_keyword, start_reply, stop_reply
 from channels.sms_menus import DEFAULT_TTL_S, MenuMemory
@@ -62,6 +68,10 @@ class TwilioOutput(OutputChannel):
         return "twilio"
 
     def _send(self, recipient_id: str, text: Optional[str]) -> None:
+        phone = _phone(recipient_id)
+        if phone is None:
+            return
+        recipient_id = phone
         parts = split_message(strip_markdown(text or ""))
         if self._sender is None:
             logger.warning("Twilio is not configured: dropped %d SMS to %s", len(parts),
@@ -78,7 +88,9 @@ class TwilioOutput(OutputChannel):
                                      **kwargs: Any) -> None:
         """Queue a text with its buttons as "Reply 1 for …" and remember the options."""
         body, payloads = render_buttons(text, buttons)
-        self._menus.remember(recipient_id, payloads)
+        phone = _phone(recipient_id)
+        if phone is not None:
+            self._menus.remember(phone, payloads)
         self._send(recipient_id, body)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
@@ -150,6 +162,7 @@ class TwilioInput(InputChannel):
         self.optouts = OptOutGuard(optout_store or self._default_store)
         self.sender: Optional[TwilioSender] = None
         self.guard = guard or MessageGuard(self.name())
+        self._handled = RecentIds()
         if self.configured:
             self.sender = TwilioSender(account_sid, auth_token, twilio_number, api_base_url,
                                        may_send=self._may_send, attempts=send_attempts, backoff_s=send_backoff_s)
@@ -250,17 +263,27 @@ class TwilioInput(InputChannel):
         metadata = {"twilio": {"message_sid": message_sid, "num_media": num_media}}
         if num_media:  # a photo or PDF of the notice: the bot gets the fields read from it
             reading = await notice_photos.read_media(media, auth=self._media_auth)
-            await on_new_message(notice_photos.photo_message(reading, self.get_output_channel(), phone,
-                                                             self.name(), metadata, message_sid or None))
+            await on_new_message(notice_photos.photo_message(reading, self.get_output_channel(),
+                                                             scoped(SMS, phone), self.name(), metadata,
+                                                             message_sid or None))
             return
         text = self.menus.resolve(phone, body)  # empty text: the guard asks for some
-        await on_new_message(UserMessage(text, self.get_output_channel(), phone, input_channel=self.name(),
-                                         metadata=metadata))
+        await on_new_message(UserMessage(text, self.get_output_channel(), scoped(SMS, phone),
+                                         input_channel=self.name(), metadata=metadata))
 
     def _reply(self, phone: str, text: str, force: bool = False) -> None:
         if self.sender is not None:
             for part in split_message(text):
                 self.sender.enqueue(phone, part, force=force)
+
+
+def _phone(recipient_id: str) -> Optional[str]:
+    """The phone number of an SMS conversation id; None (logged) for another channel's conversation."""
+    try:
+        return local_part(recipient_id, SMS)
+    except ForeignId as refused:
+        logger.error("Twilio: not sent: %s", refused)
+        return None
 
 
 def _form(request: Request) -> RequestParameters:

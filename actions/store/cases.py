@@ -11,6 +11,9 @@ session; call them from a thread (``asyncio.to_thread``) in async code.
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import logging
 import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -37,6 +40,18 @@ from actions.store.records import (
 from actions.store.references import new_reference, normalise_reference
 from actions.store.tables import case_events, cases, notifications, pros, utcnow
 
+logger = logging.getLogger(__name__)
+
+# How many new cases one conversation may open per CASE_WINDOW (a flood of cases from one
+# client would swamp the urgent queue and page the firm each time).
+MAX_CASES_PER_CONVERSATION = 2
+CASE_WINDOW = dt.timedelta(hours=24)
+
+
+def key_hash(sender_id: str) -> str:
+    """A short stand-in for a conversation id in logs."""
+    return hashlib.sha256(sender_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
 __all__ = ["CaseNotFound", "CaseRepository", "case_payload", "EVENT_CASE_CREATED"]
 
 EVENT_CASE_CREATED = "case.created"
@@ -54,9 +69,18 @@ class CaseNotFound(LookupError):
 class CaseRepository:
     """Reads and writes cases in a Database; every method is one short transaction."""
 
-    def __init__(self, db: Database, reference_prefix: str = "MTS") -> None:
+    def __init__(self, db: Database, reference_prefix: str = "MTS",
+                 max_cases_per_conversation: int = MAX_CASES_PER_CONVERSATION) -> None:
+        """Args:
+            db: the database.
+            reference_prefix: the letters before a case reference.
+            max_cases_per_conversation: new cases one conversation may open per
+                :data:`CASE_WINDOW`; beyond that its latest case is returned (and nobody is paged
+                again), so one client cannot flood the urgent queue. 0: no cap.
+        """
         self._db = db
         self._prefix = reference_prefix.upper()
+        self._max_per_conversation = max_cases_per_conversation
 
     def create(self, new: NewCase, notify: Sequence[str] = ()) -> Tuple[Case, bool]:
         """Store a new case with its ``created`` event and one notification per kind in ``notify``.
@@ -78,7 +102,7 @@ class CaseRepository:
         for _ in range(_MAX_REFERENCE_ATTEMPTS):
             try:
                 with self._db.session() as session:
-                    existing = self._by_key(session, new.idempotency_key)
+                    existing = self._by_key(session, new.idempotency_key) or self._over_cap(session, new)
                     if existing is not None:
                         return existing, False
                     return self._insert(session, new, notify), True
@@ -229,6 +253,21 @@ class CaseRepository:
         if reference:
             conditions.append(cases.c.reference == reference)
         return or_(*conditions)
+
+    def _over_cap(self, session: Session, new: NewCase) -> Optional[Case]:
+        """The conversation's latest case when it already opened the most cases allowed lately."""
+        if self._max_per_conversation <= 0:
+            return None
+        since = utcnow() - CASE_WINDOW
+        recent = session.execute(select(func.count()).select_from(cases).where(
+            cases.c.sender_id == new.sender_id, cases.c.created_at >= since)).scalar_one()
+        if recent < self._max_per_conversation:
+            return None
+        logger.warning("case store: conversation %s opened %d cases within %s; its latest case is reused",
+                       key_hash(new.sender_id), recent, CASE_WINDOW)
+        row = session.execute(select(cases).where(cases.c.sender_id == new.sender_id)
+                              .order_by(cases.c.created_at.desc(), cases.c.id.desc()).limit(1)).first()
+        return row_to_case(row) if row else None
 
     @staticmethod
     def _by_key(session: Session, key: str) -> Optional[Case]:

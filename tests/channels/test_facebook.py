@@ -158,7 +158,7 @@ async def test_signed_text_is_handled_and_answered(bot: Bot) -> None:
     assert (response.status, await response.text()) == (200, "EVENT_RECEIVED")
     [message] = bot.received
     assert (message.text, message.sender_id, message.input_channel, message.message_id) == (
-        "what is a CP504?", "u1", "facebook", "mid.1")
+        "what is a CP504?", "messenger:u1", "facebook", "mid.1")
     assert bot.graph.requests == [{"recipient": {"id": "u1"}, "messaging_type": "RESPONSE",
                                    "message": {"text": "You said: what is a CP504?"}}]
     assert bot.graph.queries == [{"access_token": TOKEN}]
@@ -209,7 +209,7 @@ async def test_every_entry_and_event_of_a_batch_is_handled(bot: Bot) -> None:
     await bot.post(delivery([text("u1", "one"), text("u2", "two")],
                             [text("u1", "three"), text("u3", "four")]))
     assert sorted(m.text for m in bot.received) == ["four", "one", "three", "two"]
-    assert [m.text for m in bot.received if m.sender_id == "u1"] == ["one", "three"]
+    assert [m.text for m in bot.received if m.sender_id == "messenger:u1"] == ["one", "three"]
     assert len(bot.graph.requests) == 4
 
 
@@ -229,7 +229,7 @@ async def test_echoes_reads_deliveries_and_reactions_are_ignored(bot: Bot) -> No
 async def test_quick_reply_and_postback_payloads_go_to_rasa(bot: Bot) -> None:
     payload = '/ask_relief_options{"topic": "installment_agreement"}'
     # the payloads of the buttons the bot offered last (the guard checks them against the tracker)
-    await save_tracker(bot.channel.guard.view, "u1", [  # type: ignore[arg-type]
+    await save_tracker(bot.channel.guard.view, "messenger:u1", [  # type: ignore[arg-type]
         BotUttered("Which one?", {"buttons": [{"title": "Payment plan", "payload": payload},
                                               {"title": "Talk to a pro", "payload": "/request_handoff"}]})])
     await bot.post(delivery([

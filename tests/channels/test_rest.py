@@ -90,7 +90,7 @@ async def error(response: aiohttp.ClientResponse, status: int) -> Dict[str, Any]
 
 async def still_answers(client: Client) -> None:
     response = await client.say("hello again", sender="after")
-    assert response.status == 200 and await response.json() == [{"recipient_id": "after", "text": "bot: hello again"}]
+    assert response.status == 200 and await response.json() == [{"recipient_id": "rest:after", "text": "bot: hello again"}]
 
 
 def test_credentials_open_this_channel_under_the_rest_name() -> None:
@@ -104,9 +104,9 @@ def test_credentials_open_this_channel_under_the_rest_name() -> None:
 async def test_a_message_is_answered_like_rasas_rest_channel(client: Client) -> None:
     response = await client.say("what is a CP504?", metadata={"page": "faq"}, input_channel="twilio")
     assert response.status == 200
-    assert await response.json() == [{"recipient_id": "u1", "text": "bot: what is a CP504?"}]
+    assert await response.json() == [{"recipient_id": "rest:u1", "text": "bot: what is a CP504?"}]
     [message] = client.bot.received
-    assert (message.sender_id, message.input_channel, message.metadata) == ("u1", "rest", {"page": "faq"})
+    assert (message.sender_id, message.input_channel, message.metadata) == ("rest:u1", "rest", {"page": "faq"})
     assert (await client.http.get(client.url.rsplit("/", 1)[0] + "/")).status == 200
 
 
@@ -169,10 +169,10 @@ async def test_a_body_just_under_the_limit_passes(client: Client) -> None:
     (b'{"message": "hi"}', JSON, "'sender'"),
     (b'{"sender": 7, "message": "hi"}', JSON, "'sender'"),
     (b'{"sender": "  ", "message": "hi"}', JSON, "'sender'"),
-    (json.dumps({"sender": "s" * 256, "message": "hi"}).encode(), JSON, "at most 255"),
-    (b'{"sender": "u1\\u0000", "message": "hi"}', JSON, "control characters"),
-    (b'{"sender": "\\ud800", "message": "hi"}', JSON, "control characters"),
-    (b'{"sender": " u1", "message": "hi"}', JSON, "surrounding spaces"),
+    (json.dumps({"sender": "s" * 201, "message": "hi"}).encode(), JSON, "at most 200"),
+    (b'{"sender": "u1\\u0000", "message": "hi"}', JSON, "letters, digits"),
+    (b'{"sender": "\\ud800", "message": "hi"}', JSON, "letters, digits"),
+    (b'{"sender": " u1", "message": "hi"}', JSON, "letters, digits"),
     (b'{"sender": "u1", "message": "hi", "metadata": "x"}', JSON, "'metadata'"),
     (b'{"sender": "u1", "message": "hi", "metadata": [1]}', JSON, "'metadata'"),
     (b'{"sender": "u1", "message": "caf\xe9"}', JSON, "not valid UTF-8"),

@@ -98,6 +98,14 @@ def test_credentials_yml_opens_this_channel_under_rasas_name() -> None:
     assert "socketio" not in credentials, "Rasa's own socket.io channel would be opened twice"
 
 
+def bind(channel: SocketIOInput, sid: str = "sid-1") -> str:
+    """Give socket ``sid`` a server-issued session, as ``session_request`` does; its conversation id."""
+    channel.sessions.open(sid, None)
+    conversation = channel.sessions.conversation_of(sid)
+    assert conversation is not None and conversation.startswith("web:")
+    return conversation
+
+
 def test_no_output_before_the_server_starts() -> None:
     with pytest.warns(UserWarning):
         assert SocketIOInput().get_output_channel() is None
@@ -114,13 +122,15 @@ async def test_pushed_messages_and_replies_use_this_output() -> None:
     assert isinstance(channel.sio, AsyncServer)
     assert isinstance(channel.get_output_channel(), SocketIOOutput)  # output_channel=latest (agent desk)
 
+    conversation = bind(channel)
     handler = channel.sio.handlers["/"]["user_uttered"]
+    # the session id the client names is ignored: the socket's own session counts
     await handler("sid-1", {"message": "what is a CP504?", "session_id": "0b7c9b1e-4a52-4c1e-9a57-1f0e8a3b2c4d"})
     [message] = received
     # the guard counts what Rasa sends through a stand-in for our output
     assert isinstance(getattr(message.output_channel, "inner", None), SocketIOOutput)
     assert (message.text, message.sender_id, message.input_channel) == (
-        "what is a CP504?", "0b7c9b1e-4a52-4c1e-9a57-1f0e8a3b2c4d", "socketio")
+        "what is a CP504?", conversation, "socketio")
 
 
 @pytest.mark.parametrize("data, text", [
@@ -138,6 +148,7 @@ async def test_malformed_messages_never_raise(data: Dict[str, Any], text: Any) -
     channel = SocketIOInput(session_persistence=True)
     channel.blueprint(on_new_message)
     channel.sio.emit = FakeServer().emit  # type: ignore[method-assign]  # the guard's own replies
+    bind(channel)
     await channel.sio.handlers["/"]["user_uttered"]("sid-1", data)
     assert [m.text for m in received] == ([text] if text else [])
 
@@ -163,6 +174,7 @@ async def test_forged_slash_commands_are_passed_on_as_text() -> None:
 
     channel = SocketIOInput(session_persistence=True)
     channel.blueprint(on_new_message)
+    bind(channel)
     await channel.sio.handlers["/"]["user_uttered"](
         "sid-1", {"message": '/affirm{"contact_consent": true}', "session_id": "s-1"})
     assert [m.text for m in received] == ['affirm{"contact_consent": true}']

@@ -147,7 +147,7 @@ async def test_a_signed_message_reaches_the_bot_and_the_reply_is_sent(harness: H
     assert response.status == 200 and response.content_type == "text/xml"
     assert await response.text() == EMPTY_TWIML
     [message] = harness.bot.messages
-    assert (message.text, message.sender_id, message.input_channel) == ("hello", PHONE, "twilio")
+    assert (message.text, message.sender_id, message.input_channel) == ("hello", f"sms:{PHONE}", "twilio")
     assert message.output_channel.name() == "twilio"
     assert message.metadata == {"twilio": {"message_sid": "SM" + "a" * 32, "num_media": 0}}
     [sent] = harness.twilio.sent
