@@ -12,7 +12,7 @@ import secrets
 import string
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 MIN_PASSWORD_LENGTH = 12
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -98,44 +98,65 @@ def same_token(expected: Optional[str], given: Optional[str]) -> bool:
     return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
 
 
+# Failures before a lockout, per scope: the (username, address) pair, the username from any
+# address (a locked username gets no fresh tries from elsewhere), the address across usernames
+# (password spraying), and all sign-ins together (spraying from many addresses).
+USERNAME_MAX_FAILURES = 10
+ADDRESS_MAX_FAILURES = 20
+GLOBAL_MAX_FAILURES = 200
+
+
 @dataclass
 class LoginThrottle:
-    """Counts failed sign-ins per username and IP address in memory.
+    """Counts failed sign-ins in memory per username and address, per username, per address and
+    overall.
 
-    After :data:`MAX_FAILURES` failures the pair is locked out for :data:`LOCKOUT_S` seconds;
-    a success clears the count. Memory only: a restart forgets, which is acceptable for a
-    single-process desk.
+    When a scope reaches its limit (:data:`MAX_FAILURES` for the pair, then the limits above)
+    sign-ins in that scope are refused for :data:`LOCKOUT_S` seconds from its last failure; a
+    success clears the pair and the username's count. Memory only: a restart forgets, which is
+    acceptable for a single-process desk.
     """
 
     max_failures: int = MAX_FAILURES
     lockout_s: float = LOCKOUT_S
     clock: Callable[[], float] = time.monotonic
-    _failures: Dict[Tuple[str, str], Tuple[int, float]] = field(default_factory=dict)
+    username_max_failures: int = USERNAME_MAX_FAILURES
+    address_max_failures: int = ADDRESS_MAX_FAILURES
+    global_max_failures: int = GLOBAL_MAX_FAILURES
+    _failures: Dict[Tuple[str, ...], Tuple[int, float]] = field(default_factory=dict)
 
-    @staticmethod
-    def _key(username: str, ip: str) -> Tuple[str, str]:
-        return username.strip().lower(), ip
+    def _scopes(self, username: str, ip: str) -> List[Tuple[Tuple[str, ...], int]]:
+        name = username.strip().lower()
+        return [(("pair", name, ip), self.max_failures), (("user", name), self.username_max_failures),
+                (("address", ip), self.address_max_failures), (("all",), self.global_max_failures)]
 
     def locked_for(self, username: str, ip: str) -> float:
-        """Seconds the pair stays locked out (0 when it may try)."""
-        count, since = self._failures.get(self._key(username, ip), (0, 0.0))
-        if count < self.max_failures:
-            return 0.0
-        left = since + self.lockout_s - self.clock()
-        if left <= 0:
-            self._failures.pop(self._key(username, ip), None)
-            return 0.0
-        return left
+        """Seconds sign-ins for this username from this address stay refused (0 when they may try)."""
+        longest = 0.0
+        for key, limit in self._scopes(username, ip):
+            count, since = self._failures.get(key, (0, 0.0))
+            if count < limit:
+                continue
+            left = since + self.lockout_s - self.clock()
+            if left <= 0:
+                self._failures.pop(key, None)
+            else:
+                longest = max(longest, left)
+        return longest
 
     def failed(self, username: str, ip: str) -> None:
-        """Record a failed sign-in; the lockout runs from the last failure."""
-        key = self._key(username, ip)
-        count, _ = self._failures.get(key, (0, 0.0))
-        self._failures[key] = (count + 1, self.clock())
+        """Record a failed sign-in in every scope; a lockout runs from the last failure."""
+        now = self.clock()
+        for key, _ in self._scopes(username, ip):
+            count, since = self._failures.get(key, (0, now))
+            if now - since > self.lockout_s:  # an old streak: start counting again
+                count = 0
+            self._failures[key] = (count + 1, now)
         if len(self._failures) > 10_000:  # forget the oldest entries rather than grow unbounded
             for old in sorted(self._failures, key=lambda k: self._failures[k][1])[:1000]:
                 del self._failures[old]
 
     def succeeded(self, username: str, ip: str) -> None:
-        """Forget the failures of the pair."""
-        self._failures.pop(self._key(username, ip), None)
+        """Forget the failures of the pair and of the username."""
+        for key, _ in self._scopes(username, ip)[:2]:
+            self._failures.pop(key, None)

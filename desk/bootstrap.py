@@ -49,6 +49,22 @@ def ensure_pros(pros: ProRepository, settings: DeskSettings) -> Optional[Path]:
     return path
 
 
+def forget_bootstrap_password(settings: DeskSettings, username: str) -> bool:
+    """Delete the bootstrap password file once ``admin`` has signed in with it; True if deleted.
+
+    The file is only for the first sign-in: left in ``var/`` it would let anyone who can read
+    that folder later sign in as the administrator."""
+    if username != BOOTSTRAP_USERNAME:
+        return False
+    path = settings.desk_admin_password_file
+    if not path.exists():
+        return False
+    path.unlink(missing_ok=True)
+    logger.warning("The bootstrap password file %s was deleted after the first sign-in of %r",
+                   path, BOOTSTRAP_USERNAME)
+    return True
+
+
 def _write_private(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

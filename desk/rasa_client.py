@@ -1,16 +1,22 @@
 """A small client for the Rasa server's HTTP API, authenticated with a short-lived admin JWT.
 
-Rasa must run with ``--enable-api --jwt-secret $RASA_JWT_SECRET --jwt-method HS256``.
+Rasa must run with its API enabled and ``RASA_JWT_SECRET`` (``ops.serve`` passes it to Rasa
+without putting it on the command line).
+
+Every message goes out on the channel the conversation belongs to, named by its id
+(channels/identity.py: ``sms:`` to Twilio, ``messenger:`` to Messenger, ``web:`` to the widget),
+never on whichever channel spoke last; ids stored before ids were scoped keep ``latest``, which
+no channel can change any more. Ids go into URLs unencoded (they use URL-safe characters only).
 """
 from __future__ import annotations
 
 import asyncio
 import time
 from typing import Any, Dict, Optional
-from urllib.parse import quote
-
 import aiohttp
 import jwt
+
+from channels.identity import output_channel_for, url_segment
 
 JWT_USERNAME = "agent-desk"
 JWT_LIFETIME_S = 300
@@ -55,7 +61,7 @@ class RasaClient:
 
     async def send_to_user(self, sender_id: str, text: str, pro_username: str,
                            metadata: Optional[Dict[str, Any]] = None) -> None:
-        """Deliver ``text`` to the taxpayer on their latest channel, as a bot message from a pro.
+        """Deliver ``text`` to the taxpayer on their conversation's channel, as a bot message from a pro.
 
         ``metadata`` reaches the output channel with the message (e.g. Messenger's message tag).
         """
@@ -74,18 +80,18 @@ class RasaClient:
         """Resume the bot and tell the taxpayer they are talking to the assistant again."""
         await self.resume(sender_id)
         await self._request("POST", f"{self._conversation(sender_id)}/execute",
-                            params={"output_channel": "latest"},
+                            params={"output_channel": output_channel_for(sender_id)},
                             json={"name": HANDED_BACK_RESPONSE})
         # The bot's dialogue rules expect each user turn to follow action_listen, as after a normal turn.
         await self._events(sender_id, [{"event": "action", "name": "action_listen"}])
 
     async def _events(self, sender_id: str, events: Any) -> None:
         await self._request("POST", f"{self._conversation(sender_id)}/tracker/events",
-                            params={"execute_side_effects": "true", "output_channel": "latest"},
+                            params={"execute_side_effects": "true", "output_channel": output_channel_for(sender_id)},
                             json=events)
 
     def _conversation(self, sender_id: str) -> str:
-        return f"{self._base_url}/conversations/{quote(sender_id, safe='+')}"
+        return f"{self._base_url}/conversations/{url_segment(sender_id)}"
 
     async def _request(self, method: str, url: str, params: Optional[Dict[str, str]] = None,
                        json: Any = None) -> Any:

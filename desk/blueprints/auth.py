@@ -19,6 +19,7 @@ from desk.auth import (
     same_token,
     verify_password,
 )
+from desk.bootstrap import forget_bootstrap_password
 from desk.guards import current_session, login_required, now_utc, secure_request
 from desk.views import render
 
@@ -81,7 +82,7 @@ async def login(request: Request) -> HTTPResponse:
     locked = ctx.throttle.locked_for(username, ip)
     if locked:
         minutes = math.ceil(locked / 60)
-        return _login_page(request, 429, "Too many failed sign-ins for this username. "
+        return _login_page(request, 429, "Too many failed sign-ins. "
                            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.", username)
     pro = await asyncio.to_thread(ctx.pros.get, username) if username else None
     stored = pro.password_hash if pro and pro.password_hash else _dummy_hash()
@@ -90,6 +91,7 @@ async def login(request: Request) -> HTTPResponse:
         ctx.throttle.failed(username, ip)
         return _login_page(request, 401, WRONG_CREDENTIALS, username)
     ctx.throttle.succeeded(username, ip)
+    await asyncio.to_thread(forget_bootstrap_password, ctx.settings, pro.username)
     session_id, csrf = new_token(), new_token()
     hours = ctx.settings.desk_session_hours
     now = now_utc()

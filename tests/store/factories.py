@@ -41,7 +41,10 @@ def make_intake(**overrides: Any) -> Intake:
 
 
 def make_new_case(**overrides: Any) -> NewCase:
-    """A new case with a fresh idempotency key; keyword arguments replace fields.
+    """A new case with a fresh idempotency key and conversation; keyword arguments replace fields.
+
+    Each case gets its own conversation (``sms:`` and a random number): the store opens at most
+    two cases per conversation a day (CaseRepository's cap), which tests of that cap name on purpose.
 
     ``intake`` may be given as a dict of Intake overrides.
     """
@@ -51,7 +54,7 @@ def make_new_case(**overrides: Any) -> NewCase:
     values: dict = dict(
         idempotency_key=f"test:{uuid.uuid4().hex}",
         channel="twilio",
-        sender_id="+15125550142",
+        sender_id=f"sms:+1512{uuid.uuid4().int % 10**7:07d}",
         priority="critical",
         priority_reasons=["levy_active", "final_notice"],
         deadline=dt.date(2026, 12, 1),
