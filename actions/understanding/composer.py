@@ -18,6 +18,7 @@ from actions.understanding.passages import Passages
 from actions.understanding.reading import MessageReading, Memory
 
 MAX_QUESTIONS = 3
+MAX_WORDS = 110
 # With the one-line menu that follows, the SMS answer stays within three 153-character segments.
 SMS_ANSWER_CHARS = 330
 _GSM = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
@@ -26,7 +27,7 @@ MAX_CODES = 3
 MAX_SITUATION_NOTES = 2
 # A situation already answered by a question's passage needs no separate note.
 _COVERED_BY = {
-    "bank_frozen": ("bank_levy", "stop_levy"),
+    "bank_frozen": ("bank_levy",),
     "levied": ("wage_levy", "stop_levy", "bank_levy"),
     "lost_income": ("cnc_hardship", "offer_in_compromise"),
     "fixed_income": ("cnc_hardship", "social_security_levy"),
@@ -154,6 +155,10 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
         if question in _ANSWERED_BY_NEXT_STEP or (told and question in _ANSWERED_BY_NOTICE):
             answer.topics.append(question)
             continue
+        if question == "what_to_do" and notice is not None and _passed(notice, answer.notice_date, today):
+            answer.add(notice.after_deadline)  # the steps before the deadline no longer apply
+            answer.topics.append(question)
+            continue
         if question == "what_to_do" and notice is not None and notice.what_to_do:
             answer.add(" ".join(notice.what_to_do[:2]), notice.what_to_do[0])
             answer.topics.append(question)
@@ -171,6 +176,8 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
     notes = 0
     for situation in reading.situations:
         covered = any(q in answer.topics for q in _COVERED_BY.get(situation, ()))
+        if situation == "on_payment_plan" and "missed_payment" in reading.situations:
+            covered = True  # the missed-payment note says it
         if situation == "deadline_passed" and notice is not None and answer.notice_date is not None:
             covered = True  # the deadline sentence already says it
         if situation == "state_notice":
@@ -185,7 +192,24 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
             answer.situations.append(situation)
             notes += 1
     answer.urgent = answer.urgent or reading.urgent
+    _fit(answer)
     return answer
+
+
+def _passed(notice: Notice, notice_date: Optional[dt.date], today: dt.date) -> bool:
+    """True when the notice's response window is known to have ended."""
+    if notice_date is None or notice.response_window.days is None:
+        return False
+    deadline = compute_deadline(notice_date, notice.response_window.days, today)
+    return deadline is not None and deadline.state is DeadlineState.passed
+
+
+def _fit(answer: ComposedAnswer) -> None:
+    """Keep the answer within MAX_WORDS: later paragraphs shrink to their first sentence first."""
+    index = len(answer.paragraphs) - 1
+    while index > 0 and len(answer.text.split()) > MAX_WORDS:
+        answer.paragraphs[index] = first_sentence(answer.paragraphs[index])
+        index -= 1
 
 
 def to_gsm(text: str) -> str:

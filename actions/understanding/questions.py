@@ -36,6 +36,8 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bnext steps?\b", r"\bhow (?:do|should|can) (?:i|we) (?:handle|respond|deal|proceed|fix|resolve)",
         r"\bwhat (?:is|'?s) the best (?:way|thing|option)", r"\badvice\b", r"\bwhere do i (?:start|begin)\b",
         r"\bwhat (?:are )?(?:my|the) choices\b", r"\bhow to (?:respond|handle|deal with)\b", r"\bwhat do i need to do\b",
+        r"\banything (?:i|we) can (?:still )?do\b", r"\bis there (?:anything|a way|any way|something)\b", r"\bwhat can be done\b",
+        r"\bwhat (?:can|could) (?:i|we) (?:still )?do\b", r"\bwhat are (?:my|our) next\b", r"\bhow do (?:i|we) (?:fix|handle) this\b",
     ),
     "deadline": _any(
         r"\bhow (?:long|much time|many days) (?:do|will|did|have) (?:i|we)\b", r"\bhow long (?:until|before)\b",
@@ -60,7 +62,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
                                  r"\b(?:take|levy|garnish|touch|cut)\w*\b[^?.!]{0,40}\bsocial security\b"),
     "stop_levy": _any(
         r"\b(?:stop|release|lift|end|remove|undo|reverse|get rid of)\b[^?.!]{0,25}\b(?:levy|garnishment|garnishing|freeze|hold)",
-        r"\bget (?:my |the |our )?money back\b", r"\bunfreeze\b", r"\brelease (?:my|the|our) (?:account|wages|funds|money)",
+        r"\bget (?:my |the |our )?money back\b", r"\bunfreeze\b", r"\bget (?:it|them|my (?:money|funds|paycheck|account)) back\b", r"\brelease (?:my|the|our) (?:account|wages|funds|money)",
     ),
     "lien": _any(r"\blien\b", r"\bliens\b"),
     "lien_removal": _any(
@@ -71,7 +73,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     "payment_plan": _any(
         r"\bpayment (?:plan|arrangement|agreement)s?\b", r"\binstall?ment", r"\bpay (?:it |this |them )?(?:off )?(?:monthly|in payments|over time|a little)",
         r"\bmonthly payments?\b", r"\bmake payments\b", r"\bpayments? (?:each|every|per|a) month\b", r"\bpay (?:it )?in installments\b",
-        r"\breinstat\w*",
+        r"\breinstat\w*", r"\b(?:cancel|end|terminate|default)\w*\b[^?.!]{0,20}\b(?:my |the |our )?(?:payment )?(?:plan|agreement)\b",
     ),
     "offer_in_compromise": _any(
         r"\boffer in compromise\b", r"\boic\b", r"\bsettle\w*\b", r"\bpennies on the dollar\b", r"\bless than (?:i|we|what (?:i|we)) owe",
@@ -99,6 +101,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bgo away (?:after|eventually)\b", r"\btime limit\b[^?.!]{0,20}\bcollect", r"\bfall off\b",
     ),
     "scam": _any(r"\bscam\w*\b", r"\b(?:is|it'?s|this) (?:it |this )?(?:real|legit|legitimate|fake|genuine)\b", r"\bfraud\w*\b",
+                 r"\bis (?:this|it|that)(?: \w+){0,3} (?:real|legit|legitimate|fake|genuine)\b", r"\b(?:gift|prepaid|itunes|google play) cards?\b",
                  r"\breally from the irs\b", r"\bphish\w*\b"),
     "passport": _any(r"\bpassport\b", r"\btravel (?:abroad|out of)\b"),
     "disagree": _any(
@@ -166,6 +169,13 @@ def sentence_questions(sentence: str) -> List[str]:
     return [label for label in labels if label not in hidden]
 
 
+# Questions that ask for nothing in particular: with only these, what the message talks about
+# ("my passport might be revoked ... what do I do") is what needs answering.
+GENERIC = frozenset({"what_to_do", "consequences", "deadline", "what_is_notice", "talk_to_pro"})
+_FROM_STATEMENTS = ("passport", "lien_removal", "lien", "wage_levy", "bank_levy", "social_security_levy", "levy_general",
+                    "penalty_relief", "payment_plan", "innocent_spouse", "offer_in_compromise", "cdp_hearing")
+
+
 def find_questions(text: str) -> List[str]:
     """Every question label in ``text``, in order of appearance, each once."""
     found: List[str] = []
@@ -173,4 +183,18 @@ def find_questions(text: str) -> List[str]:
         for label in sentence_questions(sentence):
             if label not in found:
                 found.append(label)
+    if found and set(found) <= GENERIC:
+        for sentence in sentences(text):
+            for label in _statement_topics(sentence):
+                if label not in found:
+                    found.insert(len([f for f in found if f not in GENERIC]), label)
     return found
+
+
+def _statement_topics(sentence: str) -> List[str]:
+    """The topic labels a statement mentions ("my passport might be revoked")."""
+    hits = sorted((match.start(), label) for label in _FROM_STATEMENTS
+                  for match in [_PATTERNS[label].search(sentence)] if match)
+    labels = [label for _, label in hits]
+    hidden = {h for label in labels for h in _HIDES.get(label, ())}
+    return [label for label in labels if label not in hidden]

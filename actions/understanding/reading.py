@@ -30,8 +30,21 @@ _TAX_PREP = re.compile(r"\b(?:how (?:do|can|should) i (?:file|prepare|do) (?:my 
                        r"help (?:me )?(?:filing|file|with filing))", re.I)
 # A follow-up that points back at the last topic: "how do I get rid of it", "can I stop it".
 _REMOVE_IT = re.compile(r"\b(?:get rid of|remove|stop|release|lift|end|undo|fix|take care of|make)\b[^?.!]{0,12}\b(?:it|that|this|them)\b(?! (?:mean|says?))|"
-                        r"\b(?:it|that|this) (?:removed|released|lifted|stopped|go away)\b", re.I)
-_REMOVAL_OF = {"lien": "lien_removal", "wage_levy": "stop_levy", "bank_levy": "stop_levy", "levy_general": "stop_levy",
+                        r"\b(?:it|that|this|them) (?:removed|released|lifted|stopped|go away|back|taken off|waived)\b", re.I)
+_MENTIONS = (("lien", re.compile(r"\blien", re.I)),
+             ("bank_levy", re.compile(r"\b(?:bank|account)\b[^.?!]{0,40}\b(?:levied|levy|froze|frozen|took|seized|garnish)|"
+                                      r"\b(?:levied|froze|took|seized|garnished)\b[^.?!]{0,30}\b(?:bank|account)", re.I)),
+             ("wage_levy", re.compile(r"\bgarnish|\bwage levy|\blevy on (?:my )?wages", re.I)),
+             ("levy_general", re.compile(r"\blev(?:y|ied)\b", re.I)),
+             ("penalty", re.compile(r"\bpenalt", re.I)))
+
+
+def _mentioned_topics(text: str) -> List[str]:
+    """Topics the message itself mentions, for "how do I get it removed" in the same message."""
+    return [name for name, pattern in _MENTIONS if pattern.search(text)]
+
+
+_REMOVAL_OF = {"penalty": "penalty_relief", "lien": "lien_removal", "wage_levy": "stop_levy", "bank_levy": "stop_levy", "levy_general": "stop_levy",
                "social_security_levy": "stop_levy", "consequences": "what_to_do", "what_is_notice": "what_to_do"}
 
 
@@ -108,16 +121,17 @@ def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.da
     spans = list(code_spans) + [(m.start, m.start + len(m.code) + 6) for m in mentions]
     situations = find_situations(text)
     questions = find_questions(text)
-    if not questions and _REMOVE_IT.search(text):
-        for topic in memory.last_topics:
+    if _REMOVE_IT.search(text) and not set(questions) & set(_REMOVAL_OF.values()):
+        earlier = _mentioned_topics(text) or list(memory.last_topics)
+        for topic in earlier:
             if topic in _REMOVAL_OF:
-                questions = [_REMOVAL_OF[topic]]
+                questions = [_REMOVAL_OF[topic], *[q for q in questions if q != "what_to_do"]]
                 break
     reading = MessageReading(
         text=text,
         codes=codes,
         unknown_codes=unknown,
-        notice_date=find_notice_date(text, today, spans) if text.strip() else None,
+        notice_date=find_notice_date(text, today, spans) if _states_a_date(text) else None,
         amount=_amount(text),
         tax_years=_tax_years(text),
         situations=situations,
@@ -125,6 +139,21 @@ def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.da
     )
     reading.out_of_scope = _scope(text, situations, bool(codes))
     return reading
+
+
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+# A notice date is read only when the message states one: after "dated" / "the date on it", or as a
+# calendar date ("Oct 20", "10/20/2026"). A bare year ("for 2022") or "rent due friday" is no notice date.
+_DATE_STATED = re.compile(
+    r"\bdated\b|\bdate(?:d)? (?:on|of|is|was|says|printed)\b|\bdate:|\bfecha\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])"
+    r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
+
+
+def _states_a_date(text: str) -> bool:
+    return bool(_DATE_STATED.search(text))
 
 
 def _amount(text: str) -> Optional[Decimal]:
