@@ -12,6 +12,8 @@ from typing import Any, List, Optional, Sequence, Union
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 UNKNOWN = "unknown"
+# Keys of a WSGI-style environ (not environment variables).
+_WSGI_PEER, _WSGI_FORWARDED = "REMOTE_ADDR", "HTTP_X_FORWARDED_FOR"
 
 
 def parse_networks(value: Optional[str]) -> List[Network]:
@@ -65,4 +67,4 @@ def environ_address(environ: Any, proxies: Sequence[Network]) -> str:
     request = environ.get("sanic.request")
     if request is not None:
         return client_address(request, proxies)
-    return resolve(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"), proxies)
+    return resolve(environ.get(_WSGI_PEER), environ.get(_WSGI_FORWARDED), proxies)

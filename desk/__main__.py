@@ -22,6 +22,9 @@ def _configure_logging() -> None:
 def main() -> int:
     """Read the settings, check that someone can sign in, then serve until interrupted."""
     _configure_logging()
+    from ops.files import DEFAULT_DATA_DIR, secure_data_dir
+
+    secure_data_dir(DEFAULT_DATA_DIR)  # cases.db and the bootstrap password: private
     try:
         settings = load_settings()
         from actions.settings import get_settings

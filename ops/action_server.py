@@ -207,6 +207,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[List[str]] = None) -> None:
     """Read the settings and options, then serve until interrupted."""
     args = parse_args(argv)
+    from ops.files import DEFAULT_DATA_DIR, secure_data_dir
+
+    secure_data_dir(DEFAULT_DATA_DIR)  # the case database and the spool: 0600 files in a 0700 folder
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s  - %(message)s")
     overrides = {key: value for key, value in (("actions_port", args.port), ("actions_host", args.host),
                                                ("actions_package", args.actions)) if value is not None}

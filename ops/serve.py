@@ -1,7 +1,9 @@
 """Start Rasa exactly like ``rasa run``, but with a short wait for the action server.
 
 It also installs :mod:`ops.action_replies` (each action-server reply checked by a validator built
-once instead of one rebuilt per call).
+once instead of one rebuilt per call) and :mod:`ops.api_guard` (odd credentials get 401, not 500),
+passes the JWT secret from ``RASA_JWT_SECRET`` / ``RASA_JWT_SECRET_FILE`` to Rasa inside the
+process (never on the command line, which ``ps`` shows), and makes ``var/`` private (ops.files).
 
 Usage::
 
@@ -89,6 +91,11 @@ def limit_tensorflow_threads(environ: MutableMapping[str, str]) -> None:
 def main(argv: Optional[List[str]] = None) -> None:
     """Set the action timeout, then hand the command line to Rasa as ``rasa run <argv>``."""
     settings = ServeSettings()
+    args = list(sys.argv[1:] if argv is None else argv)
+    from ops import api_guard, files
+
+    args += api_guard.jwt_arguments(args, os.environ)  # raises when the secret is on the command line
+    files.secure_data_dir(files.DEFAULT_DATA_DIR)
     set_action_timeout(settings.action_timeout_s)
     limit_request_size(os.environ)
     limit_tensorflow_threads(os.environ)
@@ -96,12 +103,13 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     action_replies.install()  # half of the server's CPU per turn went to re-checking a schema
     action_client.install()  # keep the connection to the action server open between actions
+    api_guard.install()  # a non-ASCII bearer token is a 401, not a 500
     import rasa.__main__
     import rasa.core.run
 
     rasa.core.run.close_resources = action_client.close_with_rasa(rasa.core.run.close_resources)
 
-    sys.argv = ["rasa", "run", *(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["rasa", "run", *args]  # in-process only: /proc/<pid>/cmdline keeps the real one
     # Rasa configures logging only inside main(), so this one line goes straight to stderr.
     print(f"ops.serve: custom actions time out after {settings.action_timeout_s:g} s (ACTION_TIMEOUT_S)",
           file=sys.stderr)

@@ -8,6 +8,9 @@ ACTIONS_PORT=${ACTIONS_PORT:-5055}
 DESK_PORT=${DESK_PORT:-5080}
 WIDGET_PORT=${WIDGET_PORT:-8080}
 mkdir -p logs var
+# Everything under var/ (cases, trackers, secrets) is private: 0600 files in a 0700 folder.
+umask 077
+.venv/bin/python -m ops.files var
 
 # The agent desk talks to Rasa's HTTP API with a JWT signed by this secret. Keep one per machine
 # unless the environment (or .env) provides it.
@@ -20,7 +23,21 @@ if [ -z "${RASA_JWT_SECRET:-}" ]; then
   fi
   RASA_JWT_SECRET=$(cat var/rasa-jwt-secret)
 fi
+# Passed in the environment only: ops.serve hands it to Rasa inside the process, so `ps` never shows it.
 export RASA_JWT_SECRET RASA_URL="http://127.0.0.1:$RASA_PORT" DESK_PORT
+
+# The website widget's session tokens are signed with this secret (channels/widget_sessions.py);
+# one per machine so sessions survive a restart.
+if [ -z "${WIDGET_SESSION_SECRET:-}" ] && [ -f .env ]; then
+  WIDGET_SESSION_SECRET=$(sed -n 's/^WIDGET_SESSION_SECRET=//p' .env | tail -1)
+fi
+if [ -z "${WIDGET_SESSION_SECRET:-}" ]; then
+  if [ ! -s var/widget-session-secret ]; then
+    .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > var/widget-session-secret
+  fi
+  WIDGET_SESSION_SECRET=$(cat var/widget-session-secret)
+fi
+export WIDGET_SESSION_SECRET
 
 # Rasa calls the action server with this token (endpoints files); one per machine unless set.
 if [ -z "${ACTION_SERVER_TOKEN:-}" ] && [ -f .env ]; then
@@ -101,4 +118,4 @@ cat <<MSG
 MSG
 .venv/bin/python -m ops.serve --model models/tax-assistant.tar.gz --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints "$ENDPOINTS" \
-  --enable-api --jwt-secret "$RASA_JWT_SECRET" --jwt-method HS256 --cors ${CORS_ORIGINS//,/ }
+  --enable-api --jwt-method HS256 --cors ${CORS_ORIGINS//,/ }

@@ -99,19 +99,33 @@ _AFTER_WINDOW = 20   # "123-45-6789 is my SSN"
 # the number is not part of a longer one, an amount ($123456789, 123456789.00) or a date.
 _LEFT = r"(?<![0-9$])(?<![0-9][-.,/])"
 _RIGHT = r"(?![0-9])(?![-.,/][0-9])"
-# 3-2-4 with one separator (or none: nine digits in a row), the SSN/ITIN layout.
-_NINE = re.compile(_LEFT + r"[0-9]{3}(?P<sep>[- ]?)[0-9]{2}(?P=sep)[0-9]{4}" + _RIGHT)
-_EIN = re.compile(_LEFT + r"[0-9]{2}-[0-9]{7}" + _RIGHT)
+# One separator between digit groups: a dash, dot or slash (with or without a space on each side,
+# "123 - 45 - 6789") or a space. Unicode dashes, minus signs and no-break or thin spaces are read
+# as "-" and " " first (_normalise), so "123–45–6789" and "123\u00a045\u00a06789" count too.
+_SEP = r"(?: ?[-./] ?| )"
+# 3-2-4 with one separator, the same each time (or none: nine digits in a row), the SSN/ITIN layout.
+_NINE = re.compile(_LEFT + r"[0-9]{3}(?P<sep>" + _SEP + r"?)[0-9]{2}(?P=sep)[0-9]{4}" + _RIGHT)
+# 3-3-3: how some people group a nine-digit number; counted only when a word announces it.
+_NINE_333 = re.compile(_LEFT + r"[0-9]{3}(?P<sep>" + _SEP + r")[0-9]{3}(?P=sep)[0-9]{3}" + _RIGHT)
+_EIN = re.compile(_LEFT + r"[0-9]{2}" + _SEP + r"[0-9]{7}" + _RIGHT)
 _CARD = re.compile(
     _LEFT + r"(?:[0-9]{13,19}"
-    r"|[0-9]{4}(?P<s1>[- ])[0-9]{4}(?P=s1)[0-9]{4}(?P=s1)[0-9]{1,4}(?:(?P=s1)[0-9]{1,3})?"
-    r"|[0-9]{4}(?P<s2>[- ])[0-9]{6}(?P=s2)[0-9]{4,5})" + _RIGHT)  # American Express, Diners Club
-_ACCOUNT = re.compile(_LEFT + r"(?:[0-9]{8,17}|[0-9]{3,6}(?P<sep>[- ])[0-9]{3,6}(?:(?P=sep)[0-9]{3,6}){0,3})"
+    r"|[0-9]{4}(?P<s1>" + _SEP + r")[0-9]{4}(?P=s1)[0-9]{4}(?P=s1)[0-9]{1,4}(?:(?P=s1)[0-9]{1,3})?"
+    r"|[0-9]{4}(?P<s3>" + _SEP + r")[0-9]{4}(?P=s3)[0-9]{8}"  # 4-4-8
+    r"|[0-9]{4}(?P<s2>" + _SEP + r")[0-9]{6}(?P=s2)[0-9]{4,5})" + _RIGHT)  # American Express, Diners Club
+_ACCOUNT = re.compile(_LEFT + r"(?:[0-9]{8,17}|[0-9]{3,6}(?P<sep>" + _SEP + r")[0-9]{3,6}(?:(?P=sep)[0-9]{3,6}){0,3})"
                       + _RIGHT)
 # A phone number in any usual layout (with separators), never an account number.
 _PHONE = re.compile(r"^(?:\+?1[-. ]?)?\(?[0-9]{3}\)?[-. ][0-9]{3}[-. ][0-9]{4}$")
 _YEAR = re.compile(r"^(?:19|20)[0-9]{2}$")
-_SEPARATORS = re.compile(r"[- ]")
+_SEPARATORS = re.compile(_SEP)
+# Read as "-": hyphen, non-breaking hyphen, figure dash, en and em dash, horizontal bar, minus
+# signs, small and full-width hyphen-minus. Read as " ": no-break, figure, thin, narrow and other
+# fixed-width spaces, the ideographic space.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2796\ufe58\ufe63\uff0d"
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_OTHER_SEPARATORS = {**{ord(ch): "-" for ch in _DASHES}, **{ord(ch): " " for ch in _SPACES},
+                     ord("\uff0e"): ".", ord("\uff0f"): "/", ord("\t"): " "}
 _LABEL_RE = re.compile("|".join(re.escape(label) for label in LABELS.values()))
 
 
@@ -141,7 +155,7 @@ def find_pii(text: str) -> List[Finding]:
     """Every sensitive number in ``text``, in order, without overlaps."""
     if not text or not any(ch.isdecimal() for ch in text):
         return []
-    digits = _ascii_digits(text)  # same length: spans found here are spans of ``text``
+    digits = _normalise(text)  # same length: spans found here are spans of ``text``
     # A label left by an earlier pass ("[ITIN removed]") names a kind but announces no number:
     # masking twice must change nothing.
     labels = [(m.start(), m.end()) for m in _LABEL_RE.finditer(digits)]
@@ -157,6 +171,10 @@ def find_pii(text: str) -> List[Finding]:
             contiguous = match.group().isdigit()
             kind = _nine(_plain(match.group()), layout, contiguous, _context(contexts, match.start(), match.end()))
             _add(found, kind, match)
+    for match in _NINE_333.finditer(digits):
+        context = _context(contexts, match.start(), match.end())
+        if context is not None and context != "card":
+            _add(found, _nine(_plain(match.group()), "nine", False, context), match)
     for match in _ACCOUNT.finditer(digits):
         if _context(contexts, match.start(), match.end()) in ("account", "routing") and _account_like(match.group()):
             _add(found, PiiKind.BANK_ACCOUNT, match)
@@ -272,10 +290,12 @@ def _plain(number: str) -> str:
     return "".join(ch for ch in number if ch.isdigit())
 
 
-def _ascii_digits(text: str) -> str:
-    """``text`` with other scripts' digits (Arabic-Indic, full-width) as ASCII, length unchanged."""
+def _normalise(text: str) -> str:
+    """``text`` with other scripts' digits (Arabic-Indic, full-width) as ASCII and Unicode dashes
+    and spaces as "-" and " ", length unchanged (so spans found in it are spans of ``text``)."""
     if text.isascii():
-        return text
+        return text.replace("\t", " ")
+    text = text.translate(_OTHER_SEPARATORS)
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
 
 

@@ -63,7 +63,8 @@ def test_no_chart_defaults_that_are_insecure(values: Dict[str, Any]) -> None:
     args = values["args"]
     assert "--auth-token" not in args and "--enable-api" in args
     assert _option(args, "--cors") == [settings["cors"]]
-    assert _option(args, "--jwt-secret") == ["$(RASA_JWT_SECRET)"]
+    assert "--jwt-secret" not in args  # ops.serve reads RASA_JWT_SECRET: no secret in `ps`
+    assert any(item.get("name") == "RASA_JWT_SECRET" for item in values.get("extraEnv") or values.get("env") or [])
     assert _option(args, "--jwt-method") == ["HS256"]
     assert settings["initialModel"] == "" and settings["trainInitialModel"] is False
     assert settings["endpoints"]["models"]["enabled"] is False

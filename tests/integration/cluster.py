@@ -105,10 +105,10 @@ def running_cluster(tmp_dir: Path, replicas: int = 2, env: Optional[Dict[str, st
             cluster.logs.append(log)
             cluster.processes.append(subprocess.Popen(
                 [str(PYTHON), "-m", "ops.serve", "--model", str(MODEL), "--port", str(port), "-i", "127.0.0.1",
-                 "--enable-api", "--jwt-secret", JWT_SECRET, "--jwt-method", "HS256",
+                 "--enable-api", "--jwt-method", "HS256",  # the secret comes from RASA_JWT_SECRET
                  "--endpoints", str(endpoints),
                  "--credentials", str(ROOT / "credentials.yml")],
-                cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT))
+                cwd=ROOT, env={**environment, "RASA_JWT_SECRET": JWT_SECRET}, stdout=log.open("w"), stderr=subprocess.STDOUT))
             time.sleep(1)  # let the first replica create the tables before the second looks
         for index, port in enumerate(ports):
             _wait(f"http://127.0.0.1:{port}/status", cluster.processes[index + 1], cluster.logs[index + 1],

@@ -223,8 +223,8 @@ def running_bot(
         processes.append(subprocess.Popen(
             [str(PYTHON), "-m", "ops.serve", "--model", str(MODEL), "--port", str(rasa_port), "--enable-api",
              "--endpoints", str(endpoints), "--credentials", str(credentials or ROOT / "credentials.yml"),
-             "-i", "127.0.0.1", *(["--jwt-secret", jwt_secret, "--jwt-method", "HS256"] if jwt_secret else [])],
-            cwd=ROOT, env=environment, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT))
+             "-i", "127.0.0.1", *(["--jwt-method", "HS256"] if jwt_secret else [])],
+            cwd=ROOT, env={**environment, **({"RASA_JWT_SECRET": jwt_secret} if jwt_secret else {})}, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT))
         status_url = f"http://127.0.0.1:{rasa_port}/status"
         _wait(status_url, processes[0], rasa_log, check=_model_loaded if not jwt_secret else _ready_any)
         yield Bot(f"http://127.0.0.1:{rasa_port}", actions)
