@@ -37,7 +37,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bwhat (?:is|'?s) the best (?:way|thing|option)", r"\badvice\b", r"\bwhere do i (?:start|begin)\b",
         r"\bwhat (?:are )?(?:my|the) choices\b", r"\bhow to (?:respond|handle|deal with)\b", r"\bwhat do i need to do\b",
         r"\banything (?:i|we) can (?:still )?do\b", r"\bis there (?:anything|a way|any way|something)\b", r"\bwhat can be done\b",
-        r"\bwhat (?:can|could) (?:i|we) (?:still )?do\b", r"\bwhat are (?:my|our) next\b", r"\bhow do (?:i|we) (?:fix|handle) this\b",
+        r"\bwhat (?:can|could) (?:i|we) (?:still )?do\b", r"\bshould (?:i|we) (?:call|contact|respond|reply|answer|pay|ignore|worry)\b", r"\bwhat are (?:my|our) next\b", r"\bhow do (?:i|we) (?:fix|handle) this\b",
     ),
     "deadline": _any(
         r"\bhow (?:long|much time|many days) (?:do|will|did|have) (?:i|we)\b", r"\bhow long (?:until|before)\b",

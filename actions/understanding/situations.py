@@ -30,7 +30,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\btook\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|refund|social security|benefits|car|house)",
         r"\b(?:employer|job|hr|payroll)\s+(?:got|received|was sent|has)\s+(?:a|an|the)?\s*(?:levy|garnishment|notice of levy|668)",
         r"\b(?:levy|garnishment)\s+on\s+(?:my|our)\s+(?:wages?|pay|paycheck)",
-        r"\b668-?w\b",
+        r"\b668-?w\b", r"\b(?:sent|served|gave|mailed)\b[^.?!]{0,25}\b(?:employer|job|work|boss|hr)\b[^.?!]{0,25}\b(?:levy|garnish)",
     ),
     "bank_frozen": _any(
         r"\b(?:bank|account|checking|savings)\b[^.?!]{0,40}\b(?:frozen|froze|levied|seized|emptied|drained|garnished|on hold|hold on it|locked)\b",
@@ -69,7 +69,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     ),
     "deadline_passed": _any(
         r"\bmissed the (?:deadline|30[- ]day|due date|window|date)", r"\bdeadline (?:has )?(?:passed|is past|went by)",
-        r"\bpast the (?:deadline|due date|30 days)", r"\btoo late\b", r"\bafter the (?:deadline|30 days)\b",
+        r"\bpast the (?:deadline|due date|30 days)", r"\bafter the (?:deadline|30 days)\b",
         r"\b(?:it'?s|it has|its) been (?:over |more than |almost |about )?(?:\d+|two|three|four|five|six|seven|eight|several) (?:weeks|months)\b",
         r"\bmore than 30 days\b", r"\b30 days (?:have|has) (?:passed|gone by)\b",
     ),
