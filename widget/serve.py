@@ -14,7 +14,8 @@ import sys
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
+from urllib.parse import unquote
 
 WIDGET = Path(__file__).resolve().parent
 DEMO = WIDGET / "demo"
@@ -31,6 +32,18 @@ class DemoHandler(SimpleHTTPRequestHandler):
         if clean in BUILT:
             return str(BUILT[clean])
         return super().translate_path(path)
+
+    def send_head(self) -> Any:
+        """A path that cannot name a file (a NUL byte, e.g. ``/%00``) is a 400, not a dropped
+        connection (``os.stat`` raises on an embedded NUL)."""
+        if "\x00" in unquote(self.path.split("?", 1)[0]):
+            self.send_error(400, "Bad request")
+            return None
+        try:
+            return super().send_head()
+        except ValueError:
+            self.send_error(400, "Bad request")
+            return None
 
     def list_directory(self, path: str) -> None:  # type: ignore[override]
         """No listings: a folder without index.html is a 404."""

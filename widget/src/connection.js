@@ -3,6 +3,11 @@
 // `session_request`; Rasa puts the socket in that session's room and answers `session_confirm`.
 // Messages typed before the confirmation wait in a queue: sent earlier, their replies would go to
 // a room this socket is not in yet.
+//
+// The server issues the session: `session_confirm` carries the token this socket now holds (the
+// one sent, when the server issued it earlier, or a new one). The widget keeps whatever the server
+// confirms (onSession) and sends it on the next connect, so a reload resumes the conversation;
+// an id the server did not issue is never trusted.
 
 import { io } from "socket.io-client";
 
@@ -14,7 +19,7 @@ export const BOT_EVENT = "bot_uttered";
  * @typedef {{
  *   serverUrl: string, socketPath: string, transports: string[], sessionId: string,
  *   onBotMessage: (payload: unknown) => void, onStatus: (status: LinkStatus) => void,
- *   onReady: () => void
+ *   onReady: () => void, onSession?: (token: string) => void
  * }} LinkOptions
  */
 
@@ -23,7 +28,8 @@ export const BOT_EVENT = "bot_uttered";
  * @param {LinkOptions} options
  */
 export function createLink(options) {
-  const { sessionId, onBotMessage, onStatus, onReady } = options;
+  const { onBotMessage, onStatus, onReady } = options;
+  let sessionId = options.sessionId;
   const socket = io(options.serverUrl, {
     path: options.socketPath,
     transports: options.transports,
@@ -44,9 +50,13 @@ export function createLink(options) {
     socket.emit("session_request", { session_id: sessionId });
   });
   socket.on("session_confirm", (confirmedId) => {
-    // Rasa echoes the id it will use; anything else means a server we do not understand.
+    // The server confirms the session token this socket holds: keep it for the next reload.
     const id = typeof confirmedId === "string" ? confirmedId : confirmedId && confirmedId.session_id;
-    if (id !== sessionId) return;
+    if (typeof id !== "string" || !id) return;
+    if (id !== sessionId) {
+      sessionId = id;
+      if (options.onSession) options.onSession(id);
+    }
     confirmed = true;
     onStatus("online");
     while (queue.length) emit(queue.shift());

@@ -226,6 +226,11 @@ export class TaxChat {
       onBotMessage: (payload) => this.receive(payload),
       onStatus: (status) => this.setStatus(status),
       onReady: () => this.greetOnce(),
+      onSession: (token) => {
+        if (!this.state) return;
+        this.state.sessionId = token; // issued by the server: the only id it will resume
+        this.save();
+      },
     });
     this.link.connect();
   }
