@@ -5,6 +5,7 @@ fails loudly instead of reaching a taxpayer.
 """
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from typing import Dict, List, Optional
 from urllib.parse import urlparse
@@ -64,6 +65,12 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
+def _not_in_future(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise ValueError(f"last_checked {value} is in the future")
+    return value
+
+
 def _check_official_url(url: str) -> str:
     parsed = urlparse(url)
     host = (parsed.hostname or "").lower()
@@ -104,8 +111,10 @@ class Notice(_Strict):
     relief_options: List[str] = []
     sources_note: Optional[str] = None
     source_url: str
+    last_checked: dt.date  # the day the entry was last compared with its source
 
     _url = validator("source_url", allow_reuse=True)(_check_official_url)
+    _checked = validator("last_checked", allow_reuse=True)(_not_in_future)
 
     @validator("code", "aliases", each_item=True)
     def _codes_normalise(cls, value: str) -> str:
@@ -158,8 +167,10 @@ class Topic(_Strict):
     related: List[str] = []
     sources_note: Optional[str] = None
     source_url: str
+    last_checked: dt.date  # the day the entry was last compared with its source
 
     _url = validator("source_url", allow_reuse=True)(_check_official_url)
+    _checked = validator("last_checked", allow_reuse=True)(_not_in_future)
 
     @validator("answer")
     def _short_answer(cls, value: str) -> str:
@@ -172,8 +183,14 @@ class Topic(_Strict):
         return value.lower()
 
 
+class MoreNotices(_Strict):
+    """A supplementary notices file (knowledge/more_notices.yml): notices only, same schema."""
+
+    notices: List[Notice] = Field(..., min_items=1)
+
+
 class KnowledgeBase(_Strict):
-    """The whole knowledge file."""
+    """The whole knowledge base: the main file plus any supplementary notices merged in."""
 
     version: str
     intent_labels: Dict[str, str]  # button titles for "did you mean"

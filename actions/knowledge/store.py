@@ -1,16 +1,25 @@
-"""Load the knowledge base once and answer lookups by code, intent and topic id."""
+"""Load the knowledge base once and answer lookups by code, intent and topic id.
+
+The base is the main file (``irs_knowledge.yml``: labels, notices, topics) plus, when present,
+the supplementary notices file next to it (``more_notices.yml``: top-level ``notices:``). Every
+``{figure:...}`` placeholder is replaced from the dated figures table (``figures.yml`` next to the
+main file, else the project's) before validation, so consumers only ever see finished text.
+"""
 from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 import yaml
 
 from actions.knowledge.codes import normalise_code
-from actions.knowledge.schema import KnowledgeBase, Notice, Topic
+from actions.knowledge.figures import DEFAULT_FIGURES_PATH, FiguresError, FigureTable, load_figures
+from actions.knowledge.schema import KnowledgeBase, MoreNotices, Notice, Topic
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "irs_knowledge.yml"
+MORE_NOTICES_NAME = "more_notices.yml"
+FIGURES_NAME = "figures.yml"
 
 
 class KnowledgeError(RuntimeError):
@@ -69,18 +78,79 @@ def _keyword_score(keywords: List[str], words: set, lowered: str) -> int:
     return sum(1 for k in keywords if (k in lowered if " " in k else k in words))
 
 
-def load_knowledge(path: Path = DEFAULT_PATH) -> Knowledge:
-    """Load and validate the knowledge file at ``path``.
-
-    Raises:
-        KnowledgeError: when the file is missing, is not YAML, or breaks the schema.
-    """
+def _read_yaml(path: Path) -> Any:
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"cannot read knowledge file {path}: {exc}") from exc
+
+
+def default_figures_path(path: Path) -> Path:
+    """The figures table used with the main file at ``path``: its sibling, else the project's."""
+    sibling = Path(path).parent / FIGURES_NAME
+    return sibling if sibling.exists() else DEFAULT_FIGURES_PATH
+
+
+def load_figures_for(path: Path = DEFAULT_PATH, figures_path: Optional[Path] = None) -> FigureTable:
+    """The figures table for the knowledge at ``path`` (see :func:`default_figures_path`)."""
     try:
-        return Knowledge(KnowledgeBase.parse_obj(raw))
+        return load_figures(figures_path or default_figures_path(path))
+    except FiguresError as exc:
+        raise KnowledgeError(str(exc)) from exc
+
+
+def more_notices_path(path: Path = DEFAULT_PATH) -> Path:
+    """The supplementary notices file that goes with the main file at ``path``."""
+    return Path(path).parent / MORE_NOTICES_NAME
+
+
+def load_raw(path: Path = DEFAULT_PATH, more_path: Optional[Path] = None) -> Dict[str, Any]:
+    """The main file with the supplementary notices appended, before figures and validation.
+
+    ``more_path`` defaults to :func:`more_notices_path`; a missing file is skipped.
+    """
+    raw = _read_yaml(path)
+    more = Path(more_path) if more_path else more_notices_path(path)
+    if not more.exists() or not isinstance(raw, dict):
+        return raw
+    extra = _read_yaml(more)
+    if not isinstance(extra, dict) or not isinstance(extra.get("notices"), list):
+        raise KnowledgeError(f"knowledge file {more} is invalid: it needs a top-level 'notices:' list")
+    merged = dict(raw)
+    merged["notices"] = list(raw.get("notices") or []) + list(extra["notices"])
+    merged["_more_notices"] = (str(more), len(extra["notices"]))
+    return merged
+
+
+def load_knowledge(path: Path = DEFAULT_PATH, more_path: Optional[Path] = None,
+                   figures_path: Optional[Path] = None) -> Knowledge:
+    """Load, render and validate the knowledge base whose main file is ``path``.
+
+    Args:
+        path: the main file (labels, notices, topics).
+        more_path: supplementary notices (default: ``more_notices.yml`` beside ``path``, if any).
+        figures_path: the figures table (default: :func:`default_figures_path`).
+
+    Raises:
+        KnowledgeError: when a file is missing, is not YAML, names an unknown figure, or breaks
+            the schema (including a code or alias used twice across the two notice files).
+    """
+    raw = load_raw(path, more_path)
+    more = raw.pop("_more_notices", None) if isinstance(raw, dict) else None
+    figures = load_figures_for(path, figures_path)
+    try:
+        rendered = figures.render_tree(raw)
+    except FiguresError as exc:
+        raise KnowledgeError(f"knowledge file {path}: {exc}") from exc
+    if more is not None:
+        more_file, count = more
+        try:  # the supplementary file's own errors first, named by its file
+            notices = rendered["notices"]
+            MoreNotices.parse_obj({"notices": notices[len(notices) - count:]})
+        except ValueError as exc:
+            raise KnowledgeError(f"knowledge file {more_file} is invalid:\n{exc}") from exc
+    try:
+        return Knowledge(KnowledgeBase.parse_obj(rendered))
     except ValueError as exc:
         raise KnowledgeError(f"knowledge file {path} is invalid:\n{exc}") from exc
 

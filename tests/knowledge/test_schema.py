@@ -13,13 +13,18 @@ from pydantic import ValidationError
 
 from actions.fallback import NOT_OFFERED
 from actions.knowledge.codes import normalise_code
+from actions.knowledge.figures import load_figures
 from actions.knowledge.schema import KnowledgeBase, Notice, Topic
-from actions.knowledge.store import DEFAULT_PATH, Knowledge, KnowledgeError, load_knowledge
+from actions.knowledge.store import DEFAULT_PATH, Knowledge, KnowledgeError, load_knowledge, load_raw
 
 ROOT = Path(__file__).resolve().parents[2]
-RAW: Dict[str, Any] = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+# The main file with its figures filled in, as the loader validates it (without more_notices.yml).
+RAW: Dict[str, Any] = load_figures().render_tree(yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8")))
+# Every notice of both files (main and supplementary), rendered.
+ALL_RAW_NOTICES: List[Dict[str, Any]] = load_figures().render_tree(
+    {k: v for k, v in load_raw(DEFAULT_PATH).items() if k != "_more_notices"})["notices"]
 DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-NOTICE_IDS = [n["code"] for n in RAW["notices"]]
+NOTICE_IDS = [n["code"] for n in ALL_RAW_NOTICES]
 TOPIC_IDS = [t["id"] for t in RAW["topics"]]
 
 REQUIRED_CODES = [
@@ -76,7 +81,7 @@ def _topic_intents_from_rules() -> Set[str]:
 
 def test_file_loads_and_has_enough_notices(knowledge: Knowledge) -> None:
     assert len(knowledge.notices) >= 45
-    assert len(knowledge.notices) == len(RAW["notices"])
+    assert len(knowledge.notices) == len(ALL_RAW_NOTICES)
     assert len(knowledge.topics) == len(RAW["topics"])
 
 
@@ -423,7 +428,7 @@ def test_load_schema_violation_raises_knowledge_error(tmp_path: Path) -> None:
 
 def test_load_valid_copy_round_trips(tmp_path: Path) -> None:
     loaded = load_knowledge(_write(tmp_path, _raw_base()))
-    assert [n.code for n in loaded.notices] == NOTICE_IDS
+    assert [n.code for n in loaded.notices] == [n["code"] for n in RAW["notices"]]
     assert loaded.find_notice("cp 504").code == "CP504"
 
 
