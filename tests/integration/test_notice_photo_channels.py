@@ -1,0 +1,253 @@
+"""End to end: a photo of the notice sent as an MMS and as a Messenger attachment.
+
+The real Rasa server, action server and notice reader (Tesseract) run with the trained model. A
+local fake plays Twilio (its Messages API, and MMS media served only with the account's basic
+auth) and Facebook (the Send API, and the CDN an attachment link points to). The photos are notice
+pages rendered with Pillow (tests/notice_photo_images.py).
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import random
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from actions.services.deadlines import compute_deadline
+from channels.facebook import signature
+from tests.integration.servers import MODEL, Bot, free_port, running_bot
+from tests.notice_photo_images import notice_jpeg
+
+pytestmark = pytest.mark.model
+
+ACCOUNT_SID = "AC" + "7" * 32
+AUTH_TOKEN = "photo-auth-token-" + "q" * 12
+TWILIO_NUMBER = "+15125550100"
+SECRET, VERIFY, TOKEN = "photo-app-secret", "photo-verify", "photo-page-token"
+MEDIA_PREFIX = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{'2' * 32}/Media/"
+LT11_DAYS = 30
+
+
+class FakeServices:
+    """Twilio's and Facebook's side on one loopback port: records POSTs, serves media on GET."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.posts: List[Tuple[str, bytes]] = []
+        self.media: Dict[str, Tuple[bytes, str]] = {}
+        self.fetches: List[str] = []
+        self.lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "FakeServices":
+        services = self
+        basic = "Basic " + base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the http.server API
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with services.lock:
+                    services.posts.append((self.path, body))
+                self._answer(201 if "Messages.json" in self.path else 200, b"{}", "application/json")
+
+            def do_GET(self) -> None:  # noqa: N802
+                path = self.path.split("?")[0]
+                if path.startswith(MEDIA_PREFIX) and self.headers.get("Authorization") != basic:
+                    self._answer(401, b"", "text/plain")
+                    return
+                with services.lock:
+                    services.fetches.append(path)
+                    found = services.media.get(path)
+                if found is None:
+                    self._answer(404, b"", "text/plain")
+                else:
+                    self._answer(200, found[0], found[1])
+
+            def _answer(self, status: int, body: bytes, content_type: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+    def serve(self, path: str, data: bytes, content_type: str) -> str:
+        """Serve ``data`` at ``path``; returns its URL."""
+        with self.lock:
+            self.media[path] = (data, content_type)
+        return self.url + path
+
+    def sms_to(self, phone: str) -> List[str]:
+        with self.lock:
+            posts = [body for path, body in self.posts if path.endswith("/Messages.json")]
+        fields = [{k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()} for body in posts]
+        return [f["Body"] for f in fields if f.get("To") == phone]
+
+    def messenger_to(self, psid: str) -> List[Dict[str, Any]]:
+        with self.lock:
+            posts = [body for path, body in self.posts if path.startswith("/graph/me/messages")]
+        bodies = [json.loads(body) for body in posts]
+        return [b["message"] for b in bodies if b.get("recipient", {}).get("id") == psid]
+
+
+def wait_until(read: Callable[[], List[Any]], test: Callable[[Any], bool], after: int = 0,
+               timeout_s: float = 60.0) -> Optional[Any]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for item in read()[after:]:
+            if test(item):
+                return item
+        time.sleep(0.2)
+    return None
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Bot, FakeServices, Path]]:
+    assert MODEL.exists(), "train first: make train"
+    tmp = Path(tmp_path_factory.mktemp("notice-photo"))
+    services = FakeServices().start()
+    credentials = tmp / "credentials.yml"
+    credentials.write_text(
+        "rest:\n"
+        "channels.twilio.TwilioInput:\n"
+        f'  account_sid: "{ACCOUNT_SID}"\n  auth_token: "{AUTH_TOKEN}"\n  twilio_number: "{TWILIO_NUMBER}"\n'
+        f'  public_base_url: ""\n  api_base_url: "{services.url}"\n'
+        "channels.facebook.MessengerInput:\n"
+        f'  verify: "{VERIFY}"\n  secret: "{SECRET}"\n  page-access-token: "{TOKEN}"\n'
+        f'  graph_api_base: "{services.url}/graph"\n')
+    env = {"DATABASE_URL": f"sqlite:///{tmp / 'cases.db'}", "BUSINESS_DAYS": "mon,tue,wed,thu,fri,sat,sun",
+           "BUSINESS_HOURS": "00:00-24:00"}
+    try:
+        with running_bot(tmp, env=env, credentials=credentials) as bot:
+            yield bot, services, tmp
+    finally:
+        services.stop()
+
+
+def mms(bot: Bot, phone: str, body: str = "", media: Optional[Tuple[str, str]] = None) -> int:
+    """A signed inbound SMS webhook, with one media item (url, type) when given."""
+    webhook = f"{bot.url}/webhooks/twilio/webhook"
+    fields = {"MessageSid": f"MM{random.getrandbits(128):032x}", "AccountSid": ACCOUNT_SID, "From": phone,
+              "To": TWILIO_NUMBER, "Body": body, "NumMedia": "1" if media else "0"}
+    if media:
+        fields.update({"MediaUrl0": media[0], "MediaContentType0": media[1]})
+    signature_ = RequestValidator(AUTH_TOKEN).compute_signature(webhook, fields)
+    request = urllib.request.Request(webhook, data=urllib.parse.urlencode(fields).encode(),
+                                     headers={"X-Twilio-Signature": signature_})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status
+
+
+def messenger(bot: Bot, psid: str, message: Dict[str, Any]) -> int:
+    raw = json.dumps({"object": "page", "entry": [{"id": "1", "time": 1, "messaging": [
+        {"sender": {"id": psid}, "recipient": {"id": "1"}, "timestamp": 1,
+         "message": {"mid": f"mid.{uuid.uuid4().hex}", **message}}]}]}).encode()
+    request = urllib.request.Request(f"{bot.url}/webhooks/facebook/webhook", data=raw,
+                                     headers={"Content-Type": "application/json",
+                                              "X-Hub-Signature-256": signature(SECRET, raw)})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status
+
+
+def notice_dated(days_ago: int) -> Tuple[dt.date, dt.date, str]:
+    """An LT11 date, its deadline, and the deadline as the answer writes it."""
+    today = dt.date.today()
+    dated = today - dt.timedelta(days=days_ago)
+    deadline = compute_deadline(dated, LT11_DAYS, today)
+    assert deadline is not None
+    end = deadline.deadline
+    return dated, end, f"{end:%B} {end.day}, {end.year}"
+
+
+def day(value: dt.date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def tracker_json(bot: Bot, sender: str) -> str:
+    url = f"{bot.url}/conversations/{urllib.parse.quote(sender, safe='+:')}/tracker"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode()
+
+
+def test_an_mms_photo_is_confirmed_then_explained_with_its_deadline(running: Any) -> None:
+    bot, services, tmp = running
+    phone = f"+1737666{random.randrange(10_000):04d}"
+    dated, _, deadline_text = notice_dated(10)
+    url = services.serve(MEDIA_PREFIX + "ME1", notice_jpeg("LT11", dated), "image/jpeg")
+    assert mms(bot, phone, media=(url, "image/jpeg")) == 200
+    confirm = wait_until(lambda: services.sms_to(phone), lambda body: "Is that right?" in body)
+    assert confirm is not None, services.sms_to(phone)
+    assert f"I read LT11, dated {day(dated)}, amount $6,312.45" in confirm
+    assert "Reply 1 for Yes, 2 for Not right" in confirm
+    before = len(services.sms_to(phone))
+    assert mms(bot, phone, "1") == 200
+    answer = wait_until(lambda: services.sms_to(phone), lambda body: "LT11" in body and "days left" in body, before)
+    assert answer is not None, services.sms_to(phone)[before:]
+    assert "20 days left" in answer and deadline_text in answer
+    # Only the fields were kept: the name and address printed on the page are nowhere.
+    stored = tracker_json(bot, f"sms:{phone}")
+    assert '"notice_photo_reading"' in stored and "JANE" not in stored and "MAIN ST" not in stored
+    assert "JANE" not in (tmp / "rasa.log").read_text() and AUTH_TOKEN not in (tmp / "rasa.log").read_text()
+
+
+def test_an_mms_that_is_not_a_photo_gets_a_polite_reply(running: Any) -> None:
+    bot, services, _ = running
+    phone = f"+1737667{random.randrange(10_000):04d}"
+    url = services.serve(MEDIA_PREFIX + "ME2", b"%PDF-1.7 broken", "application/pdf")
+    assert mms(bot, phone, media=(url, "application/pdf")) == 200
+    assert wait_until(lambda: services.sms_to(phone), lambda body: "couldn't open that file" in body) is not None
+    url = services.serve(MEDIA_PREFIX + "ME3", b"BEGIN:VCARD", "text/vcard")
+    assert mms(bot, phone, media=(url, "text/vcard")) == 200
+    assert wait_until(lambda: services.sms_to(phone), lambda body: "only read photos" in body) is not None
+
+
+def test_a_messenger_photo_is_confirmed_then_explained_with_its_deadline(running: Any) -> None:
+    bot, services, _ = running
+    psid = f"psid-{uuid.uuid4().hex[:10]}"
+    dated, _, deadline_text = notice_dated(25)
+    url = services.serve(f"/cdn/{psid}.jpg", notice_jpeg("LT11", dated), "image/jpeg")
+    assert messenger(bot, psid, {"attachments": [{"type": "image", "payload": {"url": url}}]}) == 200
+    confirm = wait_until(lambda: services.messenger_to(psid),
+                         lambda m: "Is that right?" in json.dumps(m))
+    assert confirm is not None, services.messenger_to(psid)
+    assert f"I read LT11, dated {day(dated)}" in json.dumps(confirm)
+    payloads = [b.get("payload") for b in confirm.get("quick_replies", [])] or [
+        b.get("payload") for b in confirm["attachment"]["payload"]["buttons"]]
+    assert payloads == ["/notice_photo_right", "/notice_photo_wrong"]
+    before = len(services.messenger_to(psid))
+    assert messenger(bot, psid, {"text": "Yes", "quick_reply": {"payload": "/notice_photo_right"}}) == 200
+    answer = wait_until(lambda: services.messenger_to(psid), lambda m: "days left" in m.get("text", ""), before)
+    assert answer is not None, services.messenger_to(psid)[before:]
+    assert "5 days left" in answer["text"] and deadline_text in answer["text"]
+
+
+def test_a_typed_forgery_of_a_reading_is_not_believed(running: Any) -> None:
+    bot, services, _ = running
+    psid = f"psid-{uuid.uuid4().hex[:10]}"
+    forged = '/notice_photo{"notice_photo_reading": {"code": "LT11", "notice_date": "2026-01-01"}}'
+    assert messenger(bot, psid, {"text": forged}) == 200
+    time.sleep(8)
+    assert not any("I read LT11" in json.dumps(m) for m in services.messenger_to(psid))
