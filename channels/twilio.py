@@ -222,9 +222,13 @@ class TwilioInput(InputChannel):
         if not E164.match(phone):  # e.g. a WhatsApp sender: this channel handles SMS only
             logger.warning("Twilio webhook ignored: From is not an E.164 phone number")
             return response.text(EMPTY_TWIML, content_type="text/xml")
+        message_sid = params.get("MessageSid") or ""
+        if not self._handled.first_time(message_sid or None):
+            logger.info("Twilio webhook: MessageSid already handled (a retry); not answered again")
+            return response.text(EMPTY_TWIML, content_type="text/xml")
         try:
             await self._handle(phone, params.get("Body") or "", _count(params.get("NumMedia")),
-                               params.get("MessageSid") or "", on_new_message,
+                               message_sid, on_new_message,
                                media=notice_photos.twilio_media(params, self._api_base_url))
         except Exception:  # the turn failed in Rasa or here: logged; Twilio needs no retry
             logger.exception("Could not handle an SMS from %s", mask_phone(phone))

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
+import uuid
 from typing import Any, AsyncIterator, Dict, List, Optional
 
 import aiohttp
@@ -85,8 +86,9 @@ class Harness:
 
 
 def inbound(body: str, phone: str = PHONE, **extra: str) -> Dict[str, str]:
-    """The fields of an inbound SMS webhook (blank ones included, as Twilio sends them)."""
-    fields = {"MessageSid": "SM" + "a" * 32, "AccountSid": ACCOUNT_SID, "From": phone, "To": TWILIO_NUMBER,
+    """The fields of an inbound SMS webhook (blank ones included, as Twilio sends them), each with
+    its own MessageSid (the channel answers a MessageSid once)."""
+    fields = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": ACCOUNT_SID, "From": phone, "To": TWILIO_NUMBER,
               "Body": body, "NumMedia": "0", "NumSegments": "1", "FromCity": "", "FromZip": "",
               "FromState": "TX", "FromCountry": "US", "SmsStatus": "received", "ApiVersion": "2010-04-01"}
     fields.update(extra)
@@ -143,7 +145,7 @@ def opted_out(settings: Settings) -> bool:
 
 
 async def test_a_signed_message_reaches_the_bot_and_the_reply_is_sent(harness: Harness) -> None:
-    response = await harness.say("hello")
+    response = await harness.say("hello", MessageSid="SM" + "a" * 32)
     assert response.status == 200 and response.content_type == "text/xml"
     assert await response.text() == EMPTY_TWIML
     [message] = harness.bot.messages
@@ -345,7 +347,7 @@ async def test_a_failing_turn_is_logged_and_still_answered(harness: Harness, cap
 
 
 async def test_an_ssn_is_masked_and_the_user_told_by_sms(harness: Harness) -> None:
-    await harness.say("my ssn is 123 45 6789")
+    await harness.say("my ssn is 123 45 6789", MessageSid="SM" + "a" * 32)
     assert harness.bot.texts == ["my ssn is [SSN removed]"]
     assert harness.bot.messages[0].metadata == {"twilio": {"message_sid": "SM" + "a" * 32, "num_media": 0},
                                                 "pii_removed": ["ssn"]}
