@@ -9,7 +9,7 @@ WIDGET_JS := widget/dist/tax-chat.js
 WIDGET_NPM := widget/node_modules/.npm-ci-done
 WIDGET_SRC := $(wildcard widget/src/*) widget/build.mjs
 
-.PHONY: help setup spacy train run shell test test-unit test-nlu test-stories validate lock clean widget browser bench profile read-notice
+.PHONY: help setup spacy train run shell test test-unit test-nlu test-stories validate lock clean widget browser bench profile read-notice knowledge-stale knowledge-links
 
 help:
 	@echo "make run    set up, train if needed, start the bot on http://localhost:5005"
@@ -18,6 +18,8 @@ help:
 	@echo "make widget build the website chat widget (widget/dist/tax-chat.js; needs Node.js 20)"
 	@echo "make bench  latency, throughput, memory, start-up and training vs a stock rasa init bot"
 	@echo "make read-notice FILE=path  read an IRS notice photo/scan/PDF; prints the fields as JSON"
+	@echo "make knowledge-stale [DAYS=180]  knowledge entries and figures due for review"
+	@echo "make knowledge-links  check every knowledge source URL (needs internet; not run by CI)"
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -91,6 +93,15 @@ bench: train
 # py-spy profile of our running bot under 10 concurrent conversations (python -m bench.profile --help).
 profile: train
 	@$(PY) -m bench.profile $(PROFILE_ARGS)
+
+# Knowledge review: entries and figures older than DAYS, and figures whose period has ended.
+DAYS ?= 180
+knowledge-stale: setup
+	@$(PY) -m actions.knowledge.stale --days $(DAYS)
+
+# Every source URL of the knowledge base still answers (for deployers with internet access).
+knowledge-links: setup
+	@$(PY) -m actions.knowledge.linkcheck
 
 lock: setup
 	@$(PY) -m pip freeze --all | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock.new
