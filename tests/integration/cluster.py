@@ -20,6 +20,8 @@ from tests.services_up import ensure_postgres, ensure_rabbitmq, ensure_redis
 
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 JWT_SECRET = "scale-out-test-secret-" + uuid.uuid4().hex
+# The production profile keeps the REST channel off without a token; the clients send this one.
+REST_TOKEN = "scale-out-rest-" + uuid.uuid4().hex
 
 
 @dataclass
@@ -89,6 +91,9 @@ def running_cluster(tmp_dir: Path, replicas: int = 2, env: Optional[Dict[str, st
         "SOCKETIO_CHANNEL": f"socketio-{tag}",
         "RATE_LIMIT_REDIS_URL": "redis://127.0.0.1:6379/2",
         "RATE_LIMIT_REDIS_PREFIX": f"scale{tag}:ratelimit:",
+        # production: the REST channel needs its token; per-address limits off (one test client)
+        "REST_TOKEN": REST_TOKEN, "WIDGET_SESSION_SECRET": uuid.uuid4().hex,
+        "ADDRESS_MESSAGES_PER_MINUTE": "0", "ADDRESS_NEW_CONVERSATIONS": "0", "GLOBAL_NEW_CONVERSATIONS": "0",
         **(env or {}),
     }
     cluster = Cluster([f"http://127.0.0.1:{port}" for port in ports], database_url,

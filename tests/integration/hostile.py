@@ -32,9 +32,10 @@ import socketio
 from twilio.request_validator import RequestValidator
 
 from channels.facebook import signature
+from channels.widget_sessions import WidgetSessions
 from desk.rasa_client import RasaClient
 from tests.integration.receiver import Receiver
-from tests.integration.servers import MODEL, Bot, running_bot
+from tests.integration.servers import MODEL, Bot, conversation, running_bot
 from tests.integration.test_messenger_webhook import Messenger
 from tests.integration.test_messenger_webhook import SECRET as FACEBOOK_SECRET
 from tests.integration.test_messenger_webhook import TOKEN as FACEBOOK_TOKEN
@@ -191,6 +192,7 @@ class WidgetTurn:
     replies: List[Dict[str, Any]]
     connected: bool
     seconds: float
+    token: str = ""  # the session token the server confirmed
 
     @property
     def text(self) -> str:
@@ -220,7 +222,13 @@ async def widget_turn(url: str, data: Any, session_id: Optional[str] = None, wai
         replies.append(payload if isinstance(payload, dict) else {"payload": payload})
         arrived.set()
 
-    client.on("session_confirm", lambda *_: confirmed.set())
+    tokens: List[str] = []
+
+    def on_confirm(token: Any = None) -> None:  # the server issues the session; its token names it
+        tokens.append(str(token))
+        confirmed.set()
+
+    client.on("session_confirm", on_confirm)
     client.on("bot_uttered", on_reply)
     await client.connect(url, socketio_path="/socket.io", transports=["websocket"], wait_timeout=10)
     started = time.monotonic()
@@ -240,7 +248,7 @@ async def widget_turn(url: str, data: Any, session_id: Optional[str] = None, wai
                     break
             if until is not None and until(replies):
                 break
-        return WidgetTurn(list(replies), client.connected, time.monotonic() - started)
+        return WidgetTurn(list(replies), client.connected, time.monotonic() - started, tokens[-1])
     finally:
         await client.disconnect()
 
@@ -255,6 +263,7 @@ class Stack:
     tmp: Path
     database_url: str
     loop: LoopThread = field(default_factory=LoopThread)
+    widget_tokens: Dict[str, str] = field(default_factory=dict)  # a test's session alias -> the server's token
 
     @property
     def url(self) -> str:
@@ -337,8 +346,14 @@ class Stack:
     def widget(self, data: Any, session_id: Optional[str] = None, wait_s: float = 10.0,
                settle_s: float = 0.3, until: Optional[Callable[[List[Dict[str, Any]]], bool]] = None
                ) -> WidgetTurn:
-        """One socket.io turn (see :func:`widget_turn`)."""
-        return self.loop.run(widget_turn(self.url, data, session_id, wait_s, settle_s, until), wait_s + 30)
+        """One socket.io turn (see :func:`widget_turn`). A test's own ``session_id`` is an alias:
+        the first turn gets a server-issued token for it, later turns resume with that token, and
+        :meth:`tracker` finds the conversation by the alias."""
+        token = self.widget_tokens.get(session_id) if session_id else None
+        turn = self.loop.run(widget_turn(self.url, data, token or session_id, wait_s, settle_s, until), wait_s + 30)
+        if session_id and turn.token:
+            self.widget_tokens[session_id] = turn.token
+        return turn
 
     # Rasa's HTTP API --------------------------------------------------------------------------
     def jwt(self) -> str:
@@ -347,7 +362,9 @@ class Stack:
 
     def tracker(self, sender: str) -> Dict[str, Any]:
         """``GET /conversations/{sender}/tracker`` with every event."""
-        reply = http(f"{self.url}/conversations/{urllib.parse.quote(sender, safe='+')}/tracker?include_events=ALL",
+        token = self.widget_tokens.get(sender)
+        path = urllib.parse.quote(WidgetSessions.conversation_id(token) if token else conversation(sender), safe=":+")
+        reply = http(f"{self.url}/conversations/{path}/tracker?include_events=ALL",
                      method="GET", headers={"Authorization": f"Bearer {self.jwt()}"})
         assert reply.status == 200, str(reply)
         return cast(Dict[str, Any], reply.json())

@@ -122,7 +122,7 @@ class Bot:
 
     def tracker(self, sender: str) -> Dict:
         """The conversation's tracker from Rasa's HTTP API (open: no JWT secret in these tests)."""
-        url = f"{self.url}/conversations/{urllib.parse.quote(sender, safe='')}/tracker"
+        url = f"{self.url}/conversations/{urllib.parse.quote(conversation(sender), safe=':+')}/tracker"
         with urllib.request.urlopen(url, timeout=30) as response:
             return json.loads(response.read())
 
@@ -174,8 +174,21 @@ def stop_processes(processes: List[subprocess.Popen], timeout_s: float = 20) -> 
             process.kill()
 
 
+# The per-address and global conversation limits are off in tests (every test client is
+# 127.0.0.1); tests of those limits set them (tests/security).
+LIMITS_OFF = {"ADDRESS_MESSAGES_PER_MINUTE": "0", "ADDRESS_NEW_CONVERSATIONS": "0", "GLOBAL_NEW_CONVERSATIONS": "0"}
+
+
+def conversation(sender: str, namespace: str = "rest") -> str:
+    """The conversation id of a sender (channels/identity.py): ``rest:<sender>`` for a REST
+    sender; an id that already names its channel is returned as it is."""
+    from channels.identity import split
+
+    return sender if split(sender)[0] is not None else f"{namespace}:{sender}"
+
+
 def _environment(env: Optional[Dict[str, str]]) -> Dict[str, str]:
-    return {**{name: "" for name in CHANNEL_ENV}, **os.environ, **(env or {})}
+    return {**{name: "" for name in CHANNEL_ENV}, **LIMITS_OFF, **os.environ, **(env or {})}
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
-from tests.integration.servers import MODEL, Bot, running_bot, stop_processes
+from tests.integration.servers import MODEL, Bot, conversation, running_bot, stop_processes
 
 pytestmark = pytest.mark.model
 
@@ -59,7 +59,7 @@ def texts(bot: Bot, sender: str, message: str) -> List[str]:
 
 
 def tracker(bot: Bot, sender: str) -> Dict[str, Any]:
-    with urllib.request.urlopen(f"{bot.url}/conversations/{sender}/tracker", timeout=30) as response:
+    with urllib.request.urlopen(f"{bot.url}/conversations/{conversation(sender)}/tracker", timeout=30) as response:
         return json.loads(response.read())
 
 

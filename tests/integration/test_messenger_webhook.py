@@ -145,8 +145,8 @@ def test_a_pros_reply_through_rasas_api_is_tagged_human_agent(messenger: Messeng
     event = {"event": "bot", "text": "Hi, this is Jane, a tax pro at Milestone.",
              "metadata": {"from_pro": "jane", "messaging_tag": "HUMAN_AGENT"}}
     request = urllib.request.Request(
-        f"{messenger.api}/conversations/{sender}/tracker/events"
-        "?execute_side_effects=true&output_channel=latest",
+        f"{messenger.api}/conversations/messenger:{sender}/tracker/events"
+        "?execute_side_effects=true&output_channel=facebook",
         data=json.dumps(event).encode(), headers={"Content-Type": "application/json"})
     assert _status(request) == 200
     reply = messenger.wait_for(sender, lambda b: "Jane" in b["message"].get("text", ""))

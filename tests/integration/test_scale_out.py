@@ -22,7 +22,8 @@ import sqlalchemy as sa
 
 from desk.rasa_client import RasaClient
 
-from tests.integration.cluster import Cluster, running_cluster
+from channels.widget_sessions import WidgetSessions
+from tests.integration.cluster import REST_TOKEN, Cluster, running_cluster
 from tests.rabbitmq import drain
 
 pytestmark = pytest.mark.model
@@ -44,8 +45,8 @@ async def send(session: aiohttp.ClientSession, urls: List[str], start: int, send
     for attempt in range(len(urls)):
         url = urls[(start + attempt) % len(urls)]
         try:
-            async with session.post(f"{url}/webhooks/rest/webhook",
-                                    json={"sender": sender, "message": text}) as response:
+            async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                                    headers={"Authorization": f"Bearer {REST_TOKEN}"}) as response:
                 assert response.status == 200, await response.text()
                 stats[url] += 1
                 return await response.json()
@@ -61,8 +62,8 @@ def stored_events(database_url: str) -> Dict[str, List[Dict]]:
         rows = connection.execute(sa.text("SELECT id, sender_id, data FROM events ORDER BY id")).all()
     engine.dispose()
     events: Dict[str, List[Dict]] = {}
-    for _, sender, data in rows:
-        events.setdefault(sender, []).append(json.loads(data))
+    for _, sender, data in rows:  # REST conversations are rest:<sender>
+        events.setdefault(sender.removeprefix("rest:"), []).append(json.loads(data))
     return events
 
 
@@ -138,7 +139,13 @@ async def widget_user_gets_a_pro_reply_sent_through_the_other_replica(cluster: C
     received: asyncio.Queue = asyncio.Queue()
     client = socketio.AsyncClient(reconnection=False)
     confirmed = asyncio.Event()
-    client.on("session_confirm", lambda *_: confirmed.set())
+    tokens: List[str] = []
+
+    def on_confirm(token: str) -> None:  # the server issues the session: its token names it
+        tokens.append(token)
+        confirmed.set()
+
+    client.on("session_confirm", on_confirm)
     client.on("bot_uttered", received.put_nowait)
     await client.connect(cluster.urls[0], socketio_path="/socket.io", transports=["websocket"])
     try:
@@ -153,7 +160,7 @@ async def widget_user_gets_a_pro_reply_sent_through_the_other_replica(cluster: C
             received.get_nowait()
         async with aiohttp.ClientSession() as session:
             desk = RasaClient(cluster.urls[1], cluster.jwt_secret, session)
-            await desk.send_to_user(session_id, "Hi, I'm Sam, a tax pro. Let's look at your CP2000.", "sam")
+            await desk.send_to_user(WidgetSessions.conversation_id(tokens[-1]), "Hi, I'm Sam, a tax pro. Let's look at your CP2000.", "sam")
         return await asyncio.wait_for(received.get(), 15)
     finally:
         await client.disconnect()
@@ -191,7 +198,7 @@ def test_two_replicas_keep_every_conversation_whole_and_in_order(cluster: Cluste
     # from the commit order by a few milliseconds; consumers order by the events' timestamps.)
     by_sender: Dict[str, List[Dict]] = {}
     for body in published:
-        by_sender.setdefault(body.pop("sender_id"), []).append(body)
+        by_sender.setdefault(body.pop("sender_id").removeprefix("rest:"), []).append(body)
     for sender in sent:
         assert Counter(json.dumps(e, sort_keys=True) for e in by_sender.get(sender, [])) == \
                Counter(json.dumps(e, sort_keys=True) for e in events[sender]), f"{sender}: broker differs"

@@ -59,8 +59,8 @@ class Sms:
 
         The ``+`` of the phone number stays literal: Rasa's Sanic does not decode ``%2B`` in the path.
         """
-        url = (f"{self.bot.url}/conversations/{urllib.parse.quote(phone, safe='+')}/tracker/events"
-               "?execute_side_effects=true&output_channel=latest")
+        url = (f"{self.bot.url}/conversations/sms:{urllib.parse.quote(phone, safe='+')}/tracker/events"
+               "?execute_side_effects=true&output_channel=twilio")
         request = urllib.request.Request(url, data=json.dumps({"event": "bot", "text": text}).encode(),
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=60) as response:

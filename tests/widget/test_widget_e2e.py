@@ -19,6 +19,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from channels.widget_sessions import WidgetSessions
 from tests.integration.servers import Bot, running_bot
 from tests.widget.browser import LAUNCH_ARGS
 from tests.widget.conftest import ROOT
@@ -27,7 +28,8 @@ pytestmark = pytest.mark.model
 
 OUT = ROOT / "test-output" / "widget"
 STORAGE_KEY = "milestone-tax-chat"
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+# A server-issued session token: 128 random bits and a 128-bit tag, base64url (channels/widget_sessions.py).
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$")
 INJECTED = '<img src=x onerror="window.__xss=1;alert(1)">'
 
 expect.set_options(timeout=30_000)
@@ -65,16 +67,16 @@ def rasa_api(bot: Bot, path: str, body: Any) -> None:
 
 def pro_says(bot: Bot, session_id: str, text: str) -> None:
     """A tax pro's reply from the desk: a bot event with from_pro metadata, to the latest channel."""
-    rasa_api(bot, f"/conversations/{quote(session_id)}/tracker/events?execute_side_effects=true"
-                  "&output_channel=latest",
+    rasa_api(bot, f"/conversations/{quote(session_id, safe=':')}/tracker/events?execute_side_effects=true"
+                  "&output_channel=socketio",
              {"event": "bot", "text": text, "metadata": {"from_pro": "jane"}})
 
 
 def hand_back(bot: Bot, session_id: str) -> None:
     """The desk's hand-back: resume, say utter_handed_back, listen."""
-    conversation = f"/conversations/{quote(session_id)}"
+    conversation = f"/conversations/{quote(session_id, safe=':')}"
     rasa_api(bot, f"{conversation}/tracker/events", [{"event": "resume"}])
-    rasa_api(bot, f"{conversation}/execute?output_channel=latest", {"name": "utter_handed_back"})
+    rasa_api(bot, f"{conversation}/execute?output_channel=socketio", {"name": "utter_handed_back"})
     rasa_api(bot, f"{conversation}/tracker/events", [{"event": "action", "name": "action_listen"}])
 
 
@@ -132,8 +134,10 @@ def _conversation(page: Page, bot: Bot, demo_site: str) -> None:
     expect(log).to_have_attribute("aria-live", "polite")
     expect(log).to_contain_text("I can explain an IRS notice")
     expect(page.locator(".tc-status")).to_have_text("Virtual assistant")
-    session_id = stored_session(page)
-    assert UUID.match(session_id), session_id
+    # the widget keeps the token the server issued (its conversation is web:<digest of it>)
+    token = stored_session(page)
+    assert WidgetSessions(b"any").valid(token) is False and TOKEN.match(token), token
+    session_id = WidgetSessions.conversation_id(token)
 
     # A notice question: the explanation, in bold, with a link that opens a new tab.
     send(page, "what is a CP504?")
@@ -173,7 +177,7 @@ def _conversation(page: Page, bot: Bot, demo_site: str) -> None:
     expect(chips.filter(has_text="My options")).to_have_class(re.compile(r"\btc-chip--chosen\b"))
     for chip in log.locator(".tc-chip").all():
         expect(chip).to_be_disabled()
-    assert stored_session(page) == session_id
+    assert stored_session(page) == token  # a reload resumed with the server's token
     expect(page.locator(".tc-status")).to_have_text("Virtual assistant")  # session confirmed again
     send(page, "Maria Lopez")
     expect(log.locator(".tc-msg--bot").last).to_contain_text("phone number")
@@ -195,7 +199,7 @@ def _conversation(page: Page, bot: Bot, demo_site: str) -> None:
     expect(page.get_by_role("alert")).to_be_hidden()
 
     # A tax pro replies from the desk: divider, "Tax pro" label, Markdown, markup neutralised.
-    rasa_api(bot, f"/conversations/{quote(session_id)}/tracker/events", {"event": "pause"})
+    rasa_api(bot, f"/conversations/{quote(session_id, safe=':')}/tracker/events", {"event": "pause"})
     pro_says(bot, session_id, f"Hi Maria, I'm **Jane**, a tax pro at Milestone. {INJECTED} I'm reading your CP504 now.")
     expect(log.locator(".tc-divider")).to_have_text(["A tax pro has joined the chat"])
     pro = log.locator(".tc-msg--pro").last
