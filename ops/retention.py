@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import List, Optional, Sequence
 
@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.settings import DEFAULT_DATABASE_URL
 from actions.store.db import Database
+from actions.store.notice_pages import NoticePageRepository
 from actions.store.records import STATUS_CLOSED
 from actions.store.tables import case_events, cases, notifications
 
@@ -68,13 +69,15 @@ class Report:
     cases: int = 0
     case_events: int = 0
     notifications: int = 0
+    notice_pages: int = 0
 
     def lines(self, dry_run: bool) -> List[str]:
         """The report in words (counts only)."""
         verb = "would be deleted" if dry_run else "deleted"
         return [f"tracker store: {self.conversations} conversations ({self.tracker_events} events) {verb}",
                 f"case store: {self.cases} closed cases ({self.case_events} case events, "
-                f"{self.notifications} notifications) {verb}"]
+                f"{self.notifications} notifications) {verb}",
+                f"case store: {self.notice_pages} attached notice pages {verb}"]
 
 
 def cutoff(days: int, now: Optional[dt.datetime] = None) -> dt.datetime:
@@ -174,10 +177,12 @@ def run(settings: RetentionSettings, days: int, dry_run: bool, now: Optional[dt.
         database = Database(settings.database_url)
         try:
             store = purge_cases(database.engine, before, dry_run)
+            # Attached notice pages go with their conversation's last case (or, without one, when old).
+            store = replace(store, notice_pages=NoticePageRepository(database).purge(before, dry_run))
         finally:
             database.dispose()
     return Report(conversations.conversations, conversations.tracker_events, store.cases, store.case_events,
-                  store.notifications)
+                  store.notifications, store.notice_pages)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

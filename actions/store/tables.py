@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -200,4 +201,16 @@ sms_opt_outs = Table(
     Column("opted_out_at", UTCDateTime, nullable=False),
     Column("opted_in_at", UTCDateTime, nullable=True),
     Column("last_keyword", String(16), nullable=False),
+)
+
+# Notice pages the taxpayer chose to attach to their case for the tax pro (actions/store/notice_pages.py).
+# Only stored after an explicit "attach"; removed by retention with the conversation's cases.
+notice_pages = Table(
+    "notice_pages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("content_type", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
 )

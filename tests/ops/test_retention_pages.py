@@ -1,0 +1,36 @@
+"""Retention of attached notice pages: they go with their conversation's closed, old case."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Tuple
+
+from actions.store.db import Database
+from actions.store.notice_pages import NoticePageRepository
+from actions.store.records import STATUS_CLOSED, STATUS_WAITING
+from actions.store.tables import cases
+from ops.retention import RetentionSettings, run
+from tests.ops.test_retention import DAYS, NOW, add_case, stores  # noqa: F401 - stores is a fixture
+from tests.store.conftest import postgres_url  # noqa: F401 - a fixture
+
+JPEG = b"\xff\xd8\xff" + b"p" * 64
+
+
+def sender_of(database: Database, case_id: int) -> str:
+    with database.engine.connect() as connection:
+        return connection.execute(cases.select().where(cases.c.id == case_id)).one().sender_id
+
+
+def test_pages_go_with_old_closed_cases_and_stay_with_open_ones(stores: Tuple[Database, RetentionSettings]) -> None:
+    database, settings = stores
+    pages = NoticePageRepository(database)
+    closed, waiting = add_case(database, STATUS_CLOSED, 400), add_case(database, STATUS_WAITING, 700)
+    old = NOW - dt.timedelta(days=400)
+    gone = pages.add(sender_of(database, closed), JPEG, "image/jpeg", old)
+    kept = pages.add(sender_of(database, waiting), JPEG, "image/jpeg", old)
+    recent = pages.add("web:recent", JPEG, "image/jpeg", NOW - dt.timedelta(days=2))
+
+    assert run(settings, DAYS, dry_run=True, now=NOW).notice_pages == 1
+    assert pages.get(gone) is not None
+    report = run(settings, DAYS, dry_run=False, now=NOW)
+    assert report.notice_pages == 1 and "1 attached notice pages deleted" in "\n".join(report.lines(False))
+    assert pages.get(gone) is None and pages.get(kept) is not None and pages.get(recent) is not None
