@@ -9,7 +9,7 @@ WIDGET_JS := widget/dist/tax-chat.js
 WIDGET_NPM := widget/node_modules/.npm-ci-done
 WIDGET_SRC := $(wildcard widget/src/*) widget/build.mjs
 
-.PHONY: help setup spacy train run shell test test-unit test-nlu test-stories validate lock clean widget browser bench profile read-notice knowledge-stale knowledge-links
+.PHONY: help setup spacy train run shell test test-unit test-nlu test-stories validate lock clean widget browser bench profile read-notice knowledge-stale knowledge-links security
 
 help:
 	@echo "make run    set up, train if needed, start the bot on http://localhost:5005"
@@ -17,6 +17,7 @@ help:
 	@echo "make shell  chat with the running bot in this terminal"
 	@echo "make widget build the website chat widget (widget/dist/tax-chat.js; needs Node.js 20)"
 	@echo "make bench  latency, throughput, memory, start-up and training vs a stock rasa init bot"
+	@echo "make security  attacker-style checks against the running bot (make run first; loopback only)"
 	@echo "make read-notice FILE=path  read an IRS notice photo/scan/PDF; prints the fields as JSON"
 	@echo "make knowledge-stale [DAYS=180]  knowledge entries and figures due for review"
 	@echo "make knowledge-links  check every knowledge source URL (needs internet; not run by CI)"
@@ -89,6 +90,11 @@ read-notice: setup
 # e.g. make bench BENCH_ARGS="--duration 30 --skip-light" (python -m bench --help).
 bench: train
 	@$(PY) -m bench $(BENCH_ARGS)
+
+# Attacker-style checks against the bot `make run` started (loopback only, about 150 requests):
+# identities, widget sessions, masking, limits, malformed input, the desk, files and secrets.
+security: setup
+	@$(PY) -m tests.security.attack $(SECURITY_ARGS)
 
 # py-spy profile of our running bot under 10 concurrent conversations (python -m bench.profile --help).
 profile: train
