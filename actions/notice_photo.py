@@ -10,7 +10,10 @@ those fields are kept (slot ``photo_reading``), never the image or its text.
   missing, or says politely why a file could not be read;
 - ``action_confirm_notice_photo`` (Yes) gives the answer the taxpayer would have had by typing the
   code and the date: the same composed explanation, deadline included, and the same slots;
-- ``action_reject_notice_photo`` (Not right) forgets the reading and asks for the code and date.
+- ``action_reject_notice_photo`` (Not right) forgets the reading and asks for the code and date;
+- after the explanation the bot asks whether to attach the page to the case for the tax pro (the
+  channel holds it in memory meanwhile, channels/notice_pages.py); ``action_attach_notice_page``
+  reports what the channel did with "Attach it".
 """
 from __future__ import annotations
 
@@ -95,6 +98,8 @@ class PhotoFields:
         self.tax_years: List[int] = _years(reading.get("tax_years"))
         problems = reading.get("problems")
         self.problems: List[str] = [p for p in problems if isinstance(p, str)] if isinstance(problems, list) else []
+        page_id = reading.get("page_id")
+        self.page_id: Optional[str] = page_id if isinstance(page_id, str) and page_id else None
 
     @property
     def unreadable(self) -> bool:
@@ -129,7 +134,7 @@ class PhotoFields:
         return {"code": self.code or self.raw_code,
                 "notice_date": self.notice_date.isoformat() if self.notice_date else None,
                 "amount_due": str(self.amount) if self.amount is not None else None,
-                "tax_years": self.tax_years}
+                "tax_years": self.tax_years, "page_kept": bool(self.page_id)}
 
 
 class ActionReadNoticePhoto(BaseAction):
@@ -195,6 +200,8 @@ class ActionConfirmNoticePhoto(ActionAnswerMessage):
             dispatcher.utter_message(response="utter_notice_photo_expired")
             return []
         events = await super().run(dispatcher, tracker, domain)
+        if tracker.get_slot(READING_SLOT).get("page_kept"):
+            dispatcher.utter_message(response="utter_notice_photo_attach_ask")
         return [*events, SlotSet(READING_SLOT, None)]
 
 
@@ -209,3 +216,34 @@ class ActionRejectNoticePhoto(BaseAction):
     ) -> List[EventType]:
         dispatcher.utter_message(response="utter_notice_photo_retry")
         return [SlotSet(READING_SLOT, None)]
+
+
+# What the channel did with the page when the taxpayer chose "Attach it" (metadata "notice_page").
+ATTACH_RESPONSES: Dict[str, str] = {
+    "attached": "utter_notice_page_attached",
+    "failed": "utter_notice_page_failed",
+    "gone": "utter_notice_page_gone",
+}
+
+
+def attach_outcome(tracker: Tracker) -> str:
+    """``attached``, ``failed`` or ``gone``, as the channel set it on the latest user message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata") or {}
+            outcome = metadata.get("notice_page") if isinstance(metadata, dict) else None
+            return outcome if outcome in ATTACH_RESPONSES else "gone"
+    return "gone"
+
+
+class ActionAttachNoticePage(BaseAction):
+    """Tell the taxpayer whether the page of their notice is now attached to their case."""
+
+    def name(self) -> Text:
+        return "action_attach_notice_page"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(response=ATTACH_RESPONSES[attach_outcome(tracker)])
+        return []

@@ -30,7 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import messenger_render as render
-from channels import notice_photos
+from channels import notice_pages, notice_photos
 from channels.guard import MessageGuard
 from channels.identity import MESSENGER, ForeignId, local_part, scoped
 from channels.metadata import TooDeep, loads_bounded
@@ -159,7 +159,7 @@ class MessengerInput(InputChannel):
         Every message passes the message guard (channels/guard.py) before Rasa sees it.
         """
         webhook = Blueprint("messenger_webhook", __name__)
-        on_new_message = self.guard.wrap(on_new_message)
+        on_new_message = self.guard.wrap(notice_pages.with_page_consent(on_new_message))
         self.guard.attach(webhook)
 
         @webhook.route("/", methods=["GET"])

@@ -12,10 +12,12 @@ same three steps here:
    :data:`PHOTO_TEXT`, intent ``notice_photo`` and the fields as the ``notice_photo_reading``
    entity, set as the message's parse data.
 
-The image and any OCR text never leave this module's memory: nothing is written or logged but the
-reason a file was refused. A user cannot forge a reading by typing: parse data can only be set by
-the server, the message guard strips ``/notice_photo{...}`` (never an offered button), and the
-model has no examples of the intent, so no typed text is classified as one.
+The OCR text never leaves the reader; the image stays in memory only (channels/notice_pages.py
+holds a page that was read for 30 minutes, in case the taxpayer asks to attach it to their case;
+it is stored only then). Nothing is logged but the reason a file was refused. A user cannot forge
+a reading by typing: parse data can only be set by the server, the message guard strips
+``/notice_photo{...}`` (never an offered button), and the action believes only an entity made
+here, on a message with the ``notice_photo`` intent (typed, that intent only asks for the photo).
 """
 from __future__ import annotations
 
@@ -28,10 +30,11 @@ from urllib.parse import urlsplit
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from channels.notice_pages import PENDING, READING_ENTITY
+
 logger = logging.getLogger(__name__)
 
 PHOTO_INTENT = "notice_photo"
-READING_ENTITY = "notice_photo_reading"
 PHOTO_TEXT = "[photo of a notice]"
 EXTRACTOR = "notice_photos"
 MAX_BYTES = 10 * 1024 * 1024  # the reader's own limit (notice_reader.MAX_BYTES)
@@ -167,7 +170,11 @@ async def read_photo(data: bytes, content_type: Optional[str] = None, filename: 
         # Only the type: the message could quote the file's text.
         logger.error("notice photo: the reader failed (%s)", type(error).__name__)
         return {"error": "malformed"}
-    return reading_fields(reading)
+    fields = reading_fields(reading)
+    if fields["code"] or fields["notice_date"] or fields["amount_due"]:
+        # Held in memory only, in case the taxpayer asks to attach the page to their case.
+        fields["page_id"] = PENDING.keep(data, (content_type or "application/octet-stream").split(";")[0])
+    return fields
 
 
 async def read_media(media: Sequence[Media], *, auth: Optional[aiohttp.BasicAuth] = None,

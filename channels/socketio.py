@@ -37,7 +37,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint
 from socketio import AsyncRedisManager, AsyncServer, packet
 
-from channels import notice_photos
+from channels import notice_pages, notice_photos
 from channels.client_address import environ_address
 from channels.guard import MessageGuard
 from channels.guard_settings import get_guard_settings
@@ -190,6 +190,7 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint: each user message guarded, then answered through our output."""
+        on_new_message = notice_pages.with_page_consent(on_new_message)  # inside the guard
         async def answer_with_our_output(message: UserMessage) -> Any:
             if self.sio is not None:
                 message.output_channel = SocketIOOutput(self.sio, self.bot_message_evt)

@@ -36,7 +36,7 @@ from actions.store.optouts import E164, OptOutRepository
 from channels.guard import MessageGuard
 from channels.identity import SMS, ForeignId, local_part, scoped
 from channels.messenger_events import RecentIds
-from channels import notice_photos
+from channels import notice_pages, notice_photos
 from channels.sms_keywords import Keyword, help_reply, match_keyword, start_reply, stop_reply
 from channels.sms_menus import DEFAULT_TTL_S, MenuMemory
 from channels.sms_optouts import OptOutGuard, OptOutStore
@@ -187,7 +187,7 @@ class TwilioInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The webhook (POST ``/webhook``) and a health route (GET ``/``); messages pass the guard."""
         twilio_webhook = Blueprint("twilio_webhook", __name__)
-        on_new_message = self.guard.wrap(on_new_message)
+        on_new_message = self.guard.wrap(notice_pages.with_page_consent(on_new_message))
         self.guard.attach(twilio_webhook)
 
         @twilio_webhook.route("/", methods=["GET"])

@@ -6,8 +6,8 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from actions.answer import ActionAnswerMessage
-from actions.notice_photo import (ERROR_RESPONSES, ActionConfirmNoticePhoto, ActionReadNoticePhoto,
-                                  ActionRejectNoticePhoto, photo_reading)
+from actions.notice_photo import (ERROR_RESPONSES, ActionAttachNoticePage, ActionConfirmNoticePhoto,
+                                  ActionReadNoticePhoto, ActionRejectNoticePhoto, photo_reading)
 from tests.actions.conftest import DOMAIN, make_tracker, names, only, run_action
 
 READ, CONFIRM, REJECT = ActionReadNoticePhoto(), ActionConfirmNoticePhoto(), ActionRejectNoticePhoto()
@@ -51,7 +51,7 @@ async def test_full_reading_is_confirmed_with_yes_and_not_right_buttons() -> Non
     buttons = DOMAIN["responses"]["utter_notice_photo_confirm"][0]["buttons"]
     assert [b["payload"] for b in buttons] == ["/notice_photo_right", "/notice_photo_wrong"]
     assert slot(events, "photo_reading") == {"code": "LT11", "notice_date": "2026-11-10",
-                                             "amount_due": "6312.45", "tax_years": [2023]}
+                                             "amount_due": "6312.45", "tax_years": [2023], "page_kept": False}
     assert not [e for e in events if e.get("name") in ("notice_code", "notice_date")]  # not before "yes"
 
 
@@ -128,3 +128,31 @@ async def test_unknown_code_is_confirmed_and_then_honestly_not_explained() -> No
     confirm, _ = await run_action(CONFIRM, make_tracker("/notice_photo_right", intent="notice_photo_right",
                                                         slots={"photo_reading": stored}))
     assert "I don't have CP999X in my notes" in only(confirm, "utter_answer")["answer"]
+
+
+async def test_a_kept_page_is_offered_for_the_case_after_the_explanation() -> None:
+    messages, events = await run_action(READ, photo_tracker({**fields(), "page_id": "p-123"}))
+    stored = slot(events, "photo_reading")
+    assert stored["page_kept"] is True and "p-123" not in str(stored)  # the bot never needs the page id
+    tracker = make_tracker("/notice_photo_right", intent="notice_photo_right", slots={"photo_reading": stored})
+    confirmed, _ = await run_action(CONFIRM, tracker)
+    assert names(confirmed)[-1] == "utter_notice_photo_attach_ask" and "utter_answer" in names(confirmed)
+    buttons = DOMAIN["responses"]["utter_notice_photo_attach_ask"][0]["buttons"]
+    assert [b["payload"] for b in buttons] == ["/notice_photo_attach", "/notice_photo_discard"]
+    not_kept, _ = await run_action(CONFIRM, make_tracker(
+        "/notice_photo_right", intent="notice_photo_right", slots={"photo_reading": {**stored, "page_kept": False}}))
+    assert "utter_notice_photo_attach_ask" not in names(not_kept)
+
+
+@pytest.mark.parametrize("metadata, response", [
+    ({"notice_page": "attached"}, "utter_notice_page_attached"),
+    ({"notice_page": "failed"}, "utter_notice_page_failed"),
+    ({"notice_page": "gone"}, "utter_notice_page_gone"),
+    ({}, "utter_notice_page_gone"),
+    ({"notice_page": "stolen"}, "utter_notice_page_gone"),
+])
+async def test_attach_reports_what_the_channel_did(metadata: Dict[str, Any], response: str) -> None:
+    tracker = make_tracker("/notice_photo_attach", intent="notice_photo_attach")
+    tracker.events[-1]["metadata"] = metadata
+    messages, events = await run_action(ActionAttachNoticePage(), tracker)
+    assert names(messages) == [response] and events == []

@@ -126,6 +126,7 @@ async def test_download_refuses_other_schemes_and_dead_hosts(url: str) -> None:
 async def test_read_photo_keeps_only_the_fields() -> None:
     reader = FakeReader()
     fields = await notice_photos.read_photo(PNG, "image/png", "notice.png", reader=reader)
+    assert isinstance(fields.pop("page_id"), str)  # the page itself stays in memory (channels/notice_pages.py)
     assert fields == {"code": "CP504", "notice_date": "2026-10-01", "amount_due": "6312.45", "tax_years": [2023],
                       "response_date": None, "problems": []}
     assert reader.calls[0]["data"] == PNG and reader.calls[0]["content_type"] == "image/png"
