@@ -24,7 +24,7 @@ def test_zero_day_period_lists_everything_not_checked_that_day() -> None:
     today = dt.date(2026, 12, 3)
     items = stale.due_items(today, days=0, knowledge=KB)
     names = {(i.kind, i.name) for i in items}
-    assert ("topic", "collection_statute") in names  # last checked 2026-11-26
+    assert ("topic", "scam_signs") in names  # last checked 2026-11-26
     assert ("topic", "cdp_hearing") not in names  # re-checked 2026-12-03
     assert ("figure", "interest_rate_individual") in names  # its quarter has ended
     assert [i.last_checked for i in items] == sorted(i.last_checked for i in items)
@@ -34,7 +34,7 @@ def test_review_period_boundary() -> None:
     checked = dt.date(2026, 11, 26)
     due = {i.name for i in stale.due_items(checked + dt.timedelta(days=181), 180, knowledge=KB)}
     not_yet = {i.name for i in stale.due_items(checked + dt.timedelta(days=180), 180, knowledge=KB)}
-    assert "collection_statute" in due and "collection_statute" not in not_yet
+    assert "scam_signs" in due and "scam_signs" not in not_yet
 
 
 def test_negative_period_is_refused() -> None:
@@ -45,7 +45,7 @@ def test_negative_period_is_refused() -> None:
 def test_command_exit_codes_and_output(capsys: pytest.CaptureFixture) -> None:
     assert stale.main(["--days", "0", "--today", "2026-12-03"]) == 1
     out = capsys.readouterr().out
-    assert "due for review" in out and "collection_statute" in out
+    assert "due for review" in out and "scam_signs" in out
     assert stale.format_items([]) == "Nothing is due for review."
     with pytest.raises(SystemExit):
         stale.main(["--days", "-5"])

@@ -36,10 +36,11 @@ REQUIRED_CODES = [
     "CP01A", "Letter 1153",
 ]
 # The fallback never offers these (actions/fallback.py NOT_OFFERED); every other intent may be offered.
-# Answers to the bot's "did I read your notice right?" question are yes/no replies, like affirm and
-# deny: they get no button label, so the fallback (which skips unlabelled intents) never offers them.
-CONFIRMATION_REPLIES = {"notice_photo_right", "notice_photo_wrong"}
-NEVER_OFFERED = NOT_OFFERED | CONFIRMATION_REPLIES
+# Replies to the bot's questions about a notice photo ("did I read it right?", "attach it to your
+# case?") are button answers like affirm and deny: they get no button label, so the fallback (which
+# skips unlabelled intents) never offers them.
+PHOTO_REPLIES = {i for i in DOMAIN["intents"] if isinstance(i, str) and i.startswith("notice_photo_")}
+NEVER_OFFERED = NOT_OFFERED | PHOTO_REPLIES
 
 
 @pytest.fixture(scope="module")
