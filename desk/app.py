@@ -19,7 +19,7 @@ from sanic.response import HTTPResponse, json
 
 from actions.settings import Settings, get_settings
 from desk.auth import LoginThrottle
-from desk.blueprints import api, auth, health, knowledge, live, pages
+from desk.blueprints import api, auth, health, knowledge, live, notice_pages, pages
 from desk.casework import CaseNotFound, Conflict, Invalid, RasaUnavailable
 from desk.guards import secure_request
 from desk.hub import EventHub
@@ -64,7 +64,7 @@ def create_app(settings: DeskSettings, core: Optional[Settings] = None,
     app.ctx.templates = template_environment()
     app.ctx.throttle = LoginThrottle()
     app.ctx.sweeper = sweeper
-    for blueprint in (auth.bp, pages.bp, api.bp, live.bp, health.bp, knowledge.bp):
+    for blueprint in (auth.bp, pages.bp, api.bp, live.bp, health.bp, knowledge.bp, notice_pages.bp):
         app.blueprint(blueprint)
     app.static("/static", str(STATIC_DIR), name="static")
     app.register_listener(_open_resources, "before_server_start")
