@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -66,9 +67,10 @@ def test_data_files_are_0600_in_a_0700_folder(tmp_path: Path) -> None:
 
 
 def test_the_jwt_secret_never_goes_on_the_command_line(tmp_path: Path) -> None:
+    value = uuid.uuid4().hex  # a random stand-in, never a real secret
     with pytest.raises(SecretOnCommandLine):
-        jwt_arguments(["--enable-api", "--jwt-secret", "s3cret"], {})
-    assert jwt_arguments(["--enable-api"], {"RASA_JWT_SECRET": "s3cret"}) == ["--jwt-secret", "s3cret"]
+        jwt_arguments(["--enable-api", "--jwt-secret", value], {})
+    assert jwt_arguments(["--enable-api"], {"RASA_JWT_SECRET": value}) == ["--jwt-secret", value]
     (tmp_path / "jwt").write_text("from-a-file\n")
     assert jwt_arguments([], {"RASA_JWT_SECRET_FILE": str(tmp_path / "jwt")}) == ["--jwt-secret", "from-a-file"]
     run = (ROOT / "scripts" / "run.sh").read_text()
