@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections import OrderedDict
 import logging
 import re
 from dataclasses import dataclass
@@ -72,6 +73,8 @@ FALLBACK_TEXTS = {
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _BARE_INTENT = re.compile(r"^/([A-Za-z0-9_-]+)$")
 _LEADING_SLASHES = re.compile(r"^[\s/]+")
+# Conversations a guard remembers as not new (the oldest are forgotten first).
+_SEEN_MAX = 50_000
 
 
 class Verdict(enum.Enum):
@@ -267,6 +270,7 @@ class MessageGuard:
                                          settings_.new_conversation_window_s)
         self.global_new_limiter = build_limiter(settings_, settings_.global_new_conversations,
                                                 settings_.new_conversation_window_s)
+        self._seen: "OrderedDict[str, None]" = OrderedDict()
 
     def attach(self, blueprint: Blueprint) -> None:
         """Find the agent through the app serving ``blueprint``; close the limiter when it stops."""
@@ -304,13 +308,26 @@ class MessageGuard:
             for reason, messages in said:
                 await self.view.record(str(message.sender_id), messages, reason)
 
+    def _known(self, sender: str) -> bool:
+        """Whether this process let a message of the conversation through lately (then its tracker
+        is not read again just to tell whether it is new)."""
+        if sender in self._seen:
+            self._seen.move_to_end(sender)
+            return True
+        return False
+
+    def _remember(self, sender: str) -> None:
+        self._seen[sender] = None
+        if len(self._seen) > _SEEN_MAX:
+            self._seen.popitem(last=False)
+
     async def _limits(self, sender: str, address: Optional[str]) -> Tuple[RateDecision, str]:
         """The first limit the message breaks (and its name), or the per-sender verdict."""
         if address:
             decision = await self.address_limiter.hit("address", address)
             if not decision.allowed:
                 return decision, "messages per address"
-        if await self.view.tracker(sender) is None:  # a new conversation
+        if not self._known(sender) and await self.view.tracker(sender) is None:  # a new conversation
             if address:
                 decision = await self.new_limiter.hit("new-per-address", address)
                 if not decision.allowed:
@@ -318,6 +335,7 @@ class MessageGuard:
             decision = await self.global_new_limiter.hit("new", "all")
             if not decision.allowed:
                 return decision, "new conversations overall"
+        self._remember(sender)  # only once it was let through: a refused new sender stays new
         return await self.limiter.hit(self.channel, sender), "messages per sender"
 
     async def _check(self, message: UserMessage, on_new_message: OnNewMessage,

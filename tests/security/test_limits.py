@@ -33,6 +33,8 @@ async def test_new_conversations_from_one_address_are_limited_with_429_and_retry
     channel = make_channel(address_new_conversations=5, new_conversation_window_s=600)
     async with serve(channel) as client:
         statuses = [(await client.say("I got a CP504", sender=f"case-{n}")).status for n in range(8)]
+        again = await client.say("hello again", sender="case-6")  # a refused new sender stays new
+        assert again.status == 429
         refused = await client.say("hello", sender="one-more")
         assert refused.headers.get("Retry-After", "").isdigit()
         assert (await refused.json())["error"] == "too_many_requests"
