@@ -37,7 +37,7 @@ def _has_all(text: str, parts: Iterable[str]) -> None:
 def test_cap_has_two_paths_with_their_own_clocks(kb: Knowledge) -> None:
     topic = kb.topic("collection_appeals_program")
     _has_all(topic.answer, ["lien, levy or seizure", "3 business days", "rejected", "30 days"])
-    _has_all(" ".join(topic.key_facts), ["30th day after the rejection", "30 days from the notice"])
+    _has_all(" ".join(topic.key_facts), ["30th day after the letter", "30 days from the notice"])
     assert "few business days" not in _topic_text(kb, "collection_appeals_program")
     assert topic.source_url.endswith("p1660.pdf")
 
@@ -113,7 +113,8 @@ def test_installment_agreement_states_guaranteed_and_streamlined_limits(kb: Know
     topic = kb.topic("installment_agreement")
     _has_all(topic.answer, [FIGURES["ia_guaranteed_limit"].text(), "guarantees",
                             FIGURES["ia_streamlined_limit"].text(), "72 months"])
-    _has_all(" ".join(topic.key_facts), ["IRC 6159(c)", FIGURES["ia_fee_online_direct_debit"].text()])
+    _has_all(" ".join(topic.key_facts), ["guaranteed plan", FIGURES["ia_fee_online_direct_debit"].text()])
+    _has_all(topic.sources_note or "", ["IRC 6159(c)", "IRM 5.14.5.2"])
 
 
 def test_deadline_topic_gives_the_lien_notice_its_own_date(kb: Knowledge) -> None:
