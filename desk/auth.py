@@ -76,8 +76,9 @@ def new_token() -> str:
 
 
 def digest(token: str) -> str:
-    """The SHA-256 hex digest under which a token or session id is stored."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    """The SHA-256 hex digest under which a token or session id is stored (any text: a header's
+    undecodable bytes reach us as lone surrogates, which simply match nothing)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def bearer_token(authorization: Optional[str]) -> Optional[str]:
@@ -95,7 +96,7 @@ def same_token(expected: Optional[str], given: Optional[str]) -> bool:
     """Constant-time comparison of a CSRF token; False when either is missing."""
     if not expected or not given:
         return False
-    return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
+    return hmac.compare_digest(expected.encode("utf-8", "surrogatepass"), given.encode("utf-8", "surrogatepass"))
 
 
 # Failures before a lockout, per scope: the (username, address) pair, the username from any

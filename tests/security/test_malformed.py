@@ -84,6 +84,14 @@ async def test_a_non_ascii_bearer_token_is_401_on_rasas_api() -> None:
     assert await refuse_odd_credentials(SimpleNamespace(headers={"authorization": "Bearer abc"}, args={})) is None
 
 
+def test_the_desk_reads_odd_bearer_tokens_and_cookies_without_raising() -> None:
+    from desk.auth import bearer_token, digest, same_token
+
+    odd = bearer_token("Bearer \udcc3\udca9\udcff")  # how Sanic hands over undecodable header bytes
+    assert odd is not None and len(digest(odd)) == 64
+    assert same_token("expected", "\udcff") is False
+
+
 async def test_socketio_object_ids_deep_packets_nul_and_long_ids_store_nothing_odd() -> None:
     received: List[UserMessage] = []
 
