@@ -14,8 +14,8 @@ widget's ``session_request`` may carry the token it was given earlier (``session
 server answers ``session_confirm`` with the token the socket now holds (the same one, or a new
 one when it was not a token this server issued). Messages go to the socket's own conversation
 (``web:<digest>``) whatever ``session_id`` they carry; a socket without a session is ignored.
-Packets nested too deeply or carrying NaN/Infinity end the connection; metadata keeps only the
-allowed fields (channels/metadata.py).
+Packets nested too deeply, carrying NaN/Infinity or otherwise unreadable end the connection;
+metadata keeps only the allowed fields (channels/metadata.py).
 
 Same channel name (``socketio``), so ``output_channel=latest`` and ``channel: socketio`` response
 variants keep working. In credentials.yml, instead of ``socketio:``::
@@ -79,20 +79,29 @@ class _BoundedJson:
 
 
 class GuardedPacket(packet.Packet):
-    """A socket.io packet whose JSON is read with limits; a packet that breaks them (or is not
-    JSON) becomes a DISCONNECT of its namespace, so the sender is dropped and nothing is stored."""
+    """A socket.io packet whose JSON is read with limits (:func:`channels.metadata.loads_bounded`):
+    nesting too deep or NaN/Infinity raise ValueError, and :func:`drop_malformed` then closes the
+    connection."""
 
     json = _BoundedJson
 
-    def decode(self, encoded_packet: Any) -> int:
-        """Decode as python-socketio does; a malformed packet reads as a disconnect."""
+
+def drop_malformed(sio: AsyncServer) -> None:
+    """Close the connection of a client whose packet cannot be read (malformed, nested too deeply,
+    NaN, an unexpected packet type) instead of letting python-socketio log a traceback and keep it.
+
+    python-socketio registers its packet handler with engine.io when the server is built, so the
+    guarded handler is registered in its place."""
+    handle = sio._handle_eio_message
+
+    async def guarded(eio_sid: str, data: Any) -> None:
         try:
-            return super().decode(encoded_packet)
+            await handle(eio_sid, data)
         except (ValueError, RecursionError):
             logger.warning("socketio: dropped a client that sent a malformed packet")
-            self.packet_type, self.data, self.id = packet.DISCONNECT, None, None
-            self.namespace = self.namespace or "/"
-            return 0
+            await sio.eio.disconnect(eio_sid)
+
+    sio.eio.on("message", guarded)
 
 
 def _room(recipient_id: str) -> Optional[str]:
@@ -203,6 +212,7 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         blueprint = super().blueprint(answer_with_our_output)
         configure_server(self.sio, os.environ)
         self.sio.packet_class = GuardedPacket
+        drop_malformed(self.sio)
         self.guard.attach(blueprint)
         namespace = self.namespace or "/"
         handlers = self.sio.handlers[namespace]

@@ -94,7 +94,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     from ops import api_guard, files
 
-    args += api_guard.jwt_arguments(args, os.environ)  # raises when the secret is on the command line
+    jwt_args = api_guard.jwt_arguments(args, os.environ)  # raises when the secret is on the command line
+    args += jwt_args
     files.secure_data_dir(files.DEFAULT_DATA_DIR)
     set_action_timeout(settings.action_timeout_s)
     limit_request_size(os.environ)
@@ -103,7 +104,7 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     action_replies.install()  # half of the server's CPU per turn went to re-checking a schema
     action_client.install()  # keep the connection to the action server open between actions
-    api_guard.install()  # a non-ASCII bearer token is a 401, not a 500
+    api_guard.install(jwt_args[1] if jwt_args else None)  # odd or forged bearer tokens: 401, not 500
     import rasa.__main__
     import rasa.core.run
 

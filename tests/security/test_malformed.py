@@ -13,15 +13,15 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import List
 
+import jwt
 import pytest
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
-from socketio import packet
 
 from channels.facebook import MessengerInput
 from channels.socketio import GuardedPacket, SocketIOInput
 from channels.widget_sessions import WidgetSessions
-from ops.api_guard import refuse_odd_credentials
+from ops.api_guard import credentials_check, refuse_odd_credentials
 from channels.guard import MessageGuard
 from channels.guard_settings import GuardSettings
 from channels.rest import RestInput
@@ -82,6 +82,17 @@ async def test_a_non_ascii_bearer_token_is_401_on_rasas_api() -> None:
     refused = await refuse_odd_credentials(request)
     assert refused is not None and refused.status == 401
     assert await refuse_odd_credentials(SimpleNamespace(headers={"authorization": "Bearer abc"}, args={})) is None
+    # with the secret known, a forged or unsigned JWT on Rasa's API is a 401 (Rasa answered 500)
+    check = credentials_check("the-secret")
+    forged = SimpleNamespace(headers={"authorization": "Bearer eyJhbGciOiJub25lIn0.e30."}, args={},
+                             path="/conversations/rest:x/tracker")
+    assert (await check(forged)).status == 401
+    good = jwt.encode({"user": {"username": "desk", "role": "admin"}}, "the-secret", algorithm="HS256")
+    assert await check(SimpleNamespace(headers={"authorization": f"Bearer {good}"}, args={},
+                                       path="/conversations/rest:x/tracker")) is None
+    # a channel's own bearer token (the REST channel's REST_TOKEN) is not a JWT and not checked here
+    assert await check(SimpleNamespace(headers={"authorization": "Bearer rest-token"}, args={},
+                                       path="/webhooks/rest/webhook")) is None
 
 
 def test_the_desk_reads_odd_bearer_tokens_and_cookies_without_raising() -> None:
@@ -110,9 +121,20 @@ async def test_socketio_object_ids_deep_packets_nul_and_long_ids_store_nothing_o
     channel.sio.rooms = lambda *a, **k: []  # type: ignore[method-assign]
     for data in ({"session_id": {"$ne": 1}}, {"session_id": [1, 2]}, ["x"], None):
         await channel._session_request("sid-1", data)  # never raises: a new session each time
-    deep = GuardedPacket(encoded_packet='2["user_uttered",' + "[" * 5000 + "]" * 5000 + "]")
-    nan = GuardedPacket(encoded_packet='2["user_uttered",{"message":"hi","metadata":{"a":NaN}}]')
-    assert deep.packet_type == packet.DISCONNECT and nan.packet_type == packet.DISCONNECT
+    for bad in ('2["user_uttered",' + "[" * 5000 + "]" * 5000 + "]",
+                '2["user_uttered",{"message":"hi","metadata":{"a":NaN}}]'):
+        with pytest.raises(ValueError):
+            GuardedPacket(encoded_packet=bad)
+    dropped: List[str] = []
+
+    async def disconnect(eio_sid: str) -> None:
+        dropped.append(eio_sid)
+
+    channel.sio.eio.disconnect = disconnect  # type: ignore[method-assign]
+    handler = channel.sio.eio.handlers["message"]
+    await handler("eio-1", '2["user_uttered",' + "[" * 5000 + "]" * 5000 + "]")
+    await handler("eio-2", "4{}")  # a CONNECT_ERROR a client must never send
+    assert dropped == ["eio-1", "eio-2"]
     await channel.sio.handlers["/"]["user_uttered"]("sid-1", {"message": "hi", "session_id": "\x00" + "a" * 1000,
                                                               "metadata": '{"page": NaN}'})
     [message] = received
