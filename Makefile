@@ -91,7 +91,7 @@ read-notice: setup
 bench: train
 	@$(PY) -m bench $(BENCH_ARGS)
 
-# Attacker-style checks against the bot `make run` started (loopback only, about 150 requests):
+# Attacker-style checks against the bot `make run` started (loopback only, about 120 requests):
 # identities, widget sessions, masking, limits, malformed input, the desk, files and secrets.
 security: setup
 	@$(PY) -m tests.security.attack $(SECURITY_ARGS)

@@ -1,6 +1,6 @@
 """An attacker-style check of a running bot (``make run`` in one terminal, ``make security`` in another).
 
-Bounded (about 150 requests) and loopback only. It tries what an attacker would: naming another
+Bounded (about 120 requests) and loopback only. It tries what an attacker would: naming another
 channel's conversation, choosing or stealing widget sessions, PII in every layout, floods of new
 conversations, malformed and forged input, the desk's sign-in, the data files and the secrets.
 Each check prints PASS or FAIL; the closing note gives checks, attempts (requests sent) and
