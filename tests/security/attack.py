@@ -176,6 +176,15 @@ class Suite:
                 exposed.append(cmdline.parent.name)
         return not exposed, f"processes with the secret on their command line: {exposed}"
 
+    def logs_clean(self) -> Result:
+        """The numbers the masking probe sent (and phone numbers in full) are in no log file."""
+        digits = {"".join(ch for ch in layout if ch.isdigit()) for layout in LAYOUTS}
+        leaked = []
+        for log in sorted((ROOT / "logs").glob("*.log")):
+            text = "".join(ch for ch in log.read_text(encoding="utf-8", errors="replace") if ch.isdigit() or ch == "\n")
+            leaked += [f"{log.name}: {number}" for number in digits if len(number) >= 9 and number in text]
+        return not leaked, f"found in logs: {leaked}"
+
     def demo_site(self) -> Result:
         nul = self.probe.http(f"{self.site}/%00").status
         traversal = self.probe.raw(self.site, b"GET /../../etc/passwd HTTP/1.1\r\nHost: localhost\r\n")
@@ -203,6 +212,7 @@ class Suite:
             ("files: var/ is 0700 and its files 0600", self.data_files),
             ("secrets: no JWT secret on any command line", self.secrets_not_in_ps),
             ("demo site: %00 and traversal", self.demo_site),
+            ("logs: no masked number in logs/*.log", self.logs_clean),
         ]
         for name, run in checks:
             self.check(name, run)
