@@ -25,6 +25,8 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from actions.services.deadlines import compute_deadline
+from actions.store.db import Database
+from actions.store.notice_pages import NoticePageRepository
 from channels.facebook import signature
 from tests.integration.servers import MODEL, Bot, free_port, running_bot
 from tests.notice_photo_images import notice_jpeg
@@ -186,6 +188,12 @@ def day(value: dt.date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
+def stored_pages(tmp: Path, sender: str) -> List[Tuple[str, int]]:
+    """The attached pages of a conversation in the case store: (type, size)."""
+    pages = NoticePageRepository(Database(f"sqlite:///{tmp / 'cases.db'}")).list_for(sender)
+    return [(page.content_type, page.size) for page in pages]
+
+
 def tracker_json(bot: Bot, sender: str) -> str:
     url = f"{bot.url}/conversations/{urllib.parse.quote(sender, safe='+:')}/tracker"
     with urllib.request.urlopen(url, timeout=30) as response:
@@ -211,6 +219,15 @@ def test_an_mms_photo_is_confirmed_then_explained_with_its_deadline(running: Any
     stored = tracker_json(bot, f"sms:{phone}")
     assert '"notice_photo_reading"' in stored and "JANE" not in stored and "MAIN ST" not in stored
     assert "JANE" not in (tmp / "rasa.log").read_text() and AUTH_TOKEN not in (tmp / "rasa.log").read_text()
+    assert stored_pages(tmp, f"sms:{phone}") == []
+    # Then the taxpayer agrees to attach the page: it is stored with the conversation, for the case.
+    ask = wait_until(lambda: services.sms_to(phone), lambda body: "Attach this page to your case" in body, before)
+    assert ask is not None and "Reply 1 for Attach it, 2 for No, thanks" in ask
+    before = len(services.sms_to(phone))
+    assert mms(bot, phone, "1") == 200
+    assert wait_until(lambda: services.sms_to(phone), lambda body: "The page is attached" in body, before)
+    [(content_type, size)] = stored_pages(tmp, f"sms:{phone}")
+    assert content_type == "image/jpeg" and size == len(notice_jpeg("LT11", dated))
 
 
 def test_an_mms_that_is_not_a_photo_gets_a_polite_reply(running: Any) -> None:
@@ -225,7 +242,7 @@ def test_an_mms_that_is_not_a_photo_gets_a_polite_reply(running: Any) -> None:
 
 
 def test_a_messenger_photo_is_confirmed_then_explained_with_its_deadline(running: Any) -> None:
-    bot, services, _ = running
+    bot, services, tmp = running
     psid = f"psid-{uuid.uuid4().hex[:10]}"
     dated, _, deadline_text = notice_dated(25)
     url = services.serve(f"/cdn/{psid}.jpg", notice_jpeg("LT11", dated), "image/jpeg")
@@ -242,6 +259,13 @@ def test_a_messenger_photo_is_confirmed_then_explained_with_its_deadline(running
     answer = wait_until(lambda: services.messenger_to(psid), lambda m: "days left" in m.get("text", ""), before)
     assert answer is not None, services.messenger_to(psid)[before:]
     assert "5 days left" in answer["text"] and deadline_text in answer["text"]
+    # "No, thanks": the page is dropped, only the fields were ever stored.
+    ask = wait_until(lambda: services.messenger_to(psid), lambda m: "Attach this page" in json.dumps(m), before)
+    assert ask is not None
+    before = len(services.messenger_to(psid))
+    assert messenger(bot, psid, {"text": "No, thanks", "quick_reply": {"payload": "/notice_photo_discard"}}) == 200
+    assert wait_until(lambda: services.messenger_to(psid), lambda m: "didn't keep the page" in json.dumps(m), before)
+    assert stored_pages(tmp, f"messenger:{psid}") == []
 
 
 def test_a_typed_forgery_of_a_reading_is_not_believed(running: Any) -> None:

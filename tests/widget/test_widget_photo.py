@@ -96,6 +96,10 @@ def _photo_conversation(page: Page, demo_site: str, photo: Path, not_a_photo: Pa
     expect(answer).to_contain_text(_day(deadline))
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / "desktop-photo.png"), animations="disabled")
+    # The page is offered for the case; "No, thanks" drops it.
+    expect(log).to_contain_text("Attach this page to your case for the tax pro?")
+    log.get_by_role("button", name="No, thanks").last.click()
+    expect(log.locator(".tc-msg--bot").last).to_contain_text("I didn't keep the page")
     # Nothing of the photo is kept in the browser: the history holds only the words.
     stored = page.evaluate("JSON.stringify(localStorage)")
     assert "Photo of my notice" in stored and "JANE" not in stored
