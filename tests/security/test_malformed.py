@@ -3,6 +3,7 @@ idempotent; ids are URL-safe; the demo site survives a NUL; PSIDs stay out of lo
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import sys
@@ -30,6 +31,9 @@ from tests.channels.test_rest import make_channel, serve
 from tests.sanic_app import serving
 
 ROOT = Path(__file__).resolve().parents[2]
+# An unsigned ("alg": "none") JWT, built here so no token literal sits in the repository.
+UNSIGNED_JWT = (base64.urlsafe_b64encode(b'{"alg":"none"}').decode().rstrip("=") + "."
+                + base64.urlsafe_b64encode(b"{}").decode().rstrip("=") + ".")
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +88,7 @@ async def test_a_non_ascii_bearer_token_is_401_on_rasas_api() -> None:
     assert await refuse_odd_credentials(SimpleNamespace(headers={"authorization": "Bearer abc"}, args={})) is None
     # with the secret known, a forged or unsigned JWT on Rasa's API is a 401 (Rasa answered 500)
     check = credentials_check("the-secret")
-    forged = SimpleNamespace(headers={"authorization": "Bearer eyJhbGciOiJub25lIn0.e30."}, args={},
+    forged = SimpleNamespace(headers={"authorization": f"Bearer {UNSIGNED_JWT}"}, args={},
                              path="/conversations/rest:x/tracker")
     assert (await check(forged)).status == 401
     good = jwt.encode({"user": {"username": "desk", "role": "admin"}}, "the-secret", algorithm="HS256")
