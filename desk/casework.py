@@ -21,6 +21,7 @@ from actions.store.records import (
     Case,
     CaseEvent,
 )
+from channels.identity import CHANNEL_OF, split
 from channels.messenger_render import messenger_window
 from desk.rasa_client import RasaClient, RasaUnavailable
 from desk.transcript import Line, transcript
@@ -66,9 +67,17 @@ class Conflict(RuntimeError):
     """The case is not in a state that allows the action (HTTP 409); the message says why."""
 
 
+def conversation_channel(case: Case) -> str:
+    """The channel the case's conversation belongs to: the one its id names
+    (channels/identity.py), or for a conversation stored before ids were scoped the channel the
+    case recorded."""
+    namespace, _ = split(case.sender_id)
+    return CHANNEL_OF[namespace] if namespace is not None else case.channel
+
+
 def can_push(case: Case) -> bool:
     """Whether the taxpayer's channel can receive a message the desk sends later."""
-    return chat_can_receive(case.channel)
+    return chat_can_receive(conversation_channel(case))
 
 
 def clean_text(text: Any, limit: int, what: str = "message") -> str:
@@ -83,7 +92,7 @@ def clean_text(text: Any, limit: int, what: str = "message") -> str:
 
 def no_push_reason(case: Case) -> str:
     """Why a reply can't reach the taxpayer of ``case``, for pages and API errors."""
-    return (f"the taxpayer chatted on the '{case.channel}' channel, which can't receive messages "
+    return (f"the taxpayer chatted on the '{conversation_channel(case)}' channel, which can't receive messages "
             "from the desk: contact them by phone or e-mail instead")
 
 

@@ -2,6 +2,7 @@
 channel, and widget sessions are issued by the server and bound to their socket."""
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, Dict, List, Tuple
 
 import aiohttp
@@ -95,3 +96,16 @@ async def test_widget_sessions_are_issued_by_the_server_and_bound_to_the_socket(
     channel.sessions.open("visitor-after-reload", token)
     assert channel.sessions.conversation_of("visitor-after-reload") == visitor
     assert not WidgetSessions(b"another-secret").valid(token)
+
+
+def test_the_desk_judges_a_conversation_by_the_channel_its_id_names() -> None:
+    from desk.casework import can_push, conversation_channel
+    from tests.store.factories import make_new_case
+
+    # a case recorded "socketio" (the latest channel at the time) for an SMS conversation
+    case = SimpleNamespace(**{**make_new_case(channel="socketio", sender_id=f"sms:{PHONE}").__dict__})
+    assert conversation_channel(case) == "twilio" and can_push(case)  # type: ignore[arg-type]
+    rest = SimpleNamespace(**{**make_new_case(channel="socketio", sender_id="rest:me").__dict__})
+    assert conversation_channel(rest) == "rest" and not can_push(rest)  # type: ignore[arg-type]
+    legacy = SimpleNamespace(**{**make_new_case(channel="twilio", sender_id=PHONE).__dict__})
+    assert conversation_channel(legacy) == "twilio"  # type: ignore[arg-type]
