@@ -43,6 +43,7 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from twilio.request_validator import RequestValidator
 
+from channels.identity import LOCAL_ID
 from channels.facebook import signature as sign
 from tests.integration.hostile import (AUTH_TOKEN, EMPTY, FACEBOOK_SECRET, NORMAL_ANSWER, NORMAL_QUESTION,
                                        PII_REMOVED, SLOW_DOWN, TOO_LONG, Reply, Stack, assert_polite,
@@ -186,11 +187,11 @@ def rest_bodies(draw: st.DrawFn) -> Tuple[bytes, Any]:
 
 
 def well_formed(value: Any) -> bool:
-    """Whether ``value`` is a REST message that must be accepted (a sender that can be a tracker key:
-    1-255 characters, no control characters or surrogates, no surrounding spaces; a text message;
+    """Whether ``value`` is a REST message that must be accepted (a sender that can be part of a
+    conversation id, channels/identity.py: 1-200 letters, digits or ``._~@+-``; a text message;
     metadata an object if any)."""
-    return (isinstance(value, dict) and isinstance(value.get("sender"), str) and bool(value["sender"].strip())
-            and len(value["sender"]) <= 255 and cleaned(value["sender"]) == value["sender"]
+    return (isinstance(value, dict) and isinstance(value.get("sender"), str)
+            and LOCAL_ID.match(value["sender"]) is not None
             and isinstance(value.get("message"), str)
             and (value.get("metadata") is None or isinstance(value["metadata"], dict)))
 
