@@ -22,6 +22,13 @@ _LABELLED = re.compile(
 _FORM = re.compile(r"\bform\s*(?P<code>668\s?-?\s?\(?[AWYF]\)?(?:\s?\(?[cC]\)?)?)", re.IGNORECASE)
 _BARE = re.compile(r"\b(?P<code>(?:CP|LT)\s?-?[0-9][" + _DIGITISH + r"]{1,4}[A-Z]{0,2})\b")
 _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5"})
+# What Tesseract misreads each character of a code as, and back ("LT38" read as "1138", "CP71" as "CPT]").
+_LOOKALIKES = {"0": "OD", "O": "0", "D": "0", "Q": "0", "5": "S", "S": "5", "8": "B", "B": "8", "1": "LIT7",
+               "I": "1L", "L": "1", "|": "1L", "]": "1", "[": "1L", "T": "7", "7": "T1", "(": "LC", "C": "(",
+               "2": "Z", "Z": "2", "6": "G", "G": "6", "4": "A", "A": "4", "E": "F", "F": "E", "V": "Y", "Y": "V"}
+# A word printed right after "Notice"/"Letter" that may be a misread code.
+_LOOSE = re.compile(r"\b(?:notice|aviso|letter|ltr|carta)\s*[:#]?\s*(?P<code>[A-Za-z0-9(|\[\]]{3,7})(?![A-Za-z0-9])",
+                    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,7 @@ class CodeCandidate:
     key: str              # normalised lookup key, e.g. "CP504", "1058", "668W"
     labelled: bool        # printed after "Notice", "Letter" or "Form"
     ocr_confidence: float  # Tesseract's confidence (0-100) for its row
+    fuzzy: bool = False   # found by fixing look-alike characters ("CPT]" for "CP71")
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,43 @@ def find_codes(rows: Sequence[OcrLine]) -> List[CodeCandidate]:
                 if key:
                     spans.append((match.start("code"), match.end("code")))
                     found.append(CodeCandidate(key, labelled, row.confidence))
+        for match in _LOOSE.finditer(row.text):
+            if any(start <= match.start("code") < end for start, end in spans):
+                continue
+            key = near_known(match.group("code"))
+            if key:
+                found.append(CodeCandidate(key, True, row.confidence * 0.8, fuzzy=True))
+    for candidate in list(found):
+        if not to_knowledge_code(candidate.key).known:
+            key = near_known(candidate.key)
+            if key:
+                found.append(CodeCandidate(key, candidate.labelled, candidate.ocr_confidence * 0.8, fuzzy=True))
     return found
+
+
+def near_known(token: str, edits: int = 2) -> Optional[str]:
+    """The one code the knowledge base knows that ``token`` becomes with up to ``edits`` look-alike fixes.
+
+    Returns None when no known code, or more than one, is that close (a guess would be an invention).
+    """
+    spellings = _knowledge_spellings()
+    text = re.sub(r"\s+", "", token).upper()
+    if not spellings or not 3 <= len(text) <= 8:
+        return None
+    variants = {text}
+    for _ in range(edits):
+        variants |= {v[:i] + alt + v[i + 1:] for v in variants for i, ch in enumerate(v) for alt in _LOOKALIKES.get(ch, "")}
+    known = {key for key in map(normalise_key, variants) if key in spellings}
+    return known.pop() if len(known) == 1 else None
+
+
+def normalise_key(text: str) -> Optional[str]:
+    """The knowledge base's lookup key for a code-like word, or None."""
+    from actions.knowledge.codes import normalise_code  # plain module, no Rasa
+
+    if not re.match(r"^(?:CP|LT)?[0-9]", text):
+        return None
+    return normalise_code(text)
 
 
 def to_knowledge_code(key: str) -> KnowledgeCode:

@@ -80,7 +80,7 @@ def _pick_code(result: Fields, candidates: List[CodeCandidate]) -> None:
     quality: Dict[str, float] = {}
     for candidate in candidates:
         code = to_knowledge_code(candidate.key)
-        weight = (2.0 if candidate.labelled else 1.0) * (1.5 if code.known else 0.5)
+        weight = (2.0 if candidate.labelled else 1.0) * (1.5 if code.known else 0.5) * (0.6 if candidate.fuzzy else 1.0)
         scores[code.code] += weight
         quality[code.code] = max(quality.get(code.code, 0.0), candidate.ocr_confidence)
     best, score = scores.most_common(1)[0]

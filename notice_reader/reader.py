@@ -89,11 +89,15 @@ def _read_page(page: Image.Image, deadline: float) -> "tuple[Fields, int]":
     result = run_ocr(cleaned, psm=3, timeout_s=_remaining(deadline))
     fields = extract(result.rows)
     if fields.is_notice and not fields.code:
-        # The code is printed in the top-right block: read that corner alone, as one block of text.
+        # The code is printed in the top-right block and in the footer: read those strips again,
+        # enlarged, each as one block of text.
         width, height = cleaned.size
-        corner = cleaned.crop((width // 2, 0, width, height // 4))
-        corner_fields = extract(run_ocr(corner, psm=6, timeout_s=_remaining(deadline)).rows + result.rows)
-        fields = _merge(fields, corner_fields)
+        rows = list(result.rows)
+        for box in ((width // 2, 0, width, height * 22 // 100), (0, height * 90 // 100, width, height)):
+            strip = cleaned.crop(box)
+            strip = strip.resize((strip.width * 3 // 2, strip.height * 3 // 2), Image.LANCZOS)
+            rows += run_ocr(strip, psm=6, timeout_s=_remaining(deadline)).rows
+        fields = _merge(fields, extract(rows))
     return fields, _words(result)
 
 
