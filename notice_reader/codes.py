@@ -20,7 +20,7 @@ _LABELLED = re.compile(
     r"(?P<code>(?:C\s?P|L\s?T)\s?-?\s?[0-9][" + _DIGITISH + r"]{0,4}[A-Z]{0,2}|[0-9][" + _DIGITISH + r"]{2,4}[A-Z]?)\b",
     re.IGNORECASE)
 _FORM = re.compile(r"\bform\s*(?P<code>668\s?-?\s?\(?[AWYF]\)?(?:\s?\(?[cC]\)?)?)", re.IGNORECASE)
-_BARE = re.compile(r"\b(?P<code>(?:CP|LT)\s?-?[0-9][" + _DIGITISH + r"]{1,4}[A-Z]{0,2})\b")
+_BARE = re.compile(r"\b(?P<code>(?:CP|LT)\s?-?[0-9][" + _DIGITISH + r"]{1,4}[A-Z]{0,2}|[0-9]{4}C)\b")
 _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5"})
 # What Tesseract misreads each character of a code as, and back ("LT38" read as "1138", "CP71" as "CPT]").
 _LOOKALIKES = {"0": "OD", "O": "0", "D": "0", "Q": "0", "5": "S", "S": "5", "8": "B", "B": "8", "1": "LIT7",
