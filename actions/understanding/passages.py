@@ -8,6 +8,7 @@ from typing import Dict, List, Optional, Sequence
 import yaml
 from pydantic import BaseModel, root_validator, validator
 
+from actions.knowledge.figures import load_figures
 from actions.knowledge.schema import Stage
 from actions.understanding.questions import QUESTIONS
 from actions.understanding.situations import SITUATIONS
@@ -85,8 +86,8 @@ class Passages:
 
 @functools.lru_cache(maxsize=4)
 def load_passages(path: Path = DEFAULT_PATH) -> Passages:
-    """Read and validate the passages file (once per path)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Read and validate the passages file (once per path); ``{figure:name}`` comes from knowledge/figures.yml."""
+    data = load_figures().render_tree(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
     passages = [Passage(**item) for item in data["passages"]]
     ids = [p.id for p in passages]
     if len(ids) != len(set(ids)):

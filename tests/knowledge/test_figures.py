@@ -19,7 +19,8 @@ from actions.knowledge.figures import (
 from actions.knowledge.store import DEFAULT_PATH, KnowledgeError, cached_knowledge, load_knowledge, more_notices_path
 
 TABLE = load_figures()
-KNOWLEDGE_FILES = [p for p in (DEFAULT_PATH, more_notices_path(DEFAULT_PATH)) if p.exists()]
+ANSWERS_PATH = DEFAULT_PATH.parent / "answers.yml"  # the short passages composed answers are made of
+KNOWLEDGE_FILES = [p for p in (DEFAULT_PATH, more_notices_path(DEFAULT_PATH), ANSWERS_PATH) if p.exists()]
 
 
 def _strings(data: Any, where: str = "") -> Iterator[Tuple[str, str]]:
