@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Tuple
 
-from bench.paths import PYTHON, RASA, ROOT
+from bench.paths import BENCH_LIMITS_OFF, BENCH_REST_TOKEN, PYTHON, RASA, ROOT
 from bench.servers import BotSpec
 
 
@@ -34,7 +34,8 @@ def ours_spec(name: str, model: Path, workdir: Path) -> BotSpec:
 
     chosen = profile.selected()
     overrides = {"DATABASE_URL": f"sqlite:///{workdir / f'{name}-cases.db'}",
-                 "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(24)}
+                 "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(24),
+                 "REST_TOKEN": BENCH_REST_TOKEN, **BENCH_LIMITS_OFF}
     if chosen == "embedded":
         overrides["TRACKER_STORE_URL"] = f"sqlite:///{workdir / f'{name}-tracker.db'}"
     env = {**profile.environment(chosen, {**os.environ, **overrides}), **overrides, "BOT_PROFILE": chosen}

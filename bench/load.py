@@ -19,8 +19,11 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import aiohttp
 
 from bench.mix import Conversation, Turn
+from bench.paths import BENCH_REST_TOKEN
 
 REST_PATH = "/webhooks/rest/webhook"
+# Our REST channel needs its bearer token when REST_TOKEN is set; the stock bot ignores the header.
+REST_HEADERS = {"Content-Type": "application/json", "Authorization": f"Bearer {BENCH_REST_TOKEN}"}
 MAX_ERROR_SAMPLES = 5
 # After a refused or broken connection a user waits this long, so a dead server is not hammered.
 CONNECTION_BACKOFF_S = 0.2
@@ -88,7 +91,8 @@ async def _send(session: aiohttp.ClientSession, url: str, sender: str, turn: Tur
     start = time.perf_counter()
     result.sent += 1
     try:
-        async with session.post(url + REST_PATH, json={"sender": sender, "message": turn.text}) as response:
+        async with session.post(url + REST_PATH, json={"sender": sender, "message": turn.text},
+                                headers=REST_HEADERS) as response:
             body = await response.read()
             latency_ms = (time.perf_counter() - start) * 1000
             if response.status != 200:

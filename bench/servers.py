@@ -21,7 +21,7 @@ from typing import IO, Dict, Iterator, List, Mapping, Optional, Tuple
 
 import yaml
 
-from bench.load import REST_PATH, has_content
+from bench.load import REST_HEADERS, REST_PATH, has_content
 from bench.memory import RssSampler
 from bench.paths import RASA
 from bench.training import quiet_env
@@ -107,7 +107,7 @@ def first_answer(base_url: str, message: str, sender: str, timeout_s: float = 60
     """Whether the bot answers ``message`` with HTTP 200 and a visible reply."""
     body = json.dumps({"sender": sender, "message": message}).encode()
     request = urllib.request.Request(base_url + REST_PATH, data=body,
-                                     headers={"Content-Type": "application/json"})
+                                     headers=REST_HEADERS)
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             return response.status == 200 and has_content(json.loads(response.read()))
