@@ -25,7 +25,7 @@ _PATTERNS: List[Tuple[str, "re.Pattern[str]"]] = [
 ]
 # A bare number counts only beside a notice word ("the 504", "a 1058 letter", "notice 504").
 _BARE = re.compile(
-    r"(?:\b(?:the|a|an|this|that|my|got|received|irs)\s+(?P<a>[0-9]{2,5}[a-zA-Z]?)\b(?!\s*(?:dollars|bucks|\$|%|k\b)))"
+    r"(?:\b(?:the|a|an|this|that|my|got|received|irs)\s+(?P<a>[0-9]{2,5}[a-zA-Z]?)\b(?!\s*(?:dollars|bucks|grand|\$|%|k\b|percent|days?\b|weeks?\b|months?\b|years?\b|yrs?\b|hours?\b|times\b|payments?\b)))"
     r"|(?:\b(?P<b>[0-9]{2,5}[a-zA-Z]?)\s+(?:notice|letter|form)s?\b)", re.I)
 _YEARS = re.compile(r"^(?:19|20)\d\d$")
 

@@ -218,8 +218,9 @@ def to_gsm(text: str) -> str:
 
 
 def first_sentence(text: str) -> str:
-    """The first sentence of ``text``."""
-    head = " ".join(text.split()).split(". ", 1)[0]
+    """The first sentence of ``text``; with the next one when the first is only "Yes." or "Not yet."."""
+    parts = " ".join(text.split()).split(". ")
+    head = parts[0] if len(parts[0].split()) > 3 or len(parts) == 1 else f"{parts[0]}. {parts[1]}"
     return head if head.endswith((".", "?", "!")) else head + "."
 
 

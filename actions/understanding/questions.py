@@ -49,6 +49,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bwhat (?:happens|will happen|would happen|could happen)\b", r"\bif (?:i|we) (?:don'?t|do not|can'?t|cannot|never) pay\b",
         r"\bif (?:i|we) ignore\b", r"\bwhat (?:will|can|could) (?:they|the irs) do\b", r"\bhow bad is\b",
         r"\b(?:go|going) to jail\b", r"\barrest", r"\bwhat are the consequences\b", r"\bshould i (?:be )?(?:worried|scared)\b",
+        r"\bwhat if (?:i|we) (?:don'?t|do not|never|ignore|miss)\b", r"\bwhat comes (?:after|next)\b", r"\bshut (?:us|me|it) down\b",
     ),
     "wage_levy": _any(
         r"\bgarnish\w*\b(?![^?.!]{0,20}\b(?:bank|account|social security))", r"\b(?:wages?|paychecks?|my pay\b|my check\b|salary)",
@@ -72,7 +73,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     ),
     "payment_plan": _any(
         r"\bpayment (?:plan|arrangement|agreement)s?\b", r"\binstall?ment", r"\bpay (?:it |this |them )?(?:off )?(?:monthly|in payments|over time|a little)",
-        r"\bmonthly payments?\b", r"\bmake payments\b", r"\bpayments? (?:each|every|per|a) month\b", r"\bpay (?:it )?in installments\b",
+        r"\bmonthly payments?\b", r"\bin (?:monthly )?payments\b", r"\bmake payments\b", r"\bpayments? (?:each|every|per|a) month\b", r"\bpay (?:it )?in installments\b",
         r"\breinstat\w*", r"\b(?:cancel|end|terminate|default)\w*\b[^?.!]{0,20}\b(?:my |the |our )?(?:payment )?(?:plan|agreement)\b",
     ),
     "offer_in_compromise": _any(
@@ -82,7 +83,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     "cnc_hardship": _any(
         r"\bcan'?t (?:afford|pay)\b", r"\bcannot (?:afford|pay)\b", r"\bunable to pay\b", r"\bhardship\b",
         r"\bnot collectible\b", r"\bcurrently not collectable\b", r"\bcnc\b", r"\bno money\b", r"\bbroke\b",
-        r"\bdon'?t have (?:the )?(?:money|funds)\b",
+        r"\bdon'?t have (?:the )?(?:money|funds)\b", r"\bwhat if (?:i|we) can'?t\b(?! (?:get|find|reach|make it))",
     ),
     "innocent_spouse": _any(r"\binnocent spouse\b", r"\b(?:responsible|liable|on the hook|have to pay)\b[^?.!]{0,40}\b(?:his|her|husband|wife|spouse|ex)\b",
                             r"\b(?:his|her|husband'?s?|wife'?s?|spouse'?s?|ex'?s?)\b[^?.!]{0,30}\b(?:debt|taxes|mistake)\b[^?.!]{0,30}\b(?:me|my)\b",
@@ -134,7 +135,8 @@ _HIDES: Dict[str, Tuple[str, ...]] = {
 _ASKING = re.compile(
     r"\?|^\s*(?:will|can|could|would|do|does|did|is|are|am|should|how|what|when|why|where|who|which|any|has|have)\b"
     r"|\b(?:what|how|when|why|which|can i|could i|can we|can they|could they|will they|would they|will i|do i|"
-    r"do they|does it|should i|is it|is this|is that|am i|are they|what if)\b"
+    r"do they|does it|should i|is it|is this|is that|am i|are they|what if|will it|will this|will that|"
+    r"does this|does that|can it|would it|will my|does my)\b"
     r"|\b(?:wondering|want to know|wanted to know|like to know|need to know|not sure|worried|afraid|scared|"
     r"concerned|is there|are there|how do i|how can i|can i|should i|i want|i'd like|i would like|i need|"
     r"help me|please|possible|chance|anyone know|tell me|ask(?:ing)? (?:about|if)|question)\b",
@@ -156,6 +158,11 @@ def is_asking(sentence: str) -> bool:
     return bool(_ASKING.search(_CONNECTOR.sub("", sentence)))
 
 
+# "What is a lien exactly, and will it stop the sale?": the definition is asked too, not hidden.
+_DEFINED = re.compile(r"\bwhat(?: is|'s| are|s) (?:a |an |the )?(?P<word>lien|levy)", re.IGNORECASE)
+_DEFINITION_LABELS = {"lien": "lien", "levy": "levy_general"}
+
+
 def sentence_questions(sentence: str) -> List[str]:
     """The question labels of one sentence, in order of appearance."""
     asking = is_asking(sentence)
@@ -165,7 +172,8 @@ def sentence_questions(sentence: str) -> List[str]:
         if match and (asking or label not in _NEEDS_ASKING):
             hits.append((match.start(), label))
     labels = [label for _, label in sorted(hits)]
-    hidden = {h for label in labels for h in _HIDES.get(label, ())}
+    defined = {_DEFINITION_LABELS[m.group("word").lower()] for m in _DEFINED.finditer(sentence)}
+    hidden = {h for label in labels for h in _HIDES.get(label, ())} - defined
     return [label for label in labels if label not in hidden]
 
 

@@ -30,7 +30,7 @@ _TAX_PREP = re.compile(r"\b(?:how (?:do|can|should) i (?:file|prepare|do) (?:my 
                        r"help (?:me )?(?:filing|file|with filing))", re.I)
 # A follow-up that points back at the last topic: "how do I get rid of it", "can I stop it".
 _REMOVE_IT = re.compile(r"\b(?:get rid of|remove|stop|release|lift|end|undo|fix|take care of|make)\b[^?.!]{0,12}\b(?:it|that|this|them)\b(?! (?:mean|says?))|"
-                        r"\b(?:it|that|this|them) (?:removed|released|lifted|stopped|go away|back|taken off|waived)\b", re.I)
+                        r"\b(?:it|that|this|them|those|these) (?:be )?(?:removed|released|lifted|stopped|go away|back|taken off|waived|abated|forgiven|reduced)\b", re.I)
 _MENTIONS = (("lien", re.compile(r"\blien", re.I)),
              ("bank_levy", re.compile(r"\b(?:bank|account)\b[^.?!]{0,40}\b(?:levied|levy|froze|frozen|took|seized|garnish)|"
                                       r"\b(?:levied|froze|took|seized|garnished)\b[^.?!]{0,30}\b(?:bank|account)", re.I)),
@@ -46,6 +46,7 @@ def _mentioned_topics(text: str) -> List[str]:
 
 _REMOVAL_OF = {"penalty": "penalty_relief", "lien": "lien_removal", "wage_levy": "stop_levy", "bank_levy": "stop_levy", "levy_general": "stop_levy",
                "social_security_levy": "stop_levy", "consequences": "what_to_do", "what_is_notice": "what_to_do"}
+_REMOVALS = {"penalty_relief", "lien_removal", "stop_levy"}  # a question that already asks to remove something
 
 
 @dataclass
@@ -121,7 +122,7 @@ def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.da
     spans = list(code_spans) + [(m.start, m.start + len(m.code) + 6) for m in mentions]
     situations = find_situations(text)
     questions = find_questions(text)
-    if _REMOVE_IT.search(text) and not set(questions) & set(_REMOVAL_OF.values()):
+    if _REMOVE_IT.search(text) and not set(questions) & _REMOVALS:
         earlier = _mentioned_topics(text) or list(memory.last_topics)
         for topic in earlier:
             if topic in _REMOVAL_OF:

@@ -53,7 +53,10 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bpaid in full\b", r"\bmade (?:the|a|my) (?:full )?payment\b", r"\bsent (?:them )?(?:a )?(?:check|payment)\b",
     ),
     "on_payment_plan": _any(
-        r"\b(?:on|in|have|had|set up|setup|got|signed up for|entered)\s+(?:a|an|the|my)?\s*(?:payment plan|installment (?:agreement|plan)|monthly payment plan)",
+        # said of oneself ("I set up a plan", "we're on an installment agreement"), not asked ("can I get on a plan")
+        r"\b(?:i|we|already|i've|we've|i'm|we're|im|ive)\s+(?:already\s+)?(?:have|had|set up|setup|got|signed up for|entered|"
+        r"on|in|been on|been in|was on|were on|am on|are on)\s+(?:a|an|the|my|our)?\s*"
+        r"(?:payment plan|installment (?:agreement|plan)|monthly payment plan)",
         r"\bmy (?:payment plan|installment (?:agreement|plan))\b", r"\bmaking (?:monthly )?payments\b",
         r"\bpaying (?:them )?(?:monthly|every month|\$\s?\d+ a month)\b",
     ),
@@ -88,7 +91,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bbusiness (?:tax|taxes|owes?|debt)\b",
     ),
     "state_notice": _any(
-        r"\bstate (?:tax|taxes|department|dept|revenue|board|agency|notice|letter|of \w+ (?:tax|revenue))",
+        r"\bstate (?:tax|taxes|department|dept|revenue|board|agency|notice|letter|of \w+ (?:tax|revenue))(?! refund)",
         r"\bdepartment of (?:revenue|taxation|taxes|finance)\b", r"\bdept\.? of (?:revenue|taxation)\b",
         r"\bfranchise tax board\b", r"\bftb\b", r"\b(?:edd|dor|nys|dtf)\b", r"\bcomptroller\b",
         r"\b(?:california|new york|nys|illinois|georgia|ohio|virginia|arizona|pennsylvania|michigan|new jersey|"

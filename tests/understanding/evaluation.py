@@ -42,6 +42,11 @@ def routed_intents() -> Set[str]:
     return intents
 
 
+# Intents whose own action answers a long message through ActionAnswerMessage.answer_instead (firm
+# info, case status, the start of the intake) and otherwise does its own job: the question it serves.
+ANSWERED_INSTEAD = {"ask_firm_services": "firm_services", "ask_case_status": None, "request_human": "talk_to_pro"}
+
+
 def load_items(name: str) -> List[Dict[str, Any]]:
     """The items of tests/understanding/<name>.yml."""
     return yaml.safe_load((HERE / f"{name}.yml").read_text(encoding="utf-8"))
@@ -101,12 +106,20 @@ async def play(item: Dict[str, Any], parse: Parse, action: ActionAnswerMessage) 
     for text in [*(item.get("context") or []), item["text"]]:
         parsed = await parse(text)
         intent = (parsed.get("intent") or {}).get("name")
-        result = {"intent": intent, "routed": intent in routed, "answer": None, "reading": None, "scope": ""}
-        if intent not in routed:
+        result = {"intent": intent, "routed": intent in routed or intent in ANSWERED_INSTEAD, "answer": None,
+                  "reading": None, "scope": "", "handled": []}
+        if not result["routed"]:
             continue
         tracker = _tracker(text, parsed, slots)
         dispatcher = CollectingDispatcher()
-        events = await action.run(dispatcher, tracker, DOMAIN)
+        if intent in ANSWERED_INSTEAD:
+            instead = await action.answer_instead(dispatcher, tracker)
+            if instead is None:  # the intent's own action answers (firm info, the hand-off)
+                result["handled"] = [ANSWERED_INSTEAD[intent]] if ANSWERED_INSTEAD[intent] else []
+                continue
+            events = instead
+        else:
+            events = await action.run(dispatcher, tracker, DOMAIN)
         for event in events:
             if event.get("event") == "slot":
                 slots[event["name"]] = event["value"]
@@ -139,7 +152,7 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report) -> None:
         if not (reading and _key(raw) in {_key(u) for u in reading.unknown_codes}) or "don't have" not in low:
             problems.append(f"unknown code {raw} not said honestly")
     questions = expect.get("questions") or []
-    answered = [q for q in questions if answer and q in answer.topics]
+    answered = [q for q in questions if (answer and q in answer.topics) or q in result.get("handled", [])]
     if answer is None and expect.get("out_of_scope"):
         answered = [q for q in questions if result.get("scope")]
     report.questions_expected += len(questions)
