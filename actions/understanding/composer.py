@@ -23,7 +23,7 @@ MAX_WORDS = 110
 SMS_ANSWER_CHARS = 330
 _GSM = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
                       "\u00a0": " ", "\u2026": "..."})
-MAX_CODES = 3
+MAX_CODES = 5  # the first notice and up to four others, named in one line
 MAX_SITUATION_NOTES = 2
 # A situation already answered by a question's passage needs no separate note.
 _COVERED_BY = {
@@ -36,6 +36,17 @@ _COVERED_BY = {
     "selling_home": ("lien_removal",),
     "spouse_caused": ("innocent_spouse",),
     "deadline_passed": ("cdp_hearing",),
+}
+# A situation note that also answers these questions when they were asked but not yet answered.
+_NOTE_ANSWERS = {
+    "spouse_caused": ("innocent_spouse",),
+    "bank_frozen": ("bank_levy", "stop_levy"),
+    "levied": ("stop_levy",),
+    "selling_home": ("lien_removal",),
+    "missed_payment": ("payment_plan",),
+    "already_paid": ("disagree",),
+    "lost_income": ("cnc_hardship",),
+    "fixed_income": ("cnc_hardship",),
 }
 # Questions the notice part itself answers, or the next step answers.
 _ANSWERED_BY_NOTICE = ("what_is_notice", "deadline")
@@ -120,6 +131,8 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
             today: dt.date) -> ComposedAnswer:
     """Build the answer for ``reading``; an empty answer means nothing in it could be answered."""
     answer = ComposedAnswer()
+    if reading.out_of_scope in ("state_notice", "other"):
+        return answer  # IRS facts don't apply to a state's notice or another creditor: the scope reply says so
     notice, is_new = _notice_for(reading, knowledge, memory)
     situations = list(dict.fromkeys([*reading.situations, *memory.situations]))
     stage = notice.stage if notice else None
@@ -139,13 +152,17 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
                        " ".join(part for part in (short_head, sentence) if part))
             answer.urgent = short or notice.urgency is Urgency.critical
             answer.sources.append(notice.source_url)
-        for other_code in reading.codes[1:MAX_CODES]:
-            other = knowledge.find_notice(other_code)
-            if other is not None and other.code != notice.code:
-                sentence, short = deadline_sentence(other, None, today)
-                answer.add(f"**{other.code}**: {other.title}. {sentence}", f"{other.code}: {sentence}")
-                answer.urgent = answer.urgent or other.urgency is Urgency.critical
-                answer.sources.append(other.source_url)
+        others = [o for o in (knowledge.find_notice(c) for c in reading.codes[1:MAX_CODES]) if o and o.code != notice.code]
+        if len(others) == 1:
+            other = others[0]
+            sentence, _ = deadline_sentence(other, None, today)
+            answer.add(f"**{other.code}**: {other.title}. {sentence}", f"{other.code}: {sentence}")
+        elif others:  # "I got the CP14, CP501 and CP503 before": name each in one line
+            listed = "; ".join(f"**{o.code}**: {o.title}" for o in others)
+            answer.add(f"The other notices you mention: {listed}.", "Also: " + ", ".join(o.code for o in others) + ".")
+        for other in others:
+            answer.urgent = answer.urgent or other.urgency is Urgency.critical
+            answer.sources.append(other.source_url)
     for raw in reading.unknown_codes[:2]:
         answer.add(f"I don't have {raw} in my notes, so I won't guess what it means. A tax pro can read it with you.")
     for question in questions[: MAX_QUESTIONS + 1]:
@@ -190,6 +207,7 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
             answer.add(passage.text)
             answer.sources.append(passage.source_url)
             answer.situations.append(situation)
+            answer.topics.extend(q for q in _NOTE_ANSWERS.get(situation, ()) if q in questions and q not in answer.topics)
             notes += 1
     answer.urgent = answer.urgent or reading.urgent
     _fit(answer)

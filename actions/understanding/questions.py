@@ -50,6 +50,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bif (?:i|we) ignore\b", r"\bwhat (?:will|can|could) (?:they|the irs) do\b", r"\bhow bad is\b",
         r"\b(?:go|going) to jail\b", r"\barrest", r"\bwhat are the consequences\b", r"\bshould i (?:be )?(?:worried|scared)\b",
         r"\bwhat if (?:i|we) (?:don'?t|do not|never|ignore|miss)\b", r"\bwhat comes (?:after|next)\b", r"\bshut (?:us|me|it) down\b",
+        r"\b(?:can|could) they (?:really )?make (?:me|us) pay\b",
     ),
     "wage_levy": _any(
         r"\bgarnish\w*\b(?![^?.!]{0,20}\b(?:bank|account|social security))", r"\b(?:wages?|paychecks?|my pay\b|my check\b|salary)",
@@ -57,24 +58,27 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     "bank_levy": _any(r"\bbank\b", r"\b(?:checking|savings) account\b", r"\bmy account\b"),
     "levy_general": _any(
         r"\blev(?:y|ies|ied)\b", r"\bseiz\w*", r"\btake (?:my|our) (?:house|home|car|property|stuff|things|truck|retirement|401k|ira)",
-        r"\btake (?:everything|it all)\b",
+        r"\btake (?:everything|it all)\b", r"\bcome after (?:me|us|my)\b", r"\btake (?:my|our) (?:half|share|part)\b",
     ),
-    "social_security_levy": _any(r"\bsocial security\b[^?.!]{0,40}\b(?:take|levy|garnish|touch|cut)",
-                                 r"\b(?:take|levy|garnish|touch|cut)\w*\b[^?.!]{0,40}\bsocial security\b"),
+    "social_security_levy": _any(r"\b(?:social security|ssdi|ssi|disability|benefits|pension)\b[^?.!]{0,40}\b(?:take|levy|garnish|touch|cut)",
+                                 r"\b(?:take|levy|garnish|touch|cut)\w*\b[^?.!]{0,40}\b(?:social security|ssdi|ssi|disability (?:check|pay|benefits?)|benefits|pension)\b",
+                                 r"\bwhat about (?:ssi|ssdi|social security|disability)\b"),
     "stop_levy": _any(
         r"\b(?:stop|release|lift|end|remove|undo|reverse|get rid of)\b[^?.!]{0,25}\b(?:levy|garnishment|garnishing|freeze|hold)",
-        r"\bget (?:my |the |our )?money back\b", r"\bunfreeze\b", r"\bget (?:it|them|my (?:money|funds|paycheck|account)) back\b", r"\brelease (?:my|the|our) (?:account|wages|funds|money)",
+        r"\bget (?:my |the |our )?money back\b", r"\blevy\b[^?.!]{0,20}\b(?:released|lifted|removed|stopped)\b",
+        r"\b(?:would|will|does|can|could) (?:that|it|this) stop (?:them|it|the levy|the garnishment|collection)\b", r"\bunfreeze\b", r"\bget (?:it|them|my (?:money|funds|paycheck|account)) back\b", r"\brelease (?:my|the|our) (?:account|wages|funds|money)",
     ),
-    "lien": _any(r"\blien\b", r"\bliens\b"),
+    "lien": _any(r"\blien\b", r"\bliens\b", r"\b(?:go on|hurt|affect|show up on|ruin|damage) (?:my |our )?credit\b"),
     "lien_removal": _any(
         r"\b(?:remove|release|withdraw|get rid of|discharge|subordinat\w*|lift|clear)\b[^?.!]{0,30}\blien",
         r"\blien\b[^?.!]{0,40}\b(?:removed|released|withdrawn|off|go away|cleared)", r"\bsell\w*\b[^?.!]{0,40}\blien\b",
-        r"\blien\b[^?.!]{0,40}\b(?:sell|refinanc)", r"\bcredit (?:report|score)\b",
+        r"\blien\b[^?.!]{0,40}\b(?:sell|sale|refinanc)", r"\bcredit (?:report|score)\b", r"\blien\b[^?.!]{0,30}\bsecond\b",
+        r"\b(?:can|could) (?:i|we) (?:still )?(?:sell|refinance)\b",
     ),
     "payment_plan": _any(
         r"\bpayment (?:plan|arrangement|agreement)s?\b", r"\binstall?ment", r"\bpay (?:it |this |them )?(?:off )?(?:monthly|in payments|over time|a little)",
         r"\bmonthly payments?\b", r"\bin (?:monthly )?payments\b", r"\bmake payments\b", r"\bpayments? (?:each|every|per|a) month\b", r"\bpay (?:it )?in installments\b",
-        r"\breinstat\w*", r"\b(?:cancel|end|terminate|default)\w*\b[^?.!]{0,20}\b(?:my |the |our )?(?:payment )?(?:plan|agreement)\b",
+        r"\breinstat\w*", r"\b(?:keep|save|restore|fix|get back on|start) (?:my |the |our |a new |another )?(?:payment )?(?:plan|agreement|one)\b", r"\b(?:cancel|end|terminate|default)\w*\b[^?.!]{0,20}\b(?:my |the |our )?(?:payment )?(?:plan|agreement)\b",
     ),
     "offer_in_compromise": _any(
         r"\boffer in compromise\b", r"\boic\b", r"\bsettle\w*\b", r"\bpennies on the dollar\b", r"\bless than (?:i|we|what (?:i|we)) owe",
@@ -102,19 +106,22 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bgo away (?:after|eventually)\b", r"\btime limit\b[^?.!]{0,20}\bcollect", r"\bfall off\b",
     ),
     "scam": _any(r"\bscam\w*\b", r"\b(?:is|it'?s|this) (?:it |this )?(?:real|legit|legitimate|fake|genuine)\b", r"\bfraud\w*\b",
-                 r"\bis (?:this|it|that)(?: \w+){0,3} (?:real|legit|legitimate|fake|genuine)\b", r"\b(?:gift|prepaid|itunes|google play) cards?\b",
+                 r"\bis (?:this|it|that)(?: \w+){0,3} (?:real|legit|legitimate|fake|genuine)\b",
+                 r"\bis (?:it|this|that) really (?:the|from the) irs\b", r"\b(?:gift|prepaid|itunes|google play) cards?\b",
                  r"\breally from the irs\b", r"\bphish\w*\b"),
     "passport": _any(r"\bpassport\b", r"\btravel (?:abroad|out of)\b"),
     "disagree": _any(
         r"\bdisagree\b", r"\bdon'?t agree\b", r"\bdo not agree\b", r"\b(?:is|seems|looks) wrong\b", r"\bmistake\b", r"\berror\b",
         r"\bdispute\b", r"\bnot (?:mine|my income|my debt)\b", r"\bnever (?:got|received|earned) (?:that|this)\b", r"\bincorrect\b",
         r"\bdon'?t owe\b", r"\bdo not owe\b", r"\bcontest\b", r"\bchallenge (?:it|this|the)\b",
+        r"\b(?:need|have) to pay (?:it |this |that )?again\b",
     ),
     "talk_to_pro": _any(
         r"\btalk (?:to|with) (?:someone|somebody|a person|a human|an agent|a pro|a tax pro|a professional|an expert|you)",
         r"\bcan (?:you|someone|somebody) help\b", r"\bcall me\b", r"\brepresent\w*\b", r"\bhire (?:a|someone|you)\b",
         r"\bneed (?:a |some )?(?:help|professional|tax pro|lawyer|attorney|cpa)\b", r"\bspeak (?:to|with)\b",
         r"\bget help\b", r"\b(?:lawyer|attorney|cpa|enrolled agent)\b",
+        r"\bwho (?:do|should|can) (?:i|we) (?:even )?(?:talk|speak|call)\b", r"\bget (?:a|an) (?:rep|representative)\b",
     ),
     "firm_services": _any(r"\bwhat do you (?:do|charge|offer)\b", r"\bhow much (?:do you|does it|will it|would it) cost\b",
                           r"\byour (?:fees?|services|prices?|rates?)\b", r"\bhow much do you charge\b", r"\bfree consultation\b"),
@@ -139,7 +146,7 @@ _ASKING = re.compile(
     r"does this|does that|can it|would it|will my|does my)\b"
     r"|\b(?:wondering|want to know|wanted to know|like to know|need to know|not sure|worried|afraid|scared|"
     r"concerned|is there|are there|how do i|how can i|can i|should i|i want|i'd like|i would like|i need|"
-    r"help me|please|possible|chance|anyone know|tell me|ask(?:ing)? (?:about|if)|question)\b",
+    r"help me|please|possible|chance|anyone know|tell me|ask(?:ing)? (?:about|if)|question|i thought)\b",
     re.IGNORECASE,
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+|\n+|(?<=\?)(?=\S)|\s+(?=(?:also|and also|plus|oh and)\b)", re.IGNORECASE)

@@ -15,19 +15,25 @@ from typing import Callable, List, Optional, Sequence, Tuple
 from actions.services.amounts import parse_amount
 from actions.services.dates import find_notice_date
 from actions.understanding.codes_in_text import CodeMention, find_codes
-from actions.understanding.questions import find_questions
+from actions.understanding.questions import GENERIC, find_questions
 from actions.understanding.situations import URGENT_SITUATIONS, find_situations
 
 OUT_OF_SCOPE = ("tax_prep", "refund_status", "state_notice", "other")
 _TAX_YEAR = re.compile(r"\b(?:tax year|for|in|year|of)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\s+(?:tax(?:es)?|return|taxes)\b", re.I)
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|to|through|thru)\s*((?:19|20)\d\d)\b", re.I)
-_REFUND = re.compile(r"\b(?:where(?:'s| is) my refund|refund (?:status|is late|hasn'?t|has not|still|delayed|taking)|"
+_REFUND = re.compile(r"\b(?:where(?:'s| is|s) my (?:tax )?refund|(?:get|receive) my (?:tax )?refund\b|refund (?:status|is late|hasn'?t|has not|still|delayed|taking)|"
                      r"(?:haven'?t|have not|didn'?t|did not|still haven'?t) (?:got|gotten|received) (?:my )?(?:tax )?refund|"
                      r"when will i (?:get|receive) my refund|track (?:my )?refund)", re.I)
 _TAX_PREP = re.compile(r"\b(?:how (?:do|can|should) i (?:file|prepare|do) (?:my )?(?:\d{4} )?(?:tax(?:es)?|return)|"
                        r"(?:file|prepare|do) my (?:\d{4} )?(?:taxes|tax return|return)\b(?! (?:late|that|which))|"
-                       r"which (?:form|software)|standard deduction|w-?4|claim (?:my )?(?:kid|child|dependent)|"
+                       r"file (?:all )?(?:the |my |those )?(?:old|back|past|missing|unfiled|prior) (?:year )?(?:tax )?returns?|which (?:form|software)|standard deduction|w-?4|claim (?:my )?(?:kid|child|dependent)|"
                        r"help (?:me )?(?:filing|file|with filing))", re.I)
+# Debts and agencies that are not the IRS: HMRC, the CRA, card companies, student loans.
+_OTHER_CREDITOR = re.compile(r"\b(?:hmrc|cra|canada revenue|credit card (?:company|companies|debt)|student loans?|"
+                             r"medical (?:bill|debt)s?|debt collectors? (?:for|from) (?:a|my) (?:credit|card|hospital))\b", re.I)
+# Words that say the IRS itself sent it or acted ("from the IRS", "the IRS froze", "federal tax lien").
+_IRS_SENDER = re.compile(r"\bfrom the irs\b|\birs (?:notice|letter|sent|says|said|levied|took|froze|filed|garnish\w*|"
+                         r"is (?:taking|levying|garnishing))\b|\bfederal (?:tax )?(?:notice|lien|levy|return)\b", re.I)
 # A follow-up that points back at the last topic: "how do I get rid of it", "can I stop it".
 _REMOVE_IT = re.compile(r"\b(?:get rid of|remove|stop|release|lift|end|undo|fix|take care of|make)\b[^?.!]{0,12}\b(?:it|that|this|them)\b(?! (?:mean|says?))|"
                         r"\b(?:it|that|this|them|those|these) (?:be )?(?:removed|released|lifted|stopped|go away|back|taken off|waived|abated|forgiven|reduced)\b", re.I)
@@ -46,6 +52,12 @@ def _mentioned_topics(text: str) -> List[str]:
 
 _REMOVAL_OF = {"penalty": "penalty_relief", "lien": "lien_removal", "wage_levy": "stop_levy", "bank_levy": "stop_levy", "levy_general": "stop_levy",
                "social_security_levy": "stop_levy", "consequences": "what_to_do", "what_is_notice": "what_to_do"}
+# "They garnished my wages. What can I do?": a general question about a stated situation asks this.
+_SITUATION_QUESTION = {"levied": "stop_levy", "bank_frozen": "stop_levy", "missed_payment": "payment_plan",
+                       "lost_income": "cnc_hardship", "fixed_income": "cnc_hardship", "spouse_caused": "innocent_spouse",
+                       "selling_home": "lien_removal"}
+# A specific question makes the general one about the same thing redundant.
+_SUPERSEDES = {"stop_levy": ("wage_levy", "bank_levy", "levy_general"), "lien_removal": ("lien",)}
 _REMOVALS = {"penalty_relief", "lien_removal", "stop_levy"}  # a question that already asks to remove something
 
 
@@ -96,8 +108,11 @@ def _tax_years(text: str) -> List[int]:
 
 
 def _scope(text: str, situations: Sequence[str], has_codes: bool) -> Optional[str]:
-    if "state_notice" in situations and not re.search(r"\birs\b|\bfederal\b", text, re.I):
+    # a state agency named, no IRS code and nothing saying the IRS sent it ("can they levy me like the irs?")
+    if "state_notice" in situations and not has_codes and not _IRS_SENDER.search(text):
         return "state_notice"
+    if _OTHER_CREDITOR.search(text) and not has_codes and not re.search(r"\birs\b|\bfederal\b", text, re.I):
+        return "other"
     if _REFUND.search(text) and not has_codes:
         return "refund_status"
     if _TAX_PREP.search(text) and not has_codes:
@@ -128,6 +143,11 @@ def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.da
             if topic in _REMOVAL_OF:
                 questions = [_REMOVAL_OF[topic], *[q for q in questions if q != "what_to_do"]]
                 break
+    if questions and (set(questions) <= GENERIC or "what_to_do" in questions):
+        specific = [_SITUATION_QUESTION[s] for s in situations if s in _SITUATION_QUESTION]
+        dropped = {general for q in specific for general in _SUPERSEDES.get(q, ())}
+        questions = [*dict.fromkeys(q for q in specific if q not in questions),
+                     *[q for q in questions if q not in dropped]]
     reading = MessageReading(
         text=text,
         codes=codes,

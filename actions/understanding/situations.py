@@ -41,7 +41,8 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\blaid off\b", r"\blost (?:my|our|his|her) (?:job|income|work|business)\b", r"\bunemployed\b",
         r"\bno (?:income|job|work)\b", r"\bout of work\b", r"\b(?:got|was|been) fired\b",
         r"\bnot working\b", r"\bjob ?less\b", r"\bunemployment\b", r"\bcan'?t find (?:a )?(?:job|work)\b",
-        r"\bno longer (?:working|employed)\b",
+        r"\bno longer (?:working|employed)\b", r"\bhours (?:got |were |was )?cut\b", r"\bcut (?:my |our )?hours\b",
+        r"\bpay cut\b", r"\blost (?:my |our )?(?:job|income)\b",
     ),
     "fixed_income": _any(
         r"\b(?:on|only|live on|living on|receive|get|collect|only income is)\s+(?:my\s+)?(?:social security|ssi|ssdi|disability)\b",
@@ -61,7 +62,9 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bpaying (?:them )?(?:monthly|every month|\$\s?\d+ a month)\b",
     ),
     "missed_payment": _any(
-        r"\bmissed (?:a|my|the|one|two|three|\d+|some|last month'?s?)?\s*(?:monthly )?payments?\b",
+        r"\bmiss(?:ed|ing)? (?:a|an|my|the|one|two|three|\d+|some|last month'?s?)?\s*(?:irs )?(?:monthly |installment |plan )?payments?\b",
+        r"\bskipped (?:a |one |two |three |\d+ |some )?(?:payments?|months?)\b", r"\bautopay (?:failed|bounced|didn'?t go through)\b",
+        r"\bpayment (?:bounced|failed|didn'?t go through|was returned)\b",
         r"\b(?:couldn'?t|could not|didn'?t|did not|unable to) (?:make|pay) (?:a|my|the|this month'?s?|last month'?s?) (?:monthly )?payment",
         r"\bbehind on (?:my |the )?(?:payments|payment plan|installment)", r"\bdefaulted\b", r"\bin default\b",
     ),
@@ -84,6 +87,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bex[- ]?(?:husband|wife|spouse|partner)\b",
         r"\b(?:husband|wife|spouse)(?:'s)? (?:\w+ ){0,4}(?:business|income|fault|debt|taxes|didn'?t|never|lied|hid|forged)",
         r"\b(?:his|her) (?:business|taxes|income|debt|fault)\b", r"\binnocent spouse\b", r"\bdivorced?\b",
+        r"\b(?:husband|wife|spouse|ex) owes\b", r"\b(?:he|she) (?:handled|did|filed) (?:the|our) taxes\b",
     ),
     "business_taxes": _any(
         r"\bpayroll tax", r"\b(?:form )?94[01]\b", r"\bmy (?:small )?(?:business|company|llc|corporation|restaurant|shop)\b",
@@ -91,7 +95,9 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bbusiness (?:tax|taxes|owes?|debt)\b",
     ),
     "state_notice": _any(
-        r"\bstate (?:tax|taxes|department|dept|revenue|board|agency|notice|letter|of \w+ (?:tax|revenue))(?! refund)",
+        # "the state department" alone is the U.S. Department of State (passports), not a state tax agency
+        r"\bstate (?:tax|taxes|revenue|board|agency|notice|letter|of \w+ (?:tax|revenue))(?! refund)",
+        r"\bstate (?:department|dept\.?) of (?:revenue|taxation|taxes|finance)\b",
         r"\bdepartment of (?:revenue|taxation|taxes|finance)\b", r"\bdept\.? of (?:revenue|taxation)\b",
         r"\bfranchise tax board\b", r"\bftb\b", r"\b(?:edd|dor|nys|dtf)\b", r"\bcomptroller\b",
         r"\b(?:california|new york|nys|illinois|georgia|ohio|virginia|arizona|pennsylvania|michigan|new jersey|"
@@ -103,6 +109,12 @@ _PATTERNS: Dict[str, Pattern[str]] = {
 }
 
 
+_PLAN_WORDS = re.compile(r"\b(?:payment plan|installment|agreement|plan)\b", re.IGNORECASE)
+
+
 def find_situations(text: str) -> List[str]:
     """The situations stated in ``text``, in the fixed order of SITUATIONS."""
-    return [name for name in SITUATIONS if _PATTERNS[name].search(text)]
+    found = {name for name in SITUATIONS if _PATTERNS[name].search(text)}
+    if "missed_payment" in found and _PLAN_WORDS.search(text):
+        found.add("on_payment_plan")  # a missed plan payment means the taxpayer is on a plan
+    return [name for name in SITUATIONS if name in found]

@@ -153,7 +153,7 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report) -> None:
             problems.append(f"unknown code {raw} not said honestly")
     questions = expect.get("questions") or []
     answered = [q for q in questions if (answer and q in answer.topics) or q in result.get("handled", [])]
-    if answer is None and expect.get("out_of_scope"):
+    if not (answer and answer.paragraphs) and expect.get("out_of_scope"):
         answered = [q for q in questions if result.get("scope")]
     report.questions_expected += len(questions)
     report.questions_answered += len(answered)

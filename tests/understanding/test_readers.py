@@ -59,6 +59,10 @@ def test_unknown_code_is_reported_not_guessed() -> None:
     ("a letter from the ohio department of taxation", ["state_notice"]),
     ("I ignored the first letters", ["ignored_letters"]),
     ("I missed the 30 day deadline", ["deadline_passed"]),
+    ("can we get on a payment plan?", []),
+    ("the autopay failed on my installment plan", ["on_payment_plan", "missed_payment"]),
+    ("my hours got cut in june", ["lost_income"]),
+    ("they told the state department and my passport is at risk", []),
 ])
 def test_situations(text: str, expected: list) -> None:
     assert find_situations(text) == expected
@@ -74,6 +78,12 @@ def test_situations(text: str, expected: list) -> None:
     ("I can't pay, what are my options", ["cnc_hardship", "what_to_do"]),
     ("how do I get the lien released so I can sell", ["lien_removal"]),
     ("they took my wages", []),
+    ("what is a lien exactly and will it stop the sale?", ["lien", "lien_removal"]),
+    ("will it affect my passport", ["passport"]),
+    ("what if I don't answer it", ["consequences"]),
+    ("can they take my disability check?", ["social_security_levy"]),
+    ("is it really the IRS or a scammer?", ["scam"]),
+    ("who do I even talk to", ["talk_to_pro"]),
 ])
 def test_questions(text: str, expected: list) -> None:
     assert find_questions(text) == expected
@@ -92,6 +102,15 @@ def test_reading_of_a_paragraph() -> None:
     assert reading.situations == ["lost_income"] and reading.questions == ["wage_levy"]
 
 
+def test_a_request_to_waive_it_after_a_penalty_asks_for_penalty_relief() -> None:
+    assert read_message("the penalty was $900. can it be waived?", lookup, TODAY).questions == ["penalty_relief"]
+
+
+def test_a_general_question_about_a_stated_situation_asks_the_specific_one() -> None:
+    reading = read_message("They garnished my paycheck. What can I do?", lookup, TODAY)
+    assert reading.questions[0] == "stop_levy" and "what_to_do" in reading.questions
+
+
 def test_follow_up_uses_the_last_topic() -> None:
     reading = read_message("how do I get rid of it", lookup, TODAY, Memory(last_topics=("lien",)))
     assert reading.questions == ["lien_removal"]
@@ -100,6 +119,10 @@ def test_follow_up_uses_the_last_topic() -> None:
 @pytest.mark.parametrize("text, scope", [
     ("where is my refund", "refund_status"), ("how do I file my 2024 tax return", "tax_prep"),
     ("the state department of revenue sent me a bill", "state_notice"), ("got an IRS CP14", None),
+    ("wheres my refund", "refund_status"), ("how do I file the old returns", "tax_prep"),
+    ("the franchise tax board froze my account, can I get a hearing like with the irs?", "state_notice"),
+    ("the IRS froze my account and the department of revenue sent a bill", None),
+    ("HMRC sent me a penalty", "other"), ("a credit card company is suing me", "other"),
 ])
 def test_scope(text: str, scope: Optional[str]) -> None:
     assert read_message(text, lookup, TODAY).out_of_scope == scope
