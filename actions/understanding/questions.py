@@ -32,7 +32,8 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bwhat (?:is|'?s) (?:a |an |the )?(?:notice of|final notice|intent to levy|notice of intent)",
     ),
     "what_to_do": _any(
-        r"\bwhat (?:should|do|can|would|must) (?:i|we) do\b", r"\bwhat (?:are )?(?:my|our) options\b", r"\bwhat now\b",
+        r"\bwhat (?:should|do|can|would|must) (?:i|we) do\b", r"\bwhat (?:are )?(?:my|our) options\b", r"\bwhat now\b", r"\bwhat (?:happens|do i do) now\b", r"\b(?:need|have) to do (?:something|anything)\b",
+        r"\bdo (?:i|we) (?:file|send|sign|mail|call)\b[^?.!]{0,40}\bor\b", r"\bwhat does the (?:ro|revenue officer|irs) want\b",
         r"\bnext steps?\b", r"\bhow (?:do|should|can) (?:i|we) (?:handle|respond|deal|proceed|fix|resolve)",
         r"\bwhat (?:is|'?s) the best (?:way|thing|option)", r"\badvice\b", r"\bwhere do i (?:start|begin)\b",
         r"\bwhat (?:are )?(?:my|the) choices\b", r"\bhow to (?:respond|handle|deal with)\b", r"\bwhat do i need to do\b",
@@ -65,7 +66,9 @@ _PATTERNS: Dict[str, Pattern[str]] = {
                                  r"\bwhat about (?:ssi|ssdi|social security|disability)\b"),
     "stop_levy": _any(
         r"\b(?:stop|release|lift|end|remove|undo|reverse|get rid of)\b[^?.!]{0,25}\b(?:levy|garnishment|garnishing|freeze|hold)",
-        r"\bget (?:my |the |our )?money back\b", r"\blevy\b[^?.!]{0,20}\b(?:released|lifted|removed|stopped)\b",
+        r"\bget (?:my |the |our |that |this )?money back\b",
+        r"\b(?:garnishment|levy|garnish\w*)\b[^?.!]{0,20}\b(?:lowered|reduced|stopped|released|lifted|removed)\b",
+        r"\b(?:will|would|does|can) (?:it|that|this|the levy|the garnishment) stop\b(?! (?:the|my|me|us|a|an|our|from)\b)", r"\blevy\b[^?.!]{0,20}\b(?:released|lifted|removed|stopped)\b",
         r"\b(?:would|will|does|can|could) (?:that|it|this) stop (?:them|it|the levy|the garnishment|collection)\b", r"\bunfreeze\b", r"\bget (?:it|them|my (?:money|funds|paycheck|account)) back\b", r"\brelease (?:my|the|our) (?:account|wages|funds|money)",
     ),
     "lien": _any(r"\blien\b", r"\bliens\b", r"\b(?:go on|hurt|affect|show up on|ruin|damage) (?:my |our )?credit\b"),
@@ -91,7 +94,8 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     ),
     "innocent_spouse": _any(r"\binnocent spouse\b", r"\b(?:responsible|liable|on the hook|have to pay)\b[^?.!]{0,40}\b(?:his|her|husband|wife|spouse|ex)\b",
                             r"\b(?:his|her|husband'?s?|wife'?s?|spouse'?s?|ex'?s?)\b[^?.!]{0,30}\b(?:debt|taxes|mistake)\b[^?.!]{0,30}\b(?:me|my)\b",
-                            r"\bseparation of liability\b", r"\binjured spouse\b"),
+                            r"\bseparation of liability\b", r"\binjured spouse\b",
+                            r"\b(?:get out of|off the hook)\b[^?.!]{0,40}\b(?:didn'?t know|did not know|his|her|spouse|husband|wife)\b"),
     "penalty_relief": _any(
         r"\bpenalt(?:y|ies)\b[^?.!]{0,40}\b(?:remove|removed|waive|waived|abate|abated|reduce|reduced|relief|off|forgive|get rid)",
         r"\b(?:remove|waive|abate|reduce|forgive|get rid of|take off|drop)\b[^?.!]{0,30}\bpenalt", r"\bfirst[- ]time abatement\b",
@@ -112,7 +116,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     "passport": _any(r"\bpassport\b", r"\btravel (?:abroad|out of)\b"),
     "disagree": _any(
         r"\bdisagree\b", r"\bdon'?t agree\b", r"\bdo not agree\b", r"\b(?:is|seems|looks) wrong\b", r"\bmistake\b", r"\berror\b",
-        r"\bdispute\b", r"\bnot (?:mine|my income|my debt)\b", r"\bnever (?:got|received|earned) (?:that|this)\b", r"\bincorrect\b",
+        r"\bdispute\b", r"\bnot (?:mine|my income|my debt)\b", r"\b(?:isn'?t|is not|wasn'?t|was not) (?:even )?mine\b", r"\bnever (?:got|received|earned) (?:that|this)\b", r"\bincorrect\b",
         r"\bdon'?t owe\b", r"\bdo not owe\b", r"\bcontest\b", r"\bchallenge (?:it|this|the)\b",
         r"\b(?:need|have) to pay (?:it |this |that )?again\b",
     ),

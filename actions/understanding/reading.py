@@ -36,7 +36,7 @@ _IRS_SENDER = re.compile(r"\bfrom the irs\b|\birs (?:notice|letter|sent|says|sai
                          r"is (?:taking|levying|garnishing))\b|\bfederal (?:tax )?(?:notice|lien|levy|return)\b", re.I)
 # A follow-up that points back at the last topic: "how do I get rid of it", "can I stop it".
 _REMOVE_IT = re.compile(r"\b(?:get rid of|remove|stop|release|lift|end|undo|fix|take care of|make)\b[^?.!]{0,12}\b(?:it|that|this|them)\b(?! (?:mean|says?))|"
-                        r"\b(?:it|that|this|them|those|these) (?:be )?(?:removed|released|lifted|stopped|go away|back|taken off|waived|abated|forgiven|reduced)\b", re.I)
+                        r"\b(?:it|that|this|them|those|these) (?:part |amount )?(?:be )?(?:removed|released|lifted|stopped|go away|back|taken off|waived|abated|forgiven|reduced)\b", re.I)
 _MENTIONS = (("lien", re.compile(r"\blien", re.I)),
              ("bank_levy", re.compile(r"\b(?:bank|account)\b[^.?!]{0,40}\b(?:levied|levy|froze|frozen|took|seized|garnish)|"
                                       r"\b(?:levied|froze|took|seized|garnished)\b[^.?!]{0,30}\b(?:bank|account)", re.I)),

@@ -36,6 +36,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:bank|account|checking|savings)\b[^.?!]{0,40}\b(?:frozen|froze|levied|seized|emptied|drained|garnished|on hold|hold on it|locked)\b",
         r"\b(?:froze|frozen|levied|emptied|drained|seized|garnished|cleaned out|took (?:all )?(?:the )?money (?:from|out of))\b[^.?!]{0,30}\b(?:bank|account|checking|savings)\b",
         r"\bbank levy\b(?! (?:is|would|will|could))", r"\b668-?a\b",
+        r"\b(?:took|taken|take out|pulled)\b[^.?!]{0,20}\b(?:from|out of) (?:my |our )?(?:bank|account|checking|savings)\b",
     ),
     "lost_income": _any(
         r"\blaid off\b", r"\blost (?:my|our|his|her) (?:job|income|work|business)\b", r"\bunemployed\b",
@@ -58,7 +59,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:i|we|already|i've|we've|i'm|we're|im|ive)\s+(?:already\s+)?(?:have|had|set up|setup|got|signed up for|entered|"
         r"on|in|been on|been in|was on|were on|am on|are on)\s+(?:a|an|the|my|our)?\s*"
         r"(?:payment plan|installment (?:agreement|plan)|monthly payment plan)",
-        r"\bmy (?:payment plan|installment (?:agreement|plan))\b", r"\bmaking (?:monthly )?payments\b",
+        r"\bmy (?:payment plan|installment (?:agreement|plan))\b(?! (?:request|application))", r"\bmaking (?:monthly )?payments\b",
         r"\bpaying (?:them )?(?:monthly|every month|\$\s?\d+ a month)\b",
     ),
     "missed_payment": _any(

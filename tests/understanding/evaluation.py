@@ -37,7 +37,7 @@ def routed_intents() -> Set[str]:
         for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules", []):
             steps = rule.get("steps", [])
             for first, second in zip(steps, steps[1:]):
-                if "intent" in first and second.get("action") == "action_answer_message" and not rule.get("condition"):
+                if "intent" in first and second.get("action") == "action_answer_message" and all(c == {"active_loop": None} for c in rule.get("condition") or []):
                     intents.add(first["intent"])
     return intents
 
