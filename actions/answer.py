@@ -30,6 +30,15 @@ INTENT_QUESTIONS: Dict[str, str] = {
     "ask_cdp_appeals": "cdp_hearing", "ask_scam": "scam", "ask_deadline": "deadline",
     "explain_notice": "what_is_notice", "got_letter": "what_is_notice",
 }
+# The model's intent adds its question to those the text reader found when it is this confident and
+# no question of the same family was found ("can they take my paycheck" already covers ask_levy).
+INTENT_QUESTION_CONFIDENCE = 0.6
+_QUESTION_FAMILY: Dict[str, Tuple[str, ...]] = {
+    "levy_general": ("wage_levy", "bank_levy", "social_security_levy", "stop_levy"),
+    "lien": ("lien_removal",),
+    "payment_plan": ("offer_in_compromise", "cnc_hardship"),
+    "cdp_hearing": ("disagree",),
+}
 # Intents answered by a whole knowledge topic (no short passage covers them).
 INTENT_TOPICS: Dict[str, str] = {
     "ask_collection_process": "collection_process", "ask_intent_to_levy": "notice_of_intent_to_levy",
@@ -87,6 +96,12 @@ class ActionAnswerMessage(BaseAction):
         intent = latest_intent(tracker) or ""
         if not reading.questions and intent in INTENT_QUESTIONS:
             reading.questions = [INTENT_QUESTIONS[intent]]
+        elif intent in INTENT_QUESTIONS and not intent.startswith(("explain_", "got_")) and not reading.out_of_scope:
+            question = INTENT_QUESTIONS[intent]
+            confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+            family = {question, *_QUESTION_FAMILY.get(question, ())}
+            if confidence >= INTENT_QUESTION_CONFIDENCE and not family & set(reading.questions):
+                reading.questions.append(question)  # the model read a question the patterns missed
         if intent == "out_of_scope" and not reading.has_content:
             reading.out_of_scope = "other"
         return reading, memory
