@@ -20,6 +20,8 @@ from actions.replies import Reply, deadline_replies, explanation_replies, send, 
 from actions.services.dates import format_date, parse_iso
 from actions.understanding.composer import ComposedAnswer, compose
 from actions.understanding.passages import load_passages
+from actions.understanding.question_classifier import question_classifier
+from actions.understanding.questions import covered
 from actions.understanding.reading import Memory, MessageReading, read_message
 
 # When the text itself names no question, the intent still says what was asked.
@@ -33,12 +35,6 @@ INTENT_QUESTIONS: Dict[str, str] = {
 # The model's intent adds its question to those the text reader found when it is this confident and
 # no question of the same family was found ("can they take my paycheck" already covers ask_levy).
 INTENT_QUESTION_CONFIDENCE = 0.6
-_QUESTION_FAMILY: Dict[str, Tuple[str, ...]] = {
-    "levy_general": ("wage_levy", "bank_levy", "social_security_levy", "stop_levy"),
-    "lien": ("lien_removal",),
-    "payment_plan": ("offer_in_compromise", "cnc_hardship"),
-    "cdp_hearing": ("disagree",),
-}
 # Intents answered by a whole knowledge topic (no short passage covers them).
 INTENT_TOPICS: Dict[str, str] = {
     "ask_collection_process": "collection_process", "ask_intent_to_levy": "notice_of_intent_to_levy",
@@ -92,15 +88,15 @@ class ActionAnswerMessage(BaseAction):
         """The reading of the latest message, with the intent's question when the text names none."""
         memory = memory_from(tracker)
         today = self.settings.today()
-        reading = read_message(latest_text(tracker), self._lookup, today, memory, entity_spans(tracker))
+        reading = read_message(latest_text(tracker), self._lookup, today, memory, entity_spans(tracker),
+                               classify=question_classifier().question)
         intent = latest_intent(tracker) or ""
         if not reading.questions and intent in INTENT_QUESTIONS:
             reading.questions = [INTENT_QUESTIONS[intent]]
         elif intent in INTENT_QUESTIONS and not intent.startswith(("explain_", "got_")) and not reading.out_of_scope:
             question = INTENT_QUESTIONS[intent]
             confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
-            family = {question, *_QUESTION_FAMILY.get(question, ())}
-            if confidence >= INTENT_QUESTION_CONFIDENCE and not family & set(reading.questions):
+            if confidence >= INTENT_QUESTION_CONFIDENCE and not covered(question, reading.questions):
                 reading.questions.append(question)  # the model read a question the patterns missed
         if intent == "out_of_scope" and not reading.has_content:
             reading.out_of_scope = "other"

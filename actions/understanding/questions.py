@@ -188,6 +188,22 @@ def sentence_questions(sentence: str) -> List[str]:
     return [label for label in labels if label not in hidden]
 
 
+# A question and the more specific ones that already cover it ("can they take my paycheck" covers a levy).
+QUESTION_FAMILY: Dict[str, Tuple[str, ...]] = {
+    "levy_general": ("wage_levy", "bank_levy", "social_security_levy", "stop_levy"),
+    "lien": ("lien_removal",),
+    "payment_plan": ("offer_in_compromise", "cnc_hardship"),
+    "cdp_hearing": ("disagree",),
+    "what_to_do": ("stop_levy", "lien_removal", "payment_plan", "cnc_hardship", "offer_in_compromise", "penalty_relief",
+                   "innocent_spouse", "disagree"),
+}
+
+
+def covered(question: str, questions: List[str]) -> bool:
+    """True when ``question`` or a more specific question of its family is already in ``questions``."""
+    return question in questions or bool(set(QUESTION_FAMILY.get(question, ())) & set(questions))
+
+
 # Questions that ask for nothing in particular: with only these, what the message talks about
 # ("my passport might be revoked ... what do I do") is what needs answering.
 GENERIC = frozenset({"what_to_do", "consequences", "deadline", "what_is_notice", "talk_to_pro"})

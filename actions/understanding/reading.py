@@ -15,7 +15,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 from actions.services.amounts import parse_amount
 from actions.services.dates import find_notice_date
 from actions.understanding.codes_in_text import CodeMention, find_codes
-from actions.understanding.questions import GENERIC, find_questions
+from actions.understanding.questions import GENERIC, covered, find_questions, is_asking, sentence_questions, sentences
 from actions.understanding.situations import URGENT_SITUATIONS, find_situations
 
 OUT_OF_SCOPE = ("tax_prep", "refund_status", "state_notice", "other")
@@ -121,7 +121,8 @@ def _scope(text: str, situations: Sequence[str], has_codes: bool) -> Optional[st
 
 
 def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.date,
-                 memory: Memory = Memory(), code_spans: Sequence[Tuple[int, int]] = ()) -> MessageReading:
+                 memory: Memory = Memory(), code_spans: Sequence[Tuple[int, int]] = (),
+                 classify: Optional[Callable[[str], Optional[str]]] = None) -> MessageReading:
     """Read ``text`` in the light of ``memory``.
 
     Args:
@@ -130,6 +131,8 @@ def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.da
         today: the date used to resolve "three weeks ago".
         memory: what earlier turns established.
         code_spans: character spans that must not be read as dates (codes, amounts).
+        classify: the question an asking sentence asks when the patterns find none in it
+            (question_classifier.py), or None to use the patterns alone.
     """
     mentions: List[CodeMention] = find_codes(text, lookup)
     codes = [m.code for m in mentions if m.known]
@@ -143,6 +146,12 @@ def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.da
             if topic in _REMOVAL_OF:
                 questions = [_REMOVAL_OF[topic], *[q for q in questions if q != "what_to_do"]]
                 break
+    if classify is not None:
+        for sentence in sentences(text):
+            if is_asking(sentence) and not sentence_questions(sentence):
+                question = classify(sentence)
+                if question and not covered(question, questions):
+                    questions.append(question)
     if questions and (set(questions) <= GENERIC or "what_to_do" in questions):
         specific = [_SITUATION_QUESTION[s] for s in situations if s in _SITUATION_QUESTION]
         dropped = {general for q in specific for general in _SUPERSEDES.get(q, ())}
