@@ -142,16 +142,24 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
         answer.notice = notice
         reuse = same or not is_new or memory.notice_code is None  # a date told before the code counts too
         answer.notice_date = reading.notice_date or (memory.notice_date if reuse else None)
-        if is_new or any(q in _ANSWERED_BY_NOTICE for q in questions) or reading.notice_date:
+        # "the response date was last week": the lapse is stated though the date is not
+        lapsed = ("deadline_passed" in reading.situations and answer.notice_date is None
+                  and notice.response_window.days is not None)
+        if is_new or any(q in _ANSWERED_BY_NOTICE for q in questions) or reading.notice_date or lapsed:
             sentence, short = deadline_sentence(notice, answer.notice_date, today)
+            if lapsed:
+                sentence = f"Its {notice.response_window.days} days count from the date printed on it."
             head = f"**{notice.code}**: {notice.title}." if is_new or "what_is_notice" in questions else f"**{notice.code}**:"
             if is_new and not same:
                 head += " " + summary(notice.explanation)
             short_head = f"{notice.code}: {notice.title}." if head.endswith(".") else f"{notice.code}:"
             answer.add(" ".join(part for part in (head.strip(), sentence) if part),
                        " ".join(part for part in (short_head, sentence) if part))
-            answer.urgent = short or notice.urgency is Urgency.critical
+            answer.urgent = short or notice.urgency is Urgency.critical or lapsed
             answer.sources.append(notice.source_url)
+            if lapsed:
+                answer.add(notice.after_deadline)  # what the lapse of this notice's window means
+                answer.situations.append("deadline_passed")
         others = [o for o in (knowledge.find_notice(c) for c in reading.codes[1:MAX_CODES]) if o and o.code != notice.code]
         if len(others) == 1:
             other = others[0]
@@ -172,6 +180,9 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
         if question in _ANSWERED_BY_NEXT_STEP or (told and question in _ANSWERED_BY_NOTICE):
             answer.topics.append(question)
             continue
+        if question == "what_to_do" and notice is not None and "deadline_passed" in answer.situations:
+            answer.topics.append(question)  # the paragraph on the lapse says what to do now
+            continue
         if question == "what_to_do" and notice is not None and _passed(notice, answer.notice_date, today):
             answer.add(notice.after_deadline)  # the steps before the deadline no longer apply
             answer.topics.append(question)
@@ -186,12 +197,19 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
         answer.add(passage.text)
         answer.topics.append(question)
         answer.sources.append(passage.source_url)
+        if passage.when_situation and passage.when_situation not in answer.situations:
+            answer.situations.append(passage.when_situation)  # chosen for the situation (this or an earlier message)
     if notice is not None and answer.paragraphs and not any(notice.code in p for p in answer.paragraphs):
         # a follow-up about the notice told earlier: say which notice the answer is about
         answer.paragraphs[0] = f"About your **{notice.code}**: {answer.paragraphs[0]}"
         answer.sms_paragraphs[0] = f"About your {notice.code}: {answer.sms_paragraphs[0]}"
     notes = 0
+    for situation in [s for s in memory.situations if s not in reading.situations]:
+        if any(q in answer.topics for q in _COVERED_BY.get(situation, ())) and situation not in answer.situations:
+            answer.situations.append(situation)  # a follow-up answered in the light of what was said before
     for situation in reading.situations:
+        if situation in answer.situations:
+            continue
         covered = any(q in answer.topics for q in _COVERED_BY.get(situation, ()))
         if situation == "on_payment_plan" and "missed_payment" in reading.situations:
             covered = True  # the missed-payment note says it

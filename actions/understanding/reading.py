@@ -175,7 +175,7 @@ _MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
 # A notice date is read only when the message states one: after "dated" / "the date on it", or as a
 # calendar date ("Oct 20", "10/20/2026"). A bare year ("for 2022") or "rent due friday" is no notice date.
 _DATE_STATED = re.compile(
-    r"\bdated\b|\bdate(?:d)? (?:on|of|is|was|says|printed)\b|\bdate:|\bfecha\b"
+    r"\bdated\b|(?<!response )(?<!due )(?<!reply )(?<!payment )\bdate(?:d)? (?:on|of|is|was|says|printed)\b|\bdate:|\bfecha\b"
     rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])"
     r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b",
     re.IGNORECASE,

@@ -30,6 +30,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\btook\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|refund|social security|benefits|car|house)",
         r"\b(?:employer|job|hr|payroll)\s+(?:got|received|was sent|has)\s+(?:a|an|the)?\s*(?:levy|garnishment|notice of levy|668)",
         r"\b(?:levy|garnishment)\s+on\s+(?:my|our)\s+(?:wages?|pay|paycheck)",
+        r"\b(?:started|are|been|keep|now) taking\b[^.?!]{0,30}\b(?:check|paycheck|pay|wages|salary)\b",
         r"\b668-?w\b", r"\b(?:sent|served|gave|mailed)\b[^.?!]{0,25}\b(?:employer|job|work|boss|hr)\b[^.?!]{0,25}\b(?:levy|garnish)",
     ),
     "bank_frozen": _any(
@@ -53,6 +54,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:already|i|we|i've|i have|we have|we've)\s+(?:already\s+)?paid\b(?! (?:nothing|anything))",
         r"\bpaid (?:it|this|that|the (?:balance|bill|amount|full amount|tax))(?: off| in full)?\b",
         r"\bpaid in full\b", r"\bmade (?:the|a|my) (?:full )?payment\b", r"\bsent (?:them )?(?:a )?(?:check|payment)\b",
+        r"\b(?:never|didn'?t|did not) appl(?:y|ied) (?:my|our|the) (?:\d{4} )?payments?\b",
     ),
     "on_payment_plan": _any(
         # said of oneself ("I set up a plan", "we're on an installment agreement"), not asked ("can I get on a plan")
@@ -72,10 +74,10 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     "ignored_letters": _any(
         r"\bignored\b", r"\bdidn'?t (?:open|respond|answer|reply)\b", r"\bnever (?:opened|responded|answered|replied)\b",
         r"\bthrew (?:it|them|the letters?) (?:away|out)\b", r"\bput (?:it|them) off\b", r"\bavoid(?:ed|ing) (?:it|them|the)\b",
-        r"\bstuck (?:it|them) in a drawer\b", r"\bhaven'?t (?:opened|responded)\b",
+        r"\bstuck (?:it|them) in a drawer\b", r"\bdid nothing\b", r"\bdidn'?t do anything\b", r"\bhaven'?t (?:opened|responded)\b",
     ),
     "deadline_passed": _any(
-        r"\bmissed the (?:deadline|30[- ]day|due date|window|date)", r"\bdeadline (?:has )?(?:passed|is past|went by)",
+        r"\bmissed the (?:deadline|30[- ]day|due date|window|date)", r"\b(?:response|due|reply) date (?:was|passed|has passed|went by)\b", r"\bdeadline (?:has )?(?:passed|is past|went by)",
         r"\bpast the (?:deadline|due date|30 days)", r"\bafter the (?:deadline|30 days)\b",
         r"\b(?:it'?s|it has|its) been (?:over |more than |almost |about )?(?:\d+|two|three|four|five|six|seven|eight|several) (?:weeks|months)\b",
         r"\bmore than 30 days\b", r"\b30 days (?:have|has) (?:passed|gone by)\b",
@@ -83,15 +85,16 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     "selling_home": _any(
         r"\bsell(?:ing)? (?:my|our|the|a) (?:house|home|property|condo|land)\b", r"\brefinanc\w*",
         r"\b(?:house|home|property) (?:is )?(?:for sale|under contract|on the market)\b", r"\bclosing on\b",
+        r"\b(?:have|got|found) a buyer\b", r"\bclosing (?:is )?(?:in|next|date)\b",
     ),
     "spouse_caused": _any(
         r"\bex[- ]?(?:husband|wife|spouse|partner)\b",
         r"\b(?:husband|wife|spouse)(?:'s)? (?:\w+ ){0,4}(?:business|income|fault|debt|taxes|didn'?t|never|lied|hid|forged)",
         r"\b(?:his|her) (?:business|taxes|income|debt|fault)\b", r"\binnocent spouse\b", r"\bdivorced?\b",
-        r"\b(?:husband|wife|spouse|ex) owes\b", r"\b(?:he|she) (?:handled|did|filed) (?:the|our) taxes\b",
+        r"\b(?:husband|wife|spouse|ex) owes\b", r"\bmy ex\b[^.?!]{0,40}\b(?:claimed|reported|filed|hid|lied|cheated)\b", r"\b(?:he|she) (?:handled|did|filed) (?:the|our) taxes\b",
     ),
     "business_taxes": _any(
-        r"\bpayroll tax", r"\b(?:form )?94[01]\b", r"\bmy (?:small )?(?:business|company|llc|corporation|restaurant|shop)\b",
+        r"\bpayroll tax", r"\b(?:form )?94[01]s?\b", r"\bmy (?:small )?(?:business|company|llc|corporation|restaurant|shop)\b",
         r"\b(?:llc|s[- ]?corp|c[- ]?corp)\b", r"\bemployment tax", r"\btrust fund\b", r"\bsales tax\b",
         r"\bbusiness (?:tax|taxes|owes?|debt)\b",
     ),

@@ -1,0 +1,43 @@
+"""The composed answer in the light of the situation: a stated lapse, a situation told earlier."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from actions.knowledge.store import cached_knowledge
+from actions.understanding.composer import compose
+from actions.understanding.passages import load_passages
+from actions.understanding.reading import Memory, read_message
+
+KB = cached_knowledge()
+TODAY = dt.date(2026, 12, 3)
+
+
+def lookup(raw: str) -> Optional[str]:
+    notice = KB.find_notice(raw)
+    return notice.code if notice else None
+
+
+def answer(text: str, memory: Memory = Memory()):
+    return compose(read_message(text, lookup, TODAY, memory), KB, load_passages(), memory, TODAY)
+
+
+def test_a_stated_lapse_gets_what_the_notice_says_after_its_deadline() -> None:
+    composed = answer("I got a CP2000 and the response date was last week. what do I do now?")
+    notice = KB.find_notice("CP2000")
+    assert "What date is on it?" not in composed.text
+    assert notice.after_deadline.split(".")[0] in composed.text
+    assert "deadline_passed" in composed.situations and "what_to_do" in composed.topics
+    assert composed.urgent
+
+
+def test_a_follow_up_is_answered_in_the_light_of_the_situation_told_before() -> None:
+    composed = answer("can I get it reinstated", Memory(notice_code="CP523", situations=("missed_payment",)))
+    assert "missed payment" in composed.text.lower()
+    assert "missed_payment" in composed.situations
+
+
+def test_several_other_notices_are_named_in_one_line() -> None:
+    composed = answer("Got a CP504 today. I already got the CP14, CP501 and CP503. can I still get a payment plan?")
+    assert composed.paragraphs[0].startswith("**CP504**")
+    assert all(f"**{code}**" in composed.paragraphs[1] for code in ("CP14", "CP501", "CP503"))
