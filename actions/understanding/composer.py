@@ -143,12 +143,17 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
         reuse = same or not is_new or memory.notice_code is None  # a date told before the code counts too
         answer.notice_date = reading.notice_date or (memory.notice_date if reuse else None)
         # "the response date was last week": the lapse is stated though the date is not
-        lapsed = ("deadline_passed" in reading.situations and answer.notice_date is None
-                  and notice.response_window.days is not None)
+        window = notice.response_window.days
+        lapsed = answer.notice_date is None and window is not None and (
+            "deadline_passed" in reading.situations
+            or (reading.received_by is not None and reading.received_by + dt.timedelta(days=window) < today))
+        if lapsed and "deadline_passed" not in situations:
+            situations.append("deadline_passed")  # passages for a lapsed window (e.g. the equivalent hearing)
         if is_new or any(q in _ANSWERED_BY_NOTICE for q in questions) or reading.notice_date or lapsed:
             sentence, short = deadline_sentence(notice, answer.notice_date, today)
             if lapsed:
-                sentence = f"Its {notice.response_window.days} days count from the date printed on it."
+                likely = "" if "deadline_passed" in reading.situations else "most likely "
+                sentence = f"Its {window} days from the date printed on it have {likely}passed."
             head = f"**{notice.code}**: {notice.title}." if is_new or "what_is_notice" in questions else f"**{notice.code}**:"
             if is_new and not same:
                 head += " " + summary(notice.explanation)

@@ -74,6 +74,8 @@ class MessageReading:
     situations: List[str] = field(default_factory=list)
     questions: List[str] = field(default_factory=list)
     out_of_scope: Optional[str] = None
+    # "got it back in March": no notice date, but it came no later than the end of that month
+    received_by: Optional[dt.date] = None
 
     @property
     def urgent(self) -> bool:
@@ -168,7 +170,25 @@ def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.da
         questions=questions,
     )
     reading.out_of_scope = _scope(text, situations, bool(codes))
+    if reading.notice_date is None:
+        reading.received_by = _month_end(text, today)
     return reading
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_IN_MONTH = re.compile(r"\b(?:back in|in|since|around|early|late|mid|end of|beginning of)[- ]"
+                       r"(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b(?!\s*\d)", re.IGNORECASE)
+
+
+def _month_end(text: str, today: dt.date) -> Optional[dt.date]:
+    """The last day of the latest past month named as when something came ("back in March")."""
+    match = _IN_MONTH.search(text)
+    if not match:
+        return None
+    month = _MONTHS.index(match.group(1).lower()[:3]) + 1
+    year = today.year if month <= today.month else today.year - 1
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return min(following - dt.timedelta(days=1), today)
 
 
 _MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")

@@ -41,3 +41,14 @@ def test_several_other_notices_are_named_in_one_line() -> None:
     composed = answer("Got a CP504 today. I already got the CP14, CP501 and CP503. can I still get a payment plan?")
     assert composed.paragraphs[0].startswith("**CP504**")
     assert all(f"**{code}**" in composed.paragraphs[1] for code in ("CP14", "CP501", "CP503"))
+
+
+def test_a_month_long_past_means_the_window_has_most_likely_passed() -> None:
+    composed = answer("got an LT11 back in march and did nothing. can I still appeal?")
+    assert "have most likely passed" in composed.text and "equivalent hearing" in composed.text
+    assert "What date is on it?" not in composed.text
+
+
+def test_a_recent_month_leaves_the_window_open() -> None:
+    composed = answer("got a CP2000 in november, what is it?")  # today is December 3: it may still be open
+    assert "What date is on it?" in composed.text
