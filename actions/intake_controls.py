@@ -107,6 +107,10 @@ class ActionExplainWhy(BaseAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         slot = requested_slot(tracker)
+        if slot is None:  # outside the intake "what if I can't pay at all?" can be read as "why": answer it
+            answered = await ActionAnswerMessage().answer_instead(dispatcher, tracker)
+            if answered is not None:
+                return answered
         response = f"utter_why_{slot}"
         dispatcher.utter_message(response=response if slot and response in domain.get("responses", {})
                                  else "utter_why_general")

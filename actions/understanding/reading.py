@@ -58,6 +58,12 @@ _SITUATION_QUESTION = {"levied": "stop_levy", "bank_frozen": "stop_levy", "misse
                        "selling_home": "lien_removal"}
 # A specific question makes the general one about the same thing redundant.
 _SUPERSEDES = {"stop_levy": ("wage_levy", "bank_levy", "levy_general"), "lien_removal": ("lien",)}
+_GENERAL_TOPICS = ("consequences", "what_is_notice")  # "get rid of it" means these only when nothing specific was said
+# "How do I apply for that?", "is it the same for SSI?", "what about my wife's refund?": the last topic again.
+_SAME_TOPIC = re.compile(r"\b(?:how|where|can) (?:do |can |would |should )?(?:i|we) (?:apply|ask|sign up|request|qualify|file)"
+                         r"(?: for)?(?: (?:that|it|this|one))?\s*[?.!]*$|\bis (?:it|that|this) the same (?:for|with|if)\b|"
+                         r"^\s*(?:ok(?:ay)?|and|so)?[, ]*what about\b|\bdoes (?:that|it|this) (?:apply|work) (?:for|to|with|if)\b|"
+                         r"\bhow do i (?:do|start) (?:that|it|this)\b", re.IGNORECASE)
 _REMOVALS = {"penalty_relief", "lien_removal", "stop_levy"}  # a question that already asks to remove something
 
 
@@ -143,11 +149,15 @@ def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.da
     situations = find_situations(text)
     questions = find_questions(text)
     if _REMOVE_IT.search(text) and not set(questions) & _REMOVALS:
-        earlier = _mentioned_topics(text) or list(memory.last_topics)
+        earlier = _mentioned_topics(text) or sorted(memory.last_topics, key=lambda t: t in _GENERAL_TOPICS)
         for topic in earlier:
             if topic in _REMOVAL_OF:
                 questions = [_REMOVAL_OF[topic], *[q for q in questions if q != "what_to_do"]]
                 break
+    if _SAME_TOPIC.search(text) and not (set(questions) - GENERIC):
+        last = [t for t in memory.last_topics if t not in GENERIC and not t.startswith("topic:")]
+        if last:
+            questions = [last[0], *[q for q in questions if q != "what_to_do"]]
     if classify is not None:
         for sentence in sentences(text):
             if is_asking(sentence) and not sentence_questions(sentence):

@@ -65,7 +65,8 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bpaying (?:them )?(?:monthly|every month|\$\s?\d+ a month)\b",
     ),
     "missed_payment": _any(
-        r"\bmiss(?:ed|ing)? (?:a|an|my|the|one|two|three|\d+|some|last month'?s?)?\s*(?:irs )?(?:monthly |installment |plan )?payments?\b",
+        r"\bmiss(?:ed|ing)? (?:a|an|my|the|one|two|three|\d+|some|last month'?s?)?\s*"
+        r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?(?:irs )?(?:monthly |installment |plan )?payments?\b",
         r"\bskipped (?:a |one |two |three |\d+ |some )?(?:payments?|months?)\b", r"\bautopay (?:failed|bounced|didn'?t go through)\b",
         r"\bpayment (?:bounced|failed|didn'?t go through|was returned)\b",
         r"\b(?:couldn'?t|could not|didn'?t|did not|unable to) (?:make|pay) (?:a|my|the|this month'?s?|last month'?s?) (?:monthly )?payment",
@@ -77,7 +78,8 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bstuck (?:it|them) in a drawer\b", r"\bdid nothing\b", r"\bdidn'?t do anything\b", r"\bhaven'?t (?:opened|responded)\b",
     ),
     "deadline_passed": _any(
-        r"\bmissed the (?:deadline|30[- ]day|due date|window|date)", r"\b(?:response|due|reply) date (?:was|passed|has passed|went by)\b", r"\bdeadline (?:has )?(?:passed|is past|went by)",
+        r"\bmissed the (?:deadline|30[- ]day|due date|window|date)", r"\b(?:response|due|reply) date (?:was|passed|has passed|went by)\b",
+        r"\b(?:send|sent|file|filed|mail|mailed|submit|submitted) (?:the |my )?(?:form|request|appeal|it)(?: \d+)? late\b", r"\bdeadline (?:has )?(?:passed|is past|went by)",
         r"\bpast the (?:deadline|due date|30 days)", r"\bafter the (?:deadline|30 days)\b",
         r"\b(?:it'?s|it has|its) been (?:over |more than |almost |about )?(?:\d+|two|three|four|five|six|seven|eight|several) (?:weeks|months)\b",
         r"\bmore than 30 days\b", r"\b30 days (?:have|has) (?:passed|gone by)\b",

@@ -44,7 +44,8 @@ def routed_intents() -> Set[str]:
 
 # Intents whose own action answers a long message through ActionAnswerMessage.answer_instead (firm
 # info, case status, the start of the intake) and otherwise does its own job: the question it serves.
-ANSWERED_INSTEAD = {"ask_firm_services": "firm_services", "ask_case_status": None, "request_human": "talk_to_pro"}
+ANSWERED_INSTEAD = {"ask_firm_services": "firm_services", "ask_case_status": None, "request_human": "talk_to_pro",
+                    "ask_why_needed": None}  # outside the intake
 
 
 def load_items(name: str) -> List[Dict[str, Any]]:

@@ -62,6 +62,8 @@ def test_unknown_code_is_reported_not_guessed() -> None:
     ("can we get on a payment plan?", []),
     ("the autopay failed on my installment plan", ["on_payment_plan", "missed_payment"]),
     ("my hours got cut in june", ["lost_income"]),
+    ("I missed my June payment", ["missed_payment"]),
+    ("what if I send the form late", ["deadline_passed"]),
     ("they told the state department and my passport is at risk", []),
 ])
 def test_situations(text: str, expected: list) -> None:
@@ -109,6 +111,17 @@ def test_a_request_to_waive_it_after_a_penalty_asks_for_penalty_relief() -> None
 def test_a_general_question_about_a_stated_situation_asks_the_specific_one() -> None:
     reading = read_message("They garnished my paycheck. What can I do?", lookup, TODAY)
     assert reading.questions[0] == "stop_levy" and "what_to_do" in reading.questions
+
+
+@pytest.mark.parametrize("text, last, expected", [
+    ("how do i apply for that", ("innocent_spouse",), ["innocent_spouse"]),
+    ("is it the same for SSI", ("social_security_levy",), ["social_security_levy"]),
+    ("what about my car", ("levy_general",), ["levy_general"]),
+    ("ok and how do i get it removed", ("what_is_notice", "lien"), ["lien_removal"]),
+    ("how do I apply", (), []),
+])
+def test_follow_up_about_the_same_topic(text: str, last: tuple, expected: list) -> None:
+    assert read_message(text, lookup, TODAY, Memory(last_topics=last)).questions == expected
 
 
 def test_follow_up_uses_the_last_topic() -> None:
