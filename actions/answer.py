@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import BaseAction, entity_spans, latest_intent, latest_text, offer_next_step
 from actions.fallback import did_you_mean_buttons
+from actions.knowledge.store import Knowledge
 from actions.replies import Reply, deadline_replies, explanation_replies, send, topic_replies
 from actions.services.dates import format_date, parse_iso
 from actions.understanding.composer import ComposedAnswer, compose
@@ -58,6 +59,20 @@ SCOPE_RESPONSES = {
     "other": "utter_out_of_scope",
 }
 MAX_DETAIL_TOPICS = 2
+
+
+def detail_replies(knowledge: Knowledge, labels: List[str]) -> List[Reply]:
+    """The full knowledge topics behind the question labels of a short answer (at most two)."""
+    replies: List[Reply] = []
+    shown = 0
+    for label in labels:
+        topic_id = label.split(":", 1)[1] if label.startswith("topic:") else DETAIL_TOPICS.get(label)
+        topic = knowledge.topic(topic_id) if topic_id else None
+        if topic is None or shown == MAX_DETAIL_TOPICS:
+            continue
+        replies += topic_replies(topic)
+        shown += 1
+    return replies
 
 
 def memory_from(tracker: Tracker) -> Memory:
@@ -159,8 +174,14 @@ class ActionAnswerMessage(BaseAction):
               answer: ComposedAnswer, next_step: bool) -> List[EventType]:
         fingerprint = _fingerprint(answer.text)
         if fingerprint == tracker.get_slot("last_answer"):
-            dispatcher.utter_message(response="utter_answer_repeat")
-            return []
+            # "How do I apply for that?" after the short answer: the full details, not the same words again
+            details = detail_replies(self.knowledge, answer.topics)
+            if not details:
+                dispatcher.utter_message(response="utter_answer_repeat")
+                return []
+            send(dispatcher, details)
+            offer_next_step(dispatcher, tracker)
+            return [SlotSet("last_answer", None)]
         source = f"\n\nSource: {answer.sources[0]}" if answer.sources else ""  # every answer names its page
         dispatcher.utter_message(response="utter_answer", answer=answer.text + source, sms=answer.sms_text())
         if "firm_services" in answer.topics:
@@ -198,14 +219,7 @@ class ActionAnswerMore(BaseAction):
         if notice is not None:
             replies += explanation_replies(notice)
             replies += deadline_replies(notice, parse_iso(tracker.get_slot("notice_date")), self.settings.today())
-        shown = 0
-        for label in tracker.get_slot("answered_topics") or []:
-            topic_id = label.split(":", 1)[1] if label.startswith("topic:") else DETAIL_TOPICS.get(label)
-            topic = self.knowledge.topic(topic_id) if topic_id else None
-            if topic is None or shown == MAX_DETAIL_TOPICS:
-                continue
-            replies += topic_replies(topic)
-            shown += 1
+        replies += detail_replies(self.knowledge, tracker.get_slot("answered_topics") or [])
         if not replies:
             dispatcher.utter_message(response="utter_no_more")
             return []

@@ -140,8 +140,17 @@ async def test_lien_follow_up_answers_how_to_remove_it() -> None:
 
 
 async def test_same_answer_is_never_sent_twice_in_a_row() -> None:
-    _, events = await run_action(ANSWER, make_tracker("what's a lien", intent="ask_lien"))
+    first, events = await run_action(ANSWER, make_tracker("what's a lien", intent="ask_lien"))
     again = make_tracker("what's a lien", intent="ask_lien", slots={"last_answer": slot(events, "last_answer")})
+    messages, later = await run_action(ANSWER, again)
+    assert "utter_answer" not in names(messages) and messages  # the full lien topic instead of the same words
+    assert SlotSet("last_answer", None) in later
+
+
+async def test_a_repeated_answer_without_details_says_so() -> None:
+    _, events = await run_action(ANSWER, make_tracker("I got a CP14", intent="explain_notice"))
+    again = make_tracker("I got a CP14", intent="explain_notice",
+                         slots={"last_answer": slot(events, "last_answer")})
     messages, _ = await run_action(ANSWER, again)
     assert names(messages) == ["utter_answer_repeat"]
 
