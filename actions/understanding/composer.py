@@ -17,7 +17,7 @@ from actions.services.deadlines import DeadlineState, compute_deadline, equivale
 from actions.understanding.passages import Passages
 from actions.understanding.reading import MessageReading, Memory
 
-MAX_QUESTIONS = 3
+MAX_QUESTIONS = 4
 MAX_WORDS = 110
 # With the one-line menu that follows, the SMS answer stays within three 153-character segments.
 SMS_ANSWER_CHARS = 330
