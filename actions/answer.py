@@ -92,10 +92,6 @@ def _fingerprint(text: str) -> str:
 class ActionAnswerMessage(BaseAction):
     """Compose one answer for everything the latest message says, then offer the next step."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        question_classifier()  # trained once per process, when the action server registers its actions
-
     def name(self) -> Text:
         return "action_answer_message"
 

@@ -76,6 +76,7 @@ _IMPORT_PROBE = textwrap.dedent(
     # third-party dependencies may read their own files; import them before the trap
     import dateparser, dateparser.search, pydantic, rasa_sdk, rasa_sdk.events, rasa_sdk.executor, yaml, zoneinfo
     import aiohttp, email_validator, phonenumbers, sqlalchemy, text_to_num, us
+    import sklearn.feature_extraction.text, sklearn.linear_model, sklearn.pipeline  # psutil reads /proc
     assert not [m for m in sys.modules if m == "actions" or m.startswith("actions.")], "actions already imported"
 
     attempts = []

@@ -201,10 +201,12 @@ def _kind(value: str) -> Optional[PiiKind]:
 
 def _card(number: str, context: Optional[str]) -> Optional[PiiKind]:
     plain = _plain(number)
-    if _years_only(number) or not 13 <= len(plain) <= 19:
+    if not 13 <= len(plain) <= 19:
         return None
     if context == "card":
-        return PiiKind.CARD_NUMBER  # even mistyped (failed Luhn check), it is a card number
+        return PiiKind.CARD_NUMBER  # even mistyped (failed Luhn check) or year-like, it is a card number
+    if _years_only(number):
+        return None
     if luhn.is_valid(plain) and _card_prefix(plain):
         return PiiKind.CARD_NUMBER
     return None
