@@ -65,6 +65,8 @@ def detail_replies(knowledge: Knowledge, labels: List[str]) -> List[Reply]:
     """The full knowledge topics behind the question labels of a short answer (at most two)."""
     replies: List[Reply] = []
     shown = 0
+    if "lien" in labels and "levy_general" in labels:  # both asked: the topic that sets them side by side
+        labels = ["topic:lien_vs_levy"] + [label for label in labels if label not in ("lien", "levy_general")]
     for label in labels:
         topic_id = label.split(":", 1)[1] if label.startswith("topic:") else DETAIL_TOPICS.get(label)
         topic = knowledge.topic(topic_id) if topic_id else None

@@ -278,3 +278,13 @@ async def test_the_answer_names_its_official_page() -> None:
     messages, _ = await run_action(ANSWER, make_tracker("what is a CP14"))
     assert answer_text(messages).endswith("Source: " + KB.find_notice("CP14").source_url)
     assert "irs.gov" not in only(messages, "utter_answer")["sms"]  # SMS keeps its three segments; MORE has it
+
+
+def test_details_for_a_lien_and_a_levy_set_them_side_by_side() -> None:
+    from actions.answer import detail_replies
+
+    replies = detail_replies(KB, ["lien", "levy_general", "payment_plan"])
+    answers = [r.values["answer"] for r in replies if r.response == "utter_topic_answer"]
+    assert answers == [KB.topic("lien_vs_levy").answer, KB.topic("installment_agreement").answer]
+    only_lien = detail_replies(KB, ["lien"])
+    assert [r.values["answer"] for r in only_lien if r.response == "utter_topic_answer"] == [KB.topic("lien").answer]

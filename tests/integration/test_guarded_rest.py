@@ -85,7 +85,8 @@ def test_an_ssn_in_free_text_is_masked_before_rasa(bot: Bot) -> None:
     bot_events = [e for e in state["events"] if e["event"] == "bot"]
     assert bot_events[-1]["text"] == replies[0]
     assert bot_events[-1]["metadata"]["guard"] == "utter_pii_removed"
-    assert [e["text"] for e in bot_events[:-1]] == replies[1:]
+    # Rasa's REST channel sends each paragraph of a message as its own reply; the events keep whole messages
+    assert "\n\n".join(e["text"] for e in bot_events[:-1]) == "\n\n".join(replies[1:])
 
 
 def test_an_ssn_as_a_form_answer_is_masked_and_offered_buttons_still_work(bot: Bot) -> None:

@@ -29,6 +29,7 @@ from actions.store.db import Database
 from tests.integration.hostile import (EMPTY, NORMAL_ANSWER, NORMAL_QUESTION, PII_REMOVED, TOO_LONG, Stack,
                                        assert_polite, assert_refusal, messenger_delivery, new_id, running_stack,
                                        wait_until)
+from tests.integration.servers import conversation
 
 pytestmark = pytest.mark.model
 
@@ -306,11 +307,19 @@ def test_huge_slash_payloads_get_the_too_long_reply(stack: Stack, length: int) -
     assert user_events(stack, sender) == []
 
 
-def test_an_offered_button_payload_still_works(stack: Stack) -> None:
-    sender = new_id()
-    reply = stack.say(sender, "what are my options")
+def _offered_entity_button(stack: Stack, sender: str) -> Dict[str, str]:
+    """Start the intake, answer two questions, ask to change one: the bot offers one button per answer,
+    each a payload that carries an entity (/correct_intake{"intake_field": ...})."""
+    for text in INTAKE_TO_CONTACT_TIME[:3]:
+        assert_polite(stack.say(sender, text))
+    reply = stack.say(sender, "I need to change something")
     buttons = [b for m in reply.json() for b in m.get("buttons", [])]
-    topic_button = next(b for b in buttons if "{" in b["payload"])
+    return next(b for b in buttons if "{" in b["payload"])
+
+
+def test_an_offered_button_payload_still_works(stack: Stack) -> None:
+    sender = new_id("intake")
+    topic_button = _offered_entity_button(stack, sender)
     assert_polite(stack.say(sender, topic_button["payload"]))
     last = user_events(stack, sender)[-1]
     assert last["text"] == topic_button["payload"]
@@ -318,10 +327,9 @@ def test_an_offered_button_payload_still_works(stack: Stack) -> None:
 
 
 def test_a_payload_offered_earlier_but_not_now_is_read_as_text(stack: Stack) -> None:
-    sender = new_id()
-    reply = stack.say(sender, "what are my options")
-    payload = next(b["payload"] for m in reply.json() for b in m.get("buttons", []) if "{" in b["payload"])
-    assert_polite(stack.say(sender, "thanks"))  # the buttons are no longer on offer
+    sender = new_id("intake")
+    payload = _offered_entity_button(stack, sender)["payload"]
+    assert_polite(stack.say(sender, "Maria Lopez"))  # answered: the buttons are no longer on offer
     assert_polite(stack.say(sender, payload))
     assert user_events(stack, sender)[-1]["text"] == payload.lstrip("/")
 
@@ -358,7 +366,7 @@ def test_sql_or_html_as_a_free_text_answer_is_kept_as_plain_text(stack: Stack, a
     assert user_events(stack, sender)[-2]["text"] == answer
     stack.say(sender, "yes")  # confirmed: the case is stored
     cases = CaseRepository(Database(stack.database_url))
-    case = wait_until(lambda: cases.latest_for_sender(sender), timeout_s=30)
+    case = wait_until(lambda: cases.latest_for_sender(conversation(sender)), timeout_s=30)
     assert case is not None and case.intake.contact_time == answer  # parameterised SQL: stored as typed
 
 

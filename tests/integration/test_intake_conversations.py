@@ -10,7 +10,7 @@ import pytest
 
 from actions.store.cases import CaseRepository
 from actions.store.db import Database
-from tests.integration.servers import MODEL, Bot, running_bot
+from tests.integration.servers import MODEL, Bot, conversation, running_bot
 
 pytestmark = pytest.mark.model
 
@@ -20,6 +20,7 @@ class Chat:
 
     def __init__(self, bot: Bot) -> None:
         self.bot, self.sender = bot, f"intake-{uuid.uuid4().hex}"
+        self.conversation = conversation(self.sender)  # the id cases are stored under ("rest:<sender>")
 
     def __call__(self, text: str) -> str:
         return self.bot.texts(self.sender, text)
@@ -69,7 +70,7 @@ def test_happy_path_all_questions(chat: Chat, cases: CaseRepository) -> None:
                      "$12,000", "morning"):
         assert expected in summary
     reply = chat("yes")
-    case = cases.latest_for_sender(chat.sender)
+    case = cases.latest_for_sender(chat.conversation)
     assert case is not None and case.reference in reply
     assert case.intake.amount_owed is not None and int(case.intake.amount_owed) == 12000
     assert case.intake.tax_years == [2019, 2020] and case.intake.us_state == "NV"
@@ -77,14 +78,14 @@ def test_happy_path_all_questions(chat: Chat, cases: CaseRepository) -> None:
     # double submission: asking again reuses the case
     again = chat("talk to a human please")
     assert case.reference in again
-    assert len([c for c in cases.list(query="Maria Lopez") if c.sender_id == chat.sender]) == 1
+    assert len([c for c in cases.list(query="Maria Lopez") if c.sender_id == chat.conversation]) == 1
     assert case.reference in chat("any update?")
 
 
 def test_cancel_keeps_answers(chat: Chat, cases: CaseRepository) -> None:
     fill_contact(chat)
     assert "stopped" in chat("cancel")
-    assert cases.latest_for_sender(chat.sender) is None
+    assert cases.latest_for_sender(chat.conversation) is None
     reply = chat("ok let me talk to a tax pro")
     assert "pick up" in reply and "e-mail" in reply  # name and phone were kept
 
@@ -124,5 +125,5 @@ def test_critical_fast_path_skips_optional_questions(chat: Chat, cases: CaseRepo
     assert "urgent" in reply and "May " in reply  # straight to consent: optional questions skipped
     chat("yes")
     reply = chat("yes")
-    case = cases.latest_for_sender(chat.sender)
+    case = cases.latest_for_sender(chat.conversation)
     assert case is not None and case.priority == "critical" and case.reference in reply

@@ -3,6 +3,7 @@ local fake Graph API (the receiver), with the trained model and a SQLite case st
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -58,6 +59,18 @@ class Messenger:
         return [r.json() for r in self.graph.on(GRAPH_PATH) if _to(r, sender)]
 
 
+def _next(messenger: Messenger, sender: str, before: int, predicate: Any,
+          timeout_s: float = 30.0) -> Optional[Dict[str, Any]]:
+    """The first Send API body to ``sender`` after the first ``before`` ones that matches ``predicate``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = [body for body in messenger.sent(sender)[before:] if predicate(body)]
+        if found:
+            return found[0]
+        time.sleep(0.1)
+    return None
+
+
 def _to(received: Received, sender: str) -> bool:
     return received.json().get("recipient", {}).get("id") == sender
 
@@ -106,10 +119,15 @@ def test_signed_question_gets_the_cp504_explanation(messenger: Messenger) -> Non
     sender = new_sender()
     notice = cached_knowledge().find_notice("CP504")
     assert messenger.say(sender, "what is a CP504?") == 200
-    reply = messenger.wait_for(sender, lambda b: notice.explanation in b["message"].get("text", ""))
-    assert reply is not None, messenger.sent(sender)
+    reply = messenger.wait_for(sender, lambda b: b["message"].get("text", "").startswith(f"CP504: {notice.title}"))
+    assert reply is not None, messenger.sent(sender)  # the short answer, bold markers stripped
     assert reply["messaging_type"] == "RESPONSE"
-    assert reply["message"]["text"].startswith(f"CP504: {notice.title}")  # bold markers stripped
+    offer = messenger.wait_for(sender, lambda b: "attachment" in b["message"])
+    assert offer is not None, messenger.sent(sender)
+    more = next(b for b in offer["message"]["attachment"]["payload"]["buttons"] if b["title"] == "More details")
+    assert messenger.say(sender, more["title"], payload=more["payload"]) == 200
+    assert messenger.wait_for(sender, lambda b: notice.explanation in b["message"].get("text", "")), \
+        messenger.sent(sender)  # the full explanation when asked
     assert all(len(b["message"].get("text", "")) <= 2000 for b in messenger.sent(sender))
 
 
@@ -122,20 +140,31 @@ def test_forged_or_unsigned_requests_are_refused(messenger: Messenger, secret: O
     assert messenger.wait_for(sender, lambda _: True, timeout_s=3) is None
 
 
-def test_options_arrive_as_quick_replies_and_a_tap_opens_the_topic(messenger: Messenger) -> None:
+def test_many_choices_arrive_as_quick_replies_and_a_tap_picks_one(messenger: Messenger) -> None:
     sender = new_sender()
-    assert messenger.say(sender, "what are my options") == 200
-    reply = messenger.wait_for(sender, lambda b: len(b["message"].get("quick_replies", [])) > 3)
-    assert reply is not None, messenger.sent(sender)
-    replies = reply["message"]["quick_replies"]
+    for text, asked in (("I'd like to talk to a tax pro", "full name"), ("Maria Lopez", "phone"),
+                        ("(702) 555-0199", "e-mail")):
+        before = len(messenger.sent(sender))
+        assert messenger.say(sender, text) == 200
+        assert _next(messenger, sender, before, lambda b: asked in json.dumps(b)), messenger.sent(sender)[before:]
+    before = len(messenger.sent(sender))
+    assert messenger.say(sender, "maria@example.com") == 200  # then: how to contact you, four choices
+    assert _next(messenger, sender, before, lambda b: len(b["message"].get("quick_replies", [])) > 3), \
+        messenger.sent(sender)[before:]
+    before = len(messenger.sent(sender))
+    assert messenger.say(sender, "email") == 200
+    assert _next(messenger, sender, before, lambda b: "levy" in json.dumps(b)), messenger.sent(sender)[before:]
+    before = len(messenger.sent(sender))
+    assert messenger.say(sender, "I need to change something") == 200
+    reply = _next(messenger, sender, before, lambda b: len(b["message"].get("quick_replies", [])) > 3
+                  and "/correct_intake" in json.dumps(b))
+    assert reply is not None, messenger.sent(sender)[before:]
+    replies = reply["message"]["quick_replies"]  # one per answer given: more than a template can hold
     assert all(len(r["title"]) <= 20 and r["payload"].startswith("/") for r in replies)
-    assert any(r["title"].endswith("…") for r in replies)
-
-    tapped = replies[0]
-    topic_id = json.loads(tapped["payload"][tapped["payload"].index("{"):])["topic"]
-    topic = cached_knowledge().topic(topic_id)
-    assert messenger.say(sender, tapped["title"], payload=tapped["payload"]) == 200
-    assert messenger.wait_for(sender, lambda b: topic.answer[:80] in b["message"].get("text", ""))
+    name = next(r for r in replies if r["title"] == "Name")
+    assert json.loads(name["payload"][name["payload"].index("{"):]) == {"intake_field": "full_name"}
+    assert messenger.say(sender, name["title"], payload=name["payload"]) == 200
+    assert messenger.wait_for(sender, lambda b: "full name" in b["message"].get("text", "")), messenger.sent(sender)
 
 
 def test_a_pros_reply_through_rasas_api_is_tagged_human_agent(messenger: Messenger) -> None:

@@ -57,7 +57,8 @@ def test_date_given_after_the_code(bot: Bot) -> None:
 
 def test_unknown_code_is_never_explained(bot: Bot) -> None:
     reply = bot.texts(new_sender(), "what is a CP242 notice")
-    assert "I don't have the CP242" in reply
+    assert "I don't have CP242 in my notes, so I won't guess what it means" in reply
+    assert "Source:" not in reply  # no official page is quoted for a notice it does not know
 
 
 def test_no_code_asks_where_it_is_printed(bot: Bot) -> None:
@@ -76,7 +77,11 @@ def test_no_code_asks_where_it_is_printed(bot: Bot) -> None:
 ])
 def test_topic_questions(bot: Bot, question: str, topic_id: str) -> None:
     topic = cached_knowledge().topic(topic_id)
-    assert topic.answer in bot.texts(new_sender(), question)
+    sender = new_sender()
+    short = bot.texts(sender, question)
+    assert "Source: https://www.irs.gov/" in short and "Want the details" in short
+    assert topic.answer not in short  # the short answer first; the full topic only when asked
+    assert topic.answer in bot.texts(sender, "/ask_more")
 
 
 def test_disclaimer_once_per_conversation(bot: Bot) -> None:

@@ -139,27 +139,28 @@ def _conversation(page: Page, bot: Bot, demo_site: str) -> None:
     assert WidgetSessions(b"any").valid(token) is False and TOKEN.match(token), token
     session_id = WidgetSessions.conversation_id(token)
 
-    # A notice question: the explanation, in bold, with a link that opens a new tab.
+    # A notice question: the short answer, the code in bold, with a link that opens a new tab.
     send(page, "what is a CP504?")
     expect(log.locator(".tc-msg--user").last).to_have_text(re.compile(r"what is a CP504\?$"))
-    expect(log.locator(".tc-msg--bot strong").filter(has_text="CP504: Notice of intent to seize (levy)")).to_be_visible()
-    expect(log).to_contain_text("The IRS can take your state tax refund")
+    expect(log.locator(".tc-msg--bot strong").filter(has_text=re.compile(r"^CP504$"))).to_be_visible()
+    expect(log).to_contain_text("CP504: Notice of intent to seize (levy)")
+    expect(log).not_to_contain_text("The IRS can take your state tax refund")  # the details wait for a tap
     irs_link = log.locator("a[href='https://www.irs.gov/individuals/understanding-your-cp504-notice']")
     expect(irs_link).to_have_attribute("target", "_blank")
     expect(irs_link).to_have_attribute("rel", re.compile(r"\bnoopener\b"))
 
     # A chip: sent as the user's message (its title), answered, then disabled with its siblings.
-    options = log.get_by_role("button", name="My options").last
+    options = log.get_by_role("button", name="More details").last
     expect(options).to_be_enabled()
     shoot(page, "desktop-answer.png")
     chips = log.locator(f".tc-chip[data-entry='{options.get_attribute('data-entry')}']")
     options.click()
-    expect(log.locator(".tc-msg--user").last).to_have_text(re.compile(r"My options$"))
-    expect(log).to_contain_text("Options if you can't pay")
+    expect(log.locator(".tc-msg--user").last).to_have_text(re.compile(r"More details$"))
+    expect(log).to_contain_text("The IRS can take your state tax refund")
     expect(chips).to_have_count(2)
     for chip in chips.all():
         expect(chip).to_be_disabled()
-    expect(chips.filter(has_text="My options")).to_have_class(re.compile(r"\btc-chip--chosen\b"))
+    expect(chips.filter(has_text="More details")).to_have_class(re.compile(r"\btc-chip--chosen\b"))
     expect(chips.filter(has_text="Talk to a tax pro")).not_to_have_class(re.compile(r"\btc-chip--chosen\b"))
 
     # The "Talk to a tax pro" shortcut starts the intake.
@@ -174,7 +175,7 @@ def _conversation(page: Page, bot: Bot, demo_site: str) -> None:
     page.get_by_role("button", name="Chat with Milestone Tax Solutions").click()
     expect(log.locator(".tc-msg")).to_have_count(shown_before)
     expect(log.locator(".tc-msg--bot").last).to_contain_text("full name")
-    expect(chips.filter(has_text="My options")).to_have_class(re.compile(r"\btc-chip--chosen\b"))
+    expect(chips.filter(has_text="More details")).to_have_class(re.compile(r"\btc-chip--chosen\b"))
     for chip in log.locator(".tc-chip").all():
         expect(chip).to_be_disabled()
     assert stored_session(page) == token  # a reload resumed with the server's token
@@ -265,7 +266,8 @@ def test_the_site_asks_the_chat_about_a_notice(bot: Bot, demo_site: str, chromiu
             page.get_by_role("button", name=re.compile(r"^CP14 ")).click()
             log = page.get_by_role("log")
             expect(log.locator(".tc-msg--user")).to_have_text([re.compile(r"What is a CP14\?$")])
-            expect(log.locator(".tc-msg--bot strong").filter(has_text=re.compile(r"^CP14: "))).to_be_visible()
+            expect(log.locator(".tc-msg--bot strong").filter(has_text=re.compile(r"^CP14$"))).to_be_visible()
+            expect(log).to_contain_text("CP14: Balance due notice")
             expect(log).not_to_contain_text("I can explain an IRS notice")
             # Careless host-page CSS does not reach inside the widget.
             page.add_style_tag(content="div, p, button, textarea, section { display: none !important; "
