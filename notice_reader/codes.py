@@ -26,6 +26,9 @@ _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5"
 _LOOKALIKES = {"0": "OD", "O": "0", "D": "0", "Q": "0", "5": "S", "S": "5", "8": "B", "B": "8", "1": "LIT7",
                "I": "1L", "L": "1", "|": "1L", "]": "1", "[": "1L", "T": "7", "7": "T1", "(": "LC", "C": "(",
                "2": "Z", "Z": "2", "6": "G", "G": "6", "4": "A", "A": "4", "E": "F", "F": "E", "V": "Y", "Y": "V"}
+# Letters Tesseract puts where a code's digits are printed.
+_AS_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "S": "5", "B": "8", "I": "1", "L": "1", "|": "1",
+                           "Z": "2", "G": "6", "T": "7"})
 # A word printed right after "Notice"/"Letter" that may be a misread code.
 _LOOSE = re.compile(r"\b(?:notice|aviso|letter|ltr|carta)\s*[:#]?\s*(?P<code>[A-Za-z0-9(|\[\]]{3,7})(?![A-Za-z0-9])",
                     re.IGNORECASE)
@@ -65,7 +68,7 @@ def find_codes(rows: Sequence[OcrLine]) -> List[CodeCandidate]:
         for match in _LOOSE.finditer(row.text):
             if any(start <= match.start("code") < end for start, end in spans):
                 continue
-            key = near_known(match.group("code"))
+            key = near_known(match.group("code")) or misread_prefix_code(match.group("code"))
             if key:
                 found.append(CodeCandidate(key, True, row.confidence * 0.8, fuzzy=True))
     for candidate in list(found):
@@ -88,6 +91,27 @@ def near_known(token: str, edits: int = 2) -> Optional[str]:
     variants = {text}
     for _ in range(edits):
         variants |= {v[:i] + alt + v[i + 1:] for v in variants for i, ch in enumerate(v) for alt in _LOOKALIKES.get(ch, "")}
+    known = {key for key in map(normalise_key, variants) if key in spellings}
+    return known.pop() if len(known) == 1 else None
+
+
+def misread_prefix_code(token: str) -> Optional[str]:
+    """The one known code a labelled word spells once its prefix and its digits are read back.
+
+    Tesseract reads "CP" on a photo as "cr" or "cP", and the digits after it as letters ("cpsosc" for
+    CP508C): every character after the prefix is read as the digit it resembles, with or without a
+    final suffix letter kept, and only a single known result counts (no invented code).
+    """
+    text = re.sub(r"\s+", "", token).upper()
+    prefix = re.match(r"^(?:CP|CR|CF|GP|OP|CB)", text)
+    if not prefix:
+        return None
+    body = text[prefix.end():]
+    if len(body) < 2:
+        return None
+    digits = body.translate(_AS_DIGIT)
+    variants = {"CP" + digits, "CP" + digits[:-1] + body[-1]}
+    spellings = _knowledge_spellings()
     known = {key for key in map(normalise_key, variants) if key in spellings}
     return known.pop() if len(known) == 1 else None
 
