@@ -21,6 +21,7 @@ from bench import replicas, training
 from bench.machine import machine_info
 from bench.mix import load_mixes
 from bench.nlu import cached_score, evaluate
+from bench.photos import measure_photos
 from bench.paths import BUILD_DIR, MODEL, QUICK_RESULTS_DIR, RESULTS_DIR, ROOT
 from bench.records import BenchRun, BotRun
 from bench.report import render
@@ -30,6 +31,7 @@ from bench.servers import BotSpec
 from bench.targets import check_targets
 
 QUICK_DURATION_S = 4.0
+QUICK_PHOTOS = 4  # files read by --quick, spread across the generated set
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -54,6 +56,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--skip-training", action="store_true",
                         help="do not time training from scratch (implied by --quick)")
     parser.add_argument("--skip-nlu", action="store_true", help="do not score held-out NLU quality")
+    parser.add_argument("--skip-photos", action="store_true",
+                        help="do not time the notice reader on the generated photo set")
     parser.add_argument("--rebuild-stock", action="store_true",
                         help="rebuild the cached stock bot (and re-time its training)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -154,6 +158,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     mixes = load_mixes()
     options = LoadOptions(concurrencies=args.concurrencies, duration_s=args.duration,
                           max_messages=args.messages, timeout_s=args.timeout)
+    if not args.skip_photos:
+        with phase(run.phases, "notice photos: read the generated set"):
+            run.photos = measure_photos(limit=QUICK_PHOTOS if args.quick else None)
+            print(f"    {run.photos['files']} files: median {run.photos['median_s']} s, slowest photo "
+                  f"{run.photos['photo_max_s']} s, code right {run.photos['code_right']}", flush=True)
     for bot, spec, mix in prepare(args, run, workdir):
         with phase(run.phases, f"{bot.name}: start-up and load"):
             run.bots.append(run_bot(bot, spec, mixes[mix], options, workdir))

@@ -66,6 +66,7 @@ class BenchRun:
     settings: Dict[str, Any]
     bots: List[BotRun] = field(default_factory=list)
     phases: Dict[str, float] = field(default_factory=dict)
+    photos: Optional[Dict[str, Any]] = None  # bench/photos.py: notice photos read, time and accuracy
 
     def bot(self, name: str) -> Optional[BotRun]:
         """The bot with this name, if it was part of the run."""

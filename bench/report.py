@@ -71,6 +71,23 @@ def machine_line(run: BenchRun) -> str:
             f"{' / '.join(f'{x:.2f}' for x in m['load_average'])}.")
 
 
+def photo_line(run: BenchRun) -> List[str]:
+    """One paragraph on the notice reader over the generated photo set, when it was measured."""
+    p = run.photos
+    if not p:
+        return []
+
+    def share(name: str) -> str:
+        value = p.get(name)
+        return MISSING if value is None else f"{value:.0%}"
+
+    return [f"Notice photos (issue 16, `bench/photos.py`): {p['files']} generated files ({p['photos']} phone "
+            f"photos, {p['notices']} notices), read one at a time: median {fmt(p.get('median_s'), 2)} s per file, "
+            f"photo median {fmt(p.get('photo_median_s'), 2)} s, slowest photo {fmt(p.get('photo_max_s'), 2)} s; "
+            f"fields right on the notices: code {share('code_right')}, date {share('notice_date_right')}, "
+            f"amount {share('amount_due_right')}.", ""]
+
+
 def notes(run: BenchRun) -> List[str]:
     """Footnotes: what each bot is, where numbers came from, failures and error kinds."""
     s = run.settings
@@ -111,9 +128,10 @@ def render(run: BenchRun, checks: Sequence[Check]) -> str:
         "",
         table(BUILD_COLUMNS, build_rows(run.bots)),
         "",
+        *photo_line(run),
         *notes(run),
         "",
-        "Targets (issue 5):",
+        "Targets (issues 5 and 16):",
         "",
         table(TARGET_COLUMNS, target_rows),
         "",

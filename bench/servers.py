@@ -127,14 +127,21 @@ def _endpoints_file(spec: BotSpec, actions_port: Optional[int], workdir: Path) -
     return path
 
 
-def _rasa_command(spec: BotSpec, port: int, endpoints: Optional[Path]) -> List[str]:
+def _serves_through_ops(spec: BotSpec) -> bool:
+    """Our bot starts through ``ops.serve``, which takes the JWT secret from the environment only."""
+    return "ops.serve" in spec.rasa_command
+
+
+def _rasa_command(spec: BotSpec, port: int, endpoints: Optional[Path], jwt_secret: str) -> List[str]:
     command = [*spec.rasa_command, "--model", str(spec.model), "--port", str(port), "-i", "127.0.0.1"]
     if spec.credentials:
         command += ["--credentials", str(spec.credentials)]
     if endpoints:
         command += ["--endpoints", str(endpoints)]
     if spec.enable_api:
-        command += ["--enable-api", "--jwt-secret", secrets.token_urlsafe(32), "--jwt-method", "HS256"]
+        command += ["--enable-api", "--jwt-method", "HS256"]
+        if not _serves_through_ops(spec):  # stock `rasa run`: the only way it takes a secret
+            command += ["--jwt-secret", jwt_secret]
     return command
 
 
@@ -183,8 +190,10 @@ def running(spec: BotSpec, workdir: Path, startup_message: str,
             processes["actions"] = subprocess.Popen(
                 [*spec.actions_command, "--port", str(actions_port)],
                 cwd=spec.project, env=env, stdout=_log(logs["actions"], handles), stderr=subprocess.STDOUT)
+        jwt_secret = secrets.token_urlsafe(32)
+        rasa_env = {**env, "RASA_JWT_SECRET": jwt_secret} if _serves_through_ops(spec) else env
         processes["rasa"] = subprocess.Popen(
-            _rasa_command(spec, rasa_port, endpoints), cwd=spec.project, env=env,
+            _rasa_command(spec, rasa_port, endpoints, jwt_secret), cwd=spec.project, env=rasa_env,
             stdout=_log(logs["rasa"], handles), stderr=subprocess.STDOUT)
         pids = {role: process.pid for role, process in processes.items()}
         sampler = RssSampler(pids).start()

@@ -11,6 +11,7 @@ P95_RATIO = 1.5
 RSS_LIMIT_MB = 1500.0  # 1.5 GB
 STARTUP_LIMIT_S = 60.0
 TRAINING_LIMIT_S = 360.0  # 6 minutes
+PHOTO_LIMIT_S = 3.0  # issue 16: one notice photo read in at most 3 s
 OURS, STOCK = "ours", "stock"
 
 
@@ -66,4 +67,7 @@ def check_targets(run: BenchRun) -> List[Check]:
                          STARTUP_LIMIT_S, " s"))
     checks.append(_limit("training from scratch", f"<= {TRAINING_LIMIT_S:.0f} s", ours.training_s,
                          TRAINING_LIMIT_S, " s"))
+    photos = run.photos or {}
+    checks.append(_limit("slowest notice photo read", f"<= {PHOTO_LIMIT_S:.0f} s", photos.get("photo_max_s"),
+                         PHOTO_LIMIT_S, " s", "{:.2f}"))
     return checks
