@@ -251,7 +251,7 @@ def _conversation(page: Page, bot: Bot, demo_site: str) -> None:
     box = panel.bounding_box()
     assert box is not None and (box["width"], box["height"]) == (640, 400)
     expect(page.get_by_label("Your message")).to_be_in_viewport()
-    expect(page.get_by_role("button", name="Send")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_in_viewport()
     shoot(page, "zoom200-chat.png")
 
 
