@@ -24,6 +24,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 import pytest
 from twilio.request_validator import RequestValidator
 
+from actions.settings import Settings
 from actions.services.deadlines import compute_deadline
 from actions.store.db import Database
 from actions.store.notice_pages import NoticePageRepository
@@ -176,7 +177,7 @@ def messenger(bot: Bot, psid: str, message: Dict[str, Any]) -> int:
 
 def notice_dated(days_ago: int) -> Tuple[dt.date, dt.date, str]:
     """An LT11 date, its deadline, and the deadline as the answer writes it."""
-    today = dt.date.today()
+    today = Settings().today()  # the bot counts days in the firm's time zone, not the machine's
     dated = today - dt.timedelta(days=days_ago)
     deadline = compute_deadline(dated, LT11_DAYS, today)
     assert deadline is not None

@@ -16,6 +16,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from actions.settings import Settings
 from actions.services.deadlines import compute_deadline
 from tests.integration.servers import Bot, running_bot
 from tests.notice_photo_images import notice_jpeg
@@ -44,7 +45,7 @@ def _day(value: dt.date) -> str:
 
 def test_a_photo_from_the_widget_is_confirmed_then_explained(bot: Bot, demo_site: str, chromium: Path,
                                                             tmp_path: Path) -> None:
-    today = dt.date.today()
+    today = Settings().today()  # the bot counts days in the firm's time zone, not the machine's
     dated = today - dt.timedelta(days=12)
     deadline = compute_deadline(dated, 30, today)
     assert deadline is not None
