@@ -45,5 +45,5 @@ def measure_photos(limit: Optional[int] = None) -> Dict[str, Any]:
         "median_s": round(statistics.median(seconds), 2) if seconds else None,
         "photo_median_s": round(statistics.median(photo_seconds), 2) if photo_seconds else None,
         "photo_max_s": round(max(photo_seconds), 2) if photo_seconds else None,
-        **{f"{name}_right": round(count / notices, 3) if notices else None for name, count in right.items()},
+        **{f"{name}_right": round(count / notices, 4) if notices else None for name, count in right.items()},
     }

@@ -118,6 +118,7 @@ _ACCOUNT = re.compile(_LEFT + r"(?:[0-9]{8,17}|[0-9]{3,6}(?P<sep>" + _SEP + r")[
 # A phone number in any usual layout (with separators), never an account number.
 _PHONE = re.compile(r"^(?:\+?1[-. ]?)?\(?[0-9]{3}\)?[-. ][0-9]{3}[-. ][0-9]{4}$")
 _YEAR = re.compile(r"^(?:19|20)[0-9]{2}$")
+MIN_TAX_YEAR, MAX_TAX_YEAR = 1980, 2039
 _SEPARATORS = re.compile(_SEP)
 # Read as "-": hyphen, non-breaking hyphen, figure dash, en and em dash, horizontal bar, minus
 # signs, small and full-width hyphen-minus. Read as " ": no-break, figure, thin, narrow and other
@@ -201,12 +202,10 @@ def _kind(value: str) -> Optional[PiiKind]:
 
 def _card(number: str, context: Optional[str]) -> Optional[PiiKind]:
     plain = _plain(number)
-    if not 13 <= len(plain) <= 19:
+    if _years_only(number) or not 13 <= len(plain) <= 19:
         return None
     if context == "card":
-        return PiiKind.CARD_NUMBER  # even mistyped (failed Luhn check) or year-like, it is a card number
-    if _years_only(number):
-        return None
+        return PiiKind.CARD_NUMBER  # even mistyped (failed Luhn check), it is a card number
     if luhn.is_valid(plain) and _card_prefix(plain):
         return PiiKind.CARD_NUMBER
     return None
@@ -255,9 +254,16 @@ def _account_like(number: str) -> bool:
 
 
 def _years_only(number: str) -> bool:
-    """ "2018-2021", "2018 2019 2020 2021": tax years, not an account or a card."""
+    """ "2018-2021", "2018 2019 2020 2021": tax years, not an account or a card.
+
+    Tax years are listed in order and lie in a plausible span; "1900-1900-1900-1900" after "my card
+    is" is a card number, not four years.
+    """
     groups = _SEPARATORS.split(number)
-    return len(groups) > 1 and all(_YEAR.match(group) for group in groups)
+    if len(groups) < 2 or not all(_YEAR.match(group) for group in groups):
+        return False
+    years = [int(group) for group in groups]
+    return all(MIN_TAX_YEAR <= year <= MAX_TAX_YEAR for year in years) and years == sorted(set(years))
 
 
 def _context(contexts: Iterable[Tuple[int, int, str]], start: int, end: int) -> Optional[str]:

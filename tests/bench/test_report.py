@@ -32,7 +32,8 @@ def test_report_has_three_tables_with_bots_side_by_side() -> None:
             float(cell)
     assert load_rows[0][-1] == MISSING  # the stock bot has no action server
     assert build_rows[1][-2:] == ["0.951", "0.980"]
-    assert len(target_rows) == 6
+    assert len(target_rows) == 7
+    assert "code 98%, date 91%, amount 95%" in report and "slowest photo 2.37 s" in report
     assert "Test CPU" in report and "Rasa 3.6.21" in report and "2026-11-26" in report
 
 

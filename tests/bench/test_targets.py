@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Dict
 
 from bench.targets import check_targets
-from tests.bench.runs import bench_run, bot
+from tests.bench.runs import PHOTOS, bench_run, bot
 
 
 def statuses(run) -> Dict[str, str]:
@@ -14,7 +14,14 @@ def statuses(run) -> Dict[str, str]:
 def test_everything_within_the_targets_passes() -> None:
     run = bench_run(bot("stock", 25.0, 300.0), bot("ours", 37.0, 450.0, nlu={"intent_accuracy": 0.95}))
     assert set(statuses(run).values()) == {"PASS"}
-    assert len(statuses(run)) == 6
+    assert len(statuses(run)) == 7
+
+
+def test_a_slow_notice_photo_misses_and_an_unmeasured_one_is_skipped() -> None:
+    ours = bot("ours", 30.0, 300.0)
+    slow = bench_run(bot("stock", 25.0, 300.0), ours, photos={**PHOTOS, "photo_max_s": 3.4})
+    assert statuses(slow)["slowest notice photo read"] == "MISS"
+    assert statuses(bench_run(bot("stock", 25.0, 300.0), ours, photos=None))["slowest notice photo read"] == "SKIP"
 
 
 def test_p95_ratio_is_checked_per_concurrency() -> None:

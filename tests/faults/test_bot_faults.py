@@ -96,7 +96,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         running.callback(actions.stop)
         slow = DelayProxy(actions.port).start()
         running.callback(slow.stop)
-        bot = running.enter_context(running_bot(tmp, env=env, action_url=slow.url, action_token=actions.token))
+        bot = running.enter_context(running_bot(tmp, env=env, action_url=slow.url, action_token=actions.token,
+                                                   jwt_secret=env["RASA_JWT_SECRET"]))
         running.enter_context(running_desk(tmp, {**env, "RASA_URL": bot.url}))
         yield Stack(bot, actions, slow, database, schema["direct"], Path(env["CASE_SPOOL_PATH"]), receiver)
 
