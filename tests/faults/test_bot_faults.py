@@ -34,7 +34,7 @@ from actions.store.tables import cases, notifications
 from tests.faults.conftest import TECHNICAL_PROBLEM, postgres_schema, response_text, schema_url
 from tests.faults.proxies import DelayProxy
 from tests.integration.receiver import Receiver
-from tests.integration.servers import MODEL, ActionServer, Bot, running_bot, running_desk
+from tests.integration.servers import MODEL, ActionServer, Bot, conversation, running_bot, running_desk
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.model
@@ -162,7 +162,7 @@ def stored_cases(stack: Stack, sender: str) -> int:
     try:
         with database.engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(cases)
-                                      .where(cases.c.sender_id == sender)).scalar_one()
+                                      .where(cases.c.sender_id == conversation(sender))).scalar_one()
     finally:
         database.dispose()
 
@@ -200,13 +200,13 @@ def test_a_lead_submitted_while_the_database_is_down_is_spooled_then_stored_once
         assert time.monotonic() - started < ACTION_TIMEOUT_S
         received = response_text("utter_case_received_later", name="Maria", method="text message", contact="")
         assert received and reply.startswith(received), reply
-        [entry] = [item for item in spooled(stack) if item["case"]["sender_id"] == sender]
+        [entry] = [item for item in spooled(stack) if item["case"]["sender_id"] == conversation(sender)]
         assert entry["case"]["intake"]["phone"] == "+17025550199" and entry["case"]["priority"] == "critical"
         assert stat.S_IMODE(stack.spool.stat().st_mode) == 0o600
         assert stored_cases(stack, sender) == 0
         # The outage goes on; the desk's sweeper keeps failing to replay, and keeps the lead.
         time.sleep(max(0.0, OUTAGE_S - (time.monotonic() - outage_started)))
-        assert [item["case"]["sender_id"] for item in spooled(stack)] == [sender]
+        assert [item["case"]["sender_id"] for item in spooled(stack)] == [conversation(sender)]
     finally:
         stack.database.restore()
 
@@ -214,7 +214,7 @@ def test_a_lead_submitted_while_the_database_is_down_is_spooled_then_stored_once
     assert wait_until(lambda: not spooled(stack), timeout_s=10)
     time.sleep(5)  # two more sweeps: still exactly one case
     assert stored_cases(stack, sender) == 1
-    case = CaseRepository(Database(stack.direct_url)).latest_for_sender(sender)
+    case = CaseRepository(Database(stack.direct_url)).latest_for_sender(conversation(sender))
     assert case is not None and case.priority == "critical" and case.intake.full_name == "Maria Lopez"
     hook = stack.receiver.wait_for("/hook", lambda item: item.json().get("reference") == case.reference,
                                    timeout_s=20)

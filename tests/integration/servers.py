@@ -95,9 +95,10 @@ def running_desk(tmp_dir: Path, env: Dict[str, str]) -> Iterator[str]:
 class Bot:
     """A running bot reachable over the REST channel."""
 
-    def __init__(self, url: str, actions: Optional["ActionServer"] = None) -> None:
+    def __init__(self, url: str, actions: Optional["ActionServer"] = None, jwt_secret: Optional[str] = None) -> None:
         self.url = url
         self.actions = actions  # the action server running_bot started, if it started one
+        self.jwt_secret = jwt_secret  # Rasa's HTTP API wants a token signed with it (None: the API is open)
 
     def send(self, sender: str, message: str, timeout_s: float = 60) -> List[Dict]:
         """Send one user message and return the bot's replies."""
@@ -121,9 +122,15 @@ class Bot:
         return status, replies
 
     def tracker(self, sender: str) -> Dict:
-        """The conversation's tracker from Rasa's HTTP API (open: no JWT secret in these tests)."""
+        """The conversation's tracker from Rasa's HTTP API (with an admin token when it is protected)."""
         url = f"{self.url}/conversations/{urllib.parse.quote(conversation(sender), safe=':+')}/tracker"
-        with urllib.request.urlopen(url, timeout=30) as response:
+        headers = {}
+        if self.jwt_secret:
+            import jwt
+
+            token = jwt.encode({"user": {"username": "tests", "role": "admin"}}, self.jwt_secret, algorithm="HS256")
+            headers["Authorization"] = f"Bearer {token}"
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
             return json.loads(response.read())
 
 
@@ -240,7 +247,7 @@ def running_bot(
             cwd=ROOT, env={**environment, **({"RASA_JWT_SECRET": jwt_secret} if jwt_secret else {})}, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT))
         status_url = f"http://127.0.0.1:{rasa_port}/status"
         _wait(status_url, processes[0], rasa_log, check=_model_loaded if not jwt_secret else _ready_any)
-        yield Bot(f"http://127.0.0.1:{rasa_port}", actions)
+        yield Bot(f"http://127.0.0.1:{rasa_port}", actions, jwt_secret)
     finally:
         stop_processes(processes)
         if actions is not None:
