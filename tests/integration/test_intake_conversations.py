@@ -109,6 +109,9 @@ def test_invalid_phone_twice_offers_another_way(chat: Chat) -> None:
     assert "area code" in chat("555")
     reply = chat("12345")
     assert "area code" in reply and "e-mail address instead" in reply
+    # a typed e-mail is taken at the phone question (SMS users have no button to tap)
+    reply = chat("tom.baker@example.com")
+    assert "tom.baker@example.com instead of a phone number" in reply and "contact you" in reply
 
 
 def test_correction_of_an_earlier_answer(chat: Chat) -> None:
