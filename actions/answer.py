@@ -21,7 +21,7 @@ from actions.replies import Reply, deadline_replies, explanation_replies, send, 
 from actions.services.dates import format_date, parse_iso
 from actions.understanding.composer import ComposedAnswer, compose
 from actions.understanding.passages import load_passages
-from actions.understanding.question_classifier import question_classifier
+from actions.understanding.question_classifier import question_classifier, trained_question_classifier
 from actions.understanding.questions import covered
 from actions.understanding.reading import Memory, MessageReading, read_message
 
@@ -123,17 +123,24 @@ class ActionAnswerMessage(BaseAction):
                              next_step: bool = True) -> Optional[List[EventType]]:
         """For an action whose intent was read from a long message: answer the notices and questions
         in it (returns the events), or None when the message carries none and the caller goes on."""
-        reading, _ = self.read(tracker)
+        reading, memory = await self._read_turn(tracker)
         asked = set(reading.questions) - {"talk_to_pro", "firm_services"}
         if not (reading.codes or reading.unknown_codes or asked or reading.situations or reading.out_of_scope):
             return None
-        events = await self.run(dispatcher, tracker, {}, next_step=next_step)
-        return events
+        return self._answer(dispatcher, tracker, reading, memory, next_step)
+
+    async def _read_turn(self, tracker: Tracker) -> Tuple[MessageReading, Memory]:
+        await trained_question_classifier()  # trained off the event loop on the first message
+        return self.read(tracker)
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], next_step: bool = True
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        reading, memory = self.read(tracker)
+        reading, memory = await self._read_turn(tracker)
+        return self._answer(dispatcher, tracker, reading, memory, next_step=True)
+
+    def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reading: MessageReading, memory: Memory,
+                next_step: bool) -> List[EventType]:
         intent = latest_intent(tracker) or ""
         today = self.settings.today()
         answer = compose(reading, self.knowledge, load_passages(), memory, today)

@@ -20,15 +20,14 @@ _LABELLED = re.compile(
     r"(?P<code>(?:C\s?P|L\s?T)\s?-?\s?[0-9][" + _DIGITISH + r"]{0,4}[A-Z]{0,2}|[0-9][" + _DIGITISH + r"]{2,4}[A-Z]?)\b",
     re.IGNORECASE)
 _FORM = re.compile(r"\bform\s*(?P<code>668\s?-?\s?\(?[AWYF]\)?(?:\s?\(?[cC]\)?)?)", re.IGNORECASE)
+# Letters (upper case) Tesseract puts where a code's digits are printed.
+_AS_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "S": "5", "B": "8", "I": "1", "L": "1", "|": "1",
+                           "Z": "2", "G": "6", "T": "7"})
 _BARE = re.compile(r"\b(?P<code>(?:CP|LT)\s?-?[0-9][" + _DIGITISH + r"]{1,4}[A-Z]{0,2}|[0-9]{4}C)\b")
-_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5"})
 # What Tesseract misreads each character of a code as, and back ("LT38" read as "1138", "CP71" as "CPT]").
 _LOOKALIKES = {"0": "OD", "O": "0", "D": "0", "Q": "0", "5": "S", "S": "5", "8": "B", "B": "8", "1": "LIT7",
                "I": "1L", "L": "1", "|": "1L", "]": "1", "[": "1L", "T": "7", "7": "T1", "(": "LC", "C": "(",
                "2": "Z", "Z": "2", "6": "G", "G": "6", "4": "A", "A": "4", "E": "F", "F": "E", "V": "Y", "Y": "V"}
-# Letters Tesseract puts where a code's digits are printed.
-_AS_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "S": "5", "B": "8", "I": "1", "L": "1", "|": "1",
-                           "Z": "2", "G": "6", "T": "7"})
 # A word printed right after "Notice"/"Letter" that may be a misread code.
 _LOOSE = re.compile(r"\b(?:notice|aviso|letter|ltr|carta)\s*[:#]?\s*(?P<code>[A-Za-z0-9(|\[\]]{3,7})(?![A-Za-z0-9])",
                     re.IGNORECASE)
@@ -145,7 +144,7 @@ def _key(raw: str) -> Optional[str]:
         run = digits.group(0)
         # Keep a trailing B/S letter when it is a suffix (CP504B), fix look-alikes inside the number.
         core, tail = (run[:-1], run[-1]) if run[-1] in "BS" and len(run) > 1 else (run, "")
-        core = core.upper().replace("L", "1").translate(_FIX).replace("B", "8")
+        core = core.translate(_AS_DIGIT)
         body = core + tail + body[len(run):]
     if not re.match(r"^[0-9]", body):
         return None

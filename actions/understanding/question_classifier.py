@@ -9,6 +9,7 @@ which Rasa already installs); fitting takes about half a second and nothing is d
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 from pathlib import Path
@@ -78,3 +79,10 @@ class QuestionClassifier:
 def question_classifier() -> QuestionClassifier:
     """The classifier trained on the project's NLU data (once per process)."""
     return QuestionClassifier(training_examples())
+
+
+async def trained_question_classifier() -> QuestionClassifier:
+    """The classifier; its first use trains it in a worker thread, so the action server keeps serving."""
+    if question_classifier.cache_info().currsize:
+        return question_classifier()
+    return await asyncio.to_thread(question_classifier)

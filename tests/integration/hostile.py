@@ -35,7 +35,7 @@ from channels.facebook import signature
 from channels.widget_sessions import WidgetSessions
 from desk.rasa_client import RasaClient
 from tests.integration.receiver import Receiver
-from tests.integration.servers import MODEL, Bot, conversation, running_bot
+from tests.integration.servers import MODEL, Bot, conversation, running_bot, wait_until
 from tests.integration.test_messenger_webhook import Messenger
 from tests.integration.test_messenger_webhook import SECRET as FACEBOOK_SECRET
 from tests.integration.test_messenger_webhook import TOKEN as FACEBOOK_TOKEN
@@ -392,17 +392,6 @@ def messenger_delivery(sender: str, text: Any, mid: Optional[str] = None) -> Dic
         {"sender": {"id": sender}, "recipient": {"id": "1"}, "timestamp": 1,
          "message": {"mid": mid or f"mid.{uuid.uuid4().hex}", "text": text}}]}]}
 
-
-def wait_until(check: Callable[[], T], timeout_s: float = 20.0, interval_s: float = 0.1) -> Optional[T]:
-    """The first truthy result of ``check`` within ``timeout_s`` (None if none)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() >= deadline:
-            return None
-        time.sleep(interval_s)
 
 
 def credentials_yaml(fake_api_url: str) -> str:

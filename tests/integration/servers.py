@@ -18,9 +18,12 @@ import urllib.request
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Tuple, TypeVar, cast
+
+import aiohttp
 
 ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
 RASA = ROOT / ".venv" / "bin" / "rasa"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 MODEL = ROOT / "models" / "tax-assistant.tar.gz"
@@ -125,10 +128,10 @@ class Bot:
         """The conversation's tracker from Rasa's HTTP API (with an admin token when it is protected)."""
         url = f"{self.url}/conversations/{urllib.parse.quote(conversation(sender), safe=':+')}/tracker"
         headers = {}
-        if self.jwt_secret:
-            import jwt
+        if self.jwt_secret:  # signed as the agent desk signs its admin token
+            from desk.rasa_client import RasaClient
 
-            token = jwt.encode({"user": {"username": "tests", "role": "admin"}}, self.jwt_secret, algorithm="HS256")
+            token = RasaClient(self.url, self.jwt_secret, cast(aiohttp.ClientSession, None)).token()
             headers["Authorization"] = f"Bearer {token}"
         with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
             return json.loads(response.read())
@@ -252,3 +255,15 @@ def running_bot(
         stop_processes(processes)
         if actions is not None:
             actions.stop()
+
+
+def wait_until(check: Callable[[], T], timeout_s: float = 20.0, interval_s: float = 0.1) -> Optional[T]:
+    """The first truthy result of ``check`` within ``timeout_s`` (None if none)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(interval_s)

@@ -3,7 +3,6 @@ local fake Graph API (the receiver), with the trained model and a SQLite case st
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,7 +15,7 @@ import pytest
 from actions.knowledge.store import cached_knowledge
 from channels.facebook import signature
 from tests.integration.receiver import Receiver, Received
-from tests.integration.servers import MODEL, Bot, running_bot
+from tests.integration.servers import MODEL, Bot, running_bot, wait_until
 
 pytestmark = pytest.mark.model
 
@@ -62,13 +61,8 @@ class Messenger:
 def _next(messenger: Messenger, sender: str, before: int, predicate: Any,
           timeout_s: float = 30.0) -> Optional[Dict[str, Any]]:
     """The first Send API body to ``sender`` after the first ``before`` ones that matches ``predicate``."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = [body for body in messenger.sent(sender)[before:] if predicate(body)]
-        if found:
-            return found[0]
-        time.sleep(0.1)
-    return None
+    return wait_until(lambda: next((body for body in messenger.sent(sender)[before:] if predicate(body)), None),
+                      timeout_s=timeout_s)
 
 
 def _to(received: Received, sender: str) -> bool:

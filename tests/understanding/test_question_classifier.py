@@ -10,6 +10,7 @@ from actions.understanding.question_classifier import (
     QUESTION_OF_INTENT,
     QuestionClassifier,
     question_classifier,
+    trained_question_classifier,
     training_examples,
 )
 from actions.understanding.questions import QUESTIONS
@@ -56,3 +57,10 @@ def test_reading_adds_the_classified_question_only_for_sentences_the_patterns_mi
                            classify=classify)
     assert asked == ["Is the whole thing legit"]
     assert reading.questions[0] == "payment_plan" and "scam" in reading.questions
+
+
+async def test_first_use_trains_off_the_event_loop_and_later_uses_share_one_classifier() -> None:
+    question_classifier.cache_clear()
+    first = await trained_question_classifier()
+    assert question_classifier.cache_info().currsize == 1
+    assert await trained_question_classifier() is first and question_classifier() is first
