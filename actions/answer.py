@@ -14,13 +14,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import BaseAction, entity_spans, latest_intent, latest_text, offer_next_step
+from actions.base import BaseAction, conversation_language, entity_spans, latest_intent, latest_text, offer_next_step
 from actions.fallback import did_you_mean_buttons
 from actions.knowledge.store import Knowledge
 from actions.replies import Reply, deadline_replies, explanation_replies, send, topic_replies
-from actions.services.dates import format_date, parse_iso
+from actions.services.dates import parse_iso
 from actions.understanding.composer import ComposedAnswer, compose
-from actions.understanding.passages import load_passages
+from actions.understanding.passages import passages_for
+from actions.understanding.phrases import long_date, phrase
 from actions.understanding.question_classifier import question_classifier, trained_question_classifier
 from actions.understanding.questions import covered
 from actions.understanding.reading import Memory, MessageReading, read_message
@@ -143,9 +144,11 @@ class ActionAnswerMessage(BaseAction):
                 next_step: bool) -> List[EventType]:
         intent = latest_intent(tracker) or ""
         today = self.settings.today()
-        answer = compose(reading, self.knowledge, load_passages(), memory, today)
+        language = conversation_language(tracker)
+        knowledge = self.knowledge_in(language)
+        answer = compose(reading, knowledge, passages_for(language), memory, today, language)
         if not answer.paragraphs and intent in INTENT_TOPICS:
-            topic = self.knowledge.topic(INTENT_TOPICS[intent])
+            topic = knowledge.topic(INTENT_TOPICS[intent])
             if topic is not None:
                 answer.add(topic.sms)
                 answer.topics.append(f"topic:{topic.id}")
@@ -153,7 +156,7 @@ class ActionAnswerMessage(BaseAction):
         if scope:
             dispatcher.utter_message(response=scope, firm_name=self.settings.firm_name)
         if not answer.paragraphs and answer.notice is None and reading.notice_date and not scope:
-            dispatcher.utter_message(response="utter_notice_date_noted", notice_date=format_date(reading.notice_date))
+            dispatcher.utter_message(response="utter_notice_date_noted", notice_date=long_date(reading.notice_date, language))
             dispatcher.utter_message(response="utter_ask_notice_code")
             return [SlotSet("notice_date", reading.notice_date.isoformat())]
         if not answer.paragraphs and intent == "greet":
@@ -169,7 +172,7 @@ class ActionAnswerMessage(BaseAction):
         if intent in ("explain_notice", "got_letter", "inform_notice_date"):
             dispatcher.utter_message(response="utter_ask_notice_code")
             return
-        buttons = did_you_mean_buttons(tracker, self.knowledge.base.intent_labels)
+        buttons = did_you_mean_buttons(tracker, self.knowledge_in(conversation_language(tracker)).base.intent_labels)
         if buttons:
             dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
         else:
@@ -180,14 +183,14 @@ class ActionAnswerMessage(BaseAction):
         fingerprint = _fingerprint(answer.text)
         if fingerprint == tracker.get_slot("last_answer"):
             # "How do I apply for that?" after the short answer: the full details, not the same words again
-            details = detail_replies(self.knowledge, answer.topics)
+            details = detail_replies(self.knowledge_in(answer.language), answer.topics)
             if not details:
                 dispatcher.utter_message(response="utter_answer_repeat")
                 return []
             send(dispatcher, details)
             offer_next_step(dispatcher, tracker)
             return [SlotSet("last_answer", None)]
-        source = f"\n\nSource: {answer.sources[0]}" if answer.sources else ""  # every answer names its page
+        source = "\n\n" + phrase(answer.language, "source", url=answer.sources[0]) if answer.sources else ""  # every answer names its page
         dispatcher.utter_message(response="utter_answer", answer=answer.text + source, sms=answer.sms_text())
         if "firm_services" in answer.topics:
             dispatcher.utter_message(response="utter_firm_services", firm_name=self.settings.firm_name)
@@ -219,12 +222,14 @@ class ActionAnswerMore(BaseAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         replies: List[Reply] = []
+        language = conversation_language(tracker)
+        knowledge = self.knowledge_in(language)
         code = tracker.get_slot("notice_code")
-        notice = self.knowledge.find_notice(code) if code else None
+        notice = knowledge.find_notice(code) if code else None
         if notice is not None:
             replies += explanation_replies(notice)
-            replies += deadline_replies(notice, parse_iso(tracker.get_slot("notice_date")), self.settings.today())
-        replies += detail_replies(self.knowledge, tracker.get_slot("answered_topics") or [])
+            replies += deadline_replies(notice, parse_iso(tracker.get_slot("notice_date")), self.settings.today(), language)
+        replies += detail_replies(knowledge, tracker.get_slot("answered_topics") or [])
         if not replies:
             dispatcher.utter_message(response="utter_no_more")
             return []

@@ -7,8 +7,10 @@ from typing import Dict, List, Optional, Tuple
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.knowledge.spanish import cached_spanish_knowledge
 from actions.knowledge.store import Knowledge, cached_knowledge
 from actions.settings import Settings, get_settings
+from actions.understanding.phrases import SPANISH, language_of
 
 NOTICE_ENTITY = "notice_code"
 # Entities whose text must not be read as a date ("CP 2000" is not the year 2000).
@@ -31,8 +33,41 @@ class BaseAction(Action, ABC):
 
     @property
     def knowledge(self) -> Knowledge:
-        """The validated knowledge base, loaded on first use."""
+        """The validated (English) knowledge base, loaded on first use; it owns the codes and facts."""
         return cached_knowledge(self.settings.knowledge_path)
+
+    def knowledge_in(self, language: str) -> Knowledge:
+        """The knowledge base in the conversation's language (Spanish text never falls back to English)."""
+        if language == SPANISH:
+            return cached_spanish_knowledge(self.settings.knowledge_path)
+        return self.knowledge
+
+
+def response_in(domain: Dict, name: str, language: str, channel: Optional[str]) -> Optional[str]:
+    """The text of domain response ``name`` as Rasa would pick it once the language slot is ``language``.
+
+    Rasa renders an action's responses with the slots from before the action ran, so an action that
+    sets the language itself (the session start, from the channel's hint) renders with this instead.
+    """
+    variations = (domain.get("responses") or {}).get(name) or []
+
+    def speaks(variation: Dict) -> bool:
+        conditions = variation.get("condition") or []
+        wanted = [c.get("value") for c in conditions if c.get("name") == "language"]
+        return wanted == [language] if conditions else False
+
+    conditional = [v for v in variations if speaks(v)]
+    default = [v for v in variations if not v.get("condition")]
+    for group in (conditional, default):
+        for variation in sorted(group, key=lambda v: v.get("channel") != channel):
+            if variation.get("channel") in (None, channel):
+                return variation.get("text")
+    return None
+
+
+def conversation_language(tracker: Tracker) -> str:
+    """``es`` or ``en``: the conversation's language slot."""
+    return language_of(tracker.get_slot("language"))
 
 
 def latest_entity_values(tracker: Tracker, entity: str) -> List[str]:

@@ -11,7 +11,7 @@ from actions.base import BaseAction, Button, button
 
 # Intents never offered as a guess: offering them would not help the user.
 NOT_OFFERED = {"nlu_fallback", "out_of_scope", "nonsense", "affirm", "deny", "greet", "goodbye", "thanks",
-               "inform", "ask_why_needed", "skip_question", "cancel", "correct_intake", "ask_more"}
+               "inform", "ask_why_needed", "skip_question", "cancel", "correct_intake", "ask_more", "change_language"}
 MAX_GUESSES = 3
 # Rasa's two-stage fallback asks the user to rephrase when they answer the guesses with this intent.
 REPHRASE_INTENT = "out_of_scope"

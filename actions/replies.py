@@ -12,7 +12,8 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge.schema import Notice, Stage, Topic, Urgency
-from actions.services.dates import format_date
+from actions.understanding.phrases import ENGLISH, long_date
+from actions.understanding.phrases import count_days as count_days_in
 from actions.services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
 
 
@@ -39,9 +40,9 @@ def send(dispatcher: CollectingDispatcher, replies: List[Reply]) -> None:
         dispatcher.utter_message(response=reply.response, buttons=reply.buttons or None, **reply.values)
 
 
-def count_days(days: int) -> str:
-    """'1 day', '12 days'."""
-    return f"{days} day" if abs(days) == 1 else f"{days} days"
+def count_days(days: int, language: str = ENGLISH) -> str:
+    """'1 day', '12 days' ('1 día', '12 días')."""
+    return count_days_in(language, days)
 
 
 def bullet_list(items: List[str]) -> str:
@@ -63,7 +64,8 @@ def explanation_replies(notice: Notice) -> List[Reply]:
     return replies
 
 
-def deadline_replies(notice: Notice, notice_date: Optional[dt.date], today: dt.date) -> List[Reply]:
+def deadline_replies(notice: Notice, notice_date: Optional[dt.date], today: dt.date,
+                     language: str = ENGLISH) -> List[Reply]:
     """The response window of ``notice`` and, when the notice date is known, the days left."""
     window = notice.response_window
     common = {"code": notice.code, "purpose": window.purpose}
@@ -75,23 +77,23 @@ def deadline_replies(notice: Notice, notice_date: Optional[dt.date], today: dt.d
         return [rule, Reply("utter_ask_notice_date", common)]
     deadline = compute_deadline(notice_date, window.days, today)
     assert deadline is not None  # window.days is set
-    dated = {**common, "days": window.days, "notice_date": format_date(notice_date),
-             "deadline": format_date(deadline.deadline)}
+    dated = {**common, "days": window.days, "notice_date": long_date(notice_date, language),
+             "deadline": long_date(deadline.deadline, language)}
     state = deadline.state
     if state is DeadlineState.future_notice:
         return [rule, Reply("utter_deadline_future_date", dated)]
     if state is DeadlineState.open:
-        return [Reply("utter_deadline_open", {**dated, "days_left": count_days(deadline.days_left)})]
+        return [Reply("utter_deadline_open", {**dated, "days_left": count_days(deadline.days_left, language)})]
     if state is DeadlineState.last_day:
         return [Reply("utter_deadline_last_day", dated)]
     replies = [
-        Reply("utter_deadline_passed", {**dated, "days_ago": count_days(-deadline.days_left)}),
+        Reply("utter_deadline_passed", {**dated, "days_ago": count_days(-deadline.days_left, language)}),
         Reply("utter_after_deadline", {"after_deadline": notice.after_deadline}),
     ]
     if notice.stage is Stage.final_notice_cdp:
         last_day = equivalent_hearing_deadline(notice_date)
         name = "utter_equivalent_hearing_open" if today <= last_day else "utter_equivalent_hearing_passed"
-        replies.append(Reply(name, {"eh_deadline": format_date(last_day)}))
+        replies.append(Reply(name, {"eh_deadline": long_date(last_day, language)}))
     return replies
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, Optional
 
 import yaml
-from pydantic import BaseModel, Field, validator
+from pydantic import BaseModel, Field, root_validator, validator
 
 DEFAULT_FIGURES_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "figures.yml"
 PLACEHOLDER = re.compile(r"\{figure:([a-z][a-z0-9_]*)(?::(value))?\}")
@@ -52,6 +52,7 @@ class Figure(BaseModel):
     basis: Basis
     applies_to: str = Field(..., min_length=4, max_length=60)  # "2026", "Q2 2026", "since 2024-07-01"
     label: Optional[str] = Field(None, max_length=40)  # appended in brackets: "2026 figure"
+    label_es: Optional[str] = Field(None, max_length=50)  # the same label in Spanish: "cifra de 2026"
     valid_until: Optional[dt.date] = None  # the day a newer figure is due; stale after it
     source_url: str
     last_checked: dt.date
@@ -74,9 +75,16 @@ class Figure(BaseModel):
             return f"${number:,}"
         return f"{number}%"
 
-    def text(self) -> str:
-        """The value with its period: "$66,000 (2026 figure)"; statutory figures have no label."""
-        return f"{self.value_text()} ({self.label})" if self.label else self.value_text()
+    @root_validator(skip_on_failure=True)
+    def _both_labels(cls, values: Dict[str, Any]) -> Dict[str, Any]:  # noqa: N805
+        if bool(values.get("label")) != bool(values.get("label_es")):
+            raise ValueError("a figure with a label needs label_es (its Spanish label), and only then")
+        return values
+
+    def text(self, language: str = "en") -> str:
+        """The value with its period: "$66,000 (2026 figure)" / "$66,000 (cifra de 2026)"; statutory figures have no label."""
+        label = self.label_es if language == "es" else self.label
+        return f"{self.value_text()} ({label})" if label else self.value_text()
 
 
 class FigureTable(BaseModel):
@@ -94,7 +102,7 @@ class FigureTable(BaseModel):
             raise ValueError(f"figure names must be lower_snake_case: {bad}")
         return value
 
-    def render(self, text: str, where: str = "") -> str:
+    def render(self, text: str, where: str = "", language: str = "en") -> str:
         """Replace every ``{figure:name}`` in ``text``.
 
         Raises:
@@ -105,19 +113,19 @@ class FigureTable(BaseModel):
             figure = self.figures.get(match.group(1))
             if figure is None:
                 raise FiguresError(f"{where or 'text'} uses unknown figure {match.group(1)!r}")
-            return figure.value_text() if match.group(2) else figure.text()
+            return figure.value_text() if match.group(2) else figure.text(language)
 
         return PLACEHOLDER.sub(substitute, text)
 
-    def render_tree(self, data: Any, where: str = "") -> Any:
+    def render_tree(self, data: Any, where: str = "", language: str = "en") -> Any:
         """Render every string inside nested lists and dicts (the raw knowledge YAML)."""
         if isinstance(data, str):
-            return self.render(data, where)
+            return self.render(data, where, language)
         if isinstance(data, list):
-            return [self.render_tree(item, where) for item in data]
+            return [self.render_tree(item, where, language) for item in data]
         if isinstance(data, dict):
             label = data.get("code") or data.get("id") or where
-            return {key: self.render_tree(value, str(label)) for key, value in data.items()}
+            return {key: self.render_tree(value, str(label), language) for key, value in data.items()}
         return data
 
 

@@ -92,6 +92,7 @@ def new_case(slots: Mapping[str, Any], channel: str, sender_id: str, triage: Tri
         unfiled_returns=slots.get("unfiled_returns") or None,
         joint_filing=slots.get("joint_filing") or None,
         contact_time=slots.get("contact_time") or None,
+        language="es" if slots.get("language") == "es" else "en",
     )
     return NewCase(
         idempotency_key=f"{channel}:{sender_id}:{slots['intake_id']}",

@@ -26,7 +26,7 @@ def case_payload(case: Case) -> Dict[str, Any]:
                     "email": None, "us_state": "TX", "notice_codes": ["LT11"],
                     "notice_date": "2026-11-20", "tax_years": [2022, 2023],
                     "amount_owed": "12500.00", "levy_active": "yes", "unfiled_returns": "no",
-                    "joint_filing": "unsure", "contact_time": "mornings",
+                    "joint_filing": "unsure", "contact_time": "mornings", "language": "es",
                     "consent": {"wording": "…", "given_at": "…", "channel": "twilio",
                                 "contact_method": "sms"}}}
     """
@@ -59,6 +59,7 @@ def case_payload(case: Case) -> Dict[str, Any]:
             "unfiled_returns": intake.unfiled_returns,
             "joint_filing": intake.joint_filing,
             "contact_time": intake.contact_time,
+            "language": intake.language,
             "consent": {
                 "wording": intake.consent.wording,
                 "given_at": intake.consent.given_at.isoformat(),
@@ -79,7 +80,7 @@ def row_to_case(row: Row) -> Case:
         notice_codes=list(row.notice_codes or []), notice_date=row.notice_date,
         tax_years=list(row.tax_years or []), amount_owed=row.amount_owed,
         levy_active=row.levy_active, unfiled_returns=row.unfiled_returns,
-        joint_filing=row.joint_filing, contact_time=row.contact_time,
+        joint_filing=row.joint_filing, contact_time=row.contact_time, language=row.language or "en",
     )
     return Case(
         id=row.id, reference=row.reference, status=row.status, priority=row.priority,
@@ -107,7 +108,7 @@ def case_values(new: NewCase, reference: str) -> Dict[str, Any]:
         "notice_codes": list(intake.notice_codes), "notice_date": intake.notice_date,
         "tax_years": list(intake.tax_years), "amount_owed": intake.amount_owed,
         "levy_active": intake.levy_active, "unfiled_returns": intake.unfiled_returns,
-        "joint_filing": intake.joint_filing, "contact_time": intake.contact_time,
+        "joint_filing": intake.joint_filing, "contact_time": intake.contact_time, "language": intake.language,
         "consent_wording": intake.consent.wording, "consent_given_at": intake.consent.given_at,
         "consent_channel": intake.consent.channel,
         "consent_contact_method": intake.consent.contact_method,

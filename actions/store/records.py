@@ -54,6 +54,7 @@ class Intake:
     unfiled_returns: Optional[str] = None  # yes, no or unsure
     joint_filing: Optional[str] = None  # yes, no or unsure
     contact_time: Optional[str] = None
+    language: str = "en"  # the conversation's language (en or es): the pro replies in it
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,7 @@ cases = Table(
     Column("unfiled_returns", String(8), nullable=True),
     Column("joint_filing", String(8), nullable=True),
     Column("contact_time", String(100), nullable=True),
+    Column("language", String(2), nullable=False, server_default="en"),
     Column("consent_wording", Text, nullable=False),
     Column("consent_given_at", UTCDateTime, nullable=False),
     Column("consent_channel", String(32), nullable=False),

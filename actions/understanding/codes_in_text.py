@@ -18,14 +18,16 @@ _PATTERNS: List[Tuple[str, "re.Pattern[str]"]] = [
     ("CP", re.compile(rf"\bc\.?\s?p\.?\s?[-#:]?\s?(?P<num>{_DIGITS})(?P<suf>[a-zA-Z]{{0,2}})(?![a-zA-Z0-9])", re.I)),
     ("LT", re.compile(rf"\bl\.?\s?t\.?\s?[-#:]?\s?(?P<num>{_DIGITS})(?P<suf>[a-zA-Z]{{0,1}})(?![a-zA-Z0-9])", re.I)),
     ("LETTER", re.compile(
-        rf"\b(?:letter|ltr|carta|notice)\s?(?:no\.?|number|num|#)?\s?[-#:]?\s?(?P<num>{_DIGITS})"
+        rf"\b(?:letter|ltr|carta|notice|aviso)\s?(?:no\.?|number|num|n[uú]mero|#)?\s?[-#:]?\s?(?P<num>{_DIGITS})"
         rf"(?P<suf>{_SUFFIX})(?![a-zA-Z0-9])", re.I)),
     ("FORM668", re.compile(r"\b(?:form\s?)?668\s?-?\s?\(?(?P<suf>[ywa])\)?(?:\s?\(?c\)?)?(?![a-zA-Z0-9])", re.I)),
     ("LGLUED", re.compile(rf"\bl(?P<num>[0-9]{{3,4}})(?P<suf>[a-zA-Z]?)(?![a-zA-Z0-9])", re.I)),
 ]
 # A bare number counts only beside a notice word ("the 504", "a 1058 letter", "notice 504").
 _BARE = re.compile(
-    r"(?:\b(?:the|a|an|this|that|my|got|received|irs)\s+(?P<a>[0-9]{2,5}[a-zA-Z]?)\b(?!\s*(?:dollars|bucks|grand|\$|%|k\b|percent|days?\b|weeks?\b|months?\b|years?\b|yrs?\b|hours?\b|times\b|payments?\b)))"
+    r"(?:\b(?:the|a|an|this|that|my|got|received|irs|el|la|un|una|mi|este|esta|ese|esa|del|recib[ií]|lleg[oó])\s+(?P<a>[0-9]{2,5}[a-zA-Z]?)\b"
+    r"(?!\s*(?:dollars|bucks|grand|\$|%|k\b|percent|days?\b|weeks?\b|months?\b|years?\b|yrs?\b|hours?\b|times\b|payments?\b|"
+    r"d[oó]lares|mil\b|d[ií]as?\b|semanas?\b|mes(?:es)?\b|a[nñ]os?\b|horas?\b|veces\b|pagos?\b|por ciento)))"
     r"|(?:\b(?P<b>[0-9]{2,5}[a-zA-Z]?)\s+(?:notice|letter|form)s?\b)", re.I)
 _YEARS = re.compile(r"^(?:19|20)\d\d$")
 

@@ -15,14 +15,19 @@ from actions.knowledge.schema import Notice, Stage, Urgency
 from actions.knowledge.store import Knowledge
 from actions.services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
 from actions.understanding.passages import Passages
+from actions.understanding.phrases import ENGLISH, SPANISH, count_days, phrase, short_date
 from actions.understanding.reading import MessageReading, Memory
 
 MAX_QUESTIONS = 4
 MAX_WORDS = 110
+MAX_WORDS_SPANISH = 130  # the same answer takes about a fifth more words in Spanish
 # With the one-line menu that follows, the SMS answer stays within three 153-character segments.
 SMS_ANSWER_CHARS = 330
 _GSM = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                      "\u00a0": " ", "\u2026": "..."})
+                      "\u00a0": " ", "\u2026": "...",
+                      # Spanish letters outside the GSM alphabet would switch the whole SMS to UCS-2
+                      # (70 characters a segment); é, ñ, ü, ¿ and ¡ are GSM and stay.
+                      "á": "a", "í": "i", "ó": "o", "ú": "u", "Á": "A", "Í": "I", "Ó": "O", "Ú": "U", "ê": "e"})
 MAX_CODES = 5  # the first notice and up to four others, named in one line
 MAX_SITUATION_NOTES = 2
 # A situation already answered by a question's passage needs no separate note.
@@ -66,6 +71,7 @@ class ComposedAnswer:
     situations: List[str] = field(default_factory=list)  # the situations the answer speaks to
     urgent: bool = False
     sources: List[str] = field(default_factory=list)
+    language: str = ENGLISH
 
     @property
     def text(self) -> str:
@@ -97,40 +103,37 @@ def _notice_for(reading: MessageReading, knowledge: Knowledge, memory: Memory) -
     return None, False
 
 
-def short_date(day: dt.date) -> str:
-    """'November 3, 2026': short enough for an SMS and easy to read."""
-    return f"{day:%B} {day.day}, {day.year}"
-
-
-def deadline_sentence(notice: Notice, notice_date: Optional[dt.date], today: dt.date) -> Tuple[str, bool]:
+def deadline_sentence(notice: Notice, notice_date: Optional[dt.date], today: dt.date,
+                      language: str = ENGLISH) -> Tuple[str, bool]:
     """How long is left, counted from the notice date; and whether time is short or gone."""
     days = notice.response_window.days
     if days is None:
-        return "Act by the date printed on it.", False
+        return phrase(language, "no_window"), False
     if notice_date is None:
-        return f"You have {days} days from the date printed on it (not the day it came). What date is on it?", False
+        return phrase(language, "window_no_date", days=days), False
     deadline = compute_deadline(notice_date, days, today)
     assert deadline is not None
-    dated, end = short_date(notice_date), short_date(deadline.deadline)
+    dated, end = short_date(notice_date, language), short_date(deadline.deadline, language)
     if deadline.state is DeadlineState.future_notice:
-        return f"{dated} is after today, so please check the date printed on it. You have {days} days from that date.", False
+        return phrase(language, "future_date", dated=dated, days=days), False
     if deadline.state is DeadlineState.open:
         left = deadline.days_left
-        return f"It is dated {dated}. You have {left} day{'s' if left != 1 else ''} left, until {end}.", left <= 10
+        return phrase(language, "open", dated=dated, left=count_days(language, left), end=end), left <= 10
     if deadline.state is DeadlineState.last_day:
-        return f"It is dated {dated}. Today, {end}, is the last day.", True
-    text = f"It is dated {dated}. Its {days} days ended on {end}."
+        return phrase(language, "last_day", dated=dated, end=end), True
+    text = phrase(language, "ended", dated=dated, days=days, end=end)
     if notice.stage in _FINAL_STAGES:
         last = equivalent_hearing_deadline(notice_date)
         if today <= last:
-            text += f" You can still ask for an equivalent hearing until {short_date(last)}."
+            text += phrase(language, "equivalent_hearing", last=short_date(last, language))
     return text, True
 
 
 def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, memory: Memory,
-            today: dt.date) -> ComposedAnswer:
-    """Build the answer for ``reading``; an empty answer means nothing in it could be answered."""
-    answer = ComposedAnswer()
+            today: dt.date, language: str = ENGLISH) -> ComposedAnswer:
+    """Build the answer for ``reading`` in ``language`` (``knowledge`` and ``passages`` must be in it too);
+    an empty answer means nothing in it could be answered."""
+    answer = ComposedAnswer(language=language)
     if reading.out_of_scope in ("state_notice", "other"):
         return answer  # IRS facts don't apply to a state's notice or another creditor: the scope reply says so
     notice, is_new = _notice_for(reading, knowledge, memory)
@@ -150,10 +153,10 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
         if lapsed and "deadline_passed" not in situations:
             situations.append("deadline_passed")  # passages for a lapsed window (e.g. the equivalent hearing)
         if is_new or any(q in _ANSWERED_BY_NOTICE for q in questions) or reading.notice_date or lapsed:
-            sentence, short = deadline_sentence(notice, answer.notice_date, today)
+            sentence, short = deadline_sentence(notice, answer.notice_date, today, language)
             if lapsed:
-                likely = "" if "deadline_passed" in reading.situations else "most likely "
-                sentence = f"Its {window} days from the date printed on it have {likely}passed."
+                sure = "deadline_passed" in reading.situations
+                sentence = phrase(language, "lapsed" if sure else "lapsed_likely", window=window)
             head = f"**{notice.code}**: {notice.title}." if is_new or "what_is_notice" in questions else f"**{notice.code}**:"
             if is_new and not same:
                 head += " " + summary(notice.explanation)
@@ -168,16 +171,17 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
         others = [o for o in (knowledge.find_notice(c) for c in reading.codes[1:MAX_CODES]) if o and o.code != notice.code]
         if len(others) == 1:
             other = others[0]
-            sentence, _ = deadline_sentence(other, None, today)
+            sentence, _ = deadline_sentence(other, None, today, language)
             answer.add(f"**{other.code}**: {other.title}. {sentence}", f"{other.code}: {sentence}")
         elif others:  # "I got the CP14, CP501 and CP503 before": name each in one line
             listed = "; ".join(f"**{o.code}**: {o.title}" for o in others)
-            answer.add(f"The other notices you mention: {listed}.", "Also: " + ", ".join(o.code for o in others) + ".")
+            answer.add(phrase(language, "other_notices", listed=listed),
+                       phrase(language, "also", codes=", ".join(o.code for o in others)))
         for other in others:
             answer.urgent = answer.urgent or other.urgency is Urgency.critical
             answer.sources.append(other.source_url)
     for raw in reading.unknown_codes[:2]:
-        answer.add(f"I don't have {raw} in my notes, so I won't guess what it means. A tax pro can read it with you.")
+        answer.add(phrase(language, "unknown_code", code=raw))
     for question in questions[: MAX_QUESTIONS + 1]:
         if len(answer.topics) == MAX_QUESTIONS:
             break
@@ -206,8 +210,8 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
             answer.situations.append(passage.when_situation)  # chosen for the situation (this or an earlier message)
     if notice is not None and answer.paragraphs and not any(notice.code in p for p in answer.paragraphs):
         # a follow-up about the notice told earlier: say which notice the answer is about
-        answer.paragraphs[0] = f"About your **{notice.code}**: {answer.paragraphs[0]}"
-        answer.sms_paragraphs[0] = f"About your {notice.code}: {answer.sms_paragraphs[0]}"
+        answer.paragraphs[0] = phrase(language, "about", code=notice.code, text=answer.paragraphs[0])
+        answer.sms_paragraphs[0] = phrase(language, "about_sms", code=notice.code, text=answer.sms_paragraphs[0])
     notes = 0
     for situation in [s for s in memory.situations if s not in reading.situations]:
         if any(q in answer.topics for q in _COVERED_BY.get(situation, ())) and situation not in answer.situations:
@@ -248,7 +252,8 @@ def _passed(notice: Notice, notice_date: Optional[dt.date], today: dt.date) -> b
 def _fit(answer: ComposedAnswer) -> None:
     """Keep the answer within MAX_WORDS: later paragraphs shrink to their first sentence first."""
     index = len(answer.paragraphs) - 1
-    while index > 0 and len(answer.text.split()) > MAX_WORDS:
+    limit = MAX_WORDS_SPANISH if answer.language == SPANISH else MAX_WORDS
+    while index > 0 and len(answer.text.split()) > limit:
         answer.paragraphs[index] = first_sentence(answer.paragraphs[index])
         index -= 1
 

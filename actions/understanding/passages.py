@@ -14,7 +14,9 @@ from actions.understanding.questions import QUESTIONS
 from actions.understanding.situations import SITUATIONS
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "answers.yml"
+SPANISH_PATH = DEFAULT_PATH.parent / "es" / "answers.yml"
 PASSAGE_MAX_WORDS = 50
+SPANISH_PASSAGE_MAX_WORDS = 60  # Spanish runs about a fifth longer
 
 
 class Passage(BaseModel):
@@ -46,8 +48,8 @@ class Passage(BaseModel):
 
     @validator("text")
     def _short(cls, value: str) -> str:  # noqa: N805
-        if len(value.split()) > PASSAGE_MAX_WORDS:
-            raise ValueError(f"passage longer than {PASSAGE_MAX_WORDS} words")
+        if len(value.split()) > SPANISH_PASSAGE_MAX_WORDS:
+            raise ValueError(f"passage longer than {SPANISH_PASSAGE_MAX_WORDS} words")
         return " ".join(value.split())
 
     @validator("source_url")
@@ -89,7 +91,49 @@ def load_passages(path: Path = DEFAULT_PATH) -> Passages:
     """Read and validate the passages file (once per path); ``{figure:name}`` comes from knowledge/figures.yml."""
     data = load_figures().render_tree(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
     passages = [Passage(**item) for item in data["passages"]]
+    too_long = [p.id for p in passages if len(p.text.split()) > PASSAGE_MAX_WORDS]
+    if too_long:
+        raise ValueError(f"passages longer than {PASSAGE_MAX_WORDS} words: {too_long}")
     ids = [p.id for p in passages]
     if len(ids) != len(set(ids)):
         raise ValueError("passage ids must be unique")
     return Passages(passages)
+
+
+class SpanishPassage(BaseModel):
+    """The Spanish text of one passage (knowledge/es/answers.yml); its conditions are the English one's."""
+
+    id: str
+    text: str
+    source_url: str
+    source_lang: str
+
+    class Config:
+        extra = "forbid"
+
+
+@functools.lru_cache(maxsize=4)
+def load_spanish_passages(path: Path = SPANISH_PATH, english_path: Path = DEFAULT_PATH) -> Passages:
+    """The passages in Spanish: each English passage's conditions with its Spanish text and source.
+
+    A passage with no Spanish text is left out (so no English sentence reaches a Spanish reply).
+    Raises ValueError when a Spanish entry names no English passage or changes a number.
+    """
+    english = {p.id: p for p in load_passages(english_path).all}
+    if not path.exists():
+        return Passages([])
+    data = load_figures().render_tree(yaml.safe_load(path.read_text(encoding="utf-8")), path.name, "es")
+    spanish: List[Passage] = []
+    for item in data.get("passages") or []:
+        entry = SpanishPassage(**item)
+        source = english.get(entry.id)
+        if source is None:
+            raise ValueError(f"Spanish passage {entry.id!r} has no English passage")
+        spanish.append(Passage(**{**source.dict(), "text": entry.text, "source_url": entry.source_url}))
+    order = list(english)
+    return Passages(sorted(spanish, key=lambda p: order.index(p.id)))
+
+
+def passages_for(language: str) -> Passages:
+    """The passages of the conversation's language."""
+    return load_spanish_passages() if language == "es" else load_passages()

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Pattern, Tuple
 
+from actions.understanding import spanish_patterns as spanish
+from nlp.language import plain
+
 QUESTIONS = (
     "what_is_notice", "what_to_do", "deadline", "consequences", "wage_levy", "bank_levy", "levy_general",
     "social_security_levy", "stop_levy", "lien", "lien_removal", "payment_plan", "offer_in_compromise",
@@ -130,6 +133,8 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     "firm_services": _any(r"\bwhat do you (?:do|charge|offer)\b", r"\bhow much (?:do you|does it|will it|would it) cost\b",
                           r"\byour (?:fees?|services|prices?|rates?)\b", r"\bhow much do you charge\b", r"\bfree consultation\b"),
 }
+# Spanish wordings match alongside, on the text without accents (see spanish_patterns.py).
+_PATTERNS = {label: _any(pattern.pattern, *spanish.QUESTIONS.get(label, ())) for label, pattern in _PATTERNS.items()}
 # Labels about a threat or a fact: they count only in a sentence that asks something.
 _NEEDS_ASKING = {"wage_levy", "bank_levy", "levy_general", "social_security_levy", "lien", "consequences",
                  "passport", "scam", "collection_statute", "deadline", "what_is_notice", "cdp_hearing",
@@ -150,10 +155,12 @@ _ASKING = re.compile(
     r"does this|does that|can it|would it|will my|does my)\b"
     r"|\b(?:wondering|want to know|wanted to know|like to know|need to know|not sure|worried|afraid|scared|"
     r"concerned|is there|are there|how do i|how can i|can i|should i|i want|i'd like|i would like|i need|"
-    r"help me|please|possible|chance|anyone know|tell me|ask(?:ing)? (?:about|if)|question|i thought)\b",
+    r"help me|please|possible|chance|anyone know|tell me|ask(?:ing)? (?:about|if)|question|i thought)\b"
+    r"|¿|" + spanish.ASKING,
     re.IGNORECASE,
 )
-_SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+|\n+|(?<=\?)(?=\S)|\s+(?=(?:also|and also|plus|oh and)\b)", re.IGNORECASE)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+|\n+|(?<=\?)(?=\S)|\s+(?=¿)|\s+(?=(?:also|and also|plus|oh and|"
+                             + spanish.SENTENCE_CONNECTORS + r")\b)", re.IGNORECASE)
 
 
 def sentences(text: str) -> List[str]:
@@ -161,7 +168,7 @@ def sentences(text: str) -> List[str]:
     return [part.strip() for part in _SENTENCE_SPLIT.split(text) if part and part.strip()]
 
 
-_CONNECTOR = re.compile(r"^\s*(?:also|and|plus|oh and|but|so|ok|okay)\b[,\s]*", re.IGNORECASE)
+_CONNECTOR = re.compile(r"^\s*(?:also|and|plus|oh and|but|so|ok|okay|y|pero|entonces|bueno|tambien)\b[,\s]*", re.IGNORECASE)
 
 
 def is_asking(sentence: str) -> bool:
@@ -175,7 +182,8 @@ _DEFINITION_LABELS = {"lien": "lien", "levy": "levy_general"}
 
 
 def sentence_questions(sentence: str) -> List[str]:
-    """The question labels of one sentence, in order of appearance."""
+    """The question labels of one sentence (English or Spanish), in order of appearance."""
+    sentence = plain(sentence)
     asking = is_asking(sentence)
     hits: List[Tuple[int, str]] = []
     for label, pattern in _PATTERNS.items():
@@ -228,6 +236,7 @@ def find_questions(text: str) -> List[str]:
 
 def _statement_topics(sentence: str) -> List[str]:
     """The topic labels a statement mentions ("my passport might be revoked")."""
+    sentence = plain(sentence)
     hits = sorted((match.start(), label) for label in _FROM_STATEMENTS
                   for match in [_PATTERNS[label].search(sentence)] if match)
     labels = [label for _, label in hits]

@@ -17,32 +17,46 @@ from actions.services.dates import find_notice_date
 from actions.understanding.codes_in_text import CodeMention, find_codes
 from actions.understanding.questions import GENERIC, covered, find_questions, is_asking, sentence_questions, sentences
 from actions.understanding.situations import URGENT_SITUATIONS, find_situations
+from nlp.language import plain
 
 OUT_OF_SCOPE = ("tax_prep", "refund_status", "state_notice", "other")
-_TAX_YEAR = re.compile(r"\b(?:tax year|for|in|year|of)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\s+(?:tax(?:es)?|return|taxes)\b", re.I)
-_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|to|through|thru)\s*((?:19|20)\d\d)\b", re.I)
+_TAX_YEAR = re.compile(r"\b(?:tax year|for|in|year|of|del|de|ano|año|en|para el)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\s+(?:tax(?:es)?|return|taxes)\b", re.I)
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|to|through|thru|a|al|hasta)\s*((?:19|20)\d\d)\b", re.I)
 _REFUND = re.compile(r"\b(?:where(?:'s| is|s) my (?:tax )?refund|(?:get|receive) my (?:tax )?refund\b|refund (?:status|is late|hasn'?t|has not|still|delayed|taking)|"
                      r"(?:haven'?t|have not|didn'?t|did not|still haven'?t) (?:got|gotten|received) (?:my )?(?:tax )?refund|"
-                     r"when will i (?:get|receive) my refund|track (?:my )?refund)", re.I)
+                     r"when will i (?:get|receive) my refund|track (?:my )?refund|"
+                     # Spanish, on the text without accents
+                     r"donde esta (?:mi|el) reembolso|(?:no me ha|todavia no me|aun no me) (?:llegado|llega) (?:el |mi )?reembolso|"
+                     r"cuando (?:me llega|recibo|llega) (?:el |mi )?reembolso|estado de (?:mi|el) reembolso|"
+                     r"(?:no he|todavia no he|aun no he) recibido (?:mi|el) reembolso)", re.I)
 _TAX_PREP = re.compile(r"\b(?:how (?:do|can|should) i (?:file|prepare|do) (?:my )?(?:\d{4} )?(?:tax(?:es)?|return)|"
                        r"(?:file|prepare|do) my (?:\d{4} )?(?:taxes|tax return|return)\b(?! (?:late|that|which))|"
                        r"file (?:all )?(?:the |my |those )?(?:old|back|past|missing|unfiled|prior) (?:year )?(?:tax )?returns?|which (?:form|software)|standard deduction|w-?4|claim (?:my )?(?:kid|child|dependent)|"
-                       r"help (?:me )?(?:filing|file|with filing))", re.I)
+                       r"help (?:me )?(?:filing|file|with filing)|"
+                       r"como (?:declaro|hago|presento|preparo) (?:mis |los )?(?:impuestos|taxes|declaracion)|"
+                       r"(?:declarar|presentar|hacer) (?:mis |los )?(?:impuestos|taxes|declaraciones?)(?: de impuestos)?(?: atrasad\w*| de anos anteriores)?\b(?! (?:tarde|que))|"
+                       r"que formulario|deduccion estandar|reclamar a mis (?:hijos|dependientes))", re.I)
 # Debts and agencies that are not the IRS: HMRC, the CRA, card companies, student loans.
 _OTHER_CREDITOR = re.compile(r"\b(?:hmrc|cra|canada revenue|credit card (?:company|companies|debt)|student loans?|"
-                             r"medical (?:bill|debt)s?|debt collectors? (?:for|from) (?:a|my) (?:credit|card|hospital))\b", re.I)
+                             r"medical (?:bill|debt)s?|debt collectors? (?:for|from) (?:a|my) (?:credit|card|hospital)|"
+                             r"tarjetas? de credito|prestamos? estudiantil\w*|deudas? medicas?|cobradores?)\b", re.I)
 # Words that say the IRS itself sent it or acted ("from the IRS", "the IRS froze", "federal tax lien").
 _IRS_SENDER = re.compile(r"\bfrom the irs\b|\birs (?:notice|letter|sent|says|said|levied|took|froze|filed|garnish\w*|"
-                         r"is (?:taking|levying|garnishing))\b|\bfederal (?:tax )?(?:notice|lien|levy|return)\b", re.I)
+                         r"is (?:taking|levying|garnishing))\b|\bfederal (?:tax )?(?:notice|lien|levy|return)\b|"
+                         r"\bdel irs\b|\bel irs (?:me )?(?:mando|envio|dice|embargo|congelo|quito|presento)\b|\b(?:gravamen|embargo) federal\b", re.I)
 # A follow-up that points back at the last topic: "how do I get rid of it", "can I stop it".
 _REMOVE_IT = re.compile(r"\b(?:get rid of|remove|stop|release|lift|end|undo|fix|take care of|make)\b[^?.!]{0,12}\b(?:it|that|this|them)\b(?! (?:mean|says?))|"
-                        r"\b(?:it|that|this|them|those|these) (?:part |amount )?(?:be )?(?:removed|released|lifted|stopped|go away|back|taken off|waived|abated|forgiven|reduced)\b", re.I)
-_MENTIONS = (("lien", re.compile(r"\blien", re.I)),
+                        r"\b(?:it|that|this|them|those|these) (?:part |amount )?(?:be )?(?:removed|released|lifted|stopped|go away|back|taken off|waived|abated|forgiven|reduced)\b|"
+                        r"\b(?:lo|la|los|las) (?:quito|quitan|elimino|paro|detengo|levanto|arreglo|cancelo|quiten|eliminen|levanten)\b|"
+                        r"\b(?:quitarl[oa]s?|eliminarl[oa]s?|pararl[oa]s?|detenerl[oa]s?|levantarl[oa]s?|arreglarl[oa]s?|cancelarl[oa]s?)\b", re.I)
+_MENTIONS = (("lien", re.compile(r"\blien|\bgravamen", re.I)),
              ("bank_levy", re.compile(r"\b(?:bank|account)\b[^.?!]{0,40}\b(?:levied|levy|froze|frozen|took|seized|garnish)|"
-                                      r"\b(?:levied|froze|took|seized|garnished)\b[^.?!]{0,30}\b(?:bank|account)", re.I)),
-             ("wage_levy", re.compile(r"\bgarnish|\bwage levy|\blevy on (?:my )?wages", re.I)),
-             ("levy_general", re.compile(r"\blev(?:y|ied)\b", re.I)),
-             ("penalty", re.compile(r"\bpenalt", re.I)))
+                                      r"\b(?:levied|froze|took|seized|garnished)\b[^.?!]{0,30}\b(?:bank|account)|"
+                                      r"\b(?:cuenta|banco)\b[^.?!]{0,40}\b(?:embarg|congel|bloque)|\b(?:embarg|congel|bloque)\w*\b[^.?!]{0,30}\b(?:cuenta|banco)", re.I)),
+             ("wage_levy", re.compile(r"\bgarnish|\bwage levy|\blevy on (?:my )?wages|\bembargo de (?:salario|sueldo)|"
+                                      r"\bembarg\w*\b[^.?!]{0,30}\b(?:salario|sueldo|cheque|nomina)", re.I)),
+             ("levy_general", re.compile(r"\blev(?:y|ied)\b|\bembarg", re.I)),
+             ("penalty", re.compile(r"\bpenalt|\bmultas?\b|\brecargos?\b", re.I)))
 
 
 def _mentioned_topics(text: str) -> List[str]:
@@ -63,7 +77,10 @@ _GENERAL_TOPICS = ("consequences", "what_is_notice")  # "get rid of it" means th
 _SAME_TOPIC = re.compile(r"\b(?:how|where|can) (?:do |can |would |should )?(?:i|we) (?:apply|ask|sign up|request|qualify|file)"
                          r"(?: for)?(?: (?:that|it|this|one))?\s*[?.!]*$|\bis (?:it|that|this) the same (?:for|with|if)\b|"
                          r"^\s*(?:ok(?:ay)?|and|so)?[, ]*what about\b|\bdoes (?:that|it|this) (?:apply|work) (?:for|to|with|if)\b|"
-                         r"\bhow do i (?:do|start) (?:that|it|this)\b", re.IGNORECASE)
+                         r"\bhow do i (?:do|start) (?:that|it|this)\b|"
+                         r"\bcomo (?:lo |la )?(?:solicito|pido|aplico|tramito|hago|consigo|empiezo)\s*[?.!]*$|\bes (?:lo )?(?:mismo|igual) (?:para|con|si)\b|"
+                         r"^\s*(?:ok|bueno|y|entonces)?[, ]*(?:y )?(?:que tal|que pasa) (?:con|si)\b|\b(?:aplica|funciona|sirve) (?:para|con|si|a)\b|"
+                         r"^\s*(?:y )?(?:con|para) (?:el|la|mi|mis)\b[^?.!]{0,30}\?\s*$", re.IGNORECASE)
 _REMOVALS = {"penalty_relief", "lien_removal", "stop_levy"}  # a question that already asks to remove something
 
 
@@ -148,13 +165,14 @@ def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.da
     spans = list(code_spans) + [(m.start, m.start + len(m.code) + 6) for m in mentions]
     situations = find_situations(text)
     questions = find_questions(text)
-    if _REMOVE_IT.search(text) and not set(questions) & _REMOVALS:
-        earlier = _mentioned_topics(text) or sorted(memory.last_topics, key=lambda t: t in _GENERAL_TOPICS)
+    flat = plain(text)  # Spanish wordings are written without accents
+    if _REMOVE_IT.search(flat) and not set(questions) & _REMOVALS:
+        earlier = _mentioned_topics(flat) or sorted(memory.last_topics, key=lambda t: t in _GENERAL_TOPICS)
         for topic in earlier:
             if topic in _REMOVAL_OF:
                 questions = [_REMOVAL_OF[topic], *[q for q in questions if q != "what_to_do"]]
                 break
-    if _SAME_TOPIC.search(text) and not (set(questions) - GENERIC):
+    if _SAME_TOPIC.search(flat) and not (set(questions) - GENERIC):
         last = [t for t in memory.last_topics if t not in GENERIC and not t.startswith("topic:")]
         if last:
             questions = [last[0], *[q for q in questions if q != "what_to_do"]]
@@ -179,7 +197,7 @@ def read_message(text: str, lookup: Callable[[str], Optional[str]], today: dt.da
         situations=situations,
         questions=questions,
     )
-    reading.out_of_scope = _scope(text, situations, bool(codes))
+    reading.out_of_scope = _scope(flat, situations, bool(codes))
     if reading.notice_date is None:
         reading.received_by = _month_end(text, today)
     return reading
@@ -190,12 +208,23 @@ _IN_MONTH = re.compile(r"\b(?:back in|in|since|around|early|late|mid|end of|begi
                        r"(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b(?!\s*\d)", re.IGNORECASE)
 
 
+_MONTHS_ES = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
+_IN_MONTH_ES = re.compile(r"\b(?:en|desde|a principios de|a finales de|a mediados de|a fines de|por)\s+"
+                          r"(enero|febrero|marzo|abril|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\b(?!\s*\d)",
+                          re.IGNORECASE)
+
+
 def _month_end(text: str, today: dt.date) -> Optional[dt.date]:
-    """The last day of the latest past month named as when something came ("back in March")."""
+    """The last day of the latest past month named as when something came ("back in March", "en marzo")."""
     match = _IN_MONTH.search(text)
-    if not match:
+    spanish = _IN_MONTH_ES.search(text) if not match else None
+    if not match and not spanish:
         return None
-    month = _MONTHS.index(match.group(1).lower()[:3]) + 1
+    if spanish:
+        month = _MONTHS_ES.index(spanish.group(1).lower().replace("setiembre", "septiembre")[:3]) + 1
+    else:
+        assert match is not None
+        month = _MONTHS.index(match.group(1).lower()[:3]) + 1
     year = today.year if month <= today.month else today.year - 1
     following = dt.date(year + (month == 12), month % 12 + 1, 1)
     return min(following - dt.timedelta(days=1), today)
@@ -207,7 +236,8 @@ _MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
 _DATE_STATED = re.compile(
     r"\bdated\b|(?<!response )(?<!due )(?<!reply )(?<!payment )\bdate(?:d)? (?:on|of|is|was|says|printed)\b|\bdate:|\bfecha\b"
     rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])"
-    r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b",
+    r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b"
+    r"|\bfechad[ao]\b|\b\d{1,2}\s+de\s+(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\b",
     re.IGNORECASE,
 )
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Pattern
 
+from actions.understanding.spanish_patterns import SITUATIONS as SPANISH_SITUATIONS
+from nlp.language import plain
+
 SITUATIONS = (
     "levied", "bank_frozen", "lost_income", "fixed_income", "already_paid", "on_payment_plan",
     "missed_payment", "ignored_letters", "deadline_passed", "selling_home", "spouse_caused",
@@ -115,11 +118,14 @@ _PATTERNS: Dict[str, Pattern[str]] = {
 }
 
 
+# Spanish wordings match alongside, on the text without accents (see spanish_patterns.py).
+_PATTERNS = {name: _any(pattern.pattern, *SPANISH_SITUATIONS.get(name, ())) for name, pattern in _PATTERNS.items()}
 _PLAN_WORDS = re.compile(r"\b(?:payment plan|installment|agreement|plan)\b", re.IGNORECASE)
 
 
 def find_situations(text: str) -> List[str]:
-    """The situations stated in ``text``, in the fixed order of SITUATIONS."""
+    """The situations stated in ``text`` (English or Spanish), in the fixed order of SITUATIONS."""
+    text = plain(text)
     found = {name for name in SITUATIONS if _PATTERNS[name].search(text)}
     if "missed_payment" in found and _PLAN_WORDS.search(text):
         found.add("on_payment_plan")  # a missed plan payment means the taxpayer is on a plan

@@ -72,18 +72,22 @@ def test_loaded_text_has_no_placeholders_left_and_carries_the_figures() -> None:
 def test_rendering_adds_the_period_unless_asked_for_the_value() -> None:
     table = FigureTable.parse_obj({"figures": {"limit": {
         "value": 66000, "unit": "usd", "basis": "inflation_adjusted", "applies_to": "2026",
-        "label": "2026 figure", "source_url": "https://www.irs.gov/x", "last_checked": "2026-12-01"},
+        "label": "2026 figure", "label_es": "cifra de 2026", "source_url": "https://www.irs.gov/x",
+        "last_checked": "2026-12-01"},
         "rate": {"value": 7.5, "unit": "percent", "basis": "statute", "applies_to": "IRC 1",
                  "source_url": "https://www.irs.gov/y", "last_checked": "2026-12-01"}}})
     assert table.render("over {figure:limit} now") == "over $66,000 (2026 figure) now"
     assert table.render("over {figure:limit:value}") == "over $66,000"
     assert table.render("up to {figure:rate}") == "up to 7.5%"
+    assert table.render("más de {figure:limit}", language="es") == "más de $66,000 (cifra de 2026)"
+    assert table.render("hasta {figure:rate}", language="es") == "hasta 7.5%"
     with pytest.raises(FiguresError, match="nope"):
         table.render("{figure:nope}")
 
 
 @pytest.mark.parametrize("change", [{"unit": "euro"}, {"source_url": "http://www.irs.gov/x"},
-                                    {"basis": "rumour"}, {"extra": 1}, {"last_checked": "soon"}])
+                                    {"basis": "rumour"}, {"extra": 1}, {"last_checked": "soon"},
+                                    {"label": "2026 figure"}, {"label_es": "cifra de 2026"}])
 def test_broken_figure_is_refused(change: dict) -> None:
     entry = {"value": 1, "unit": "usd", "basis": "statute", "applies_to": "IRC 1",
              "source_url": "https://www.irs.gov/x", "last_checked": "2026-12-01"}

@@ -52,6 +52,15 @@ def test_create_stores_the_case_its_event_and_one_notification_per_kind(repo: Ca
         assert (item.attempts, item.case_id, item.delivered_at) == (0, case.id, None)
 
 
+def test_the_conversation_language_is_stored_and_sent_with_the_case(repo: CaseRepository, database: Database) -> None:
+    spanish, _ = repo.create(make_new_case(intake={"language": "es"}), notify=["webhook"])
+    english, _ = repo.create(make_new_case())
+    assert repo.get(spanish.reference).intake.language == "es"
+    assert repo.get(english.reference).intake.language == "en"
+    [item] = Outbox(database).pending()
+    assert item.payload["intake"]["language"] == "es"
+
+
 def test_create_without_notifications(repo: CaseRepository, database: Database) -> None:
     repo.create(make_new_case())
     assert Outbox(database).count_pending() == 0

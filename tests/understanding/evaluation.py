@@ -21,7 +21,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import ActionAnswerMessage, memory_from
 from actions.knowledge.codes import normalise_code
 from actions.understanding.composer import ComposedAnswer, compose
-from actions.understanding.passages import load_passages
+from actions.understanding.passages import passages_for
+from nlp.language import detect_language
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
@@ -91,21 +92,40 @@ def _tracker(text: str, parsed: Dict[str, Any], slots: Dict[str, Any]) -> Tracke
     return Tracker("eval", all_slots, latest, [], False, None, {}, "action_listen")
 
 
-def _scope_text(messages: List[Dict[str, Any]]) -> str:
+def response_text(name: str, language: str) -> str:
+    """The web text of a domain response in ``language`` (its Spanish variation for ``es``)."""
+    variations = [v for v in DOMAIN["responses"][name] if not v.get("channel")]
+    spanish = [v for v in variations if any(c.get("name") == "language" and c.get("value") == "es"
+                                            for c in v.get("condition") or [])]
+    english = [v for v in variations if not v.get("condition")]
+    chosen = spanish if language == "es" and spanish else english
+    return chosen[0]["text"] if chosen else ""
+
+
+def _scope_text(messages: List[Dict[str, Any]], language: str) -> str:
     texts = []
     for message in messages:
         if message.get("response", "").startswith("utter_scope_") or message.get("response") == "utter_out_of_scope":
-            texts.append(DOMAIN["responses"][message["response"]][0]["text"])
+            texts.append(response_text(message["response"], language))
     return " ".join(texts)
+
+
+def language_from(parsed: Dict[str, Any], current: str) -> str:
+    """The language slot after this message, as the domain's slot mapping sets it (no form is active here)."""
+    for entity in parsed.get("entities") or []:
+        if entity.get("entity") == "language" and entity.get("value") in ("en", "es"):
+            return str(entity["value"])
+    return current
 
 
 async def play(item: Dict[str, Any], parse: Parse, action: ActionAnswerMessage) -> Dict[str, Any]:
     """Play an item's conversation; the final answer, what it covered and whether it was routed."""
-    slots: Dict[str, Any] = {}
+    slots: Dict[str, Any] = {"language": "en"}
     routed = routed_intents()
     result: Dict[str, Any] = {}
     for text in [*(item.get("context") or []), item["text"]]:
         parsed = await parse(text)
+        slots["language"] = language_from(parsed, slots["language"])
         intent = (parsed.get("intent") or {}).get("name")
         result = {"intent": intent, "routed": intent in routed or intent in ANSWERED_INSTEAD, "answer": None,
                   "reading": None, "scope": "", "handled": []}
@@ -125,14 +145,18 @@ async def play(item: Dict[str, Any], parse: Parse, action: ActionAnswerMessage) 
             if event.get("event") == "slot":
                 slots[event["name"]] = event["value"]
         reading, memory = action.read(tracker)
-        answer = compose(reading, action.knowledge, load_passages(), memory, TODAY)
-        result.update(answer=answer, reading=reading, scope=_scope_text(dispatcher.messages),
-                      sent=[m.get("response") for m in dispatcher.messages])
+        language = slots["language"]
+        answer = compose(reading, action.knowledge_in(language), passages_for(language), memory, TODAY, language)
+        result.update(answer=answer, reading=reading, scope=_scope_text(dispatcher.messages, language),
+                      sent=[m.get("response") for m in dispatcher.messages], language=language)
     return result
 
 
-def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report) -> None:
-    """Add one played item to ``report``."""
+UNKNOWN_CODE_WORDS = {"en": "don't have", "es": "no tengo"}
+
+
+def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report, language: str = "en") -> None:
+    """Add one played item to ``report``; a reply to a ``language`` set must be in that language."""
     expect = item.get("expect") or {}
     report.items += 1
     answer: Optional[ComposedAnswer] = result.get("answer")
@@ -150,7 +174,7 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report) -> None:
     if len(named) < len(codes):
         problems.append(f"codes not named: {sorted(set(codes) - set(named))}")
     for raw in expect.get("unknown_codes") or []:
-        if not (reading and _key(raw) in {_key(u) for u in reading.unknown_codes}) or "don't have" not in low:
+        if not (reading and _key(raw) in {_key(u) for u in reading.unknown_codes}) or UNKNOWN_CODE_WORDS[language] not in low:
             problems.append(f"unknown code {raw} not said honestly")
     questions = expect.get("questions") or []
     answered = [q for q in questions if (answer and q in answer.topics) or q in result.get("handled", [])]
@@ -174,6 +198,10 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report) -> None:
     for phrase in expect.get("must_mention") or []:
         if phrase.lower() not in low:
             problems.append(f"does not mention {phrase!r}")
+    if result.get("routed") and result.get("language", "en") != language:
+        problems.append(f"conversation language {result.get('language')} instead of {language}")
+    if answer and answer.paragraphs and detect_language(answer.text) not in (language, None):
+        problems.append(f"reply is not in {language}")
     if answer:
         report.words.append(len(answer.text.split()))
     if problems:
@@ -193,12 +221,12 @@ def _named(code: str, answer: ComposedAnswer) -> bool:
     return _key(code) in shown
 
 
-async def evaluate(name: str, parse: Parse) -> Report:
+async def evaluate(name: str, parse: Parse, language: str = "en") -> Report:
     """Play and judge every item of one set; writes results/understanding-<name>.json."""
     action = ActionAnswerMessage()
     report = Report()
     for item in load_items(name):
-        judge(item, await play(item, parse, action), report)
+        judge(item, await play(item, parse, action), report, language)
     out = ROOT / "results" / f"understanding-{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"summary": report.summary(), "failures": report.failures}, indent=1), encoding="utf-8")

@@ -1,0 +1,85 @@
+"""The language reader: clear English or Spanish, an explicit request, or no decision."""
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlp.language import detect_language, plain, read_language, requested_language
+from nlp.language_detector import LanguageDetector
+
+SPANISH_MESSAGES = [
+    "Me mandaron un aviso CP501, ¿qué hago?",
+    "me llego un notice of intent to levy que hago",  # Spanglish stays Spanish
+    "el IRS me mando una carta de levy",
+    "tengo un cp14",
+    "no puedo pagar",
+    "cuanto tiempo tengo",
+    "que es un gravamen",
+    "Me llegó una carta del IRS que dice que van a embargar mi cuenta",
+    "Necesito ayuda con el IRS",
+    "hola", "sí", "gracias", "buenos días",
+]
+ENGLISH_MESSAGES = [
+    "I got a CP504",
+    "I have a CP504 for about $4k and I was laid off in the spring, will they garnish my wages??",
+    "my wages were garnished what can i do",
+    "how long do i have",
+    "what is a lien",
+    "hi", "thanks", "yes",
+]
+UNDECIDED = ["ok", "no", "CP14", "LT11", "555-123-4567", "Juan Pérez", "john.smith@gmail.com", "STOP", "$4,500", "2021 2022"]
+
+
+@pytest.mark.parametrize("text", SPANISH_MESSAGES)
+def test_spanish_is_read_as_spanish(text: str) -> None:
+    assert detect_language(text) == "es"
+
+
+@pytest.mark.parametrize("text", ENGLISH_MESSAGES)
+def test_english_is_read_as_english(text: str) -> None:
+    assert detect_language(text) == "en"
+
+
+@pytest.mark.parametrize("text", UNDECIDED)
+def test_codes_numbers_names_and_fillers_decide_nothing(text: str) -> None:
+    assert detect_language(text) is None
+
+
+@pytest.mark.parametrize("text, language", [
+    ("en español", "es"), ("En Español por favor", "es"), ("Spanish please", "es"), ("¿habla español?", "es"),
+    ("no hablo inglés", "es"), ("English please", "en"), ("in english please", "en"), ("en inglés", "en"),
+    ("I don't speak Spanish", "en"),
+])
+def test_explicit_requests_win(text: str, language: str) -> None:
+    assert requested_language(text) == language
+    reading = read_language(text)
+    assert reading is not None and reading.requested and reading.language == language
+
+
+def test_plain_drops_accents_but_keeps_enye() -> None:
+    assert plain("Español ÁRBOL") == "español arbol"
+
+
+def _entities(text: str) -> list:
+    component = LanguageDetector()
+    message = Message(data={TEXT: text})
+    component.process([message])
+    return [e for e in message.get(ENTITIES, []) if e["entity"] == "language"]
+
+
+@pytest.mark.parametrize("text, value, role", [
+    ("me llegó una carta del IRS", "es", "detected"),
+    ("en español por favor", "es", "requested"),
+    ("what does my CP14 mean", "en", "detected"),
+    ("CP14", None, None),
+    ("/affirm", None, None),  # a button payload is no language
+])
+def test_component_adds_one_language_entity(text: str, value: Optional[str], role: Optional[str]) -> None:
+    found = _entities(text)
+    if value is None:
+        assert found == []
+    else:
+        assert [(e["value"], e["role"]) for e in found] == [(value, role)]
