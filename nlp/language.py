@@ -24,11 +24,13 @@ LANGUAGES = (ENGLISH, SPANISH)
 _REQUEST_SPANISH = re.compile(
     r"\b(?:en|in)\s+espa[nñ]ol\b|\bespa[nñ]ol,?\s+(?:por\s+favor|please)\b|\bspanish,?\s+please\b|"
     r"\b(?:hablas?|habla\s+usted|hablan|speak|speaks)\s+(?:en\s+)?(?:espa[nñ]ol|spanish)\b|"
+    r"\b(?:switch|change|go)(?:\s+back)?\s+to\s+spanish\b|\b(?:cambi|pas)\w*(?:\s+de\s+nuevo)?\s+al?\s+espa[nñ]ol\b|"
     r"^\s*(?:espa[nñ]ol|spanish)\s*[.!?]*\s*$",
     re.IGNORECASE,
 )
 _REQUEST_ENGLISH = re.compile(
     r"\bin\s+english\b|\ben\s+ingles\b|\benglish,?\s+(?:please|por\s+favor)\b|\b(?:speak|hablas?|habla\s+usted)\s+(?:english|ingles)\b|"
+    r"\b(?:switch|change|go)(?:\s+back)?\s+to\s+english\b|\b(?:cambi|pas)\w*(?:\s+de\s+nuevo)?\s+al?\s+ingles\b|"
     r"^\s*(?:english|ingles)\s*[.!?]*\s*$",
     re.IGNORECASE,
 )

@@ -51,7 +51,7 @@ def test_codes_numbers_names_and_fillers_decide_nothing(text: str) -> None:
 @pytest.mark.parametrize("text, language", [
     ("en español", "es"), ("En Español por favor", "es"), ("Spanish please", "es"), ("¿habla español?", "es"),
     ("no hablo inglés", "es"), ("English please", "en"), ("in english please", "en"), ("en inglés", "en"),
-    ("I don't speak Spanish", "en"),
+    ("I don't speak Spanish", "en"), ("switch back to English", "en"), ("cambiar a español", "es"),
 ])
 def test_explicit_requests_win(text: str, language: str) -> None:
     assert requested_language(text) == language
