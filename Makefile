@@ -21,6 +21,17 @@ help:
 	@echo "make read-notice FILE=path  read an IRS notice photo/scan/PDF; prints the fields as JSON"
 	@echo "make knowledge-stale [DAYS=180]  knowledge entries and figures due for review"
 	@echo "make knowledge-links  check every knowledge source URL (needs internet; not run by CI)"
+	@echo "make setup  create .venv from requirements.lock (finds Python 3.10 itself)"
+	@echo "make spacy  build the project's spaCy pipeline (no download)"
+	@echo "make train  train the model when config, domain, data or nlp/ changed"
+	@echo "make validate  rasa data validate, failing on any unexpected warning"
+	@echo "make test-unit  the tests that need no trained model"
+	@echo "make test-nlu   the tests that need the trained model (NLU, understanding, servers)"
+	@echo "make test-stories  the conversation tests (rasa test core)"
+	@echo "make browser  install Chromium for the widget's browser tests (Debian package)"
+	@echo "make profile  py-spy profile of the bot under 10 conversations"
+	@echo "make lock   rewrite requirements.lock from the working .venv"
+	@echo "make clean  remove build output, models and results"
 
 setup:
 	@bash scripts/bootstrap.sh
