@@ -11,9 +11,10 @@ from typing import Dict, Tuple
 
 # Words that make a Spanish sentence a question, a wish or a worry ("¿puedo...", "quiero saber").
 ASKING = (
-    r"^\s*(?:que|como|cuando|cuanto|cuanta|cuantos|cuantas|donde|por que|puedo|pueden|podria|podrian|debo|deberia|"
+    r"^\s*(?:que|q|como|cuando|cuanto|cuanta|cuantos|cuantas|donde|por que|cual|cuales|quien|puedo|pueden|podria|podrian|debo|deberia|"
     r"tengo que|hay|existe|sera)\b|"
-    r"\b(?:que (?:hago|puedo|debo|pasa|pasara|significa|quiere decir)|como (?:puedo|hago|se)|cuanto tiempo|"
+    r"\b(?:que (?:hago|puedo|debo|pasa|pasara|significa|quiere decir|es)|como (?:puedo|hago|se|lo|la|le)|cuanto|cuanta|cuantos|cuantas|"
+    r"cuando|donde|cual|cuales|a quien|con quien|"
     r"me pueden|me puede|pueden|puede el irs|van a|podran|podria|quiero saber|quisiera saber|necesito saber|"
     r"no se|tengo miedo|me preocupa|preocupad[oa]|ayuda|ayudarme|alguien sabe|es posible|hay (?:alguna )?manera|"
     r"hay forma|hay algo|me gustaria|quiero|necesito|por favor|pregunta|dudas?)\b"
@@ -26,22 +27,29 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bque (?:es|significa) (?:el |la |un |una |este |esta )?(?:aviso|carta|cp|lt|letter|notice)",
         r"\bque significa\b", r"\bque quiere decir\b", r"\bno entiendo\b", r"\bexpli(?:car|que|quen|queme|carme)\b",
         r"\bpara que es\b", r"\bde que se trata\b", r"\bpor que (?:me )?(?:llego|mandaron|enviaron|recibi)\b",
+        r"\bq(?:ue)? (?:es|significa)\s*[?.!]*$", r"\bno se (?:que|lo que) (?:es|significa)\b",
+        r"\bes (?:grave|malo|serio|peligroso|urgente|una auditoria|una multa|lo mismo que|el (?:aviso )?final|real)\b",
+        r"\b(?:cual|que aviso) es (?:el )?mas (?:urgente|grave|importante)\b",
     ),
     "what_to_do": (
         r"\bque (?:hago|puedo hacer|debo hacer|tengo que hacer|me recomienda|me aconseja|hacemos|opciones)\b",
         r"\bcuales son (?:mis|las) opciones\b", r"\bmis opciones\b", r"\bque (?:pasos|sigue)\b", r"\bcomo (?:lo )?(?:resuelvo|arreglo|soluciono)\b",
         r"\bcomo (?:debo )?responder\b", r"\bdebo (?:llamar|responder|contestar|pagar|ignorar)\b", r"\bque me recomienda\b",
         r"\bhay algo que (?:pueda|puedo) hacer\b", r"\bpor donde empiezo\b", r"\bconsejo\b",
+        r"\b(?:lo|la|los|las) ignoro\b", r"\bcomo (?:lo |la )?reclamo\b", r"\btengo que (?:hacer|mandar|enviar|llenar|presentar)\b",
+        r"\bque (?:me )?conviene\b",
     ),
     "deadline": (
         r"\bcuanto tiempo (?:tengo|tenemos|me queda|hay)\b", r"\bcuantos dias\b", r"\bfecha (?:limite|de vencimiento)\b",
         r"\bplazo\b", r"\bhasta cuando\b", r"\btodavia (?:tengo|estoy a) tiempo\b", r"\bestoy a tiempo\b", r"\bse me paso\b",
-        r"\bcuando (?:tengo que|debo) (?:pagar|responder|contestar)\b",
+        r"\bcuando (?:tengo que|debo) (?:pagar|responder|contestar)\b", r"\bcuanto tiempo (?:tengo|me queda|hay|tienen) antes\b",
+        r"\b(?:la )?tengo que entregar\b",
     ),
     "consequences": (
         r"\bque (?:pasa|pasaria|sucede|puede pasar|va a pasar|me pueden hacer|me puede hacer)\b",
         r"\bsi no (?:pago|puedo pagar|respondo|contesto|hago nada)\b", r"\bsi (?:lo )?ignoro\b", r"\b(?:la )?carcel\b",
         r"\bme (?:van a )?(?:arrestar|meter preso)\b", r"\bque tan (?:grave|serio)\b", r"\bdebo preocuparme\b",
+        r"\b(?:me meto|meterme|tener|estar) (?:en )?problemas\b", r"\b(?:cerrar|cierren) (?:el|mi) negocio\b",
     ),
     "wage_levy": (
         r"\b(?:embargar|embarguen|embargan|quitar|quiten|quitan|tomar|tomen)\b[^?.!]{0,30}\b(?:salario|sueldo|cheque|pago|nomina|paga)\b",
@@ -49,11 +57,12 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     ),
     "bank_levy": (
         r"\bcuenta (?:de banco|bancaria|de cheques|de ahorros)\b", r"\b(?:mi|la|el) (?:cuenta|banco)\b",
-        r"\bembargo bancario\b",
+        r"\bembargo bancario\b", r"\bdeposit\w*\b",
     ),
     "levy_general": (
         r"\bembarg\w*\b", r"\bquitar(?:me)? (?:mi |la |el |mis )?(?:casa|carro|auto|propiedad|cosas|todo)\b", r"\bconfisca\w*\b",
         r"\bincauta\w*\b", r"\bvenir por (?:mi|mis)\b",
+        r"\b(?:tocar|quitar|embargar|llevar|tomar)\w*\b[^?.!]{0,20}\b(?:401k|ira|retiro|carro|casa|propiedad|auto)\b",
     ),
     "social_security_levy": (
         r"\b(?:seguro social|incapacidad|discapacidad|ssi|ssdi|pension|beneficios)\b[^?.!]{0,40}\b(?:quitar|quiten|embarg|tocar|tomar|reducir)",
@@ -63,6 +72,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:parar|detener|frenar|quitar|levantar|liberar|cancelar|suspender)\b[^?.!]{0,30}\b(?:embargo|congelamiento|retencion)\b",
         r"\b(?:recuperar|devuelvan|devolver|regresen|regresar)\b[^?.!]{0,20}\b(?:dinero|plata|fondos|cheque|cuenta)\b",
         r"\b(?:descongelar|desbloquear)\b", r"\bliberacion del embargo\b", r"\bque me devuelvan\b",
+        r"\b(?:libero|liberan|liberar|desbloque\w*|saco|sacar|quitan|paran|parar|levantan)\b[^?.!]{0,25}\b(?:embargo|levy|cuenta|congelamiento)\b",
+        r"\b(?:lo|la) (?:libero|desbloqueo|descongelo|saco)\b", r"\bme devuelven\b",
     ),
     "lien": (r"\bgravamen(?:es)?\b", r"\blien\b", r"\b(?:afecta|dana|arruina|aparece en) (?:mi )?credito\b"),
     "lien_removal": (
@@ -74,10 +85,10 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bplan(?:es)? de pagos?\b", r"\bacuerdo de pagos?\b", r"\bpagos? a plazos\b", r"\ba plazos\b", r"\bpagos mensuales\b",
         r"\bpagar (?:poco a poco|por mes|mensualmente|en partes|en pagos|de a poco)\b", r"\bpagar (?:una|cierta) cantidad (?:al|cada) mes\b",
         r"\breinstal\w*|\breactivar (?:el|mi) plan\b", r"\brestablecer (?:el|mi) plan\b", r"\b(?:cancelaron|cancelan|perdi|pierdo) (?:el|mi) plan\b",
-        r"\bpayment plan\b",
+        r"\bpayment plan\b", r"\bpagar (?:al|por) mes\b", r"\bcuanto (?:tendria que|tengo que|debo) pagar al mes\b",
     ),
     "offer_in_compromise": (
-        r"\bofrecimiento de transaccion\b", r"\boferta de compromiso\b", r"\boic\b", r"\bnegociar\b", r"\bllegar a un (?:arreglo|acuerdo)\b",
+        r"\bofrecimiento de transaccion\b", r"\boferta (?:de|en) compromiso\b", r"\bpennies on the dollar\b", r"\bpor menos\b", r"\boic\b", r"\bnegociar\b", r"\bllegar a un (?:arreglo|acuerdo)\b",
         r"\bpagar menos\b", r"\b(?:reducir|rebajar|bajar) (?:la|mi) deuda\b", r"\bperdon\w* (?:la|mi) deuda\b", r"\bperdonen\b",
         r"\bsettle\w*\b", r"\barreglo\b",
     ),
@@ -133,11 +144,13 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bembargo (?:de|en) (?:mi )?(?:salario|sueldo|cheque)\b[^.?!]{0,20}\b(?:empezo|ya|tengo)\b",
         r"\b(?:mi )?(?:empleador|trabajo|patron|jefe|recursos humanos)\b[^.?!]{0,30}\b(?:recibio|le llego|le mandaron)\b[^.?!]{0,20}\b(?:embargo|levy|668)",
         r"\btengo un embargo\b", r"\b668-?w\b",
+        r"\b(?:me|nos) (?:esta|estan) (?:quitando|embargando|tomando|descontando)\b",
+        r"\b(?:patron|empleador|jefe|trabajo|recursos humanos)\b[^.?!]{0,40}\b(?:papel|carta|aviso|forma)\b[^.?!]{0,30}\b(?:irs|embargo|levy)\b",
     ),
     "bank_frozen": (
         r"\b(?:cuenta|banco)\b[^.?!]{0,40}\b(?:congelad\w*|congelaron|embargad\w*|embargaron|bloquead\w*|bloquearon|vaciaron|retenid\w*)\b",
         r"\b(?:congelaron|congelo|embargaron|bloquearon|bloqueo|vaciaron|vacio|sacaron|saco)\b[^.?!]{0,30}\b(?:cuenta|banco|dinero del banco)\b",
-        r"\b668-?a\b",
+        r"\b668-?a\b", r"\bembargo (?:la|mi|mis|nuestra|su) (?:cuenta|cuentas|banco)\b",
     ),
     "lost_income": (
         r"\bperdi (?:mi |el )?(?:trabajo|empleo)\b", r"\bme (?:despidieron|corrieron|echaron)\b", r"\bdesemplead\w*\b", r"\bsin trabajo\b",
@@ -160,7 +173,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     ),
     "ignored_letters": (
         r"\bno (?:abri|lei|conteste|respondi|hice caso)\b[^.?!]{0,30}\b(?:cartas|avisos|carta|aviso)\b", r"\bignore (?:las|los|la|el)\b",
-        r"\b(?:cartas|avisos) (?:anteriores|que no conteste)\b",
+        r"\b(?:cartas|avisos) (?:anteriores|que no conteste)\b", r"\bno (?:los |las |la |lo )?(?:conteste|respondi|abri|lei)\b",
     ),
     "deadline_passed": (
         r"\bse (?:me )?(?:paso|vencio) (?:el plazo|la fecha|los 30 dias)\b", r"\bya (?:paso|pasaron|vencio) (?:el plazo|la fecha|los \d+ dias)\b",
@@ -172,11 +185,13 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     "spouse_caused": (
         r"\b(?:mi )?(?:ex|esposo|esposa|marido|exesposo|exesposa)\b[^.?!]{0,60}\b(?:no (?:declaro|pago|reporto)|escondio|mintio|nunca me dijo|sin decirme|debe)\b",
         r"\b(?:culpa|deuda) de mi (?:ex|esposo|esposa|marido)\b", r"\bdeclaracion conjunta\b[^.?!]{0,40}\b(?:ex|divorci)",
+        r"\bmi ex\b", r"\bex[- ]?(?:esposo|esposa|marido|mujer|pareja)\b", r"\bexesposo|exesposa|exmarido\b", r"\bdivorci\w*",
+        r"\bconyuge inocente\b",
     ),
     "business_taxes": (
         r"\b(?:mi |el |nuestro )?negocio\b", r"\bimpuestos? (?:de )?nomina\b", r"\bempleados\b", r"\b941\b", r"\bmi (?:empresa|compania)\b",
     ),
     "state_notice": (
-        r"\b(?:departamento de (?:hacienda|ingresos|impuestos)|franchise tax board|ftb|del estado|estatal)\b",
+        r"\b(?:departamento de (?:hacienda|ingresos|impuestos)|franchise tax board|ftb|del estado|estatal|junta de impuestos de franquicias?)\b",
     ),
 }

@@ -24,7 +24,7 @@ SCOPES = {None, "tax_prep", "refund_status", "state_notice", "other"}
 # code recall 0.927 on held-out (1.0 on dev).
 MIN_FULLY_RIGHT = {"dev": 0.86, "heldout": 0.45}
 MIN_CODE_RECALL = 0.91
-SETS = ["dev", "heldout"]
+SETS = ["dev", "heldout", "es_dev", "es_heldout"]  # es_*: Spanish, written from Spanish public questions (README_es.md)
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -39,9 +39,13 @@ def test_items_are_labelled_with_the_fixed_vocabulary(name: str) -> None:
         assert expect.get("out_of_scope") in SCOPES, item["id"]
 
 
-def test_sets_are_large_enough_and_heldout_is_never_trained_on() -> None:
-    dev, heldout = load_items("dev"), load_items("heldout")
-    assert len(dev) + len(heldout) >= 200 and len(heldout) >= 80
+@pytest.mark.parametrize("dev_name, heldout_name, least, least_heldout", [("dev", "heldout", 200, 80),
+                                                                         ("es_dev", "es_heldout", 150, 60)])
+def test_sets_are_large_enough_and_heldout_is_never_trained_on(dev_name: str, heldout_name: str, least: int,
+                                                                least_heldout: int) -> None:
+    dev, heldout = load_items(dev_name), load_items(heldout_name)
+    assert len(dev) + len(heldout) >= least and len(heldout) >= least_heldout
+    assert not {i["source"] for i in dev} & {i["source"] for i in heldout}, "dev and held-out share a source page"
     training = {" ".join(m.get("text").lower().split()) for m in load_data(str(ROOT / "data" / "nlu")).intent_examples}
     assert not [i["text"] for i in heldout if " ".join(i["text"].lower().split()) in training]
 
