@@ -28,13 +28,15 @@ _REFUND = re.compile(r"\b(?:where(?:'s| is|s) my (?:tax )?refund|(?:get|receive)
                      # Spanish, on the text without accents
                      r"donde esta (?:mi|el) reembolso|(?:no me ha|todavia no me|aun no me) (?:llegado|llega) (?:el |mi )?reembolso|"
                      r"cuando (?:me llega|recibo|llega) (?:el |mi )?reembolso|estado de (?:mi|el) reembolso|"
-                     r"(?:no he|todavia no he|aun no he) recibido (?:mi|el) reembolso)", re.I)
+                     r"(?:no he|todavia no he|aun no he) recibido (?:mi|el) reembolso|"
+                     r"(?:no (?:me )?(?:ha )?llega\w*|todavia no|aun no)[^.?!]{0,30}\b(?:reembolso|refund)\b)", re.I)
 _TAX_PREP = re.compile(r"\b(?:how (?:do|can|should) i (?:file|prepare|do) (?:my )?(?:\d{4} )?(?:tax(?:es)?|return)|"
                        r"(?:file|prepare|do) my (?:\d{4} )?(?:taxes|tax return|return)\b(?! (?:late|that|which))|"
                        r"file (?:all )?(?:the |my |those )?(?:old|back|past|missing|unfiled|prior) (?:year )?(?:tax )?returns?|which (?:form|software)|standard deduction|w-?4|claim (?:my )?(?:kid|child|dependent)|"
                        r"help (?:me )?(?:filing|file|with filing)|"
                        r"como (?:declaro|hago|presento|preparo) (?:mis |los )?(?:impuestos|taxes|declaracion)|"
-                       r"(?:declarar|presentar|hacer) (?:mis |los )?(?:impuestos|taxes|declaraciones?)(?: de impuestos)?(?: atrasad\w*| de anos anteriores)?\b(?! (?:tarde|que))|"
+                       r"(?:declarar|presentar|hacer) (?:mis |los )?(?:impuestos|taxes|declaraciones?)(?: de impuestos)?(?: atrasad\w*| de a[nñ]os anteriores)?\b(?! (?:tarde|que))|"
+                       r"(?:declarar|presentar)\b[^.?!]{0,25}\ba[nñ]os (?:atrasados|anteriores|pasados)|"
                        r"que formulario|deduccion estandar|reclamar a mis (?:hijos|dependientes))", re.I)
 # Debts and agencies that are not the IRS: HMRC, the CRA, card companies, student loans.
 _OTHER_CREDITOR = re.compile(r"\b(?:hmrc|cra|canada revenue|credit card (?:company|companies|debt)|student loans?|"

@@ -2,7 +2,8 @@
 
 The readers (questions.py, situations.py, reading.py) match these alongside their English patterns
 on text with the accents removed (``nlp.language.plain``), so "qué", "que" and "QUÉ" are one word;
-people often skip accents when they type. Patterns are written accent-free; ñ is kept.
+people often skip accents when they type. Patterns are written accent-free, but ñ is kept: "años"
+is written a[nñ]os, because people type both.
 Spanglish ("el levy", "un payment plan") is caught by the English patterns on the same text.
 """
 from __future__ import annotations
@@ -12,14 +13,14 @@ from typing import Dict, Tuple
 # Words that make a Spanish sentence a question, a wish or a worry ("¿puedo...", "quiero saber").
 ASKING = (
     r"^\s*(?:que|q|como|cuando|cuanto|cuanta|cuantos|cuantas|donde|por que|cual|cuales|quien|puedo|pueden|podria|podrian|debo|deberia|"
-    r"tengo que|hay|existe|sera)\b|"
+    r"tengo que|hay|existe|sera|y si)\b|"
     r"\b(?:que (?:hago|puedo|debo|pasa|pasara|significa|quiere decir|es)|como (?:puedo|hago|se|lo|la|le)|cuanto|cuanta|cuantos|cuantas|"
-    r"cuando|donde|cual|cuales|a quien|con quien|"
+    r"cuando|donde|cual|cuales|a quien|con quien|q (?:es|significa)|"
     r"me pueden|me puede|pueden|puede el irs|van a|podran|podria|quiero saber|quisiera saber|necesito saber|"
     r"no se|tengo miedo|me preocupa|preocupad[oa]|ayuda|ayudarme|alguien sabe|es posible|hay (?:alguna )?manera|"
     r"hay forma|hay algo|me gustaria|quiero|necesito|por favor|pregunta|dudas?)\b"
 )
-SENTENCE_CONNECTORS = r"tambien|y ademas|ademas|otra cosa|otra pregunta"
+SENTENCE_CONNECTORS = r"y ademas|ademas|otra cosa|otra pregunta"
 
 QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "what_is_notice": (
@@ -65,8 +66,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:tocar|quitar|embargar|llevar|tomar)\w*\b[^?.!]{0,20}\b(?:401k|ira|retiro|carro|casa|propiedad|auto)\b",
     ),
     "social_security_levy": (
-        r"\b(?:seguro social|incapacidad|discapacidad|ssi|ssdi|pension|beneficios)\b[^?.!]{0,40}\b(?:quitar|quiten|embarg|tocar|tomar|reducir)",
-        r"\b(?:quitar|quiten|embarg\w*|tocar|tomar)\b[^?.!]{0,40}\b(?:seguro social|incapacidad|discapacidad|ssi|ssdi|pension|beneficios)\b",
+        r"\b(?:seguro social|incapacidad|discapacidad|ssi|ssdi|pension|beneficios)\b[^?.!]{0,40}\b(?:quit|embarg|toc|tom|reduc)",
+        r"\b(?:quit\w*|embarg\w*|toc\w*|tom\w*)\b[^?.!]{0,40}\b(?:seguro social|incapacidad|discapacidad|ssi|ssdi|pension|beneficios)\b",
     ),
     "stop_levy": (
         r"\b(?:parar|detener|frenar|quitar|levantar|liberar|cancelar|suspender)\b[^?.!]{0,30}\b(?:embargo|congelamiento|retencion)\b",
@@ -75,11 +76,12 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:libero|liberan|liberar|desbloque\w*|saco|sacar|quitan|paran|parar|levantan)\b[^?.!]{0,25}\b(?:embargo|levy|cuenta|congelamiento)\b",
         r"\b(?:lo|la) (?:libero|desbloqueo|descongelo|saco)\b", r"\bme devuelven\b",
     ),
-    "lien": (r"\bgravamen(?:es)?\b", r"\blien\b", r"\b(?:afecta|dana|arruina|aparece en) (?:mi )?credito\b"),
+    "lien": (r"\bgravamen(?:es)?\b", r"\blien\b", r"\b(?:afecta|da[nñ]a|arruina|aparece en) (?:mi |el )?credito\b"),
     "lien_removal": (
         r"\b(?:quitar|eliminar|retirar|liberar|levantar|borrar|cancelar)\b[^?.!]{0,30}\b(?:gravamen|lien)\b",
         r"\b(?:gravamen|lien)\b[^?.!]{0,40}\b(?:vender|venta|refinanciar)\b", r"\b(?:vender|refinanciar)\b[^?.!]{0,40}\b(?:gravamen|lien|casa)\b",
         r"\bpuedo (?:todavia )?(?:vender|refinanciar)\b", r"\breporte de credito\b",
+        r"\b(?:la |lo )?(?:quiero|queremos|podemos) (?:vender|refinanciar)\b", r"\b(?:la|lo) (?:quiero|puedo) (?:vender|refinanciar)\b",
     ),
     "payment_plan": (
         r"\bplan(?:es)? de pagos?\b", r"\bacuerdo de pagos?\b", r"\bpagos? a plazos\b", r"\ba plazos\b", r"\bpagos mensuales\b",
@@ -95,7 +97,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "cnc_hardship": (
         r"\bno (?:puedo|podemos|tengo (?:como|con que)|alcanzo a) pagar\b", r"\bno tengo (?:el )?dinero\b", r"\bno me alcanza\b",
         r"\bdificultad(?:es)? economica\b", r"\bno cobrable\b", r"\bestado de no cobrable\b", r"\bcnc\b", r"\bsin dinero\b",
-        r"\by si no puedo\b", r"\bno tengo para pagar\b",
+        r"\by si no puedo\b", r"\bno tengo para pagar\b", r"\ben pausa\b", r"\bpaus(?:ar|en)\b",
     ),
     "innocent_spouse": (
         r"\bconyuge inocente\b", r"\b(?:responsable|pagar)\b[^?.!]{0,40}\b(?:de mi|del|su) (?:ex|esposo|esposa|marido|mujer|pareja)\b",
@@ -105,7 +107,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     ),
     "penalty_relief": (
         r"\bmultas?\b[^?.!]{0,40}\b(?:quitar|quiten|eliminar|perdonar|perdonen|reducir|rebajar|alivio|condonar|cancelar)",
-        r"\b(?:quitar|quiten|eliminar|perdonar|perdonen|reducir|rebajar|condonar|cancelar)\b[^?.!]{0,30}\b(?:las |la )?(?:multas?|penalidad\w*|recargos?)\b",
+        r"\b(?:quit|elimin|perdon|reduc|rebaj|condon|cancel)\w*\b[^?.!]{0,30}\b(?:las |la )?(?:multas?|penalidad\w*|recargos?)\b",
         r"\balivio (?:de|por) (?:multas|primera vez)\b", r"\bcausa razonable\b", r"\bprimera vez\b[^?.!]{0,20}\bmulta",
     ),
     "cdp_hearing": (
@@ -113,18 +115,21 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bcorte de impuestos\b",
     ),
     "collection_statute": (
-        r"\b(?:10|diez) anos\b", r"\bprescri\w*\b", r"\bvence\w*\b[^?.!]{0,20}\bdeuda\b", r"\bexpir\w*\b", r"\bcaduc\w*\b",
-        r"\besperar (?:a )?que (?:se )?(?:venza|expire|pase)\b",
+        r"\b(?:10|diez) a[nñ]os\b", r"\bprescri\w*\b", r"\bvence\w*\b[^?.!]{0,20}\bdeuda\b", r"\bexpir\w*\b", r"\bcaduc\w*\b",
+        r"\besperar (?:a )?que (?:se )?(?:venza|expire|pase)\b", r"\bplazo\b[^?.!]{0,30}\bcobrar\w*",
+        r"\bcuanto tiempo tienen? (?:el irs )?para cobrar\w*",
     ),
     "scam": (
-        r"\bestafa\w*\b", r"\bfraude\w*\b", r"\bes (?:real|verdad|legitim\w*|falso|falsa|cierto)\b",
-        r"\b(?:sera|es) (?:de verdad )?del irs\b", r"\btarjetas? de regalo\b", r"\bengano\b",
+        r"\bestafa\w*\b", r"\bfraude\w*\b", r"\bes (?:real|verdad|legitim\w*|falso|falsa|cierto)\b(?! que)",
+        r"\bel irs (?:manda|envia|llama|usa)\b[^?.!]{0,20}\b(?:mensajes?|textos?|correos?|llamadas?|whatsapp|redes)\b",
+        r"\b(?:sera|es) (?:de verdad )?del irs\b", r"\btarjetas? de regalo\b", r"\benga[nñ]o\b",
     ),
     "passport": (r"\bpasaporte\b", r"\bviajar (?:fuera|al extranjero)\b"),
     "disagree": (
         r"\bno estoy de acuerdo\b", r"\b(?:esta|es) (?:mal|equivocad\w*|incorrect\w*)\b", r"\b(?:un |es un )?error\b",
         r"\bno (?:es|son) (?:mio|mia|mios|mias)\b", r"\bno debo\b", r"\bdisputar\b", r"\bimpugnar\b", r"\bequivocacion\b",
         r"\bnunca (?:recibi|gane|tuve) (?:ese|esa|eso)\b", r"\bpagar (?:otra vez|de nuevo|dos veces)\b",
+        r"\b(?:lo|la) peleo\b", r"\bpelear\w*\b", r"\bcomo reclamo\b", r"\breclamar\b",
     ),
     "talk_to_pro": (
         r"\bhablar con (?:alguien|una persona|un agente|un profesional|un experto|usted|ustedes|un humano)\b",
@@ -158,7 +163,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bme quede sin (?:trabajo|empleo)\b",
     ),
     "fixed_income": (
-        r"\b(?:vivo de|solo (?:recibo|tengo|cobro)|recibo|cobro)\b[^.?!]{0,20}\b(?:seguro social|ssi|ssdi|incapacidad|discapacidad|pension)\b",
+        r"\b(?:vivo del?|vivimos del?|solo (?:recibo|tengo|cobro)|recibo|cobro)\b[^.?!]{0,20}\b(?:seguro social|ssi|ssdi|incapacidad|discapacidad|pension)\b",
         r"\b(?:estoy|soy) (?:jubilad\w*|retirad\w*|discapacitad\w*|incapacitad\w*)\b", r"\bmi unico ingreso\b",
     ),
     "already_paid": (
