@@ -62,7 +62,8 @@ _COMMON = {
                  "tengo tiene tienen puedo puede quiero necesito estoy esta estan son hay ya muy tambien porque cuando "
                  "donde hago hacer pagar pague debo debe carta cartas aviso embargo gravamen dinero cuenta banco mes "
                  "meses anos usted yo nos ellos sin sobre llego llegaron mandaron dice dicen esto eso ese esa que hacer "
-                 "plan pagos deuda esposo esposa trabajo salario cheque seguro social ahora todavia".split()),
+                 "plan pagos deuda esposo esposa trabajo salario cheque seguro social ahora todavia significa grave "
+                 "q quiere decir pasa pueden tiempo cuantos cuanta dias mucho poco dinero multas".split()),
     ENGLISH: set("the to and of my i is you what how for it in on do can have has they will that this with be are "
                  "was were got get pay owe about from or not don't i'm it's can't won't should would could my our "
                  "your their we he she wages paycheck account bank job money months years now still already "
@@ -134,6 +135,8 @@ def detect_language(text: str) -> Optional[str]:
                             else (ENGLISH, english_words, spanish_words))
     if len(words) < 3 and count < 2:
         return None  # a name or a two-word fragment: too little to go on
+    if other == 0 and count == len(words):
+        return leader  # "es grave", "what is": every word is a common word of one language
     probability = spanish_probability(rest)
     agrees = probability >= 0.6 if leader == SPANISH else probability <= 0.4
     if agrees or (count >= 3 and count >= 2 * other + 1):

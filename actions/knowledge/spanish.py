@@ -15,13 +15,14 @@ import functools
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 from pydantic import BaseModel, Field, validator
 
 from actions.knowledge.codes import normalise_code
 from actions.knowledge.figures import FiguresError, FigureTable
+from actions.knowledge.numbers import numbers
 from actions.knowledge.schema import SMS_MAX_CHARS, KnowledgeBase, Notice, Topic, _check_official_url
 from actions.knowledge.store import DEFAULT_PATH, Knowledge, KnowledgeError, load_figures_for, load_knowledge
 
@@ -30,7 +31,6 @@ TOPICS_FILE = "topics.yml"
 ANSWERS_FILE = "answers.yml"
 EXPLANATION_MAX_WORDS = 85  # Spanish runs about a fifth longer than English
 TOPIC_ANSWER_MAX_WORDS = 110
-_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _PLACEHOLDER = re.compile(r"\{figure:[a-z0-9_]+(?::value)?\}")
 
 
@@ -103,11 +103,6 @@ def _read(path: Path) -> Dict[str, Any]:
     if not isinstance(data, dict):
         raise KnowledgeError(f"Spanish knowledge file {path} must be a mapping")
     return data
-
-
-def numbers(text: str) -> Set[str]:
-    """The numbers a text quotes ("30", "12153", "$66,000" -> "66000"), for comparing languages."""
-    return {n.replace(",", "").replace(".", "") for n in _NUMBER.findall(text)}
 
 
 def _same_facts(where: str, english: Sequence[str], spanish: Sequence[str]) -> List[str]:

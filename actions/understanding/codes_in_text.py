@@ -15,7 +15,7 @@ from typing import Callable, List, Optional, Tuple
 _DIGITS = r"[0-9][0-9oO]{0,4}|[oO][0-9][0-9oO]{0,3}"
 _SUFFIX = r"(?:\s?-?\s?[a-zA-Z]{1,2}(?![a-zA-Z]))?"
 _PATTERNS: List[Tuple[str, "re.Pattern[str]"]] = [
-    ("CP", re.compile(rf"\bc\.?\s?p\.?\s?[-#:]?\s?(?P<num>{_DIGITS})(?P<suf>[a-zA-Z]{{0,2}})(?![a-zA-Z0-9])", re.I)),
+    ("CP", re.compile(rf"\bc\.?\s?p\.?\s?[-#:]?\s?(?P<num>{_DIGITS})(?P<suf>-?[a-zA-Z]{{0,2}})(?![a-zA-Z0-9])", re.I)),
     ("LT", re.compile(rf"\bl\.?\s?t\.?\s?[-#:]?\s?(?P<num>{_DIGITS})(?P<suf>[a-zA-Z]{{0,1}})(?![a-zA-Z0-9])", re.I)),
     ("LETTER", re.compile(
         rf"\b(?:letter|ltr|carta|notice|aviso)\s?(?:no\.?|number|num|n[uú]mero|#)?\s?[-#:]?\s?(?P<num>{_DIGITS})"
@@ -46,6 +46,9 @@ def _digits(raw: str) -> str:
 
 
 def _candidates(kind: str, num: str, suf: str) -> List[str]:
+    if kind == "LETTER" and suf[:1].isspace():
+        # "ltr 3172 q significa": a letter after a space may be the next word; the code alone comes last
+        return [*_candidates(kind, num, suf.strip()), f"{num}", f"LT{num}", f"CP{num}"]
     suf = re.sub(r"[^A-Za-z]", "", suf or "").upper()
     if kind == "CP":
         return [f"CP{num}{suf}"]

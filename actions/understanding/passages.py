@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, root_validator, validator
 
 from actions.knowledge.figures import load_figures
+from actions.knowledge.numbers import numbers
 from actions.knowledge.schema import Stage
 from actions.understanding.questions import QUESTIONS
 from actions.understanding.situations import SITUATIONS
@@ -129,6 +130,8 @@ def load_spanish_passages(path: Path = SPANISH_PATH, english_path: Path = DEFAUL
         source = english.get(entry.id)
         if source is None:
             raise ValueError(f"Spanish passage {entry.id!r} has no English passage")
+        if numbers(entry.text) != numbers(source.text):
+            raise ValueError(f"Spanish passage {entry.id!r} quotes other numbers than the English one")
         spanish.append(Passage(**{**source.dict(), "text": entry.text, "source_url": entry.source_url}))
     order = list(english)
     return Passages(sorted(spanish, key=lambda p: order.index(p.id)))

@@ -60,10 +60,10 @@ def parse():
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("name", ["dev", "heldout"])
+@pytest.mark.parametrize("name", SETS)
 async def test_real_messages_are_answered_fully(name: str, parse, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Settings, "today", lambda self: TODAY)
-    report = await evaluate(name, parse)
+    report = await evaluate(name, parse, "es" if name.startswith("es_") else "en")
     summary = report.summary()
     print(f"\n{name}: {summary}")
     assert summary["code_recall"] >= MIN_CODE_RECALL, report.failures

@@ -57,7 +57,7 @@ def test_spanish_situations(text: str, situations: List[str]) -> None:
 
 @pytest.mark.parametrize("text, code", [
     ("me llegó el 504", "CP504"), ("recibí la carta 1058", "Letter 1058"), ("el aviso número 3172", "Letter 3172"),
-    ("aviso CP 14", "CP14"),
+    ("aviso CP 14", "CP14"), ("cp508-c que significa", "CP508C"), ("ltr 3172 q significa", "Letter 3172"),
 ])
 def test_spanish_code_spellings(text: str, code: str) -> None:
     assert [m.code for m in find_codes(text, _lookup)] == [code]
