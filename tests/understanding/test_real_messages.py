@@ -22,7 +22,9 @@ SCOPES = {None, "tax_prep", "refund_status", "state_notice", "other"}
 # Floors the sets must keep: the measured figures (README.md) less about two items, so a regression fails
 # here. The goal is 0.90 fully right on the held-out set; on 2026-12-04 it measured 0.475 (dev 0.885),
 # code recall 0.927 on held-out (1.0 on dev).
-MIN_FULLY_RIGHT = {"dev": 0.86, "heldout": 0.45}
+MIN_FULLY_RIGHT = {"dev": 0.86, "heldout": 0.45, "es_dev": 0.83, "es_heldout": 0.53}
+# Spanish, measured 2026-12-04 (before the Spanish text of the supplementary notices and topics
+# landed): es_dev 0.860, es_heldout 0.565 (held-out scored once then), code recall 1.0 / 0.92.
 MIN_CODE_RECALL = 0.91
 SETS = ["dev", "heldout", "es_dev", "es_heldout"]  # es_*: Spanish, written from Spanish public questions (README_es.md)
 
