@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import BaseAction, Button, button
+from actions.base import BaseAction, Button, button, conversation_language
 
 # Intents never offered as a guess: offering them would not help the user.
 NOT_OFFERED = {"nlu_fallback", "out_of_scope", "nonsense", "affirm", "deny", "greet", "goodbye", "thanks",
@@ -16,6 +16,8 @@ MAX_GUESSES = 3
 # Rasa's two-stage fallback asks the user to rephrase when they answer the guesses with this intent.
 REPHRASE_INTENT = "out_of_scope"
 MIN_CONFIDENCE = 0.05
+# The "something else" button when the knowledge base has no label for it, per language.
+SOMETHING_ELSE = {"en": "Something else", "es": "Otra cosa"}
 
 
 class ActionDidYouMean(BaseAction):
@@ -27,7 +29,7 @@ class ActionDidYouMean(BaseAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        buttons = did_you_mean_buttons(tracker, self.knowledge.base.intent_labels)
+        buttons = did_you_mean_buttons(tracker, self.knowledge_in(conversation_language(tracker)).base.intent_labels)
         if not buttons:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -46,5 +48,6 @@ def did_you_mean_buttons(tracker: Tracker, labels: Dict[str, str]) -> List[Butto
         if len(buttons) == MAX_GUESSES:
             break
     if buttons:
-        buttons.append(button(labels.get(REPHRASE_INTENT, "Something else"), REPHRASE_INTENT))
+        fallback = SOMETHING_ELSE[conversation_language(tracker)]
+        buttons.append(button(labels.get(REPHRASE_INTENT, fallback), REPHRASE_INTENT))
     return buttons

@@ -8,17 +8,24 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerMessage
-from actions.base import BaseAction, offer_next_step
+from actions.base import BaseAction, conversation_language, offer_next_step
 from actions.settings import Settings
 
+# The labels of the firm's contact details, per language (the details themselves are as configured).
+CONTACT_LABELS: Dict[str, Dict[str, str]] = {
+    "en": {"phone": "Phone", "email": "Email", "web": "Web", "hours": "Hours"},
+    "es": {"phone": "Teléfono", "email": "Correo electrónico", "web": "Sitio web", "hours": "Horario"},
+}
 
-def contact_line(settings: Settings) -> str:
+
+def contact_line(settings: Settings, language: str = "en") -> str:
     """The firm's configured contact details on one line ("" when none is configured)."""
+    labels = CONTACT_LABELS["es" if language == "es" else "en"]
     parts = [
-        ("Phone", settings.firm_phone),
-        ("Email", settings.firm_email),
-        ("Web", settings.firm_website),
-        ("Hours", settings.firm_hours),
+        (labels["phone"], settings.firm_phone),
+        (labels["email"], settings.firm_email),
+        (labels["web"], settings.firm_website),
+        (labels["hours"], settings.firm_hours),
     ]
     return " · ".join(f"{label}: {value}" for label, value in parts if value)
 
@@ -38,7 +45,7 @@ class ActionFirmInfo(BaseAction):
         firm = self.settings.firm_name
         dispatcher.utter_message(response="utter_firm_services", firm_name=firm)
         dispatcher.utter_message(response="utter_firm_fees", firm_name=firm)
-        contact = contact_line(self.settings)
+        contact = contact_line(self.settings, conversation_language(tracker))
         if contact:
             dispatcher.utter_message(response="utter_firm_contact", firm_name=firm, contact=contact)
         offer_next_step(dispatcher, tracker)

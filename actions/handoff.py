@@ -10,13 +10,13 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerMessage
-from actions.base import BaseAction, latest_text
+from actions.base import BaseAction, conversation_language, latest_text
 from actions.intake_controls import contact_suffix, new_intake_events
 from actions.services.business_hours import BusinessHours, describe_opening
 from actions.services.case_spool import key_hash
 from actions.services.casework import chat_can_receive, in_store, new_case, notifier, submit_case
 from actions.services.intake_context import current_triage
-from actions.services.intake_plan import METHOD_LABELS
+from actions.services.intake_plan import method_label
 from actions.settings import Settings
 from actions.store.records import (
     EVENT_NOTE,
@@ -27,6 +27,7 @@ from actions.store.records import (
     Case,
 )
 from actions.store.references import normalise_reference
+from actions.understanding.phrases import long_date, short_date
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,17 @@ STATUS_WORDS = {
     STATUS_IN_CONVERSATION: "with a tax pro",
     STATUS_CLOSED: "closed. If you need more help, say \"talk to a tax pro\"",
 }
+STATUS_WORDS_ES = {
+    STATUS_NEW: "registrado, y un profesional de impuestos se comunicará con usted por {method}",
+    STATUS_WAITING: "en espera del próximo profesional de impuestos disponible",
+    STATUS_IN_CONVERSATION: "en manos de un profesional de impuestos",
+    STATUS_CLOSED: "cerrado. Si necesita más ayuda, diga \"hablar con un profesional de impuestos\"",
+}
+
+
+def status_words(language: str = "en") -> Dict[str, str]:
+    """How each case status reads after "Your case … is" / "Su caso … está", in ``language``."""
+    return STATUS_WORDS_ES if language == "es" else STATUS_WORDS
 
 
 def business_hours(settings: Settings) -> BusinessHours:
@@ -44,10 +56,30 @@ def business_hours(settings: Settings) -> BusinessHours:
                                settings.business_holidays)
 
 
-def opened_on(case: Case, settings: Settings) -> str:
-    """The day a case was opened, in the firm's time zone ("November 26")."""
+def opened_on(case: Case, settings: Settings, language: str = "en") -> str:
+    """The day a case was opened, in the firm's time zone ("November 26", "26 de noviembre")."""
     opened = case.created_at.astimezone(business_hours(settings).zone)
+    if language == "es":
+        return short_date(opened.date(), "es").rsplit(" de ", 1)[0]
     return f"{opened:%B} {opened.day}"
+
+
+def opening_in(opening: dt.datetime, now: dt.datetime, language: str = "en") -> str:
+    """When the pros are next on duty: "tomorrow at 9:00 AM EST" / "mañana a las 9:00 a. m. EST"."""
+    if language != "es":
+        return describe_opening(opening, now)
+    local_now = now.astimezone(opening.tzinfo) if opening.tzinfo else now
+    hour = opening.hour % 12 or 12
+    clock = f"{hour}:{opening.minute:02d} {'a. m.' if opening.hour < 12 else 'p. m.'}"
+    zone = opening.tzname() or ""
+    days = (opening.date() - local_now.date()).days
+    if days == 0:
+        when = "hoy"
+    elif days == 1:
+        when = "mañana"
+    else:
+        when = "el " + long_date(opening.date(), "es").rsplit(" de ", 1)[0]  # "el lunes, 30 de noviembre"
+    return f"{when} {'a la' if hour == 1 else 'a las'} {clock} {zone}".strip()
 
 
 async def add_case_note(settings: Settings, reference: str, body: str) -> None:
@@ -62,9 +94,10 @@ class ActionSubmitCase(BaseAction):
         return "action_submit_case"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        language = conversation_language(tracker)
         if tracker.get_slot("contact_consent") is False:
             dispatcher.utter_message(response="utter_consent_declined", firm_name=self.settings.firm_name,
-                                     contact=contact_suffix(self))
+                                     contact=contact_suffix(self, language))
             return [SlotSet("contact_consent", None), SlotSet("consent_record", None)]
         if tracker.get_slot("intake_confirmed") is not True:
             return []
@@ -77,12 +110,12 @@ class ActionSubmitCase(BaseAction):
             submitted = await submit_case(self.settings, new)
         except Exception as exc:  # noqa: BLE001 - neither the store nor the spool: say so
             logger.error("Neither the case store nor the spool took an intake: %s", type(exc).__name__)
-            dispatcher.utter_message(response="utter_case_unavailable", contact=contact_suffix(self))
+            dispatcher.utter_message(response="utter_case_unavailable", contact=contact_suffix(self, language))
             return events
         if submitted.case is None:
-            method = METHOD_LABELS.get(new.intake.preferred_channel, new.intake.preferred_channel)
+            method = method_label(new.intake.preferred_channel, language)
             dispatcher.utter_message(response="utter_case_received_later", name=new.intake.full_name.split()[0],
-                                     method=method, contact=contact_suffix(self))
+                                     method=method, contact=contact_suffix(self, language))
             if triage.critical:
                 dispatcher.utter_message(response="utter_case_priority_critical")
             return events
@@ -100,17 +133,19 @@ class ActionSubmitCase(BaseAction):
             await add_case_note(self.settings, case.reference, "The taxpayer asked again to talk to a tax pro.")
         else:
             dispatcher.utter_message(response="utter_case_status", reference=case.reference,
-                                     opened=opened_on(case, self.settings), status=STATUS_WORDS[STATUS_CLOSED])
-        return events + await self._hand_off(dispatcher, case, channel)
+                                     opened=opened_on(case, self.settings, language),
+                                     status=status_words(language)[STATUS_CLOSED])
+        return events + await self._hand_off(dispatcher, case, channel, language)
 
-    async def _hand_off(self, dispatcher: CollectingDispatcher, case: Case, channel: str) -> List[EventType]:
+    async def _hand_off(self, dispatcher: CollectingDispatcher, case: Case, channel: str,
+                        language: str = "en") -> List[EventType]:
         if case.status in (STATUS_CLOSED, STATUS_IN_CONVERSATION):
             return []
-        method = METHOD_LABELS.get(case.intake.preferred_channel, case.intake.preferred_channel)
+        method = method_label(case.intake.preferred_channel, language)
         now = dt.datetime.now(dt.timezone.utc)
         hours = business_hours(self.settings)
         if not hours.is_open(now):
-            opening = describe_opening(hours.next_opening(now), now)
+            opening = opening_in(hours.next_opening(now), now, language)
             dispatcher.utter_message(response="utter_handoff_later", method=method, opening=opening)
             return []
         if case.status == STATUS_NEW:
@@ -130,6 +165,7 @@ class ActionCaseStatus(BaseAction):
         return "action_case_status"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        language = conversation_language(tracker)
         asked = normalise_reference(latest_text(tracker), self.settings.case_reference_prefix)
         if not asked:  # "it's been seven weeks, can I still ask for the hearing?" is no status question
             answered = await ActionAnswerMessage().answer_instead(dispatcher, tracker)
@@ -141,16 +177,16 @@ class ActionCaseStatus(BaseAction):
         except Exception:  # noqa: BLE001
             # The sender id may be a phone number: log its hash only.
             logger.exception("Looking up the case of conversation %s failed", key_hash(tracker.sender_id))
-            dispatcher.utter_message(response="utter_case_unavailable", contact=contact_suffix(self))
+            dispatcher.utter_message(response="utter_case_unavailable", contact=contact_suffix(self, language))
             return []
         if case is None or (asked and asked != case.reference):
             if asked or case is not None:
-                dispatcher.utter_message(response="utter_case_status_other", contact=contact_suffix(self))
+                dispatcher.utter_message(response="utter_case_status_other", contact=contact_suffix(self, language))
             else:
                 dispatcher.utter_message(response="utter_case_status_none")
             return []
-        method = METHOD_LABELS.get(case.intake.preferred_channel, case.intake.preferred_channel)
+        method = method_label(case.intake.preferred_channel, language)
         dispatcher.utter_message(response="utter_case_status", reference=case.reference,
-                                 opened=opened_on(case, self.settings),
-                                 status=STATUS_WORDS[case.status].format(method=method))
+                                 opened=opened_on(case, self.settings, language),
+                                 status=status_words(language)[case.status].format(method=method))
         return [SlotSet("case_reference", case.reference)]

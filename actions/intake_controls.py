@@ -10,16 +10,16 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerMessage
-from actions.base import BaseAction, latest_entity_values, latest_text
+from actions.base import BaseAction, conversation_language, latest_entity_values, latest_text
 from actions.firm import contact_line
 from actions.intake import FREE_TEXT, ValidateIntakeForm
 from actions.services.casework import in_store
-from actions.services.intake_context import current_triage, field_buttons
+from actions.services.intake_context import current_triage, field_buttons, response_text
 from actions.services.intake_plan import (
-    FIELD_LABELS,
     can_skip,
     display_value,
     field_for_correction,
+    field_labels,
     slots_to_clear,
 )
 
@@ -36,9 +36,9 @@ def requested_slot(tracker: Tracker) -> Optional[str]:
     return tracker.get_slot("requested_slot") if tracker.active_loop_name == FORM else None
 
 
-def contact_suffix(action: BaseAction) -> str:
-    """" Phone: … · Email: …" or "" when the firm configured no contact details."""
-    line = contact_line(action.settings)
+def contact_suffix(action: BaseAction, language: str = "en") -> str:
+    """" Phone: … · Email: …" (" Teléfono: … · Correo electrónico: …") or "" when the firm configured none."""
+    line = contact_line(action.settings, language)
     return f" {line}" if line else ""
 
 
@@ -129,7 +129,7 @@ class ActionSkipQuestion(BaseAction):
             dispatcher.utter_message(response="utter_nothing_to_skip")
             return []
         if not can_skip(slot, tracker.slots):
-            why = domain.get("responses", {}).get(f"utter_why_{slot}", [{"text": ""}])[0]["text"]
+            why = response_text(domain, f"utter_why_{slot}", conversation_language(tracker)) or ""
             dispatcher.utter_message(response="utter_cannot_skip", reason=why)
             return []
         skipped = list(tracker.get_slot("intake_skipped") or [])
@@ -150,7 +150,8 @@ class ActionCancelIntake(BaseAction):
         if tracker.active_loop_name != FORM:
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return []
-        dispatcher.utter_message(response="utter_intake_cancelled", contact=contact_suffix(self))
+        dispatcher.utter_message(response="utter_intake_cancelled",
+                                 contact=contact_suffix(self, conversation_language(tracker)))
         return [ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
@@ -164,9 +165,10 @@ class ActionCorrectIntake(BaseAction):
         if tracker.get_slot("case_reference"):
             return await self._note_on_case(dispatcher, tracker)
         events = new_intake_events(tracker)
+        language = conversation_language(tracker)
         text = latest_text(tracker)
         hints = latest_entity_values(tracker, "intake_field")
-        field = field_for_correction(text, hints[0] if hints else None)
+        field = field_for_correction(text, hints[0] if hints else None, language)
         if field is None:
             dispatcher.utter_message(response="utter_change_which", buttons=field_buttons(tracker.slots))
             return events
@@ -177,8 +179,8 @@ class ActionCorrectIntake(BaseAction):
             new_value = ValidateIntakeForm().parse(field, text, tracker)
         if new_value is None:
             return events + [SlotSet(slot, None) for slot in slots_to_clear(field)]
-        dispatcher.utter_message(response="utter_updated", field=FIELD_LABELS[field],
-                                 value=display_value(field, new_value))
+        dispatcher.utter_message(response="utter_updated", field=field_labels(language)[field],
+                                 value=display_value(field, new_value, language))
         cleared = [slot for slot in slots_to_clear(field) if slot != field]
         return events + [SlotSet(field, new_value)] + [SlotSet(slot, None) for slot in cleared]
 

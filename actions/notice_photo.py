@@ -26,8 +26,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerMessage, memory_from
-from actions.base import BaseAction, latest_intent
+from actions.base import BaseAction, conversation_language, latest_intent
 from actions.services.dates import parse_iso
+from actions.understanding.phrases import short_date
 from actions.understanding.reading import Memory, MessageReading
 
 PHOTO_INTENT = "notice_photo"
@@ -75,8 +76,21 @@ def _years(value: Any) -> List[int]:
     return [int(year) for year in years if isinstance(year, int) and 1990 <= year <= 2100]
 
 
-def day(value: dt.date) -> str:
-    """A date as printed on a notice: ``October 1, 2026``."""
+# The words around what was read, per language ("dated …, amount …" / "con fecha del …, cantidad …").
+READING_WORDS: Dict[str, Dict[str, str]] = {
+    "en": {"dated": "dated {day}", "amount": "amount {money}", "tax_year": "tax year {years}",
+           "tax_years": "tax year {years}", "the_amount": "the amount ({money})", "the_date": "the date ({day})",
+           "and": " and "},
+    "es": {"dated": "con fecha del {day}", "amount": "cantidad {money}", "tax_year": "año fiscal {years}",
+           "tax_years": "años fiscales {years}", "the_amount": "la cantidad ({money})",
+           "the_date": "la fecha ({day})", "and": " y "},
+}
+
+
+def day(value: dt.date, language: str = "en") -> str:
+    """A date as printed on a notice: ``October 1, 2026`` (``1 de octubre de 2026``)."""
+    if language == "es":
+        return short_date(value, "es")
     return f"{value:%B} {value.day}, {value.year}"
 
 
@@ -109,25 +123,28 @@ class PhotoFields:
         return ("no_text" in self.problems or "not_a_notice" in self.problems
                 or not (self.notice_date or self.amount is not None))
 
-    def described(self) -> str:
+    def described(self, language: str = "en") -> str:
         """What was read, for the confirmation: "CP504, dated …, amount $6,312.45"."""
+        words = READING_WORDS["es" if language == "es" else "en"]
         parts = [self.code or self.raw_code or ""]
         if self.notice_date:
-            parts.append(f"dated {day(self.notice_date)}")
+            parts.append(words["dated"].format(day=day(self.notice_date, language)))
         if self.amount is not None:
-            parts.append(f"amount {money(self.amount)}")
+            parts.append(words["amount"].format(money=money(self.amount)))
         if self.tax_years:
-            parts.append("tax year " + ", ".join(str(year) for year in self.tax_years))
+            years = ", ".join(str(year) for year in self.tax_years)
+            parts.append(words["tax_years" if len(self.tax_years) > 1 else "tax_year"].format(years=years))
         return ", ".join(part for part in parts if part)
 
-    def partial(self) -> str:
+    def partial(self, language: str = "en") -> str:
         """What was read when the code was not: "the amount ($6,312.45) and the date (…)"."""
+        words = READING_WORDS["es" if language == "es" else "en"]
         parts = []
         if self.amount is not None:
-            parts.append(f"the amount ({money(self.amount)})")
+            parts.append(words["the_amount"].format(money=money(self.amount)))
         if self.notice_date:
-            parts.append(f"the date ({day(self.notice_date)})")
-        return " and ".join(parts)
+            parts.append(words["the_date"].format(day=day(self.notice_date, language)))
+        return words["and"].join(parts)
 
     def stored(self) -> Dict[str, Any]:
         """The fields kept until the taxpayer confirms them (slot ``photo_reading``)."""
@@ -158,17 +175,18 @@ class ActionReadNoticePhoto(BaseAction):
             dispatcher.utter_message(response=ERROR_RESPONSES.get(reason, "utter_notice_photo_broken"))
             return [SlotSet(READING_SLOT, None)]
         fields = PhotoFields(reading, self._lookup)
+        language = conversation_language(tracker)
         if fields.unreadable:
             dispatcher.utter_message(response="utter_notice_photo_unreadable")
             return [SlotSet(READING_SLOT, None)]
         if not (fields.code or fields.raw_code):
-            dispatcher.utter_message(response="utter_notice_photo_no_code", read=fields.partial())
+            dispatcher.utter_message(response="utter_notice_photo_no_code", read=fields.partial(language))
             events: List[EventType] = [SlotSet(READING_SLOT, None)]
             if fields.notice_date:  # kept, as if typed: the code typed next is explained with it
                 events.append(SlotSet("notice_date", fields.notice_date.isoformat()))
             return events
         response = "utter_notice_photo_confirm" if fields.notice_date else "utter_notice_photo_confirm_no_date"
-        dispatcher.utter_message(response=response, reading=fields.described())
+        dispatcher.utter_message(response=response, reading=fields.described(language))
         return [SlotSet(READING_SLOT, fields.stored())]
 
 

@@ -1,14 +1,20 @@
 """Which intake questions to ask, in which order, and how the answers read back to the user.
 
 Pure logic, no Rasa imports: the form's validation action and the intake control actions call it.
+Labels and answers read back in the conversation's language ("en" or "es"); the English tables
+keep their names (the agent desk shows them).
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from actions.services.dates import parse_iso
+from actions.understanding.phrases import short_date
+
+SPANISH = "es"
 
 # Every question of the form, in the order they are asked (domain.yml lists the same).
 FORM_SLOTS = (
@@ -56,6 +62,39 @@ FIELD_LABELS: Dict[str, str] = {
 METHOD_LABELS = {"sms": "text message", "phone": "phone call", "email": "e-mail", "chat": "this chat"}
 ANSWER_LABELS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
 
+FIELD_LABELS_ES: Dict[str, str] = {
+    "full_name": "Nombre",
+    "phone": "Teléfono",
+    "email": "Correo electrónico",
+    "preferred_channel": "Contacto por",
+    "levy_active": "Embargo o retención de sueldo ahora",
+    "notice_codes": "Avisos",
+    "notice_date": "Fecha del aviso",
+    "us_state": "Estado",
+    "tax_years": "Años fiscales",
+    "amount_owed": "Cantidad que debe",
+    "unfiled_returns": "Declaraciones sin presentar",
+    "joint_filing": "Declaración conjunta",
+    "contact_time": "Mejor horario",
+}
+METHOD_LABELS_ES = {"sms": "mensaje de texto", "phone": "llamada telefónica", "email": "correo electrónico",
+                    "chat": "este chat"}
+ANSWER_LABELS_ES = {"yes": "Sí", "no": "No", "unsure": "No sabe con certeza"}
+# The contact-time answers the parser normalises, as read back in Spanish.
+CONTACT_TIME_LABELS_ES = {"morning": "por la mañana", "afternoon": "por la tarde", "evening": "por la noche",
+                          "any time": "a cualquier hora"}
+
+
+def field_labels(language: str = "en") -> Dict[str, str]:
+    """The field labels (summary lines, buttons) in ``language``."""
+    return FIELD_LABELS_ES if language == SPANISH else FIELD_LABELS
+
+
+def method_label(method: Any, language: str = "en") -> Any:
+    """How a contact method reads in a sentence: "text message" / "mensaje de texto" (else as given)."""
+    labels = METHOD_LABELS_ES if language == SPANISH else METHOD_LABELS
+    return labels.get(method, method)
+
 # Words in a correction request that name the field to change ("my email is wrong"), matched as
 # whole words, most specific field first ("the notice number" is the notice, not the phone).
 FIELD_KEYWORDS: Dict[str, tuple] = {
@@ -74,10 +113,38 @@ FIELD_KEYWORDS: Dict[str, tuple] = {
     "phone": ("phone", "number", "cell", "mobile"),
     "full_name": ("name", "spelled", "spelling"),
 }
-_FIELD_PATTERNS = {
-    field: re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b")
-    for field, words in FIELD_KEYWORDS.items()
+# The same in Spanish, matched on lower-case text without accents ("mi correo está mal").
+FIELD_KEYWORDS_ES: Dict[str, tuple] = {
+    "email": ("correo", "correo electronico", "email", "e-mail", "mail", "direccion de correo"),
+    "notice_date": ("fecha", "fechado", "fechada"),
+    "notice_codes": ("aviso", "avisos", "codigo", "carta", "cartas"),
+    "tax_years": ("ano", "anos", "year"),
+    "amount_owed": ("cantidad", "monto", "deuda", "saldo", "adeudo", "adeudado"),
+    "levy_active": ("embargo", "embargos", "embargado", "embargada", "embargaron", "retencion", "retienen",
+                    "garnish"),
+    "unfiled_returns": ("sin presentar", "declaraciones", "no presentadas"),
+    "joint_filing": ("conjunta", "conjuntamente", "conyuge", "esposo", "esposa", "pareja"),
+    "contact_time": ("hora", "horario", "manana", "mananas", "tarde", "tardes", "noche", "noches"),
+    "preferred_channel": ("contactarme", "contacten", "contactenme", "comunicarse", "medio de contacto",
+                          "forma de contacto", "mensaje de texto", "llamenme", "por texto"),
+    "us_state": ("estado",),
+    "phone": ("telefono", "numero", "celular", "movil"),
+    "full_name": ("nombre", "apellido", "escrito", "deletreado"),
 }
+
+
+def _patterns(keywords: Dict[str, tuple]) -> Dict[str, "re.Pattern[str]"]:
+    return {field: re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b")
+            for field, words in keywords.items()}
+
+
+_FIELD_PATTERNS = _patterns(FIELD_KEYWORDS)
+_FIELD_PATTERNS_ES = _patterns(FIELD_KEYWORDS_ES)
+
+
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
 
 def _filled(value: Any) -> bool:
@@ -118,11 +185,16 @@ def questions_to_ask(slots: Mapping[str, Any], fast_path: bool) -> List[str]:
     return wanted
 
 
-def field_for_correction(text: str, hint: Optional[str] = None) -> Optional[str]:
+def field_for_correction(text: str, hint: Optional[str] = None, language: str = "en") -> Optional[str]:
     """The form field a correction request is about, from a button's hint or the words used."""
     if hint in FIELD_LABELS:
         return hint
     lowered = text.lower()
+    if language == SPANISH:
+        folded = _fold(text)
+        for field, pattern in _FIELD_PATTERNS_ES.items():
+            if pattern.search(folded):
+                return field
     for field, pattern in _FIELD_PATTERNS.items():
         if pattern.search(lowered):
             return field
@@ -148,29 +220,35 @@ def format_amount(value: Any) -> str:
     return f"${amount:,.2f}".replace(".00", "")
 
 
-def display_value(field: str, value: Any) -> str:
-    """How one answer reads back in the summary."""
+def display_value(field: str, value: Any, language: str = "en") -> str:
+    """How one answer reads back in the summary (amounts stay "$12,500": dollars, as a US notice prints them)."""
+    spanish = language == SPANISH
     if field == "preferred_channel":
-        return METHOD_LABELS.get(value, str(value))
+        return (METHOD_LABELS_ES if spanish else METHOD_LABELS).get(value, str(value))
     if field in ("levy_active", "unfiled_returns", "joint_filing"):
-        return ANSWER_LABELS.get(value, str(value))
+        return (ANSWER_LABELS_ES if spanish else ANSWER_LABELS).get(value, str(value))
     if field == "amount_owed":
         return format_amount(value)
     if field == "notice_date":
         day = parse_iso(value)
+        if day and spanish:
+            return short_date(day, SPANISH)
         return f"{day:%B} {day.day}, {day.year}" if day else str(value)
+    if field == "contact_time" and spanish:
+        return CONTACT_TIME_LABELS_ES.get(value, str(value))
     if isinstance(value, (list, tuple)):
         return ", ".join(str(item) for item in value)
     return str(value)
 
 
-def summary_lines(slots: Mapping[str, Any], fields: Iterable[str] = FIELD_LABELS) -> str:
+def summary_lines(slots: Mapping[str, Any], fields: Iterable[str] = FIELD_LABELS, language: str = "en") -> str:
     """The answers given so far, one "Label: value" line each."""
+    labels = field_labels(language)
     lines = []
     for field in fields:
         value = slots.get(field)
         if _filled(value):
-            lines.append(f"• {FIELD_LABELS[field]}: {display_value(field, value)}")
+            lines.append(f"• {labels[field]}: {display_value(field, value, language)}")
     return "\n".join(lines)
 
 
