@@ -1,0 +1,77 @@
+"""The Spanish knowledge: every notice, topic, label and passage has Spanish text with a source,
+the same numbers and figures as the English, and reads as Spanish."""
+from __future__ import annotations
+
+from typing import List, Tuple
+
+import pytest
+
+from actions.knowledge.figures import load_figures
+from actions.knowledge.numbers import numbers
+from actions.knowledge.spanish import cached_spanish_knowledge, read_spanish
+from actions.knowledge.store import cached_knowledge
+from actions.understanding.passages import load_passages, load_spanish_passages
+from nlp.language import detect_language
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    return read_spanish()[3]
+
+
+def test_spanish_files_have_no_problems(report) -> None:  # type: ignore[no-untyped-def]
+    assert report.problems == []
+
+
+def test_every_notice_topic_and_label_has_spanish_text(report) -> None:  # type: ignore[no-untyped-def]
+    assert report.missing_notices == []
+    assert report.missing_topics == []
+    assert report.missing_labels == []
+
+
+def test_every_passage_has_spanish_text() -> None:
+    english = [p.id for p in load_passages().all]
+    assert [p.id for p in load_spanish_passages().all] == english
+
+
+def test_spanish_knowledge_has_the_english_facts() -> None:
+    english, spanish = cached_knowledge(), cached_spanish_knowledge()
+    for notice in english.notices:
+        twin = spanish.find_notice(notice.code)
+        assert twin is not None, notice.code
+        assert (twin.stage, twin.urgency, twin.response_window.days, twin.relief_options) == \
+            (notice.stage, notice.urgency, notice.response_window.days, notice.relief_options)
+        assert numbers(twin.explanation + " ".join(twin.what_to_do) + twin.sms + twin.after_deadline) == \
+            numbers(notice.explanation + " ".join(notice.what_to_do) + notice.sms + notice.after_deadline), notice.code
+
+
+def test_figures_appear_in_both_languages_with_spanish_labels() -> None:
+    figures = load_figures()
+    spanish = cached_spanish_knowledge()
+    texts = " ".join(t.answer + " ".join(t.key_facts) for t in spanish.topics)
+    for name, figure in figures.figures.items():
+        english_text = " ".join(t.answer + " ".join(t.key_facts) for t in cached_knowledge().topics)
+        if figure.text() in english_text:
+            assert figure.text("es") in texts, name
+    assert "figure)" not in texts and "IRS limit in" not in texts
+
+
+def _spanish_texts() -> List[Tuple[str, str]]:
+    spanish = cached_spanish_knowledge()
+    items = [(f"notice {n.code}", n.explanation) for n in spanish.notices]
+    items += [(f"notice {n.code} sms", n.sms) for n in spanish.notices]
+    items += [(f"topic {t.id}", t.answer) for t in spanish.topics]
+    items += [(f"passage {p.id}", p.text) for p in load_spanish_passages().all]
+    return items
+
+
+def test_spanish_text_reads_as_spanish() -> None:
+    english = [(where, text) for where, text in _spanish_texts() if detect_language(text) != "es"]
+    assert english == []
+
+
+def test_spanish_sources_are_irs_spanish_pages() -> None:
+    spanish, topics = read_spanish()[0], read_spanish()[1]
+    for entry in [*spanish.values(), *topics.values()]:
+        spanish_page = "/es/" in entry.source_url or entry.source_url.startswith("https://es.")
+        assert spanish_page == (entry.source_lang == "es"), entry.source_url
