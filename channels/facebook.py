@@ -14,6 +14,12 @@ is logged once). Requests must carry ``X-Hub-Signature-256``; every event of a b
 is handled in the background after answering 200 ``EVENT_RECEIVED``. Replies go out through
 :class:`MessengerOutput`; metadata ``messaging_tag: HUMAN_AGENT`` on a bot event (a pro's reply
 from the agent desk) sends it with that message tag.
+
+Language: the webhook does not carry the user's locale (only the Graph profile API has it, and
+this channel does not call it); when an event does carry a ``locale`` ("es_LA"), its language goes
+to Rasa as the metadata hint ``{"language": "es"}``. Otherwise the message guard reads the hint
+from the text. What this channel says itself (the attachment reply, the buttons' prompt) follows
+the conversation's language.
 """
 from __future__ import annotations
 
@@ -33,7 +39,8 @@ from channels import messenger_render as render
 from channels import notice_pages, notice_photos
 from channels.guard import MessageGuard
 from channels.identity import MESSENGER, ForeignId, local_part, scoped
-from channels.metadata import TooDeep, loads_bounded
+from channels.languages import SPANISH, locale_language, response_language, text_language, tracker_language
+from channels.metadata import TooDeep, loads_bounded, with_language
 from channels.secrets import same_secret
 from channels.messenger_events import Incoming, RecentIds, incoming_events, is_page_delivery
 from channels.messenger_graph import DEFAULT_GRAPH_API_BASE, GraphSender
@@ -46,6 +53,10 @@ SHUTDOWN_TIMEOUT_S = 10.0
 ATTACHMENT_REPLY = (
     "Thanks! I can only read photos or PDFs of your notice. Please send one, or type the notice code: "
     "it's printed in the top or bottom right corner of the notice (like CP504 or LT11)."
+)
+ATTACHMENT_REPLY_ES = (
+    "¡Gracias! Solo puedo leer fotos o archivos PDF de su aviso. Envíe uno, o escriba el código del aviso: "
+    "está impreso en la esquina superior o inferior derecha (como CP504 o LT11)."
 )
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -77,12 +88,13 @@ class MessengerOutput(OutputChannel):
         if len(buttons) > render.MAX_QUICK_REPLIES:
             logger.warning("facebook: only the first %d of %d buttons can be shown",
                            render.MAX_QUICK_REPLIES, len(buttons))
-        self._send(recipient_id, render.render_buttons(text, buttons), kwargs)
+        self._send(recipient_id, render.render_buttons(text, buttons, reply_language(text, kwargs)), kwargs)
 
     async def send_quick_replies(self, recipient_id: Text, text: Text,
                                  quick_replies: List[Dict[Text, Any]], **kwargs: Any) -> None:
         """Send text with quick replies (at most 13)."""
-        self._send(recipient_id, render.render_quick_replies(text, quick_replies), kwargs)
+        self._send(recipient_id, render.render_quick_replies(text, quick_replies, reply_language(text, kwargs)),
+                   kwargs)
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
         """Send the image's URL as text (Messenger shows a link preview)."""
@@ -96,7 +108,7 @@ class MessengerOutput(OutputChannel):
     async def send_elements(self, recipient_id: Text, elements: Iterable[Dict[Text, Any]],
                             **kwargs: Any) -> None:
         """Send each element as its title and subtitle, with its buttons."""
-        self._send(recipient_id, render.render_elements(elements), kwargs)
+        self._send(recipient_id, render.render_elements(elements, response_language(kwargs)), kwargs)
 
     async def send_custom_json(self, recipient_id: Text, json_message: Any, **kwargs: Any) -> None:
         """Send a custom payload's ``text``; other custom payloads are not shown on Messenger."""
@@ -237,19 +249,28 @@ class MessengerInput(InputChannel):
         for event in events:
             try:
                 conversation = scoped(MESSENGER, event.sender_id)
+                # The locale an event may carry is the channel's language hint (never a network call).
+                hint = locale_language(event.locale)
+                event_metadata = with_language(metadata, hint=hint) if hint else metadata
                 if event.kind == "attachment" and event.media:  # a photo of the notice: its fields go to the bot
                     reading = await notice_photos.read_media([notice_photos.Media(url) for url in event.media])
                     await on_new_message(notice_photos.photo_message(reading, output, conversation, self.name(),
-                                                                     metadata, event.message_id))
+                                                                     event_metadata, event.message_id))
                     continue
                 if event.kind == "attachment":
-                    await output.send_text_message(conversation, ATTACHMENT_REPLY)
+                    spanish = (hint or tracker_language(await self.guard.view.tracker(conversation))) == SPANISH
+                    await output.send_text_message(conversation, ATTACHMENT_REPLY_ES if spanish else ATTACHMENT_REPLY)
                     continue
                 await on_new_message(UserMessage(event.text, output, conversation,
                                                  input_channel=self.name(),
-                                                 message_id=event.message_id, metadata=metadata))
+                                                 message_id=event.message_id, metadata=event_metadata))
             except Exception:  # one bad event must not drop the others
                 logger.exception("facebook: could not handle a message from %s", mask_psid(event.sender_id))
+
+
+def reply_language(text: Optional[str], message: Dict[str, Any]) -> Optional[str]:
+    """The language of a bot reply: its domain variation's, else the one its text is written in."""
+    return response_language(message) or text_language(text)
 
 
 def _value(value: Any) -> str:

@@ -18,6 +18,11 @@ happens first, in this order:
 5. **no reply**: a turn that sent nothing (action server down or too slow) in a conversation that
    is not paused for a tax pro gets a polite technical-problem reply, as does a turn that raised.
 
+Every message passed on carries the language hint ``metadata["language"]`` (channels/metadata.py:
+the channel's own hint, else the language the text shows, else none). What the guard says itself
+is in the language the message asks for or is written in, else the conversation's ``language``
+slot, else the channel's hint, else English (the domain's Spanish variations, chosen by the slot).
+
 A channel wraps its ``on_new_message`` once: ``on_new_message = self.guard.wrap(on_new_message)``
 and calls ``self.guard.attach(blueprint)`` so the guard finds the Rasa agent (domain responses,
 trackers). The REST channel calls :meth:`MessageGuard.process` to turn the verdict into a status.
@@ -41,8 +46,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 from sanic.exceptions import SanicException
 
-from actions.services.pii import LABELS, describe, mask_pii
+from actions.services.pii import LABELS, PiiKind, describe, mask_pii
 from channels.guard_settings import GuardSettings, get_guard_settings
+from channels.languages import ENGLISH, LANGUAGE_SLOT, SPANISH, text_language, tracker_language, valid_language
+from channels.metadata import LANGUAGE_FIELD, with_language
 from channels.turn_failures import watching
 from channels.ratelimit import RateDecision, RateLimiter, build_limiter, build_rate_limiter
 
@@ -68,6 +75,27 @@ FALLBACK_TEXTS = {
                "send your message again.",
     TECHNICAL_PROBLEM: "Sorry, something went wrong on my side and I couldn't answer. Your message is saved; "
                        "please try again in a minute, or type 'talk to a tax pro'.",
+}
+FALLBACK_TEXTS_ES = {
+    PII_REMOVED: "Por su seguridad, quité el {removed} de su mensaje y no lo guardé. No envíe números de Seguro "
+                 "Social ni datos bancarios en este chat; si hacen falta, un profesional de impuestos los pedirá "
+                 "de forma segura.",
+    MESSAGE_TOO_LONG: "Ese mensaje es demasiado largo para mí (más de {max_chars} caracteres). ¿Podría enviarlo "
+                      "en partes más cortas?",
+    MESSAGE_EMPTY: "No recibí ningún texto. ¿Qué quiere saber sobre su aviso del IRS?",
+    SLOW_DOWN: "Está enviando mensajes más rápido de lo que puedo leerlos. Espere {seconds} segundos y vuelva a "
+               "enviar su mensaje.",
+    TECHNICAL_PROBLEM: "Lo siento, algo falló de mi lado y no pude responder. Su mensaje está guardado; intente de "
+                       "nuevo en un minuto o escriba 'hablar con un profesional de impuestos'.",
+}
+# What was removed, in Spanish words ("quité el {removed}": every one is masculine).
+PII_DESCRIPTIONS_ES = {
+    PiiKind.SSN.value: "número de Seguro Social",
+    PiiKind.ITIN.value: "ITIN",
+    PiiKind.EIN.value: "número de identificación del empleador (EIN)",
+    PiiKind.ROUTING_NUMBER.value: "número de ruta bancaria",
+    PiiKind.BANK_ACCOUNT.value: "número de cuenta bancaria",
+    PiiKind.CARD_NUMBER.value: "número de tarjeta",
 }
 # Control characters (C0, DEL, C1) and lone surrogates, which no encoder accepts; \t and \n stay.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -100,6 +128,16 @@ def clean_text(text: Any) -> str:
     if not isinstance(text, str):
         return ""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def describe_removed(kinds: Collection[str], language: str = ENGLISH) -> str:
+    """What was removed, in words of ``language`` ("número de Seguro Social y número de cuenta bancaria")."""
+    if language != SPANISH:
+        return describe(list(kinds))
+    names = list(dict.fromkeys(PII_DESCRIPTIONS_ES.get(str(getattr(kind, "value", kind)), "número") for kind in kinds))
+    if not names:
+        return "número"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " y " + names[-1]
 
 
 def neutralise_slash(text: str, offered: Collection[str], bare_intents: Collection[str]) -> str:
@@ -142,8 +180,10 @@ class BotView(Protocol):
     def intents(self) -> FrozenSet[str]:
         """The domain's intents (empty when unknown)."""
 
-    def render(self, response: str, channel: str, **values: Any) -> Optional[List[Dict[str, Any]]]:
-        """A domain response as messages for ``channel``, or None when the domain lacks it."""
+    def render(self, response: str, channel: str, language: Optional[str] = None,
+               **values: Any) -> Optional[List[Dict[str, Any]]]:
+        """A domain response as messages for ``channel`` (the variation for ``language``), or None
+        when the domain lacks it."""
 
     async def tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
         """The conversation's tracker, or None when unknown."""
@@ -172,12 +212,19 @@ class AgentView:
         domain = getattr(self._agent(), "domain", None)
         return frozenset(domain.intents) if domain is not None else frozenset()
 
-    def render(self, response: str, channel: str, **values: Any) -> Optional[List[Dict[str, Any]]]:
-        """The response through Rasa's own templating (``channel:`` variants, ``{placeholders}``)."""
+    def responses(self) -> Optional[Dict[str, Any]]:
+        """The loaded domain's responses (None before a model is loaded)."""
+        return getattr(getattr(self._agent(), "domain", None), "responses", None)
+
+    def render(self, response: str, channel: str, language: Optional[str] = None,
+               **values: Any) -> Optional[List[Dict[str, Any]]]:
+        """The response through Rasa's own templating (``channel:`` variants, the variation the
+        ``language`` slot selects, ``{placeholders}``)."""
         domain = getattr(self._agent(), "domain", None)
         if domain is None or response not in domain.responses:
             return None
-        message = TemplatedNaturalLanguageGenerator(domain.responses).generate_from_slots(response, {}, channel,
+        slots = {LANGUAGE_SLOT: language} if language else {}
+        message = TemplatedNaturalLanguageGenerator(domain.responses).generate_from_slots(response, slots, channel,
                                                                                            **values)
         return [message] if message else None
 
@@ -346,25 +393,33 @@ class MessageGuard:
             logger.warning("guard: %s sender %s (address %s) is over the limit on %s", self.channel, _ref(sender),
                            _ref(address or "-"), limit)
             if decision.first_refusal:  # not stored: a flood must not turn into writes
-                await self._reply(message, SLOW_DOWN, seconds=decision.retry_after_s)
+                language = await self._reply_language(message, clean_text(message.text))
+                await self._reply(message, SLOW_DOWN, language, seconds=decision.retry_after_s)
             return GuardResult(Verdict.RATE_LIMITED, decision.retry_after_s)
         text = clean_text(message.text)
         if len(text) > self.settings.max_message_chars:
             logger.info("guard: refused a %d-character message on %s", len(text), self.channel)
+            language = await self._reply_language(message, text)
             said.append((MESSAGE_TOO_LONG, await self._reply(
-                message, MESSAGE_TOO_LONG, max_chars=self.settings.max_message_chars)))
+                message, MESSAGE_TOO_LONG, language, max_chars=self.settings.max_message_chars)))
             return GuardResult(Verdict.REJECTED)
         masked = mask_pii(text)
         metadata = message.metadata
         if masked.masked:
             kinds = [kind.value for kind in masked.kinds]
             logger.info("guard: removed %s from a message on %s", ", ".join(kinds), self.channel)
-            said.append((PII_REMOVED, await self._reply(message, PII_REMOVED, removed=describe(kinds))))
+            language = await self._reply_language(message, masked.text)
+            said.append((PII_REMOVED, await self._reply(message, PII_REMOVED, language,
+                                                        removed=describe_removed(kinds, language))))
             metadata = {**(metadata if isinstance(metadata, dict) else {}), "pii_removed": kinds}
         text = await self._slash(masked.text, sender)
         if not text:
-            said.append((MESSAGE_EMPTY, await self._reply(message, MESSAGE_EMPTY)))
+            said.append((MESSAGE_EMPTY, await self._reply(message, MESSAGE_EMPTY,
+                                                          await self._reply_language(message, masked.text))))
             return GuardResult(Verdict.REJECTED)
+        # The language hint for Rasa (action_session_start): the channel's, else the text's. A
+        # message the server built (a photo's reading) has a fixed text that shows no language.
+        metadata = with_language(metadata, None if message.parse_data else _without_labels(text))
         parse_data = message.parse_data
         if masked.masked and not _has_content(text):
             # Only the removed number was sent (often as an answer to a form question). The model
@@ -376,8 +431,21 @@ class MessageGuard:
             output = CountingOutput(message.output_channel, failures)
             result = await self._forward(message, text, parse_data, metadata, output, on_new_message)
         if result.verdict in (Verdict.FAILED, Verdict.NO_REPLY):
-            said.append((TECHNICAL_PROBLEM, await self._reply(message, TECHNICAL_PROBLEM)))
+            said.append((TECHNICAL_PROBLEM, await self._reply(message, TECHNICAL_PROBLEM,
+                                                              await self._reply_language(message, text))))
         return result
+
+    async def _reply_language(self, message: UserMessage, text: str) -> str:
+        """The language the guard answers in: the one the message asks for or is written in, else
+        the conversation's ``language`` slot, else the channel's hint, else English."""
+        shown = None if message.parse_data else text_language(_without_labels(text))
+        if shown:
+            return shown
+        slot = tracker_language(await self.view.tracker(str(message.sender_id)))
+        if slot:
+            return slot
+        metadata = message.metadata if isinstance(message.metadata, dict) else {}
+        return valid_language(metadata.get(LANGUAGE_FIELD)) or ENGLISH
 
     async def _forward(self, message: UserMessage, text: str, parse_data: Optional[Dict[str, Any]],
                        metadata: Any, output: CountingOutput, on_new_message: OnNewMessage) -> GuardResult:
@@ -410,17 +478,19 @@ class MessageGuard:
         bare = self.settings.channel_intents & self.view.intents()
         return neutralise_slash(text, offered, bare)
 
-    async def _reply(self, message: UserMessage, response: str, **values: Any) -> List[Dict[str, Any]]:
-        """Send a domain response (or its built-in fallback) through the message's own channel;
-        returns the messages sent."""
+    async def _reply(self, message: UserMessage, response: str, language: str = ENGLISH,
+                     **values: Any) -> List[Dict[str, Any]]:
+        """Send a domain response in ``language`` (or its built-in fallback) through the message's
+        own channel; returns the messages sent."""
         output = message.output_channel
         try:
-            messages = self.view.render(response, output.name(), **values)
+            messages = self.view.render(response, output.name(), language, **values)
         except Exception:  # noqa: BLE001 - a broken response must not stop the fallback
             logger.warning("guard: could not render %s", response, exc_info=True)
             messages = None
         if not messages:
-            messages = [{"text": FALLBACK_TEXTS[response].format(**values)}]
+            texts = FALLBACK_TEXTS_ES if language == SPANISH else FALLBACK_TEXTS
+            messages = [{"text": texts[response].format(**values)}]
         sent: List[Dict[str, Any]] = []
         try:
             for reply in messages:
@@ -431,12 +501,17 @@ class MessageGuard:
         return sent
 
 
-def _has_content(masked_text: str) -> bool:
-    """Whether anything but removal labels and punctuation is left in a masked message."""
+def _without_labels(masked_text: str) -> str:
+    """A masked message without its removal labels ("[SSN removed]" is English in any message)."""
     rest = masked_text
     for label in LABELS.values():
         rest = rest.replace(label, " ")
-    return any(character.isalnum() for character in rest)
+    return rest
+
+
+def _has_content(masked_text: str) -> bool:
+    """Whether anything but removal labels and punctuation is left in a masked message."""
+    return any(character.isalnum() for character in _without_labels(masked_text))
 
 
 def _ref(sender: str) -> str:

@@ -4,11 +4,15 @@ A delivery (``{"object": "page", "entry": [{"messaging": [...]}, ...]}``) may ba
 entries, each with several events. :func:`incoming_events` returns every user event of every
 entry in order and skips what the bot does not answer: echoes of the page's own messages, reads,
 deliveries, reactions, edits, opt-ins and the like.
+
+The webhook does not say the user's language (only the Graph profile API does, which this channel
+does not call); an event that carries a ``locale`` anyway (on the event, its message, its postback
+or a referral) keeps it in :attr:`Incoming.locale`, and the channel turns it into the language hint.
 """
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, List, Literal, Mapping, Optional, Tuple
 
 Kind = Literal["text", "payload", "attachment"]
@@ -23,6 +27,7 @@ class Incoming:
     text: str
     message_id: Optional[str] = None
     media: Tuple[str, ...] = ()  # links of the image and file attachments (a photo of the notice)
+    locale: Optional[str] = None  # e.g. "es_LA", when the event carries one
 
 
 def is_page_delivery(body: Any) -> bool:
@@ -50,10 +55,27 @@ def read_event(event: Mapping[str, Any]) -> Optional[Incoming]:
     if not isinstance(sender_id, (str, int)) or not str(sender_id):
         return None
     message, postback = event.get("message"), event.get("postback")
+    incoming: Optional[Incoming] = None
     if isinstance(message, Mapping):
-        return _read_message(str(sender_id), message)
-    if isinstance(postback, Mapping) and _text(postback.get("payload")):
-        return Incoming(str(sender_id), "payload", _text(postback["payload"]), _mid(postback))
+        incoming = _read_message(str(sender_id), message)
+    elif isinstance(postback, Mapping) and _text(postback.get("payload")):
+        incoming = Incoming(str(sender_id), "payload", _text(postback["payload"]), _mid(postback))
+    if incoming is None:
+        return None
+    locale = _locale(event)
+    return replace(incoming, locale=locale) if locale else incoming
+
+
+def _locale(event: Mapping[str, Any]) -> Optional[str]:
+    """A ``locale`` the event carries: on itself, its message or postback, or their referral."""
+    places: List[Any] = [event, event.get("message"), event.get("postback"), event.get("referral")]
+    postback = event.get("postback")
+    if isinstance(postback, Mapping):
+        places.append(postback.get("referral"))
+    for place in places:
+        value = place.get("locale") if isinstance(place, Mapping) else None
+        if isinstance(value, str) and 0 < len(value.strip()) <= 35:
+            return value.strip()
     return None
 
 

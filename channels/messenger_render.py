@@ -32,6 +32,7 @@ MAX_TITLE = 20
 MAX_PAYLOAD = 1000
 ELLIPSIS = "…"
 CHOOSE_PROMPT = "Please choose one:"
+CHOOSE_PROMPT_ES = "Elija una opción:"
 MESSAGE_TAGS = frozenset({"HUMAN_AGENT", "ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE",
                           "POST_PURCHASE_UPDATE"})
 
@@ -89,41 +90,48 @@ def quick_replies(buttons: Iterable[Mapping[str, Any]]) -> List[Message]:
     return rendered[:MAX_QUICK_REPLIES]
 
 
-def render_quick_replies(text: Optional[str], buttons: Iterable[Mapping[str, Any]]) -> List[Message]:
+def choose_prompt(language: Optional[str] = None) -> str:
+    """The prompt of buttons without text of their own, in ``language`` (``es``; else English)."""
+    return CHOOSE_PROMPT_ES if language == "es" else CHOOSE_PROMPT
+
+
+def render_quick_replies(text: Optional[str], buttons: Iterable[Mapping[str, Any]],
+                         language: Optional[str] = None) -> List[Message]:
     """Text parts, the last one carrying the quick replies (a prompt when there is no text)."""
-    messages = render_text(text) or [{"text": CHOOSE_PROMPT}]
+    messages = render_text(text) or [{"text": choose_prompt(language)}]
     replies = quick_replies(buttons)
     if replies:
         messages[-1] = {**messages[-1], "quick_replies": replies}
     return messages
 
 
-def render_buttons(text: Optional[str], buttons: List[Mapping[str, Any]]) -> List[Message]:
+def render_buttons(text: Optional[str], buttons: List[Mapping[str, Any]],
+                   language: Optional[str] = None) -> List[Message]:
     """Messages for a reply with buttons.
 
     Up to 3 buttons become a button template; when the text is longer than a template allows it
-    goes first as plain text and the template carries a short prompt. More than 3 buttons become
-    quick replies (the template cannot hold them).
+    goes first as plain text and the template carries a short prompt (in ``language``). More than
+    3 buttons become quick replies (the template cannot hold them).
     """
     if len(buttons) > MAX_TEMPLATE_BUTTONS:
-        return render_quick_replies(text, buttons)
+        return render_quick_replies(text, buttons, language)
     rendered = template_buttons(buttons)
     if not rendered:
         return render_text(text)
     body = strip_markdown(text or "").strip()
     messages: List[Message] = []
     if len(body) > MAX_TEMPLATE_TEXT:
-        messages, body = render_text(body), CHOOSE_PROMPT
-    template = {"template_type": "button", "text": body or CHOOSE_PROMPT, "buttons": rendered}
+        messages, body = render_text(body), choose_prompt(language)
+    template = {"template_type": "button", "text": body or choose_prompt(language), "buttons": rendered}
     return messages + [{"attachment": {"type": "template", "payload": template}}]
 
 
-def render_elements(elements: Iterable[Mapping[str, Any]]) -> List[Message]:
+def render_elements(elements: Iterable[Mapping[str, Any]], language: Optional[str] = None) -> List[Message]:
     """Generic-template elements degraded to text (title and subtitle) with their buttons."""
     messages: List[Message] = []
     for element in elements:
         text = "\n".join(str(element[key]) for key in ("title", "subtitle") if element.get(key))
-        messages += render_buttons(text, list(element.get("buttons") or []))
+        messages += render_buttons(text, list(element.get("buttons") or []), language)
     return messages
 
 

@@ -3,13 +3,20 @@
 Rasa stores a user message's metadata verbatim in the tracker (and publishes it to the event
 broker). The REST and socket.io clients choose it freely, so without a filter it would carry
 unmasked SSNs, megabytes of junk or ``NaN`` (which Python's json writes as non-standard JSON).
-The project reads no client metadata itself; the widget may say which page and language it runs
-on, so only these fields pass, as short strings, masked like the text:
+The widget may say which page and language it runs on, so only these fields pass, as short
+strings, masked like the text:
 
 | field | at most |
 | --- | --- |
 | ``page`` | 300 characters (the page URL the widget runs on) |
 | ``locale`` | 35 characters (a BCP 47 language tag) |
+| ``language`` | ``en`` or ``es`` only (any other value is dropped) |
+
+``language`` is the conversation's language hint: ``action_session_start`` reads it from a new
+conversation's first message and greets in that language. :func:`with_language` gives every user
+message one (the message guard calls it for all channels): the channel's own hint when it has one
+(the widget's browser language or the taxpayer's switch, Messenger's locale), else the language
+the text itself shows (``nlp.language.read_language``), else none.
 
 :func:`loads_bounded` parses JSON that may come from anyone: nesting deeper than
 :data:`MAX_DEPTH` raises :class:`TooDeep` (Python's parser would hit its recursion limit and the
@@ -21,9 +28,11 @@ import json
 from typing import Any, Dict, Optional
 
 from actions.services.pii import mask_pii
+from channels.languages import text_language, valid_language
 
 MAX_DEPTH = 32
 ALLOWED_FIELDS: Dict[str, int] = {"page": 300, "locale": 35}
+LANGUAGE_FIELD = "language"
 
 
 class TooDeep(ValueError):
@@ -77,4 +86,24 @@ def sanitize_metadata(metadata: Any) -> Optional[Dict[str, str]]:
         value = metadata.get(field)
         if isinstance(value, str) and value.strip():
             kept[field] = mask_pii(value.strip()[:limit]).text
+    language = valid_language(metadata.get(LANGUAGE_FIELD))
+    if language:
+        kept[LANGUAGE_FIELD] = language
     return kept or None
+
+
+def with_language(metadata: Any, text: Any = None, hint: Optional[str] = None) -> Any:
+    """``metadata`` with its ``language`` field decided: ``hint`` (the channel's own), else the
+    ``language`` already in the metadata, else the language ``text`` shows; only ``en`` / ``es``.
+
+    An invalid ``language`` value is removed. Metadata that is not a dict is returned as it is
+    when no language is known (None stays None), otherwise it becomes ``{"language": ...}``.
+    """
+    current = metadata if isinstance(metadata, dict) else {}
+    language = valid_language(hint) or valid_language(current.get(LANGUAGE_FIELD)) or text_language(text)
+    if language is None:
+        if LANGUAGE_FIELD not in current:
+            return metadata
+        rest = {key: value for key, value in current.items() if key != LANGUAGE_FIELD}
+        return rest or None
+    return {**current, LANGUAGE_FIELD: language}

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from channels.languages import valid_language
 from channels.notice_pages import PENDING, READING_ENTITY
 
 logger = logging.getLogger(__name__)
@@ -222,7 +223,8 @@ def add_widget_upload(blueprint: Any, sio: Any, namespace: str, on_message: Call
                       output: Callable[[], OutputChannel], channel: str) -> None:
     """``POST <channel prefix>/notice_photo``: the website widget's photo of the notice.
 
-    A multipart form with ``file``, ``session_id`` and ``sid`` (the socket.io connection's id).
+    A multipart form with ``file``, ``session_id`` and ``sid`` (the socket.io connection's id), and
+    optionally ``language`` (``en`` / ``es``: the widget's language hint, passed as metadata).
     The upload counts only for a socket that joined that conversation's room, so nobody can put a
     reading into a conversation they are not holding open. Answers 200 once the bot has been told
     (its reply comes over the socket), 400 for a bad form, 403 for a foreign session or origin;
@@ -255,5 +257,7 @@ def add_widget_upload(blueprint: Any, sio: Any, namespace: str, on_message: Call
             logger.warning("notice photo: refused an upload for a session its socket has not joined")
             return cors(request, response.json({"error": "unknown session"}, status=403))
         reading = await read_photo(upload_file.body, upload_file.type or None, upload_file.name or None)
-        await on_message(photo_message(reading, output(), session_id, channel))
+        language = valid_language(form.get("language"))
+        await on_message(photo_message(reading, output(), session_id, channel,
+                                       {"language": language} if language else None))
         return cors(request, response.json({"status": "read"}))

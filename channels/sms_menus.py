@@ -8,6 +8,9 @@ Usage::
     menus = MenuMemory()
     menus.remember("+15125550142", ["/ask_relief_options", "/request_human"])
     menus.resolve("+15125550142", "2")  # "/request_human"; the menu is used up
+
+"MORE", "MAS" or "MÁS" picks the menu's "More details" option (payload ``/ask_more``) the same way;
+without such an option they pass on as text (the NLU reads them as a request for more).
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import threading
 import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from channels.sms_render import parse_choice
+from channels.sms_render import MORE_PAYLOAD, is_more, parse_choice
 
 DEFAULT_TTL_S = 24 * 3600
 DEFAULT_MAX_NUMBERS = 50_000
@@ -58,14 +61,17 @@ class MenuMemory:
     def resolve(self, phone: str, text: str) -> str:
         """What to hand to the bot for an inbound ``text``.
 
-        A reply that is just an option number becomes that option's payload. Anything else is the
-        text as typed, minus leading slashes, so a typed ``/intent{...}`` cannot force an intent or
-        set slots. Either way the menu is used up: a later "2" is not an answer to an old question.
+        A reply that is just an option number becomes that option's payload, and "MORE" / "MAS" /
+        "MÁS" the "More details" option's. Anything else is the text as typed, minus leading
+        slashes, so a typed ``/intent{...}`` cannot force an intent or set slots. Either way the
+        menu is used up: a later "2" is not an answer to an old question.
         """
         menu = self.take(phone)
         choice = parse_choice(text)
         if menu and choice is not None and 1 <= choice <= len(menu):
             return menu[choice - 1]
+        if menu and MORE_PAYLOAD in menu and is_more(text):
+            return MORE_PAYLOAD
         return text.strip().lstrip("/").strip()
 
     def __len__(self) -> int:

@@ -3,6 +3,11 @@
 Pure functions without Rasa imports. Lengths are counted in UTF-16 code units (an emoji counts as
 two), which is how Twilio measures the 1,600-character limit of one message.
 
+A message with one character outside the GSM-7 alphabet is sent as UCS-2, 70 characters a segment
+instead of 160. Spanish needs á, í, ó and ú, which are not GSM-7 (é, ñ, ü, ¿ and ¡ are):
+:func:`gsm_text` replaces them and typographic punctuation as the composer's ``to_gsm`` does
+(actions/understanding/composer.py), when that makes the whole message GSM-7.
+
 Usage::
 
     body, payloads = render_buttons("What next?", [{"title": "My options", "payload": "/ask"}])
@@ -14,13 +19,33 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from channels.languages import ENGLISH, SPANISH, fold
 from channels.text_parts import split_text, strip_markdown
 
-__all__ = ["SMS_MAX_CHARS", "split_message", "strip_markdown", "sms_length"]
+__all__ = ["SMS_MAX_CHARS", "split_message", "strip_markdown", "sms_length", "gsm_text", "is_gsm7"]
 
 SMS_MAX_CHARS = 1600
+# The payload of the "More details" option; "MORE", "MAS" or "MÁS" picks it from a menu.
+MORE_PAYLOAD = "/ask_more"
+MORE_WORDS = frozenset({"MORE", "MAS"})
 
 _CHOICE = re.compile(r"^\s*#?\s*(\d{1,2})\s*[.)]?\s*$")
+# GSM 03.38: the basic alphabet and the extension table (each extension character costs two).
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+# The composer's to_gsm table (typographic punctuation, Spanish vowels), plus the other accented
+# letters a Spanish or English text may carry.
+_GSM = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                      "\u00a0": " ", "\u2026": "...", "\u00ab": '"', "\u00bb": '"', "\u2022": "-",
+                      "á": "a", "í": "i", "ó": "o", "ú": "u", "Á": "A", "Í": "I", "Ó": "O", "Ú": "U",
+                      "â": "a", "ê": "e", "î": "i", "ô": "o", "û": "u", "ç": "c", "ï": "i", "ë": "e",
+                      "È": "E", "Ì": "I", "Ò": "O", "Ù": "U", "À": "A"})
+_MENU = {
+    ENGLISH: ("Reply {options}.", "{number} for {title}"),
+    SPANISH: ("Responda {options}.", "{number} para {title}"),
+}
 
 
 def sms_length(text: str) -> int:
@@ -33,19 +58,43 @@ def split_message(text: str, limit: int = SMS_MAX_CHARS) -> List[str]:
     return split_text(text, limit, sms_length)
 
 
-def numbered_menu(titles: Sequence[str]) -> str:
-    """The reply options as one line: ``Reply 1 for Yes, 2 for No.`` (empty without titles)."""
+def is_gsm7(text: str) -> bool:
+    """Whether ``text`` fits the GSM-7 alphabet (then an SMS segment holds 160 characters, not 70)."""
+    return all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in text)
+
+
+def gsm_text(text: str) -> str:
+    """``text`` with á í ó ú and typographic punctuation replaced (``más`` -> ``mas``, ``’`` -> ``'``)
+    when that makes it GSM-7; unchanged when it is GSM-7 already or would stay UCS-2 anyway (an
+    emoji, a Chinese name): then nothing is gained by changing its letters."""
+    if is_gsm7(text):
+        return text
+    folded = text.translate(_GSM)
+    return folded if is_gsm7(folded) else text
+
+
+def numbered_menu(titles: Sequence[str], language: str = ENGLISH) -> str:
+    """The reply options as one line: ``Reply 1 for Yes, 2 for No.`` or, in Spanish,
+    ``Responda 1 para Sí, 2 para No.`` (empty without titles)."""
     if not titles:
         return ""
-    options = ", ".join(f"{number} for {title}" for number, title in enumerate(titles, start=1))
-    return f"Reply {options}."
+    line, option = _MENU.get(language, _MENU[ENGLISH])
+    options = ", ".join(option.format(number=number, title=title) for number, title in enumerate(titles, start=1))
+    return line.format(options=options)
 
 
-def render_buttons(text: Optional[str], buttons: Iterable[Dict[str, Any]]) -> Tuple[str, List[str]]:
+def is_more(text: str) -> bool:
+    """Whether a reply is just "more" ("MORE", "más", "Mas.", "¡MÁS!"): the menu's details option."""
+    word = fold((text or "").strip().rstrip(".!?").strip().lstrip("¡¿").strip())
+    return word in MORE_WORDS
+
+
+def render_buttons(text: Optional[str], buttons: Iterable[Dict[str, Any]],
+                   language: str = ENGLISH) -> Tuple[str, List[str]]:
     """The SMS body for a message with buttons, and the payloads of its numbered options.
 
-    Buttons with a payload become the numbered menu (payloads are never shown); buttons with a
-    ``url`` become ``Title: url`` lines.
+    Buttons with a payload become the numbered menu (payloads are never shown), its line in
+    ``language``; buttons with a ``url`` become ``Title: url`` lines.
 
     Returns:
         The body, and the payloads in menu order (option 1 first).
@@ -60,7 +109,7 @@ def render_buttons(text: Optional[str], buttons: Iterable[Dict[str, Any]]) -> Tu
         elif button.get("payload") is not None and title:
             titles.append(title)
             payloads.append(str(button["payload"]))
-    lines = [line for line in [(text or "").strip(), *links, numbered_menu(titles)] if line]
+    lines = [line for line in [(text or "").strip(), *links, numbered_menu(titles, language)] if line]
     return "\n".join(lines), payloads
 
 

@@ -5,7 +5,12 @@ pro's message from the bot's. This output adds two fields to the emitted text pa
 
 - ``from_pro``: the pro's username, for a message the agent desk sent (a ``bot`` event with
   metadata ``{"from_pro": "<username>"}``; Rasa merges the metadata into the message);
-- ``handed_back: true``: the bot's ``utter_handed_back`` response (the pro gave the chat back).
+- ``handed_back: true``: the bot's ``utter_handed_back`` response (the pro gave the chat back);
+- ``language``: ``en`` or ``es`` when the message is a domain response whose language is known
+  (channels/languages.py), so the widget shows its own strings in the conversation's language.
+
+The widget sends its language hint as message metadata ``{"language": "es"}`` (its browser's
+language or the taxpayer's EN | ES switch); only ``en`` and ``es`` pass (channels/metadata.py).
 
 Every user message passes the message guard (channels/guard.py) before Rasa sees it.
 
@@ -42,6 +47,7 @@ from channels.client_address import environ_address
 from channels.guard import MessageGuard
 from channels.guard_settings import get_guard_settings
 from channels.identity import WEB, ForeignId, local_part
+from channels.languages import response_language
 from channels.metadata import loads_bounded, sanitize_metadata
 from channels.widget_sessions import WidgetSessions, from_environment
 
@@ -114,9 +120,30 @@ def _room(recipient_id: str) -> Optional[str]:
     return recipient_id
 
 
+def widget_fields(message: Dict[str, Any], responses: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """The handoff fields (:func:`handoff_fields`) and the message's ``language`` when known."""
+    fields = handoff_fields(message)
+    language = None if "from_pro" in fields else response_language(message, responses)
+    return {**fields, "language": language} if language else fields
+
+
 class SocketIOOutput(rasa_socketio.SocketIOOutput):
-    """Rasa's socket.io output; text payloads also carry ``from_pro`` / ``handed_back``; nothing
-    is emitted to another channel's conversation."""
+    """Rasa's socket.io output; text payloads also carry ``from_pro`` / ``handed_back`` /
+    ``language``; nothing is emitted to another channel's conversation."""
+
+    def __init__(self, sio: Any, bot_message_evt: str,
+                 responses: Optional[Callable[[], Optional[Mapping[str, Any]]]] = None) -> None:
+        """Rasa's arguments, and where the domain's responses come from (to tell an English
+        variation of a bilingual response from a text of unknown language)."""
+        super().__init__(sio, bot_message_evt)
+        self._responses = responses
+
+    def _fields(self, message: Dict[str, Any]) -> Dict[str, Any]:
+        try:
+            responses = self._responses() if self._responses is not None else None
+        except Exception:  # noqa: BLE001 - no domain at hand: the language is simply not sent
+            responses = None
+        return widget_fields(message, responses)
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         """Emit to the conversation's room (Rasa's images, attachments, custom payloads)."""
@@ -124,8 +151,8 @@ class SocketIOOutput(rasa_socketio.SocketIOOutput):
             await super()._send_message(socket_id, response)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """Emit ``{"text": part, ...handoff fields}`` for each paragraph, as Rasa does."""
-        fields = handoff_fields(kwargs)
+        """Emit ``{"text": part, ...handoff fields, language}`` for each paragraph, as Rasa does."""
+        fields = self._fields(kwargs)
         if _room(recipient_id) is None:
             return
         for part in text.strip().split("\n\n"):
@@ -134,7 +161,7 @@ class SocketIOOutput(rasa_socketio.SocketIOOutput):
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]],
                                      **kwargs: Any) -> None:
         """Emit one payload per paragraph; the last carries the buttons as ``quick_replies``."""
-        fields = handoff_fields(kwargs)
+        fields = self._fields(kwargs)
         if _room(recipient_id) is None:
             return
         parts = text.strip().split("\n\n") or [text]
@@ -195,14 +222,18 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         """The output for messages pushed through Rasa's HTTP API (None before the server starts)."""
         if self.sio is None:
             return super().get_output_channel()  # warns and returns None, as Rasa does
-        return SocketIOOutput(self.sio, self.bot_message_evt)
+        return self._output()
+
+    def _output(self) -> "SocketIOOutput":
+        view = self.guard.view
+        return SocketIOOutput(self.sio, self.bot_message_evt, getattr(view, "responses", None))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint: each user message guarded, then answered through our output."""
         on_new_message = notice_pages.with_page_consent(on_new_message)  # inside the guard
         async def answer_with_our_output(message: UserMessage) -> Any:
             if self.sio is not None:
-                message.output_channel = SocketIOOutput(self.sio, self.bot_message_evt)
+                message.output_channel = self._output()
             if self.sessions.valid(message.sender_id):  # the photo upload names its session by token
                 message.sender_id = self.sessions.conversation_id(str(message.sender_id))
             metadata = message.metadata if isinstance(message.metadata, dict) else {}
@@ -234,7 +265,7 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         self.sio.on("session_request", self._session_request, namespace=namespace)
         self.sio.on(self.user_message_evt, self._checked(rasa_handler), namespace=namespace)
         notice_photos.add_widget_upload(blueprint, self.sio, namespace, answer_with_our_output,
-                                        lambda: SocketIOOutput(self.sio, self.bot_message_evt), self.name())
+                                        self._output, self.name())
         return blueprint
 
     async def _session_request(self, sid: str, data: Any = None) -> None:

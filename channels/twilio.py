@@ -12,7 +12,10 @@ credentials.yml::
       # api_base_url: http://127.0.0.1:8099          # optional, a fake Twilio API in tests
 
 Conversations are ``sms:<E.164 number>`` (channels/identity.py); replies go only to conversations
-of that namespace. A MessageSid already handled (Twilio retries a webhook that timed out) is
+of that namespace. Spanish works end to end: Spanish carrier keywords (channels/sms_keywords.py),
+keyword confirmations and numbered menus in the conversation's language, "MAS" like "MORE", and
+the bot's Spanish text sent in the GSM-7 alphabet (á í ó ú become a i o u) so a segment holds 160
+characters. A tax pro's message is sent as written. A MessageSid already handled (Twilio retries a webhook that timed out) is
 answered with empty TwiML and not handled again.
 
 Empty values leave the channel unconfigured: it then refuses every webhook with 403. Rasa refuses
@@ -35,12 +38,13 @@ from actions.store.db import get_database
 from actions.store.optouts import E164, OptOutRepository
 from channels.guard import MessageGuard
 from channels.identity import SMS, ForeignId, local_part, scoped
+from channels.languages import ENGLISH, response_language, text_language, tracker_language
 from channels.messenger_events import RecentIds
 from channels import notice_pages, notice_photos
-from channels.sms_keywords import Keyword, help_reply, match_keyword, start_reply, stop_reply
+from channels.sms_keywords import Keyword, KeywordMatch, help_reply, match_keyword, start_reply, stop_reply
 from channels.sms_menus import DEFAULT_TTL_S, MenuMemory
 from channels.sms_optouts import OptOutGuard, OptOutStore
-from channels.sms_render import (custom_text, mask_phone, render_buttons, render_elements,
+from channels.sms_render import (custom_text, gsm_text, mask_phone, render_buttons, render_elements,
                                  split_message, strip_markdown)
 from channels.sms_sender import DEFAULT_API_BASE_URL, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_S, TwilioSender
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -67,12 +71,13 @@ class TwilioOutput(OutputChannel):
         """The channel name responses are chosen by (``channel: twilio``)."""
         return "twilio"
 
-    def _send(self, recipient_id: str, text: Optional[str]) -> None:
+    def _send(self, recipient_id: str, text: Optional[str], as_written: bool = False) -> None:
         phone = _phone(recipient_id)
         if phone is None:
             return
         recipient_id = phone
-        parts = split_message(strip_markdown(text or ""))
+        plain = strip_markdown(text or "")
+        parts = split_message(plain if as_written else gsm_text(plain))
         if self._sender is None:
             logger.warning("Twilio is not configured: dropped %d SMS to %s", len(parts),
                            mask_phone(recipient_id))
@@ -81,17 +86,19 @@ class TwilioOutput(OutputChannel):
             self._sender.enqueue(recipient_id, part)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """Queue a text (split into several SMS only when longer than 1,600 characters)."""
-        self._send(recipient_id, text)
+        """Queue a text (split into several SMS only when longer than 1,600 characters); a tax
+        pro's message (``from_pro``) goes as written, the bot's in GSM-7 letters when it can."""
+        self._send(recipient_id, text, as_written=bool(kwargs.get("from_pro")))
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]],
                                      **kwargs: Any) -> None:
-        """Queue a text with its buttons as "Reply 1 for …" and remember the options."""
-        body, payloads = render_buttons(text, buttons)
+        """Queue a text with its buttons as "Reply 1 for …" ("Responda 1 para …" in Spanish) and
+        remember the options."""
+        body, payloads = render_buttons(text, buttons, menu_language(text, kwargs))
         phone = _phone(recipient_id)
         if phone is not None:
             self._menus.remember(phone, payloads)
-        self._send(recipient_id, body)
+        self._send(recipient_id, body, as_written=bool(kwargs.get("from_pro")))
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         """Queue the image's link (no MMS: a link costs one segment and works on every phone)."""
@@ -108,7 +115,9 @@ class TwilioOutput(OutputChannel):
                             **kwargs: Any) -> None:
         """Queue a carousel as lines of text with all its buttons in one numbered list."""
         text, buttons = render_elements(elements)
-        await self.send_text_with_buttons(recipient_id, text, buttons)
+        # Only what says the language and the sender: the rest of Rasa's message may repeat "text".
+        passed = {key: kwargs[key] for key in ("condition", "utter_action", "from_pro") if key in kwargs}
+        await self.send_text_with_buttons(recipient_id, text, buttons, **passed)
 
     async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
         """Queue a custom payload's text and link; payloads without either are not sent."""
@@ -244,25 +253,35 @@ class TwilioInput(InputChannel):
             url = f"{self._public_base_url}{request.path}{query}"
         return self._validator.validate(url, params, signature)
 
+    async def _keyword_language(self, phone: str, keyword: KeywordMatch) -> str:
+        """The language of a keyword's confirmation: Spanish for a Spanish keyword or conversation."""
+        if keyword.is_spanish:
+            return keyword.reply_language()
+        return keyword.reply_language(tracker_language(await self.guard.view.tracker(scoped(SMS, phone))))
+
     async def _handle(self, phone: str, body: str, num_media: int, message_sid: str,
                       on_new_message: Callable[[UserMessage], Awaitable[Any]],
                       media: Sequence[notice_photos.Media] = ()) -> None:
         keyword = match_keyword(body)
         if keyword is not None and keyword.kind is Keyword.STOP:
             if await self.optouts.opt_out(phone, keyword.word):
-                self._reply(phone, stop_reply(self.settings.firm_name), force=True)
+                language = await self._keyword_language(phone, keyword)
+                self._reply(phone, stop_reply(self.settings.firm_name, language), force=True)
             return
         opted_out = await self.optouts.is_opted_out(phone, when_unknown=False)
         if keyword is not None and keyword.kind is Keyword.START and (opted_out or not keyword.is_answer_word):
             await self.optouts.opt_in(phone, keyword.word)
-            self._reply(phone, start_reply(self.settings.firm_name), force=True)
+            language = await self._keyword_language(phone, keyword)
+            self._reply(phone, start_reply(self.settings.firm_name, language), force=True)
             return
         if opted_out:
             logger.info("Ignored an SMS from %s: the number opted out (START opts back in)", mask_phone(phone))
             return
         if keyword is not None and keyword.kind is Keyword.HELP:
             firm = self.settings
-            self._reply(phone, help_reply(firm.firm_name, firm.firm_phone, firm.firm_email, firm.firm_website))
+            language = await self._keyword_language(phone, keyword)
+            self._reply(phone, help_reply(firm.firm_name, firm.firm_phone, firm.firm_email, firm.firm_website,
+                                          language))
             return
         metadata = {"twilio": {"message_sid": message_sid, "num_media": num_media}}
         if num_media:  # a photo or PDF of the notice: the bot gets the fields read from it
@@ -277,8 +296,14 @@ class TwilioInput(InputChannel):
 
     def _reply(self, phone: str, text: str, force: bool = False) -> None:
         if self.sender is not None:
-            for part in split_message(text):
+            for part in split_message(gsm_text(text)):
                 self.sender.enqueue(phone, part, force=force)
+
+
+def menu_language(text: Optional[str], message: Dict[str, Any]) -> str:
+    """The language of a numbered menu: the one of the domain response's variation Rasa chose, else
+    the one the text is written in, else English."""
+    return response_language(message) or text_language(text) or ENGLISH
 
 
 def _phone(recipient_id: str) -> Optional[str]:

@@ -186,7 +186,7 @@ class HandoffRelay:
         except Exception:  # noqa: BLE001 - the sweep delivers later
             logger.exception("Kicking the notification delivery failed")
         notice: Dict[str, Any] = {"type": "handoff", "reference": handoff.reference,
-                                  "live": handoff.live, "priority": None, "status": None}
+                                  "live": handoff.live, "priority": None, "status": None, "language": None}
         if handoff.reference:
             try:
                 case = await self._lookup(handoff.reference)
@@ -195,7 +195,7 @@ class HandoffRelay:
                                type(exc).__name__)
                 case = None
             if case is not None:
-                notice.update(priority=case.priority, status=case.status)
+                notice.update(priority=case.priority, status=case.status, language=case.intake.language)
         self._publish(notice)
 
 

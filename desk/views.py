@@ -26,6 +26,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 OPEN_STATUSES = (STATUS_NEW, STATUS_WAITING, STATUS_IN_CONVERSATION)
 STATUS_LABELS = {"new": "New", "waiting": "Waiting for a pro",
                  "in_conversation": "In conversation", "closed": "Closed"}
+# The conversation's language (``case.intake.language``): the pro replies in it, as written.
+LANGUAGE_LABELS = {"en": "English", "es": "Spanish"}
 MAX_LIMIT = 500
 MAX_QUERY_CHARS = 100
 
@@ -134,6 +136,11 @@ def method(value: Optional[str]) -> str:
     return METHOD_LABELS.get(value or "", value or "—")
 
 
+def language_label(code: Optional[str]) -> str:
+    """A conversation language as a pro reads it ("Spanish"); English when unknown (older cases)."""
+    return LANGUAGE_LABELS.get((code or "en").lower(), code or "English")
+
+
 def event_payload(event: CaseEvent) -> Dict[str, Any]:
     """An event log entry as JSON (the Event schema of the desk API)."""
     created = event.created_at
@@ -149,7 +156,7 @@ def template_environment() -> Environment:
                       autoescape=select_autoescape(["html"], default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(status_labels=STATUS_LABELS, priorities=PRIORITIES, statuses=STATUSES)
-    env.filters.update(long_date=long_date, money=money, answer=answer, method=method)
+    env.filters.update(long_date=long_date, money=money, answer=answer, method=method, language=language_label)
     return env
 
 

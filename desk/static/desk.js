@@ -27,7 +27,9 @@
     var text = notice.live ? what + " is waiting for a tax pro in the chat"
                            : what + " was handed to the firm";
     if (notice.priority) { text += " (" + notice.priority + " priority)"; }
-    return text + ".";
+    text += ".";
+    if (notice.language === "es") { text += " The taxpayer chats in Spanish."; }
+    return text;
   }
 
   function show(notice) {

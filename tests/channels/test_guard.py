@@ -166,7 +166,8 @@ async def test_a_plain_message_passes_unchanged_with_its_metadata() -> None:
     assert result == GuardResult(Verdict.PASSED)
     [message] = rasa.received
     assert message.text == "I got a CP504 for 2018-2021, call 512-555-0142"
-    assert message.metadata == {"page": "home"} and message.input_channel == "rest"
+    # The language the text shows is the hint for Rasa (channels/metadata.py: with_language).
+    assert message.metadata == {"page": "home", "language": "en"} and message.input_channel == "rest"
     assert replies == ["bot: I got a CP504 for 2018-2021, call 512-555-0142"]
 
 
@@ -199,7 +200,7 @@ async def test_an_ssn_is_masked_announced_first_and_recorded_in_metadata() -> No
     assert result.verdict is Verdict.PASSED
     [message] = rasa.received
     assert message.text == "my ssn is [SSN removed] and I got a CP504"
-    assert message.metadata == {"a": 1, "pii_removed": ["ssn"]}
+    assert message.metadata == {"a": 1, "pii_removed": ["ssn"], "language": "en"}
     assert replies[0].startswith("For your safety I removed the Social Security number from your message")
     assert "in this chat" in replies[0]  # the web wording
     assert replies[1] == "bot: my ssn is [SSN removed] and I got a CP504"

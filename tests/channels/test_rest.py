@@ -106,7 +106,8 @@ async def test_a_message_is_answered_like_rasas_rest_channel(client: Client) -> 
     assert response.status == 200
     assert await response.json() == [{"recipient_id": "rest:u1", "text": "bot: what is a CP504?"}]
     [message] = client.bot.received
-    assert (message.sender_id, message.input_channel, message.metadata) == ("rest:u1", "rest", {"page": "faq"})
+    assert (message.sender_id, message.input_channel, message.metadata) == ("rest:u1", "rest",
+                                                                            {"page": "faq", "language": "en"})
     assert (await client.http.get(client.url.rsplit("/", 1)[0] + "/")).status == 200
 
 
@@ -115,7 +116,7 @@ async def test_pii_is_masked_and_announced_before_the_answer(client: Client) -> 
     replies = [r["text"] for r in await response.json()]
     assert "Social Security number and bank account number" in replies[0]
     assert replies[1] == "bot: my SSN is [SSN removed], acct [account number removed]"
-    assert client.bot.received[0].metadata == {"pii_removed": ["ssn", "bank_account"]}
+    assert client.bot.received[0].metadata == {"pii_removed": ["ssn", "bank_account"], "language": "en"}
 
 
 @pytest.mark.parametrize("message, reply", [

@@ -151,7 +151,7 @@ async def test_a_signed_message_reaches_the_bot_and_the_reply_is_sent(harness: H
     [message] = harness.bot.messages
     assert (message.text, message.sender_id, message.input_channel) == ("hello", f"sms:{PHONE}", "twilio")
     assert message.output_channel.name() == "twilio"
-    assert message.metadata == {"twilio": {"message_sid": "SM" + "a" * 32, "num_media": 0}}
+    assert message.metadata == {"twilio": {"message_sid": "SM" + "a" * 32, "num_media": 0}, "language": "en"}
     [sent] = harness.twilio.sent
     assert (sent.to, sent.from_, sent.body) == (PHONE, TWILIO_NUMBER, "Hi there!")
     assert (sent.account, sent.password) == (ACCOUNT_SID, AUTH_TOKEN)
@@ -350,7 +350,7 @@ async def test_an_ssn_is_masked_and_the_user_told_by_sms(harness: Harness) -> No
     await harness.say("my ssn is 123 45 6789", MessageSid="SM" + "a" * 32)
     assert harness.bot.texts == ["my ssn is [SSN removed]"]
     assert harness.bot.messages[0].metadata == {"twilio": {"message_sid": "SM" + "a" * 32, "num_media": 0},
-                                                "pii_removed": ["ssn"]}
+                                                "pii_removed": ["ssn"], "language": "en"}
     [notice] = harness.twilio.bodies()
     assert "removed the Social Security number" in notice and "don't text SSNs" in notice
 

@@ -79,7 +79,7 @@ def desk_settings(tmp_path: Path, rasa_url: str, **overrides: Any) -> DeskSettin
 def make_case(repo: CaseRepository, name: str = "Jane Doe", channel: str = "socketio",
               priority: str = "normal", deadline: Optional[dt.date] = None,
               codes: tuple = ("CP504",), status: str = "new", sender_id: Optional[str] = None,
-              phone: Optional[str] = "+15125550142") -> Case:
+              phone: Optional[str] = "+15125550142", language: str = "en") -> Case:
     """Store a case through the real repository."""
     key = next(_keys)
     consent = Consent(wording="You may contact me about my tax notice.",
@@ -89,7 +89,7 @@ def make_case(repo: CaseRepository, name: str = "Jane Doe", channel: str = "sock
                     email="jane@example.com", us_state="TX", notice_codes=list(codes),
                     notice_date=dt.date(2026, 11, 20), tax_years=[2022, 2023],
                     amount_owed=Decimal("12500.00"), levy_active="no", unfiled_returns="no",
-                    joint_filing="unsure", contact_time="mornings")
+                    joint_filing="unsure", contact_time="mornings", language=language)
     new = NewCase(idempotency_key=f"test-{key}", channel=channel,
                   sender_id=sender_id or f"sender-{key}", priority=priority,
                   priority_reasons=[f"{priority} because of a test"], deadline=deadline,

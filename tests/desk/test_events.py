@@ -116,15 +116,15 @@ async def feed_all(relay: HandoffRelay, *events: Any) -> None:
 async def test_relay_kicks_and_notifies_with_case_details(cases: Any) -> None:
     from tests.desk.conftest import make_case
 
-    seen = Relayed(case=make_case(cases, priority="critical", status="waiting"))
+    seen = Relayed(case=make_case(cases, priority="critical", status="waiting", language="es"))
     relay = seen.relay()
     await feed_all(relay, SUBMIT, ev("slot", name="case_reference", value=seen.case.reference), PAUSE)
     assert seen.kicks == 2
     assert seen.notices == [
         {"type": "handoff", "reference": seen.case.reference, "live": False,
-         "priority": "critical", "status": "waiting"},
+         "priority": "critical", "status": "waiting", "language": "es"},
         {"type": "handoff", "reference": seen.case.reference, "live": True,
-         "priority": "critical", "status": "waiting"}]
+         "priority": "critical", "status": "waiting", "language": "es"}]
     assert "Jane" not in json.dumps(seen.notices)  # no taxpayer data in the browser notice
 
 

@@ -1,4 +1,9 @@
 // The widget's settings: defaults, overridden by window.TaxChatConfig, checked before use.
+// The texts a page overrides (subtitle, disclaimer, humanLabel, placeholder, handedBackText) are the
+// English ones; TaxChatConfig.es = {...} overrides the same keys in Spanish (src/i18n.js has the
+// defaults of both languages). `language` forces "en" or "es"; "auto" follows the browser.
+
+import { CONFIGURABLE, STRINGS } from "./i18n.js";
 
 export const DEFAULTS = Object.freeze({
   /** Rasa server origin (scheme, host, port); empty means the page's own origin. */
@@ -7,16 +12,20 @@ export const DEFAULTS = Object.freeze({
   /** "websocket" needs no CORS; add "polling" only if Rasa runs with --cors for this site. */
   transports: ["websocket"],
   title: "Milestone Tax Solutions",
-  subtitle: "Virtual assistant",
+  subtitle: STRINGS.en.subtitle,
   primaryColor: "#1f4e79",
-  disclaimer: "General information, not tax or legal advice. Never type your SSN.",
+  disclaimer: STRINGS.en.disclaimer,
   /** Sent (not shown) when a new conversation opens, so the bot greets first. Empty: none. */
   initPayload: "/greet",
-  humanLabel: "Talk to a tax pro",
+  humanLabel: STRINGS.en.humanLabel,
   humanPayload: "/request_human",
-  placeholder: "Type your question…",
+  placeholder: STRINGS.en.placeholder,
   /** The bot's hand-back text (response utter_handed_back), for servers without the handed_back flag. */
-  handedBackText: "The tax pro has handed you back to me",
+  handedBackText: STRINGS.en.handedBackText,
+  /** "auto" (the browser's language), "en" or "es". */
+  language: "auto",
+  /** Spanish overrides of the texts above, e.g. {disclaimer: "…"}; unset keys use src/i18n.js. */
+  es: Object.freeze({}),
   storageKey: "milestone-tax-chat",
   historyLimit: 200,
   /** A conversation untouched this long is forgotten (history and session id). */
@@ -66,6 +75,10 @@ export function resolveConfig(raw, location) {
   config.historyLimit = integer(given.historyLimit, DEFAULTS.historyLimit, 20, 1000);
   config.forgetAfterDays = integer(given.forgetAfterDays, DEFAULTS.forgetAfterDays, 1, 365);
   config.openOnLoad = given.openOnLoad === true;
+  config.language = ["en", "es"].includes(given.language) ? given.language : DEFAULTS.language;
+  const es = given.es && typeof given.es === "object" ? given.es : {};
+  config.es = Object.fromEntries(CONFIGURABLE.filter((key) => typeof es[key] === "string" && es[key].trim())
+    .map((key) => [key, text(es[key], "")]));
   return config;
 }
 

@@ -8,6 +8,9 @@
 // one sent, when the server issued it earlier, or a new one). The widget keeps whatever the server
 // confirms (onSession) and sends it on the next connect, so a reload resumes the conversation;
 // an id the server did not issue is never trusted.
+//
+// A message may carry metadata ({language: "es"}: the widget's language hint, which the bot reads
+// when a conversation starts); the server keeps only the fields it knows (channels/metadata.py).
 
 import { io } from "socket.io-client";
 
@@ -38,11 +41,12 @@ export function createLink(options) {
     reconnectionDelay: 1000,
     reconnectionDelayMax: 10000,
   });
-  /** @type {string[]} */
+  /** @type {{message: string, metadata?: Record<string, string>}[]} */
   const queue = [];
   let confirmed = false;
 
-  const emit = (message) => socket.emit(USER_EVENT, { message, session_id: sessionId });
+  const emit = ({ message, metadata }) => socket.emit(USER_EVENT,
+    metadata ? { message, session_id: sessionId, metadata } : { message, session_id: sessionId });
 
   socket.on("connect", () => {
     confirmed = false;
@@ -74,10 +78,15 @@ export function createLink(options) {
     connect() {
       if (!socket.connected && !socket.active) socket.connect();
     },
-    /** Send a user message (text or a /payload), now or as soon as the session is confirmed. */
-    send(/** @type {string} */ message) {
-      if (confirmed && socket.connected) emit(message);
-      else queue.push(message);
+    /**
+     * Send a user message (text or a /payload), now or as soon as the session is confirmed.
+     * @param {string} message
+     * @param {Record<string, string>} [metadata] e.g. {language: "es"}
+     */
+    send(message, metadata) {
+      const item = metadata && Object.keys(metadata).length ? { message, metadata } : { message };
+      if (confirmed && socket.connected) emit(item);
+      else queue.push(item);
     },
     close() {
       socket.close();

@@ -21,24 +21,40 @@ export function proActive(entries) {
 }
 
 /**
+ * The conversation's language a bot payload shows: the server marks a domain response's text
+ * with `language` ("en" / "es"); "" for anything else (a pro's message, composed text).
+ * @param {unknown} payload
+ */
+export function payloadLanguage(payload) {
+  if (!payload || typeof payload !== "object") return "";
+  const p = /** @type {Record<string, any>} */ (payload);
+  if (typeof p.from_pro === "string" && p.from_pro !== "") return "";
+  return p.language === "en" || p.language === "es" ? p.language : "";
+}
+
+/**
  * Add what one bot_uttered payload carries to the state. Returns the entries added (dividers
  * first), or none for a payload with nothing to show.
  *
  * Payloads come from Rasa's socket.io output ({text}, {text, quick_replies}, {attachment}) plus
  * the project's channel flags: `from_pro` (a tax pro's username) and `handed_back`.
+ * `handedBackText` is the start of the bot's hand-back text (or a list of them, one per language)
+ * for servers without the flag; `attachmentLabel` names an attachment link without a name.
  * @param {ChatState} state
  * @param {unknown} payload
- * @param {{now: number, handedBackText: string}} options
+ * @param {{now: number, handedBackText: string | string[], attachmentLabel?: string}} options
  * @returns {Entry[]}
  */
-export function addBotPayload(state, payload, { now, handedBackText }) {
+export function addBotPayload(state, payload, { now, handedBackText, attachmentLabel = "Open the attachment" }) {
   if (!payload || typeof payload !== "object") return [];
   const p = /** @type {Record<string, any>} */ (payload);
-  const text = [typeof p.text === "string" ? p.text.slice(0, MAX_TEXT) : "", fileLink(p)]
+  const text = [typeof p.text === "string" ? p.text.slice(0, MAX_TEXT) : "", fileLink(p, attachmentLabel)]
     .filter(Boolean).join("\n");
   const fromPro = typeof p.from_pro === "string" && p.from_pro !== "";
+  const handedBackTexts = (Array.isArray(handedBackText) ? handedBackText : [handedBackText])
+    .filter((start) => typeof start === "string" && start !== "");
   const handedBack = p.handed_back === true ||
-    (!fromPro && handedBackText !== "" && text.startsWith(handedBackText));
+    (!fromPro && handedBackTexts.some((start) => text.startsWith(start)));
   const buttons = [...readButtons(p.quick_replies), ...readButtons(p.buttons)];
   const image = imageOf(p);
   const added = [];
@@ -128,12 +144,12 @@ function imageOf(p) {
  * A non-image attachment with an http(s) address, as a Markdown link:
  * {attachment: {type: "file" | "video" | …, payload: {src | url, name | title}}}.
  */
-function fileLink(p) {
+function fileLink(p, fallbackLabel) {
   const a = p.attachment;
   if (!a || typeof a !== "object" || a.type === "image" || !a.payload || typeof a.payload !== "object") return "";
   const src = a.payload.src || a.payload.url;
   if (typeof src !== "string" || !/^https?:\/\//i.test(src)) return "";
-  const label = String(a.payload.name || a.payload.title || "Open the attachment").replace(/[[\]()<>\\`*_]/g, "").slice(0, 80);
+  const label = String(a.payload.name || a.payload.title || fallbackLabel).replace(/[[\]()<>\\`*_]/g, "").slice(0, 80);
   let href;
   try {
     // Normalised percent-encoding, and no parentheses to end the Markdown link early.
@@ -141,7 +157,7 @@ function fileLink(p) {
   } catch {
     return ""; // malformed %-escapes
   }
-  return `[${label || "Open the attachment"}](${href})`;
+  return `[${label || fallbackLabel}](${href})`;
 }
 
 // A US SSN written as 123-45-6789, 123 45 6789 or nine bare digits (not part of a longer number).

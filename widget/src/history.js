@@ -53,7 +53,9 @@ export function browserStorage(win) {
  *   divider?: "pro-joined" | "pro-left"
  * }} Entry
  * @typedef {{sessionId: string, updatedAt: number, greeted: boolean, unread: number,
- *   nextId: number, entries: Entry[]}} ChatState
+ *   nextId: number, entries: Entry[], language?: "en" | "es", languageChosen?: boolean}} ChatState
+ * `language` is the widget's language for this conversation; `languageChosen` says the taxpayer
+ * (or the page, or the bot's replies) decided it, rather than the browser's default.
  */
 
 /**
@@ -88,6 +90,8 @@ export function loadState(storage, key, { now, forgetAfterDays }) {
     return null;
   }
   const { v: _version, ...state } = raw;
+  if (state.language !== undefined && state.language !== "en" && state.language !== "es") delete state.language;
+  if (state.languageChosen !== undefined && typeof state.languageChosen !== "boolean") delete state.languageChosen;
   return state;
 }
 

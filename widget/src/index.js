@@ -1,7 +1,8 @@
 // Entry point of tax-chat.js. Embed with:
 //   <script>window.TaxChatConfig = {serverUrl: "https://bot.example.com", title: "…"}</script>
 //   <script src="/tax-chat.js" defer></script>
-// The page then has window.TaxChat with open(), close(), toggle(), ask(text) and reset().
+// The page then has window.TaxChat with open(), close(), toggle(), ask(text), reset() and
+// language(code) ("en" / "es": like the EN | ES switch in the chat's header).
 
 import { resolveConfig } from "./config.js";
 import { TaxChat } from "./widget.js";
@@ -16,6 +17,10 @@ function start() {
     toggle: () => chat.toggle(),
     ask: (/** @type {string} */ text) => chat.ask(String(text)),
     reset: () => chat.reset(),
+    language: (/** @type {string} */ code) => {
+      chat.open();
+      chat.switchLanguage(String(code));
+    },
   });
 }
 

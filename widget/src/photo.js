@@ -1,21 +1,23 @@
 // A photo (or PDF) of the notice, sent to the bot's upload endpoint for this conversation.
 // Photos are scaled down in the browser first: a phone camera's 4-12 MB picture becomes a JPEG
 // of a few hundred kB that still reads well, and fits the server's request limit. Nothing is kept
-// in the widget's storage: only the words "Photo of my notice" appear in the history.
+// in the widget's storage: only the words "Photo of my notice" ("Foto de mi aviso") appear in the
+// history.
+
+import { STRINGS } from "./i18n.js";
 
 export const UPLOAD_PATH = "/webhooks/socketio/notice_photo";
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_UPLOAD_BYTES = 1900 * 1000; // under the Rasa server's 2 MB request limit
 const MAX_SIDE = 2200;
 
-export const PHOTO_MESSAGES = Object.freeze({
-  tooLarge: "That file is too large for me. Please send a photo of the first page of the notice, " +
-    "or type the code printed on it.",
-  notSupported: "I can only read photos and PDFs. Please send a photo of the first page of the " +
-    "notice, or type the code printed on it.",
-  failed: "Sorry, I couldn't send that photo. Please try again in a minute, or type the code " +
-    "printed on the notice.",
+/** The string key (src/i18n.js) of each problem preparePhoto and the upload can report. */
+export const PHOTO_MESSAGE_KEYS = Object.freeze({
+  tooLarge: "photoTooLarge", notSupported: "photoNotSupported", failed: "photoFailed",
 });
+/** The problems in English (the Spanish ones: translate("es", PHOTO_MESSAGE_KEYS[problem])). */
+export const PHOTO_MESSAGES = Object.freeze(Object.fromEntries(
+  Object.entries(PHOTO_MESSAGE_KEYS).map(([problem, key]) => [problem, STRINGS.en[key]])));
 
 /**
  * The file to upload: a PDF as it is, an image scaled down to a JPEG; or an error message key.
@@ -52,12 +54,13 @@ export async function preparePhoto(file, win) {
  * the socket joined the session). Resolves to the HTTP status, or 0 when the request failed.
  * @param {Window & typeof globalThis} win
  * @param {string} serverUrl
- * @param {{sessionId: string, socketId: string, blob: Blob, name: string}} upload
+ * @param {{sessionId: string, socketId: string, blob: Blob, name: string, language?: string}} upload
  */
 export async function uploadPhoto(win, serverUrl, upload) {
   const form = new win.FormData();
   form.append("session_id", upload.sessionId);
   form.append("sid", upload.socketId);
+  if (upload.language) form.append("language", upload.language); // the widget's language hint
   form.append("file", upload.blob, upload.name);
   try {
     const response = await win.fetch(serverUrl.replace(/\/$/, "") + UPLOAD_PATH, { method: "POST", body: form });

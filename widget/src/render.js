@@ -1,14 +1,15 @@
 // The widget's markup: the static skeleton, and one node per conversation entry.
 // Received text goes through the Markdown sanitiser; the user's own text is only ever textContent.
+// The skeleton's words come from src/i18n.js: elements name their string with data-i18n,
+// data-i18n-aria-label or data-i18n-title, and localize() fills them in the current language.
+
+import { translate } from "./i18n.js";
 
 /** @typedef {import("./history.js").Entry} Entry */
 
 const GROUP_WINDOW_MS = 2 * 60 * 1000;
-const WHO = { user: "You", bot: "Assistant", pro: "Tax pro" };
-const DIVIDERS = {
-  "pro-joined": "A tax pro has joined the chat",
-  "pro-left": "The tax pro has left; you're back with the assistant",
-};
+const WHO = { user: "whoUser", bot: "whoBot", pro: "whoPro" };
+const DIVIDERS = { "pro-joined": "proJoined", "pro-left": "proLeft" };
 
 const svg = (body, size = 24) =>
   `<svg viewBox="0 0 ${size} ${size}" fill="none" stroke="currentColor" stroke-width="2" ` +
@@ -39,25 +40,28 @@ export const SKELETON = `
         <h2 class="tc-title" id="tc-title"></h2>
         <p class="tc-status" data-status="connecting"><span class="tc-dot" aria-hidden="true"></span><span class="tc-status-text"></span></p>
       </div>
-      <button type="button" class="tc-close" aria-label="Close chat">${ICONS.close}</button>
+      <div class="tc-lang" role="group" data-i18n-aria-label="languageGroup">
+        <button type="button" class="tc-lang-btn" data-lang="en" lang="en" aria-label="English" aria-pressed="false">EN</button><span class="tc-lang-sep" aria-hidden="true">|</span><button type="button" class="tc-lang-btn" data-lang="es" lang="es" aria-label="Español" aria-pressed="false">ES</button>
+      </div>
+      <button type="button" class="tc-close" data-i18n-aria-label="closeChat">${ICONS.close}</button>
     </header>
     <p class="tc-disclaimer" id="tc-disclaimer">${ICONS.shield}<span></span></p>
     <div class="tc-scroll">
-      <div class="tc-log" role="log" aria-live="polite" aria-relevant="additions" aria-label="Conversation"></div>
-      <div class="tc-typing" hidden><span></span><span></span><span></span><em class="tc-sr">The assistant is typing</em></div>
+      <div class="tc-log" role="log" aria-live="polite" aria-relevant="additions" data-i18n-aria-label="conversation"></div>
+      <div class="tc-typing" hidden><span></span><span></span><span></span><em class="tc-sr" data-i18n="typing"></em></div>
     </div>
     <footer class="tc-footer">
       <p class="tc-warning" role="alert" hidden></p>
       <button type="button" class="tc-human">${ICONS.person}<span></span></button>
       <form class="tc-form" novalidate>
-        <label class="tc-sr" for="tc-input">Your message</label>
-        <label class="tc-photo" title="Send a photo or PDF of your notice">
-          <span class="tc-sr">Send a photo or PDF of your notice</span>${ICONS.camera}
+        <label class="tc-sr" for="tc-input" data-i18n="yourMessage"></label>
+        <label class="tc-photo" data-i18n-title="photo">
+          <span class="tc-sr" data-i18n="photo"></span>${ICONS.camera}
           <input type="file" class="tc-file" accept="image/*,application/pdf" capture="environment">
         </label>
         <textarea id="tc-input" class="tc-input" rows="1" maxlength="2000" enterkeyhint="send"
                   autocomplete="off" spellcheck="true"></textarea>
-        <button type="submit" class="tc-send" aria-label="Send">${ICONS.send}</button>
+        <button type="submit" class="tc-send" data-i18n-aria-label="send">${ICONS.send}</button>
       </form>
     </footer>
   </section>
@@ -67,8 +71,10 @@ export const SKELETON = `
  * Builds entry nodes for one document.
  * @param {Document} doc
  * @param {(text: string) => string} markdown Markdown to sanitised HTML
+ * @param {() => string} [language] the widget's current language ("en" / "es")
  */
-export function createRenderer(doc, markdown) {
+export function createRenderer(doc, markdown, language = () => "en") {
+  const t = (key, values) => translate(language(), key, values);
   const today = new Date().toDateString();
   const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
   const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
@@ -79,7 +85,7 @@ export function createRenderer(doc, markdown) {
   function dividerNode(entry) {
     const node = doc.createElement("div");
     node.className = `tc-divider tc-divider--${entry.divider}`;
-    node.textContent = DIVIDERS[entry.divider] || "";
+    node.textContent = DIVIDERS[entry.divider] ? t(DIVIDERS[entry.divider]) : "";
     return node;
   }
 
@@ -93,7 +99,7 @@ export function createRenderer(doc, markdown) {
       const chosen = entry.chosen === index;
       chip.disabled = Boolean(entry.closed);
       chip.classList.toggle("tc-chip--chosen", chosen);
-      if (chosen) chip.setAttribute("aria-label", `${entry.buttons[index].title} (your choice)`);
+      if (chosen) chip.setAttribute("aria-label", t("yourChoice", { title: entry.buttons[index].title }));
     });
   }
 
@@ -111,7 +117,7 @@ export function createRenderer(doc, markdown) {
     meta.className = "tc-meta";
     const who = doc.createElement("span");
     who.className = "tc-who";
-    who.textContent = WHO[entry.kind];
+    who.textContent = t(WHO[entry.kind]);
     const time = doc.createElement("time");
     const when = new Date(entry.ts);
     time.dateTime = when.toISOString();
@@ -129,7 +135,7 @@ export function createRenderer(doc, markdown) {
       if (entry.image) {
         const img = doc.createElement("img");
         img.src = entry.image;
-        img.alt = "Image sent in the chat";
+        img.alt = t("imageAlt");
         img.loading = "lazy";
         img.referrerPolicy = "no-referrer";
         bubble.appendChild(img);
@@ -140,7 +146,7 @@ export function createRenderer(doc, markdown) {
       const chips = doc.createElement("div");
       chips.className = "tc-chips";
       chips.setAttribute("role", "group");
-      chips.setAttribute("aria-label", "Suggested replies");
+      chips.setAttribute("aria-label", t("suggestedReplies"));
       entry.buttons.forEach((button, index) => {
         const chip = doc.createElement("button");
         chip.type = "button";

@@ -2,10 +2,11 @@
 
 import { palette } from "./config.js";
 import { createLink } from "./connection.js";
-import { addBotPayload, addUserMessage, chooseChip, looksLikeSsn, proActive } from "./conversation.js";
+import { addBotPayload, addUserMessage, chooseChip, looksLikeSsn, payloadLanguage, proActive } from "./conversation.js";
 import { browserStorage, emptyState, loadState, newSessionId, saveState } from "./history.js";
+import { CONFIGURABLE, STRINGS, initialLanguage, localize, translate, validLanguage } from "./i18n.js";
 import { createMarkdown } from "./markdown.js";
-import { PHOTO_MESSAGES, preparePhoto, uploadPhoto } from "./photo.js";
+import { PHOTO_MESSAGE_KEYS, preparePhoto, uploadPhoto } from "./photo.js";
 import { SKELETON, createRenderer } from "./render.js";
 import css from "./styles.css";
 
@@ -13,9 +14,6 @@ import css from "./styles.css";
 /** @typedef {import("./history.js").Entry} Entry */
 
 const TYPING_TIMEOUT_MS = 30000;
-const SSN_WARNING = "That looks like a Social Security number. Please don't share it in this chat: " +
-  "a tax pro will ask for it securely if it's ever needed. Edit your message, or press Send again " +
-  "if it isn't one.";
 
 /** The widget on one page. Create it with the resolved config, then call mount(). */
 export class TaxChat {
@@ -27,11 +25,13 @@ export class TaxChat {
     this.win = win;
     this.config = config;
     this.storage = browserStorage(win);
-    this.render = createRenderer(win.document, createMarkdown(win));
+    this.render = createRenderer(win.document, createMarkdown(win), () => this.lang);
     /** @type {ChatState | null} */
     this.state = loadState(this.storage, config.storageKey, {
       now: Date.now(), forgetAfterDays: config.forgetAfterDays,
     });
+    /** The widget's language: the conversation's, else the page's setting, else the browser's. */
+    this.lang = (this.state && this.state.language) || initialLanguage(config.language, win.navigator);
     this.link = null;
     this.isOpen = false;
     this.typingTimer = 0;
@@ -58,6 +58,7 @@ export class TaxChat {
     doc.body.appendChild(host);
 
     const $ = (selector) => /** @type {HTMLElement} */ (shadow.querySelector(selector));
+    this.shadow = shadow;
     this.el = {
       root: $(".tc-root"), launcher: $(".tc-launcher"), badge: $(".tc-badge"), panel: $(".tc-panel"),
       title: $(".tc-title"), status: $(".tc-status"), statusText: $(".tc-status-text"),
@@ -66,11 +67,10 @@ export class TaxChat {
       humanText: $(".tc-human span"), form: $(".tc-form"),
       input: /** @type {HTMLTextAreaElement} */ ($(".tc-input")),
       file: /** @type {HTMLInputElement} */ ($(".tc-file")),
+      langButtons: /** @type {HTMLButtonElement[]} */ ([...shadow.querySelectorAll(".tc-lang-btn")]),
     };
     this.el.title.textContent = this.config.title;
-    this.el.disclaimer.textContent = this.config.disclaimer;
-    this.el.humanText.textContent = this.config.humanLabel;
-    this.el.input.placeholder = this.config.placeholder;
+    this.applyLanguage();
     this.bindEvents();
 
     if (this.state) {
@@ -95,17 +95,103 @@ export class TaxChat {
     }
   }
 
+  // ---- language -----------------------------------------------------------------------------
+
+  /**
+   * A text of the widget in its language; the page's own texts (TaxChatConfig, TaxChatConfig.es)
+   * win over the defaults of src/i18n.js.
+   * @param {keyof typeof STRINGS.en} key
+   * @param {Record<string, string | number>} [values]
+   */
+  t(key, values) {
+    if (CONFIGURABLE.includes(key)) {
+      if (this.lang === "es" && this.config.es && this.config.es[key]) return this.config.es[key];
+      if (this.lang === "en" && typeof this.config[key] === "string" && this.config[key]) return this.config[key];
+    }
+    return translate(this.lang, key, values);
+  }
+
+  /** Show every string of the widget in its current language. */
+  applyLanguage() {
+    const { el } = this;
+    localize(this.shadow, this.lang);
+    el.root.setAttribute("lang", this.lang);
+    el.disclaimer.textContent = this.t("disclaimer");
+    el.humanText.textContent = this.t("humanLabel");
+    el.input.placeholder = this.t("placeholder");
+    for (const button of el.langButtons) {
+      button.setAttribute("aria-pressed", String(button.dataset.lang === this.lang));
+    }
+    if (!el.warning.hidden && this.ssnWarnedFor) el.warning.textContent = this.t("ssnWarning");
+    this.refreshChrome();
+  }
+
+  /**
+   * Switch the widget's strings to `language` at once (history included).
+   * @param {string} language "en" or "es"
+   * @param {boolean} chosen the taxpayer, the page or the bot decided it (then every message carries it
+   *   as the language hint)
+   */
+  setLanguage(language, chosen) {
+    const lang = validLanguage(language);
+    if (!lang) return;
+    const changed = lang !== this.lang;
+    this.lang = lang;
+    if (this.state) {
+      this.state.language = lang;
+      if (chosen) this.state.languageChosen = true;
+      this.save();
+    }
+    if (!changed || !this.el) return;
+    this.applyLanguage();
+    if (this.state) { // the entries' labels ("You", dividers) in the new language
+      this.rendered.clear();
+      this.el.log.replaceChildren();
+      for (const entry of this.state.entries) this.append(entry);
+    }
+  }
+
+  /**
+   * The EN | ES switch: the widget changes at once and the bot is told in plain words
+   * ("en español", "English please"), which the bot reads as a request for that language.
+   * @param {string} language
+   */
+  switchLanguage(language) {
+    const lang = validLanguage(language);
+    if (!lang) return;
+    const already = lang === this.lang && this.state && this.state.languageChosen;
+    this.ensureConversation();
+    this.setLanguage(lang, true);
+    if (!already) this.say(STRINGS[lang].switchMessage, STRINGS[lang].switchMessage);
+  }
+
+  /**
+   * The language hint sent with each message (metadata {language}): the widget's language once
+   * somebody decided it, or Spanish from the browser; nothing for the default English, so the bot
+   * may still read the language from the taxpayer's first words.
+   * @returns {Record<string, string> | undefined}
+   */
+  metadata() {
+    const state = this.state;
+    const lang = (state && state.language) || this.lang;
+    const decided = (state && state.languageChosen) || this.config.language !== "auto" || lang === "es";
+    return decided ? { language: lang } : undefined;
+  }
+
   bindEvents() {
     const { el } = this;
     el.launcher.addEventListener("click", () => this.toggle());
     el.close.addEventListener("click", () => this.close());
+    for (const button of el.langButtons) {
+      button.addEventListener("click", () => this.switchLanguage(button.dataset.lang || ""));
+    }
     el.root.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && this.isOpen && !event.isComposing) {
         event.stopPropagation();
         this.close();
       }
     });
-    el.human.addEventListener("click", () => this.say(this.config.humanLabel, this.config.humanPayload));
+    el.human.addEventListener("click", () => this.say(this.t("humanLabel"), this.config.humanPayload));
     el.file.addEventListener("change", () => {
       const file = el.file.files && el.file.files[0];
       el.file.value = "";
@@ -209,6 +295,8 @@ export class TaxChat {
   ensureConversation() {
     if (!this.state) {
       this.state = emptyState(newSessionId(this.win.crypto), Date.now());
+      this.state.language = /** @type {"en" | "es"} */ (this.lang);
+      this.state.languageChosen = this.config.language !== "auto";
       this.save();
     }
     this.startLink();
@@ -241,7 +329,8 @@ export class TaxChat {
     state.greeted = true;
     this.save();
     if (config.initPayload && state.entries.length === 0) {
-      this.link.send(config.initPayload);
+      // The first message: its language hint lets the bot greet (and warn) in Spanish at once.
+      this.link.send(config.initPayload, this.metadata());
       this.showTyping();
     }
   }
@@ -251,7 +340,7 @@ export class TaxChat {
     if (!text) return;
     if (looksLikeSsn(text) && this.ssnWarnedFor !== text) {
       this.ssnWarnedFor = text;
-      this.el.warning.textContent = SSN_WARNING;
+      this.el.warning.textContent = this.t("ssnWarning");
       this.el.warning.hidden = false;
       return;
     }
@@ -273,7 +362,7 @@ export class TaxChat {
     for (const entry of closed) this.refreshChips(entry);
     this.append(added, { follow: true });
     this.save();
-    this.link.send(message);
+    this.link.send(message, this.metadata());
     // While a pro has the chat the bot is paused: no instant answer is coming.
     if (!proActive(this.state.entries)) this.showTyping();
   }
@@ -281,7 +370,7 @@ export class TaxChat {
   /** Send a photo or PDF of the notice; the bot's reading comes back over the socket. */
   async sendPhoto(file) {
     this.ensureConversation();
-    const { added, closed } = addUserMessage(this.state, "Photo of my notice", Date.now());
+    const { added, closed } = addUserMessage(this.state, this.t("photoMessage"), Date.now());
     for (const entry of closed) this.refreshChips(entry);
     this.append(added, { follow: true });
     this.save();
@@ -292,11 +381,12 @@ export class TaxChat {
       const socketId = await this.socketIdWhenReady();
       const status = socketId ? await uploadPhoto(this.win, this.config.serverUrl, {
         sessionId: this.state.sessionId, socketId, blob: prepared.blob, name: prepared.name,
+        language: (this.metadata() || {}).language,
       }) : 0;
       if (status === 413) problem = "tooLarge";
       else if (status !== 200) problem = "failed";
     }
-    if (problem) this.receive({ text: PHOTO_MESSAGES[problem] });
+    if (problem) this.receive({ text: this.t(PHOTO_MESSAGE_KEYS[problem]) });
   }
 
   /** The socket's id, waiting up to 10 s for the session to be confirmed; "" when it is not. */
@@ -322,8 +412,12 @@ export class TaxChat {
 
   receive(payload) {
     if (!this.state) return;
+    // The bot answers in the conversation's language: the widget follows it.
+    const language = payloadLanguage(payload);
+    if (language && language !== this.lang) this.setLanguage(language, true);
+    const handedBack = [this.config.handedBackText, (this.config.es || {}).handedBackText, STRINGS.es.handedBackText];
     const added = addBotPayload(this.state, payload, {
-      now: Date.now(), handedBackText: this.config.handedBackText,
+      now: Date.now(), handedBackText: handedBack.filter(Boolean), attachmentLabel: this.t("openAttachment"),
     });
     if (!added.length) return;
     this.hideTyping();
@@ -363,9 +457,9 @@ export class TaxChat {
     const unread = state && !this.isOpen ? state.unread : 0;
     el.badge.hidden = unread === 0;
     el.badge.textContent = unread > 9 ? "9+" : String(unread);
-    const label = this.isOpen ? "Close chat" : `Chat with ${config.title}`;
+    const label = this.isOpen ? this.t("closeChat") : this.t("openChat", { title: config.title });
     el.launcher.setAttribute("aria-label",
-      unread ? `${label} (${unread} new message${unread === 1 ? "" : "s"})` : label);
+      unread ? this.t(unread === 1 ? "unreadOne" : "unreadMany", { label, count: unread }) : label);
     el.human.hidden = Boolean(state && proActive(state.entries));
     this.renderStatus();
   }
@@ -382,10 +476,10 @@ export class TaxChat {
     const shown = withPro ? "pro" : status;
     this.el.status.dataset.status = shown;
     this.el.statusText.textContent = {
-      connecting: "Connecting…",
-      online: this.config.subtitle,
-      pro: "A tax pro is in this chat",
-      offline: "Offline, reconnecting…",
+      connecting: this.t("connecting"),
+      online: this.t("subtitle"),
+      pro: this.t("proActive"),
+      offline: this.t("offline"),
     }[shown];
   }
 
