@@ -5,7 +5,7 @@ two), which is how Twilio measures the 1,600-character limit of one message.
 
 A message with one character outside the GSM-7 alphabet is sent as UCS-2, 70 characters a segment
 instead of 160. Spanish needs á, í, ó and ú, which are not GSM-7 (é, ñ, ü, ¿ and ¡ are):
-:func:`gsm_text` replaces them and typographic punctuation as the composer's ``to_gsm`` does
+:func:`gsm_text` replaces them and typographic punctuation with ``actions.services.gsm.to_gsm``, as the composer does
 (actions/understanding/composer.py), when that makes the whole message GSM-7.
 
 Usage::
@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from actions.services.gsm import to_gsm
 from channels.languages import ENGLISH, SPANISH, fold
 from channels.text_parts import split_text, strip_markdown
 
@@ -35,13 +36,6 @@ GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
-# The composer's to_gsm table (typographic punctuation, Spanish vowels), plus the other accented
-# letters a Spanish or English text may carry.
-_GSM = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                      "\u00a0": " ", "\u2026": "...", "\u00ab": '"', "\u00bb": '"', "\u2022": "-",
-                      "á": "a", "í": "i", "ó": "o", "ú": "u", "Á": "A", "Í": "I", "Ó": "O", "Ú": "U",
-                      "â": "a", "ê": "e", "î": "i", "ô": "o", "û": "u", "ç": "c", "ï": "i", "ë": "e",
-                      "È": "E", "Ì": "I", "Ò": "O", "Ù": "U", "À": "A"})
 _MENU = {
     ENGLISH: ("Reply {options}.", "{number} for {title}"),
     SPANISH: ("Responda {options}.", "{number} para {title}"),
@@ -69,7 +63,7 @@ def gsm_text(text: str) -> str:
     emoji, a Chinese name): then nothing is gained by changing its letters."""
     if is_gsm7(text):
         return text
-    folded = text.translate(_GSM)
+    folded = to_gsm(text)
     return folded if is_gsm7(folded) else text
 
 

@@ -46,7 +46,8 @@ _NEUTRAL = re.compile(
     r"notices?|letters?|levy|lien|irs|taxes|tax|refund|ssn|w-?2|ok(?:ay)?|email|e-mail)\b",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"[a-zñ']+")
+# A word stands alone: the letters inside "0q0q" or "a1b2" are no word of any language.
+_WORD = re.compile(r"(?<![\w'])[a-zñ']+(?![\w'])")
 # Whole short messages (accents removed) that say the language on their own.
 _SHORT = {
     SPANISH: {"hola", "buenas", "buenos dias", "buenas tardes", "buenas noches", "gracias", "muchas gracias", "si",
@@ -135,6 +136,8 @@ def detect_language(text: str) -> Optional[str]:
                             else (ENGLISH, english_words, spanish_words))
     if len(words) < 3 and count < 2:
         return None  # a name or a two-word fragment: too little to go on
+    if len(set(words)) < min(3, len(words)):
+        return None  # a word or two over and over ("q q q q", "de la de la") is no sentence
     if other == 0 and count == len(words):
         return leader  # "es grave", "what is": every word is a common word of one language
     probability = spanish_probability(rest)

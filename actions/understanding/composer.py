@@ -14,6 +14,7 @@ from typing import List, Optional, Sequence, Tuple
 from actions.knowledge.schema import Notice, Stage, Urgency
 from actions.knowledge.store import Knowledge
 from actions.services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
+from actions.services.gsm import to_gsm
 from actions.understanding.passages import Passages
 from actions.understanding.phrases import ENGLISH, SPANISH, count_days, phrase, short_date
 from actions.understanding.reading import MessageReading, Memory
@@ -23,11 +24,6 @@ MAX_WORDS = 110
 MAX_WORDS_SPANISH = 130  # the same answer takes about a fifth more words in Spanish
 # With the one-line menu that follows, the SMS answer stays within three 153-character segments.
 SMS_ANSWER_CHARS = 330
-_GSM = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                      "\u00a0": " ", "\u2026": "...",
-                      # Spanish letters outside the GSM alphabet would switch the whole SMS to UCS-2
-                      # (70 characters a segment); é, ñ, ü, ¿ and ¡ are GSM and stay.
-                      "á": "a", "í": "i", "ó": "o", "ú": "u", "Á": "A", "Í": "I", "Ó": "O", "Ú": "U", "ê": "e"})
 MAX_CODES = 5  # the first notice and up to four others, named in one line
 MAX_SITUATION_NOTES = 2
 # A situation already answered by a question's passage needs no separate note.
@@ -256,11 +252,6 @@ def _fit(answer: ComposedAnswer) -> None:
     while index > 0 and len(answer.text.split()) > limit:
         answer.paragraphs[index] = first_sentence(answer.paragraphs[index])
         index -= 1
-
-
-def to_gsm(text: str) -> str:
-    """Replace typographic punctuation that would force a costlier SMS encoding."""
-    return text.translate(_GSM)
 
 
 def first_sentence(text: str) -> str:

@@ -30,7 +30,9 @@ ENGLISH_MESSAGES = [
     "what is a lien",
     "hi", "thanks", "yes",
 ]
-UNDECIDED = ["ok", "no", "CP14", "LT11", "555-123-4567", "Juan Pérez", "john.smith@gmail.com", "STOP", "$4,500", "2021 2022"]
+UNDECIDED = ["ok", "no", "CP14", "LT11", "555-123-4567", "Juan Pérez", "john.smith@gmail.com", "STOP", "$4,500", "2021 2022",
+             # letters inside junk and one or two words repeated are no language (fuzzing found "0Q0Q...")
+             ("0Q" * 250)[:5000], "Q. " * 300, "de la " * 40, "a1b2 c3d4 q5", "si si si si"]
 
 
 @pytest.mark.parametrize("text", SPANISH_MESSAGES)
