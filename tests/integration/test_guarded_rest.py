@@ -16,28 +16,25 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from tests.integration.servers import MODEL, Bot, conversation, running_bot, stop_processes
+from channels.guard_settings import GuardSettings
+from tests.integration.servers import MODEL, Bot, conversation, stop_processes
+from tests.integration.shared_bot import SharedBot
 
 pytestmark = pytest.mark.model
 
-RATE_LIMIT = 12
+# The shared bot runs the guard's default limits (20 messages a minute per sender, 2000 characters).
+RATE_LIMIT = GuardSettings().rate_limit_messages
 SSN = "123-45-6789"
 JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
-    assert MODEL.exists(), "train first: make train"
-    tmp = Path(tmp_path_factory.mktemp("guarded"))
-    env = {"DATABASE_URL": f"sqlite:///{tmp / 'cases.db'}", "RATE_LIMIT_MESSAGES": str(RATE_LIMIT),
-           "RATE_LIMIT_WINDOW_S": "60", "RATE_LIMIT_REDIS_URL": "", "MAX_MESSAGE_CHARS": "2000",
-           "REST_MAX_BODY_BYTES": "65536"}
-    with running_bot(tmp, env=env) as running:
-        yield running
+def bot(shared_bot: SharedBot) -> Bot:
+    return shared_bot.bot
 
 
 def new_sender() -> str:

@@ -3,14 +3,13 @@ correction, invalid phone twice, critical fast path, and "any update?"."""
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
-from typing import Iterator
+from typing import Tuple
 
 import pytest
 
 from actions.store.cases import CaseRepository
-from actions.store.db import Database
-from tests.integration.servers import MODEL, Bot, conversation, running_bot
+from tests.integration.servers import Bot, conversation
+from tests.integration.shared_bot import SharedBot
 
 pytestmark = pytest.mark.model
 
@@ -27,13 +26,8 @@ class Chat:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
-    assert MODEL.exists(), "train first: make train"
-    tmp = Path(tmp_path_factory.mktemp("intake"))
-    url = f"sqlite:///{tmp / 'cases.db'}"
-    env = {"DATABASE_URL": url, "BUSINESS_DAYS": "mon,tue,wed,thu,fri,sat,sun", "BUSINESS_HOURS": "00:00-24:00"}
-    with running_bot(tmp, env=env) as bot:
-        yield bot, CaseRepository(Database(url))
+def served(shared_bot: SharedBot) -> Tuple[Bot, CaseRepository]:
+    return shared_bot.bot, CaseRepository(shared_bot.database())
 
 
 @pytest.fixture

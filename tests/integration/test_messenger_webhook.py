@@ -7,20 +7,18 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, List, Optional
 
 import pytest
 
 from actions.knowledge.store import cached_knowledge
 from channels.facebook import signature
 from tests.integration.receiver import Receiver, Received
-from tests.integration.servers import MODEL, Bot, running_bot, wait_until
+from tests.integration.servers import Bot, wait_until
+from tests.integration.shared_bot import GRAPH_PATH, SECRET, VERIFY, SharedBot
 
 pytestmark = pytest.mark.model
 
-SECRET, VERIFY, TOKEN = "app-secret-for-tests", "verify-token-for-tests", "page-token-for-tests"
-GRAPH_PATH = f"/graph/me/messages?access_token={TOKEN}"
 
 
 class Messenger:
@@ -82,22 +80,8 @@ def new_sender() -> str:
 
 
 @pytest.fixture(scope="module")
-def messenger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Messenger]:
-    assert MODEL.exists(), "train first: make train"
-    tmp = Path(tmp_path_factory.mktemp("messenger"))
-    graph = Receiver().start()
-    credentials = tmp / "credentials.yml"
-    credentials.write_text(
-        "rest:\n"
-        "channels.facebook.MessengerInput:\n"
-        f'  verify: "{VERIFY}"\n  secret: "{SECRET}"\n  page-access-token: "{TOKEN}"\n'
-        f'  graph_api_base: "{graph.url}/graph"\n')
-    try:
-        with running_bot(tmp, env={"DATABASE_URL": f"sqlite:///{tmp / 'cases.db'}"},
-                         credentials=credentials) as bot:
-            yield Messenger(bot, graph)
-    finally:
-        graph.stop()
+def messenger(shared_bot: SharedBot) -> Messenger:
+    return Messenger(shared_bot.bot, shared_bot.services)
 
 
 def test_verify_handshake(messenger: Messenger) -> None:

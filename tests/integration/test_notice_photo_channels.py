@@ -7,19 +7,16 @@ pages rendered with Pillow (tests/notice_photo_images.py).
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import random
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
 from twilio.request_validator import RequestValidator
@@ -29,90 +26,35 @@ from actions.services.deadlines import compute_deadline
 from actions.store.db import Database
 from actions.store.notice_pages import NoticePageRepository
 from channels.facebook import signature
-from tests.integration.servers import MODEL, Bot, free_port, running_bot
+from tests.integration.receiver import Receiver
+from tests.integration.servers import Bot
+from tests.integration.shared_bot import (ACCOUNT_SID, AUTH_TOKEN, GRAPH_PATH, MEDIA_ROOT, MESSAGES_PATH, SECRET,
+                                          TWILIO_NUMBER, SharedBot)
 from tests.notice_photo_images import notice_jpeg
 
 pytestmark = pytest.mark.model
 
-ACCOUNT_SID = "AC" + "7" * 32
-AUTH_TOKEN = "photo-auth-token-" + "q" * 12
-TWILIO_NUMBER = "+15125550100"
-SECRET, VERIFY, TOKEN = "photo-app-secret", "photo-verify", "photo-page-token"
-MEDIA_PREFIX = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{'2' * 32}/Media/"
+MEDIA_PREFIX = f"{MEDIA_ROOT}MM{'2' * 32}/Media/"
 LT11_DAYS = 30
 
 
-class FakeServices:
-    """Twilio's and Facebook's side on one loopback port: records POSTs, serves media on GET."""
+class Services:
+    """What the bot sent to Twilio's and Facebook's APIs (the shared bot's receiver), and media to serve."""
 
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.posts: List[Tuple[str, bytes]] = []
-        self.media: Dict[str, Tuple[bytes, str]] = {}
-        self.fetches: List[str] = []
-        self.lock = threading.Lock()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> "FakeServices":
-        services = self
-        basic = "Basic " + base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server API
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with services.lock:
-                    services.posts.append((self.path, body))
-                self._answer(201 if "Messages.json" in self.path else 200, b"{}", "application/json")
-
-            def do_GET(self) -> None:  # noqa: N802
-                path = self.path.split("?")[0]
-                if path.startswith(MEDIA_PREFIX) and self.headers.get("Authorization") != basic:
-                    self._answer(401, b"", "text/plain")
-                    return
-                with services.lock:
-                    services.fetches.append(path)
-                    found = services.media.get(path)
-                if found is None:
-                    self._answer(404, b"", "text/plain")
-                else:
-                    self._answer(200, found[0], found[1])
-
-            def _answer(self, status: int, body: bytes, content_type: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
+    def __init__(self, receiver: Receiver) -> None:
+        self.receiver = receiver
 
     def serve(self, path: str, data: bytes, content_type: str) -> str:
         """Serve ``data`` at ``path``; returns its URL."""
-        with self.lock:
-            self.media[path] = (data, content_type)
-        return self.url + path
+        return self.receiver.serve(path, data, content_type)
 
     def sms_to(self, phone: str) -> List[str]:
-        with self.lock:
-            posts = [body for path, body in self.posts if path.endswith("/Messages.json")]
+        posts = [item.body for item in self.receiver.on(MESSAGES_PATH)]
         fields = [{k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()} for body in posts]
         return [f["Body"] for f in fields if f.get("To") == phone]
 
     def messenger_to(self, psid: str) -> List[Dict[str, Any]]:
-        with self.lock:
-            posts = [body for path, body in self.posts if path.startswith("/graph/me/messages")]
-        bodies = [json.loads(body) for body in posts]
+        bodies = [item.json() for item in self.receiver.on(GRAPH_PATH)]
         return [b["message"] for b in bodies if b.get("recipient", {}).get("id") == psid]
 
 
@@ -128,26 +70,8 @@ def wait_until(read: Callable[[], List[Any]], test: Callable[[Any], bool], after
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Bot, FakeServices, Path]]:
-    assert MODEL.exists(), "train first: make train"
-    tmp = Path(tmp_path_factory.mktemp("notice-photo"))
-    services = FakeServices().start()
-    credentials = tmp / "credentials.yml"
-    credentials.write_text(
-        "rest:\n"
-        "channels.twilio.TwilioInput:\n"
-        f'  account_sid: "{ACCOUNT_SID}"\n  auth_token: "{AUTH_TOKEN}"\n  twilio_number: "{TWILIO_NUMBER}"\n'
-        f'  public_base_url: ""\n  api_base_url: "{services.url}"\n'
-        "channels.facebook.MessengerInput:\n"
-        f'  verify: "{VERIFY}"\n  secret: "{SECRET}"\n  page-access-token: "{TOKEN}"\n'
-        f'  graph_api_base: "{services.url}/graph"\n')
-    env = {"DATABASE_URL": f"sqlite:///{tmp / 'cases.db'}", "BUSINESS_DAYS": "mon,tue,wed,thu,fri,sat,sun",
-           "BUSINESS_HOURS": "00:00-24:00"}
-    try:
-        with running_bot(tmp, env=env, credentials=credentials) as bot:
-            yield bot, services, tmp
-    finally:
-        services.stop()
+def running(shared_bot: SharedBot) -> Tuple[Bot, Services, Path]:
+    return shared_bot.bot, Services(shared_bot.services), shared_bot.tmp
 
 
 def mms(bot: Bot, phone: str, body: str = "", media: Optional[Tuple[str, str]] = None) -> int:

@@ -4,24 +4,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from actions.knowledge.store import cached_knowledge
 from actions.understanding.composer import summary
 from actions.settings import get_settings
-from tests.integration.servers import MODEL, Bot, running_bot
+from tests.integration.servers import Bot
+from tests.integration.shared_bot import SharedBot
 
 pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
-    assert MODEL.exists(), "train first: make train"
-    with running_bot(Path(tmp_path_factory.mktemp("bot"))) as running:
-        yield running
+def bot(shared_bot: SharedBot) -> Bot:
+    return shared_bot.bot
 
 
 def new_sender() -> str:

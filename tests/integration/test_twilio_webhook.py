@@ -12,8 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, List, Optional
 
 import pytest
 from twilio.request_validator import RequestValidator
@@ -22,14 +21,11 @@ from actions.knowledge.store import cached_knowledge
 from actions.store.db import Database
 from actions.store.optouts import OptOutRepository
 from tests.integration.receiver import Receiver
-from tests.integration.servers import MODEL, Bot, running_bot
+from tests.integration.servers import Bot
+from tests.integration.shared_bot import ACCOUNT_SID, AUTH_TOKEN, MESSAGES_PATH, TWILIO_NUMBER, SharedBot
 
 pytestmark = pytest.mark.model
 
-ACCOUNT_SID = "AC" + "1" * 32
-AUTH_TOKEN = "integration-auth-token-" + "z" * 9
-TWILIO_NUMBER = "+15125550100"
-MESSAGES_PATH = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 QUIET_S = 6.0  # how long "no message" is waited for
 
 
@@ -92,28 +88,8 @@ def new_phone() -> str:
 
 
 @pytest.fixture(scope="module")
-def sms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sms]:
-    assert MODEL.exists(), "train first: make train"
-    tmp = Path(tmp_path_factory.mktemp("twilio"))
-    twilio = Receiver().start()
-    credentials = tmp / "credentials.yml"
-    credentials.write_text(
-        "rest:\n"
-        "channels.twilio.TwilioInput:\n"
-        f'  account_sid: "{ACCOUNT_SID}"\n'
-        f'  auth_token: "{AUTH_TOKEN}"\n'
-        f'  twilio_number: "{TWILIO_NUMBER}"\n'
-        '  public_base_url: ""\n'
-        f'  api_base_url: "{twilio.url}"\n')
-    database_url = f"sqlite:///{tmp / 'cases.db'}"
-    env = {"DATABASE_URL": database_url, "BUSINESS_DAYS": "mon,tue,wed,thu,fri,sat,sun",
-           "BUSINESS_HOURS": "00:00-24:00"}
-    try:
-        with running_bot(tmp, env=env, credentials=credentials) as bot:
-            yield Sms(bot, twilio, database_url)
-        assert AUTH_TOKEN not in (tmp / "rasa.log").read_text()
-    finally:
-        twilio.stop()
+def sms(shared_bot: SharedBot) -> Sms:
+    return Sms(shared_bot.bot, shared_bot.services, shared_bot.database_url)
 
 
 def test_a_notice_question_is_answered_with_the_sms_text(sms: Sms) -> None:

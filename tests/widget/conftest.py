@@ -11,7 +11,6 @@ from typing import Iterator
 
 import pytest
 
-from tests.integration.servers import free_port
 from tests.widget.browser import BrowserUnavailable, ensure_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,12 +39,6 @@ def chromium() -> Path:
         return ensure_chromium()
     except BrowserUnavailable as error:
         pytest.fail(f"No Chromium for the widget's browser test: {error}", pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def demo_port() -> int:
-    """The demo website's port, fixed for the session so the bot can allow its origin."""
-    return free_port()
 
 
 @pytest.fixture

@@ -13,14 +13,15 @@ import re
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from channels.widget_sessions import WidgetSessions
-from tests.integration.servers import Bot, running_bot
+from tests.integration.servers import Bot
+from tests.integration.shared_bot import SharedBot
 from tests.widget.browser import LAUNCH_ARGS
 from tests.widget.conftest import ROOT
 
@@ -36,12 +37,8 @@ expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory, demo_port: int) -> Iterator[Bot]:
-    tmp = tmp_path_factory.mktemp("widget-e2e")
-    env = {"DATABASE_URL": f"sqlite:///{tmp}/c.db", "BUSINESS_DAYS": "mon-sun", "BUSINESS_HOURS": "00:00-24:00",
-           "CORS_ORIGINS": f"http://127.0.0.1:{demo_port}"}
-    with running_bot(tmp, env=env) as running:
-        yield running
+def bot(shared_bot: SharedBot) -> Bot:
+    return shared_bot.bot  # open to the demo site's origin (demo_port)
 
 
 @pytest.mark.parametrize("origin, allowed", [("http://127.0.0.1:{port}", True),

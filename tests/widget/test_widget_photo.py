@@ -11,14 +11,14 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from actions.settings import Settings
 from actions.services.deadlines import compute_deadline
-from tests.integration.servers import Bot, running_bot
+from tests.integration.servers import Bot
+from tests.integration.shared_bot import SharedBot
 from tests.notice_photo_images import notice_jpeg
 from tests.widget.browser import LAUNCH_ARGS
 from tests.widget.conftest import ROOT
@@ -31,12 +31,8 @@ expect.set_options(timeout=60_000)
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory, demo_port: int) -> Iterator[Bot]:
-    tmp = tmp_path_factory.mktemp("widget-photo")
-    env = {"DATABASE_URL": f"sqlite:///{tmp}/c.db", "BUSINESS_DAYS": "mon-sun", "BUSINESS_HOURS": "00:00-24:00",
-           "CORS_ORIGINS": f"http://127.0.0.1:{demo_port}"}
-    with running_bot(tmp, env=env) as running:
-        yield running
+def bot(shared_bot: SharedBot) -> Bot:
+    return shared_bot.bot  # open to the demo site's origin (demo_port)
 
 
 def _day(value: dt.date) -> str:

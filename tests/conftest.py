@@ -1,0 +1,22 @@
+"""Session-wide fixtures: the bot the integration and widget tests share (tests/integration/shared_bot.py)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from tests.integration.servers import free_port
+from tests.integration.shared_bot import SharedBot, running_shared_bot
+
+
+@pytest.fixture(scope="session")
+def demo_port() -> int:
+    """The widget demo website's port, fixed for the session so the shared bot can allow its origin."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def shared_bot(tmp_path_factory: pytest.TempPathFactory, demo_port: int) -> Iterator[SharedBot]:
+    """The bot every module that needs no special settings talks to (started on first use)."""
+    with running_shared_bot(tmp_path_factory.mktemp("shared-bot"), f"http://127.0.0.1:{demo_port}") as shared:
+        yield shared
