@@ -36,11 +36,11 @@ from channels.widget_sessions import WidgetSessions
 from desk.rasa_client import RasaClient
 from tests.integration.receiver import Receiver
 from tests.integration.servers import MODEL, Bot, conversation, running_bot, wait_until
-from tests.integration.test_messenger_webhook import Messenger
-from tests.integration.test_messenger_webhook import SECRET as FACEBOOK_SECRET
-from tests.integration.test_messenger_webhook import TOKEN as FACEBOOK_TOKEN
-from tests.integration.test_messenger_webhook import VERIFY as FACEBOOK_VERIFY
-from tests.integration.test_twilio_webhook import ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, Sms
+from tests.integration.channel_clients import Messenger, Sms
+from tests.integration.shared_bot import ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER
+from tests.integration.shared_bot import SECRET as FACEBOOK_SECRET
+from tests.integration.shared_bot import TOKEN as FACEBOOK_TOKEN
+from tests.integration.shared_bot import VERIFY as FACEBOOK_VERIFY
 
 T = TypeVar("T")
 

@@ -7,53 +7,17 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 import pytest
 
 from actions.knowledge.store import cached_knowledge
-from channels.facebook import signature
-from tests.integration.receiver import Receiver, Received
-from tests.integration.servers import Bot, wait_until
-from tests.integration.shared_bot import GRAPH_PATH, SECRET, VERIFY, SharedBot
+from tests.integration.channel_clients import Messenger, http_status
+from tests.integration.servers import wait_until
+from tests.integration.shared_bot import VERIFY, SharedBot
 
 pytestmark = pytest.mark.model
 
-
-
-class Messenger:
-    """Talks to the running bot like Facebook does and reads what it sent to the Graph API."""
-
-    def __init__(self, bot: Bot, graph: Receiver) -> None:
-        self.url = f"{bot.url}/webhooks/facebook/webhook"
-        self.api = bot.url
-        self.graph = graph
-
-    def post(self, body: Dict[str, Any], secret: Optional[str] = SECRET) -> int:
-        """POST a delivery signed with ``secret`` (None: unsigned); the HTTP status."""
-        raw = json.dumps(body).encode()
-        headers = {"Content-Type": "application/json"}
-        if secret is not None:
-            headers["X-Hub-Signature-256"] = signature(secret, raw)
-        return _status(urllib.request.Request(self.url, data=raw, headers=headers))
-
-    def say(self, sender: str, text: str, payload: Optional[str] = None) -> int:
-        """Send a typed message (or a tapped quick reply when ``payload`` is given)."""
-        message: Dict[str, Any] = {"mid": f"mid.{uuid.uuid4().hex}", "text": text}
-        if payload:
-            message["quick_reply"] = {"payload": payload}
-        return self.post({"object": "page", "entry": [{"id": "1", "time": 1, "messaging": [
-            {"sender": {"id": sender}, "recipient": {"id": "1"}, "timestamp": 1, "message": message}]}]})
-
-    def wait_for(self, sender: str, predicate: Any, timeout_s: float = 30.0) -> Optional[Dict[str, Any]]:
-        """The first Send API body to ``sender`` matching ``predicate``."""
-        found = self.graph.wait_for(
-            GRAPH_PATH, lambda r: _to(r, sender) and predicate(r.json()), timeout_s)
-        return found.json() if found else None
-
-    def sent(self, sender: str) -> List[Dict[str, Any]]:
-        """Every Send API body to ``sender`` so far."""
-        return [r.json() for r in self.graph.on(GRAPH_PATH) if _to(r, sender)]
 
 
 def _next(messenger: Messenger, sender: str, before: int, predicate: Any,
@@ -61,18 +25,6 @@ def _next(messenger: Messenger, sender: str, before: int, predicate: Any,
     """The first Send API body to ``sender`` after the first ``before`` ones that matches ``predicate``."""
     return wait_until(lambda: next((body for body in messenger.sent(sender)[before:] if predicate(body)), None),
                       timeout_s=timeout_s)
-
-
-def _to(received: Received, sender: str) -> bool:
-    return received.json().get("recipient", {}).get("id") == sender
-
-
-def _status(request: urllib.request.Request) -> int:
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def new_sender() -> str:
@@ -90,7 +42,7 @@ def test_verify_handshake(messenger: Messenger) -> None:
     with urllib.request.urlopen(url, timeout=10) as response:
         assert (response.status, response.read()) == (200, b"8472")
     query["hub.verify_token"] = "wrong"
-    assert _status(urllib.request.Request(f"{messenger.url}?{urllib.parse.urlencode(query)}")) == 403
+    assert http_status(urllib.request.Request(f"{messenger.url}?{urllib.parse.urlencode(query)}")) == 403
 
 
 def test_signed_question_gets_the_cp504_explanation(messenger: Messenger) -> None:
@@ -155,7 +107,7 @@ def test_a_pros_reply_through_rasas_api_is_tagged_human_agent(messenger: Messeng
         f"{messenger.api}/conversations/messenger:{sender}/tracker/events"
         "?execute_side_effects=true&output_channel=facebook",
         data=json.dumps(event).encode(), headers={"Content-Type": "application/json"})
-    assert _status(request) == 200
+    assert http_status(request) == 200
     reply = messenger.wait_for(sender, lambda b: "Jane" in b["message"].get("text", ""))
     assert reply is not None, messenger.sent(sender)
     assert (reply["messaging_type"], reply["tag"]) == ("MESSAGE_TAG", "HUMAN_AGENT")

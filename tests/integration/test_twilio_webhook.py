@@ -6,77 +6,20 @@ Twilio API (``api_base_url``), which records them.
 from __future__ import annotations
 
 import itertools
-import json
 import random
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from typing import Dict, List, Optional
 
 import pytest
-from twilio.request_validator import RequestValidator
 
 from actions.knowledge.store import cached_knowledge
 from actions.store.db import Database
 from actions.store.optouts import OptOutRepository
-from tests.integration.receiver import Receiver
-from tests.integration.servers import Bot
-from tests.integration.shared_bot import ACCOUNT_SID, AUTH_TOKEN, MESSAGES_PATH, TWILIO_NUMBER, SharedBot
+from tests.integration.channel_clients import Sms
+from tests.integration.shared_bot import TWILIO_NUMBER, SharedBot
 
 pytestmark = pytest.mark.model
 
 QUIET_S = 6.0  # how long "no message" is waited for
-
-
-class Sms:
-    """Talks to the running bot like Twilio does, and reads what it texted back."""
-
-    def __init__(self, bot: Bot, twilio: Receiver, database_url: str) -> None:
-        self.bot, self.twilio, self.database_url = bot, twilio, database_url
-        self.webhook = f"{bot.url}/webhooks/twilio/webhook"
-
-    def post(self, phone: str, body: str, token: str = AUTH_TOKEN) -> int:
-        """Send an inbound SMS webhook signed with ``token``; returns the HTTP status."""
-        fields = {"MessageSid": f"SM{random.getrandbits(128):032x}", "AccountSid": ACCOUNT_SID,
-                  "From": phone, "To": TWILIO_NUMBER, "Body": body, "NumMedia": "0", "FromCity": ""}
-        signature = RequestValidator(token).compute_signature(self.webhook, fields)
-        request = urllib.request.Request(self.webhook, data=urllib.parse.urlencode(fields).encode(),
-                                         headers={"X-Twilio-Signature": signature})
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                assert response.headers["Content-Type"].startswith("text/xml")
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-    def push(self, phone: str, text: str) -> None:
-        """Send a bot message into the conversation like the agent desk (a tax pro's reply).
-
-        The ``+`` of the phone number stays literal: Rasa's Sanic does not decode ``%2B`` in the path.
-        """
-        url = (f"{self.bot.url}/conversations/sms:{urllib.parse.quote(phone, safe='+')}/tracker/events"
-               "?execute_side_effects=true&output_channel=twilio")
-        request = urllib.request.Request(url, data=json.dumps({"event": "bot", "text": text}).encode(),
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            assert response.status == 200
-
-    def texts_to(self, phone: str) -> List[Dict[str, str]]:
-        """Every message sent to ``phone`` so far (To, From, Body)."""
-        sent = [{key: values[0] for key, values in urllib.parse.parse_qs(item.body.decode()).items()}
-                for item in self.twilio.on(MESSAGES_PATH)]
-        return [fields for fields in sent if fields.get("To") == phone]
-
-    def wait_for(self, phone: str, needle: str, after: int = 0, timeout_s: float = 30.0) -> Optional[str]:
-        """The first body (from message number ``after`` on) containing ``needle``."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            for fields in self.texts_to(phone)[after:]:
-                if needle in fields["Body"]:
-                    return fields["Body"]
-            time.sleep(0.1)
-        return None
 
 
 _numbers = itertools.count(random.randrange(9_000))
