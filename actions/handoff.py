@@ -14,12 +14,11 @@ from actions.base import BaseAction, conversation_language, latest_text
 from actions.intake_controls import contact_suffix, new_intake_events
 from actions.services.business_hours import BusinessHours, describe_opening
 from actions.services.case_spool import key_hash
-from actions.services.casework import chat_can_receive, in_store, new_case, notifier, submit_case
+from actions.services.casework import add_case_note, chat_can_receive, in_store, new_case, notifier, submit_case
 from actions.services.intake_context import current_triage
 from actions.services.intake_plan import method_label
 from actions.settings import Settings
 from actions.store.records import (
-    EVENT_NOTE,
     STATUS_CLOSED,
     STATUS_IN_CONVERSATION,
     STATUS_NEW,
@@ -80,11 +79,6 @@ def opening_in(opening: dt.datetime, now: dt.datetime, language: str = "en") -> 
     else:
         when = "el " + long_date(opening.date(), "es").rsplit(" de ", 1)[0]  # "el lunes, 30 de noviembre"
     return f"{when} {'a la' if hour == 1 else 'a las'} {clock} {zone}".strip()
-
-
-async def add_case_note(settings: Settings, reference: str, body: str) -> None:
-    """Add a note from the taxpayer's conversation to their case's event log."""
-    await in_store(settings, lambda cases: cases.add_event(reference, EVENT_NOTE, "taxpayer", body))
 
 
 class ActionSubmitCase(BaseAction):

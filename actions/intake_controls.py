@@ -13,7 +13,7 @@ from actions.answer import ActionAnswerMessage
 from actions.base import BaseAction, conversation_language, latest_entity_values, latest_text
 from actions.firm import contact_line
 from actions.intake import FREE_TEXT, ValidateIntakeForm
-from actions.services.casework import in_store
+from actions.services.casework import add_case_note, in_store
 from actions.services.intake_context import current_triage, field_buttons, response_text
 from actions.services.intake_plan import (
     can_skip,
@@ -185,8 +185,6 @@ class ActionCorrectIntake(BaseAction):
         return events + [SlotSet(field, new_value)] + [SlotSet(slot, None) for slot in cleared]
 
     async def _note_on_case(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        from actions.handoff import add_case_note
-
         reference = tracker.get_slot("case_reference")
         await add_case_note(self.settings, reference, f"Correction from the taxpayer: {latest_text(tracker)}")
         dispatcher.utter_message(response="utter_correction_noted", reference=reference)

@@ -18,7 +18,7 @@ from actions.services.case_spool import CaseSpool, is_transient, key_hash, repla
 from actions.services.dates import parse_iso
 from actions.services.triage import Triage
 from actions.settings import Settings
-from actions.store.records import STATUS_NEW, Case, Consent, Intake, NewCase
+from actions.store.records import EVENT_NOTE, STATUS_NEW, Case, Consent, Intake, NewCase
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -123,6 +123,11 @@ async def in_store(settings: Settings, operation: Callable[[Any], T]) -> T:
     """
     return await asyncio.to_thread(
         lambda: operation(case_repository(settings.database_url, settings.case_reference_prefix)))
+
+
+async def add_case_note(settings: Settings, reference: str, body: str) -> None:
+    """Add a note from the taxpayer's conversation to their case's event log."""
+    await in_store(settings, lambda cases: cases.add_event(reference, EVENT_NOTE, "taxpayer", body))
 
 
 _NOTIFIERS: dict = {}
