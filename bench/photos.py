@@ -1,4 +1,4 @@
-"""Notice photos (issue 16): seconds per file and fields read right, over the generated test set.
+"""Notice photos: seconds per file and fields read right, over the generated test set.
 
 The files come from ``tests/notice_reader/generate.py`` (rendered IRS notices as phone photos, hard
 photos, scans, PDFs and HEIC, plus pictures that are not notices); each is read by the same

@@ -81,7 +81,7 @@ def photo_line(run: BenchRun) -> List[str]:
         value = p.get(name)
         return MISSING if value is None else f"{value:.0%}"
 
-    return [f"Notice photos (issue 16, `bench/photos.py`): {p['files']} generated files ({p['photos']} phone "
+    return [f"Notice photos (`bench/photos.py`): {p['files']} generated files ({p['photos']} phone "
             f"photos, {p['notices']} notices), read one at a time: median {fmt(p.get('median_s'), 2)} s per file, "
             f"photo median {fmt(p.get('photo_median_s'), 2)} s, slowest photo {fmt(p.get('photo_max_s'), 2)} s; "
             f"fields right on the notices: code {share('code_right')}, date {share('notice_date_right')}, "

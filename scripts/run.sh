@@ -12,61 +12,46 @@ mkdir -p logs var
 umask 077
 .venv/bin/python -m ops.files var
 
-# The agent desk talks to Rasa's HTTP API with a JWT signed by this secret. Keep one per machine
-# unless the environment (or .env) provides it.
-if [ -z "${RASA_JWT_SECRET:-}" ] && [ -f .env ]; then
-  RASA_JWT_SECRET=$(sed -n 's/^RASA_JWT_SECRET=//p' .env | tail -1)
-fi
-if [ -z "${RASA_JWT_SECRET:-}" ]; then
-  if [ ! -s var/rasa-jwt-secret ]; then
-    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > var/rasa-jwt-secret)
+# A setting comes from the environment, else from .env (its last line wins), else stays empty.
+from_env_file() {  # name
+  if [ -z "${!1:-}" ] && [ -f .env ]; then
+    printf -v "$1" '%s' "$(sed -n "s/^$1=//p" .env | tail -1)"
   fi
-  RASA_JWT_SECRET=$(cat var/rasa-jwt-secret)
-fi
-# Passed in the environment only: ops.serve hands it to Rasa inside the process, so `ps` never shows it.
-export RASA_JWT_SECRET RASA_URL="http://127.0.0.1:$RASA_PORT" DESK_PORT
+}
 
-# The website widget's session tokens are signed with this secret (channels/widget_sessions.py);
-# one per machine so sessions survive a restart.
-if [ -z "${WIDGET_SESSION_SECRET:-}" ] && [ -f .env ]; then
-  WIDGET_SESSION_SECRET=$(sed -n 's/^WIDGET_SESSION_SECRET=//p' .env | tail -1)
-fi
-if [ -z "${WIDGET_SESSION_SECRET:-}" ]; then
-  if [ ! -s var/widget-session-secret ]; then
-    .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > var/widget-session-secret
+# A secret comes from the environment or .env, else from var/<file>, made once per machine
+# (0600: umask 077 above) so that sessions and tokens survive a restart.
+machine_secret() {  # name file bytes
+  from_env_file "$1"
+  if [ -z "${!1:-}" ]; then
+    if [ ! -s "var/$2" ]; then
+      .venv/bin/python -c "import secrets; print(secrets.token_urlsafe($3))" > "var/$2"
+    fi
+    printf -v "$1" '%s' "$(cat "var/$2")"
   fi
-  WIDGET_SESSION_SECRET=$(cat var/widget-session-secret)
-fi
-export WIDGET_SESSION_SECRET
+  export "$1"
+}
 
-# Rasa calls the action server with this token (endpoints files); one per machine unless set.
-if [ -z "${ACTION_SERVER_TOKEN:-}" ] && [ -f .env ]; then
-  ACTION_SERVER_TOKEN=$(sed -n 's/^ACTION_SERVER_TOKEN=//p' .env | tail -1)
-fi
-if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
-  if [ ! -s var/action-server-token ]; then
-    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/action-server-token)
-  fi
-  ACTION_SERVER_TOKEN=$(cat var/action-server-token)
-fi
-export ACTION_SERVER_TOKEN ACTIONS_PORT
+# The agent desk talks to Rasa's HTTP API with a JWT signed by this one. It is passed in the
+# environment only: ops.serve hands it to Rasa inside the process, so `ps` never shows it.
+machine_secret RASA_JWT_SECRET rasa-jwt-secret 48
+# The website widget's session tokens are signed with this one (channels/widget_sessions.py).
+machine_secret WIDGET_SESSION_SECRET widget-session-secret 48
+# Rasa calls the action server with this token (endpoints files).
+machine_secret ACTION_SERVER_TOKEN action-server-token 32
+export RASA_URL="http://127.0.0.1:$RASA_PORT" DESK_PORT ACTIONS_PORT
 
 # credentials.yml reads the SMS and Messenger secrets from the environment (or .env); a channel
 # whose values are empty refuses every webhook with 403.
 for name in TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_NUMBER TWILIO_PUBLIC_BASE_URL \
             FACEBOOK_VERIFY_TOKEN FACEBOOK_APP_SECRET FACEBOOK_PAGE_ACCESS_TOKEN; do
-  if [ -z "${!name:-}" ] && [ -f .env ]; then
-    value=$(sed -n "s/^$name=//p" .env | tail -1)
-    printf -v "$name" '%s' "$value"
-  fi
+  from_env_file "$name"
   export "$name=${!name:-}"
 done
 
 # BOT_PROFILE selects the endpoints file (embedded: SQLite and in-process locks; production:
 # PostgreSQL, Redis and RabbitMQ from the environment, see deploy/README.md).
-if [ -z "${BOT_PROFILE:-}" ] && [ -f .env ]; then
-  BOT_PROFILE=$(sed -n 's/^BOT_PROFILE=//p' .env | tail -1)
-fi
+from_env_file BOT_PROFILE
 export BOT_PROFILE=${BOT_PROFILE:-embedded}
 ENDPOINTS=$(.venv/bin/python -m ops.profile endpoints)
 eval "$(.venv/bin/python -m ops.profile env)"

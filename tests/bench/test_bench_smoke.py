@@ -60,4 +60,4 @@ def test_quick_benchmark_prints_a_complete_table(tmp_path: Path) -> None:
     assert data["machine"]["rasa"] == "3.6.21" and not any(b["failure"] for b in data["bots"])
     photos = data["photos"]  # the notice reader over a spread of the generated set
     assert photos["files"] == 4 and photos["photos"] >= 1 and 0 < photos["photo_max_s"] < 20
-    assert "Notice photos (issue 16" in report and "slowest notice photo read" in {r[0] for r in target_rows}
+    assert "Notice photos (`bench/photos.py`)" in report and "slowest notice photo read" in {r[0] for r in target_rows}

@@ -1,4 +1,5 @@
-"""Property-based fuzzing of the public channels of the running bot (issue 6, item 5).
+"""Property-based fuzzing of the public channels of the running bot: nothing typed or posted to a
+channel may crash it, leak an error or lose a conversation.
 
 One bot for the module (tests/integration/hostile.py) with the production limits (20 messages
 per sender per 60 s, 2,000 characters, 64 KiB REST bodies). Hypothesis generates REST bodies

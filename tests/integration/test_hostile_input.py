@@ -1,4 +1,5 @@
-"""Hostile input against the real bot on every public channel (issue 6, item 5).
+"""Hostile input against the real bot on every public channel: nothing typed or posted to a channel
+may crash it, leak an error or lose a conversation.
 
 One bot for the module (tests/integration/hostile.py): REST, socket.io, signed Twilio and
 Messenger webhooks, a JWT-protected HTTP API. Every hostile request must get a clear 4xx (JSON,
