@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import socket
 import subprocess
 import time
 import urllib.error
@@ -25,12 +24,10 @@ from bench.load import REST_HEADERS, REST_PATH, has_content
 from bench.memory import RssSampler
 from bench.paths import RASA
 from bench.training import quiet_env
+from ops.local_servers import answers_ok, channels_off, free_port, stop_processes
 
 START_TIMEOUT_S = 300.0
 POLL_S = 0.25
-# credentials.yml reads the channel secrets from the environment; empty values switch a channel off.
-CHANNEL_ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_PUBLIC_BASE_URL",
-               "FACEBOOK_VERIFY_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN")
 
 
 @dataclass(frozen=True)
@@ -88,21 +85,6 @@ class RunningBot:
         return found
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _health(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def first_answer(base_url: str, message: str, sender: str, timeout_s: float = 60.0) -> bool:
     """Whether the bot answers ``message`` with HTTP 200 and a visible reply."""
     body = json.dumps({"sender": sender, "message": message}).encode()
@@ -158,24 +140,12 @@ def _log(path: Path, handles: List[IO[bytes]]) -> IO[bytes]:
     return handle
 
 
-def _stop(processes: List[subprocess.Popen]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
 @contextmanager
 def running(spec: BotSpec, workdir: Path, startup_message: str,
             timeout_s: float = START_TIMEOUT_S) -> Iterator[RunningBot]:
     """Start ``spec``'s servers, wait for the first answer, and stop them when the block ends."""
     workdir.mkdir(parents=True, exist_ok=True)
-    env = quiet_env(**{name: "" for name in CHANNEL_ENV}, **spec.env)
+    env = quiet_env(**channels_off(spec.env))
     rasa_port = free_port()
     actions_port = free_port() if spec.actions_command else None
     endpoints = _endpoints_file(spec, actions_port, workdir)
@@ -204,7 +174,7 @@ def running(spec: BotSpec, workdir: Path, startup_message: str,
         yield RunningBot(spec, url, pids["rasa"], pids.get("actions"), startup_s, actions_ready_s,
                          sampler, logs, processes)
     finally:
-        _stop(list(processes.values()))
+        stop_processes(processes.values())
         if sampler:
             sampler.stop()
         for handle in handles:
@@ -222,7 +192,7 @@ def _wait_until_answering(spec: BotSpec, url: str, actions_port: Optional[int], 
             if process.poll() is not None:
                 raise _fail(f"{spec.name}: the {role} server exited early", logs[role])
         if actions_port is not None and actions_ready_s is None:
-            if _health(f"http://127.0.0.1:{actions_port}/health"):
+            if answers_ok(f"http://127.0.0.1:{actions_port}/health"):
                 actions_ready_s = time.perf_counter() - start
         if actions_port is None or actions_ready_s is not None:
             attempt += 1

@@ -14,8 +14,8 @@ from typing import Dict, Iterator, List, Optional
 
 import psycopg2
 
-from tests.integration.servers import (CHANNEL_ENV, MODEL, PYTHON, ROOT, _ready, _ready_any, _wait, free_port,
-                                      stop_processes)
+from ops.local_servers import CHANNEL_ENV
+from tests.integration.servers import MODEL, PYTHON, ROOT, _ready, _ready_any, _wait, free_port, stop_processes
 from tests.services_up import ensure_postgres, ensure_rabbitmq, ensure_redis
 
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -22,30 +21,18 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple, TypeVar, cas
 
 import aiohttp
 
+from ops.local_servers import answers_ok, channels_off, free_port, stop_processes
+
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
 RASA = ROOT / ".venv" / "bin" / "rasa"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 MODEL = ROOT / "models" / "tax-assistant.tar.gz"
 START_TIMEOUT_S = 180
-# credentials.yml reads the channel secrets from the environment; empty values switch a channel off.
-CHANNEL_ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_PUBLIC_BASE_URL",
-               "FACEBOOK_VERIFY_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+    return answers_ok(url)
 
 
 def _wait(url: str, process: subprocess.Popen, log: Path, check=_ready) -> None:
@@ -172,18 +159,6 @@ class ActionServer:
             stop_processes([self.process])
 
 
-def stop_processes(processes: List[subprocess.Popen], timeout_s: float = 20) -> None:
-    """SIGTERM every process still running, then SIGKILL those not gone after ``timeout_s``."""
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 # The per-address and global conversation limits are off in tests (every test client is
 # 127.0.0.1); tests of those limits set them (tests/security).
 LIMITS_OFF = {"ADDRESS_MESSAGES_PER_MINUTE": "0", "ADDRESS_NEW_CONVERSATIONS": "0", "GLOBAL_NEW_CONVERSATIONS": "0"}
@@ -198,7 +173,7 @@ def conversation(sender: str, namespace: str = "rest") -> str:
 
 
 def _environment(env: Optional[Dict[str, str]]) -> Dict[str, str]:
-    return {**{name: "" for name in CHANNEL_ENV}, **LIMITS_OFF, **os.environ, **(env or {})}
+    return channels_off({**LIMITS_OFF, **os.environ, **(env or {})})
 
 
 @contextmanager

@@ -183,12 +183,12 @@ def test_with_the_action_server_down_the_user_still_gets_an_answer(tmp_path: Pat
     import os
     import subprocess
 
-    from tests.integration.servers import CHANNEL_ENV, RASA, ROOT, _model_loaded, _wait, free_port
+    from tests.integration.servers import RASA, ROOT, _model_loaded, _wait, channels_off, free_port
 
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{free_port()}/webhook"\n')  # nobody there
     port, log = free_port(), tmp_path / "rasa.log"
-    env = {**{name: "" for name in CHANNEL_ENV}, **os.environ, "RATE_LIMIT_REDIS_URL": ""}
+    env = channels_off({**os.environ, "RATE_LIMIT_REDIS_URL": ""})
     process = subprocess.Popen(
         [str(RASA), "run", "--model", str(MODEL), "--port", str(port), "--enable-api", "--endpoints", str(endpoints),
          "--credentials", str(ROOT / "credentials.yml"), "-i", "127.0.0.1"],
