@@ -1,31 +1,29 @@
 """Start each conversation session; show the disclaimer once per conversation."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import BaseAction, response_in
+from nlp.language import locale_language
 
 DISCLAIMER_SLOT = "disclaimer_shown"
 # Empty values equal the domain's initial values: carrying them over would only add noise.
-NOT_CARRIED = (None, [], {}, False)
+NOT_CARRIED: Tuple[Any, ...] = (None, [], {}, False)
 # Per-turn state that must not outlive its session ("that's what I said just above" needs a "just").
 NOT_CARRIED_SLOTS = ("requested_slot", "last_answer")
 # The channel's hint of the taxpayer's language (the widget's browser language, Messenger's locale),
 # sent as message metadata {"language": "es"}; Rasa hands the first message's metadata to this action.
 METADATA_SLOT = "session_started_metadata"
-LANGUAGES = ("en", "es")
 
 
-def channel_language(tracker: Tracker) -> str | None:
-    """The language the channel reported for a new conversation, if any."""
+def channel_language(tracker: Tracker) -> Optional[str]:
+    """The language the channel reported for a new conversation ("es", "es-MX", "en_US"...): en, es or None."""
     metadata = tracker.get_slot(METADATA_SLOT) or {}
-    value = metadata.get("language") if isinstance(metadata, dict) else None
-    value = value.split("_")[0].split("-")[0].lower() if isinstance(value, str) else None
-    return value if value in LANGUAGES else None
+    return locale_language(metadata.get("language")) if isinstance(metadata, dict) else None
 
 
 class ActionSessionStart(BaseAction):

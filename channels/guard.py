@@ -46,7 +46,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 from sanic.exceptions import SanicException
 
-from actions.services.pii import LABELS, PiiKind, describe, mask_pii
+from actions.services.pii import LABELS, describe, mask_pii
 from channels.guard_settings import GuardSettings, get_guard_settings
 from channels.languages import ENGLISH, LANGUAGE_SLOT, SPANISH, text_language, tracker_language, valid_language
 from channels.metadata import LANGUAGE_FIELD, with_language
@@ -88,15 +88,6 @@ FALLBACK_TEXTS_ES = {
     TECHNICAL_PROBLEM: "Lo siento, algo falló de mi lado y no pude responder. Su mensaje está guardado; intente de "
                        "nuevo en un minuto o escriba 'hablar con un profesional de impuestos'.",
 }
-# What was removed, in Spanish words ("quité el {removed}": every one is masculine).
-PII_DESCRIPTIONS_ES = {
-    PiiKind.SSN.value: "número de Seguro Social",
-    PiiKind.ITIN.value: "ITIN",
-    PiiKind.EIN.value: "número de identificación del empleador (EIN)",
-    PiiKind.ROUTING_NUMBER.value: "número de ruta bancaria",
-    PiiKind.BANK_ACCOUNT.value: "número de cuenta bancaria",
-    PiiKind.CARD_NUMBER.value: "número de tarjeta",
-}
 # Control characters (C0, DEL, C1) and lone surrogates, which no encoder accepts; \t and \n stay.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _BARE_INTENT = re.compile(r"^/([A-Za-z0-9_-]+)$")
@@ -128,16 +119,6 @@ def clean_text(text: Any) -> str:
     if not isinstance(text, str):
         return ""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
-def describe_removed(kinds: Collection[str], language: str = ENGLISH) -> str:
-    """What was removed, in words of ``language`` ("número de Seguro Social y número de cuenta bancaria")."""
-    if language != SPANISH:
-        return describe(list(kinds))
-    names = list(dict.fromkeys(PII_DESCRIPTIONS_ES.get(str(getattr(kind, "value", kind)), "número") for kind in kinds))
-    if not names:
-        return "número"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " y " + names[-1]
 
 
 def neutralise_slash(text: str, offered: Collection[str], bare_intents: Collection[str]) -> str:
@@ -410,7 +391,7 @@ class MessageGuard:
             logger.info("guard: removed %s from a message on %s", ", ".join(kinds), self.channel)
             language = await self._reply_language(message, masked.text)
             said.append((PII_REMOVED, await self._reply(message, PII_REMOVED, language,
-                                                        removed=describe_removed(kinds, language))))
+                                                        removed=describe(kinds, language))))
             metadata = {**(metadata if isinstance(metadata, dict) else {}), "pii_removed": kinds}
         text = await self._slash(masked.text, sender)
         if not text:

@@ -6,7 +6,9 @@ language before or outside that: for message metadata (``{"language": "es"}``, w
 texts they build themselves (SMS keyword confirmations, numbered menus, the guard's replies, the
 widget's own strings) and to tell which variation of a domain response the bot chose.
 
-Pure functions; the statistical detector is loaded only when a text needs it.
+Pure functions; the statistical detector is loaded only when a text needs it. ``valid_language`` and
+``locale_language`` ("es_LA", "es-419", "en-US" -> en / es) live in nlp/language.py, which the action
+server's ``action_session_start`` uses too (actions never import channels).
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ import logging
 import unicodedata
 from typing import Any, Mapping, Optional
 
-from nlp.language import ENGLISH, LANGUAGES, SPANISH, read_language, requested_language
+from nlp.language import (ENGLISH, LANGUAGES, SPANISH, locale_language, read_language, requested_language,
+                          valid_language)
 
 __all__ = ["ENGLISH", "SPANISH", "LANGUAGES", "LANGUAGE_SLOT", "fold", "valid_language", "locale_language",
            "text_language", "asked_language", "response_language", "tracker_language"]
@@ -29,26 +32,6 @@ def fold(text: str) -> str:
     """Upper case without accents or the tilde ("¡Sí!" -> "¡SI!", "más" -> "MAS", "año" -> "ANO")."""
     decomposed = unicodedata.normalize("NFD", text.upper())
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-
-
-def valid_language(value: Any) -> Optional[str]:
-    """``en`` or ``es`` when ``value`` is exactly one of them (any case, blanks ignored), else None.
-
-    Nothing else passes: a client may put anything into its metadata.
-    """
-    if not isinstance(value, str):
-        return None
-    value = value.strip().lower()
-    return value if value in LANGUAGES else None
-
-
-def locale_language(locale: Any) -> Optional[str]:
-    """The language of a locale such as Messenger's ``es_LA`` or a browser's ``es-MX``; None when it
-    is neither English nor Spanish or not a locale at all."""
-    if not isinstance(locale, str) or len(locale) > 35:
-        return None
-    primary = locale.strip().replace("-", "_").split("_")[0]
-    return valid_language(primary) if len(primary) == 2 else None
 
 
 def _typed(text: Any) -> Optional[str]:

@@ -9,6 +9,9 @@ A conversation's language changes only on clear evidence, so the reader is cauti
   "thanks", "yes"); "no", "ok", codes, numbers and lone names decide nothing;
 - longer text needs both the statistical detector (lingua, restricted to the two languages, with its
   models inside the installed wheel: nothing is downloaded) and the language's common words to agree.
+
+It also reads a locale or a metadata language hint ("es_MX", "es-419", "en-US") as ``en`` / ``es``
+(:func:`locale_language`), for the channels and for ``action_session_start`` alike.
 """
 from __future__ import annotations
 
@@ -16,10 +19,11 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 ENGLISH, SPANISH = "en", "es"
 LANGUAGES = (ENGLISH, SPANISH)
+MAX_LOCALE_CHARS = 35  # BCP 47 tags in practice; anything longer is not a locale
 
 _REQUEST_SPANISH = re.compile(
     r"\b(?:en|in)\s+espa[nñ]ol\b|\bespa[nñ]ol,?\s+(?:por\s+favor|please)\b|\bspanish,?\s+please\b|"
@@ -97,6 +101,30 @@ def requested_language(text: str) -> Optional[str]:
     if _REQUEST_ENGLISH.search(lowered):
         return ENGLISH
     return None
+
+
+def valid_language(value: Any) -> Optional[str]:
+    """``en`` or ``es`` when ``value`` is exactly one of them (any case, blanks ignored), else None.
+
+    Nothing else passes: a client may put anything into its metadata.
+    """
+    if not isinstance(value, str):
+        return None
+    value = value.strip().lower()
+    return value if value in LANGUAGES else None
+
+
+def locale_language(locale: Any) -> Optional[str]:
+    """``en`` or ``es`` for a locale or language tag ("es_MX", "es-419", "en-US", Messenger's "es_LA",
+    a plain "es"), else None (another language, or not a locale at all).
+
+    The Messenger channel reads a sender's locale with it, and ``action_session_start`` the language
+    hint in the first message's metadata.
+    """
+    if not isinstance(locale, str) or len(locale) > MAX_LOCALE_CHARS:
+        return None
+    primary = locale.strip().replace("-", "_").split("_")[0]
+    return valid_language(primary) if len(primary) == 2 else None
 
 
 @functools.lru_cache(maxsize=1)

@@ -24,7 +24,8 @@ from actions.knowledge.codes import normalise_code
 from actions.knowledge.figures import FiguresError, FigureTable
 from actions.knowledge.numbers import numbers
 from actions.knowledge.schema import SMS_MAX_CHARS, KnowledgeBase, Notice, Topic, _check_official_url
-from actions.knowledge.store import DEFAULT_PATH, Knowledge, KnowledgeError, load_figures_for, load_knowledge
+from actions.knowledge.store import (DEFAULT_PATH, Knowledge, KnowledgeError, cached_knowledge, load_figures_for,
+                                    load_knowledge)
 
 SPANISH_DIR_NAME = "es"
 TOPICS_FILE = "topics.yml"
@@ -166,8 +167,8 @@ def _entries(file_name: str, items: List[Dict[str, Any]], model: Any, english: D
             report.problems.append(f"{file_name}: {name!r}: {exc}")
             continue
         key = normalise_code(entry.code) if isinstance(entry, SpanishNotice) else entry.id
-        source = english.get(key)
-        if source is None:
+        source = english.get(key) if key else None
+        if key is None or source is None:
             report.problems.append(f"{file_name}: {name} is not an English entry")
             continue
         if key in seen or key in found:
@@ -186,7 +187,7 @@ def _entries(file_name: str, items: List[Dict[str, Any]], model: Any, english: D
 def read_spanish(path: Path = DEFAULT_PATH) -> Tuple[Dict[str, SpanishNotice], Dict[str, SpanishTopic], Dict[str, str], SpanishReport]:
     """Read and check every Spanish file beside the knowledge at ``path`` (raw text, before figures)."""
     english = _raw_english(path)
-    en_notices = {normalise_code(n["code"]): n for n in english["notices"]}
+    en_notices = {key: n for n in english["notices"] if (key := normalise_code(n["code"]))}
     en_topics = {t["id"]: t for t in english["topics"]}
     report = SpanishReport()
     notices: Dict[str, SpanishNotice] = {}
@@ -243,20 +244,27 @@ def _spanish_topic(topic: Topic, entry: SpanishTopic, figures: FigureTable) -> T
     })
 
 
-def load_spanish_knowledge(path: Path = DEFAULT_PATH) -> Knowledge:
+def load_spanish_knowledge(path: Path = DEFAULT_PATH, english: Optional[Knowledge] = None) -> Knowledge:
     """The knowledge base in Spanish: only the entries that have Spanish text (never English text).
+
+    Args:
+        path: the English main file; the Spanish files are in :func:`spanish_dir` beside it.
+        english: the English knowledge already loaded from ``path`` (its codes, stages and facts are
+            reused); loaded here when not given.
 
     Raises:
         KnowledgeError: when a Spanish file breaks its schema or disagrees with the English facts.
     """
-    english = load_knowledge(path)
+    if english is None:
+        english = load_knowledge(path)
     notices, topics, labels, report = read_spanish(path)
     if report.problems:
         raise KnowledgeError("Spanish knowledge is invalid:\n" + "\n".join(report.problems))
     figures = load_figures_for(path)
     try:
-        spanish_notices = [_spanish_notice(n, notices[normalise_code(n.code)], figures) for n in english.notices
-                           if normalise_code(n.code) in notices]
+        # A validated notice's first key is its own code, normalised (the key the Spanish files use).
+        spanish_notices = [_spanish_notice(n, notices[n.keys[0]], figures) for n in english.notices
+                           if n.keys[0] in notices]
         spanish_topics = [_spanish_topic(t, topics[t.id], figures) for t in english.topics if t.id in topics]
     except FiguresError as exc:
         raise KnowledgeError(f"Spanish knowledge: {exc}") from exc
@@ -267,8 +275,12 @@ def load_spanish_knowledge(path: Path = DEFAULT_PATH) -> Knowledge:
 
 @functools.lru_cache(maxsize=4)
 def cached_spanish_knowledge(path: Path = DEFAULT_PATH) -> Knowledge:
-    """The Spanish knowledge base, loaded on first use and kept for the life of the process."""
-    return load_spanish_knowledge(path)
+    """The Spanish knowledge base, loaded on first use and kept for the life of the process.
+
+    It is built on the cached English knowledge (:func:`cached_knowledge`), which the action server
+    has loaded already, instead of loading and validating the English files a second time.
+    """
+    return load_spanish_knowledge(path, cached_knowledge(path))
 
 
 def main(argv: Sequence[str] = ()) -> int:

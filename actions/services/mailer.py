@@ -17,6 +17,9 @@ from actions.settings import Settings
 
 SMTP_TIMEOUT_S = 30.0
 IMPLICIT_TLS_PORT = 465
+# The conversation's language (``intake.language`` of the payload), as the pro reads it: the pro
+# replies in it.
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 
 
 class MailNotConfigured(RuntimeError):
@@ -28,6 +31,14 @@ def _amount(value: Optional[str]) -> Optional[str]:
         return None if value is None else f"${Decimal(value):,.2f}"
     except InvalidOperation:
         return value
+
+
+def _language(code: Optional[str]) -> Optional[str]:
+    """ "Spanish (es)"; an unknown code as it is; None when the payload has none."""
+    if not code:
+        return None
+    name = LANGUAGE_NAMES.get(code)
+    return f"{name} ({code})" if name else code
 
 
 def _lines(label: str, value: Any) -> List[str]:
@@ -53,6 +64,7 @@ def case_body(payload: Dict[str, Any]) -> str:
     lines += _lines("Deadline", payload.get("deadline"))
     lines += [""]
     lines += _lines("Taxpayer", intake.get("full_name"))
+    lines += _lines("Language", _language(intake.get("language")))
     lines += _lines("Preferred contact", intake.get("preferred_channel"))
     lines += _lines("Phone", intake.get("phone"))
     lines += _lines("E-mail", intake.get("email"))

@@ -21,7 +21,7 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from stdnum import luhn
 from stdnum.us import ein, itin, rtn, ssn
@@ -46,15 +46,32 @@ LABELS = {
     PiiKind.BANK_ACCOUNT: "[account number removed]",
     PiiKind.CARD_NUMBER: "[card number removed]",
 }
-# How the polite notice names each kind ("I removed the Social Security number ...").
-DESCRIPTIONS = {
-    PiiKind.SSN: "Social Security number",
-    PiiKind.ITIN: "ITIN",
-    PiiKind.EIN: "employer ID number (EIN)",
-    PiiKind.ROUTING_NUMBER: "bank routing number",
-    PiiKind.BANK_ACCOUNT: "bank account number",
-    PiiKind.CARD_NUMBER: "card number",
+# How the polite notice (domain response utter_pii_removed) names each kind, per conversation
+# language: "I removed the Social Security number ...", "quité el número de Seguro Social ...".
+# The Spanish names are all masculine, to follow "quité el", and say what domain.yml's Spanish
+# responses and the Spanish knowledge say ("número de Seguro Social", "números de cuenta bancaria o
+# de tarjeta", "número de identificación del empleador (EIN)").
+DESCRIPTIONS: Dict[str, Dict[PiiKind, str]] = {
+    "en": {
+        PiiKind.SSN: "Social Security number",
+        PiiKind.ITIN: "ITIN",
+        PiiKind.EIN: "employer ID number (EIN)",
+        PiiKind.ROUTING_NUMBER: "bank routing number",
+        PiiKind.BANK_ACCOUNT: "bank account number",
+        PiiKind.CARD_NUMBER: "card number",
+    },
+    "es": {
+        PiiKind.SSN: "número de Seguro Social",
+        PiiKind.ITIN: "ITIN",
+        PiiKind.EIN: "número de identificación del empleador (EIN)",
+        PiiKind.ROUTING_NUMBER: "número de ruta bancaria",
+        PiiKind.BANK_ACCOUNT: "número de cuenta bancaria",
+        PiiKind.CARD_NUMBER: "número de tarjeta",
+    },
 }
+# The word for a kind not in the table, and the "and" before the last name, per language.
+_UNKNOWN = {"en": "number", "es": "número"}
+_AND = {"en": " and ", "es": " y "}
 
 
 @dataclass(frozen=True)
@@ -182,22 +199,33 @@ def find_pii(text: str) -> List[Finding]:
     return sorted(found, key=lambda f: f.start)
 
 
-def describe(kinds: Sequence[str]) -> str:
-    """The kinds in words for the user: "Social Security number and bank account number"."""
-    names = [DESCRIPTIONS.get(_kind(kind), "number") for kind in kinds]
-    names = list(dict.fromkeys(names))
+def describe(kinds: Iterable[str], language: str = "en") -> str:
+    """The kinds in words of the conversation's language, for the ``{removed}`` of utter_pii_removed.
+
+    Args:
+        kinds: the kinds removed (``PiiKind`` values, as in ``metadata["pii_removed"]``); each is
+            named once, unknown ones as "number" / "número".
+        language: ``en`` or ``es``; anything else reads as English.
+
+    Returns:
+        "Social Security number and bank account number", or in Spanish "número de Seguro Social y
+        número de cuenta bancaria".
+    """
+    language = language if language in DESCRIPTIONS else "en"
+    table, unknown = DESCRIPTIONS[language], _UNKNOWN[language]
+    names = list(dict.fromkeys(_name(table, kind, unknown) for kind in kinds))
     if not names:
-        return "number"
+        return unknown
     if len(names) == 1:
         return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:-1]) + _AND[language] + names[-1]
 
 
-def _kind(value: str) -> Optional[PiiKind]:
+def _name(table: Dict[PiiKind, str], value: str, unknown: str) -> str:
     try:
-        return PiiKind(value)
+        return table.get(PiiKind(value), unknown)
     except ValueError:
-        return None
+        return unknown
 
 
 def _card(number: str, context: Optional[str]) -> Optional[PiiKind]:

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import yaml
-from pydantic import BaseModel, root_validator, validator
+from pydantic import BaseModel, Field, root_validator, validator
 
 from actions.knowledge.figures import load_figures
 from actions.knowledge.numbers import numbers
-from actions.knowledge.schema import Stage
+from actions.knowledge.schema import Stage, _check_official_url
 from actions.understanding.questions import QUESTIONS
 from actions.understanding.situations import SITUATIONS
 
@@ -53,11 +53,9 @@ class Passage(BaseModel):
             raise ValueError(f"passage longer than {SPANISH_PASSAGE_MAX_WORDS} words")
         return " ".join(value.split())
 
-    @validator("source_url")
-    def _official(cls, value: str) -> str:  # noqa: N805
-        if not value.startswith("https://www.irs.gov/") and not value.startswith("https://www.taxpayeradvocate.irs.gov/"):
-            raise ValueError("source_url must be an IRS page")
-        return value
+    # An https page of the IRS or of its Taxpayer Advocate Service, in English or Spanish
+    # (www.irs.gov/es/..., es.taxpayeradvocate.irs.gov): the same rule as the notices and topics.
+    _official = validator("source_url", allow_reuse=True)(_check_official_url)
 
     @root_validator(skip_on_failure=True)
     def _one_kind(cls, values: Dict) -> Dict:  # noqa: N805
@@ -107,7 +105,7 @@ class SpanishPassage(BaseModel):
     id: str
     text: str
     source_url: str
-    source_lang: str
+    source_lang: str = Field(..., regex=r"^(es|en)$")  # the language of the source page
 
     class Config:
         extra = "forbid"

@@ -1,6 +1,9 @@
 """A new conversation starts in the language the channel reports; the disclaimer is sent in it."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any, Dict, Optional
 
 import pytest
@@ -24,11 +27,21 @@ def _spanish_text(name: str) -> str:
 
 @pytest.mark.parametrize("metadata, language", [
     ({"language": "es"}, "es"), ({"language": "es-MX"}, "es"), ({"language": "es_LA"}, "es"),
-    ({"language": "en"}, "en"), ({"language": "fr"}, None), ({"language": "<script>"}, None), ({}, None),
-    (None, None), ({"language": 5}, None),
+    ({"language": "es_MX"}, "es"), ({"language": "es-419"}, "es"), ({"language": "ES"}, "es"),
+    ({"language": "en"}, "en"), ({"language": "en-US"}, "en"), ({"language": "español"}, None),
+    ({"language": "fr"}, None), ({"language": "<script>"}, None), ({}, None), (None, None), ({"language": 5}, None),
 ])
 def test_channel_language_accepts_only_english_and_spanish(metadata: Any, language: Optional[str]) -> None:
     assert channel_language(_tracker(metadata)) == language
+
+
+def test_the_session_start_reads_locales_without_the_channels() -> None:
+    # One locale reader (nlp/language.py) serves both; the action server must not import channels/.
+    code = ("import sys, actions.session; "
+            "print(sorted(m for m in sys.modules if m == 'channels' or m.startswith('channels.')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert loaded.stdout.strip() == "[]"
 
 
 async def test_spanish_hint_sets_the_slot_and_sends_the_spanish_disclaimer() -> None:

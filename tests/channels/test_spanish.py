@@ -16,9 +16,10 @@ from actions.store.optouts import OptOutRepository
 from channels import messenger_render
 from channels.facebook import ATTACHMENT_REPLY, ATTACHMENT_REPLY_ES, MessengerInput
 from channels.guard import (FALLBACK_TEXTS, FALLBACK_TEXTS_ES, PII_REMOVED, TECHNICAL_PROBLEM, MessageGuard,
-                            Verdict, describe_removed)
+                            Verdict)
 from channels.guard_settings import GuardSettings
 from channels.languages import locale_language, response_language, text_language, tracker_language, valid_language
+from nlp import language as nlp_language
 from channels.messenger_events import read_event
 from channels.metadata import sanitize_metadata, with_language
 from channels.sms_keywords import (ANSWER_WORDS, Keyword, help_reply, match_keyword, start_reply, stop_reply)
@@ -305,11 +306,11 @@ def test_with_language(metadata: Any, text: str, hint: Optional[str], expected: 
     assert with_language(metadata, text, hint) == expected
 
 
-@pytest.mark.parametrize("locale, language", [("es_LA", "es"), ("es_ES", "es"), ("es-MX", "es"), ("en_US", "en"),
-                                              ("fr_FR", None), ("", None), (None, None), ("es" * 30, None),
-                                              ("español", None)])
-def test_locale_language(locale: Any, language: Optional[str]) -> None:
-    assert locale_language(locale) == language
+def test_locales_are_read_by_the_one_shared_reader() -> None:
+    # The channels (Messenger's locale) and action_session_start (the metadata hint) read a locale
+    # with nlp/language.py's function, whose table of cases is in tests/nlp/test_language.py.
+    assert locale_language is nlp_language.locale_language and valid_language is nlp_language.valid_language
+    assert locale_language("es_LA") == "es"
 
 
 def test_text_language_reads_requests_and_clear_text_only() -> None:
@@ -348,10 +349,7 @@ async def test_a_photo_reading_keeps_the_channels_hint_and_reads_no_language_fro
 
 # --- the guard's own replies --------------------------------------------------------------------
 
-def test_describe_removed_in_spanish() -> None:
-    assert describe_removed(["ssn"], "es") == "número de Seguro Social"
-    assert describe_removed(["routing_number", "bank_account"], "es") == "número de ruta bancaria y número de cuenta bancaria"
-    assert describe_removed(["ssn"], "en") == "Social Security number"
+def test_every_guard_reply_has_a_spanish_fallback() -> None:
     assert set(FALLBACK_TEXTS_ES) == set(FALLBACK_TEXTS)
 
 

@@ -8,8 +8,9 @@ import pytest
 
 from actions.knowledge.figures import load_figures
 from actions.knowledge.numbers import numbers
-from actions.knowledge.spanish import cached_spanish_knowledge, read_spanish
-from actions.knowledge.store import cached_knowledge
+from actions.knowledge import spanish as spanish_module
+from actions.knowledge.spanish import SpanishNotice, SpanishReport, _entries, cached_spanish_knowledge, read_spanish
+from actions.knowledge.store import DEFAULT_PATH, Knowledge, cached_knowledge
 from actions.understanding.passages import load_passages, load_spanish_passages
 from nlp.language import detect_language
 
@@ -75,3 +76,31 @@ def test_spanish_sources_are_irs_spanish_pages() -> None:
     for entry in [*spanish.values(), *topics.values()]:
         spanish_page = "/es/" in entry.source_url or entry.source_url.startswith("https://es.")
         assert spanish_page == (entry.source_lang == "es"), entry.source_url
+
+
+def test_the_spanish_knowledge_is_built_on_the_cached_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    english = cached_knowledge()
+    asked: List[object] = []
+
+    def cached(path: object) -> Knowledge:
+        asked.append(path)
+        return english
+
+    def never(*args: object, **kwargs: object) -> Knowledge:
+        raise AssertionError("the English knowledge was loaded again")
+
+    monkeypatch.setattr(spanish_module, "cached_knowledge", cached)
+    monkeypatch.setattr(spanish_module, "load_knowledge", never)
+    built = cached_spanish_knowledge.__wrapped__(DEFAULT_PATH)  # past the cache: build it now
+    assert asked == [DEFAULT_PATH]
+    assert [n.code for n in built.notices] == [n.code for n in english.notices]
+
+
+def test_a_spanish_entry_whose_code_is_no_code_is_a_problem() -> None:
+    item = {"code": "—", "title": "Un título", "explanation": "Texto.", "sms": "Texto.",
+            "what_to_do": ["Uno.", "Dos."], "purpose": "Para pagar.", "after_deadline": "Después del plazo.",
+            "source_url": "https://www.irs.gov/es/", "source_lang": "es", "last_checked": "2026-01-02"}
+    report = SpanishReport()
+    found = _entries("x.yml", [item], SpanishNotice, {"CP14": {"code": "CP14"}}, "what_to_do",
+                     lambda entry: [], report, {})
+    assert found == {} and report.problems == ["x.yml: — is not an English entry"]

@@ -1,13 +1,13 @@
 """The language reader: clear English or Spanish, an explicit request, or no decision."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import pytest
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlp.language import detect_language, plain, read_language, requested_language
+from nlp.language import detect_language, locale_language, plain, read_language, requested_language, valid_language
 from nlp.language_detector import LanguageDetector
 
 SPANISH_MESSAGES = [
@@ -85,3 +85,19 @@ def test_component_adds_one_language_entity(text: str, value: Optional[str], rol
         assert found == []
     else:
         assert [(e["value"], e["role"]) for e in found] == [(value, role)]
+
+
+@pytest.mark.parametrize("locale, language", [
+    ("es", "es"), ("en", "en"), ("ES", "es"), (" es ", "es"),
+    ("es_MX", "es"), ("es-MX", "es"), ("es-419", "es"), ("es_LA", "es"), ("es_ES", "es"),
+    ("en-US", "en"), ("en_GB", "en"), ("EN-us", "en"),
+    ("fr", None), ("fr_FR", None), ("pt-BR", None), ("español", None), ("spa", None), ("e", None),
+    ("", None), ("-", None), ("es" * 30, None), ("<script>", None), (None, None), (5, None), (["es"], None),
+])
+def test_locale_language_reads_locales_and_language_tags(locale: Any, language: Optional[str]) -> None:
+    assert locale_language(locale) == language
+
+
+@pytest.mark.parametrize("value, language", [("es", "es"), (" EN ", "en"), ("es-MX", None), ("fr", None), (None, None)])
+def test_valid_language_takes_only_the_two_codes(value: Any, language: Optional[str]) -> None:
+    assert valid_language(value) == language

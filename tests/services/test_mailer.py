@@ -100,7 +100,8 @@ async def test_the_email_reaches_the_onduty_pro(database: Database, smtp_server:
     assert message["Message-ID"] and message["Date"]
     body = message.get_content()
     for expected in (case.reference, "Jane Doe", "+15125550142", "jane@example.com", "LT11, CP504",
-                     "$12,500.00", "2026-12-01", "2022, 2023", "Levy active: yes", case.intake.consent.wording):
+                     "$12,500.00", "2026-12-01", "2022, 2023", "Levy active: yes", "Language: English (en)",
+                     case.intake.consent.wording):
         assert expected in body, expected
     assert Outbox(database).count_pending() == 0
 
@@ -148,8 +149,19 @@ def test_send_case_email_needs_the_settings() -> None:
         send_case_email(make_settings(None), {"reference": "MTS-7K3Q9"})
 
 
+async def test_the_email_says_the_conversations_language(database: Database, smtp_server: tuple) -> None:
+    port, inbox = smtp_server
+    CaseRepository(database).create(make_new_case(intake=dict(language="es")), notify=["email"])
+    assert await deliver(database, make_settings(port)) == 1
+    [envelope] = inbox.envelopes
+    body = email.message_from_bytes(envelope.original_content, policy=email.policy.default).get_content()
+    assert "Language: Spanish (es)" in body.splitlines()  # the pro replies in Spanish
+
+
 def test_case_body_copes_with_a_sparse_payload(database: Database) -> None:
-    assert "MTS-7K3Q9" in case_body({"reference": "MTS-7K3Q9", "priority": "normal"})
+    sparse = case_body({"reference": "MTS-7K3Q9", "priority": "normal"})
+    assert "MTS-7K3Q9" in sparse and "Language:" not in sparse  # an older payload without the language
+    assert "Language: xx\n" in case_body({"reference": "MTS-7K3Q9", "intake": {"language": "xx"}})
     case, _ = CaseRepository(database).create(make_new_case(intake=dict(email=None, amount_owed=None)))
     body = case_body(case_payload(case))
     assert "E-mail:" not in body and "Amount owed" not in body

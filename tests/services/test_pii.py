@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import re
-from typing import Tuple
+from typing import List, Tuple
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actions.services.pii import LABELS, PiiKind, describe, find_pii, mask_pii
+from actions.services.pii import DESCRIPTIONS, LABELS, PiiKind, describe, find_pii, mask_pii
 
 SSN, ITIN, EIN = PiiKind.SSN, PiiKind.ITIN, PiiKind.EIN
 ROUTING, ACCOUNT, CARD = PiiKind.ROUTING_NUMBER, PiiKind.BANK_ACCOUNT, PiiKind.CARD_NUMBER
@@ -125,6 +125,25 @@ def test_every_kind_has_a_label_and_a_description() -> None:
     assert describe(["ssn", "ssn", "itin", "card_number"]) == "Social Security number, ITIN and card number"
     assert describe(["something_new"]) == "number"
     assert describe([]) == "number"
+
+
+@pytest.mark.parametrize("kinds, language, described", [
+    (["ssn"], "es", "número de Seguro Social"),
+    (["routing_number", "bank_account"], "es", "número de ruta bancaria y número de cuenta bancaria"),
+    (["ssn", "ssn", "itin", "card_number"], "es", "número de Seguro Social, ITIN y número de tarjeta"),
+    (["ein"], "es", "número de identificación del empleador (EIN)"),
+    ([PiiKind.BANK_ACCOUNT], "es", "número de cuenta bancaria"),  # the kinds themselves, not only their values
+    (["something_new"], "es", "número"),
+    ([], "es", "número"),
+    (["ssn"], "en", "Social Security number"),
+    (["ssn"], "fr", "Social Security number"),  # no other language: English
+])
+def test_describe_in_the_conversations_language(kinds: List[str], language: str, described: str) -> None:
+    assert describe(kinds, language) == described
+
+
+def test_every_kind_has_a_description_in_each_language() -> None:
+    assert {language: set(table) for language, table in DESCRIPTIONS.items()} == {"en": set(PiiKind), "es": set(PiiKind)}
 
 
 def test_kinds_are_stored_as_plain_strings() -> None:

@@ -7,10 +7,11 @@ from typing import Iterator, Tuple
 import pytest
 import textstat
 import yaml
+from pydantic import ValidationError
 
 from actions.knowledge.store import cached_knowledge
 from actions.understanding.composer import _ANSWERED_BY_NEXT_STEP, summary, deadline_sentence
-from actions.understanding.passages import load_passages
+from actions.understanding.passages import SPANISH_PATH, Passage, load_passages, load_spanish_passages
 from actions.understanding.questions import QUESTIONS
 from actions.understanding.situations import SITUATIONS
 from tests.understanding.evaluation import ROOT
@@ -69,3 +70,41 @@ def test_every_reply_reads_at_grade_8_or_lower() -> None:
     too_hard = [(where, round(textstat.flesch_kincaid_grade(text), 1)) for where, text in replies()
                 if textstat.flesch_kincaid_grade(text) > MAX_GRADE]
     assert too_hard == []
+
+
+def _passage(source_url: str) -> Passage:
+    return Passage(id="x", question=QUESTIONS[0], text="Short text.", source_url=source_url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.irs.gov/businesses/small-businesses-self-employed/what-is-a-levy",
+    "https://www.irs.gov/es/individuals/understanding-your-irs-notice-or-letter",
+    "https://www.taxpayeradvocate.irs.gov/notices/letter-3172/",
+    "https://taxpayeradvocate.irs.gov/notices/notice-cp-12",
+    "https://es.taxpayeradvocate.irs.gov/notices/levy-release/",
+])
+def test_a_passage_may_cite_an_official_irs_or_tas_page_in_either_language(url: str) -> None:
+    assert _passage(url).source_url == url
+
+
+@pytest.mark.parametrize("url", [
+    "http://www.irs.gov/payments/penalty-relief",  # not https
+    "https://www.irs-help.com/levy",
+    "https://irs.gov.example.com/notices/levy-release/",
+    "https://es.taxpayeradvocate.irs.gov.example.com/notices/levy-release/",
+    "https://taxpayeradvocate.org/notices/levy-release/",
+    "ftp://www.irs.gov/pub/irs-pdf/p594.pdf",
+])
+def test_a_passage_may_not_cite_another_host(url: str) -> None:
+    with pytest.raises(ValidationError, match="source_url"):
+        _passage(url)
+
+
+def test_spanish_passages_say_which_sources_are_spanish_pages() -> None:
+    entries = yaml.safe_load(SPANISH_PATH.read_text(encoding="utf-8"))["passages"]
+    for entry in entries:
+        spanish_page = "/es/" in entry["source_url"] or entry["source_url"].startswith("https://es.")
+        assert spanish_page == (entry["source_lang"] == "es"), entry["id"]
+    cited = {entry["id"]: entry["source_url"] for entry in entries}
+    assert cited["stop_levy"] == "https://es.taxpayeradvocate.irs.gov/notices/levy-release/"
+    assert {p.id: p.source_url for p in load_spanish_passages().all} == cited
