@@ -2,7 +2,7 @@
 //
 // The bot's messages come in the conversation's language from the server; these tables hold only
 // what the widget itself shows (header, placeholder, buttons, screen-reader labels, errors, status).
-// Every key of STRINGS.en must exist in STRINGS.es (test/i18n.test.js checks it).
+// Every key of STRINGS.en must exist in STRINGS.es (tests/widget/widget_language.test.mjs checks it).
 //
 // The language: a page may force one (TaxChatConfig.language "en" / "es"); otherwise the browser's
 // (navigator.language starting with "es" means Spanish), until the taxpayer uses the EN | ES switch
