@@ -3,17 +3,19 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 RASA := .venv/bin/rasa
+RUFF := .venv/bin/ruff
+MYPY := .venv/bin/mypy
 SPACY_PIPELINE := build/spacy/en_tax_notices/meta.json
 # The website chat widget (widget/): npm packages, then one bundle, each rebuilt only when stale.
 WIDGET_JS := widget/dist/tax-chat.js
 WIDGET_NPM := widget/node_modules/.npm-ci-done
 WIDGET_SRC := $(wildcard widget/src/*) widget/build.mjs
 
-.PHONY: help setup spacy train run shell test test-unit test-nlu test-stories validate lock clean widget browser bench profile read-notice knowledge-stale knowledge-links security
+.PHONY: help setup spacy train run shell lint test test-unit test-nlu test-stories validate lock clean widget browser bench profile read-notice knowledge-stale knowledge-links security
 
 help:
 	@echo "make run    set up, train if needed, start the bot on http://localhost:5005"
-	@echo "make test   set up, train if needed, run every test"
+	@echo "make test   set up, lint, train if needed, run every test"
 	@echo "make shell  chat with the running bot in this terminal"
 	@echo "make widget build the website chat widget (widget/dist/tax-chat.js; needs Node.js 20)"
 	@echo "make bench  latency, throughput, memory, start-up and training vs a stock rasa init bot"
@@ -25,6 +27,7 @@ help:
 	@echo "make spacy  build the project's spaCy pipeline (no download)"
 	@echo "make train  train the model when config, domain, data or nlp/ changed"
 	@echo "make validate  rasa data validate, failing on any unexpected warning"
+	@echo "make lint   ruff (lint and format check) and mypy, configured in pyproject.toml"
 	@echo "make test-unit  the tests that need no trained model"
 	@echo "make test-nlu   the tests that need the trained model (NLU, understanding, servers)"
 	@echo "make test-stories  the conversation tests (rasa test core)"
@@ -85,7 +88,17 @@ test-stories: train
 	@$(RASA) test core --model models/tax-assistant.tar.gz --stories tests/stories \
 		--fail-on-prediction-errors --out results/stories --quiet
 
-test: train validate widget browser
+# ruff lint, ruff format check and mypy (settings in pyproject.toml); all three run, then any failure fails.
+lint: setup
+	@echo "==> ruff check, ruff format --check, mypy"
+	@status=0; \
+	$(RUFF) check || status=1; \
+	$(RUFF) format --check || status=1; \
+	$(MYPY) || status=1; \
+	exit $$status
+
+# lint first: it takes seconds, training takes minutes.
+test: lint train validate widget browser
 	@start=$$(date +%s); \
 	$(PY) -m pytest --durations=15 tests && \
 	$(MAKE) --no-print-directory test-stories && \

@@ -28,7 +28,7 @@ import hashlib
 import hmac
 import logging
 from collections import defaultdict
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Coroutine, Dict, Iterable, List, Mapping, Optional, Set, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -88,7 +88,8 @@ class MessengerOutput(OutputChannel):
         if len(buttons) > render.MAX_QUICK_REPLIES:
             logger.warning("facebook: only the first %d of %d buttons can be shown",
                            render.MAX_QUICK_REPLIES, len(buttons))
-        self._send(recipient_id, render.render_buttons(text, buttons, reply_language(text, kwargs)), kwargs)
+        shown: List[Mapping[Text, Any]] = list(buttons)  # render_buttons reads them as read-only mappings
+        self._send(recipient_id, render.render_buttons(text, shown, reply_language(text, kwargs)), kwargs)
 
     async def send_quick_replies(self, recipient_id: Text, text: Text,
                                  quick_replies: List[Dict[Text, Any]], **kwargs: Any) -> None:
@@ -229,7 +230,7 @@ class MessengerInput(InputChannel):
                            ", ".join(self.missing))
         return bool(self.missing)
 
-    def _spawn(self, work: Awaitable[None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

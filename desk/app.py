@@ -15,7 +15,7 @@ from typing import Any, Optional, Tuple
 import aiohttp
 from sanic import Request, Sanic
 from sanic.exceptions import SanicException
-from sanic.response import HTTPResponse, json
+from sanic.response import BaseHTTPResponse, HTTPResponse, json
 
 from actions.settings import Settings, get_settings
 from desk.auth import LoginThrottle
@@ -161,7 +161,7 @@ async def _close_resources(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None
         ctx.db.dispose()
 
 
-async def _security_headers(request: Request, response: HTTPResponse) -> None:
+async def _security_headers(request: Request, response: BaseHTTPResponse) -> None:
     for name, value in _SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if secure_request(request):
@@ -182,7 +182,7 @@ def _status_and_message(exc: Exception) -> Tuple[int, str]:
 def _on_error(request: Request, exc: Exception) -> HTTPResponse:
     status, message = _status_and_message(exc)
     if status >= 500 and not isinstance(exc, RasaUnavailable):
-        logger.exception("Error serving %s %s", request.method, request.path, exc_info=exc)
+        logger.error("Error serving %s %s", request.method, request.path, exc_info=exc)
     if request.path.startswith("/api"):
         return json({"error": message}, status=status)
     titles = {404: "Not found", 405: "Not allowed", 413: "Too large"}

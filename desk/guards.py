@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from functools import wraps
-from typing import Any, Awaitable, Callable, Optional, Tuple
+from typing import Any, Callable, Coroutine, Optional, Tuple
 
 from sanic import Request
 from sanic.response import HTTPResponse, json, redirect
@@ -13,7 +13,8 @@ from actions.store.records import Pro
 from desk.auth import CSRF_FIELD, SESSION_COOKIE, bearer_token, digest, same_token
 from desk.views import render
 
-Handler = Callable[..., Awaitable[HTTPResponse]]
+# A Sanic route handler: an async function (Sanic's route decorators want a coroutine function).
+Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 
 
 def now_utc() -> dt.datetime:

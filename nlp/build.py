@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
+from spacy.tokenizer import Tokenizer
 
 from nlp.patterns import TOKEN_MATCH, all_patterns
 
@@ -26,9 +29,11 @@ def create_pipeline() -> Language:
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["version"] = PIPELINE_VERSION
     nlp.meta["description"] = "Blank English with IRS notice-code entity rules (built from code)"
-    nlp.tokenizer.token_match = TOKEN_MATCH.match
+    # spaCy types the tokenizer as any callable and add_pipe as returning any pipe; a blank English
+    # pipeline has spaCy's Tokenizer, and the "entity_ruler" factory makes an EntityRuler.
+    cast(Tokenizer, nlp.tokenizer).token_match = TOKEN_MATCH.match
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"}))
     nlp.initialize()  # loads the lemma tables; it also empties the ruler, so patterns come after
     ruler.add_patterns(all_patterns())
     return nlp

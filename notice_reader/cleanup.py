@@ -18,6 +18,8 @@ WORK_SIZE = 1000
 """Longest side of the small copy the page outline is searched on."""
 MIN_PAGE_SHARE = 0.2
 """A sheet must cover at least this share of the photo to be taken as the page."""
+WHITE = (255.0,)
+"""Paper colour for the corners a rotation or warp uncovers (OpenCV's scalar for a gray image)."""
 
 
 def clean_page(image: Image.Image) -> Image.Image:
@@ -79,7 +81,7 @@ def deskew(gray: np.ndarray, max_angle: float = 15.0) -> np.ndarray:
         return gray
     height, width = gray.shape
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
-    return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+    return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=WHITE)
 
 
 def even_light(gray: np.ndarray) -> np.ndarray:
@@ -101,13 +103,13 @@ def _noisy(gray: np.ndarray) -> bool:
 
 def _warp(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
     top_left, top_right, bottom_right, bottom_left = quad
-    width = max(np.linalg.norm(top_right - top_left), np.linalg.norm(bottom_right - bottom_left))
-    height = max(np.linalg.norm(bottom_left - top_left), np.linalg.norm(bottom_right - top_right))
+    width = max(float(np.linalg.norm(top_right - top_left)), float(np.linalg.norm(bottom_right - bottom_left)))
+    height = max(float(np.linalg.norm(bottom_left - top_left)), float(np.linalg.norm(bottom_right - top_right)))
     out_w = PAGE_WIDTH
-    out_h = int(round(PAGE_WIDTH * height / max(width, 1.0)))
+    out_h = round(PAGE_WIDTH * height / max(width, 1.0))
     target = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(quad, target)
-    return cv2.warpPerspective(gray, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC, borderValue=255)
+    return cv2.warpPerspective(gray, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC, borderValue=WHITE)
 
 
 def _order(points: np.ndarray) -> np.ndarray:
@@ -123,4 +125,4 @@ def _resize_to_width(gray: np.ndarray, width: int) -> np.ndarray:
     if abs(current - width) < 8:
         return gray
     interpolation = cv2.INTER_AREA if current > width else cv2.INTER_CUBIC
-    return cv2.resize(gray, (width, int(round(height * width / current))), interpolation=interpolation)
+    return cv2.resize(gray, (width, round(height * width / current)), interpolation=interpolation)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from notice_reader.ocr import OcrLine
 
@@ -55,7 +55,7 @@ def find_codes(rows: Sequence[OcrLine]) -> List[CodeCandidate]:
     """Every code-like word on the page, labelled ones and bare "CP"/"LT" words."""
     found: List[CodeCandidate] = []
     for row in rows:
-        spans = []
+        spans: List[Tuple[int, int]] = []
         for pattern, labelled in ((_LABELLED, True), (_FORM, True), (_BARE, False)):
             for match in pattern.finditer(row.text):
                 if any(start <= match.start("code") < end for start, end in spans):
@@ -146,9 +146,10 @@ def _key(raw: str) -> Optional[str]:
         core, tail = (run[:-1], run[-1]) if run[-1] in "BS" and len(run) > 1 else (run, "")
         core = core.translate(_AS_DIGIT)
         body = core + tail + body[len(run):]
-    if not re.match(r"^[0-9]", body):
+    number = re.match(r"^[0-9]+", body)
+    if number is None:
         return None
-    if not head and len(re.match(r"^[0-9]+", body).group(0)) < 3:
+    if not head and len(number.group(0)) < 3:
         return None
     return normalise_code(head + body)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -76,14 +76,14 @@ def extract(rows: Sequence[OcrLine]) -> Fields:
 def _pick_code(result: Fields, candidates: List[CodeCandidate]) -> None:
     if not candidates:
         return
-    scores: Counter = Counter()
+    scores: Dict[str, float] = defaultdict(float)  # code -> summed weight of its sightings
     quality: Dict[str, float] = {}
     for candidate in candidates:
         code = to_knowledge_code(candidate.key)
         weight = (2.0 if candidate.labelled else 1.0) * (1.5 if code.known else 0.5) * (0.6 if candidate.fuzzy else 1.0)
         scores[code.code] += weight
         quality[code.code] = max(quality.get(code.code, 0.0), candidate.ocr_confidence)
-    best, score = scores.most_common(1)[0]
+    best, score = max(scores.items(), key=lambda item: item[1])  # the first seen wins a tie
     known = to_knowledge_code(best).known
     if not known and score < 2.0:
         return  # one unlabelled, unknown code-like word is not enough
@@ -112,7 +112,7 @@ def _labelled_date(rows: Sequence[OcrLine], label: "re.Pattern[str]",
 
 def _amount(rows: Sequence[OcrLine]) -> Optional[Tuple[decimal.Decimal, float]]:
     """The amount printed after an amount-due label; the most repeated one when labels disagree."""
-    votes: Counter = Counter()
+    votes: Dict[decimal.Decimal, float] = defaultdict(float)
     quality: Dict[decimal.Decimal, float] = {}
     for index, row in enumerate(rows):
         for match in _AMOUNT.finditer(row.text):
@@ -129,7 +129,7 @@ def _amount(rows: Sequence[OcrLine]) -> Optional[Tuple[decimal.Decimal, float]]:
                 quality[value] = max(quality.get(value, 0.0), line_conf)
     if not votes:
         return None
-    (best, score), = votes.most_common(1)
+    best, score = max(votes.items(), key=lambda item: item[1])  # the first seen wins a tie
     return best, _scaled(0.6 + 0.15 * min(score, 2.0), quality[best])
 
 

@@ -81,7 +81,7 @@ def _image(data: bytes, kind: str) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise NoticeReadError("image_bomb", f"{width}x{height} pixels is more than {MAX_PIXELS}")
@@ -110,7 +110,7 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 def _register_heif() -> None:
     try:
-        import pillow_heif  # noqa: WPS433 (optional decoder, loaded only for HEIC photos)
+        import pillow_heif  # an optional decoder, loaded only for HEIC photos
     except ImportError as exc:  # pragma: no cover - pillow-heif is in requirements.lock
         raise NoticeReadError("not_supported", "HEIC photos need pillow-heif") from exc
     pillow_heif.register_heif_opener()

@@ -130,12 +130,12 @@ def parse_tsv(tsv: str) -> OcrResult:
         words.setdefault(key, []).append((int(cells[6]), text, _float(cells[10]), int(cells[7]), int(cells[9])))
     lines: List[OcrLine] = []
     for key in sorted(words):
-        row = sorted(words[key])
-        confidences = [w[2] for w in row if w[2] >= 0]
+        line_words = sorted(words[key])
+        confidences = [w[2] for w in line_words if w[2] >= 0]
         mean = sum(confidences) / len(confidences) if confidences else 0.0
-        top = min(w[3] for w in row)
-        bottom = max(w[3] + w[4] for w in row)
-        lines.append(OcrLine(" ".join(w[1] for w in row), mean, top, row[0][0], bottom - top))
+        top = min(w[3] for w in line_words)
+        bottom = max(w[3] + w[4] for w in line_words)
+        lines.append(OcrLine(" ".join(w[1] for w in line_words), mean, top, line_words[0][0], bottom - top))
     return OcrResult(lines)
 
 

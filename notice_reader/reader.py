@@ -95,7 +95,7 @@ def _read_page(page: Image.Image, deadline: float) -> "tuple[Fields, int]":
         rows = list(result.rows)
         for box in ((width // 2, 0, width, height * 22 // 100), (0, height * 90 // 100, width, height)):
             strip = cleaned.crop(box)
-            strip = strip.resize((strip.width * 3 // 2, strip.height * 3 // 2), Image.LANCZOS)
+            strip = strip.resize((strip.width * 3 // 2, strip.height * 3 // 2), Image.Resampling.LANCZOS)
             rows += run_ocr(strip, psm=6, timeout_s=_remaining(deadline)).rows
         fields = _merge(fields, extract(rows))
     return fields, _words(result)

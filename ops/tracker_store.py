@@ -35,6 +35,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Engine
 
 from actions.services.pii import mask_pii
 
@@ -56,6 +57,8 @@ def is_outage(error: BaseException) -> bool:
 
 class DurableSQLTrackerStore(SQLTrackerStore):
     """An SQL tracker store that waits for the database and publishes after commit."""
+
+    engine: Engine  # Rasa's, replaced in __init__ by one that pings before use
 
     def __init__(self, domain: Optional[Domain] = None, host: Optional[Text] = None,
                  event_broker: Optional[EventBroker] = None, retry_s: Any = DEFAULT_RETRY_S,

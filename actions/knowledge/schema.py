@@ -203,7 +203,7 @@ class KnowledgeBase(_Strict):
         duplicates = {t for t in topic_ids if topic_ids.count(t) > 1}
         if duplicates:
             raise ValueError(f"duplicate topic ids: {sorted(duplicates)}")
-        codes = [normalise_code(n.code) for n in values["notices"]]
+        codes = [normalise_code(n.code) or n.code for n in values["notices"]]  # codes are valid by now
         repeated = {c for c in codes if codes.count(c) > 1}
         if repeated:
             raise ValueError(f"notice codes listed twice: {sorted(repeated)}")

@@ -81,7 +81,7 @@ class Notifier:
         if not batch:
             return 0
         results = await asyncio.gather(*(self._deliver(item) for item in batch), return_exceptions=True)
-        for item, result in zip(batch, results):
+        for item, result in zip(batch, results, strict=True):
             if isinstance(result, BaseException):
                 # Most likely the database; the lease expires and the row is claimed again.
                 logger.error("Notification %d: could not record the outcome: %s", item.id, _describe(result))
@@ -123,8 +123,9 @@ class Notifier:
 
     def _kicked_done(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("Background delivery failed: %s", _describe(task.exception()))
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            logger.error("Background delivery failed: %s", _describe(error))
 
     def _lease(self) -> dt.timedelta:
         # The lease must outlast the slowest delivery, or another worker could send it again.

@@ -76,7 +76,7 @@ def current_triage(knowledge: Knowledge, settings: Settings, slots: Mapping[str,
 def consent_wording(settings: Settings, slots: Mapping[str, Any], domain: Mapping[str, Any]) -> str:
     """The exact consent question shown to the user (recorded with their answer), in the slots' language."""
     language = slots_language(slots)
-    method = slots.get("preferred_channel")
+    method: str = slots.get("preferred_channel") or ""
     address = contact_address(method, slots)
     if language == SPANISH:
         template = response_text(domain, CONSENT_RESPONSE, SPANISH)

@@ -154,16 +154,17 @@ def parse_tax_years(text: str, today: dt.date, language: str = "en") -> Optional
     """
     words = _SHORT_YEAR.sub(lambda m: str((2000 if 2000 + int(m.group(1)) <= today.year else 1900)
                                           + int(m.group(1))), _clean(text).lower())
-    spanish_spans: Optional[List[Tuple[int, int]]] = []
+    spanish_spans: List[Tuple[int, int]] = []
     if language == SPANISH:
         words = _fold(words)
         try:
             words = alpha2digit(words, SPANISH, threshold=0)  # "dos mil diecinueve" -> "2019", "dos" -> "2"
         except Exception:  # noqa: BLE001 - text2num is not documented as total; keep the text as typed
             pass
-        words, spanish_spans = _spanish_year_spans(words, today)
-        if spanish_spans is None:
+        words, found = _spanish_year_spans(words, today)
+        if found is None:
             return None
+        spanish_spans = found
     try:
         words = alpha2digit(words, "en", threshold=0)
     except Exception:  # noqa: BLE001 - text2num is not documented as total; keep the text as typed
@@ -402,7 +403,7 @@ def parse_contact_method(text: str, language: str = "en") -> Optional[str]:
     """
     words = _words(text)
     if language == SPANISH:
-        for (method, key), (_, spanish_key) in zip(_METHOD_KEYS, _ES_METHOD_KEYS):
+        for (method, key), (_, spanish_key) in zip(_METHOD_KEYS, _ES_METHOD_KEYS, strict=True):
             for pattern in (spanish_key, key):
                 if any(not _NEGATED.search(words[:match.start()]) and not _ES_NEGATED.search(words[:match.start()])
                        for match in pattern.finditer(words)):
