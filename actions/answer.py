@@ -24,7 +24,7 @@ from actions.understanding.passages import passages_for
 from actions.understanding.phrases import long_date, phrase
 from actions.understanding.question_classifier import question_classifier, trained_question_classifier
 from actions.understanding.questions import covered
-from actions.understanding.reading import Memory, MessageReading, read_message
+from actions.understanding.reading import Memory, MessageReading, benefit_levy, read_message
 
 # When the text itself names no question, the intent still says what was asked.
 INTENT_QUESTIONS: Dict[str, str] = {
@@ -116,6 +116,8 @@ class ActionAnswerMessage(BaseAction):
             confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
             if confidence >= INTENT_QUESTION_CONFIDENCE and not covered(question, reading.questions):
                 reading.questions.append(question)  # the model read a question the patterns missed
+        # the intent's levy question from someone living on benefits is about the benefit check
+        reading.questions = benefit_levy(reading.questions, [*reading.situations, *memory.situations], reading.text)
         if intent == "out_of_scope" and not reading.has_content:
             reading.out_of_scope = "other"
         return reading, memory

@@ -15,13 +15,17 @@ from typing import Callable, List, Optional, Tuple
 _DIGITS = r"[0-9][0-9oO]{0,4}|[oO][0-9][0-9oO]{0,3}"
 _SUFFIX = r"(?:\s?-?\s?[a-zA-Z]{1,2}(?![a-zA-Z]))?"
 _PATTERNS: List[Tuple[str, "re.Pattern[str]"]] = [
-    ("CP", re.compile(rf"\bc\.?\s?p\.?\s?[-#:]?\s?(?P<num>{_DIGITS})(?P<suf>-?[a-zA-Z]{{0,2}})(?![a-zA-Z0-9])", re.I)),
+    # "CP508 C", "cp 22 a": a lone letter after a space is the suffix only when that code exists (see find_codes)
+    ("CP", re.compile(rf"\bc\.?\s?p\.?\s?[-#:]?\s?(?P<num>{_DIGITS})"
+                      rf"(?P<suf>\s[a-zA-Z](?=[\s.,;:?!)]|$)|-?[a-zA-Z]{{0,2}})(?![a-zA-Z0-9])", re.I)),
     ("LT", re.compile(rf"\bl\.?\s?t\.?\s?[-#:]?\s?(?P<num>{_DIGITS})(?P<suf>[a-zA-Z]{{0,1}})(?![a-zA-Z0-9])", re.I)),
     ("LETTER", re.compile(
         rf"\b(?:letter|ltr|carta|notice|aviso)\s?(?:no\.?|number|num|n[uú]mero|#)?\s?[-#:]?\s?(?P<num>{_DIGITS})"
         rf"(?P<suf>{_SUFFIX})(?![a-zA-Z0-9])", re.I)),
     ("FORM668", re.compile(r"\b(?:form\s?)?668\s?-?\s?\(?(?P<suf>[ywa])\)?(?:\s?\(?c\)?)?(?![a-zA-Z0-9])", re.I)),
     ("LGLUED", re.compile(rf"\bl(?P<num>[0-9]{{3,4}})(?P<suf>[a-zA-Z]?)(?![a-zA-Z0-9])", re.I)),
+    # "a 725-B letter", "the 5071C notice": a number with a letter suffix before "letter" is a letter code
+    ("SUFFIXED", re.compile(r"\b(?P<num>[0-9]{3,4})-?(?P<suf>[a-zA-Z])\s+(?:letter|notice|carta|aviso)\b", re.I)),
 ]
 # A bare number counts only beside a notice word ("the 504", "a 1058 letter", "notice 504").
 _BARE = re.compile(
@@ -51,7 +55,9 @@ def _candidates(kind: str, num: str, suf: str) -> List[str]:
         return [*_candidates(kind, num, suf.strip()), f"{num}", f"LT{num}", f"CP{num}"]
     suf = re.sub(r"[^A-Za-z]", "", suf or "").upper()
     if kind == "CP":
-        return [f"CP{num}{suf}"]
+        # "CP504s" (plural) and "cp-090" (a leading zero) name a known code when the exact one is unknown
+        return list(dict.fromkeys([f"CP{num}{suf}", *([f"CP{num}"] if suf == "S" else []),
+                                   f"CP{num.lstrip('0') or '0'}{suf}"]))
     if kind == "LT":
         return [f"LT{num}{suf}", f"{num}{suf}"]
     if kind == "FORM668":
@@ -76,7 +82,10 @@ def find_codes(text: str, lookup: Callable[[str], Optional[str]]) -> List[CodeMe
             num = _digits(groups.get("num") or "")
             if kind == "LETTER" and _YEARS.match(num):
                 continue
-            mention = _resolve(_candidates(kind, num, groups.get("suf") or ""), lookup, match.start(), strict=False)
+            suffix = groups.get("suf") or ""
+            if kind == "CP" and suffix[:1].isspace() and not lookup(f"CP{num}{suffix.strip().upper()}"):
+                suffix = ""  # "cp504 a notice": the "a" is the next word
+            mention = _resolve(_candidates(kind, num, suffix), lookup, match.start(), strict=False)
             if mention:
                 found.append(mention)
                 taken.append(match.span())

@@ -8,6 +8,7 @@ the situation that no answer already covered, then one next step.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
@@ -49,6 +50,10 @@ _NOTE_ANSWERS = {
     "lost_income": ("cnc_hardship",),
     "fixed_income": ("cnc_hardship",),
 }
+# A situation told in an earlier message that this answer speaks to ("how fast do they release the account").
+_FOLLOW_UP_COVERED_BY = {"bank_frozen": ("stop_levy",), "levied": ("levy_general",)}
+# A time limit in an answer ("within 2 years", "21 days") answers "how long" about that same thing.
+_TIME_LIMIT = re.compile(r"\b\d+\s?(?:days?|weeks?|months?|years?|d[ií]as?|semanas?|meses|a[nñ]os?)\b", re.IGNORECASE)
 # Questions the notice part itself answers, or the next step answers.
 _ANSWERED_BY_NOTICE = ("what_is_notice", "deadline")
 _ANSWERED_BY_NEXT_STEP = ("talk_to_pro", "firm_services")  # the pro offer; the firm's own services reply
@@ -196,6 +201,9 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
             answer.add(" ".join(notice.what_to_do[:2]), notice.what_to_do[0])
             answer.topics.append(question)
             continue
+        if question == "deadline" and notice is None and _timed_elsewhere(questions, passages, stage, situations):
+            answer.topics.append(question)  # the other answer states the time limit
+            continue
         passage = passages.for_question(question, stage, situations)
         if passage is None:
             continue
@@ -204,13 +212,18 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
         answer.sources.append(passage.source_url)
         if passage.when_situation and passage.when_situation not in answer.situations:
             answer.situations.append(passage.when_situation)  # chosen for the situation (this or an earlier message)
-    if notice is not None and answer.paragraphs and not any(notice.code in p for p in answer.paragraphs):
+    if notice is not None and not answer.paragraphs and answer.topics:
+        # a follow-up answered by the next step alone ("should I get a lawyer?"): still say which notice it is about
+        sentence, _ = deadline_sentence(notice, answer.notice_date, today, language)
+        answer.add(f"**{notice.code}**: {notice.title}. {sentence}", f"{notice.code}: {sentence}")
+    if notice is not None and answer.paragraphs and not any(f"**{notice.code}**" in p for p in answer.paragraphs):
         # a follow-up about the notice told earlier: say which notice the answer is about
         answer.paragraphs[0] = phrase(language, "about", code=notice.code, text=answer.paragraphs[0])
         answer.sms_paragraphs[0] = phrase(language, "about_sms", code=notice.code, text=answer.sms_paragraphs[0])
     notes = 0
     for situation in [s for s in memory.situations if s not in reading.situations]:
-        if any(q in answer.topics for q in _COVERED_BY.get(situation, ())) and situation not in answer.situations:
+        covering = (*_COVERED_BY.get(situation, ()), *_FOLLOW_UP_COVERED_BY.get(situation, ()))
+        if any(q in answer.topics for q in covering) and situation not in answer.situations:
             answer.situations.append(situation)  # a follow-up answered in the light of what was said before
     for situation in reading.situations:
         if situation in answer.situations:
@@ -232,9 +245,36 @@ def compose(reading: MessageReading, knowledge: Knowledge, passages: Passages, m
             answer.situations.append(situation)
             answer.topics.extend(q for q in _NOTE_ANSWERS.get(situation, ()) if q in questions and q not in answer.topics)
             notes += 1
+    # a follow-up is answered in the light of what was said before: its note, when no answer above spoke to it
+    earlier = [s for s in memory.situations if s not in answer.situations and s != "state_notice"]
+    for situation in earlier:
+        if situation == "on_payment_plan" and "missed_payment" in earlier + answer.situations:
+            continue  # the missed-payment note says it
+        passage = passages.for_situation(situation)
+        if passage is not None and notes < MAX_SITUATION_NOTES:
+            answer.add(passage.text)
+            answer.sources.append(passage.source_url)
+            answer.situations.append(situation)
+            notes += 1
+    if "missed_payment" in answer.situations and "on_payment_plan" in memory.situations:
+        answer.situations.append("on_payment_plan")
+    answer.situations = list(dict.fromkeys(answer.situations))
     answer.urgent = answer.urgent or reading.urgent
     _fit(answer)
     return answer
+
+
+def _timed_elsewhere(questions: Sequence[str], passages: Passages, stage: Optional[Stage],
+                     situations: Sequence[str]) -> bool:
+    """True when the passage of another question asked states a time limit ("how long do I have to ask?")."""
+    for other in questions[: MAX_QUESTIONS + 1]:
+        passage = passages.for_question(other, stage, situations) if other not in _GENERIC_TIMES else None
+        if passage is not None and _TIME_LIMIT.search(passage.text):
+            return True
+    return False
+
+
+_GENERIC_TIMES = ("deadline", "what_to_do", "consequences", "what_is_notice", "talk_to_pro", "firm_services")
 
 
 def _passed(notice: Notice, notice_date: Optional[dt.date], today: dt.date) -> bool:

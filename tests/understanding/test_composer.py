@@ -52,3 +52,14 @@ def test_a_month_long_past_means_the_window_has_most_likely_passed() -> None:
 def test_a_recent_month_leaves_the_window_open() -> None:
     composed = answer("got a CP2000 in november, what is it?")  # today is December 3: it may still be open
     assert "What date is on it?" in composed.text
+
+
+def test_a_follow_up_answered_by_the_next_step_still_names_the_notice() -> None:
+    composed = answer("should i talk to a tax attorney first", Memory(notice_code="Letter 1153"))
+    assert "**Letter 1153**" in composed.text and "talk_to_pro" in composed.topics
+
+
+def test_a_time_limit_in_the_topic_answer_answers_how_long() -> None:
+    composed = answer("how do I ask for innocent spouse relief and how long do I have")
+    assert {"innocent_spouse", "deadline"} <= set(composed.topics)
+    assert composed.text.count("\n\n") == 0  # one paragraph: the generic deadline text is not added

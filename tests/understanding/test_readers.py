@@ -139,3 +139,54 @@ def test_follow_up_uses_the_last_topic() -> None:
 ])
 def test_scope(text: str, scope: Optional[str]) -> None:
     assert read_message(text, lookup, TODAY).out_of_scope == scope
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("two CP504s came", ["CP504"]), ("CP508 C arrived", ["CP508C"]), ("cp 22 a says I owe", ["CP22A"]),
+    ("cp504 a notice", ["CP504"]), ("cp-090", ["CP90"]),
+])
+def test_plurals_spaced_suffixes_and_leading_zeros(text: str, codes: list) -> None:
+    assert [m.code for m in find_codes(text, lookup) if m.known] == codes
+
+
+def test_a_number_with_a_letter_suffix_before_letter_is_an_unknown_letter() -> None:
+    assert [(m.code, m.known) for m in find_codes("got a 725-B letter", lookup)] == [("Letter 725B", False)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("whats worse a tax lien or a levy", ["lien", "levy_general"]),  # no apostrophe
+    ("do i need to file an amended return or just send the corrected form?", ["what_to_do"]),
+    ("will it show on my credit report and can I still refinance?", ["lien", "lien_removal"]),
+    ("what are his options", ["what_to_do"]),
+    ("whats the quickest way to stop more letters", ["what_to_do"]),
+    ("will they start levying again", ["levy_general"]),
+    ("can they pause it until I find work?", ["cnc_hardship"]),
+    ("is there a penalty if I pay late", ["consequences"]),
+    ("Does the lien have to be paid before we can close?", ["lien_removal"]),
+    ("I heard they take less than you owe. Is that true?", ["offer_in_compromise"]),  # points back
+])
+def test_broader_question_wordings(text: str, expected: list) -> None:
+    assert find_questions(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("we havent missed a single payment", []),  # denied
+    ("will they start levying my wages?", []),  # feared, not under way
+    ("i'm between jobs since august", ["lost_income"]),
+    ("I threw the first two away honestly", ["ignored_letters"]),
+    ("the bank rejected my autopay this month", ["missed_payment"]),
+    ("his only income is his pension and SS", ["fixed_income"]),
+    ("under contract to sell our rental property", ["selling_home"]),
+])
+def test_situation_wordings_negation_and_fear(text: str, expected: list) -> None:
+    assert find_situations(text) == expected
+
+
+def test_someone_living_on_benefits_asks_about_the_benefit_check() -> None:
+    reading = read_message("retired and living on social security. how much of my check can they take?", lookup, TODAY)
+    assert reading.questions == ["social_security_levy"]
+
+
+def test_a_month_named_for_something_else_is_no_notice_date() -> None:
+    reading = read_message("got a CP2000. the company sent me a corrected 1099 in march. what now", lookup, TODAY)
+    assert reading.received_by is None

@@ -90,3 +90,24 @@ def test_spanish_follow_up_reads_the_last_topic() -> None:
 
     reading = read_message("¿cómo lo quito?", _lookup, TODAY, Memory(last_topics=("lien",)))
     assert reading.questions == ["lien_removal"]
+
+
+@pytest.mark.parametrize("text, questions", [
+    ("como paro el embargo", ["stop_levy"]),
+    ("me da miedo que me quiten la casa", ["levy_general"]),
+    ("escuche que se puede pagar menos. es cierto?", ["offer_in_compromise"]),
+    ("por que me lo mandan?", ["what_is_notice"]),
+    ("y si hago un plan de pagos me desbloquean la cuenta", ["payment_plan", "stop_levy"]),
+    ("cuanto dinero me pueden sacar de la cuenta", ["bank_levy"]),
+])
+def test_spanish_broader_wordings(text: str, questions: List[str]) -> None:
+    assert find_questions(text) == questions
+
+
+@pytest.mark.parametrize("text, situations", [
+    ("no he faltado ningun pago del plan", ["on_payment_plan"]),
+    ("mi patron me dio la declaracion de exenciones", ["levied"]),
+    ("el vive solo de eso", ["fixed_income"]),
+])
+def test_spanish_situation_wordings(text: str, situations: List[str]) -> None:
+    assert find_situations(text) == situations
