@@ -127,11 +127,11 @@ profile: train
 # Knowledge review: entries and figures older than DAYS, and figures whose period has ended.
 DAYS ?= 180
 knowledge-stale: setup
-	@$(PY) -m actions.knowledge.stale --days $(DAYS)
+	@$(PY) -m knowledge.stale --days $(DAYS)
 
 # Every source URL of the knowledge base still answers (for deployers with internet access).
 knowledge-links: setup
-	@$(PY) -m actions.knowledge.linkcheck
+	@$(PY) -m knowledge.linkcheck
 
 lock: setup
 	@$(PY) -m pip freeze --all | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock.new

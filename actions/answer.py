@@ -2,13 +2,14 @@
 
 Every informational intent (a notice code, a topic question, a deadline question, out of scope, or
 a message the classifier was unsure of) runs ``action_answer_message``. It reads the text with
-``actions.understanding`` and composes the reply from the knowledge base. "More" then sends the
+``understanding`` and composes the reply from the knowledge base. "More" then sends the
 full details of what the short answer covered (``action_answer_more``).
 """
+
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -16,42 +17,63 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import BaseAction, conversation_language, entity_spans, latest_intent, latest_text, offer_next_step
 from actions.fallback import did_you_mean_buttons
-from actions.knowledge.store import Knowledge
 from actions.replies import Reply, deadline_replies, explanation_replies, send, topic_replies
-from actions.services.dates import parse_iso
-from actions.understanding.composer import ComposedAnswer, compose
-from actions.understanding.passages import passages_for
-from actions.understanding.phrases import long_date, phrase
-from actions.understanding.question_classifier import question_classifier, trained_question_classifier
-from actions.understanding.questions import covered
-from actions.understanding.reading import Memory, MessageReading, benefit_levy, read_message
+from knowledge.loader import Knowledge
+from services.dates import parse_iso
+from understanding.composer import ComposedAnswer, compose
+from understanding.passages import passages_for
+from understanding.phrases import long_date, phrase
+from understanding.question_classifier import question_classifier, trained_question_classifier
+from understanding.questions import covered
+from understanding.reading import Memory, MessageReading, benefit_levy, read_message
 
 # When the text itself names no question, the intent still says what was asked.
 INTENT_QUESTIONS: Dict[str, str] = {
-    "ask_levy": "levy_general", "ask_lien": "lien", "ask_collection_statute": "collection_statute",
-    "ask_installment_agreement": "payment_plan", "ask_offer_in_compromise": "offer_in_compromise",
-    "ask_cnc": "cnc_hardship", "ask_innocent_spouse": "innocent_spouse", "ask_penalty_relief": "penalty_relief",
-    "ask_cdp_appeals": "cdp_hearing", "ask_scam": "scam", "ask_deadline": "deadline",
-    "explain_notice": "what_is_notice", "got_letter": "what_is_notice",
+    "ask_levy": "levy_general",
+    "ask_lien": "lien",
+    "ask_collection_statute": "collection_statute",
+    "ask_installment_agreement": "payment_plan",
+    "ask_offer_in_compromise": "offer_in_compromise",
+    "ask_cnc": "cnc_hardship",
+    "ask_innocent_spouse": "innocent_spouse",
+    "ask_penalty_relief": "penalty_relief",
+    "ask_cdp_appeals": "cdp_hearing",
+    "ask_scam": "scam",
+    "ask_deadline": "deadline",
+    "explain_notice": "what_is_notice",
+    "got_letter": "what_is_notice",
 }
 # The model's intent adds its question to those the text reader found when it is this confident and
 # no question of the same family was found ("can they take my paycheck" already covers ask_levy).
 INTENT_QUESTION_CONFIDENCE = 0.6
 # Intents answered by a whole knowledge topic (no short passage covers them).
 INTENT_TOPICS: Dict[str, str] = {
-    "ask_collection_process": "collection_process", "ask_intent_to_levy": "notice_of_intent_to_levy",
-    "ask_lien_vs_levy": "lien_vs_levy", "ask_relief_options": "relief_options",
+    "ask_collection_process": "collection_process",
+    "ask_intent_to_levy": "notice_of_intent_to_levy",
+    "ask_lien_vs_levy": "lien_vs_levy",
+    "ask_relief_options": "relief_options",
     "ask_taxpayer_advocate": "taxpayer_advocate",
 }
 # The knowledge topic with the full details behind each short answer ("more").
 DETAIL_TOPICS: Dict[str, str] = {
-    "wage_levy": "levy_wages", "bank_levy": "levy_bank", "levy_general": "levy",
-    "social_security_levy": "levy_social_security", "stop_levy": "levy_release", "lien": "lien",
-    "lien_removal": "lien_release", "payment_plan": "installment_agreement",
-    "offer_in_compromise": "offer_in_compromise", "cnc_hardship": "currently_not_collectible",
-    "innocent_spouse": "innocent_spouse", "penalty_relief": "penalty_relief", "cdp_hearing": "cdp_hearing",
-    "collection_statute": "collection_statute", "scam": "scam_signs", "passport": "passport_certification",
-    "consequences": "collection_process", "deadline": "deadlines_general",
+    "wage_levy": "levy_wages",
+    "bank_levy": "levy_bank",
+    "levy_general": "levy",
+    "social_security_levy": "levy_social_security",
+    "stop_levy": "levy_release",
+    "lien": "lien",
+    "lien_removal": "lien_release",
+    "payment_plan": "installment_agreement",
+    "offer_in_compromise": "offer_in_compromise",
+    "cnc_hardship": "currently_not_collectible",
+    "innocent_spouse": "innocent_spouse",
+    "penalty_relief": "penalty_relief",
+    "cdp_hearing": "cdp_hearing",
+    "collection_statute": "collection_statute",
+    "scam": "scam_signs",
+    "passport": "passport_certification",
+    "consequences": "collection_process",
+    "deadline": "deadlines_general",
 }
 SCOPE_RESPONSES = {
     "refund_status": "utter_scope_refund",
@@ -95,7 +117,7 @@ def _fingerprint(text: str) -> str:
 class ActionAnswerMessage(BaseAction):
     """Compose one answer for everything the latest message says, then offer the next step."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_message"
 
     def _lookup(self, raw: str) -> Optional[str]:
@@ -106,8 +128,14 @@ class ActionAnswerMessage(BaseAction):
         """The reading of the latest message, with the intent's question when the text names none."""
         memory = memory_from(tracker)
         today = self.settings.today()
-        reading = read_message(latest_text(tracker), self._lookup, today, memory, entity_spans(tracker),
-                               classify=question_classifier().question)
+        reading = read_message(
+            latest_text(tracker),
+            self._lookup,
+            today,
+            memory,
+            entity_spans(tracker),
+            classify=question_classifier().question,
+        )
         intent = latest_intent(tracker) or ""
         if not reading.questions and intent in INTENT_QUESTIONS:
             reading.questions = [INTENT_QUESTIONS[intent]]
@@ -122,8 +150,9 @@ class ActionAnswerMessage(BaseAction):
             reading.out_of_scope = "other"
         return reading, memory
 
-    async def answer_instead(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                             next_step: bool = True) -> Optional[List[EventType]]:
+    async def answer_instead(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, next_step: bool = True
+    ) -> Optional[List[EventType]]:
         """For an action whose intent was read from a long message: answer the notices and questions
         in it (returns the events), or None when the message carries none and the caller goes on."""
         reading, memory = await self._read_turn(tracker)
@@ -136,14 +165,18 @@ class ActionAnswerMessage(BaseAction):
         await trained_question_classifier()  # trained off the event loop on the first message
         return self.read(tracker)
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         reading, memory = await self._read_turn(tracker)
         return self._answer(dispatcher, tracker, reading, memory, next_step=True)
 
-    def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, reading: MessageReading, memory: Memory,
-                next_step: bool) -> List[EventType]:
+    def _answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        reading: MessageReading,
+        memory: Memory,
+        next_step: bool,
+    ) -> List[EventType]:
         intent = latest_intent(tracker) or ""
         today = self.settings.today()
         language = conversation_language(tracker)
@@ -158,7 +191,9 @@ class ActionAnswerMessage(BaseAction):
         if scope:
             dispatcher.utter_message(response=scope, firm_name=self.settings.firm_name)
         if not answer.paragraphs and answer.notice is None and reading.notice_date and not scope:
-            dispatcher.utter_message(response="utter_notice_date_noted", notice_date=long_date(reading.notice_date, language))
+            dispatcher.utter_message(
+                response="utter_notice_date_noted", notice_date=long_date(reading.notice_date, language)
+            )
             dispatcher.utter_message(response="utter_ask_notice_code")
             return [SlotSet("notice_date", reading.notice_date.isoformat())]
         if not answer.paragraphs and intent == "greet":
@@ -180,8 +215,14 @@ class ActionAnswerMessage(BaseAction):
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")
 
-    def _send(self, dispatcher: CollectingDispatcher, tracker: Tracker, reading: MessageReading,
-              answer: ComposedAnswer, next_step: bool) -> List[EventType]:
+    def _send(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        reading: MessageReading,
+        answer: ComposedAnswer,
+        next_step: bool,
+    ) -> List[EventType]:
         fingerprint = _fingerprint(answer.text)
         if fingerprint == tracker.get_slot("last_answer"):
             # "How do I apply for that?" after the short answer: the full details, not the same words again
@@ -192,7 +233,9 @@ class ActionAnswerMessage(BaseAction):
             send(dispatcher, details)
             offer_next_step(dispatcher, tracker)
             return [SlotSet("last_answer", None)]
-        source = "\n\n" + phrase(answer.language, "source", url=answer.sources[0]) if answer.sources else ""  # every answer names its page
+        source = (
+            "\n\n" + phrase(answer.language, "source", url=answer.sources[0]) if answer.sources else ""
+        )  # every answer names its page
         dispatcher.utter_message(response="utter_answer", answer=answer.text + source, sms=answer.sms_text())
         if "firm_services" in answer.topics:
             dispatcher.utter_message(response="utter_firm_services", firm_name=self.settings.firm_name)
@@ -217,12 +260,10 @@ class ActionAnswerMessage(BaseAction):
 class ActionAnswerMore(BaseAction):
     """The full details (and official pages) behind the last short answer."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_more"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         replies: List[Reply] = []
         language = conversation_language(tracker)
         knowledge = self.knowledge_in(language)
@@ -230,7 +271,9 @@ class ActionAnswerMore(BaseAction):
         notice = knowledge.find_notice(code) if code else None
         if notice is not None:
             replies += explanation_replies(notice)
-            replies += deadline_replies(notice, parse_iso(tracker.get_slot("notice_date")), self.settings.today(), language)
+            replies += deadline_replies(
+                notice, parse_iso(tracker.get_slot("notice_date")), self.settings.today(), language
+            )
         replies += detail_replies(knowledge, tracker.get_slot("answered_topics") or [])
         if not replies:
             dispatcher.utter_message(response="utter_no_more")

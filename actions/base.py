@@ -1,4 +1,5 @@
 """Shared base class and tracker helpers for the project's actions."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -7,10 +8,10 @@ from typing import Dict, List, Optional, Tuple
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge.spanish import cached_spanish_knowledge
-from actions.knowledge.store import Knowledge, cached_knowledge
-from actions.settings import Settings, get_settings
-from actions.understanding.phrases import SPANISH, language_of
+from knowledge.loader import Knowledge, cached_knowledge
+from knowledge.spanish import cached_spanish_knowledge
+from settings.assistant import Settings, get_settings
+from understanding.phrases import SPANISH, language_of
 
 NOTICE_ENTITY = "notice_code"
 # Entities whose text must not be read as a date ("CP 2000" is not the year 2000).
@@ -109,4 +110,3 @@ def offer_next_step(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
 def button(title: str, intent: str) -> Button:
     """A button that sends ``intent`` when clicked."""
     return {"title": title, "payload": f"/{intent}"}
-

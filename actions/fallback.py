@@ -1,7 +1,8 @@
 """The first stage of the two-stage fallback: "Did you mean …?" with buttons for the likeliest intents."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
@@ -10,8 +11,23 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import BaseAction, Button, button, conversation_language
 
 # Intents never offered as a guess: offering them would not help the user.
-NOT_OFFERED = {"nlu_fallback", "out_of_scope", "nonsense", "affirm", "deny", "greet", "goodbye", "thanks",
-               "inform", "ask_why_needed", "skip_question", "cancel", "correct_intake", "ask_more", "change_language"}
+NOT_OFFERED = {
+    "nlu_fallback",
+    "out_of_scope",
+    "nonsense",
+    "affirm",
+    "deny",
+    "greet",
+    "goodbye",
+    "thanks",
+    "inform",
+    "ask_why_needed",
+    "skip_question",
+    "cancel",
+    "correct_intake",
+    "ask_more",
+    "change_language",
+}
 MAX_GUESSES = 3
 # Rasa's two-stage fallback asks the user to rephrase when they answer the guesses with this intent.
 REPHRASE_INTENT = "out_of_scope"
@@ -23,12 +39,10 @@ SOMETHING_ELSE = {"en": "Something else", "es": "Otra cosa"}
 class ActionDidYouMean(BaseAction):
     """Offer the likeliest intents as buttons, plus "something else" (which asks to rephrase)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_default_ask_affirmation"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         buttons = did_you_mean_buttons(tracker, self.knowledge_in(conversation_language(tracker)).base.intent_labels)
         if not buttons:
             dispatcher.utter_message(response="utter_ask_rephrase")

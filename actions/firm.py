@@ -1,7 +1,8 @@
 """What the firm does and how to reach a tax pro, from the deployment's settings."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
@@ -9,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerMessage
 from actions.base import BaseAction, conversation_language, offer_next_step
-from actions.settings import Settings
+from settings.assistant import Settings
 
 # The labels of the firm's contact details, per language (the details themselves are as configured).
 CONTACT_LABELS: Dict[str, Dict[str, str]] = {
@@ -33,12 +34,10 @@ def contact_line(settings: Settings, language: str = "en") -> str:
 class ActionFirmInfo(BaseAction):
     """Say what the firm does and what it costs."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_firm_info"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         answered = await ActionAnswerMessage().answer_instead(dispatcher, tracker)
         if answered is not None:  # "how much do you charge? I have a CP504 and ..." answers it all
             return answered
@@ -50,4 +49,3 @@ class ActionFirmInfo(BaseAction):
             dispatcher.utter_message(response="utter_firm_contact", firm_name=firm, contact=contact)
         offer_next_step(dispatcher, tracker)
         return []
-

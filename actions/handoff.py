@@ -1,9 +1,10 @@
 """Submitting the intake as a case, handing the conversation to a pro, and "any update?"."""
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
@@ -12,21 +13,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer import ActionAnswerMessage
 from actions.base import BaseAction, conversation_language, latest_text
 from actions.intake_controls import contact_suffix, new_intake_events
-from actions.services.business_hours import BusinessHours, describe_opening
-from actions.services.case_spool import key_hash
-from actions.services.casework import add_case_note, chat_can_receive, in_store, new_case, notifier, submit_case
-from actions.services.intake_context import current_triage
-from actions.services.intake_plan import method_label
-from actions.settings import Settings
-from actions.store.records import (
+from services.business_hours import BusinessHours, describe_opening
+from services.case_spool import key_hash
+from services.casework import add_case_note, chat_can_receive, in_store, new_case, notifier, submit_case
+from services.intake_context import current_triage
+from services.intake_plan import method_label
+from settings.assistant import Settings
+from store.records import (
     STATUS_CLOSED,
     STATUS_IN_CONVERSATION,
     STATUS_NEW,
     STATUS_WAITING,
     Case,
 )
-from actions.store.references import normalise_reference
-from actions.understanding.phrases import long_date, short_date
+from store.references import normalise_reference
+from understanding.phrases import long_date, short_date
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +35,13 @@ STATUS_WORDS = {
     STATUS_NEW: "received, and a tax pro will contact you by {method}",
     STATUS_WAITING: "waiting for the next available tax pro",
     STATUS_IN_CONVERSATION: "with a tax pro",
-    STATUS_CLOSED: "closed. If you need more help, say \"talk to a tax pro\"",
+    STATUS_CLOSED: 'closed. If you need more help, say "talk to a tax pro"',
 }
 STATUS_WORDS_ES = {
     STATUS_NEW: "registrado, y un profesional de impuestos se comunicará con usted por {method}",
     STATUS_WAITING: "en espera del próximo profesional de impuestos disponible",
     STATUS_IN_CONVERSATION: "en manos de un profesional de impuestos",
-    STATUS_CLOSED: "cerrado. Si necesita más ayuda, diga \"hablar con un profesional de impuestos\"",
+    STATUS_CLOSED: 'cerrado. Si necesita más ayuda, diga "hablar con un profesional de impuestos"',
 }
 
 
@@ -51,8 +52,9 @@ def status_words(language: str = "en") -> Dict[str, str]:
 
 def business_hours(settings: Settings) -> BusinessHours:
     """The firm's business hours from the settings."""
-    return BusinessHours.parse(settings.business_days, settings.business_hours, settings.firm_timezone,
-                               settings.business_holidays)
+    return BusinessHours.parse(
+        settings.business_days, settings.business_hours, settings.firm_timezone, settings.business_holidays
+    )
 
 
 def opened_on(case: Case, settings: Settings, language: str = "en") -> str:
@@ -84,14 +86,17 @@ def opening_in(opening: dt.datetime, now: dt.datetime, language: str = "en") -> 
 class ActionSubmitCase(BaseAction):
     """Store the confirmed intake as a case (once per intake), notify the firm, hand off."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_submit_case"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         language = conversation_language(tracker)
         if tracker.get_slot("contact_consent") is False:
-            dispatcher.utter_message(response="utter_consent_declined", firm_name=self.settings.firm_name,
-                                     contact=contact_suffix(self, language))
+            dispatcher.utter_message(
+                response="utter_consent_declined",
+                firm_name=self.settings.firm_name,
+                contact=contact_suffix(self, language),
+            )
             return [SlotSet("contact_consent", None), SlotSet("consent_record", None)]
         if tracker.get_slot("intake_confirmed") is not True:
             return []
@@ -108,8 +113,12 @@ class ActionSubmitCase(BaseAction):
             return events
         if submitted.case is None:
             method = method_label(new.intake.preferred_channel, language)
-            dispatcher.utter_message(response="utter_case_received_later", name=new.intake.full_name.split()[0],
-                                     method=method, contact=contact_suffix(self, language))
+            dispatcher.utter_message(
+                response="utter_case_received_later",
+                name=new.intake.full_name.split()[0],
+                method=method,
+                contact=contact_suffix(self, language),
+            )
             if triage.critical:
                 dispatcher.utter_message(response="utter_case_priority_critical")
             return events
@@ -118,21 +127,26 @@ class ActionSubmitCase(BaseAction):
         if created:
             if self.settings.notification_kinds:
                 notifier(self.settings).kick()
-            dispatcher.utter_message(response="utter_case_created", name=case.intake.full_name.split()[0],
-                                     reference=case.reference)
+            dispatcher.utter_message(
+                response="utter_case_created", name=case.intake.full_name.split()[0], reference=case.reference
+            )
             if triage.critical:
                 dispatcher.utter_message(response="utter_case_priority_critical")
         elif case.status != STATUS_CLOSED:
             dispatcher.utter_message(response="utter_case_already_open", reference=case.reference)
             await add_case_note(self.settings, case.reference, "The taxpayer asked again to talk to a tax pro.")
         else:
-            dispatcher.utter_message(response="utter_case_status", reference=case.reference,
-                                     opened=opened_on(case, self.settings, language),
-                                     status=status_words(language)[STATUS_CLOSED])
+            dispatcher.utter_message(
+                response="utter_case_status",
+                reference=case.reference,
+                opened=opened_on(case, self.settings, language),
+                status=status_words(language)[STATUS_CLOSED],
+            )
         return events + await self._hand_off(dispatcher, case, channel, language)
 
-    async def _hand_off(self, dispatcher: CollectingDispatcher, case: Case, channel: str,
-                        language: str = "en") -> List[EventType]:
+    async def _hand_off(
+        self, dispatcher: CollectingDispatcher, case: Case, channel: str, language: str = "en"
+    ) -> List[EventType]:
         if case.status in (STATUS_CLOSED, STATUS_IN_CONVERSATION):
             return []
         method = method_label(case.intake.preferred_channel, language)
@@ -143,8 +157,12 @@ class ActionSubmitCase(BaseAction):
             dispatcher.utter_message(response="utter_handoff_later", method=method, opening=opening)
             return []
         if case.status == STATUS_NEW:
-            await in_store(self.settings, lambda cases: cases.set_status(
-                case.reference, STATUS_WAITING, "bot", "Handed off within business hours."))
+            await in_store(
+                self.settings,
+                lambda cases: cases.set_status(
+                    case.reference, STATUS_WAITING, "bot", "Handed off within business hours."
+                ),
+            )
         if chat_can_receive(channel):
             dispatcher.utter_message(response="utter_handoff_live")
             return [ConversationPaused()]
@@ -155,10 +173,10 @@ class ActionSubmitCase(BaseAction):
 class ActionCaseStatus(BaseAction):
     """Tell a returning user their case reference and status (only for this conversation's case)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_case_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         language = conversation_language(tracker)
         asked = normalise_reference(latest_text(tracker), self.settings.case_reference_prefix)
         if not asked:  # "it's been seven weeks, can I still ask for the hearing?" is no status question
@@ -167,8 +185,9 @@ class ActionCaseStatus(BaseAction):
                 return answered
         try:
             case: Optional[Case] = await in_store(
-                self.settings, lambda cases: cases.latest_for_sender(tracker.sender_id))
-        except Exception:  # noqa: BLE001
+                self.settings, lambda cases: cases.latest_for_sender(tracker.sender_id)
+            )
+        except Exception:
             # The sender id may be a phone number: log its hash only.
             logger.exception("Looking up the case of conversation %s failed", key_hash(tracker.sender_id))
             dispatcher.utter_message(response="utter_case_unavailable", contact=contact_suffix(self, language))
@@ -180,7 +199,10 @@ class ActionCaseStatus(BaseAction):
                 dispatcher.utter_message(response="utter_case_status_none")
             return []
         method = method_label(case.intake.preferred_channel, language)
-        dispatcher.utter_message(response="utter_case_status", reference=case.reference,
-                                 opened=opened_on(case, self.settings, language),
-                                 status=status_words(language)[case.status].format(method=method))
+        dispatcher.utter_message(
+            response="utter_case_status",
+            reference=case.reference,
+            opened=opened_on(case, self.settings, language),
+            status=status_words(language)[case.status].format(method=method),
+        )
         return [SlotSet("case_reference", case.reference)]

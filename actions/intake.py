@@ -7,11 +7,12 @@ question is answered by a rule, and the form asks again. So is a request for the
 the new language. Answers are read in the conversation's language (slot ``language``); a date in
 figures that reads two ways in Spanish ("05/06/2026") is asked about, not guessed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,40 +20,67 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.base import BaseAction, conversation_language, entity_spans, latest_entity_values
-from actions.knowledge.codes import display_code
-from actions.services import intake_values as values
-from actions.services.amounts import parse_amount
-from actions.services.casework import chat_can_receive, consent_record
-from actions.services.dates import ambiguous_notice_date, find_notice_date
-from actions.services.intake_plan import (
+from actions.firm import contact_line
+from knowledge.codes import display_code
+from services import intake_values as values
+from services.amounts import parse_amount
+from services.casework import chat_can_receive, consent_record
+from services.dates import ambiguous_notice_date, find_notice_date
+from services.intake_context import consent_wording, current_triage, field_buttons
+from services.intake_plan import (
     FORM_SLOTS,
     MAX_FAILURES_BEFORE_OFFER,
     can_skip,
     method_choices,
     questions_to_ask,
 )
-from actions.firm import contact_line
-from actions.services.intake_context import consent_wording, current_triage, field_buttons
 
 # Intents that are questions or commands, not answers: while one of these can't be read as an
 # answer, the form lets a rule handle the message.
-NOT_ANSWERS = frozenset({
-    "explain_notice", "got_letter", "ask_deadline", "ask_collection_process", "ask_levy",
-    "ask_intent_to_levy", "ask_lien", "ask_lien_vs_levy", "ask_collection_statute",
-    "ask_relief_options", "ask_installment_agreement", "ask_offer_in_compromise", "ask_cnc",
-    "ask_innocent_spouse", "ask_penalty_relief", "ask_cdp_appeals", "ask_taxpayer_advocate",
-    "ask_scam", "ask_firm_services", "bot_challenge", "request_human", "ask_why_needed",
-    "skip_question", "cancel", "correct_intake", "ask_case_status",
-})
+NOT_ANSWERS = frozenset(
+    {
+        "explain_notice",
+        "got_letter",
+        "ask_deadline",
+        "ask_collection_process",
+        "ask_levy",
+        "ask_intent_to_levy",
+        "ask_lien",
+        "ask_lien_vs_levy",
+        "ask_collection_statute",
+        "ask_relief_options",
+        "ask_installment_agreement",
+        "ask_offer_in_compromise",
+        "ask_cnc",
+        "ask_innocent_spouse",
+        "ask_penalty_relief",
+        "ask_cdp_appeals",
+        "ask_taxpayer_advocate",
+        "ask_scam",
+        "ask_firm_services",
+        "bot_challenge",
+        "request_human",
+        "ask_why_needed",
+        "skip_question",
+        "cancel",
+        "correct_intake",
+        "ask_case_status",
+    }
+)
 # Free-text answers can't be told apart from questions by parsing, so for them the intent decides.
 FREE_TEXT = frozenset({"full_name", "contact_time"})
 CONFIRM_CHANGE = re.compile(r"\b(change|edit|fix|wrong|no|nope|incorrect)\b", re.IGNORECASE)
 # The same in Spanish ("no, cambie el teléfono", "está mal", "hay un error").
-CONFIRM_CHANGE_ES = re.compile(r"\b(cambiar|cambie|cambia|cambio|corregir|corrija|corrige|editar|mal|error"
-                               r"|equivocad[oa]|incorrect[oa]|no|nop)\b", re.IGNORECASE)
+CONFIRM_CHANGE_ES = re.compile(
+    r"\b(cambiar|cambie|cambia|cambio|corregir|corrija|corrige|editar|mal|error"
+    r"|equivocad[oa]|incorrect[oa]|no|nop)\b",
+    re.IGNORECASE,
+)
 # "yes, but …" is not a plain yes.
-BUT = {"en": re.compile(r"\bbut\b", re.IGNORECASE),
-       "es": re.compile(r"\b(?:but|pero|aunque|excepto|salvo)\b", re.IGNORECASE)}
+BUT = {
+    "en": re.compile(r"\bbut\b", re.IGNORECASE),
+    "es": re.compile(r"\b(?:but|pero|aunque|excepto|salvo)\b", re.IGNORECASE),
+}
 # A request for the other language: an intent of its own, and the NLU's `language` entity with role
 # `requested` (that entity spans the whole message and is never an answer).
 LANGUAGE_INTENT = "change_language"
@@ -66,13 +94,16 @@ def asks_for_language(tracker: Tracker) -> bool:
     """Whether the latest message asks to switch language ("en español", "English please")."""
     if (tracker.latest_message.get("intent") or {}).get("name") == LANGUAGE_INTENT:
         return True
-    return any(isinstance(item, dict) and item.get("entity") == LANGUAGE_ENTITY
-               and item.get("role") == LANGUAGE_REQUESTED for item in tracker.latest_message.get("entities") or [])
+    return any(
+        isinstance(item, dict) and item.get("entity") == LANGUAGE_ENTITY and item.get("role") == LANGUAGE_REQUESTED
+        for item in tracker.latest_message.get("entities") or []
+    )
 
 
 def _extractor(slot: str) -> Callable:
-    async def extract(self: "ValidateIntakeForm", dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: DomainDict) -> Dict[Text, Any]:
+    async def extract(
+        self: ValidateIntakeForm, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self.extract_answer(slot, tracker)
 
     extract.__doc__ = f"Read the answer to the {slot} question from the latest message."
@@ -82,17 +113,20 @@ def _extractor(slot: str) -> Callable:
 class ValidateIntakeForm(FormValidationAction, BaseAction):
     """Validation for ``intake_form``: one extractor and one validator per question."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_intake_form"
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Text]:
-        fast = bool(tracker.get_slot("intake_fast_path")) or current_triage(self.knowledge, self.settings, tracker.slots).critical
+        self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[str]:
+        fast = (
+            bool(tracker.get_slot("intake_fast_path"))
+            or current_triage(self.knowledge, self.settings, tracker.slots).critical
+        )
         return questions_to_ask(tracker.slots, fast)
 
     # -- extraction ---------------------------------------------------------------------------
-    def extract_answer(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
+    def extract_answer(self, slot: str, tracker: Tracker) -> Dict[str, Any]:
         """The raw answer for ``slot`` when it is the question being asked and the message answers it."""
         if tracker.get_slot("requested_slot") != slot:
             return {}
@@ -104,8 +138,10 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
             return {}  # "en español" is no name: the form asks the same question again, in Spanish
         if intent in CONTROL_INTENTS and slot in YES_NO_SLOTS:
             return {}  # "yes, but my e-mail is wrong" is a correction, not a yes
-        if intent in NOT_ANSWERS and (slot in FREE_TEXT or (self.parse(slot, text, tracker) is None
-                                                            and self.ambiguous_date(slot, text, tracker) is None)):
+        if intent in NOT_ANSWERS and (
+            slot in FREE_TEXT
+            or (self.parse(slot, text, tracker) is None and self.ambiguous_date(slot, text, tracker) is None)
+        ):
             return {}
         return {slot: text}
 
@@ -154,8 +190,9 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
         """For the notice date in Spanish, a date in figures that reads two ways ("05/06/2026"), else None."""
         if slot != "notice_date" or not isinstance(value, str):
             return None
-        return ambiguous_notice_date(value, self.settings.today(), entity_spans(tracker),
-                                     conversation_language(tracker))
+        return ambiguous_notice_date(
+            value, self.settings.today(), entity_spans(tracker), conversation_language(tracker)
+        )
 
     def _codes(self, text: str, tracker: Tracker) -> Optional[List[str]]:
         raw = latest_entity_values(tracker, "notice_code") if tracker.latest_message.get("text") == text else []
@@ -168,8 +205,9 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
         return codes or None
 
     # -- validation ---------------------------------------------------------------------------
-    def check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-              domain: DomainDict) -> Dict[Text, Any]:
+    def check(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         """Keep a readable answer (and note what follows from it) or ask again with a hint."""
         parsed = self.parse(slot, value, tracker)
         if (parsed is None or slot in FREE_TEXT) and self._declined(slot, tracker):
@@ -185,7 +223,7 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
             return {slot: None}  # action_ask_notice_date asks which of the two dates it is
         if parsed is None:
             return self._rejected(slot, value, dispatcher, tracker)
-        result: Dict[Text, Any] = {slot: parsed}
+        result: Dict[str, Any] = {slot: parsed}
         failures = dict(tracker.get_slot("intake_failures") or {})
         if failures.pop(slot, None) is not None:
             result["intake_failures"] = failures
@@ -203,7 +241,7 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         return intent == "deny" and slot not in YES_NO_SLOTS and can_skip(slot, tracker.slots)
 
-    def _rejected(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    def _rejected(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         change = CONFIRM_CHANGE_ES if conversation_language(tracker) == "es" else CONFIRM_CHANGE
         if slot == "intake_confirmed" and isinstance(value, str) and change.search(value):
             dispatcher.utter_message(response="utter_which_field", buttons=field_buttons(tracker.slots))
@@ -221,8 +259,9 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
                 dispatcher.utter_message(response="utter_offer_human")
         return {slot: None, "intake_failures": failures}
 
-    def _fast_path_notice(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          result: Dict[Text, Any]) -> Dict[Text, Any]:
+    def _fast_path_notice(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, result: Dict[str, Any]
+    ) -> Dict[str, Any]:
         if tracker.get_slot("intake_fast_path_told"):
             return {}
         merged = {**tracker.slots, **result}
@@ -233,8 +272,9 @@ class ValidateIntakeForm(FormValidationAction, BaseAction):
 
 
 def _validator(slot: str) -> Callable:
-    async def validate(self: ValidateIntakeForm, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       domain: DomainDict) -> Dict[Text, Any]:
+    async def validate(
+        self: ValidateIntakeForm, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         return self.check(slot, value, dispatcher, tracker, domain)
 
     validate.__doc__ = f"Validate the answer to the {slot} question."

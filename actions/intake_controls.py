@@ -1,9 +1,10 @@
 """Starting the intake, and what a user can say during it: why, skip, cancel, change an answer."""
+
 from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -13,17 +14,16 @@ from actions.answer import ActionAnswerMessage
 from actions.base import BaseAction, conversation_language, latest_entity_values, latest_text
 from actions.firm import contact_line
 from actions.intake import FREE_TEXT, ValidateIntakeForm
-from actions.services.casework import add_case_note, in_store
-from actions.services.intake_context import current_triage, field_buttons, response_text
-from actions.services.intake_plan import (
+from services.casework import add_case_note, in_store
+from services.intake_context import current_triage, field_buttons, response_text
+from services.intake_plan import (
     can_skip,
     display_value,
     field_for_correction,
     field_labels,
     slots_to_clear,
 )
-
-from actions.store.records import STATUS_CLOSED
+from store.records import STATUS_CLOSED
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def requested_slot(tracker: Tracker) -> Optional[str]:
 
 
 def contact_suffix(action: BaseAction, language: str = "en") -> str:
-    """" Phone: … · Email: …" (" Teléfono: … · Correo electrónico: …") or "" when the firm configured none."""
+    """ " Phone: … · Email: …" (" Teléfono: … · Correo electrónico: …") or "" when the firm configured none."""
     line = contact_line(action.settings, language)
     return f" {line}" if line else ""
 
@@ -55,10 +55,10 @@ def new_intake_events(tracker: Tracker) -> List[EventType]:
 class ActionStartIntake(BaseAction):
     """Begin (or resume) collecting details for a tax pro; mid-form, switch to the short path."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_intake"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if tracker.active_loop_name == FORM:
             if not tracker.get_slot("intake_fast_path_told"):
                 dispatcher.utter_message(response="utter_intake_fast_path")
@@ -68,9 +68,14 @@ class ActionStartIntake(BaseAction):
             if not await self._case_closed(tracker.get_slot("case_reference")):
                 return []  # the form completes at once and the submit step reports the open case
             # A closed case: start a new one, keeping the contact details but asking consent again.
-            events = [SlotSet("intake_id", uuid.uuid4().hex), SlotSet("case_reference", None),
-                      SlotSet("intake_confirmed", None), SlotSet("contact_consent", None),
-                      SlotSet("consent_record", None), SlotSet("intake_skipped", [])]
+            events = [
+                SlotSet("intake_id", uuid.uuid4().hex),
+                SlotSet("case_reference", None),
+                SlotSet("intake_confirmed", None),
+                SlotSet("contact_consent", None),
+                SlotSet("consent_record", None),
+                SlotSet("intake_skipped", []),
+            ]
         else:
             events = new_intake_events(tracker)
         # "I want to talk to someone about my CP504, can they garnish my wages?": answer, then ask.
@@ -89,11 +94,10 @@ class ActionStartIntake(BaseAction):
             events.append(SlotSet("intake_fast_path_told", True))
         return events
 
-
     async def _case_closed(self, reference: str) -> bool:
         try:
             case = await in_store(self.settings, lambda cases: cases.get(reference))
-        except Exception:  # noqa: BLE001 - the submit step reports an unreachable store to the user
+        except Exception:
             logger.exception("Looking up case %s failed", reference)
             return False
         return case is not None and case.status == STATUS_CLOSED
@@ -102,28 +106,29 @@ class ActionStartIntake(BaseAction):
 class ActionExplainWhy(BaseAction):
     """Say why the current question is asked."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_why"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         slot = requested_slot(tracker)
         if slot is None:  # outside the intake "what if I can't pay at all?" can be read as "why": answer it
             answered = await ActionAnswerMessage().answer_instead(dispatcher, tracker)
             if answered is not None:
                 return answered
         response = f"utter_why_{slot}"
-        dispatcher.utter_message(response=response if slot and response in domain.get("responses", {})
-                                 else "utter_why_general")
+        dispatcher.utter_message(
+            response=response if slot and response in domain.get("responses", {}) else "utter_why_general"
+        )
         return []
 
 
 class ActionSkipQuestion(BaseAction):
     """Skip the current question when it is optional; otherwise say why it is needed."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_skip_question"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         slot = requested_slot(tracker)
         if slot is None:
             dispatcher.utter_message(response="utter_nothing_to_skip")
@@ -136,32 +141,32 @@ class ActionSkipQuestion(BaseAction):
         failures = dict(tracker.get_slot("intake_failures") or {})
         failures.pop(slot, None)
         dispatcher.utter_message(response="utter_skipped")
-        return [SlotSet("intake_skipped", skipped + [slot]), SlotSet("intake_failures", failures),
-                SlotSet(slot, None)]
+        return [SlotSet("intake_skipped", skipped + [slot]), SlotSet("intake_failures", failures), SlotSet(slot, None)]
 
 
 class ActionCancelIntake(BaseAction):
     """Stop the form without losing what was given (resumable by asking for a tax pro again)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel_intake"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if tracker.active_loop_name != FORM:
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return []
-        dispatcher.utter_message(response="utter_intake_cancelled",
-                                 contact=contact_suffix(self, conversation_language(tracker)))
+        dispatcher.utter_message(
+            response="utter_intake_cancelled", contact=contact_suffix(self, conversation_language(tracker))
+        )
         return [ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
 class ActionCorrectIntake(BaseAction):
     """Change an earlier answer: take the new value from the message, or ask that question again."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_correct_intake"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if tracker.get_slot("case_reference"):
             return await self._note_on_case(dispatcher, tracker)
         events = new_intake_events(tracker)
@@ -179,8 +184,11 @@ class ActionCorrectIntake(BaseAction):
             new_value = ValidateIntakeForm().parse(field, text, tracker)
         if new_value is None:
             return events + [SlotSet(slot, None) for slot in slots_to_clear(field)]
-        dispatcher.utter_message(response="utter_updated", field=field_labels(language)[field],
-                                 value=display_value(field, new_value, language))
+        dispatcher.utter_message(
+            response="utter_updated",
+            field=field_labels(language)[field],
+            value=display_value(field, new_value, language),
+        )
         cleared = [slot for slot in slots_to_clear(field) if slot != field]
         return events + [SlotSet(field, new_value)] + [SlotSet(slot, None) for slot in cleared]
 
@@ -189,4 +197,3 @@ class ActionCorrectIntake(BaseAction):
         await add_case_note(self.settings, reference, f"Correction from the taxpayer: {latest_text(tracker)}")
         dispatcher.utter_message(response="utter_correction_noted", reference=reference)
         return []
-

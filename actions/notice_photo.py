@@ -15,11 +15,12 @@ those fields are kept (slot ``photo_reading``), never the image or its text.
   channel holds it in memory meanwhile, channels/notice_pages.py); ``action_attach_notice_page``
   reports what the channel did with "Attach it".
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -27,9 +28,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerMessage, memory_from
 from actions.base import BaseAction, conversation_language, latest_intent
-from actions.services.dates import parse_iso
-from actions.understanding.phrases import short_date
-from actions.understanding.reading import Memory, MessageReading
+from services.dates import parse_iso
+from understanding.phrases import short_date
+from understanding.reading import Memory, MessageReading
 
 PHOTO_INTENT = "notice_photo"
 READING_ENTITY = "notice_photo_reading"
@@ -57,8 +58,12 @@ def photo_reading(tracker: Tracker) -> Optional[Dict[str, Any]]:
     if latest_intent(tracker) != PHOTO_INTENT:
         return None
     for item in tracker.latest_message.get("entities") or []:
-        if (isinstance(item, dict) and item.get("entity") == READING_ENTITY
-                and item.get("extractor") == READING_EXTRACTOR and isinstance(item.get("value"), dict)):
+        if (
+            isinstance(item, dict)
+            and item.get("entity") == READING_ENTITY
+            and item.get("extractor") == READING_EXTRACTOR
+            and isinstance(item.get("value"), dict)
+        ):
             return dict(item["value"])
     return None
 
@@ -78,12 +83,24 @@ def _years(value: Any) -> List[int]:
 
 # The words around what was read, per language ("dated …, amount …" / "con fecha del …, cantidad …").
 READING_WORDS: Dict[str, Dict[str, str]] = {
-    "en": {"dated": "dated {day}", "amount": "amount {money}", "tax_year": "tax year {years}",
-           "tax_years": "tax year {years}", "the_amount": "the amount ({money})", "the_date": "the date ({day})",
-           "and": " and "},
-    "es": {"dated": "con fecha del {day}", "amount": "cantidad {money}", "tax_year": "año fiscal {years}",
-           "tax_years": "años fiscales {years}", "the_amount": "la cantidad ({money})",
-           "the_date": "la fecha ({day})", "and": " y "},
+    "en": {
+        "dated": "dated {day}",
+        "amount": "amount {money}",
+        "tax_year": "tax year {years}",
+        "tax_years": "tax year {years}",
+        "the_amount": "the amount ({money})",
+        "the_date": "the date ({day})",
+        "and": " and ",
+    },
+    "es": {
+        "dated": "con fecha del {day}",
+        "amount": "cantidad {money}",
+        "tax_year": "año fiscal {years}",
+        "tax_years": "años fiscales {years}",
+        "the_amount": "la cantidad ({money})",
+        "the_date": "la fecha ({day})",
+        "and": " y ",
+    },
 }
 
 
@@ -120,8 +137,11 @@ class PhotoFields:
         """Nothing usable: no text, not a notice, or no field read at all."""
         if self.code or self.raw_code:
             return False
-        return ("no_text" in self.problems or "not_a_notice" in self.problems
-                or not (self.notice_date or self.amount is not None))
+        return (
+            "no_text" in self.problems
+            or "not_a_notice" in self.problems
+            or not (self.notice_date or self.amount is not None)
+        )
 
     def described(self, language: str = "en") -> str:
         """What was read, for the confirmation: "CP504, dated …, amount $6,312.45"."""
@@ -148,24 +168,25 @@ class PhotoFields:
 
     def stored(self) -> Dict[str, Any]:
         """The fields kept until the taxpayer confirms them (slot ``photo_reading``)."""
-        return {"code": self.code or self.raw_code,
-                "notice_date": self.notice_date.isoformat() if self.notice_date else None,
-                "amount_due": str(self.amount) if self.amount is not None else None,
-                "tax_years": self.tax_years, "page_kept": bool(self.page_id)}
+        return {
+            "code": self.code or self.raw_code,
+            "notice_date": self.notice_date.isoformat() if self.notice_date else None,
+            "amount_due": str(self.amount) if self.amount is not None else None,
+            "tax_years": self.tax_years,
+            "page_kept": bool(self.page_id),
+        }
 
 
 class ActionReadNoticePhoto(BaseAction):
     """Confirm what the photo showed, ask for what it did not, or say why it could not be read."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_read_notice_photo"
 
     def _lookup(self, raw: str) -> Any:
         return self.knowledge.find_notice(raw)
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         reading = photo_reading(tracker)
         if reading is None:  # typed ("here is a photo of my notice") but no file came through
             dispatcher.utter_message(response="utter_notice_photo_missing")
@@ -193,7 +214,7 @@ class ActionReadNoticePhoto(BaseAction):
 class ActionConfirmNoticePhoto(ActionAnswerMessage):
     """The taxpayer said the reading is right: explain the notice as if they had typed it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_confirm_notice_photo"
 
     def read(self, tracker: Tracker) -> Tuple[MessageReading, Memory]:
@@ -211,9 +232,7 @@ class ActionConfirmNoticePhoto(ActionAnswerMessage):
         )
         return reading, memory_from(tracker)
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if not isinstance(tracker.get_slot(READING_SLOT), dict):
             dispatcher.utter_message(response="utter_notice_photo_expired")
             return []
@@ -226,12 +245,10 @@ class ActionConfirmNoticePhoto(ActionAnswerMessage):
 class ActionRejectNoticePhoto(BaseAction):
     """The reading is wrong: forget it and ask for the code and date in words."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reject_notice_photo"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_notice_photo_retry")
         return [SlotSet(READING_SLOT, None)]
 
@@ -257,11 +274,9 @@ def attach_outcome(tracker: Tracker) -> str:
 class ActionAttachNoticePage(BaseAction):
     """Tell the taxpayer whether the page of their notice is now attached to their case."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_attach_notice_page"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         dispatcher.utter_message(response=ATTACH_RESPONSES[attach_outcome(tracker)])
         return []

@@ -3,6 +3,7 @@
 Each reply is a domain response name plus the values it fills in; the text itself lives in
 domain.yml (with channel variants) and in the knowledge base.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,11 +12,10 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge.schema import Notice, Stage, Topic, Urgency
-from actions.understanding.phrases import ENGLISH, long_date
-from actions.understanding.phrases import count_days as count_days_in
-from actions.services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
-
+from knowledge.schema import Notice, Stage, Topic, Urgency
+from services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
+from understanding.phrases import ENGLISH, long_date
+from understanding.phrases import count_days as count_days_in
 
 URGENCY_RESPONSES = {
     Urgency.low: "utter_urgency_low",
@@ -53,8 +53,10 @@ def bullet_list(items: List[str]) -> str:
 def explanation_replies(notice: Notice) -> List[Reply]:
     """What the notice is, how urgent it is, and what to do now."""
     replies = [
-        Reply("utter_notice_explanation", {"code": notice.code, "title": notice.title,
-                                           "explanation": notice.explanation, "sms": notice.sms}),
+        Reply(
+            "utter_notice_explanation",
+            {"code": notice.code, "title": notice.title, "explanation": notice.explanation, "sms": notice.sms},
+        ),
         Reply(URGENCY_RESPONSES[notice.urgency], {"code": notice.code}),
         Reply("utter_notice_steps", {"steps": bullet_list(notice.what_to_do)}),
     ]
@@ -64,21 +66,27 @@ def explanation_replies(notice: Notice) -> List[Reply]:
     return replies
 
 
-def deadline_replies(notice: Notice, notice_date: Optional[dt.date], today: dt.date,
-                     language: str = ENGLISH) -> List[Reply]:
+def deadline_replies(
+    notice: Notice, notice_date: Optional[dt.date], today: dt.date, language: str = ENGLISH
+) -> List[Reply]:
     """The response window of ``notice`` and, when the notice date is known, the days left."""
     window = notice.response_window
     common = {"code": notice.code, "purpose": window.purpose}
     if window.days is None:
         return [Reply("utter_deadline_no_window", common)]
-    rule = Reply("utter_deadline_rule" if window.extendable else "utter_deadline_rule_fixed",
-                 {**common, "days": window.days})
+    rule = Reply(
+        "utter_deadline_rule" if window.extendable else "utter_deadline_rule_fixed", {**common, "days": window.days}
+    )
     if notice_date is None:
         return [rule, Reply("utter_ask_notice_date", common)]
     deadline = compute_deadline(notice_date, window.days, today)
     assert deadline is not None  # window.days is set
-    dated = {**common, "days": window.days, "notice_date": long_date(notice_date, language),
-             "deadline": long_date(deadline.deadline, language)}
+    dated = {
+        **common,
+        "days": window.days,
+        "notice_date": long_date(notice_date, language),
+        "deadline": long_date(deadline.deadline, language),
+    }
     state = deadline.state
     if state is DeadlineState.future_notice:
         return [rule, Reply("utter_deadline_future_date", dated)]

@@ -1,7 +1,8 @@
 """Start each conversation session; show the disclaimer once per conversation."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -29,20 +30,23 @@ def channel_language(tracker: Tracker) -> Optional[str]:
 class ActionSessionStart(BaseAction):
     """Start a session, carry the slots over, and show the disclaimer if it was never shown."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        carried = [SlotSet(key, value) for key, value in tracker.current_slot_values().items()
-                   if value not in NOT_CARRIED and key not in NOT_CARRIED_SLOTS]
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        carried = [
+            SlotSet(key, value)
+            for key, value in tracker.current_slot_values().items()
+            if value not in NOT_CARRIED and key not in NOT_CARRIED_SLOTS
+        ]
         events: List[EventType] = [SessionStarted(), *carried]
         hinted = channel_language(tracker) if not tracker.get_slot(DISCLAIMER_SLOT) else None
         if hinted:  # a new conversation: the language the channel reports (browser, locale, first words)
             events.append(SlotSet("language", hinted))
         if not tracker.get_slot(DISCLAIMER_SLOT):
-            text = response_in(domain, "utter_disclaimer", hinted, tracker.get_latest_input_channel()) if hinted else None
+            text = (
+                response_in(domain, "utter_disclaimer", hinted, tracker.get_latest_input_channel()) if hinted else None
+            )
             if text:  # Rasa would render it with the slots from before this action: pick the variation here
                 dispatcher.utter_message(text=text)
             else:

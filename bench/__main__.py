@@ -5,6 +5,7 @@ score held-out NLU; then start each bot in turn, time start-up, warm up and meas
 concurrent conversations; print the markdown table and the targets, and write them to
 ``<out>/latest.md`` and ``<out>/latest.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,15 +19,15 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from bench import replicas, training
+from bench.bots import ours_spec, server_commands
 from bench.machine import machine_info
 from bench.mix import load_mixes
 from bench.nlu import cached_score, evaluate
-from bench.photos import measure_photos
 from bench.paths import BUILD_DIR, MODEL, QUICK_RESULTS_DIR, RESULTS_DIR, ROOT
+from bench.photos import measure_photos
 from bench.records import BenchRun, BotRun
 from bench.report import render
 from bench.runner import LoadOptions, run_bot
-from bench.bots import ours_spec, server_commands
 from bench.servers import BotSpec
 from bench.targets import check_targets
 
@@ -37,32 +38,46 @@ QUICK_PHOTOS = 4  # files read by --quick, spread across the generated set
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help=f"smoke run: {QUICK_DURATION_S:g} s per scenario, no training, reuse models "
-                             f"and cached NLU scores; writes to {QUICK_RESULTS_DIR.relative_to(ROOT)} "
-                             "unless --out is given")
-    parser.add_argument("--duration", type=float, default=None,
-                        help="seconds per scenario (default 60, --quick %g)" % QUICK_DURATION_S)
-    parser.add_argument("--messages", type=int, default=None,
-                        help="messages per scenario instead of a duration")
-    parser.add_argument("--concurrency", default="1,10",
-                        help="comma-separated concurrent conversations per scenario (default 1,10)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke run: {QUICK_DURATION_S:g} s per scenario, no training, reuse models "
+        f"and cached NLU scores; writes to {QUICK_RESULTS_DIR.relative_to(ROOT)} "
+        "unless --out is given",
+    )
+    parser.add_argument(
+        "--duration", type=float, default=None, help="seconds per scenario (default 60, --quick %g)" % QUICK_DURATION_S
+    )
+    parser.add_argument("--messages", type=int, default=None, help="messages per scenario instead of a duration")
+    parser.add_argument(
+        "--concurrency", default="1,10", help="comma-separated concurrent conversations per scenario (default 1,10)"
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a message is an error")
     parser.add_argument("--skip-stock", action="store_true", help="do not build or run the stock bot")
     parser.add_argument("--skip-light", action="store_true", help="do not train, score or run the light config")
-    parser.add_argument("--skip-replicas", action="store_true",
-                        help="do not measure the production profile with two replicas (needs PostgreSQL, "
-                             "Redis and RabbitMQ on 127.0.0.1; started when down)")
-    parser.add_argument("--skip-training", action="store_true",
-                        help="do not time training from scratch (implied by --quick)")
+    parser.add_argument(
+        "--skip-replicas",
+        action="store_true",
+        help="do not measure the production profile with two replicas (needs PostgreSQL, "
+        "Redis and RabbitMQ on 127.0.0.1; started when down)",
+    )
+    parser.add_argument(
+        "--skip-training", action="store_true", help="do not time training from scratch (implied by --quick)"
+    )
     parser.add_argument("--skip-nlu", action="store_true", help="do not score held-out NLU quality")
-    parser.add_argument("--skip-photos", action="store_true",
-                        help="do not time the notice reader on the generated photo set")
-    parser.add_argument("--rebuild-stock", action="store_true",
-                        help="rebuild the cached stock bot (and re-time its training)")
+    parser.add_argument(
+        "--skip-photos", action="store_true", help="do not time the notice reader on the generated photo set"
+    )
+    parser.add_argument(
+        "--rebuild-stock", action="store_true", help="rebuild the cached stock bot (and re-time its training)"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument("--out", type=Path, default=None,
-                        help=f"directory for latest.md and latest.json (default {RESULTS_DIR.relative_to(ROOT)})")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"directory for latest.md and latest.json (default {RESULTS_DIR.relative_to(ROOT)})",
+    )
     args = parser.parse_args(argv)
     try:
         args.concurrencies = [int(x) for x in args.concurrency.split(",") if x.strip()]
@@ -103,32 +118,44 @@ def prepare(args: argparse.Namespace, run: BenchRun, workdir: Path) -> List[Tupl
         with phase(run.phases, "stock bot: rasa init --no-prompt (cached per Rasa version)"):
             stock = training.build_stock(rebuild=args.rebuild_stock, log_dir=workdir)
         assert stock.model is not None
-        bot = BotRun("stock", "`rasa init --no-prompt` template, its own `rasa run` (in-memory tracker store), "
-                              "no action server", training_s=stock.seconds, training_note=stock.note)
+        bot = BotRun(
+            "stock",
+            "`rasa init --no-prompt` template, its own `rasa run` (in-memory tracker store), no action server",
+            training_s=stock.seconds,
+            training_note=stock.note,
+        )
         plan.append((bot, BotSpec("stock", stock.model.parents[1], stock.model), "stock"))
     rasa_command, actions_command = server_commands()
-    ours = BotRun("ours", "this project as `make run` starts it: config.yml, models/tax-assistant.tar.gz, "
-                          f"`{_shown(rasa_command)}` and `{_shown(actions_command)}`, "
-                          f"{os.environ.get('BOT_PROFILE') or 'embedded'} profile endpoints, project "
-                          "credentials, --enable-api with JWT")
+    ours = BotRun(
+        "ours",
+        "this project as `make run` starts it: config.yml, models/tax-assistant.tar.gz, "
+        f"`{_shown(rasa_command)}` and `{_shown(actions_command)}`, "
+        f"{os.environ.get('BOT_PROFILE') or 'embedded'} profile endpoints, project "
+        "credentials, --enable-api with JWT",
+    )
     if not args.skip_training:
         with phase(run.phases, "our bot: training from scratch (rasa train --force, empty cache)"):
-            timed = training.train_from_scratch(ROOT / "config.yml", workdir / "models", "ours-scratch",
-                                                workdir / "ours-train.log")
+            timed = training.train_from_scratch(
+                ROOT / "config.yml", workdir / "models", "ours-scratch", workdir / "ours-train.log"
+            )
         ours.training_s, ours.training_note = timed.seconds, timed.note
         shutil.rmtree(workdir / "models", ignore_errors=True)
     plan.append((ours, ours_spec("ours", MODEL, workdir), "ours"))
     if not args.skip_light:
-        light = BotRun("ours-light", "this project with bench/config-light.yml (DIET 50 epochs instead of "
-                                     "100, no TED), same servers")
+        light = BotRun(
+            "ours-light",
+            "this project with bench/config-light.yml (DIET 50 epochs instead of 100, no TED), same servers",
+        )
         model = training.cached_light()
         if not args.skip_training:
             with phase(run.phases, "light config: training from scratch"):
                 timed = training.train_light(workdir / "light-train.log")
             model, light.training_s, light.training_note = timed.model, timed.seconds, timed.note
         if model is None:
-            print("    light model missing or older than config/domain/data: skipped "
-                  "(a run without --quick trains it)", flush=True)
+            print(
+                "    light model missing or older than config/domain/data: skipped (a run without --quick trains it)",
+                flush=True,
+            )
         else:
             plan.append((light, ours_spec("ours-light", model, workdir), "ours"))
     if not args.skip_nlu:
@@ -139,8 +166,11 @@ def prepare(args: argparse.Namespace, run: BenchRun, workdir: Path) -> List[Tupl
                 log = workdir / f"{bot.name}-nlu.log"
                 bot.nlu = cached_score(spec.model) if args.quick else evaluate(spec.model, log)
                 if bot.nlu:
-                    print(f"    {bot.name}: intent accuracy {bot.nlu['intent_accuracy']:.3f}, "
-                          f"entity F1 {bot.nlu['span_f1']:.3f}", flush=True)
+                    print(
+                        f"    {bot.name}: intent accuracy {bot.nlu['intent_accuracy']:.3f}, "
+                        f"entity F1 {bot.nlu['span_f1']:.3f}",
+                        flush=True,
+                    )
     return plan
 
 
@@ -148,21 +178,32 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Run the benchmark; exit 0 unless a bot failed (or, with --strict, a target was missed)."""
     args = parse_args(argv)
     started = time.perf_counter()
-    run = BenchRun(date=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                   machine=machine_info(),
-                   settings={"quick": args.quick, "duration_s": args.duration, "max_messages": args.messages,
-                             "concurrencies": args.concurrencies, "timeout_s": args.timeout})
+    run = BenchRun(
+        date=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        machine=machine_info(),
+        settings={
+            "quick": args.quick,
+            "duration_s": args.duration,
+            "max_messages": args.messages,
+            "concurrencies": args.concurrencies,
+            "timeout_s": args.timeout,
+        },
+    )
     workdir = BUILD_DIR / f"run-{dt.datetime.now():%Y%m%d-%H%M%S}"
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"==> Logs in {workdir}", flush=True)
     mixes = load_mixes()
-    options = LoadOptions(concurrencies=args.concurrencies, duration_s=args.duration,
-                          max_messages=args.messages, timeout_s=args.timeout)
+    options = LoadOptions(
+        concurrencies=args.concurrencies, duration_s=args.duration, max_messages=args.messages, timeout_s=args.timeout
+    )
     if not args.skip_photos:
         with phase(run.phases, "notice photos: read the generated set"):
             run.photos = measure_photos(limit=QUICK_PHOTOS if args.quick else None)
-            print(f"    {run.photos['files']} files: median {run.photos['median_s']} s, slowest photo "
-                  f"{run.photos['photo_max_s']} s, code right {run.photos['code_right']}", flush=True)
+            print(
+                f"    {run.photos['files']} files: median {run.photos['median_s']} s, slowest photo "
+                f"{run.photos['photo_max_s']} s, code right {run.photos['code_right']}",
+                flush=True,
+            )
     for bot, spec, mix in prepare(args, run, workdir):
         with phase(run.phases, f"{bot.name}: start-up and load"):
             run.bots.append(run_bot(bot, spec, mixes[mix], options, workdir))

@@ -1,4 +1,5 @@
 """How the benchmark runs our bot: the way ``make run`` (scripts/run.sh) does."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,11 @@ def server_commands(root: Path = ROOT) -> Tuple[Tuple[str, ...], Tuple[str, ...]
     ``rasa run`` and ``rasa run actions`` (older checkouts).
     """
     rasa = (str(PYTHON), "-m", "ops.serve") if (root / "ops" / "serve.py").exists() else (str(RASA), "run")
-    actions = ((str(PYTHON), "-m", "ops.action_server") if (root / "ops" / "action_server.py").exists()
-               else (str(RASA), "run", "actions", "--actions", "actions"))
+    actions = (
+        (str(PYTHON), "-m", "ops.action_server")
+        if (root / "ops" / "action_server.py").exists()
+        else (str(RASA), "run", "actions", "--actions", "actions")
+    )
     return rasa, actions
 
 
@@ -33,13 +37,24 @@ def ours_spec(name: str, model: Path, workdir: Path) -> BotSpec:
     from ops import profile
 
     chosen = profile.selected()
-    overrides = {"DATABASE_URL": f"sqlite:///{workdir / f'{name}-cases.db'}",
-                 "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(24),
-                 "REST_TOKEN": BENCH_REST_TOKEN, **BENCH_LIMITS_OFF}
+    overrides = {
+        "DATABASE_URL": f"sqlite:///{workdir / f'{name}-cases.db'}",
+        "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(24),
+        "REST_TOKEN": BENCH_REST_TOKEN,
+        **BENCH_LIMITS_OFF,
+    }
     if chosen == "embedded":
         overrides["TRACKER_STORE_URL"] = f"sqlite:///{workdir / f'{name}-tracker.db'}"
     env = {**profile.environment(chosen, {**os.environ, **overrides}), **overrides, "BOT_PROFILE": chosen}
     rasa_command, actions_command = server_commands()
-    return BotSpec(name=name, project=ROOT, model=model, credentials=ROOT / "credentials.yml",
-                   endpoints=profile.ENDPOINTS[chosen], rasa_command=rasa_command,
-                   actions_command=actions_command, enable_api=True, env=env)
+    return BotSpec(
+        name=name,
+        project=ROOT,
+        model=model,
+        credentials=ROOT / "credentials.yml",
+        endpoints=profile.ENDPOINTS[chosen],
+        rasa_command=rasa_command,
+        actions_command=actions_command,
+        enable_api=True,
+        env=env,
+    )

@@ -4,6 +4,7 @@
 conversation stays on one URL), so several replicas behind no balancer, or one balancer, can be
 measured with the same code.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -64,8 +65,13 @@ def has_content(replies: Any) -> bool:
 class _Plan:
     """Hands out conversations and message slots until the time or message budget is spent."""
 
-    def __init__(self, conversations: Sequence[Conversation], base_urls: Sequence[str],
-                 duration_s: Optional[float], max_messages: Optional[int]) -> None:
+    def __init__(
+        self,
+        conversations: Sequence[Conversation],
+        base_urls: Sequence[str],
+        duration_s: Optional[float],
+        max_messages: Optional[int],
+    ) -> None:
         self._conversations, self._urls = conversations, base_urls
         self._started = itertools.count()
         self._run_id = uuid.uuid4().hex[:8]
@@ -75,8 +81,11 @@ class _Plan:
     def next_conversation(self) -> Tuple[Conversation, str, str]:
         """The next conversation, the URL it runs against, and a sender id never used before."""
         n = next(self._started)
-        return (self._conversations[n % len(self._conversations)], self._urls[n % len(self._urls)],
-                f"bench-{self._run_id}-{n}")
+        return (
+            self._conversations[n % len(self._conversations)],
+            self._urls[n % len(self._urls)],
+            f"bench-{self._run_id}-{n}",
+        )
 
     def take_message(self) -> bool:
         """Reserve one message of the budget; ``False`` when the scenario is over."""
@@ -86,13 +95,13 @@ class _Plan:
         return True
 
 
-async def _send(session: aiohttp.ClientSession, url: str, sender: str, turn: Turn,
-                result: LoadResult) -> None:
+async def _send(session: aiohttp.ClientSession, url: str, sender: str, turn: Turn, result: LoadResult) -> None:
     start = time.perf_counter()
     result.sent += 1
     try:
-        async with session.post(url + REST_PATH, json={"sender": sender, "message": turn.text},
-                                headers=REST_HEADERS) as response:
+        async with session.post(
+            url + REST_PATH, json={"sender": sender, "message": turn.text}, headers=REST_HEADERS
+        ) as response:
             body = await response.read()
             latency_ms = (time.perf_counter() - start) * 1000
             if response.status != 200:

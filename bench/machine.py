@@ -1,4 +1,5 @@
 """The machine a benchmark ran on, for the table's header."""
+
 from __future__ import annotations
 
 import os

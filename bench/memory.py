@@ -1,4 +1,5 @@
 """Peak resident memory (RSS) of process trees, sampled in a background thread with psutil."""
+
 from __future__ import annotations
 
 import threading
@@ -60,7 +61,7 @@ class RssSampler:
             self.sample()
             self._stop.wait(self._interval_s)
 
-    def start(self) -> "RssSampler":
+    def start(self) -> RssSampler:
         """Start sampling in a daemon thread."""
         self._thread = threading.Thread(target=self._loop, name="rss-sampler", daemon=True)
         self._thread.start()
@@ -73,7 +74,7 @@ class RssSampler:
             self._thread.join(timeout=5)
         self.sample()
 
-    def __enter__(self) -> "RssSampler":
+    def __enter__(self) -> RssSampler:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

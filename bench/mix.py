@@ -1,4 +1,5 @@
 """The message mixes of bench/messages.yml as typed conversations."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -7,6 +7,7 @@ same model bytes always score the same.
 
 Usage: python -m bench.nlu models/tax-assistant.tar.gz /tmp/nlu.json
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,12 +49,19 @@ def evaluate(model: Path, log: Path) -> Dict[str, Any]:
     out = CACHE_DIR / f"{model_digest(model)}.json"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as handle:
-        result = subprocess.run([str(PYTHON), "-m", "bench.nlu", str(model), str(out)], cwd=ROOT,
-                                env=quiet_env(), stdout=handle, stderr=subprocess.STDOUT,
-                                timeout=EVAL_TIMEOUT_S, check=False)
+        result = subprocess.run(
+            [str(PYTHON), "-m", "bench.nlu", str(model), str(out)],
+            cwd=ROOT,
+            env=quiet_env(),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            timeout=EVAL_TIMEOUT_S,
+            check=False,
+        )
     if result.returncode != 0 or not out.exists():
-        raise RuntimeError(f"held-out evaluation of {model} failed; log {log}:\n"
-                           f"{log.read_text(errors='replace')[-3000:]}")
+        raise RuntimeError(
+            f"held-out evaluation of {model} failed; log {log}:\n{log.read_text(errors='replace')[-3000:]}"
+        )
     return {**json.loads(out.read_text()), "cached": False}
 
 

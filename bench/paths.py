@@ -1,4 +1,5 @@
 """Where the benchmark finds the project, the virtual environment and its own files."""
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -20,8 +21,11 @@ QUICK_RESULTS_DIR = BUILD_DIR / "quick"
 # One load client on the loopback address: our per-address abuse limits would throttle it, so the
 # bench measures the bot with them off; the REST channel gets a fresh bearer token (production needs one).
 BENCH_REST_TOKEN = secrets.token_urlsafe(24)
-BENCH_LIMITS_OFF = {"ADDRESS_MESSAGES_PER_MINUTE": "0", "ADDRESS_NEW_CONVERSATIONS": "0",
-                    "GLOBAL_NEW_CONVERSATIONS": "0"}
+BENCH_LIMITS_OFF = {
+    "ADDRESS_MESSAGES_PER_MINUTE": "0",
+    "ADDRESS_NEW_CONVERSATIONS": "0",
+    "GLOBAL_NEW_CONVERSATIONS": "0",
+}
 
 
 def rasa_version() -> str:

@@ -5,6 +5,7 @@ photos, scans, PDFs and HEIC, plus pictures that are not notices); each is read 
 ``read_notice`` the channels call, one at a time, on this machine, and scored as the accuracy test
 scores it (``tests/notice_reader/scoring.py``).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -24,5 +25,7 @@ def measure_photos(limit: Optional[int] = None) -> Dict[str, Any]:
     from tests.notice_reader.scoring import read_all, summary
 
     scores = summary(read_all(_spread(all_cases(), limit)))
-    return {name: round(value, 2 if name.endswith("_s") else 4) if isinstance(value, float) else value
-            for name, value in scores.items()}
+    return {
+        name: round(value, 2 if name.endswith("_s") else 4) if isinstance(value, float) else value
+        for name, value in scores.items()
+    }

@@ -8,6 +8,7 @@ self time per package. The speedscope files (open them at https://www.speedscope
 
 Usage: python -m bench.profile [--duration 20] [--concurrency 10] [--targets rasa actions]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,12 +33,20 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=20.0, help="seconds to record (default 20)")
     parser.add_argument("--concurrency", type=int, default=10, help="concurrent conversations (default 10)")
-    parser.add_argument("--targets", nargs="+", choices=("rasa", "actions"), default=["rasa", "actions"],
-                        help="processes to record (default both)")
+    parser.add_argument(
+        "--targets",
+        nargs="+",
+        choices=("rasa", "actions"),
+        default=["rasa", "actions"],
+        help="processes to record (default both)",
+    )
     parser.add_argument("--rate", type=int, default=100, help="py-spy samples per second (default 100)")
     parser.add_argument("--top", type=int, default=25, help="rows per table (default 25)")
-    parser.add_argument("--nonblocking", action="store_true",
-                        help="do not pause the process while sampling (less overhead, less accurate)")
+    parser.add_argument(
+        "--nonblocking",
+        action="store_true",
+        help="do not pause the process while sampling (less overhead, less accurate)",
+    )
     parser.add_argument("--native", action="store_true", help="include native (C/C++) frames")
     parser.add_argument("--model", type=Path, default=MODEL, help="model to serve (default: ours)")
     parser.add_argument("--out", type=Path, default=None, help="directory for speedscope files and logs")
@@ -46,9 +55,21 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def py_spy_command(pid: int, out: Path, args: argparse.Namespace) -> List[str]:
     """The py-spy command line that records ``pid`` for ``args.duration`` seconds."""
-    command = [str(PY_SPY), "record", "--pid", str(pid), "--rate", str(args.rate),
-               "--duration", str(int(round(args.duration))), "--format", "speedscope", "-o", str(out),
-               "--subprocesses"]
+    command = [
+        str(PY_SPY),
+        "record",
+        "--pid",
+        str(pid),
+        "--rate",
+        str(args.rate),
+        "--duration",
+        str(round(args.duration)),
+        "--format",
+        "speedscope",
+        "-o",
+        str(out),
+        "--subprocesses",
+    ]
     if args.nonblocking:
         command.append("--nonblocking")
     if args.native:
@@ -63,13 +84,15 @@ def record(pids: Dict[str, int], base_url: str, workdir: Path, args: argparse.Na
     spies = {}
     for role in args.targets:
         log = (workdir / f"py-spy-{role}.log").open("wb")
-        spies[role] = (subprocess.Popen(py_spy_command(pids[role], outputs[role], args), stdout=log,
-                                        stderr=subprocess.STDOUT), log)
+        spies[role] = (
+            subprocess.Popen(py_spy_command(pids[role], outputs[role], args), stdout=log, stderr=subprocess.STDOUT),
+            log,
+        )
     # Keep the load on a little longer than the recording so every sample sees a busy server.
-    result = asyncio.run(drive([base_url], mix.conversations, args.concurrency,
-                               duration_s=args.duration + 2, timeout_s=60))
-    print(f"    load: {result.sent} messages in {result.elapsed_s:.1f} s, {result.error_count} errors",
-          flush=True)
+    result = asyncio.run(
+        drive([base_url], mix.conversations, args.concurrency, duration_s=args.duration + 2, timeout_s=60)
+    )
+    print(f"    load: {result.sent} messages in {result.elapsed_s:.1f} s, {result.error_count} errors", flush=True)
     for role, (process, log) in spies.items():
         try:
             process.wait(timeout=args.duration + 120)
@@ -93,8 +116,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     with running(ours_spec("ours", args.model.resolve(), workdir), workdir, load_mixes()["ours"].startup) as bot:
         print(f"    answering after {bot.startup_s:.1f} s; warming up", flush=True)
         warm_up([bot.url], load_mixes()["ours"], LoadOptions())
-        print(f"==> Recording {', '.join(args.targets)} for {args.duration:g} s at "
-              f"{args.concurrency} concurrent conversations", flush=True)
+        print(
+            f"==> Recording {', '.join(args.targets)} for {args.duration:g} s at "
+            f"{args.concurrency} concurrent conversations",
+            flush=True,
+        )
         outputs = record(bot.pids, bot.url, workdir, args)
     summaries: List[ProfileSummary] = []
     for role, path in outputs.items():

@@ -1,4 +1,5 @@
 """Summaries of a py-spy speedscope profile: self time, inclusive time, time per package."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ def short_file(path: str) -> str:
     if "site-packages/" in path:
         return path.split("site-packages/", 1)[1]
     if path.startswith(str(ROOT) + "/"):
-        return path[len(str(ROOT)) + 1:]
+        return path[len(str(ROOT)) + 1 :]
     match = _STDLIB.search(path)
     return match.group(1) if match else path
 
@@ -30,7 +31,7 @@ def package(path: str) -> str:
         top = path.split("site-packages/", 1)[1].split("/", 1)[0]
         return re.sub(r"(\.py|\.so|\.cpython.*)$", "", top)
     if path.startswith(str(ROOT) + "/"):
-        return "project:" + path[len(str(ROOT)) + 1:].split("/", 1)[0]
+        return "project:" + path[len(str(ROOT)) + 1 :].split("/", 1)[0]
     match = _STDLIB.search(path)
     if match:
         return "stdlib:" + re.sub(r"\.py$", "", match.group(1).split("/", 1)[0])
@@ -57,7 +58,7 @@ def summarise_speedscope(path: Path, role: str, recorded_s: float = 0.0) -> Prof
     summary = ProfileSummary(role=role, total_s=0.0, recorded_s=recorded_s)
     for profile in data.get("profiles", []):
         thread_s = 0.0
-        for stack, weight in zip(profile.get("samples", []), profile.get("weights", [])):
+        for stack, weight in zip(profile.get("samples", []), profile.get("weights", []), strict=False):
             if not stack:
                 continue
             thread_s += weight
@@ -72,16 +73,21 @@ def summarise_speedscope(path: Path, role: str, recorded_s: float = 0.0) -> Prof
 
 
 def _rows(counter: Counter, total: float, top: int, label=lambda k: f"{k[0]}  ({short_file(k[1])})") -> List[str]:
-    return [f"{value:8.2f} s {100 * value / total:5.1f}%  {label(key)}"
-            for key, value in counter.most_common(top)] if total else []
+    return (
+        [f"{value:8.2f} s {100 * value / total:5.1f}%  {label(key)}" for key, value in counter.most_common(top)]
+        if total
+        else []
+    )
 
 
 def format_summary(summary: ProfileSummary, top: int = 25) -> str:
     """The summary as plain text: threads, top self time, top inclusive, per package, our code."""
     total = summary.total_s
     lines = [f"## {summary.role}: {total:.1f} s of non-idle samples over {summary.recorded_s:.0f} s recorded"]
-    lines += [f"  thread {name}: {seconds:.1f} s busy" for name, seconds in
-              sorted(summary.threads.items(), key=lambda kv: -kv[1])[:8]]
+    lines += [
+        f"  thread {name}: {seconds:.1f} s busy"
+        for name, seconds in sorted(summary.threads.items(), key=lambda kv: -kv[1])[:8]
+    ]
     lines += ["", f"Top {top} functions by self time:"] + _rows(summary.self_s, total, top)
     lines += ["", f"Top {top} functions by inclusive time:"] + _rows(summary.inclusive_s, total, top)
     lines += ["", "Self time by package:"] + _rows(summary.packages_s, total, 15, label=str)

@@ -1,4 +1,5 @@
 """What one benchmark run measured, as plain dataclasses that serialise to JSON."""
+
 from __future__ import annotations
 
 import dataclasses

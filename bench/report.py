@@ -1,18 +1,36 @@
 """The benchmark's markdown report: machine, latency table, build/start table, targets."""
+
 from __future__ import annotations
 
 import math
-from typing import Iterable, List, Optional, Sequence
+from typing import Dict, Iterable, List, Optional, Sequence
 
 from bench.machine import busy
 from bench.records import BenchRun, BotRun
 from bench.targets import Check
 
 MISSING = "—"
-LOAD_COLUMNS = ("bot", "concurrent", "messages", "p50 ms", "p95 ms", "p99 ms", "msg/s", "errors",
-                "Rasa RSS MB", "actions RSS MB")
-BUILD_COLUMNS = ("bot", "training from scratch s", "start-up to first answer s", "Rasa peak RSS MB",
-                 "actions peak RSS MB", "intent accuracy", "entity F1")
+LOAD_COLUMNS = (
+    "bot",
+    "concurrent",
+    "messages",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "msg/s",
+    "errors",
+    "Rasa RSS MB",
+    "actions RSS MB",
+)
+BUILD_COLUMNS = (
+    "bot",
+    "training from scratch s",
+    "start-up to first answer s",
+    "Rasa peak RSS MB",
+    "actions peak RSS MB",
+    "intent accuracy",
+    "entity F1",
+)
 TARGET_COLUMNS = ("target", "limit", "measured", "result")
 
 
@@ -26,8 +44,10 @@ def fmt(value: Optional[float], digits: int = 1) -> str:
 def table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A GitHub markdown table; numeric-looking columns are right-aligned."""
     rows = [list(r) for r in rows]
-    align = ["---" if i == 0 or columns[i] in ("target", "limit", "measured", "result") else "---:"
-             for i in range(len(columns))]
+    align = [
+        "---" if i == 0 or columns[i] in ("target", "limit", "measured", "result") else "---:"
+        for i in range(len(columns))
+    ]
     lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
@@ -43,9 +63,20 @@ def load_rows(bots: Sequence[BotRun]) -> List[List[str]]:
             if scenario is None:
                 continue
             s = scenario.summary
-            rows.append([bot.name, str(level), str(s.messages), fmt(s.p50_ms), fmt(s.p95_ms),
-                         fmt(s.p99_ms), fmt(s.messages_per_s), str(s.errors),
-                         fmt(scenario.peak_mb("rasa"), 0), fmt(scenario.peak_mb("actions"), 0)])
+            rows.append(
+                [
+                    bot.name,
+                    str(level),
+                    str(s.messages),
+                    fmt(s.p50_ms),
+                    fmt(s.p95_ms),
+                    fmt(s.p99_ms),
+                    fmt(s.messages_per_s),
+                    str(s.errors),
+                    fmt(scenario.peak_mb("rasa"), 0),
+                    fmt(scenario.peak_mb("actions"), 0),
+                ]
+            )
     return rows
 
 
@@ -54,9 +85,17 @@ def build_rows(bots: Sequence[BotRun]) -> List[List[str]]:
     rows = []
     for bot in bots:
         nlu = bot.nlu or {}
-        rows.append([bot.name, fmt(bot.training_s), fmt(bot.startup_s), fmt(bot.rasa_peak_mb, 0),
-                     fmt(bot.actions_peak_mb, 0), fmt(nlu.get("intent_accuracy"), 3),
-                     fmt(nlu.get("span_f1"), 3)])
+        rows.append(
+            [
+                bot.name,
+                fmt(bot.training_s),
+                fmt(bot.startup_s),
+                fmt(bot.rasa_peak_mb, 0),
+                fmt(bot.actions_peak_mb, 0),
+                fmt(nlu.get("intent_accuracy"), 3),
+                fmt(nlu.get("span_f1"), 3),
+            ]
+        )
     return rows
 
 
@@ -66,9 +105,11 @@ def machine_line(run: BenchRun) -> str:
     cores = f"{m['cores_logical']} logical cores"
     if m.get("cores_usable") and m["cores_usable"] != m["cores_logical"]:
         cores += f" ({m['cores_usable']} usable)"
-    return (f"Measured {run.date} on {m['cpu']}, {cores}, {m['ram_gb']} GB RAM, {m['os']}, "
-            f"Python {m['python']}, Rasa {m['rasa']}; load average at the start "
-            f"{' / '.join(f'{x:.2f}' for x in m['load_average'])}.")
+    return (
+        f"Measured {run.date} on {m['cpu']}, {cores}, {m['ram_gb']} GB RAM, {m['os']}, "
+        f"Python {m['python']}, Rasa {m['rasa']}; load average at the start "
+        f"{' / '.join(f'{x:.2f}' for x in m['load_average'])}."
+    )
 
 
 def photo_line(run: BenchRun) -> List[str]:
@@ -81,21 +122,26 @@ def photo_line(run: BenchRun) -> List[str]:
         value = p.get(name)
         return MISSING if value is None else f"{value:.0%}"
 
-    return [f"Notice photos (`bench/photos.py`): {p['files']} generated files ({p['photos']} phone "
-            f"photos, {p['notices']} notices), read one at a time: median {fmt(p.get('median_s'), 2)} s per file, "
-            f"photo median {fmt(p.get('photo_median_s'), 2)} s, slowest photo {fmt(p.get('photo_max_s'), 2)} s; "
-            f"fields right on the notices: code {share('code_right')}, date {share('notice_date_right')}, "
-            f"amount {share('amount_due_right')}.", ""]
+    return [
+        f"Notice photos (`bench/photos.py`): {p['files']} generated files ({p['photos']} phone "
+        f"photos, {p['notices']} notices), read one at a time: median {fmt(p.get('median_s'), 2)} s per file, "
+        f"photo median {fmt(p.get('photo_median_s'), 2)} s, slowest photo {fmt(p.get('photo_max_s'), 2)} s; "
+        f"fields right on the notices: code {share('code_right')}, date {share('notice_date_right')}, "
+        f"amount {share('amount_due_right')}.",
+        "",
+    ]
 
 
 def notes(run: BenchRun) -> List[str]:
     """Footnotes: what each bot is, where numbers came from, failures and error kinds."""
     s = run.settings
     budget = f"{s['duration_s']:g} s" if s.get("duration_s") else f"{s['max_messages']} messages"
-    lines = [f"- Each scenario: {budget} of scripted conversations over the REST channel "
-             "(bench/messages.yml), each conversation sending one message at a time; "
-             "latency is from send to the full HTTP reply; RSS includes child processes "
-             "(sampled every 0.2 s)."]
+    lines = [
+        f"- Each scenario: {budget} of scripted conversations over the REST channel "
+        "(bench/messages.yml), each conversation sending one message at a time; "
+        "latency is from send to the full HTTP reply; RSS includes child processes "
+        "(sampled every 0.2 s)."
+    ]
     for bot in run.bots:
         extra = f" Training: {bot.training_note}." if bot.training_note else ""
         if bot.nlu:
@@ -103,22 +149,25 @@ def notes(run: BenchRun) -> List[str]:
         lines.append(f"- **{bot.name}**: {bot.description}.{extra}")
         if bot.failure:
             lines.append(f"  - FAILED: {bot.failure.splitlines()[0][:200]}")
-        kinds = {}
+        kinds: Dict[str, int] = {}
         for scenario in bot.scenarios:
             for kind, count in scenario.errors_by_kind.items():
                 kinds[kind] = kinds.get(kind, 0) + count
         if kinds:
             lines.append("  - errors: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     if busy(run.machine):
-        lines.append("- **The machine was busy with other work during this run: the numbers are "
-                     "not comparable with a quiet machine's.**")
+        lines.append(
+            "- **The machine was busy with other work during this run: the numbers are "
+            "not comparable with a quiet machine's.**"
+        )
     return lines
 
 
 def render(run: BenchRun, checks: Sequence[Check]) -> str:
     """The whole markdown report."""
-    target_rows = [[c.target, c.limit, c.measured, f"**{c.status}**" if c.status == "MISS" else c.status]
-                   for c in checks]
+    target_rows = [
+        [c.target, c.limit, c.measured, f"**{c.status}**" if c.status == "MISS" else c.status] for c in checks
+    ]
     parts = [
         f"### Benchmark: our bot vs a stock `rasa init` bot (Rasa {run.machine['rasa']})",
         "",

@@ -7,6 +7,7 @@ a later "production profile, two replicas" row is::
         scenarios = measure([url1, url2], mix, options, sampler)
     run.bots.append(BotRun("ours-2x", "production profile, two replicas", scenarios=scenarios))
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,10 +34,24 @@ class LoadOptions:
     warmup: bool = True
 
 
-def _drive(base_urls: Sequence[str], mix: Mix, concurrency: int, options: LoadOptions,
-           max_messages: Optional[int] = None, duration_s: Optional[float] = None) -> LoadResult:
-    return asyncio.run(drive(base_urls, mix.conversations, concurrency, duration_s=duration_s,
-                             max_messages=max_messages, timeout_s=options.timeout_s))
+def _drive(
+    base_urls: Sequence[str],
+    mix: Mix,
+    concurrency: int,
+    options: LoadOptions,
+    max_messages: Optional[int] = None,
+    duration_s: Optional[float] = None,
+) -> LoadResult:
+    return asyncio.run(
+        drive(
+            base_urls,
+            mix.conversations,
+            concurrency,
+            duration_s=duration_s,
+            max_messages=max_messages,
+            timeout_s=options.timeout_s,
+        )
+    )
 
 
 def warm_up(base_urls: Sequence[str], mix: Mix, options: LoadOptions) -> LoadResult:
@@ -44,18 +59,27 @@ def warm_up(base_urls: Sequence[str], mix: Mix, options: LoadOptions) -> LoadRes
     return _drive(base_urls, mix, 1, options, max_messages=mix.messages * len(base_urls))
 
 
-def measure(base_urls: Sequence[str], mix: Mix, options: LoadOptions,
-            sampler: Optional[RssSampler] = None) -> List[Scenario]:
+def measure(
+    base_urls: Sequence[str], mix: Mix, options: LoadOptions, sampler: Optional[RssSampler] = None
+) -> List[Scenario]:
     """Run one scenario per concurrency level against ``base_urls``; peak RSS per scenario."""
     scenarios = []
     for concurrency in options.concurrencies:
         if sampler:
             sampler.reset_window()
-        result = _drive(base_urls, mix, concurrency, options, max_messages=options.max_messages,
-                        duration_s=options.duration_s)
+        result = _drive(
+            base_urls, mix, concurrency, options, max_messages=options.max_messages, duration_s=options.duration_s
+        )
         summary = summarise(result.latencies_ms, result.error_count, result.sent, result.elapsed_s)
-        scenarios.append(Scenario(concurrency, summary, dict(result.errors), result.error_samples,
-                                  sampler.window_peaks_mb() if sampler else {}))
+        scenarios.append(
+            Scenario(
+                concurrency,
+                summary,
+                dict(result.errors),
+                result.error_samples,
+                sampler.window_peaks_mb() if sampler else {},
+            )
+        )
     return scenarios
 
 
@@ -69,13 +93,20 @@ def run_bot(bot: BotRun, spec: BotSpec, mix: Mix, options: LoadOptions, workdir:
                 bot.warmup_errors = warm_up([started.url], mix, options).error_count
             bot.scenarios = measure([started.url], mix, options, started.sampler)
             if died := started.died():
-                raise RuntimeError("; ".join(f"the {role} server died during the load (exit code {code})"
-                                             for role, code in died.items()) + f"; logs {started.logs}")
+                raise RuntimeError(
+                    "; ".join(
+                        f"the {role} server died during the load (exit code {code})" for role, code in died.items()
+                    )
+                    + f"; logs {started.logs}"
+                )
             for scenario in bot.scenarios:
                 s = scenario.summary
-                print(f"    {bot.name} x{scenario.concurrency}: {s.messages} messages, "
-                      f"p50 {s.p50_ms:.1f} ms, p95 {s.p95_ms:.1f} ms, {s.messages_per_s:.1f} msg/s, "
-                      f"{s.errors} errors", flush=True)
+                print(
+                    f"    {bot.name} x{scenario.concurrency}: {s.messages} messages, "
+                    f"p50 {s.p50_ms:.1f} ms, p95 {s.p95_ms:.1f} ms, {s.messages_per_s:.1f} msg/s, "
+                    f"{s.errors} errors",
+                    flush=True,
+                )
         peaks = started.sampler.peaks_mb()
         bot.rasa_peak_mb, bot.actions_peak_mb = peaks.get("rasa"), peaks.get("actions")
     except (RuntimeError, OSError) as error:

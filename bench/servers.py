@@ -4,6 +4,7 @@ Start-up is timed from launching the processes (both at once, as a container run
 the first HTTP 200 with a visible reply on the REST channel; the action server must answer
 ``/health`` before the first message is sent, so a reply never comes from a half-started bot.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,8 +74,7 @@ class RunningBot:
 
     def died(self) -> Dict[str, int]:
         """The exit code of every server process that is no longer running, by role."""
-        return {role: code for role, process in self.processes.items()
-                if (code := process.poll()) is not None}
+        return {role: code for role, process in self.processes.items() if (code := process.poll()) is not None}
 
     @property
     def pids(self) -> Dict[str, int]:
@@ -88,8 +88,7 @@ class RunningBot:
 def first_answer(base_url: str, message: str, sender: str, timeout_s: float = 60.0) -> bool:
     """Whether the bot answers ``message`` with HTTP 200 and a visible reply."""
     body = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(base_url + REST_PATH, data=body,
-                                     headers=REST_HEADERS)
+    request = urllib.request.Request(base_url + REST_PATH, data=body, headers=REST_HEADERS)
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             return response.status == 200 and has_content(json.loads(response.read()))
@@ -102,8 +101,10 @@ def _endpoints_file(spec: BotSpec, actions_port: Optional[int], workdir: Path) -
         return None
     data = yaml.safe_load(spec.endpoints.read_text()) or {}
     if actions_port is not None:
-        data["action_endpoint"] = {**(data.get("action_endpoint") or {}),
-                                   "url": f"http://127.0.0.1:{actions_port}/webhook"}
+        data["action_endpoint"] = {
+            **(data.get("action_endpoint") or {}),
+            "url": f"http://127.0.0.1:{actions_port}/webhook",
+        }
     path = workdir / f"{spec.name}-endpoints.yml"
     path.write_text(yaml.safe_dump(data))
     return path
@@ -141,8 +142,9 @@ def _log(path: Path, handles: List[IO[bytes]]) -> IO[bytes]:
 
 
 @contextmanager
-def running(spec: BotSpec, workdir: Path, startup_message: str,
-            timeout_s: float = START_TIMEOUT_S) -> Iterator[RunningBot]:
+def running(
+    spec: BotSpec, workdir: Path, startup_message: str, timeout_s: float = START_TIMEOUT_S
+) -> Iterator[RunningBot]:
     """Start ``spec``'s servers, wait for the first answer, and stop them when the block ends."""
     workdir.mkdir(parents=True, exist_ok=True)
     env = quiet_env(**channels_off(spec.env))
@@ -159,20 +161,30 @@ def running(spec: BotSpec, workdir: Path, startup_message: str,
             logs["actions"] = workdir / f"{spec.name}-actions.log"
             processes["actions"] = subprocess.Popen(
                 [*spec.actions_command, "--port", str(actions_port)],
-                cwd=spec.project, env=env, stdout=_log(logs["actions"], handles), stderr=subprocess.STDOUT)
+                cwd=spec.project,
+                env=env,
+                stdout=_log(logs["actions"], handles),
+                stderr=subprocess.STDOUT,
+            )
         jwt_secret = secrets.token_urlsafe(32)
         rasa_env = {**env, "RASA_JWT_SECRET": jwt_secret} if _serves_through_ops(spec) else env
         processes["rasa"] = subprocess.Popen(
-            _rasa_command(spec, rasa_port, endpoints, jwt_secret), cwd=spec.project, env=rasa_env,
-            stdout=_log(logs["rasa"], handles), stderr=subprocess.STDOUT)
+            _rasa_command(spec, rasa_port, endpoints, jwt_secret),
+            cwd=spec.project,
+            env=rasa_env,
+            stdout=_log(logs["rasa"], handles),
+            stderr=subprocess.STDOUT,
+        )
         pids = {role: process.pid for role, process in processes.items()}
         sampler = RssSampler(pids).start()
         url = f"http://127.0.0.1:{rasa_port}"
-        actions_ready_s = _wait_until_answering(spec, url, actions_port, startup_message, processes,
-                                                logs, start, timeout_s)
+        actions_ready_s = _wait_until_answering(
+            spec, url, actions_port, startup_message, processes, logs, start, timeout_s
+        )
         startup_s = time.perf_counter() - start
-        yield RunningBot(spec, url, pids["rasa"], pids.get("actions"), startup_s, actions_ready_s,
-                         sampler, logs, processes)
+        yield RunningBot(
+            spec, url, pids["rasa"], pids.get("actions"), startup_s, actions_ready_s, sampler, logs, processes
+        )
     finally:
         stop_processes(processes.values())
         if sampler:
@@ -181,9 +193,16 @@ def running(spec: BotSpec, workdir: Path, startup_message: str,
             handle.close()
 
 
-def _wait_until_answering(spec: BotSpec, url: str, actions_port: Optional[int], message: str,
-                          processes: Dict[str, subprocess.Popen], logs: Dict[str, Path], start: float,
-                          timeout_s: float) -> Optional[float]:
+def _wait_until_answering(
+    spec: BotSpec,
+    url: str,
+    actions_port: Optional[int],
+    message: str,
+    processes: Dict[str, subprocess.Popen],
+    logs: Dict[str, Path],
+    start: float,
+    timeout_s: float,
+) -> Optional[float]:
     """Poll until the action server is healthy and Rasa answers; return the action server's time."""
     actions_ready_s: Optional[float] = None
     attempt = 0

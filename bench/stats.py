@@ -1,4 +1,5 @@
 """Latency statistics of one load scenario (percentiles with numpy, no hand-written edge cases)."""
+
 from __future__ import annotations
 
 import math
@@ -16,7 +17,7 @@ def percentiles(values: Sequence[float], points: Iterable[float] = PERCENTILES) 
     if len(values) == 0:
         return {p: math.nan for p in points}
     computed = np.percentile(np.asarray(values, dtype=float), points)
-    return {p: float(v) for p, v in zip(points, computed)}
+    return {p: float(v) for p, v in zip(points, computed, strict=True)}
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The performance targets (ratios to stock Rasa, start-up, training, memory, photos), checked against
 a benchmark run: PASS, MISS, or SKIP when not measured."""
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,7 @@ class Check:
     status: str  # PASS, MISS or SKIP
 
 
-def _limit(target: str, limit: str, value: Optional[float], bound: float, unit: str,
-           fmt: str = "{:.1f}") -> Check:
+def _limit(target: str, limit: str, value: Optional[float], bound: float, unit: str, fmt: str = "{:.1f}") -> Check:
     if value is None or math.isnan(value):
         return Check(target, limit, "not measured", "SKIP")
     return Check(target, limit, fmt.format(value) + unit, "PASS" if value <= bound else "MISS")
@@ -60,15 +60,32 @@ def check_targets(run: BenchRun) -> List[Check]:
         return [Check("our bot runs", "starts and answers", ours.failure.splitlines()[0][:120], "MISS")]
     checks = _p95_checks(ours, stock if stock and not stock.failure else None)
     kinds = sorted({k for s in ours.scenarios for k in s.errors_by_kind})
-    checks.append(Check("errors", "0", f"{ours.errors}" + (f" ({', '.join(kinds)})" if kinds else ""),
-                        "PASS" if ours.errors == 0 and ours.scenarios else "MISS"))
-    checks.append(_limit("Rasa server peak RSS", f"<= {RSS_LIMIT_MB:.0f} MB", ours.rasa_peak_mb,
-                         RSS_LIMIT_MB, " MB", "{:.0f}"))
-    checks.append(_limit("start-up to first answer", f"<= {STARTUP_LIMIT_S:.0f} s", ours.startup_s,
-                         STARTUP_LIMIT_S, " s"))
-    checks.append(_limit("training from scratch", f"<= {TRAINING_LIMIT_S:.0f} s", ours.training_s,
-                         TRAINING_LIMIT_S, " s"))
+    checks.append(
+        Check(
+            "errors",
+            "0",
+            f"{ours.errors}" + (f" ({', '.join(kinds)})" if kinds else ""),
+            "PASS" if ours.errors == 0 and ours.scenarios else "MISS",
+        )
+    )
+    checks.append(
+        _limit("Rasa server peak RSS", f"<= {RSS_LIMIT_MB:.0f} MB", ours.rasa_peak_mb, RSS_LIMIT_MB, " MB", "{:.0f}")
+    )
+    checks.append(
+        _limit("start-up to first answer", f"<= {STARTUP_LIMIT_S:.0f} s", ours.startup_s, STARTUP_LIMIT_S, " s")
+    )
+    checks.append(
+        _limit("training from scratch", f"<= {TRAINING_LIMIT_S:.0f} s", ours.training_s, TRAINING_LIMIT_S, " s")
+    )
     photos = run.photos or {}
-    checks.append(_limit("slowest notice photo read", f"<= {PHOTO_LIMIT_S:.0f} s", photos.get("photo_max_s"),
-                         PHOTO_LIMIT_S, " s", "{:.2f}"))
+    checks.append(
+        _limit(
+            "slowest notice photo read",
+            f"<= {PHOTO_LIMIT_S:.0f} s",
+            photos.get("photo_max_s"),
+            PHOTO_LIMIT_S,
+            " s",
+            "{:.2f}",
+        )
+    )
     return checks

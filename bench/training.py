@@ -6,6 +6,7 @@
   output directory with ``RASA_CACHE_DIRECTORY`` pointing to an empty temporary directory, so
   neither ``models/`` nor the project's ``.rasa`` cache is read or touched.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,9 @@ def _run_logged(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -
     log.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     with log.open("w") as out:
-        result = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                timeout=TRAIN_TIMEOUT_S, check=False)
+        result = subprocess.run(
+            command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=TRAIN_TIMEOUT_S, check=False
+        )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         tail = log.read_text(errors="replace")[-3000:]
@@ -67,8 +69,7 @@ def cached_stock(version: Optional[str] = None) -> Optional[Training]:
     model = stock_dir(version) / meta["model"]
     if not model.exists():
         return None
-    return Training(model=model, seconds=meta["train_seconds"],
-                    note=f"rasa init, measured {meta['measured_at']}")
+    return Training(model=model, seconds=meta["train_seconds"], note=f"rasa init, measured {meta['measured_at']}")
 
 
 def build_stock(rebuild: bool = False, log_dir: Optional[Path] = None) -> Training:
@@ -86,15 +87,23 @@ def build_stock(rebuild: bool = False, log_dir: Optional[Path] = None) -> Traini
         project, cache = Path(tmp) / "project", Path(tmp) / "cache"
         project.mkdir()
         log = (log_dir or BUILD_DIR) / "stock-init.log"
-        seconds = _run_logged([str(RASA), "init", "--no-prompt", "--init-dir", str(project)],
-                              cwd=project, env=quiet_env(RASA_CACHE_DIRECTORY=str(cache)), log=log)
+        seconds = _run_logged(
+            [str(RASA), "init", "--no-prompt", "--init-dir", str(project)],
+            cwd=project,
+            env=quiet_env(RASA_CACHE_DIRECTORY=str(cache)),
+            log=log,
+        )
         models = sorted((project / "models").glob("*.tar.gz"))
         if not models:
             raise RuntimeError(f"rasa init trained no model; see {log}")
         shutil.rmtree(project / ".rasa", ignore_errors=True)
         measured_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        meta = {"rasa_version": version, "model": str(models[-1].relative_to(project)),
-                "train_seconds": round(seconds, 1), "measured_at": measured_at}
+        meta = {
+            "rasa_version": version,
+            "model": str(models[-1].relative_to(project)),
+            "train_seconds": round(seconds, 1),
+            "measured_at": measured_at,
+        }
         (project / STOCK_META).write_text(json.dumps(meta, indent=2))
         shutil.rmtree(target, ignore_errors=True)
         shutil.move(str(project), str(target))
@@ -109,9 +118,25 @@ def train_from_scratch(config: Path, out_dir: Path, name: str, log: Path) -> Tra
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rasa-cache-") as cache:
         seconds = _run_logged(
-            [str(RASA), "train", "--force", "--config", str(config), "--domain", "domain.yml",
-             "--data", "data", "--out", str(out_dir), "--fixed-model-name", name],
-            cwd=ROOT, env=quiet_env(RASA_CACHE_DIRECTORY=cache), log=log)
+            [
+                str(RASA),
+                "train",
+                "--force",
+                "--config",
+                str(config),
+                "--domain",
+                "domain.yml",
+                "--data",
+                "data",
+                "--out",
+                str(out_dir),
+                "--fixed-model-name",
+                name,
+            ],
+            cwd=ROOT,
+            env=quiet_env(RASA_CACHE_DIRECTORY=cache),
+            log=log,
+        )
     return Training(model=out_dir / f"{name}.tar.gz", seconds=seconds, note="rasa train --force, empty cache")
 
 

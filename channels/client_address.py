@@ -5,6 +5,7 @@ one of ``TRUSTED_PROXIES`` (comma- or space-separated addresses or networks, e.g
 ``10.0.0.0/8``). The chain is then read from the right: the first address that is not itself a
 trusted proxy is the client. Without trusted proxies the TCP peer is the client.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -21,6 +21,7 @@ to Rasa as the metadata hint ``{"language": "es"}``. Otherwise the message guard
 from the text. What this channel says itself (the attachment reply, the buttons' prompt) follows
 the conversation's language.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,22 +29,22 @@ import hashlib
 import hmac
 import logging
 from collections import defaultdict
-from typing import Any, Awaitable, Callable, Coroutine, Dict, Iterable, List, Mapping, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Coroutine, Dict, Iterable, List, Mapping, Optional, Set
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import messenger_render as render
 from channels import notice_pages, notice_photos
 from channels.guard import MessageGuard
 from channels.identity import MESSENGER, ForeignId, local_part, scoped
 from channels.languages import SPANISH, locale_language, response_language, text_language, tracker_language
+from channels.messenger import render
+from channels.messenger.events import Incoming, RecentIds, incoming_events, is_page_delivery
+from channels.messenger.graph import DEFAULT_GRAPH_API_BASE, GraphSender
 from channels.metadata import TooDeep, loads_bounded, with_language
 from channels.secrets import same_secret
-from channels.messenger_events import Incoming, RecentIds, incoming_events, is_page_delivery
-from channels.messenger_graph import DEFAULT_GRAPH_API_BASE, GraphSender
 
 logger = logging.getLogger(__name__)
 
@@ -74,51 +75,52 @@ class MessengerOutput(OutputChannel):
         self.graph = graph
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         """Same name as the input channel, so Rasa finds this channel for ``latest``."""
         return "facebook"
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Send text, bold markers removed, split at sentence ends into 2,000-character parts."""
         self._send(recipient_id, render.render_text(text), kwargs)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
         """Up to 3 buttons as a button template, more as quick replies."""
         if len(buttons) > render.MAX_QUICK_REPLIES:
-            logger.warning("facebook: only the first %d of %d buttons can be shown",
-                           render.MAX_QUICK_REPLIES, len(buttons))
-        shown: List[Mapping[Text, Any]] = list(buttons)  # render_buttons reads them as read-only mappings
+            logger.warning(
+                "facebook: only the first %d of %d buttons can be shown", render.MAX_QUICK_REPLIES, len(buttons)
+            )
+        shown: List[Mapping[str, Any]] = list(buttons)  # render_buttons reads them as read-only mappings
         self._send(recipient_id, render.render_buttons(text, shown, reply_language(text, kwargs)), kwargs)
 
-    async def send_quick_replies(self, recipient_id: Text, text: Text,
-                                 quick_replies: List[Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
         """Send text with quick replies (at most 13)."""
-        self._send(recipient_id, render.render_quick_replies(text, quick_replies, reply_language(text, kwargs)),
-                   kwargs)
+        self._send(recipient_id, render.render_quick_replies(text, quick_replies, reply_language(text, kwargs)), kwargs)
 
-    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         """Send the image's URL as text (Messenger shows a link preview)."""
         self._send(recipient_id, render.render_text(image), kwargs)
 
-    async def send_attachment(self, recipient_id: Text, attachment: Any, **kwargs: Any) -> None:
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
         """Send a text attachment as text; anything else is not shown on Messenger."""
         if isinstance(attachment, str):
             self._send(recipient_id, render.render_text(attachment), kwargs)
 
-    async def send_elements(self, recipient_id: Text, elements: Iterable[Dict[Text, Any]],
-                            **kwargs: Any) -> None:
+    async def send_elements(self, recipient_id: str, elements: Iterable[Dict[str, Any]], **kwargs: Any) -> None:
         """Send each element as its title and subtitle, with its buttons."""
         self._send(recipient_id, render.render_elements(elements, response_language(kwargs)), kwargs)
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Any, **kwargs: Any) -> None:
+    async def send_custom_json(self, recipient_id: str, json_message: Any, **kwargs: Any) -> None:
         """Send a custom payload's ``text``; other custom payloads are not shown on Messenger."""
         messages = render.render_custom(json_message)
         if not messages:
             logger.debug("facebook: a custom payload without text is not shown on Messenger")
         self._send(recipient_id, messages, kwargs)
 
-    def _send(self, recipient_id: Text, messages: List[render.Message], kwargs: Dict[str, Any]) -> None:
+    def _send(self, recipient_id: str, messages: List[render.Message], kwargs: Dict[str, Any]) -> None:
         try:
             recipient_id = local_part(recipient_id, MESSENGER)
         except ForeignId as refused:
@@ -137,30 +139,41 @@ class MessengerInput(InputChannel):
     """Receives Messenger webhooks at ``/webhooks/facebook/webhook``."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         """The channel's name, in its URL and in the tracker's ``input_channel``."""
         return "facebook"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "MessengerInput":
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> MessengerInput:
         """The channel from its credentials.yml block (missing or empty values: not configured)."""
         credentials = credentials or {}
-        return cls(verify=_value(credentials.get("verify")),
-                   secret=_value(credentials.get("secret")),
-                   page_access_token=_value(credentials.get("page-access-token")),
-                   graph_api_base=_value(credentials.get("graph_api_base")) or DEFAULT_GRAPH_API_BASE)
+        return cls(
+            verify=_value(credentials.get("verify")),
+            secret=_value(credentials.get("secret")),
+            page_access_token=_value(credentials.get("page-access-token")),
+            graph_api_base=_value(credentials.get("graph_api_base")) or DEFAULT_GRAPH_API_BASE,
+        )
 
-    def __init__(self, verify: str, secret: str, page_access_token: str,
-                 graph_api_base: str = DEFAULT_GRAPH_API_BASE, retry_backoff_s: float = 0.5,
-                 guard: Optional[MessageGuard] = None) -> None:
+    def __init__(
+        self,
+        verify: str,
+        secret: str,
+        page_access_token: str,
+        graph_api_base: str = DEFAULT_GRAPH_API_BASE,
+        retry_backoff_s: float = 0.5,
+        guard: Optional[MessageGuard] = None,
+    ) -> None:
         self.verify, self.secret = verify, secret
         self.guard = guard or MessageGuard(self.name())
         self.graph = GraphSender(page_access_token, graph_api_base, backoff_s=retry_backoff_s)
-        self.missing = [key for key, value in (("verify", verify), ("secret", secret),
-                                               ("page-access-token", page_access_token)) if not value]
+        self.missing = [
+            key
+            for key, value in (("verify", verify), ("secret", secret), ("page-access-token", page_access_token))
+            if not value
+        ]
         self._warned = False
         self._seen = RecentIds()
-        self._tasks: Set["asyncio.Task[None]"] = set()
+        self._tasks: Set[asyncio.Task[None]] = set()
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """The output for pushes through Rasa's API (None when not configured)."""
@@ -226,8 +239,9 @@ class MessengerInput(InputChannel):
     def _refused(self) -> bool:
         if self.missing and not self._warned:
             self._warned = True
-            logger.warning("facebook: channel not configured (empty %s): refusing every webhook",
-                           ", ".join(self.missing))
+            logger.warning(
+                "facebook: channel not configured (empty %s): refusing every webhook", ", ".join(self.missing)
+            )
         return bool(self.missing)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
@@ -235,17 +249,18 @@ class MessengerInput(InputChannel):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _handle(self, events: List[Incoming], on_new_message: OnNewMessage,
-                      metadata: Optional[Dict[Text, Any]]) -> None:
+    async def _handle(
+        self, events: List[Incoming], on_new_message: OnNewMessage, metadata: Optional[Dict[str, Any]]
+    ) -> None:
         """Each sender's events in order; different senders side by side."""
         by_sender: Dict[str, List[Incoming]] = defaultdict(list)
         for event in events:
             by_sender[event.sender_id].append(event)
-        await asyncio.gather(*(self._handle_sender(items, on_new_message, metadata)
-                               for items in by_sender.values()))
+        await asyncio.gather(*(self._handle_sender(items, on_new_message, metadata) for items in by_sender.values()))
 
-    async def _handle_sender(self, events: List[Incoming], on_new_message: OnNewMessage,
-                             metadata: Optional[Dict[Text, Any]]) -> None:
+    async def _handle_sender(
+        self, events: List[Incoming], on_new_message: OnNewMessage, metadata: Optional[Dict[str, Any]]
+    ) -> None:
         output = MessengerOutput(self.graph)
         for event in events:
             try:
@@ -255,16 +270,26 @@ class MessengerInput(InputChannel):
                 event_metadata = with_language(metadata, hint=hint) if hint else metadata
                 if event.kind == "attachment" and event.media:  # a photo of the notice: its fields go to the bot
                     reading = await notice_photos.read_media([notice_photos.Media(url) for url in event.media])
-                    await on_new_message(notice_photos.photo_message(reading, output, conversation, self.name(),
-                                                                     event_metadata, event.message_id))
+                    await on_new_message(
+                        notice_photos.photo_message(
+                            reading, output, conversation, self.name(), event_metadata, event.message_id
+                        )
+                    )
                     continue
                 if event.kind == "attachment":
                     spanish = (hint or tracker_language(await self.guard.view.tracker(conversation))) == SPANISH
                     await output.send_text_message(conversation, ATTACHMENT_REPLY_ES if spanish else ATTACHMENT_REPLY)
                     continue
-                await on_new_message(UserMessage(event.text, output, conversation,
-                                                 input_channel=self.name(),
-                                                 message_id=event.message_id, metadata=event_metadata))
+                await on_new_message(
+                    UserMessage(
+                        event.text,
+                        output,
+                        conversation,
+                        input_channel=self.name(),
+                        message_id=event.message_id,
+                        metadata=event_metadata,
+                    )
+                )
             except Exception:  # one bad event must not drop the others
                 logger.exception("facebook: could not handle a message from %s", mask_psid(event.sender_id))
 

@@ -10,7 +10,7 @@ happens first, in this order:
 2. **hygiene**: control characters (but newline and tab) removed; too long or empty text gets a
    polite reply and is not passed on;
 3. **PII**: SSNs, ITINs, EINs, routing, account and card numbers are masked
-   (actions/services/pii.py); the user is told first, and the message carries
+   (services/pii.py); the user is told first, and the message carries
    ``metadata["pii_removed"]``;
 4. **slash syntax**: ``/intent{"slot": value}`` passes only when it is exactly a button payload the
    bot offered since the user's last message, or a bare ``/intent`` the channels send themselves
@@ -27,16 +27,16 @@ A channel wraps its ``on_new_message`` once: ``on_new_message = self.guard.wrap(
 and calls ``self.guard.attach(blueprint)`` so the guard finds the Rasa agent (domain responses,
 trackers). The REST channel calls :meth:`MessageGuard.process` to turn the verdict into a status.
 """
+
 from __future__ import annotations
 
 import enum
 import hashlib
-from collections import OrderedDict
 import logging
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import (Any, Awaitable, Callable, Collection, Dict, FrozenSet, List, Optional, Protocol, Set,
-                    Tuple, cast)
+from typing import Any, Awaitable, Callable, Collection, Dict, FrozenSet, List, Optional, Protocol, Set, Tuple, cast
 
 from rasa.core.actions.action import create_bot_utterance
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -46,12 +46,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
 from sanic.exceptions import SanicException
 
-from actions.services.pii import LABELS, describe, mask_pii
 from channels.guard_settings import GuardSettings, get_guard_settings
 from channels.languages import ENGLISH, LANGUAGE_SLOT, SPANISH, text_language, tracker_language, valid_language
 from channels.metadata import LANGUAGE_FIELD, with_language
-from channels.turn_failures import watching
 from channels.ratelimit import RateDecision, RateLimiter, build_limiter, build_rate_limiter
+from channels.turn_failures import watching
+from services.pii import LABELS, describe, mask_pii
 
 logger = logging.getLogger(__name__)
 
@@ -67,26 +67,26 @@ REMOVED_ONLY_INTENT = "inform"
 # Used only when the loaded domain lacks the response; domain.yml has the real wording.
 FALLBACK_TEXTS = {
     PII_REMOVED: "For your safety I removed the {removed} from your message and did not store it. Please don't "
-                 "send SSNs or bank details in this chat; a tax pro will collect them securely if needed.",
+    "send SSNs or bank details in this chat; a tax pro will collect them securely if needed.",
     MESSAGE_TOO_LONG: "That message is too long for me (over {max_chars} characters). Could you please send it "
-                      "in shorter parts?",
+    "in shorter parts?",
     MESSAGE_EMPTY: "I didn't get any text. What would you like to know about your IRS notice?",
     SLOW_DOWN: "You're sending messages faster than I can read them. Please wait {seconds} seconds, then "
-               "send your message again.",
+    "send your message again.",
     TECHNICAL_PROBLEM: "Sorry, something went wrong on my side and I couldn't answer. Your message is saved; "
-                       "please try again in a minute, or type 'talk to a tax pro'.",
+    "please try again in a minute, or type 'talk to a tax pro'.",
 }
 FALLBACK_TEXTS_ES = {
     PII_REMOVED: "Por su seguridad, quité el {removed} de su mensaje y no lo guardé. No envíe números de Seguro "
-                 "Social ni datos bancarios en este chat; si hacen falta, un profesional de impuestos los pedirá "
-                 "de forma segura.",
+    "Social ni datos bancarios en este chat; si hacen falta, un profesional de impuestos los pedirá "
+    "de forma segura.",
     MESSAGE_TOO_LONG: "Ese mensaje es demasiado largo para mí (más de {max_chars} caracteres). ¿Podría enviarlo "
-                      "en partes más cortas?",
+    "en partes más cortas?",
     MESSAGE_EMPTY: "No recibí ningún texto. ¿Qué quiere saber sobre su aviso del IRS?",
     SLOW_DOWN: "Está enviando mensajes más rápido de lo que puedo leerlos. Espere {seconds} segundos y vuelva a "
-               "enviar su mensaje.",
+    "enviar su mensaje.",
     TECHNICAL_PROBLEM: "Lo siento, algo falló de mi lado y no pude responder. Su mensaje está guardado; intente de "
-                       "nuevo en un minuto o escriba 'hablar con un profesional de impuestos'.",
+    "nuevo en un minuto o escriba 'hablar con un profesional de impuestos'.",
 }
 # Control characters (C0, DEL, C1) and lone surrogates, which no encoder accepts; \t and \n stay.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -99,11 +99,11 @@ _SEEN_MAX = 50_000
 class Verdict(enum.Enum):
     """What happened to a message."""
 
-    PASSED = "passed"              # Rasa handled it and answered
-    REJECTED = "rejected"          # not passed on (too long, empty); a polite reply was sent
+    PASSED = "passed"  # Rasa handled it and answered
+    REJECTED = "rejected"  # not passed on (too long, empty); a polite reply was sent
     RATE_LIMITED = "rate_limited"  # dropped; "slow down" was said once per window
-    NO_REPLY = "no_reply"          # Rasa answered nothing: the technical-problem reply was sent
-    FAILED = "failed"              # Rasa raised: logged, the technical-problem reply was sent
+    NO_REPLY = "no_reply"  # Rasa answered nothing: the technical-problem reply was sent
+    FAILED = "failed"  # Rasa raised: logged, the technical-problem reply was sent
 
 
 @dataclass(frozen=True)
@@ -161,8 +161,9 @@ class BotView(Protocol):
     def intents(self) -> FrozenSet[str]:
         """The domain's intents (empty when unknown)."""
 
-    def render(self, response: str, channel: str, language: Optional[str] = None,
-               **values: Any) -> Optional[List[Dict[str, Any]]]:
+    def render(
+        self, response: str, channel: str, language: Optional[str] = None, **values: Any
+    ) -> Optional[List[Dict[str, Any]]]:
         """A domain response as messages for ``channel`` (the variation for ``language``), or None
         when the domain lacks it."""
 
@@ -197,16 +198,18 @@ class AgentView:
         """The loaded domain's responses (None before a model is loaded)."""
         return getattr(getattr(self._agent(), "domain", None), "responses", None)
 
-    def render(self, response: str, channel: str, language: Optional[str] = None,
-               **values: Any) -> Optional[List[Dict[str, Any]]]:
+    def render(
+        self, response: str, channel: str, language: Optional[str] = None, **values: Any
+    ) -> Optional[List[Dict[str, Any]]]:
         """The response through Rasa's own templating (``channel:`` variants, the variation the
         ``language`` slot selects, ``{placeholders}``)."""
         domain = getattr(self._agent(), "domain", None)
         if domain is None or response not in domain.responses:
             return None
         slots = {LANGUAGE_SLOT: language} if language else {}
-        message = TemplatedNaturalLanguageGenerator(domain.responses).generate_from_slots(response, slots, channel,
-                                                                                           **values)
+        message = TemplatedNaturalLanguageGenerator(domain.responses).generate_from_slots(
+            response, slots, channel, **values
+        )
         return [message] if message else None
 
     async def tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
@@ -216,7 +219,7 @@ class AgentView:
             return None
         try:
             return await store.retrieve(sender_id)
-        except Exception:  # noqa: BLE001 - a broken store is Rasa's to report; the guard goes on
+        except Exception:
             logger.warning("guard: could not read a tracker", exc_info=True)
             return None
 
@@ -239,7 +242,7 @@ class AgentView:
                     tracker.update(event)
                 await store.save(tracker)
             return True
-        except Exception:  # noqa: BLE001 - the user has the reply; only the transcript misses it
+        except Exception:
             logger.warning("guard: could not store its %s reply", reason, exc_info=True)
             return False
 
@@ -280,13 +283,18 @@ class CountingOutput:
 class MessageGuard:
     """Checks, cleans and masks each user message of one channel before Rasa gets it."""
 
-    def __init__(self, channel: str, settings: Optional[GuardSettings] = None,
-                 limiter: Optional[RateLimiter] = None, view: Optional[BotView] = None) -> None:
+    def __init__(
+        self,
+        channel: str,
+        settings: Optional[GuardSettings] = None,
+        limiter: Optional[RateLimiter] = None,
+        view: Optional[BotView] = None,
+    ) -> None:
         """Args:
-            channel: the channel's name (rate limits are per channel and sender).
-            settings: limits (default: read from the environment).
-            limiter: the rate limiter (default: as the settings say).
-            view: where domain responses and trackers come from (default: the Rasa agent).
+        channel: the channel's name (rate limits are per channel and sender).
+        settings: limits (default: read from the environment).
+        limiter: the rate limiter (default: as the settings say).
+        view: where domain responses and trackers come from (default: the Rasa agent).
         """
         self.channel = channel
         self.settings = settings or get_guard_settings()
@@ -294,11 +302,13 @@ class MessageGuard:
         self.view: BotView = view or AgentView()
         settings_ = self.settings
         self.address_limiter = build_limiter(settings_, settings_.address_messages_per_minute, 60)
-        self.new_limiter = build_limiter(settings_, settings_.address_new_conversations,
-                                         settings_.new_conversation_window_s)
-        self.global_new_limiter = build_limiter(settings_, settings_.global_new_conversations,
-                                                settings_.new_conversation_window_s)
-        self._seen: "OrderedDict[str, None]" = OrderedDict()
+        self.new_limiter = build_limiter(
+            settings_, settings_.address_new_conversations, settings_.new_conversation_window_s
+        )
+        self.global_new_limiter = build_limiter(
+            settings_, settings_.global_new_conversations, settings_.new_conversation_window_s
+        )
+        self._seen: OrderedDict[str, None] = OrderedDict()
 
     def attach(self, blueprint: Blueprint) -> None:
         """Find the agent through the app serving ``blueprint``; close the limiter when it stops."""
@@ -321,8 +331,9 @@ class MessageGuard:
 
         return guarded
 
-    async def process(self, message: UserMessage, on_new_message: OnNewMessage,
-                      address: Optional[str] = None) -> GuardResult:
+    async def process(
+        self, message: UserMessage, on_new_message: OnNewMessage, address: Optional[str] = None
+    ) -> GuardResult:
         """Run the checks; pass the message on when they allow it; answer politely when not.
 
         ``address`` is the client's address when the channel knows it (REST, socket.io): its
@@ -366,13 +377,23 @@ class MessageGuard:
         self._remember(sender)  # only once it was let through: a refused new sender stays new
         return await self.limiter.hit(self.channel, sender), "messages per sender"
 
-    async def _check(self, message: UserMessage, on_new_message: OnNewMessage,
-                     said: List[Tuple[str, List[Dict[str, Any]]]], address: Optional[str] = None) -> GuardResult:
+    async def _check(
+        self,
+        message: UserMessage,
+        on_new_message: OnNewMessage,
+        said: List[Tuple[str, List[Dict[str, Any]]]],
+        address: Optional[str] = None,
+    ) -> GuardResult:
         sender = str(message.sender_id)
         decision, limit = await self._limits(sender, address)
         if not decision.allowed:
-            logger.warning("guard: %s sender %s (address %s) is over the limit on %s", self.channel, _ref(sender),
-                           _ref(address or "-"), limit)
+            logger.warning(
+                "guard: %s sender %s (address %s) is over the limit on %s",
+                self.channel,
+                _ref(sender),
+                _ref(address or "-"),
+                limit,
+            )
             if decision.first_refusal:  # not stored: a flood must not turn into writes
                 language = await self._reply_language(message, clean_text(message.text))
                 await self._reply(message, SLOW_DOWN, language, seconds=decision.retry_after_s)
@@ -381,8 +402,12 @@ class MessageGuard:
         if len(text) > self.settings.max_message_chars:
             logger.info("guard: refused a %d-character message on %s", len(text), self.channel)
             language = await self._reply_language(message, text)
-            said.append((MESSAGE_TOO_LONG, await self._reply(
-                message, MESSAGE_TOO_LONG, language, max_chars=self.settings.max_message_chars)))
+            said.append(
+                (
+                    MESSAGE_TOO_LONG,
+                    await self._reply(message, MESSAGE_TOO_LONG, language, max_chars=self.settings.max_message_chars),
+                )
+            )
             return GuardResult(Verdict.REJECTED)
         masked = mask_pii(text)
         metadata = message.metadata
@@ -390,13 +415,18 @@ class MessageGuard:
             kinds = [kind.value for kind in masked.kinds]
             logger.info("guard: removed %s from a message on %s", ", ".join(kinds), self.channel)
             language = await self._reply_language(message, masked.text)
-            said.append((PII_REMOVED, await self._reply(message, PII_REMOVED, language,
-                                                        removed=describe(kinds, language))))
+            said.append(
+                (PII_REMOVED, await self._reply(message, PII_REMOVED, language, removed=describe(kinds, language)))
+            )
             metadata = {**(metadata if isinstance(metadata, dict) else {}), "pii_removed": kinds}
         text = await self._slash(masked.text, sender)
         if not text:
-            said.append((MESSAGE_EMPTY, await self._reply(message, MESSAGE_EMPTY,
-                                                          await self._reply_language(message, masked.text))))
+            said.append(
+                (
+                    MESSAGE_EMPTY,
+                    await self._reply(message, MESSAGE_EMPTY, await self._reply_language(message, masked.text)),
+                )
+            )
             return GuardResult(Verdict.REJECTED)
         # The language hint for Rasa (action_session_start): the channel's, else the text's. A
         # message the server built (a photo's reading) has a fixed text that shows no language.
@@ -406,14 +436,17 @@ class MessageGuard:
             # Only the removed number was sent (often as an answer to a form question). The model
             # has never seen a bare "[SSN removed]" and may read it as any intent; as plain
             # information it lets an active form re-ask its question.
-            parse_data = {"text": text, "intent": {"name": REMOVED_ONLY_INTENT, "confidence": 1.0},
-                          "entities": []}
+            parse_data = {"text": text, "intent": {"name": REMOVED_ONLY_INTENT, "confidence": 1.0}, "entities": []}
         with watching() as failures:
             output = CountingOutput(message.output_channel, failures)
             result = await self._forward(message, text, parse_data, metadata, output, on_new_message)
         if result.verdict in (Verdict.FAILED, Verdict.NO_REPLY):
-            said.append((TECHNICAL_PROBLEM, await self._reply(message, TECHNICAL_PROBLEM,
-                                                              await self._reply_language(message, text))))
+            said.append(
+                (
+                    TECHNICAL_PROBLEM,
+                    await self._reply(message, TECHNICAL_PROBLEM, await self._reply_language(message, text)),
+                )
+            )
         return result
 
     async def _reply_language(self, message: UserMessage, text: str) -> str:
@@ -428,21 +461,35 @@ class MessageGuard:
         metadata = message.metadata if isinstance(message.metadata, dict) else {}
         return valid_language(metadata.get(LANGUAGE_FIELD)) or ENGLISH
 
-    async def _forward(self, message: UserMessage, text: str, parse_data: Optional[Dict[str, Any]],
-                       metadata: Any, output: CountingOutput, on_new_message: OnNewMessage) -> GuardResult:
+    async def _forward(
+        self,
+        message: UserMessage,
+        text: str,
+        parse_data: Optional[Dict[str, Any]],
+        metadata: Any,
+        output: CountingOutput,
+        on_new_message: OnNewMessage,
+    ) -> GuardResult:
         """Hand the checked message to Rasa; FAILED or NO_REPLY when it raised or said nothing."""
         sender = str(message.sender_id)
-        forward = UserMessage(text, cast(OutputChannel, output), sender, parse_data=parse_data,
-                              input_channel=message.input_channel, message_id=message.message_id,
-                              metadata=metadata)
+        forward = UserMessage(
+            text,
+            cast(OutputChannel, output),
+            sender,
+            parse_data=parse_data,
+            input_channel=message.input_channel,
+            message_id=message.message_id,
+            metadata=metadata,
+        )
         try:
             await on_new_message(forward)
         except Exception:  # the text is masked by now; Rasa's traceback is what we need
             logger.exception("guard: %s could not handle a message from %s", self.channel, _ref(sender))
             return GuardResult(Verdict.FAILED)
         if output.failures:
-            logger.warning("guard: Rasa dropped %s for %s on %s", ", ".join(output.failures),
-                           _ref(sender), self.channel)
+            logger.warning(
+                "guard: Rasa dropped %s for %s on %s", ", ".join(output.failures), _ref(sender), self.channel
+            )
             return GuardResult(Verdict.NO_REPLY)
         if output.sent == 0:
             tracker = await self.view.tracker(sender)
@@ -459,14 +506,15 @@ class MessageGuard:
         bare = self.settings.channel_intents & self.view.intents()
         return neutralise_slash(text, offered, bare)
 
-    async def _reply(self, message: UserMessage, response: str, language: str = ENGLISH,
-                     **values: Any) -> List[Dict[str, Any]]:
+    async def _reply(
+        self, message: UserMessage, response: str, language: str = ENGLISH, **values: Any
+    ) -> List[Dict[str, Any]]:
         """Send a domain response in ``language`` (or its built-in fallback) through the message's
         own channel; returns the messages sent."""
         output = message.output_channel
         try:
             messages = self.view.render(response, output.name(), language, **values)
-        except Exception:  # noqa: BLE001 - a broken response must not stop the fallback
+        except Exception:
             logger.warning("guard: could not render %s", response, exc_info=True)
             messages = None
         if not messages:
@@ -477,7 +525,7 @@ class MessageGuard:
             for reply in messages:
                 await output.send_response(str(message.sender_id), dict(reply))
                 sent.append(dict(reply))
-        except Exception:  # noqa: BLE001 - the channel logs its own failures; nothing else to do
+        except Exception:
             logger.warning("guard: could not send %s on %s", response, self.channel, exc_info=True)
         return sent
 

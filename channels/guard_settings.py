@@ -1,6 +1,6 @@
 """Settings of the message guard (channels/guard.py), read from the environment or ``.env``.
 
-Separate from ``actions.settings`` because the Rasa server reads these, the action server never.
+Separate from ``settings.assistant`` because the Rasa server reads these, the action server never.
 
 | variable | default | meaning |
 | --- | --- | --- |
@@ -19,17 +19,19 @@ Separate from ``actions.settings`` because the Rasa server reads these, the acti
 | ``REST_TOKEN`` | unset | bearer token the REST channel requires; in production the channel is off without it |
 | ``BOT_PROFILE`` | ``embedded`` | ``production`` switches the REST channel off unless ``REST_TOKEN`` is set |
 """
+
 from __future__ import annotations
 
 import functools
 from typing import FrozenSet, List, Optional
 
-from pydantic import BaseSettings, validator
+from pydantic import validator
 
 from channels.client_address import Network, parse_networks
+from settings.base import EnvSettings
 
 
-class GuardSettings(BaseSettings):
+class GuardSettings(EnvSettings):
     """Limits of the message guard."""
 
     max_message_chars: int = 2000
@@ -50,18 +52,19 @@ class GuardSettings(BaseSettings):
     rest_token: str = ""
     bot_profile: str = "embedded"
 
-    class Config:
-        env_file = ".env"
-        env_file_encoding = "utf-8"
-
     @validator("max_message_chars", "rest_max_body_bytes", "rate_limit_window_s")
     def _positive(cls, value: int) -> int:
         if value < 1:
             raise ValueError("must be at least 1")
         return value
 
-    @validator("rate_limit_messages", "address_messages_per_minute", "address_new_conversations",
-               "global_new_conversations", "new_conversation_window_s")
+    @validator(
+        "rate_limit_messages",
+        "address_messages_per_minute",
+        "address_new_conversations",
+        "global_new_conversations",
+        "new_conversation_window_s",
+    )
     def _not_negative(cls, value: int) -> int:
         if value < 0:
             raise ValueError("must be 0 (no limit) or more")

@@ -21,6 +21,7 @@ desk reads them as before and answers them on that channel (``latest``).
 Every scoped id uses only characters that need no percent-encoding in a URL path (letters,
 digits, ``:._~@+-``), so the desk and Rasa's HTTP API name the same conversation.
 """
+
 from __future__ import annotations
 
 import re

@@ -10,17 +10,28 @@ Pure functions; the statistical detector is loaded only when a text needs it. ``
 ``locale_language`` ("es_LA", "es-419", "en-US" -> en / es) live in nlp/language.py, which the action
 server's ``action_session_start`` uses too (actions never import channels).
 """
+
 from __future__ import annotations
 
 import logging
 import unicodedata
 from typing import Any, Mapping, Optional
 
-from nlp.language import (ENGLISH, LANGUAGES, SPANISH, locale_language, read_language, requested_language,
-                          valid_language)
+from nlp.language import ENGLISH, LANGUAGES, SPANISH, locale_language, read_language, requested_language, valid_language
 
-__all__ = ["ENGLISH", "SPANISH", "LANGUAGES", "LANGUAGE_SLOT", "fold", "valid_language", "locale_language",
-           "text_language", "asked_language", "response_language", "tracker_language"]
+__all__ = [
+    "ENGLISH",
+    "SPANISH",
+    "LANGUAGES",
+    "LANGUAGE_SLOT",
+    "fold",
+    "valid_language",
+    "locale_language",
+    "text_language",
+    "asked_language",
+    "response_language",
+    "tracker_language",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +63,7 @@ def text_language(text: Any) -> Optional[str]:
         return None
     try:
         reading = read_language(typed)
-    except Exception:  # noqa: BLE001 - the detector's models failing must not stop the message
+    except Exception:
         logger.warning("could not read the language of a message", exc_info=True)
         return None
     return reading.language if reading else None
@@ -73,8 +84,7 @@ def _condition_language(conditions: Any) -> Optional[str]:
     return None
 
 
-def response_language(message: Mapping[str, Any],
-                      responses: Optional[Mapping[str, Any]] = None) -> Optional[str]:
+def response_language(message: Mapping[str, Any], responses: Optional[Mapping[str, Any]] = None) -> Optional[str]:
     """The language of a bot message built from a domain response.
 
     Rasa passes the chosen variation's keys with the message: a Spanish twin carries
@@ -88,7 +98,8 @@ def response_language(message: Mapping[str, Any],
         return language
     variations = responses.get(message.get("utter_action") or "")
     if isinstance(variations, list) and any(
-            isinstance(v, Mapping) and _condition_language(v.get("condition")) for v in variations):
+        isinstance(v, Mapping) and _condition_language(v.get("condition")) for v in variations
+    ):
         return ENGLISH
     return None
 

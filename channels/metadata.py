@@ -22,13 +22,14 @@ the text itself shows (``nlp.language.read_language``), else none.
 :data:`MAX_DEPTH` raises :class:`TooDeep` (Python's parser would hit its recursion limit and the
 server answer 500), and ``NaN`` / ``Infinity`` are refused as the invalid JSON they are.
 """
+
 from __future__ import annotations
 
 import json
 from typing import Any, Dict, Optional
 
-from actions.services.pii import mask_pii
 from channels.languages import text_language, valid_language
+from services.pii import mask_pii
 
 MAX_DEPTH = 32
 ALLOWED_FIELDS: Dict[str, int] = {"page": 300, "locale": 35}

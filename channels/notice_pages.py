@@ -5,7 +5,7 @@ A photo that was read (channels/notice_photos.py) stays in this process's memory
 explanation the bot asks "Attach this page to your case for the tax pro?":
 
 - "Attach it" (button payload ``/notice_photo_attach``): the conversation's latest page is stored
-  in the case store (actions/store/notice_pages.py) and the message goes on to the bot with
+  in the case store (store/notice_pages.py) and the message goes on to the bot with
   ``metadata["notice_page"]`` = ``attached``, ``gone`` (expired, or read on another replica) or
   ``failed``;
 - "No, thanks" (``/notice_photo_discard``): the page is dropped at once.
@@ -15,6 +15,7 @@ Otherwise the page is simply forgotten when it expires. The channels install
 offered them as buttons in that conversation; a photo message binds its page to the conversation
 the guard forwards it to.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -53,10 +54,15 @@ class _Page:
 class PendingPages:
     """Pages read but not (yet) attached: bounded in number, bytes and time; oldest dropped first."""
 
-    def __init__(self, ttl_s: float = PENDING_TTL_S, max_pages: int = MAX_PENDING,
-                 max_bytes: int = MAX_PENDING_BYTES, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        ttl_s: float = PENDING_TTL_S,
+        max_pages: int = MAX_PENDING,
+        max_bytes: int = MAX_PENDING_BYTES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.ttl_s, self.max_pages, self.max_bytes, self.clock = ttl_s, max_pages, max_bytes, clock
-        self._pages: "OrderedDict[str, _Page]" = OrderedDict()
+        self._pages: OrderedDict[str, _Page] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -68,8 +74,9 @@ class PendingPages:
         now = self.clock()
         for key in [key for key, page in self._pages.items() if page.expires <= now]:
             del self._pages[key]
-        while self._pages and (len(self._pages) > self.max_pages
-                               or sum(len(p.data) for p in self._pages.values()) > self.max_bytes):
+        while self._pages and (
+            len(self._pages) > self.max_pages or sum(len(p.data) for p in self._pages.values()) > self.max_bytes
+        ):
             self._pages.popitem(last=False)
 
     def keep(self, data: bytes, content_type: str) -> str:
@@ -109,10 +116,10 @@ PENDING = PendingPages()
 
 
 def _store_in_case_store(conversation: str, data: bytes, content_type: str) -> None:
-    from actions.settings import get_settings
-    from actions.store.db import get_database
-    from actions.store.notice_pages import NoticePageRepository
-    from actions.store.tables import utcnow
+    from settings.assistant import get_settings
+    from store.db import get_database
+    from store.notice_pages import NoticePageRepository
+    from store.tables import utcnow
 
     NoticePageRepository(get_database(get_settings().database_url)).add(conversation, data, content_type, utcnow())
 
@@ -126,8 +133,7 @@ def _page_id(message: UserMessage) -> Optional[str]:
     return None
 
 
-async def attach(conversation: str, pending: PendingPages = PENDING,
-                 store: PageStore = _store_in_case_store) -> str:
+async def attach(conversation: str, pending: PendingPages = PENDING, store: PageStore = _store_in_case_store) -> str:
     """Store the conversation's held page: ``attached``, ``gone`` or ``failed``."""
     page = pending.take(conversation)
     if page is None:
@@ -140,8 +146,9 @@ async def attach(conversation: str, pending: PendingPages = PENDING,
     return "attached"
 
 
-def with_page_consent(on_new_message: OnNewMessage, pending: PendingPages = PENDING,
-                      store: PageStore = _store_in_case_store) -> OnNewMessage:
+def with_page_consent(
+    on_new_message: OnNewMessage, pending: PendingPages = PENDING, store: PageStore = _store_in_case_store
+) -> OnNewMessage:
     """``on_new_message`` that binds photos to their conversation and acts on the attach answer."""
 
     async def handle(message: UserMessage) -> Any:

@@ -19,6 +19,7 @@ a reading by typing: parse data can only be set by the server, the message guard
 ``/notice_photo{...}`` (never an offered button), and the action believes only an entity made
 here, on a message with the ``notice_photo`` intent (typed, that intent only asks for the photo).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -44,8 +45,16 @@ READ_TIMEOUT_S = 20.0
 READ_GRACE_S = 2.0  # the reader stops itself after its timeout; this is the backstop
 CHUNK_BYTES = 64 * 1024
 # Why a file could not be read; the bot has one reply for each (utter_notice_photo_<reason>).
-ERRORS = ("too_large", "not_supported", "too_many_pages", "encrypted_pdf", "malformed", "image_bomb",
-          "timeout", "download_failed")
+ERRORS = (
+    "too_large",
+    "not_supported",
+    "too_many_pages",
+    "encrypted_pdf",
+    "malformed",
+    "image_bomb",
+    "timeout",
+    "download_failed",
+)
 TWILIO_API_ORIGIN = "https://api.twilio.com"
 
 Reader = Callable[..., Awaitable[Any]]
@@ -98,8 +107,13 @@ def twilio_media(params: Mapping[str, Any], api_base_url: str = TWILIO_API_ORIGI
     return media
 
 
-async def download(url: str, *, auth: Optional[aiohttp.BasicAuth] = None, max_bytes: int = MAX_BYTES,
-                   timeout_s: float = DOWNLOAD_TIMEOUT_S) -> Tuple[bytes, Optional[str]]:
+async def download(
+    url: str,
+    *,
+    auth: Optional[aiohttp.BasicAuth] = None,
+    max_bytes: int = MAX_BYTES,
+    timeout_s: float = DOWNLOAD_TIMEOUT_S,
+) -> Tuple[bytes, Optional[str]]:
     """Fetch a file into memory; returns its bytes and the server's content type.
 
     Raises:
@@ -150,8 +164,14 @@ def reading_fields(reading: Any) -> Dict[str, Any]:
     }
 
 
-async def read_photo(data: bytes, content_type: Optional[str] = None, filename: Optional[str] = None, *,
-                     reader: Optional[Reader] = None, timeout_s: float = READ_TIMEOUT_S) -> Dict[str, Any]:
+async def read_photo(
+    data: bytes,
+    content_type: Optional[str] = None,
+    filename: Optional[str] = None,
+    *,
+    reader: Optional[Reader] = None,
+    timeout_s: float = READ_TIMEOUT_S,
+) -> Dict[str, Any]:
     """Read a notice from a file in memory: its fields, or ``{"error": reason}``."""
     if len(data) > MAX_BYTES:
         return {"error": "too_large"}
@@ -160,7 +180,8 @@ async def read_photo(data: bytes, content_type: Optional[str] = None, filename: 
     read = reader or _default_reader()
     try:
         reading = await asyncio.wait_for(
-            read(data, content_type=content_type, filename=filename, timeout_s=timeout_s), timeout_s + READ_GRACE_S)
+            read(data, content_type=content_type, filename=filename, timeout_s=timeout_s), timeout_s + READ_GRACE_S
+        )
     except asyncio.TimeoutError:
         return {"error": "timeout"}
     except ValueError as error:  # NoticeReadError is a ValueError with a reason
@@ -178,9 +199,14 @@ async def read_photo(data: bytes, content_type: Optional[str] = None, filename: 
     return fields
 
 
-async def read_media(media: Sequence[Media], *, auth: Optional[aiohttp.BasicAuth] = None,
-                     reader: Optional[Reader] = None, max_bytes: int = MAX_BYTES,
-                     download_timeout_s: float = DOWNLOAD_TIMEOUT_S) -> Dict[str, Any]:
+async def read_media(
+    media: Sequence[Media],
+    *,
+    auth: Optional[aiohttp.BasicAuth] = None,
+    reader: Optional[Reader] = None,
+    max_bytes: int = MAX_BYTES,
+    download_timeout_s: float = DOWNLOAD_TIMEOUT_S,
+) -> Dict[str, Any]:
     """Fetch and read the first file that may be a notice among what a user sent."""
     candidates = [item for item in media if is_supported(item.content_type)]
     if not candidates:
@@ -193,19 +219,30 @@ async def read_media(media: Sequence[Media], *, auth: Optional[aiohttp.BasicAuth
     return await read_photo(data, item.content_type or served_type, reader=reader)
 
 
-def photo_message(reading: Dict[str, Any], output_channel: OutputChannel, sender_id: str,
-                  input_channel: str, metadata: Optional[Dict[str, Any]] = None,
-                  message_id: Optional[str] = None) -> UserMessage:
+def photo_message(
+    reading: Dict[str, Any],
+    output_channel: OutputChannel,
+    sender_id: str,
+    input_channel: str,
+    metadata: Optional[Dict[str, Any]] = None,
+    message_id: Optional[str] = None,
+) -> UserMessage:
     """The user message that tells the bot what was read (never the image or its text)."""
     parse_data = {
         "text": PHOTO_TEXT,
         "intent": {"name": PHOTO_INTENT, "confidence": 1.0},
         "intent_ranking": [{"name": PHOTO_INTENT, "confidence": 1.0}],
-        "entities": [{"entity": READING_ENTITY, "value": dict(reading), "start": 0, "end": 0,
-                      "extractor": EXTRACTOR}],
+        "entities": [{"entity": READING_ENTITY, "value": dict(reading), "start": 0, "end": 0, "extractor": EXTRACTOR}],
     }
-    return UserMessage(PHOTO_TEXT, output_channel, sender_id, parse_data=parse_data,
-                       input_channel=input_channel, message_id=message_id, metadata=metadata)
+    return UserMessage(
+        PHOTO_TEXT,
+        output_channel,
+        sender_id,
+        parse_data=parse_data,
+        input_channel=input_channel,
+        message_id=message_id,
+        metadata=metadata,
+    )
 
 
 def origin_allowed(origin: Optional[str], allowed: Any, own_origin: str) -> bool:
@@ -219,8 +256,14 @@ def origin_allowed(origin: Optional[str], allowed: Any, own_origin: str) -> bool
     return origin.rstrip("/") in [item.rstrip("/") for item in listed] or origin.rstrip("/") == own_origin
 
 
-def add_widget_upload(blueprint: Any, sio: Any, namespace: str, on_message: Callable[[UserMessage], Awaitable[Any]],
-                      output: Callable[[], OutputChannel], channel: str) -> None:
+def add_widget_upload(
+    blueprint: Any,
+    sio: Any,
+    namespace: str,
+    on_message: Callable[[UserMessage], Awaitable[Any]],
+    output: Callable[[], OutputChannel],
+    channel: str,
+) -> None:
     """``POST <channel prefix>/notice_photo``: the website widget's photo of the notice.
 
     A multipart form with ``file``, ``session_id`` and ``sid`` (the socket.io connection's id), and
@@ -258,6 +301,7 @@ def add_widget_upload(blueprint: Any, sio: Any, namespace: str, on_message: Call
             return cors(request, response.json({"error": "unknown session"}, status=403))
         reading = await read_photo(upload_file.body, upload_file.type or None, upload_file.name or None)
         language = valid_language(form.get("language"))
-        await on_message(photo_message(reading, output(), session_id, channel,
-                                       {"language": language} if language else None))
+        await on_message(
+            photo_message(reading, output(), session_id, channel, {"language": language} if language else None)
+        )
         return cors(request, response.json({"status": "read"}))

@@ -16,6 +16,7 @@ Usage::
     if not decision.allowed:
         ...  # answer 429 with Retry-After: decision.retry_after_s
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -94,13 +95,19 @@ class NoRateLimit:
 class MemoryRateLimiter:
     """Counts in this process's memory; at most ``max_keys`` senders are tracked at once."""
 
-    def __init__(self, limit: int, window_s: float, *, max_keys: int = DEFAULT_MAX_KEYS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: int,
+        window_s: float,
+        *,
+        max_keys: int = DEFAULT_MAX_KEYS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         """Args:
-            limit: messages allowed per window.
-            window_s: the window's length in seconds.
-            max_keys: senders tracked at most (expired windows go first, then the oldest).
-            clock: monotonic seconds (tests pass a fake).
+        limit: messages allowed per window.
+        window_s: the window's length in seconds.
+        max_keys: senders tracked at most (expired windows go first, then the oldest).
+        clock: monotonic seconds (tests pass a fake).
         """
         self._limit, self._window_s, self._max_keys, self._clock = limit, window_s, max_keys, clock
         self._windows: Dict[str, Tuple[float, int]] = {}
@@ -131,14 +138,21 @@ class MemoryRateLimiter:
 class RedisRateLimiter:
     """Counts in Redis, shared by every replica; fails open when Redis cannot be reached."""
 
-    def __init__(self, url: str, limit: int, window_s: float, *, prefix: str = "tax-assistant:ratelimit:",
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        url: str,
+        limit: int,
+        window_s: float,
+        *,
+        prefix: str = "tax-assistant:ratelimit:",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         """Args:
-            url: ``redis://host:port/db`` (the client connects on first use, in the running loop).
-            limit: messages allowed per window.
-            window_s: the window's length in seconds.
-            prefix: prefix of every key this limiter writes.
-            clock: monotonic seconds, for spacing the outage warnings.
+        url: ``redis://host:port/db`` (the client connects on first use, in the running loop).
+        limit: messages allowed per window.
+        window_s: the window's length in seconds.
+        prefix: prefix of every key this limiter writes.
+        clock: monotonic seconds, for spacing the outage warnings.
         """
         self._url, self._limit, self._window_ms, self._prefix = url, limit, int(window_s * 1000), prefix
         self._clock = clock
@@ -152,8 +166,9 @@ class RedisRateLimiter:
             self._client = redis_asyncio.Redis.from_url(self._url, socket_timeout=2, socket_connect_timeout=2)
             self._script = self._client.register_script(_HIT_SCRIPT)
         try:
-            count, ttl_ms = await self._script(keys=[self._prefix + sender_key(channel, sender_id)],
-                                               args=[self._window_ms])
+            count, ttl_ms = await self._script(
+                keys=[self._prefix + sender_key(channel, sender_id)], args=[self._window_ms]
+            )
         except (RedisError, OSError) as error:
             self._warn(error)
             return ALLOWED
@@ -189,6 +204,10 @@ def build_rate_limiter(settings: GuardSettings) -> RateLimiter:
     if settings.rate_limit_messages == 0:
         return NoRateLimit()
     if settings.rate_limit_redis_url:
-        return RedisRateLimiter(settings.rate_limit_redis_url, settings.rate_limit_messages,
-                                settings.rate_limit_window_s, prefix=settings.rate_limit_redis_prefix)
+        return RedisRateLimiter(
+            settings.rate_limit_redis_url,
+            settings.rate_limit_messages,
+            settings.rate_limit_window_s,
+            prefix=settings.rate_limit_redis_prefix,
+        )
     return MemoryRateLimiter(settings.rate_limit_messages, settings.rate_limit_window_s)

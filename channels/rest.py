@@ -23,6 +23,7 @@ What changes against Rasa's ``RestInput``:
 - metadata keeps only the fields the project reads (channels/metadata.py); JSON nested deeper
   than the limit is a 400.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -122,14 +123,14 @@ class RestInput(rasa_rest.RestInput):
     """Rasa's REST channel, guarded. Channel name ``rest``."""
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "RestInput":
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> RestInput:
         """The channel (its credentials.yml block takes no values)."""
         return cls()
 
     def __init__(self, settings: Optional[GuardSettings] = None, guard: Optional[MessageGuard] = None) -> None:
         """Args:
-            settings: limits, ``REST_TOKEN`` and the profile (default: read from the environment).
-            guard: the message guard (default: one for this channel with these settings).
+        settings: limits, ``REST_TOKEN`` and the profile (default: read from the environment).
+        guard: the message guard (default: one for this channel with these settings).
         """
         self.settings = settings or get_guard_settings()
         self.guard = guard or MessageGuard(self.name(), self.settings)
@@ -170,24 +171,34 @@ class RestInput(rasa_rest.RestInput):
             return refused
         body = await read_body(request, self.settings.rest_max_body_bytes)
         if body is None:
-            return _error(413, "payload_too_large",
-                          f"the request body is larger than {self.settings.rest_max_body_bytes} bytes")
+            return _error(
+                413, "payload_too_large", f"the request body is larger than {self.settings.rest_max_body_bytes} bytes"
+            )
         try:
             parsed = parse_request(request.headers.get("content-type", ""), body)
         except BadRequest as problem:
             return _error(400, "bad_request", str(problem))
         collector = CollectingOutputChannel()
-        message = UserMessage(parsed.message, collector, scoped(REST, parsed.sender), input_channel=self.name(),
-                              metadata=parsed.metadata)
+        message = UserMessage(
+            parsed.message, collector, scoped(REST, parsed.sender), input_channel=self.name(), metadata=parsed.metadata
+        )
         address = client_address(request, self.settings.proxies)
         result = await self.guard.process(message, on_new_message, address=address)
         if result.verdict is Verdict.RATE_LIMITED:
             seconds = result.retry_after_s
-            limited = _error(429, "too_many_requests", f"too many messages or new conversations from this "
-                             f"client; retry in {seconds} s", retry_after=seconds)
+            limited = _error(
+                429,
+                "too_many_requests",
+                f"too many messages or new conversations from this client; retry in {seconds} s",
+                retry_after=seconds,
+            )
             limited.headers["Retry-After"] = str(seconds)
             return limited
         if result.verdict is Verdict.FAILED:
-            return _error(503, "service_unavailable", "the bot could not handle the message; try again later",
-                          messages=collector.messages)
+            return _error(
+                503,
+                "service_unavailable",
+                "the bot could not handle the message; try again later",
+                messages=collector.messages,
+            )
         return response.json(collector.messages)

@@ -4,6 +4,7 @@
 may hold any Latin-1 or UTF-8 text (or, as Sanic decodes it, lone surrogates). Both sides are
 encoded to bytes first, so a non-ASCII signature or token is simply wrong (403/401), not a 500.
 """
+
 from __future__ import annotations
 
 import hmac

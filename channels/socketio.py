@@ -30,6 +30,7 @@ variants keep working. In credentials.yml, instead of ``socketio:``::
       bot_message_evt: bot_uttered
       session_persistence: true
 """
+
 from __future__ import annotations
 
 import json
@@ -131,8 +132,9 @@ class SocketIOOutput(rasa_socketio.SocketIOOutput):
     """Rasa's socket.io output; text payloads also carry ``from_pro`` / ``handed_back`` /
     ``language``; nothing is emitted to another channel's conversation."""
 
-    def __init__(self, sio: Any, bot_message_evt: str,
-                 responses: Optional[Callable[[], Optional[Mapping[str, Any]]]] = None) -> None:
+    def __init__(
+        self, sio: Any, bot_message_evt: str, responses: Optional[Callable[[], Optional[Mapping[str, Any]]]] = None
+    ) -> None:
         """Rasa's arguments, and where the domain's responses come from (to tell an English
         variation of a bilingual response from a text of unknown language)."""
         super().__init__(sio, bot_message_evt)
@@ -158,8 +160,9 @@ class SocketIOOutput(rasa_socketio.SocketIOOutput):
         for part in text.strip().split("\n\n"):
             await self.sio.emit(self.bot_message_evt, {"text": part, **fields}, room=recipient_id)
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
         """Emit one payload per paragraph; the last carries the buttons as ``quick_replies``."""
         fields = self._fields(kwargs)
         if _room(recipient_id) is None:
@@ -167,8 +170,7 @@ class SocketIOOutput(rasa_socketio.SocketIOOutput):
         parts = text.strip().split("\n\n") or [text]
         messages: List[Dict[str, Any]] = [{"text": part, "quick_replies": [], **fields} for part in parts]
         messages[-1]["quick_replies"] = [
-            {"content_type": "text", "title": button["title"], "payload": button["payload"]}
-            for button in buttons
+            {"content_type": "text", "title": button["title"], "payload": button["payload"]} for button in buttons
         ]
         for message in messages:
             await self.sio.emit(self.bot_message_evt, message, room=recipient_id)
@@ -209,8 +211,9 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
     (``output_channel=latest``, used by the agent desk) both go through the output above.
     """
 
-    def __init__(self, *args: Any, guard: Optional[MessageGuard] = None,
-                 sessions: Optional[WidgetSessions] = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, guard: Optional[MessageGuard] = None, sessions: Optional[WidgetSessions] = None, **kwargs: Any
+    ) -> None:
         """Rasa's arguments, plus the message guard (default: one for this channel, from the
         environment) and the session issuer (default: signed with ``WIDGET_SESSION_SECRET``)."""
         super().__init__(*args, **kwargs)
@@ -224,13 +227,14 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
             return super().get_output_channel()  # warns and returns None, as Rasa does
         return self._output()
 
-    def _output(self) -> "SocketIOOutput":
+    def _output(self) -> SocketIOOutput:
         view = self.guard.view
         return SocketIOOutput(self.sio, self.bot_message_evt, getattr(view, "responses", None))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint: each user message guarded, then answered through our output."""
         on_new_message = notice_pages.with_page_consent(on_new_message)  # inside the guard
+
         async def answer_with_our_output(message: UserMessage) -> Any:
             if self.sio is not None:
                 message.output_channel = self._output()
@@ -264,8 +268,9 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         self.sio.on("disconnect", disconnect, namespace=namespace)
         self.sio.on("session_request", self._session_request, namespace=namespace)
         self.sio.on(self.user_message_evt, self._checked(rasa_handler), namespace=namespace)
-        notice_photos.add_widget_upload(blueprint, self.sio, namespace, answer_with_our_output,
-                                        self._output, self.name())
+        notice_photos.add_widget_upload(
+            blueprint, self.sio, namespace, answer_with_our_output, self._output, self.name()
+        )
         return blueprint
 
     async def _session_request(self, sid: str, data: Any = None) -> None:
@@ -305,9 +310,14 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
                 except ValueError:
                     metadata = None
             message = data.get("message", "")
-            checked = {"session_id": conversation, "message": message if isinstance(message, str) else "",
-                       self.metadata_key: {**(sanitize_metadata(metadata) or {}),
-                                           _ADDRESS_KEY: self._addresses.get(sid, "unknown")}}
+            checked = {
+                "session_id": conversation,
+                "message": message if isinstance(message, str) else "",
+                self.metadata_key: {
+                    **(sanitize_metadata(metadata) or {}),
+                    _ADDRESS_KEY: self._addresses.get(sid, "unknown"),
+                },
+            }
             await rasa_handler(sid, checked)
 
         return handle_message

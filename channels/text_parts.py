@@ -2,6 +2,7 @@
 
 Pure functions without Rasa imports, shared by the SMS and Messenger renderers.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ def strip_markdown(text: str) -> str:
     URLs are left untouched (underscores in them are not emphasis).
     """
 
-    def link(match: "re.Match[str]") -> str:
+    def link(match: re.Match[str]) -> str:
         label, url = match.group(1), match.group(2)
         return url if label.strip() == url else f"{label} ({url})"
 
@@ -37,7 +38,7 @@ def strip_markdown(text: str) -> str:
     parts: List[str] = []
     position = 0
     for url in _URL.finditer(text):
-        parts.append(_strip_emphasis(text[position:url.start()]))
+        parts.append(_strip_emphasis(text[position : url.start()]))
         parts.append(url.group(0))
         position = url.end()
     parts.append(_strip_emphasis(text[position:]))
@@ -88,12 +89,12 @@ def split_text(text: str, limit: int, length: Callable[[str], int] = len) -> Lis
     return parts
 
 
-def _pieces(text: str, boundary: "re.Pattern[str]") -> List[str]:
+def _pieces(text: str, boundary: re.Pattern[str]) -> List[str]:
     """``text`` cut after every boundary match; the pieces keep their separators."""
     pieces, start = [], 0
     for match in boundary.finditer(text):
         if match.end() > start:
-            pieces.append(text[start:match.end()])
+            pieces.append(text[start : match.end()])
             start = match.end()
     if start < len(text):
         pieces.append(text[start:])
@@ -114,7 +115,7 @@ def _split_words(sentence: str, limit: int, length: Callable[[str], int]) -> Lis
         while length(current.rstrip()) > limit:
             head = _cut(current, limit, length)
             parts.append(head)
-            current = current[len(head):]
+            current = current[len(head) :]
     parts.append(current)
     return parts
 

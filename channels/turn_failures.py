@@ -8,6 +8,7 @@ follow that"), which misleads the taxpayer. The guard opens a :func:`watching` s
 turn; the log handler below records failures in that scope only (a context variable, so
 concurrent turns of other conversations are not mixed up).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,7 +33,7 @@ class _FailureHandler(logging.Handler):
             return
         message = record.getMessage()
         if message.startswith(FAILURE_MESSAGE):
-            failures.append(message[len(FAILURE_MESSAGE):].strip(" '.").split("'")[0])
+            failures.append(message[len(FAILURE_MESSAGE) :].strip(" '.").split("'")[0])
 
 
 _HANDLER = _FailureHandler(level=logging.ERROR)

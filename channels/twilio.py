@@ -12,15 +12,16 @@ credentials.yml::
       # api_base_url: http://127.0.0.1:8099          # optional, a fake Twilio API in tests
 
 Conversations are ``sms:<E.164 number>`` (channels/identity.py); replies go only to conversations
-of that namespace. Spanish works end to end: Spanish carrier keywords (channels/sms_keywords.py),
+of that namespace. Spanish works end to end: Spanish carrier keywords (channels/sms/keywords.py),
 keyword confirmations and numbered menus in the conversation's language, "MAS" like "MORE", and
 the bot's Spanish text sent in the GSM-7 alphabet (á í ó ú become a i o u) so a segment holds 160
-characters. A tax pro's message is sent as written. A MessageSid already handled (Twilio retries a webhook that timed out) is
-answered with empty TwiML and not handled again.
+characters. A tax pro's message is sent as written. A MessageSid already handled (Twilio retries a
+webhook that timed out) is answered with empty TwiML and not handled again.
 
 Empty values leave the channel unconfigured: it then refuses every webhook with 403. Rasa refuses
 to start when a ``${VAR}`` is not set at all, so define the variables even when empty.
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,26 +29,33 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Seq
 from urllib.parse import parse_qs
 
 from aiohttp import BasicAuth
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from actions.settings import Settings, get_settings
-from actions.store.db import get_database
-from actions.store.optouts import E164, OptOutRepository
+from channels import notice_pages, notice_photos
 from channels.guard import MessageGuard
 from channels.identity import SMS, ForeignId, local_part, scoped
 from channels.languages import ENGLISH, response_language, text_language, tracker_language
-from channels.messenger_events import RecentIds
-from channels import notice_pages, notice_photos
-from channels.sms_keywords import Keyword, KeywordMatch, help_reply, match_keyword, start_reply, stop_reply
-from channels.sms_menus import DEFAULT_TTL_S, MenuMemory
-from channels.sms_optouts import OptOutGuard, OptOutStore
-from channels.sms_render import (custom_text, gsm_text, mask_phone, render_buttons, render_elements,
-                                 split_message, strip_markdown)
-from channels.sms_sender import DEFAULT_API_BASE_URL, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_S, TwilioSender
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from channels.messenger.events import RecentIds
+from channels.sms.keywords import Keyword, KeywordMatch, help_reply, match_keyword, start_reply, stop_reply
+from channels.sms.menus import DEFAULT_TTL_S, MenuMemory
+from channels.sms.optouts import OptOutGuard, OptOutStore
+from channels.sms.render import (
+    custom_text,
+    gsm_text,
+    mask_phone,
+    render_buttons,
+    render_elements,
+    split_message,
+    strip_markdown,
+)
+from channels.sms.sender import DEFAULT_API_BASE_URL, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_S, TwilioSender
+from settings.assistant import Settings, get_settings
+from store.db import get_database
+from store.optouts import E164, OptOutRepository
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +68,8 @@ class TwilioOutput(OutputChannel):
 
     def __init__(self, sender: Optional[TwilioSender], menus: MenuMemory) -> None:
         """Args:
-            sender: queues the messages (None when the channel is not configured: nothing is sent).
-            menus: where the numbered options are remembered for the reply.
+        sender: queues the messages (None when the channel is not configured: nothing is sent).
+        menus: where the numbered options are remembered for the reply.
         """
         self._sender = sender
         self._menus = menus
@@ -79,8 +87,7 @@ class TwilioOutput(OutputChannel):
         plain = strip_markdown(text or "")
         parts = split_message(plain if as_written else gsm_text(plain))
         if self._sender is None:
-            logger.warning("Twilio is not configured: dropped %d SMS to %s", len(parts),
-                           mask_phone(recipient_id))
+            logger.warning("Twilio is not configured: dropped %d SMS to %s", len(parts), mask_phone(recipient_id))
             return
         for part in parts:
             self._sender.enqueue(recipient_id, part)
@@ -90,8 +97,9 @@ class TwilioOutput(OutputChannel):
         pro's message (``from_pro``) goes as written, the bot's in GSM-7 letters when it can."""
         self._send(recipient_id, text, as_written=bool(kwargs.get("from_pro")))
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
         """Queue a text with its buttons as "Reply 1 for …" ("Responda 1 para …" in Spanish) and
         remember the options."""
         body, payloads = render_buttons(text, buttons, menu_language(text, kwargs))
@@ -111,8 +119,7 @@ class TwilioOutput(OutputChannel):
         else:
             logger.debug("Attachment without a link not sent by SMS")
 
-    async def send_elements(self, recipient_id: str, elements: Iterable[Dict[str, Any]],
-                            **kwargs: Any) -> None:
+    async def send_elements(self, recipient_id: str, elements: Iterable[Dict[str, Any]], **kwargs: Any) -> None:
         """Queue a carousel as lines of text with all its buttons in one numbered list."""
         text, buttons = render_elements(elements)
         # Only what says the language and the sender: the rest of Rasa's message may repeat "text".
@@ -137,27 +144,41 @@ class TwilioInput(InputChannel):
         return "twilio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TwilioInput":
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> TwilioInput:
         """Build the channel from its credentials.yml block (missing or empty: not configured)."""
         values = {key: "" if value is None else str(value).strip() for key, value in (credentials or {}).items()}
-        return cls(values.get("account_sid", ""), values.get("auth_token", ""), values.get("twilio_number", ""),
-                   public_base_url=values.get("public_base_url", ""),
-                   api_base_url=values.get("api_base_url") or DEFAULT_API_BASE_URL)
+        return cls(
+            values.get("account_sid", ""),
+            values.get("auth_token", ""),
+            values.get("twilio_number", ""),
+            public_base_url=values.get("public_base_url", ""),
+            api_base_url=values.get("api_base_url") or DEFAULT_API_BASE_URL,
+        )
 
-    def __init__(self, account_sid: str, auth_token: str, twilio_number: str, *, public_base_url: str = "",
-                 api_base_url: str = DEFAULT_API_BASE_URL, settings: Optional[Settings] = None,
-                 optout_store: Optional[Callable[[], OptOutStore]] = None, menu_ttl_s: float = DEFAULT_TTL_S,
-                 send_attempts: int = DEFAULT_ATTEMPTS, send_backoff_s: float = DEFAULT_BACKOFF_S,
-                 guard: Optional[MessageGuard] = None) -> None:
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        twilio_number: str,
+        *,
+        public_base_url: str = "",
+        api_base_url: str = DEFAULT_API_BASE_URL,
+        settings: Optional[Settings] = None,
+        optout_store: Optional[Callable[[], OptOutStore]] = None,
+        menu_ttl_s: float = DEFAULT_TTL_S,
+        send_attempts: int = DEFAULT_ATTEMPTS,
+        send_backoff_s: float = DEFAULT_BACKOFF_S,
+        guard: Optional[MessageGuard] = None,
+    ) -> None:
         """Args:
-            account_sid, auth_token, twilio_number: the Twilio account and number ('' = not configured).
-            public_base_url: the scheme and host Twilio calls (behind a proxy), for the signature.
-            api_base_url: Twilio's REST API (a local fake in tests).
-            settings: firm name and contacts, database URL (default: ``get_settings()`` on first use).
-            optout_store: creates the opt-out store (default: the case store's ``OptOutRepository``).
-            menu_ttl_s: how long a numbered menu can be answered.
-            send_attempts, send_backoff_s: retries of a failed send.
-            guard: the message guard (default: one for this channel, from the environment).
+        account_sid, auth_token, twilio_number: the Twilio account and number ('' = not configured).
+        public_base_url: the scheme and host Twilio calls (behind a proxy), for the signature.
+        api_base_url: Twilio's REST API (a local fake in tests).
+        settings: firm name and contacts, database URL (default: ``get_settings()`` on first use).
+        optout_store: creates the opt-out store (default: the case store's ``OptOutRepository``).
+        menu_ttl_s: how long a numbered menu can be answered.
+        send_attempts, send_backoff_s: retries of a failed send.
+        guard: the message guard (default: one for this channel, from the environment).
         """
         self.configured = bool(account_sid and auth_token and twilio_number)
         self._validator = RequestValidator(auth_token) if self.configured else None
@@ -173,8 +194,15 @@ class TwilioInput(InputChannel):
         self.guard = guard or MessageGuard(self.name())
         self._handled = RecentIds()
         if self.configured:
-            self.sender = TwilioSender(account_sid, auth_token, twilio_number, api_base_url,
-                                       may_send=self._may_send, attempts=send_attempts, backoff_s=send_backoff_s)
+            self.sender = TwilioSender(
+                account_sid,
+                auth_token,
+                twilio_number,
+                api_base_url,
+                may_send=self._may_send,
+                attempts=send_attempts,
+                backoff_s=send_backoff_s,
+            )
 
     @property
     def settings(self) -> Settings:
@@ -215,13 +243,14 @@ class TwilioInput(InputChannel):
 
         return twilio_webhook
 
-    async def _receive(self, request: Request,
-                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    async def _receive(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         if not self.configured:
             if not self._warned:
                 self._warned = True
-                logger.warning("Twilio webhook refused: the twilio channel is not configured (set "
-                               "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_NUMBER).")
+                logger.warning(
+                    "Twilio webhook refused: the twilio channel is not configured (set "
+                    "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_NUMBER)."
+                )
             return response.text("Twilio channel not configured", status=403)
         params = _form(request)
         if not self._signature_ok(request, params):
@@ -236,9 +265,14 @@ class TwilioInput(InputChannel):
             logger.info("Twilio webhook: MessageSid already handled (a retry); not answered again")
             return response.text(EMPTY_TWIML, content_type="text/xml")
         try:
-            await self._handle(phone, params.get("Body") or "", _count(params.get("NumMedia")),
-                               message_sid, on_new_message,
-                               media=notice_photos.twilio_media(params, self._api_base_url))
+            await self._handle(
+                phone,
+                params.get("Body") or "",
+                _count(params.get("NumMedia")),
+                message_sid,
+                on_new_message,
+                media=notice_photos.twilio_media(params, self._api_base_url),
+            )
         except Exception:  # the turn failed in Rasa or here: logged; Twilio needs no retry
             logger.exception("Could not handle an SMS from %s", mask_phone(phone))
         return response.text(EMPTY_TWIML, content_type="text/xml")
@@ -259,9 +293,15 @@ class TwilioInput(InputChannel):
             return keyword.reply_language()
         return keyword.reply_language(tracker_language(await self.guard.view.tracker(scoped(SMS, phone))))
 
-    async def _handle(self, phone: str, body: str, num_media: int, message_sid: str,
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                      media: Sequence[notice_photos.Media] = ()) -> None:
+    async def _handle(
+        self,
+        phone: str,
+        body: str,
+        num_media: int,
+        message_sid: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        media: Sequence[notice_photos.Media] = (),
+    ) -> None:
         keyword = match_keyword(body)
         if keyword is not None and keyword.kind is Keyword.STOP:
             if await self.optouts.opt_out(phone, keyword.word):
@@ -280,19 +320,25 @@ class TwilioInput(InputChannel):
         if keyword is not None and keyword.kind is Keyword.HELP:
             firm = self.settings
             language = await self._keyword_language(phone, keyword)
-            self._reply(phone, help_reply(firm.firm_name, firm.firm_phone, firm.firm_email, firm.firm_website,
-                                          language))
+            self._reply(
+                phone, help_reply(firm.firm_name, firm.firm_phone, firm.firm_email, firm.firm_website, language)
+            )
             return
         metadata = {"twilio": {"message_sid": message_sid, "num_media": num_media}}
         if num_media:  # a photo or PDF of the notice: the bot gets the fields read from it
             reading = await notice_photos.read_media(media, auth=self._media_auth)
-            await on_new_message(notice_photos.photo_message(reading, self.get_output_channel(),
-                                                             scoped(SMS, phone), self.name(), metadata,
-                                                             message_sid or None))
+            await on_new_message(
+                notice_photos.photo_message(
+                    reading, self.get_output_channel(), scoped(SMS, phone), self.name(), metadata, message_sid or None
+                )
+            )
             return
         text = self.menus.resolve(phone, body)  # empty text: the guard asks for some
-        await on_new_message(UserMessage(text, self.get_output_channel(), scoped(SMS, phone),
-                                         input_channel=self.name(), metadata=metadata))
+        await on_new_message(
+            UserMessage(
+                text, self.get_output_channel(), scoped(SMS, phone), input_channel=self.name(), metadata=metadata
+            )
+        )
 
     def _reply(self, phone: str, text: str, force: bool = False) -> None:
         if self.sender is not None:

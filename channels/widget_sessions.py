@@ -16,6 +16,7 @@ goes on with the same conversation) or issues a new one:
 every replica; without it a random per-process secret is used, and sessions do not survive a
 restart (a warning says so).
 """
+
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,5 @@
 """Start the agent desk: ``python -m desk`` (host and port from DESK_HOST and DESK_PORT)."""
+
 from __future__ import annotations
 
 import logging
@@ -27,16 +28,16 @@ def main() -> int:
     secure_data_dir(DEFAULT_DATA_DIR)  # cases.db and the bootstrap password: private
     try:
         settings = load_settings()
-        from actions.settings import get_settings
+        from settings.assistant import get_settings
 
         core = get_settings()
     except (SettingsError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from actions.store.db import get_database
-    from actions.store.pros import ProRepository
     from desk.app import create_app
     from desk.bootstrap import DeskStartupError, ensure_pros
+    from store.db import get_database
+    from store.pros import ProRepository
 
     try:
         # Checked before serving too (the start hook checks again), for a one-line error.

@@ -4,6 +4,7 @@ Resources (database, HTTP session to Rasa, the notification retry sweeper, the R
 of new handoffs) are opened in ``before_server_start`` and closed in ``after_server_stop``; open
 event streams are ended in ``before_server_stop``. Nothing connects at import time.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +18,6 @@ from sanic import Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import BaseHTTPResponse, HTTPResponse, json
 
-from actions.settings import Settings, get_settings
 from desk.auth import LoginThrottle
 from desk.blueprints import api, auth, health, knowledge, live, notice_pages, pages
 from desk.casework import CaseNotFound, Conflict, Invalid, RasaUnavailable
@@ -25,6 +25,7 @@ from desk.guards import secure_request
 from desk.hub import EventHub
 from desk.settings import DeskSettings, safe_summary
 from desk.views import render, template_environment
+from settings.assistant import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -34,24 +35,21 @@ SWEEP_INTERVAL_S = 2.0  # without a broker the sweep is how the desk learns abou
 BROKER_SWEEP_INTERVAL_S = 60.0  # with one, the sweep is only the safety net
 MAX_REQUEST_BYTES = 64 * 1024  # the largest form or JSON body is a 4,000-character note
 HSTS = "max-age=31536000"
-_ERROR_STATUS = {CaseNotFound: 404, Invalid: 422, Conflict: 409, RasaUnavailable: 502,
-                 api.BadBody: 400}
+_ERROR_STATUS = {CaseNotFound: 404, Invalid: 422, Conflict: 409, RasaUnavailable: 502, api.BadBody: 400}
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-                               "base-uri 'none'",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
 }
 
 
-def create_app(settings: DeskSettings, core: Optional[Settings] = None,
-               sweeper: bool = True) -> Sanic:
+def create_app(settings: DeskSettings, core: Optional[Settings] = None, sweeper: bool = True) -> Sanic:
     """Build the desk app.
 
     Args:
         settings: the desk's own settings (:func:`desk.settings.load_settings`).
-        core: firm, database and notification settings (default: ``actions.settings``).
+        core: firm, database and notification settings (default: ``settings.assistant``).
         sweeper: run the retry sweeper for undelivered notifications in the background.
     """
     app = Sanic(APP_NAME)
@@ -77,14 +75,14 @@ def create_app(settings: DeskSettings, core: Optional[Settings] = None,
 
 async def _open_resources(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
     # Imported here: the store needs the database driver and migrations, loaded only to serve.
-    from actions.services.delivery import Notifier
-    from actions.store.cases import CaseRepository
-    from actions.store.db import get_database
-    from actions.store.outbox import Outbox
-    from actions.store.pros import ProRepository
     from desk.bootstrap import ensure_pros
     from desk.casework import Casework
     from desk.rasa_client import RasaClient
+    from services.delivery import Notifier
+    from store.cases import CaseRepository
+    from store.db import get_database
+    from store.outbox import Outbox
+    from store.pros import ProRepository
 
     ctx, core, settings = app.ctx, app.ctx.core, app.ctx.settings
     logger.info("Starting the agent desk: %s", safe_summary(settings))
@@ -98,8 +96,7 @@ async def _open_resources(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         ctx.db.dispose()  # the stop hooks won't run when start-up fails
         raise
     ctx.http = aiohttp.ClientSession()
-    ctx.rasa = RasaClient(str(settings.rasa_url), settings.rasa_jwt_secret.get_secret_value(),
-                          ctx.http)
+    ctx.rasa = RasaClient(str(settings.rasa_url), settings.rasa_jwt_secret.get_secret_value(), ctx.http)
     ctx.casework = Casework(ctx.cases, ctx.rasa)
     ctx.hub = EventHub()
     ctx.notifier = Notifier(ctx.outbox, core)
@@ -108,13 +105,13 @@ async def _open_resources(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
     ctx.sweeper_task = None
     if ctx.sweeper:
         interval = BROKER_SWEEP_INTERVAL_S if ctx.consumer else SWEEP_INTERVAL_S
-        from actions.services.casework import sweep_spool
+        from services.casework import sweep_spool
 
         ctx.sweeper_task = asyncio.gather(
             ctx.notifier.run(interval_s=interval, stop=ctx.sweeper_stop),
             # Intakes spooled while the case store was down go in as soon as it is back.
-            sweep_spool(core, ctx.cases, ctx.sweeper_stop, on_created=ctx.notifier.kick,
-                        interval_s=SWEEP_INTERVAL_S))
+            sweep_spool(core, ctx.cases, ctx.sweeper_stop, on_created=ctx.notifier.kick, interval_s=SWEEP_INTERVAL_S),
+        )
 
 
 def _start_consumer(ctx: Any, settings: DeskSettings) -> Optional[Any]:
@@ -124,11 +121,18 @@ def _start_consumer(ctx: Any, settings: DeskSettings) -> Optional[Any]:
     from desk.events import BrokerConsumer, HandoffDetector, HandoffRelay
 
     # Looked up at call time: tests (and a future reload) may swap the notifier or hub.
-    ctx.relay = HandoffRelay(HandoffDetector(), kick=lambda: ctx.notifier.kick(),
-                             publish=lambda notice: ctx.hub.publish(notice),
-                             lookup=lambda reference: asyncio.to_thread(ctx.cases.get, reference))
-    consumer = BrokerConsumer(settings.rabbitmq_url.get_secret_value(), settings.rabbitmq_exchange,
-                              settings.rabbitmq_queue, ctx.relay.handle_body)
+    ctx.relay = HandoffRelay(
+        HandoffDetector(),
+        kick=lambda: ctx.notifier.kick(),
+        publish=lambda notice: ctx.hub.publish(notice),
+        lookup=lambda reference: asyncio.to_thread(ctx.cases.get, reference),
+    )
+    consumer = BrokerConsumer(
+        settings.rabbitmq_url.get_secret_value(),
+        settings.rabbitmq_exchange,
+        settings.rabbitmq_queue,
+        ctx.relay.handle_body,
+    )
     consumer.start()
     return consumer
 
@@ -186,5 +190,10 @@ def _on_error(request: Request, exc: Exception) -> HTTPResponse:
     if request.path.startswith("/api"):
         return json({"error": message}, status=status)
     titles = {404: "Not found", 405: "Not allowed", 413: "Too large"}
-    return render(request, "error.html", status=status, title=titles.get(status, "Error"),
-                  message=message if status < 500 else "Something went wrong. Please try again.")
+    return render(
+        request,
+        "error.html",
+        status=status,
+        title=titles.get(status, "Error"),
+        message=message if status < 500 else "Something went wrong. Please try again.",
+    )

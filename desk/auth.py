@@ -3,6 +3,7 @@
 Passwords are hashed with stdlib scrypt; tokens and session ids are random and stored only as
 SHA-256 digests, so a copy of the database does not let anyone sign in.
 """
+
 from __future__ import annotations
 
 import base64
@@ -41,8 +42,7 @@ def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     salt = secrets.token_bytes(SALT_BYTES)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R,
-                            p=SCRYPT_P, dklen=HASH_BYTES)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=HASH_BYTES)
     return f"{SCHEME}${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
 
 
@@ -57,8 +57,9 @@ def verify_password(password: str, stored: Optional[str]) -> bool:
         n_i, r_i, p_i = int(n), int(r), int(p)
         if not (2 <= n_i <= 2**20 and 1 <= r_i <= 32 and 1 <= p_i <= 16 and expected):
             return False  # refuse parameters that would let a bad row exhaust memory
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n_i, r=r_i, p=p_i,
-                                dklen=len(expected), maxmem=256 * 1024 * 1024)
+        actual = hashlib.scrypt(
+            password.encode("utf-8"), salt=salt, n=n_i, r=r_i, p=p_i, dklen=len(expected), maxmem=256 * 1024 * 1024
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -128,8 +129,12 @@ class LoginThrottle:
 
     def _scopes(self, username: str, ip: str) -> List[Tuple[Tuple[str, ...], int]]:
         name = username.strip().lower()
-        return [(("pair", name, ip), self.max_failures), (("user", name), self.username_max_failures),
-                (("address", ip), self.address_max_failures), (("all",), self.global_max_failures)]
+        return [
+            (("pair", name, ip), self.max_failures),
+            (("user", name), self.username_max_failures),
+            (("address", ip), self.address_max_failures),
+            (("all",), self.global_max_failures),
+        ]
 
     def locked_for(self, username: str, ip: str) -> float:
         """Seconds sign-ins for this username from this address stay refused (0 when they may try)."""

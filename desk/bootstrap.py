@@ -1,4 +1,5 @@
 """Start-up checks of the desk: there must be someone who can sign in, and no default password."""
+
 from __future__ import annotations
 
 import logging
@@ -6,9 +7,9 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from actions.store.pros import ProRepository
 from desk.auth import hash_password, random_password
 from desk.settings import DeskSettings
+from store.pros import ProRepository
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +45,7 @@ def ensure_pros(pros: ProRepository, settings: DeskSettings) -> Optional[Path]:
     except Exception:
         path.unlink(missing_ok=True)
         raise
-    logger.warning("No desk users yet: created %r; its password is in %s (development only)",
-                   BOOTSTRAP_USERNAME, path)
+    logger.warning("No desk users yet: created %r; its password is in %s (development only)", BOOTSTRAP_USERNAME, path)
     return path
 
 
@@ -60,8 +60,7 @@ def forget_bootstrap_password(settings: DeskSettings, username: str) -> bool:
     if not path.exists():
         return False
     path.unlink(missing_ok=True)
-    logger.warning("The bootstrap password file %s was deleted after the first sign-in of %r",
-                   path, BOOTSTRAP_USERNAME)
+    logger.warning("The bootstrap password file %s was deleted after the first sign-in of %r", path, BOOTSTRAP_USERNAME)
     return True
 
 

@@ -3,6 +3,7 @@
 Rasa is told first; the case store records an action only once Rasa accepted it, so a failed
 delivery is never logged as sent. Store calls run in a thread: they are blocking SQL.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -10,9 +11,13 @@ import datetime as dt
 import logging
 from typing import Any, Dict, List, Optional
 
-from actions.services.casework import chat_can_receive
-from actions.store.cases import CaseNotFound, CaseRepository
-from actions.store.records import (
+from channels.identity import CHANNEL_OF, split
+from channels.messenger.render import messenger_window
+from desk.rasa_client import RasaClient, RasaUnavailable
+from desk.transcript import Line, transcript
+from services.casework import chat_can_receive
+from store.cases import CaseNotFound, CaseRepository
+from store.records import (
     EVENT_MESSAGE,
     EVENT_NOTE,
     EVENT_STATUS,
@@ -21,10 +26,6 @@ from actions.store.records import (
     Case,
     CaseEvent,
 )
-from channels.identity import CHANNEL_OF, split
-from channels.messenger_render import messenger_window
-from desk.rasa_client import RasaClient, RasaUnavailable
-from desk.transcript import Line, transcript
 
 logger = logging.getLogger(__name__)
 
@@ -32,15 +33,27 @@ MAX_REPLY_CHARS = 1600  # ten SMS segments; longer messages are cut or refused b
 MAX_NOTE_CHARS = 4000
 HANDED_BACK_NOTE = "handed back to the bot"
 
-__all__ = ["Casework", "CaseNotFound", "Conflict", "Invalid", "RasaUnavailable", "can_push",
-           "clean_text", "no_push_reason", "MAX_REPLY_CHARS", "MAX_NOTE_CHARS"]
-
+__all__ = [
+    "Casework",
+    "CaseNotFound",
+    "Conflict",
+    "Invalid",
+    "RasaUnavailable",
+    "can_push",
+    "clean_text",
+    "no_push_reason",
+    "MAX_REPLY_CHARS",
+    "MAX_NOTE_CHARS",
+]
 
 
 def last_user_message_at(tracker: Dict[str, Any]) -> Optional[dt.datetime]:
     """When the taxpayer last wrote, from a tracker as Rasa's API returns it."""
-    stamps = [event.get("timestamp") for event in tracker.get("events") or []
-              if event.get("event") == "user" and isinstance(event.get("timestamp"), (int, float))]
+    stamps = [
+        event.get("timestamp")
+        for event in tracker.get("events") or []
+        if event.get("event") == "user" and isinstance(event.get("timestamp"), (int, float))
+    ]
     return dt.datetime.fromtimestamp(max(stamps), dt.timezone.utc) if stamps else None
 
 
@@ -55,9 +68,12 @@ def channel_rules(case: Case, tracker: Dict[str, Any], now: dt.datetime) -> Dict
     last = last_user_message_at(tracker)
     window = messenger_window(last, now) if last else "closed"
     if window == "closed":
-        raise Conflict("Messenger only allows replies within 7 days of the taxpayer's last message. "
-                       "Contact them by phone or e-mail instead.")
+        raise Conflict(
+            "Messenger only allows replies within 7 days of the taxpayer's last message. "
+            "Contact them by phone or e-mail instead."
+        )
     return {"messaging_tag": "HUMAN_AGENT"} if window == "human_agent" else {}
+
 
 class Invalid(ValueError):
     """The pro's input is not acceptable (HTTP 422); the message says why."""
@@ -92,8 +108,10 @@ def clean_text(text: Any, limit: int, what: str = "message") -> str:
 
 def no_push_reason(case: Case) -> str:
     """Why a reply can't reach the taxpayer of ``case``, for pages and API errors."""
-    return (f"the taxpayer chatted on the '{conversation_channel(case)}' channel, which can't receive messages "
-            "from the desk: contact them by phone or e-mail instead")
+    return (
+        f"the taxpayer chatted on the '{conversation_channel(case)}' channel, which can't receive messages "
+        "from the desk: contact them by phone or e-mail instead"
+    )
 
 
 class Casework:
@@ -145,12 +163,10 @@ class Casework:
 
     def _record_reply(self, case: Case, text: str, pro: str) -> CaseEvent:
         if case.status != STATUS_IN_CONVERSATION:
-            self.cases.set_status(case.reference, STATUS_IN_CONVERSATION, pro,
-                                  note=f"{pro} took over the conversation")
+            self.cases.set_status(case.reference, STATUS_IN_CONVERSATION, pro, note=f"{pro} took over the conversation")
         if case.assigned_to != pro:
             self.cases.assign(case.reference, pro)
-        return self.cases.add_event(case.reference, EVENT_MESSAGE, pro, text,
-                                    data={"channel": case.channel})
+        return self.cases.add_event(case.reference, EVENT_MESSAGE, pro, text, data={"channel": case.channel})
 
     async def hand_back(self, reference: str, pro: str) -> CaseEvent:
         """Resume the bot, which tells the taxpayer they are back with the assistant.
@@ -198,8 +214,9 @@ class Casework:
         return await asyncio.to_thread(self.cases.events, case.reference)
 
     async def _handed_back(self, case: Case, pro: str) -> CaseEvent:
-        return await asyncio.to_thread(self.cases.add_event, case.reference, EVENT_STATUS, pro,
-                                       HANDED_BACK_NOTE, {"bot": "resumed"})
+        return await asyncio.to_thread(
+            self.cases.add_event, case.reference, EVENT_STATUS, pro, HANDED_BACK_NOTE, {"bot": "resumed"}
+        )
 
     async def _undo_pause(self, sender_id: str) -> None:
         try:

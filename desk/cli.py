@@ -7,8 +7,9 @@ Commands:
     revoke-tokens USERNAME
     list-pros
 
-Uses DATABASE_URL like the rest of the project (``actions.settings``).
+Uses DATABASE_URL like the rest of the project (``settings.assistant``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,10 +18,10 @@ import re
 import sys
 from typing import Callable, List, Optional, TextIO
 
-from actions.settings import get_settings
-from actions.store.db import get_database
-from actions.store.pros import ProExists, ProNotFound, ProRepository
 from desk.auth import MIN_PASSWORD_LENGTH, digest, hash_password, new_token
+from settings.assistant import get_settings
+from store.db import get_database
+from store.pros import ProExists, ProNotFound, ProRepository
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
@@ -32,13 +33,11 @@ class CliError(Exception):
 def _username(value: str) -> str:
     value = value.strip().lower()
     if not USERNAME.match(value):
-        raise argparse.ArgumentTypeError(
-            "usernames are 2-64 lowercase letters, digits, dots, dashes or underscores")
+        raise argparse.ArgumentTypeError("usernames are 2-64 lowercase letters, digits, dots, dashes or underscores")
     return value
 
 
-def read_password(from_stdin: bool, stdin: TextIO = sys.stdin,
-                  ask: Callable[[str], str] = getpass.getpass) -> str:
+def read_password(from_stdin: bool, stdin: TextIO = sys.stdin, ask: Callable[[str], str] = getpass.getpass) -> str:
     """A new password from the first line of stdin, or typed twice without echo."""
     if from_stdin:
         password = stdin.readline().rstrip("\r\n")
@@ -52,8 +51,7 @@ def read_password(from_stdin: bool, stdin: TextIO = sys.stdin,
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m desk.cli",
-                                     description="Manage agent-desk users and API tokens.")
+    parser = argparse.ArgumentParser(prog="python -m desk.cli", description="Manage agent-desk users and API tokens.")
     commands = parser.add_subparsers(dest="command", required=True)
     add = commands.add_parser("add-pro", help="add a tax pro who can sign in")
     add.add_argument("username", type=_username)
@@ -71,8 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: Optional[List[str]] = None, repo: Optional[ProRepository] = None,
-        out: TextIO = sys.stdout, stdin: TextIO = sys.stdin) -> int:
+def run(
+    argv: Optional[List[str]] = None,
+    repo: Optional[ProRepository] = None,
+    out: TextIO = sys.stdout,
+    stdin: TextIO = sys.stdin,
+) -> int:
     """Run one command; returns the exit status (tests pass ``repo``, ``out`` and ``stdin``)."""
     args = _parser().parse_args(argv)
     if repo is None:

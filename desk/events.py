@@ -10,6 +10,7 @@ can receive messages, a ``pause`` event (a pro should reply live). For each it k
 notification delivery and tells signed-in pros' browsers (:mod:`desk.hub`). The outbox sweep
 stays as a slow safety net for anything missed (an outage, a restart).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,7 +25,7 @@ from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple
 
 from yarl import URL
 
-from actions.store.records import Case
+from store.records import Case
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +82,14 @@ class HandoffDetector:
     conversation is forgotten after ``ttl_s`` seconds or when ``max_senders`` are pending.
     """
 
-    def __init__(self, ttl_s: float = 300.0, max_senders: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, ttl_s: float = 300.0, max_senders: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._ttl_s = ttl_s
         self._max = max_senders
         self._clock = clock
         # sender -> (reference seen so far, when action_submit_case ran)
-        self._pending: "OrderedDict[str, Tuple[Optional[str], float]]" = OrderedDict()
+        self._pending: OrderedDict[str, Tuple[Optional[str], float]] = OrderedDict()
 
     @property
     def pending(self) -> int:
@@ -136,9 +138,13 @@ class HandoffDetector:
 class HandoffRelay:
     """What the desk does per broker message: detect, kick delivery, notify browsers."""
 
-    def __init__(self, detector: HandoffDetector, kick: Callable[[], None],
-                 publish: Callable[[Dict[str, Any]], Any],
-                 lookup: Callable[[str], Awaitable[Optional[Case]]]) -> None:
+    def __init__(
+        self,
+        detector: HandoffDetector,
+        kick: Callable[[], None],
+        publish: Callable[[Dict[str, Any]], Any],
+        lookup: Callable[[str], Awaitable[Optional[Case]]],
+    ) -> None:
         """Wire the relay.
 
         Args:
@@ -165,8 +171,7 @@ class HandoffRelay:
             handoff = self._detector.feed(parse_event(body))
         except MalformedEvent as exc:
             self.malformed += 1
-            logger.warning("Ignored a broker message that is not a tracker event (%d bytes): %s",
-                           len(body), exc)
+            logger.warning("Ignored a broker message that is not a tracker event (%d bytes): %s", len(body), exc)
             return None
         self.handled += 1
         if handoff is not None:
@@ -179,20 +184,24 @@ class HandoffRelay:
             await self._handle(handoff)
 
     async def _handle(self, handoff: Handoff) -> None:
-        logger.info("Handoff of case %s from the broker (live: %s)", handoff.reference or "?",
-                    handoff.live)
+        logger.info("Handoff of case %s from the broker (live: %s)", handoff.reference or "?", handoff.live)
         try:
             self._kick()
-        except Exception:  # noqa: BLE001 - the sweep delivers later
+        except Exception:
             logger.exception("Kicking the notification delivery failed")
-        notice: Dict[str, Any] = {"type": "handoff", "reference": handoff.reference,
-                                  "live": handoff.live, "priority": None, "status": None, "language": None}
+        notice: Dict[str, Any] = {
+            "type": "handoff",
+            "reference": handoff.reference,
+            "live": handoff.live,
+            "priority": None,
+            "status": None,
+            "language": None,
+        }
         if handoff.reference:
             try:
                 case = await self._lookup(handoff.reference)
             except Exception as exc:  # noqa: BLE001 - the notice goes out without details
-                logger.warning("Looking up case %s failed: %s", handoff.reference,
-                               type(exc).__name__)
+                logger.warning("Looking up case %s failed: %s", handoff.reference, type(exc).__name__)
                 case = None
             if case is not None:
                 notice.update(priority=case.priority, status=case.status, language=case.intake.language)
@@ -208,9 +217,15 @@ class BrokerConsumer:
     acknowledged after its handler returned, failed or not: the outbox sweep is the safety net.
     """
 
-    def __init__(self, url: str, exchange: str, queue: str, handler: BodyHandler,
-                 connect: Optional[Callable[..., Awaitable[Any]]] = None,
-                 retry_max_s: float = RETRY_MAX_S) -> None:
+    def __init__(
+        self,
+        url: str,
+        exchange: str,
+        queue: str,
+        handler: BodyHandler,
+        connect: Optional[Callable[..., Awaitable[Any]]] = None,
+        retry_max_s: float = RETRY_MAX_S,
+    ) -> None:
         """Set up (nothing connects until :meth:`start`).
 
         Args:
@@ -250,16 +265,20 @@ class BrokerConsumer:
             self.attempts += 1
             try:
                 await self._set_up()
-                logger.info("Consuming tracker events from RabbitMQ (exchange %r, queue %r)",
-                            self._exchange, self._queue)
+                logger.info(
+                    "Consuming tracker events from RabbitMQ (exchange %r, queue %r)", self._exchange, self._queue
+                )
                 return
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - any failure: log, wait, try again
                 await self._close_connection()
                 delay = min(2.0 ** min(self.attempts - 1, 10), self._retry_max_s)
-                logger.warning("RabbitMQ is unavailable (%s); new cases are still found by the "
-                               "outbox sweep; retrying in %.0f s", self._describe(exc), delay)
+                logger.warning(
+                    "RabbitMQ is unavailable (%s); new cases are still found by the outbox sweep; retrying in %.0f s",
+                    self._describe(exc),
+                    delay,
+                )
                 await asyncio.sleep(delay)
 
     async def _set_up(self) -> None:
@@ -301,4 +320,3 @@ class BrokerConsumer:
         if connection is not None:
             with contextlib.suppress(Exception):
                 await connection.close()
-

@@ -1,4 +1,5 @@
 """Decorators that protect routes: a browser session (with CSRF on POST) or an API bearer token."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,9 +10,9 @@ from typing import Any, Callable, Coroutine, Optional, Tuple
 from sanic import Request
 from sanic.response import HTTPResponse, json, redirect
 
-from actions.store.records import Pro
 from desk.auth import CSRF_FIELD, SESSION_COOKIE, bearer_token, digest, same_token
 from desk.views import render
+from store.records import Pro
 
 # A Sanic route handler: an async function (Sanic's route decorators want a coroutine function).
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
@@ -49,9 +50,13 @@ def login_required(handler: Handler) -> Handler:
             return redirect("/login", status=303)
         request.ctx.pro, request.ctx.csrf = found
         if request.method == "POST" and not same_token(found[1], request.form.get(CSRF_FIELD)):
-            return render(request, "error.html", status=403, title="Form expired",
-                          message="This form is out of date or was not sent by the desk. "
-                                  "Reload the page and try again.")
+            return render(
+                request,
+                "error.html",
+                status=403,
+                title="Form expired",
+                message="This form is out of date or was not sent by the desk. Reload the page and try again.",
+            )
         return await handler(request, *args, **kwargs)
 
     return wrapper
@@ -68,8 +73,11 @@ def token_required(handler: Handler) -> Handler:
         if pro is None:
             error = "invalid_token" if token else None
             challenge = 'Bearer realm="agent-desk"' + (f', error="{error}"' if error else "")
-            return json({"error": "a valid API token is required (Authorization: Bearer <token>)"},
-                        status=401, headers={"WWW-Authenticate": challenge})
+            return json(
+                {"error": "a valid API token is required (Authorization: Bearer <token>)"},
+                status=401,
+                headers={"WWW-Authenticate": challenge},
+            )
         request.ctx.pro = pro
         return await handler(request, *args, **kwargs)
 

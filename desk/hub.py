@@ -3,6 +3,7 @@
 The broker consumer (:mod:`desk.events`) publishes a notice per handoff; every open ``/events``
 stream has its own bounded queue, so a slow browser drops old notices instead of holding memory.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,9 +25,9 @@ class HubClosed(RuntimeError):
 class Subscription:
     """One browser's queue of notices; iterate with :meth:`next`."""
 
-    def __init__(self, hub: "EventHub") -> None:
+    def __init__(self, hub: EventHub) -> None:
         self._hub = hub
-        self._queue: "asyncio.Queue[Optional[Dict[str, Any]]]" = asyncio.Queue(QUEUE_SIZE)
+        self._queue: asyncio.Queue[Optional[Dict[str, Any]]] = asyncio.Queue(QUEUE_SIZE)
 
     def offer(self, notice: Optional[Dict[str, Any]]) -> None:
         """Queue a notice (None ends the stream); when full, drop the oldest one."""

@@ -1,15 +1,18 @@
 """Settings of the agent desk, read from the environment (pydantic v1 ``BaseSettings``).
 
 Firm, database and notification settings are not repeated here: the desk reuses
-:class:`actions.settings.Settings` for those.
+:class:`settings.assistant.Settings` for those.
 """
+
 from __future__ import annotations
 
 import functools
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-from pydantic import AnyHttpUrl, BaseSettings, SecretStr, ValidationError, validator
+from pydantic import AnyHttpUrl, SecretStr, ValidationError, validator
+
+from settings.base import EnvSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ADMIN_PASSWORD_FILE = ROOT / "var" / "desk-admin-password.txt"
@@ -22,7 +25,7 @@ class SettingsError(RuntimeError):
     """The desk's configuration is missing or wrong; the message names the variable."""
 
 
-class DeskSettings(BaseSettings):
+class DeskSettings(EnvSettings):
     """What a deployment of the desk can change (environment variables in capitals)."""
 
     desk_env: str = "development"
@@ -45,10 +48,6 @@ class DeskSettings(BaseSettings):
     rabbitmq_queue: str = DEFAULT_EVENTS_QUEUE
     # Where development mode writes the generated admin password (var/ is git-ignored).
     desk_admin_password_file: Path = DEFAULT_ADMIN_PASSWORD_FILE
-
-    class Config:
-        env_file = ".env"
-        env_file_encoding = "utf-8"
 
     @validator("desk_env")
     def _known_env(cls, value: str) -> str:
@@ -146,11 +145,16 @@ def get_desk_settings() -> DeskSettings:
 
 def safe_summary(settings: DeskSettings) -> Dict[str, Any]:
     """Settings worth logging at start-up, without secrets."""
-    return {"env": settings.desk_env, "host": settings.desk_host, "port": settings.desk_port,
-            "rasa": f"{settings.rasa_url.scheme}://{settings.rasa_url.host}:{settings.rasa_url.port}",
-            "secure_cookies": settings.secure_cookies, "profile": settings.bot_profile,
-            "broker": broker_summary(settings),
-            "public_url": str(settings.desk_public_url) if settings.desk_public_url else None}
+    return {
+        "env": settings.desk_env,
+        "host": settings.desk_host,
+        "port": settings.desk_port,
+        "rasa": f"{settings.rasa_url.scheme}://{settings.rasa_url.host}:{settings.rasa_url.port}",
+        "secure_cookies": settings.secure_cookies,
+        "profile": settings.bot_profile,
+        "broker": broker_summary(settings),
+        "public_url": str(settings.desk_public_url) if settings.desk_public_url else None,
+    }
 
 
 def broker_summary(settings: DeskSettings) -> Optional[str]:

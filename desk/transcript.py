@@ -2,6 +2,7 @@
 
 Pure functions, no Rasa import: the tracker is the JSON dict Rasa's HTTP API returns.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,9 +52,14 @@ class Line:
 
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready form (the TranscriptLine schema of the desk API)."""
-        return {"kind": self.kind, "text": self.text,
-                "time": self.time.isoformat() if self.time else None,
-                "channel": self.channel, "buttons": list(self.buttons), "pro": self.pro}
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "time": self.time.isoformat() if self.time else None,
+            "channel": self.channel,
+            "buttons": list(self.buttons),
+            "pro": self.pro,
+        }
 
 
 def transcript(tracker: Dict[str, Any]) -> List[Line]:
@@ -69,8 +75,7 @@ def transcript(tracker: Dict[str, Any]) -> List[Line]:
         kind = event.get("event")
         time = _time(event.get("timestamp"))
         if kind == "user":
-            lines.append(Line(KIND_USER, _user_text(event, payload_titles), time,
-                              channel=event.get("input_channel")))
+            lines.append(Line(KIND_USER, _user_text(event, payload_titles), time, channel=event.get("input_channel")))
         elif kind == "bot":
             buttons = _buttons(event)
             payload_titles.update({b["payload"]: b["title"] for b in buttons})
@@ -79,8 +84,7 @@ def transcript(tracker: Dict[str, Any]) -> List[Line]:
             titles = [b["title"] for b in buttons]
             if not text and not titles:
                 continue  # images or custom payloads only: nothing to read
-            lines.append(Line(KIND_PRO if pro else KIND_BOT, text, time, buttons=titles,
-                              pro=str(pro) if pro else None))
+            lines.append(Line(KIND_PRO if pro else KIND_BOT, text, time, buttons=titles, pro=str(pro) if pro else None))
         elif kind == "pause":
             lines.append(Line(KIND_MARKER, MARKER_PAUSED, time))
         elif kind == "resume":

@@ -1,4 +1,5 @@
 """Formatting helpers for pages and API: filters, dates in the firm's time zone, labels, rendering."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sanic import Request
 from sanic.response import HTTPResponse, html
 
-from actions.services.intake_plan import ANSWER_LABELS, METHOD_LABELS
-from actions.store.records import (
+from services.intake_plan import ANSWER_LABELS, METHOD_LABELS
+from store.records import (
     PRIORITIES,
     STATUS_IN_CONVERSATION,
     STATUS_NEW,
@@ -24,8 +25,7 @@ from actions.store.records import (
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OPEN_STATUSES = (STATUS_NEW, STATUS_WAITING, STATUS_IN_CONVERSATION)
-STATUS_LABELS = {"new": "New", "waiting": "Waiting for a pro",
-                 "in_conversation": "In conversation", "closed": "Closed"}
+STATUS_LABELS = {"new": "New", "waiting": "Waiting for a pro", "in_conversation": "In conversation", "closed": "Closed"}
 # The conversation's language (``case.intake.language``): the pro replies in it, as written.
 LANGUAGE_LABELS = {"en": "English", "es": "Spanish"}
 MAX_LIMIT = 500
@@ -91,7 +91,7 @@ def days_left(deadline: Optional[dt.date], today: dt.date) -> Optional[int]:
 
 
 def deadline_text(deadline: Optional[dt.date], today: dt.date) -> str:
-    """"in 5 days", "today", "tomorrow" or "passed 3 days ago"; "" without a deadline."""
+    """ "in 5 days", "today", "tomorrow" or "passed 3 days ago"; "" without a deadline."""
     days = days_left(deadline, today)
     if days is None:
         return ""
@@ -146,15 +146,25 @@ def event_payload(event: CaseEvent) -> Dict[str, Any]:
     created = event.created_at
     if created.tzinfo is None:
         created = created.replace(tzinfo=dt.timezone.utc)
-    return {"id": event.id, "kind": event.kind, "actor": event.actor, "body": event.body,
-            "created_at": created.isoformat(), "data": dict(event.data or {})}
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "actor": event.actor,
+        "body": event.body,
+        "created_at": created.isoformat(),
+        "data": dict(event.data or {}),
+    }
 
 
 def template_environment() -> Environment:
     """The Jinja2 environment of the desk pages (autoescaped HTML)."""
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
-                      autoescape=select_autoescape(["html"], default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.globals.update(status_labels=STATUS_LABELS, priorities=PRIORITIES, statuses=STATUSES)
     env.filters.update(long_date=long_date, money=money, answer=answer, method=method, language=language_label)
     return env
@@ -170,8 +180,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     context.setdefault("error", None)
     # Live notices (desk.js listens on /events) only for a signed-in pro and with a broker.
     context.setdefault("live_events", bool(context["pro"]) and app_ctx.settings.broker_configured)
-    context.update(firm_name=app_ctx.core.firm_name, zone=zone,
-                   local_time=lambda value: local_time(value, zone))
+    context.update(firm_name=app_ctx.core.firm_name, zone=zone, local_time=lambda value: local_time(value, zone))
     body = app_ctx.templates.get_template(template).render(**context)
     response = html(body, status=status)
     response.headers["Cache-Control"] = "no-store"

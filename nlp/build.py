@@ -5,6 +5,7 @@ forms, tax years and amounts. Rasa's SpacyNLP loads the result by path (see conf
 
 Usage: ``python -m nlp.build [OUTPUT_DIR]`` (default ``build/spacy/en_tax_notices``).
 """
+
 from __future__ import annotations
 
 import sys

@@ -13,6 +13,7 @@ A conversation's language changes only on clear evidence, so the reader is cauti
 It also reads a locale or a metadata language hint ("es_MX", "es-419", "en-US") as ``en`` / ``es``
 (:func:`locale_language`), for the channels and for ``action_session_start`` alike.
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,8 +40,10 @@ _REQUEST_ENGLISH = re.compile(
     re.IGNORECASE,
 )
 # "I don't speak Spanish" and "no hablo inglés" name the other language: read them first.
-_REFUSES = ((re.compile(r"\bi\s+(?:don'?t|do\s+not|can'?t)\s+speak\s+spanish\b|\bno\s+spanish\b", re.IGNORECASE), ENGLISH),
-            (re.compile(r"\bno\s+(?:hablo|entiendo|se)\s+(?:ingles|english)\b", re.IGNORECASE), SPANISH))
+_REFUSES = (
+    (re.compile(r"\bi\s+(?:don'?t|do\s+not|can'?t)\s+speak\s+spanish\b|\bno\s+spanish\b", re.IGNORECASE), ENGLISH),
+    (re.compile(r"\bno\s+(?:hablo|entiendo|se)\s+(?:ingles|english)\b", re.IGNORECASE), SPANISH),
+)
 # English words that Spanish speakers keep in Spanish sentences (notice titles, IRS terms), and
 # anything that is no language at all (codes, numbers, addresses).
 _NEUTRAL = re.compile(
@@ -54,25 +57,79 @@ _NEUTRAL = re.compile(
 _WORD = re.compile(r"(?<![\w'])[a-zñ']+(?![\w'])")
 # Whole short messages (accents removed) that say the language on their own.
 _SHORT = {
-    SPANISH: {"hola", "buenas", "buenos dias", "buenas tardes", "buenas noches", "gracias", "muchas gracias", "si",
-              "claro", "vale", "ayuda", "adios", "de acuerdo", "perfecto", "bueno", "listo", "si por favor", "hola buenas",
-              "por favor", "mas", "mas informacion", "no gracias", "si gracias", "que", "como", "cuanto", "donde"},
-    ENGLISH: {"hi", "hello", "hey", "thanks", "thank you", "yes", "yeah", "yep", "nope", "help", "bye", "good morning",
-              "good afternoon", "good evening", "sure", "great", "got it", "yes please", "no thanks", "please", "more",
-              "what", "how", "why", "hi there"},
+    SPANISH: {
+        "hola",
+        "buenas",
+        "buenos dias",
+        "buenas tardes",
+        "buenas noches",
+        "gracias",
+        "muchas gracias",
+        "si",
+        "claro",
+        "vale",
+        "ayuda",
+        "adios",
+        "de acuerdo",
+        "perfecto",
+        "bueno",
+        "listo",
+        "si por favor",
+        "hola buenas",
+        "por favor",
+        "mas",
+        "mas informacion",
+        "no gracias",
+        "si gracias",
+        "que",
+        "como",
+        "cuanto",
+        "donde",
+    },
+    ENGLISH: {
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank you",
+        "yes",
+        "yeah",
+        "yep",
+        "nope",
+        "help",
+        "bye",
+        "good morning",
+        "good afternoon",
+        "good evening",
+        "sure",
+        "great",
+        "got it",
+        "yes please",
+        "no thanks",
+        "please",
+        "more",
+        "what",
+        "how",
+        "why",
+        "hi there",
+    },
 }
 # Common words of each language that the other seldom uses ("no", "me", "a" and "son" are in both).
 _COMMON = {
-    SPANISH: set("de la que el en y los las del se por un una con para es mi mis lo le su al pero como cuanto "
-                 "tengo tiene tienen puedo puede quiero necesito estoy esta estan son hay ya muy tambien porque cuando "
-                 "donde hago hacer pagar pague debo debe carta cartas aviso embargo gravamen dinero cuenta banco mes "
-                 "meses anos usted yo nos ellos sin sobre llego llegaron mandaron dice dicen esto eso ese esa que hacer "
-                 "plan pagos deuda esposo esposa trabajo salario cheque seguro social ahora todavia significa grave "
-                 "q quiere decir pasa pueden tiempo cuantos cuanta dias mucho poco dinero multas".split()),
-    ENGLISH: set("the to and of my i is you what how for it in on do can have has they will that this with be are "
-                 "was were got get pay owe about from or not don't i'm it's can't won't should would could my our "
-                 "your their we he she wages paycheck account bank job money months years now still already "
-                 "want need help my when where which does did just".split()),
+    SPANISH: set(
+        "de la que el en y los las del se por un una con para es mi mis lo le su al pero como cuanto "
+        "tengo tiene tienen puedo puede quiero necesito estoy esta estan son hay ya muy tambien porque cuando "
+        "donde hago hacer pagar pague debo debe carta cartas aviso embargo gravamen dinero cuenta banco mes "
+        "meses anos usted yo nos ellos sin sobre llego llegaron mandaron dice dicen esto eso ese esa que hacer "
+        "plan pagos deuda esposo esposa trabajo salario cheque seguro social ahora todavia significa grave "
+        "q quiere decir pasa pueden tiempo cuantos cuanta dias mucho poco dinero multas".split()
+    ),
+    ENGLISH: set(
+        "the to and of my i is you what how for it in on do can have has they will that this with be are "
+        "was were got get pay owe about from or not don't i'm it's can't won't should would could my our "
+        "your their we he she wages paycheck account bank job money months years now still already "
+        "want need help my when where which does did just".split()
+    ),
 }
 
 
@@ -131,7 +188,11 @@ def locale_language(locale: Any) -> Optional[str]:
 def _detector():  # type: ignore[no-untyped-def]
     from lingua import Language, LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH).with_preloaded_language_models().build()
+    return (
+        LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH)
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 def spanish_probability(text: str) -> float:
@@ -160,8 +221,11 @@ def detect_language(text: str) -> Optional[str]:
     english_words = sum(w in _COMMON[ENGLISH] for w in words)
     if spanish_words == english_words:
         return None
-    leader, count, other = ((SPANISH, spanish_words, english_words) if spanish_words > english_words
-                            else (ENGLISH, english_words, spanish_words))
+    leader, count, other = (
+        (SPANISH, spanish_words, english_words)
+        if spanish_words > english_words
+        else (ENGLISH, english_words, spanish_words)
+    )
     if len(words) < 3 and count < 2:
         return None  # a name or a two-word fragment: too little to go on
     if len(set(words)) < min(3, len(words)):

@@ -5,9 +5,10 @@ time, the role `detected` only outside forms, so a name typed during the intake 
 Cruz") never switches the conversation. A message that shows no clear language adds no entity and
 the slot keeps its value. Nothing is trained; lingua's models load once when the model loads.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -29,8 +30,13 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     """Adds `{"entity": "language", "value": "es", "role": "detected"}` when the text shows a language."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LanguageDetector":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageDetector:
         warm_up()
         return cls()
 
@@ -40,8 +46,15 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             reading = read_language(text) if text and not text.startswith("/") else None
             if reading is None:
                 continue
-            entity = {"entity": ENTITY, "value": reading.language, "start": 0, "end": len(text), "confidence": 1.0,
-                      "role": ROLE_REQUESTED if reading.requested else ROLE_DETECTED, "extractor": self.__class__.__name__}
+            entity = {
+                "entity": ENTITY,
+                "value": reading.language,
+                "start": 0,
+                "end": len(text),
+                "confidence": 1.0,
+                "role": ROLE_REQUESTED if reading.requested else ROLE_DETECTED,
+                "extractor": self.__class__.__name__,
+            }
             message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
         return messages
 

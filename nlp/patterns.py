@@ -2,8 +2,9 @@
 
 The patterns are generic on purpose: they find codes the knowledge base does not know (CP242,
 LT77) so the bot can say honestly that it lacks them instead of ignoring the code.
-Values are normalised later by ``actions.knowledge.codes``.
+Values are normalised later by ``knowledge.codes``.
 """
+
 from __future__ import annotations
 
 import re
@@ -74,11 +75,7 @@ def other_patterns() -> List[Pattern]:
             [{"ORTH": "$"}, _regex(money_number), {"LOWER": {"IN": ["m", "k", "million", "thousand"]}}],
         ],
     }
-    return [
-        {"label": label, "pattern": pattern}
-        for label, patterns in token_patterns.items()
-        for pattern in patterns
-    ]
+    return [{"label": label, "pattern": pattern} for label, patterns in token_patterns.items() for pattern in patterns]
 
 
 def all_patterns() -> List[Pattern]:

@@ -4,6 +4,7 @@
 date, amount due, tax years, response date, a confidence per field and the problems found) or
 raises ``NoticeReadError`` with a ``reason`` for files it will not read.
 """
+
 from notice_reader.model import MAX_BYTES, MAX_PAGES, NoticeReadError, NoticeReading
 from notice_reader.reader import read_notice, read_notice_async
 

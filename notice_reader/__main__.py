@@ -3,6 +3,7 @@
 Used by ``make read-notice FILE=path``. A file the reader refuses prints {"error": reason, ...} and
 exits with status 2; a missing file or OCR engine exits with status 1.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -4,6 +4,7 @@ Steps: shrink to a working size, find the sheet of paper (the largest bright fou
 and flatten it (perspective correction), otherwise straighten the text (deskew); then grayscale,
 even out the light (shadows, a lamp on one side), denoise lightly and boost local contrast.
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -40,8 +41,11 @@ def find_page_quad(gray: np.ndarray) -> Optional[np.ndarray]:
     """Corners (4x2, in ``gray``'s pixels) of the sheet of paper, or None when the photo is the page itself."""
     height, width = gray.shape
     scale = WORK_SIZE / max(height, width)
-    small = cv2.resize(gray, (int(width * scale), int(height * scale)), interpolation=cv2.INTER_AREA) \
-        if scale < 1 else gray.copy()
+    small = (
+        cv2.resize(gray, (int(width * scale), int(height * scale)), interpolation=cv2.INTER_AREA)
+        if scale < 1
+        else gray.copy()
+    )
     scale = min(scale, 1.0)
     blurred = cv2.GaussianBlur(small, (7, 7), 0)
     _, mask = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -89,8 +93,9 @@ def even_light(gray: np.ndarray) -> np.ndarray:
     background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31)))
     background = cv2.GaussianBlur(background, (31, 31), 0)
     flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
-    flat = cv2.fastNlMeansDenoising(flat, None, h=7, templateWindowSize=7, searchWindowSize=15) \
-        if _noisy(flat) else flat
+    flat = (
+        cv2.fastNlMeansDenoising(flat, None, h=7, templateWindowSize=7, searchWindowSize=15) if _noisy(flat) else flat
+    )
     clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
     return clahe.apply(flat)
 
@@ -116,8 +121,10 @@ def _order(points: np.ndarray) -> np.ndarray:
     """Order four corners as top-left, top-right, bottom-right, bottom-left."""
     sums = points.sum(axis=1)
     diffs = np.diff(points, axis=1).ravel()
-    return np.array([points[np.argmin(sums)], points[np.argmin(diffs)], points[np.argmax(sums)],
-                     points[np.argmax(diffs)]], dtype=np.float32)
+    return np.array(
+        [points[np.argmin(sums)], points[np.argmin(diffs)], points[np.argmax(sums)], points[np.argmax(diffs)]],
+        dtype=np.float32,
+    )
 
 
 def _resize_to_width(gray: np.ndarray, width: int) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 A code is trusted most when it follows its label ("Notice CP504", "Letter 1058", "Form 668-W") and
 when the knowledge base (knowledge/irs_knowledge.yml) knows it. The knowledge is loaded lazily
-through actions.knowledge (plain Python, no Rasa), and only once.
+through knowledge (plain Python, no Rasa), and only once.
 """
+
 from __future__ import annotations
 
 import functools
@@ -18,29 +19,59 @@ _DIGITISH = "0-9OoIlSB|"
 _LABELLED = re.compile(
     r"\b(?:notice|aviso|letter|ltr|carta)\s*(?:number|no\.?|n[úu]m\.?)?\s*[:#]?\s*"
     r"(?P<code>(?:C\s?P|L\s?T)\s?-?\s?[0-9][" + _DIGITISH + r"]{0,4}[A-Z]{0,2}|[0-9][" + _DIGITISH + r"]{2,4}[A-Z]?)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _FORM = re.compile(r"\bform\s*(?P<code>668\s?-?\s?\(?[AWYF]\)?(?:\s?\(?[cC]\)?)?)", re.IGNORECASE)
 # Letters (upper case) Tesseract puts where a code's digits are printed.
-_AS_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "S": "5", "B": "8", "I": "1", "L": "1", "|": "1",
-                           "Z": "2", "G": "6", "T": "7"})
+_AS_DIGIT = str.maketrans(
+    {"O": "0", "D": "0", "Q": "0", "S": "5", "B": "8", "I": "1", "L": "1", "|": "1", "Z": "2", "G": "6", "T": "7"}
+)
 _BARE = re.compile(r"\b(?P<code>(?:CP|LT)\s?-?[0-9][" + _DIGITISH + r"]{1,4}[A-Z]{0,2}|[0-9]{4}C)\b")
 # What Tesseract misreads each character of a code as, and back ("LT38" read as "1138", "CP71" as "CPT]").
-_LOOKALIKES = {"0": "OD", "O": "0", "D": "0", "Q": "0", "5": "S", "S": "5", "8": "B", "B": "8", "1": "LIT7",
-               "I": "1L", "L": "1", "|": "1L", "]": "1", "[": "1L", "T": "7", "7": "T1", "(": "LC", "C": "(",
-               "2": "Z", "Z": "2", "6": "G", "G": "6", "4": "A", "A": "4", "E": "F", "F": "E", "V": "Y", "Y": "V"}
+_LOOKALIKES = {
+    "0": "OD",
+    "O": "0",
+    "D": "0",
+    "Q": "0",
+    "5": "S",
+    "S": "5",
+    "8": "B",
+    "B": "8",
+    "1": "LIT7",
+    "I": "1L",
+    "L": "1",
+    "|": "1L",
+    "]": "1",
+    "[": "1L",
+    "T": "7",
+    "7": "T1",
+    "(": "LC",
+    "C": "(",
+    "2": "Z",
+    "Z": "2",
+    "6": "G",
+    "G": "6",
+    "4": "A",
+    "A": "4",
+    "E": "F",
+    "F": "E",
+    "V": "Y",
+    "Y": "V",
+}
 # A word printed right after "Notice"/"Letter" that may be a misread code.
-_LOOSE = re.compile(r"\b(?:notice|aviso|letter|ltr|carta)\s*[:#]?\s*(?P<code>[A-Za-z0-9(|\[\]]{3,7})(?![A-Za-z0-9])",
-                    re.IGNORECASE)
+_LOOSE = re.compile(
+    r"\b(?:notice|aviso|letter|ltr|carta)\s*[:#]?\s*(?P<code>[A-Za-z0-9(|\[\]]{3,7})(?![A-Za-z0-9])", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
 class CodeCandidate:
     """A code-like word found on the page."""
 
-    key: str              # normalised lookup key, e.g. "CP504", "1058", "668W"
-    labelled: bool        # printed after "Notice", "Letter" or "Form"
+    key: str  # normalised lookup key, e.g. "CP504", "1058", "668W"
+    labelled: bool  # printed after "Notice", "Letter" or "Form"
     ocr_confidence: float  # Tesseract's confidence (0-100) for its row
-    fuzzy: bool = False   # found by fixing look-alike characters ("CPT]" for "CP71")
+    fuzzy: bool = False  # found by fixing look-alike characters ("CPT]" for "CP71")
 
 
 @dataclass(frozen=True)
@@ -89,7 +120,9 @@ def near_known(token: str, edits: int = 2) -> Optional[str]:
         return None
     variants = {text}
     for _ in range(edits):
-        variants |= {v[:i] + alt + v[i + 1:] for v in variants for i, ch in enumerate(v) for alt in _LOOKALIKES.get(ch, "")}
+        variants |= {
+            v[:i] + alt + v[i + 1 :] for v in variants for i, ch in enumerate(v) for alt in _LOOKALIKES.get(ch, "")
+        }
     known = {key for key in map(normalise_key, variants) if key in spellings}
     return known.pop() if len(known) == 1 else None
 
@@ -105,7 +138,7 @@ def misread_prefix_code(token: str) -> Optional[str]:
     prefix = re.match(r"^(?:CP|CR|CF|GP|OP|CB)", text)
     if not prefix:
         return None
-    body = text[prefix.end():]
+    body = text[prefix.end() :]
     if len(body) < 2:
         return None
     digits = body.translate(_AS_DIGIT)
@@ -117,7 +150,7 @@ def misread_prefix_code(token: str) -> Optional[str]:
 
 def normalise_key(text: str) -> Optional[str]:
     """The knowledge base's lookup key for a code-like word, or None."""
-    from actions.knowledge.codes import normalise_code  # plain module, no Rasa
+    from knowledge.codes import normalise_code  # plain module, no Rasa
 
     if not re.match(r"^(?:CP|LT)?[0-9]", text):
         return None
@@ -133,19 +166,19 @@ def to_knowledge_code(key: str) -> KnowledgeCode:
 
 
 def _key(raw: str) -> Optional[str]:
-    from actions.knowledge.codes import normalise_code  # plain module, no Rasa
+    from knowledge.codes import normalise_code  # plain module, no Rasa
 
     text = re.sub(r"\s+", "", raw).upper()
     prefix = re.match(r"^(CP|LT)-?", text)
     head = prefix.group(0) if prefix else ""
-    body = text[len(head):]
+    body = text[len(head) :]
     digits = re.match(r"^[0-9OIL|SB]+", body)
     if digits:
         run = digits.group(0)
         # Keep a trailing B/S letter when it is a suffix (CP504B), fix look-alikes inside the number.
         core, tail = (run[:-1], run[-1]) if run[-1] in "BS" and len(run) > 1 else (run, "")
         core = core.translate(_AS_DIGIT)
-        body = core + tail + body[len(run):]
+        body = core + tail + body[len(run) :]
     number = re.match(r"^[0-9]+", body)
     if number is None:
         return None
@@ -158,7 +191,7 @@ def _key(raw: str) -> Optional[str]:
 def _knowledge_spellings() -> Dict[str, str]:
     """Lookup key -> the knowledge base's code without its "Letter "/"Form " word; {} when unavailable."""
     try:
-        from actions.knowledge.store import load_knowledge
+        from knowledge.loader import load_knowledge
 
         knowledge = load_knowledge()
     except Exception:  # noqa: BLE001 - the reader still works, with codes as printed

@@ -1,4 +1,5 @@
 """Find dates and dollar amounts in OCR text, forgiving the usual OCR slips (O for 0, l for 1)."""
+
 from __future__ import annotations
 
 import datetime
@@ -8,22 +9,50 @@ import re
 from typing import Iterator, Optional, Tuple
 
 MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
-    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "enero": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "septiembre": 9,
+    "setiembre": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
 }
 _ABBREVIATIONS = {name[:3]: number for name, number in MONTHS.items() if name not in ("mayo", "marzo")}
 _ABBREVIATIONS.update({"sept": 9})
 
 _DIGIT = r"[0-9OoIl|]"
-_MONTH_FIRST = re.compile(r"(?P<month>[A-Za-z]{3,10})\.?\s*(?P<day>" + _DIGIT + r"{1,2})\s*[,.]?\s*(?P<year>"
-                          + _DIGIT + r"{4})")
-_DAY_FIRST = re.compile(r"(?P<day>" + _DIGIT + r"{1,2})\s+(?:de\s+)?(?P<month>[A-Za-z]{3,10})\.?,?\s+(?:de\s+|del\s+)?"
-                        r"(?P<year>" + _DIGIT + r"{4})")
-_NUMERIC = re.compile(r"(?<![0-9])(?P<month>[0-9]{1,2})\s?[/\-.]\s?(?P<day>[0-9]{1,2})\s?[/\-.]\s?(?P<year>[0-9]{4}|[0-9]{2})"
-                      r"(?![0-9])")
-_MONEY = re.compile(r"(?P<dollar>[$S§]\s?)?(?P<whole>[0-9]{1,3}(?:[,.\s][0-9]{3})*|[0-9]+)[.,](?P<cents>[0-9]{2})(?![0-9])")
+_MONTH_FIRST = re.compile(
+    r"(?P<month>[A-Za-z]{3,10})\.?\s*(?P<day>" + _DIGIT + r"{1,2})\s*[,.]?\s*(?P<year>" + _DIGIT + r"{4})"
+)
+_DAY_FIRST = re.compile(
+    r"(?P<day>" + _DIGIT + r"{1,2})\s+(?:de\s+)?(?P<month>[A-Za-z]{3,10})\.?,?\s+(?:de\s+|del\s+)?"
+    r"(?P<year>" + _DIGIT + r"{4})"
+)
+_NUMERIC = re.compile(
+    r"(?<![0-9])(?P<month>[0-9]{1,2})\s?[/\-.]\s?(?P<day>[0-9]{1,2})\s?[/\-.]\s?(?P<year>[0-9]{4}|[0-9]{2})"
+    r"(?![0-9])"
+)
+_MONEY = re.compile(
+    r"(?P<dollar>[$S§]\s?)?(?P<whole>[0-9]{1,3}(?:[,.\s][0-9]{3})*|[0-9]+)[.,](?P<cents>[0-9]{2})(?![0-9])"
+)
 _CONFUSED = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
 

@@ -4,6 +4,7 @@ Each field is searched after its printed label ("Notice date", "Amount due", "Ta
 on the label's row or the next rows, as IRS notices print them in the top-right block, the amount
 box and the body. Text that never mentions the IRS gets no code at all ("not_a_notice").
 """
+
 from __future__ import annotations
 
 import datetime
@@ -17,19 +18,36 @@ from notice_reader.codes import CodeCandidate, find_codes, to_knowledge_code
 from notice_reader.dates import find_amounts, find_dates
 from notice_reader.ocr import OcrLine
 
-_IRS_MARKERS = re.compile(r"internal\s+revenue|department\s+of\s+the\s+treasury|\bIRS\b|irs\.gov|"
-                          r"servicio\s+de\s+impuestos|departamento\s+del\s+tesoro", re.IGNORECASE)
-_NOTICE_DATE = re.compile(r"(?:notice|letter|date\s+of\s+this\s+(?:notice|letter)|fecha\s+del?\s+(?:aviso|carta))"
-                          r"\s*(?:date|fecha)?\s*[:.]?|^\s*date\s*[:.]|\bdate\s*:|\bfecha\s*:", re.IGNORECASE)
-_NOTICE_DATE_STRICT = re.compile(r"(?:notice|letter)\s+date|date\s+of\s+this|fecha\s+del?\s+(?:aviso|carta)|"
-                                 r"\bdate\s*:|\bfecha\s*:", re.IGNORECASE)
-_RESPONSE = re.compile(r"\b(?:pay|respond|reply|response\s+due|payment\s+due|call\s+us|contact\s+us|"
-                       r"pague|responda)\s*(?:by|before|no\s+later\s+than|antes\s+del?|a\s+m[aá]s\s+tardar)\b",
-                       re.IGNORECASE)
-_AMOUNT = re.compile(r"(?:total\s+)?amount\s+(?:now\s+)?due|amount\s+you\s+owe|you\s+owe|balance\s+due|"
-                     r"total\s+due|cantidad\s+adeudada|saldo\s+adeudado|usted\s+debe", re.IGNORECASE)
-_TAX_YEAR = re.compile(r"tax\s+(?:years?|periods?|period\s+ending)|a[ñn]os?\s+(?:tributarios?|fiscal(?:es)?)|"
-                       r"per[ií]odos?\s+tributarios?", re.IGNORECASE)
+_IRS_MARKERS = re.compile(
+    r"internal\s+revenue|department\s+of\s+the\s+treasury|\bIRS\b|irs\.gov|"
+    r"servicio\s+de\s+impuestos|departamento\s+del\s+tesoro",
+    re.IGNORECASE,
+)
+_NOTICE_DATE = re.compile(
+    r"(?:notice|letter|date\s+of\s+this\s+(?:notice|letter)|fecha\s+del?\s+(?:aviso|carta))"
+    r"\s*(?:date|fecha)?\s*[:.]?|^\s*date\s*[:.]|\bdate\s*:|\bfecha\s*:",
+    re.IGNORECASE,
+)
+_NOTICE_DATE_STRICT = re.compile(
+    r"(?:notice|letter)\s+date|date\s+of\s+this|fecha\s+del?\s+(?:aviso|carta)|"
+    r"\bdate\s*:|\bfecha\s*:",
+    re.IGNORECASE,
+)
+_RESPONSE = re.compile(
+    r"\b(?:pay|respond|reply|response\s+due|payment\s+due|call\s+us|contact\s+us|"
+    r"pague|responda)\s*(?:by|before|no\s+later\s+than|antes\s+del?|a\s+m[aá]s\s+tardar)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"(?:total\s+)?amount\s+(?:now\s+)?due|amount\s+you\s+owe|you\s+owe|balance\s+due|"
+    r"total\s+due|cantidad\s+adeudada|saldo\s+adeudado|usted\s+debe",
+    re.IGNORECASE,
+)
+_TAX_YEAR = re.compile(
+    r"tax\s+(?:years?|periods?|period\s+ending)|a[ñn]os?\s+(?:tributarios?|fiscal(?:es)?)|"
+    r"per[ií]odos?\s+tributarios?",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 LOOKAHEAD_ROWS = 2
 """How many rows below a label its value may be printed (a label over a boxed value)."""
@@ -58,8 +76,7 @@ def extract(rows: Sequence[OcrLine]) -> Fields:
         return result
     _pick_code(result, candidates)
     response = _labelled_date(rows, _RESPONSE)
-    notice_date = _labelled_date(rows, _NOTICE_DATE_STRICT) or _labelled_date(rows, _NOTICE_DATE,
-                                                                              exclude=_RESPONSE)
+    notice_date = _labelled_date(rows, _NOTICE_DATE_STRICT) or _labelled_date(rows, _NOTICE_DATE, exclude=_RESPONSE)
     if notice_date:
         result.notice_date, result.confidence["notice_date"] = notice_date
     if response and (not notice_date or response[0] >= notice_date[0]):
@@ -92,18 +109,19 @@ def _pick_code(result: Fields, candidates: List[CodeCandidate]) -> None:
     result.confidence["code"] = _scaled(base, quality[best])
 
 
-def _labelled_date(rows: Sequence[OcrLine], label: "re.Pattern[str]",
-                   exclude: Optional["re.Pattern[str]"] = None) -> Optional[Tuple[datetime.date, float]]:
+def _labelled_date(
+    rows: Sequence[OcrLine], label: re.Pattern[str], exclude: Optional[re.Pattern[str]] = None
+) -> Optional[Tuple[datetime.date, float]]:
     """The first date printed after ``label`` (same row, else the next rows), with a confidence."""
     for index, row in enumerate(rows):
         for match in label.finditer(row.text):
-            if exclude and exclude.search(row.text[max(0, match.start() - 20):match.end()]):
+            if exclude and exclude.search(row.text[max(0, match.start() - 20) : match.end()]):
                 continue
-            after = row.text[match.end():]
+            after = row.text[match.end() :]
             date = next((d for _, d in find_dates(after)), None)
             if date:
                 return date, _scaled(0.9, row.confidence)
-            for below in rows[index + 1:index + 1 + LOOKAHEAD_ROWS]:
+            for below in rows[index + 1 : index + 1 + LOOKAHEAD_ROWS]:
                 date = next((d for position, d in find_dates(below.text) if position < 40), None)
                 if date:
                     return date, _scaled(0.7, below.confidence)
@@ -116,10 +134,10 @@ def _amount(rows: Sequence[OcrLine]) -> Optional[Tuple[decimal.Decimal, float]]:
     quality: Dict[decimal.Decimal, float] = {}
     for index, row in enumerate(rows):
         for match in _AMOUNT.finditer(row.text):
-            value = _amount_after(row.text[match.end():])
+            value = _amount_after(row.text[match.end() :])
             weight, line_conf = 1.0, row.confidence
             if value is None:
-                for below in rows[index + 1:index + 1 + LOOKAHEAD_ROWS]:
+                for below in rows[index + 1 : index + 1 + LOOKAHEAD_ROWS]:
                     value = _amount_after(below.text)
                     if value is not None:
                         weight, line_conf = 0.6, below.confidence
@@ -147,7 +165,7 @@ def _tax_years(rows: Sequence[OcrLine]) -> Optional[Tuple[List[int], float]]:
         match = _TAX_YEAR.search(row.text)
         if not match:
             continue
-        after = row.text[match.end():match.end() + 80]
+        after = row.text[match.end() : match.end() + 80]
         years: List[int] = []
         dates = list(find_dates(after))
         for _, date in dates:

@@ -3,6 +3,7 @@
 The type is decided by the file's first bytes (its "magic"), never by the name or the declared
 content type, which a sender controls. Everything stays in memory: nothing is written to disk.
 """
+
 from __future__ import annotations
 
 import io

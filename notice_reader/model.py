@@ -1,4 +1,5 @@
 """What the notice reader returns (``NoticeReading``), how it fails (``NoticeReadError``) and its limits."""
+
 from __future__ import annotations
 
 import datetime
@@ -19,8 +20,7 @@ FIELDS = ("code", "notice_date", "amount_due", "tax_years", "response_date")
 PROBLEMS = ("no_text", "not_a_notice", "code_missing", "date_missing", "amount_missing")
 """Problems a reading may report, so the conversation can ask for exactly what is missing."""
 
-ERROR_REASONS = ("too_large", "not_supported", "too_many_pages", "encrypted_pdf", "malformed", "image_bomb",
-                 "timeout")
+ERROR_REASONS = ("too_large", "not_supported", "too_many_pages", "encrypted_pdf", "malformed", "image_bomb", "timeout")
 """Reasons a file is refused before or while reading it."""
 
 

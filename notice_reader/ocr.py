@@ -4,6 +4,7 @@ Tesseract is called as a program with the image on its standard input and the re
 standard output, so neither the picture nor the text ever touches the disk. Its TSV output gives
 every word with a confidence; words are put back together into lines here.
 """
+
 from __future__ import annotations
 
 import io
@@ -68,10 +69,15 @@ class OcrResult:
         merged = []
         for group in rows:
             group.sort(key=lambda item: item.left)
-            merged.append(OcrLine("  ".join(item.text for item in group),
-                                  sum(item.confidence for item in group) / len(group),
-                                  min(item.top for item in group), group[0].left,
-                                  max(item.height for item in group)))
+            merged.append(
+                OcrLine(
+                    "  ".join(item.text for item in group),
+                    sum(item.confidence for item in group) / len(group),
+                    min(item.top for item in group),
+                    group[0].left,
+                    max(item.height for item in group),
+                )
+            )
         return merged
 
     @property
@@ -88,8 +94,7 @@ def tesseract_path() -> str:
     return path
 
 
-def run_ocr(image: Image.Image, *, psm: int = 3, timeout_s: float = 20.0,
-            languages: str = LANGUAGES) -> OcrResult:
+def run_ocr(image: Image.Image, *, psm: int = 3, timeout_s: float = 20.0, languages: str = LANGUAGES) -> OcrResult:
     """OCR ``image`` (grayscale or RGB) and return its lines.
 
     Args:
@@ -100,12 +105,25 @@ def run_ocr(image: Image.Image, *, psm: int = 3, timeout_s: float = 20.0,
     """
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
-    command = [tesseract_path(), "stdin", "stdout", "-l", languages, "--oem", "1", "--psm", str(psm),
-               "-c", "preserve_interword_spaces=0", "tsv"]
+    command = [
+        tesseract_path(),
+        "stdin",
+        "stdout",
+        "-l",
+        languages,
+        "--oem",
+        "1",
+        "--psm",
+        str(psm),
+        "-c",
+        "preserve_interword_spaces=0",
+        "tsv",
+    ]
     env = {**os.environ, **TESSERACT_ENV}
     try:
-        done = subprocess.run(command, input=buffer.getvalue(), capture_output=True, timeout=max(timeout_s, 0.1),
-                              env=env, check=False)
+        done = subprocess.run(
+            command, input=buffer.getvalue(), capture_output=True, timeout=max(timeout_s, 0.1), env=env, check=False
+        )
     except subprocess.TimeoutExpired as exc:
         raise NoticeReadError("timeout", "reading the page took too long") from exc
     if done.returncode != 0:

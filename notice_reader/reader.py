@@ -5,6 +5,7 @@ small worker pool so an asyncio server keeps answering other conversations meanw
 the OCR text live only in memory; the log gets sizes, timings and the masked field summary, never
 the text itself.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,9 @@ WORKERS = 2
 _pool: Optional[concurrent.futures.ThreadPoolExecutor] = None
 
 
-def read_notice(data: bytes, *, content_type: Optional[str] = None, filename: Optional[str] = None,
-                timeout_s: float = 20.0) -> NoticeReading:
+def read_notice(
+    data: bytes, *, content_type: Optional[str] = None, filename: Optional[str] = None, timeout_s: float = 20.0
+) -> NoticeReading:
     """Read the notice code, dates, amount and tax years from an uploaded file.
 
     Args:
@@ -59,18 +61,27 @@ def read_notice(data: bytes, *, content_type: Optional[str] = None, filename: Op
         if index == 0 and not best.is_notice:
             break
     reading = _reading(best or Fields(), words)
-    logger.info("notice read: %d bytes (%s), %d page(s), %d words, %.2fs, code=%s problems=%s", len(data),
-                content_type or "unknown type", len(pages), words, time.monotonic() - started, reading.code,
-                ",".join(reading.problems) or "none")
+    logger.info(
+        "notice read: %d bytes (%s), %d page(s), %d words, %.2fs, code=%s problems=%s",
+        len(data),
+        content_type or "unknown type",
+        len(pages),
+        words,
+        time.monotonic() - started,
+        reading.code,
+        ",".join(reading.problems) or "none",
+    )
     return reading
 
 
-async def read_notice_async(data: bytes, *, content_type: Optional[str] = None, filename: Optional[str] = None,
-                            timeout_s: float = 20.0) -> NoticeReading:
+async def read_notice_async(
+    data: bytes, *, content_type: Optional[str] = None, filename: Optional[str] = None, timeout_s: float = 20.0
+) -> NoticeReading:
     """``read_notice`` in a worker thread, so the event loop keeps serving; raises ``NoticeReadError``."""
     loop = asyncio.get_running_loop()
-    call = loop.run_in_executor(_executor(), lambda: read_notice(data, content_type=content_type,
-                                                                 filename=filename, timeout_s=timeout_s))
+    call = loop.run_in_executor(
+        _executor(), lambda: read_notice(data, content_type=content_type, filename=filename, timeout_s=timeout_s)
+    )
     try:
         return await asyncio.wait_for(call, timeout=timeout_s + 2.0)
     except asyncio.TimeoutError as exc:
@@ -84,7 +95,7 @@ def _executor() -> concurrent.futures.ThreadPoolExecutor:
     return _pool
 
 
-def _read_page(page: Image.Image, deadline: float) -> "tuple[Fields, int]":
+def _read_page(page: Image.Image, deadline: float) -> tuple[Fields, int]:
     cleaned = clean_page(page)
     result = run_ocr(cleaned, psm=3, timeout_s=_remaining(deadline))
     fields = extract(result.rows)
@@ -142,6 +153,12 @@ def _reading(fields: Fields, words: int) -> NoticeReading:
     if fields.amount_due is None:
         problems.append("amount_missing")
     confidence = {name: float(fields.confidence.get(name, 0.0)) for name in FIELDS}
-    return NoticeReading(code=fields.code, notice_date=fields.notice_date, amount_due=fields.amount_due,
-                         tax_years=list(fields.tax_years), response_date=fields.response_date,
-                         confidence=confidence, problems=problems)
+    return NoticeReading(
+        code=fields.code,
+        notice_date=fields.notice_date,
+        amount_due=fields.amount_due,
+        tax_years=list(fields.tax_years),
+        response_date=fields.response_date,
+        confidence=confidence,
+        problems=problems,
+    )

@@ -11,6 +11,7 @@ configuration, which keeps connections alive. An idle connection is dropped by t
 connections after 5 s), so a request never goes out on a connection the server is closing.
 ``ops.serve`` installs it and closes the sessions when the server stops.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,8 +38,9 @@ class BorrowedSession:
     async def __aenter__(self) -> aiohttp.ClientSession:
         return self.session
 
-    async def __aexit__(self, kind: Optional[Type[BaseException]], error: Optional[BaseException],
-                        trace: Optional[TracebackType]) -> None:
+    async def __aexit__(
+        self, kind: Optional[Type[BaseException]], error: Optional[BaseException], trace: Optional[TracebackType]
+    ) -> None:
         return None
 
 
@@ -56,7 +58,8 @@ def shared_session(config: EndpointConfig) -> BorrowedSession:
             headers=config.headers,
             auth=aiohttp.BasicAuth(basic["username"], basic["password"]) if basic else None,
             timeout=aiohttp.ClientTimeout(total=timeout),
-            connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, keepalive_timeout=IDLE_S))
+            connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, keepalive_timeout=IDLE_S),
+        )
         _sessions[key] = (loop, session)
     return BorrowedSession(session)
 
@@ -82,6 +85,7 @@ def installed() -> bool:
 
 def close_with_rasa(close_resources: Any) -> Any:
     """Wrap Rasa's ``after_server_stop`` listener so it also closes the shared sessions."""
+
     async def close_all(app: Any, loop: Any) -> None:
         try:
             await close_resources(app, loop)

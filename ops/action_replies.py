@@ -8,10 +8,11 @@ The replacement below checks the same schema and raises the same error (the best
 Rasa's hint appended), so Rasa's handling of a bad reply is unchanged. ``ops.serve`` installs it;
 ``tests/ops/test_action_replies.py`` fails if Rasa renames the method or its schema.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Dict
 
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
@@ -36,7 +37,7 @@ def reply_validator() -> Validator:
     return validator_class(schema)
 
 
-def validate_action_result(_: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(_: RemoteAction, result: Dict[str, Any]) -> bool:
     """Rasa's check of one action-server reply, without re-checking the schema each time.
 
     Raises:
@@ -48,7 +49,8 @@ def validate_action_result(_: RemoteAction, result: Dict[Text, Any]) -> bool:
     error.message += (
         f". Failed to validate Action server response from API, make sure your response from the "
         f"Action endpoint is valid. For more information about the format visit "
-        f"{DOCS_BASE_URL}/custom-actions")
+        f"{DOCS_BASE_URL}/custom-actions"
+    )
     raise error
 
 
@@ -59,8 +61,10 @@ def install() -> None:
         ReplyCheckMissing: the installed Rasa has no such method to replace.
     """
     if not callable(getattr(RemoteAction, METHOD, None)):
-        raise ReplyCheckMissing(f"rasa.core.actions.action.RemoteAction.{METHOD} is missing: check "
-                                f"ops/action_replies.py against the installed Rasa before serving")
+        raise ReplyCheckMissing(
+            f"rasa.core.actions.action.RemoteAction.{METHOD} is missing: check "
+            f"ops/action_replies.py against the installed Rasa before serving"
+        )
     setattr(RemoteAction, METHOD, validate_action_result)
 
 

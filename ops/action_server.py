@@ -14,6 +14,7 @@ same routes (``POST /webhook``, ``GET /actions``, ``GET /health``) for the same 
   what Rasa sends for ``action_endpoint: {url: ..., token: ...}`` in endpoints.yml. The access log
   is off, so the token does not end up in it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,13 +26,16 @@ import uuid
 import zlib
 from typing import Any, Dict, List, Optional, Union
 
-from pydantic import BaseSettings, SecretStr, validator
+from pydantic import SecretStr, validator
 from rasa_sdk import utils as sdk_utils
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 from sanic import Request, Sanic
 from sanic.exceptions import SanicException
-from sanic.response import HTTPResponse, json as json_response
+from sanic.response import HTTPResponse
+from sanic.response import json as json_response
+
+from settings.base import EnvSettings
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +43,18 @@ APP_NAME = "action_server"
 JSON_TYPES = ("application/json",)
 ENCODINGS = ("", "identity", "deflate")
 # What each refusal says: fixed texts, so nothing from the request can reach a response.
-MESSAGES = {400: "bad request", 401: "unauthorized", 404: "not found", 405: "method not allowed",
-            413: "request too large", 415: "unsupported media type", 500: "internal error"}
+MESSAGES = {
+    400: "bad request",
+    401: "unauthorized",
+    404: "not found",
+    405: "method not allowed",
+    413: "request too large",
+    415: "unsupported media type",
+    500: "internal error",
+}
 
 
-class ActionServerSettings(BaseSettings):
+class ActionServerSettings(EnvSettings):
     """Settings of the action server (environment variables in capitals)."""
 
     actions_host: str = "127.0.0.1"
@@ -51,10 +62,6 @@ class ActionServerSettings(BaseSettings):
     actions_package: str = "actions"
     action_server_token: Optional[SecretStr] = None
     action_server_max_body_bytes: int = 8_000_000
-
-    class Config:
-        env_file = ".env"
-        env_file_encoding = "utf-8"
 
     @validator("action_server_max_body_bytes")
     def _positive(cls, value: int) -> int:
@@ -81,8 +88,9 @@ def error(status: int, **extra: Any) -> HTTPResponse:
     return json_response({"error": MESSAGES.get(status, "request refused"), **extra}, status=status)
 
 
-def create_app(settings: ActionServerSettings, package: Union[str, Any, None] = None,
-               executor: Optional[ActionExecutor] = None) -> Sanic:
+def create_app(
+    settings: ActionServerSettings, package: Union[str, Any, None] = None, executor: Optional[ActionExecutor] = None
+) -> Sanic:
     """Build the action server.
 
     Args:
@@ -140,9 +148,13 @@ def _action_call(request: Request, limit: int) -> Dict[str, Any]:
         call = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise Refused(400) from None
-    if not isinstance(call, dict) or not isinstance(call.get("next_action"), str) \
-            or not call["next_action"] or not isinstance(call.get("tracker"), dict) \
-            or not isinstance(call.get("version"), (str, type(None))):
+    if (
+        not isinstance(call, dict)
+        or not isinstance(call.get("next_action"), str)
+        or not call["next_action"]
+        or not isinstance(call.get("tracker"), dict)
+        or not isinstance(call.get("version"), (str, type(None)))
+    ):
         raise Refused(400)
     return call
 
@@ -196,8 +208,9 @@ def _on_error(request: Request, exc: Exception) -> HTTPResponse:
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Command-line options; each defaults to its environment setting."""
-    parser = argparse.ArgumentParser(prog="python -m ops.action_server",
-                                     description="Serve the project's custom actions to Rasa.")
+    parser = argparse.ArgumentParser(
+        prog="python -m ops.action_server", description="Serve the project's custom actions to Rasa."
+    )
     parser.add_argument("--port", type=int, help="port (default: ACTIONS_PORT or 5055)")
     parser.add_argument("--host", help="interface (default: ACTIONS_HOST or 127.0.0.1)")
     parser.add_argument("--actions", help="package of actions (default: ACTIONS_PACKAGE or actions)")
@@ -211,15 +224,27 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     secure_data_dir(DEFAULT_DATA_DIR)  # the case database and the spool: 0600 files in a 0700 folder
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s  - %(message)s")
-    overrides = {key: value for key, value in (("actions_port", args.port), ("actions_host", args.host),
-                                               ("actions_package", args.actions)) if value is not None}
+    overrides = {
+        key: value
+        for key, value in (("actions_port", args.port), ("actions_host", args.host), ("actions_package", args.actions))
+        if value is not None
+    }
     settings = ActionServerSettings(**overrides)
     app = create_app(settings)
-    logger.info("Action server on http://%s:%d (%d actions, token %s, body limit %d bytes)",
-                settings.actions_host, settings.actions_port, len(app.ctx.executor.actions),
-                "required" if settings.token else "not required", settings.action_server_max_body_bytes)
-    app.run(host=settings.actions_host, port=settings.actions_port, access_log=False,
-            workers=sdk_utils.number_of_sanic_workers())
+    logger.info(
+        "Action server on http://%s:%d (%d actions, token %s, body limit %d bytes)",
+        settings.actions_host,
+        settings.actions_port,
+        len(app.ctx.executor.actions),
+        "required" if settings.token else "not required",
+        settings.action_server_max_body_bytes,
+    )
+    app.run(
+        host=settings.actions_host,
+        port=settings.actions_port,
+        access_log=False,
+        workers=sdk_utils.number_of_sanic_workers(),
+    )
 
 
 if __name__ == "__main__":

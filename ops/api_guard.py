@@ -12,6 +12,7 @@
   the file named by ``RASA_JWT_SECRET_FILE`` and returns the arguments ``ops.serve`` hands to
   Rasa inside the process.
 """
+
 from __future__ import annotations
 
 import functools
@@ -40,8 +41,16 @@ def ascii_credentials(headers: Mapping[str, str], args: Mapping[str, Any]) -> bo
 
 
 def _refusal() -> Any:
-    return response.json({"version": "", "status": "failure", "reason": "NotAuthenticated",
-                          "message": "The credentials are not valid.", "code": 401}, status=401)
+    return response.json(
+        {
+            "version": "",
+            "status": "failure",
+            "reason": "NotAuthenticated",
+            "message": "The credentials are not valid.",
+            "code": 401,
+        },
+        status=401,
+    )
 
 
 def valid_jwt(token: str, secret: str) -> bool:
@@ -62,8 +71,12 @@ def credentials_check(jwt_secret: Optional[str]) -> Callable[[Any], Any]:
             return _refusal()
         header = request.headers.get("authorization") or ""
         scheme, _, token = header.partition(" ")
-        if (jwt_secret and scheme.lower() == "bearer" and not str(request.path).startswith(OWN_CREDENTIAL_PREFIXES)
-                and not valid_jwt(token.strip(), jwt_secret)):
+        if (
+            jwt_secret
+            and scheme.lower() == "bearer"
+            and not str(request.path).startswith(OWN_CREDENTIAL_PREFIXES)
+            and not valid_jwt(token.strip(), jwt_secret)
+        ):
             return _refusal()
         return None
 
@@ -101,8 +114,10 @@ def jwt_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> List[str]:
         SecretOnCommandLine: ``argv`` already carries ``--jwt-secret``.
     """
     if any(arg == "--jwt-secret" or arg.startswith("--jwt-secret=") for arg in argv):
-        raise SecretOnCommandLine("pass the JWT secret as RASA_JWT_SECRET or RASA_JWT_SECRET_FILE, "
-                                  "not as --jwt-secret (the command line is visible to every local user)")
+        raise SecretOnCommandLine(
+            "pass the JWT secret as RASA_JWT_SECRET or RASA_JWT_SECRET_FILE, "
+            "not as --jwt-secret (the command line is visible to every local user)"
+        )
     secret = (environ.get("RASA_JWT_SECRET") or "").strip()
     path = (environ.get("RASA_JWT_SECRET_FILE") or "").strip()
     if not secret and path:

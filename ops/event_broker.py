@@ -14,11 +14,12 @@ In endpoints.production.yml::
       …                              # the rest as for ``type: pika``
       flush_timeout_s: 10            # optional
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Optional, Text
+from typing import Any, Optional
 
 import rasa.shared.core.events  # noqa: F401 (PikaEventBroker._publish uses it without importing it)
 from rasa.core.brokers.pika import PikaEventBroker
@@ -31,11 +32,12 @@ DEFAULT_FLUSH_TIMEOUT_S = 10.0
 class FlushingPikaEventBroker(PikaEventBroker):
     """A Pika event broker whose ``close`` first finishes the publishes under way."""
 
-    def __init__(self, host: Text, username: Text, password: Text,
-                 flush_timeout_s: Any = DEFAULT_FLUSH_TIMEOUT_S, **kwargs: Any) -> None:
+    def __init__(
+        self, host: str, username: str, password: str, flush_timeout_s: Any = DEFAULT_FLUSH_TIMEOUT_S, **kwargs: Any
+    ) -> None:
         """Args:
-            host, username, password, **kwargs: as for Rasa's ``PikaEventBroker``.
-            flush_timeout_s: how long ``close`` waits for publishes under way.
+        host, username, password, **kwargs: as for Rasa's ``PikaEventBroker``.
+        flush_timeout_s: how long ``close`` waits for publishes under way.
         """
         super().__init__(host, username, password, **kwargs)
         self.flush_timeout_s = float(flush_timeout_s)
@@ -45,7 +47,8 @@ class FlushingPikaEventBroker(PikaEventBroker):
         pending = {task for task in self._background_tasks if not task.done()}
         if pending:
             _, still_pending = await asyncio.wait(
-                pending, timeout=self.flush_timeout_s if timeout_s is None else timeout_s)
+                pending, timeout=self.flush_timeout_s if timeout_s is None else timeout_s
+            )
             pending = still_pending
         return len(pending) + len(self._unpublished_events)
 
@@ -53,6 +56,8 @@ class FlushingPikaEventBroker(PikaEventBroker):
         """Finish the publishes under way, then close the connection."""
         undelivered = await self.flush()
         if undelivered:
-            logger.error("Closing the RabbitMQ connection with %d event(s) not published; "
-                         "the tracker store still has them", undelivered)
+            logger.error(
+                "Closing the RabbitMQ connection with %d event(s) not published; the tracker store still has them",
+                undelivered,
+            )
         await super().close()

@@ -10,6 +10,7 @@ Usage::
 
     python -m ops.files var     # what `make run` does before starting anything
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Both start the action server and the Rasa server on free loopback ports, wait un
 and stop them; the launchers (tests/integration/servers.py, bench/servers.py) add what each
 needs on top (a client for the tests, start-up timing and memory sampling for the benchmark).
 """
+
 from __future__ import annotations
 
 import socket
@@ -13,8 +14,15 @@ import urllib.request
 from typing import Dict, Iterable, Mapping
 
 # credentials.yml reads the channel secrets from the environment; empty values switch a channel off.
-CHANNEL_ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_PUBLIC_BASE_URL",
-               "FACEBOOK_VERIFY_TOKEN", "FACEBOOK_APP_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN")
+CHANNEL_ENV = (
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_NUMBER",
+    "TWILIO_PUBLIC_BASE_URL",
+    "FACEBOOK_VERIFY_TOKEN",
+    "FACEBOOK_APP_SECRET",
+    "FACEBOOK_PAGE_ACCESS_TOKEN",
+)
 
 
 def channels_off(env: Mapping[str, str]) -> Dict[str, str]:

@@ -17,13 +17,14 @@ loses the lock while it is still running. In endpoints.yml::
       key_prefix: ${LOCK_KEY_PREFIX}     # optional, letters and digits
       ticket_ttl_s: 30                   # optional
 """
+
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
 import re
-from typing import AsyncGenerator, Optional, Text
+from typing import AsyncGenerator, Optional
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockError, LockStore
@@ -42,17 +43,26 @@ POLL_INTERVAL_S = 0.02
 _NOW = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) "
 _KEEP_KEYS = "for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, ARGV[2] * 4) end "
 
-ISSUE = _NOW + """
+ISSUE = (
+    _NOW
+    + """
 local ticket = redis.call('INCR', KEYS[1])
 redis.call('ZADD', KEYS[2], ticket, ticket)
 redis.call('HSET', KEYS[3], ticket, now + ARGV[2])
-""" + _KEEP_KEYS + "return ticket"
+"""
+    + _KEEP_KEYS
+    + "return ticket"
+)
 
 # Returns 1 when ARGV[1] is served, 0 while others are ahead, -1 when the ticket expired.
-ACQUIRE = _NOW + """
+ACQUIRE = (
+    _NOW
+    + """
 if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 0 then return -1 end
 redis.call('HSET', KEYS[3], ARGV[1], now + ARGV[2])
-""" + _KEEP_KEYS + """
+"""
+    + _KEEP_KEYS
+    + """
 while true do
   local head = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
   if head == nil then return -1 end
@@ -63,12 +73,18 @@ while true do
   redis.call('HDEL', KEYS[3], head)
 end
 """
+)
 
 # Renews a held ticket; 0 when it is gone (it expired and may have been served to someone else).
-RENEW = _NOW + """
+RENEW = (
+    _NOW
+    + """
 if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[3], ARGV[1], now + ARGV[2])
-""" + _KEEP_KEYS + "return 1"
+"""
+    + _KEEP_KEYS
+    + "return 1"
+)
 
 # Gives a ticket back; the keys go when nobody else waits (the counter may restart then).
 RELEASE = """
@@ -82,13 +98,19 @@ return 1
 class AtomicRedisLockStore(LockStore):
     """Per-conversation FIFO ticket lock in Redis, safe across replicas (see module docstring)."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, *, url: Optional[str] = None,
-                 key_prefix: Optional[str] = None, ticket_ttl_s: Optional[float] = None) -> None:
+    def __init__(
+        self,
+        endpoint_config: Optional[EndpointConfig] = None,
+        *,
+        url: Optional[str] = None,
+        key_prefix: Optional[str] = None,
+        ticket_ttl_s: Optional[float] = None,
+    ) -> None:
         """Args:
-            endpoint_config: the ``lock_store`` entry of endpoints.yml (how Rasa builds it).
-            url: Redis URL (overrides the endpoint's ``url``).
-            key_prefix: prefix of every key, letters and digits only.
-            ticket_ttl_s: how long a ticket lives without renewal (a dead replica's turn).
+        endpoint_config: the ``lock_store`` entry of endpoints.yml (how Rasa builds it).
+        url: Redis URL (overrides the endpoint's ``url``).
+        key_prefix: prefix of every key, letters and digits only.
+        ticket_ttl_s: how long a ticket lives without renewal (a dead replica's turn).
         """
         kwargs = dict(endpoint_config.kwargs) if endpoint_config else {}
         self.url = url or (endpoint_config.url if endpoint_config else None) or DEFAULT_URL
@@ -112,33 +134,32 @@ class AtomicRedisLockStore(LockStore):
             self._client_loop = loop
         return self._client
 
-    def _keys(self, conversation_id: Text) -> list:
+    def _keys(self, conversation_id: str) -> list:
         # The braces keep one conversation's keys in one slot on a Redis Cluster.
         base = f"{self.key_prefix}:{{{conversation_id}}}"
         return [f"{base}:next", f"{base}:queue", f"{base}:expires"]
 
-    async def _run(self, script: str, conversation_id: Text, ticket: int = 0) -> int:
-        return int(await self._redis().eval(script, 3, *self._keys(conversation_id), ticket,
-                                            self.ticket_ttl_ms))
+    async def _run(self, script: str, conversation_id: str, ticket: int = 0) -> int:
+        return int(await self._redis().eval(script, 3, *self._keys(conversation_id), ticket, self.ticket_ttl_ms))
 
-    async def issue(self, conversation_id: Text) -> int:
+    async def issue(self, conversation_id: str) -> int:
         """Take the next ticket for a conversation."""
         return await self._run(ISSUE, conversation_id)
 
-    async def is_served(self, conversation_id: Text, ticket: int) -> Optional[bool]:
+    async def is_served(self, conversation_id: str, ticket: int) -> Optional[bool]:
         """Whether the ticket is at the head of the queue (None: it expired and is gone)."""
         state = await self._run(ACQUIRE, conversation_id, ticket)
         return None if state < 0 else bool(state)
 
-    async def release(self, conversation_id: Text, ticket: int) -> None:
+    async def release(self, conversation_id: str, ticket: int) -> None:
         """Give a ticket back (served or not)."""
         await self._run(RELEASE, conversation_id, ticket)
 
-    async def waiting(self, conversation_id: Text) -> int:
+    async def waiting(self, conversation_id: str) -> int:
         """How many tickets of a conversation are queued, the served one included."""
         return int(await self._redis().zcard(self._keys(conversation_id)[1]))
 
-    async def _renew_while_held(self, conversation_id: Text, ticket: int) -> None:
+    async def _renew_while_held(self, conversation_id: str, ticket: int) -> None:
         interval = self.ticket_ttl_ms / 3000
         while True:
             await asyncio.sleep(interval)
@@ -149,7 +170,7 @@ class AtomicRedisLockStore(LockStore):
             except Exception:  # Redis briefly away: keep trying until the turn ends
                 logger.warning("Could not renew a conversation lock ticket", exc_info=True)
 
-    async def _acquire(self, conversation_id: Text, wait_s: float) -> int:
+    async def _acquire(self, conversation_id: str, wait_s: float) -> int:
         ticket = await self.issue(conversation_id)
         while True:
             served = await self.is_served(conversation_id, ticket)
@@ -161,8 +182,9 @@ class AtomicRedisLockStore(LockStore):
             await asyncio.sleep(wait_s)
 
     @contextlib.asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = 0,
-                   wait_time_in_seconds: float = POLL_INTERVAL_S) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = 0, wait_time_in_seconds: float = POLL_INTERVAL_S
+    ) -> AsyncGenerator[TicketLock, None]:
         """Hold the conversation's lock for the block; waits for earlier tickets first.
 
         Args:
@@ -187,7 +209,7 @@ class AtomicRedisLockStore(LockStore):
             except Exception:  # the ticket then expires after ticket_ttl_s
                 logger.warning("Could not release a conversation lock ticket", exc_info=True)
 
-    def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
+    def get_lock(self, conversation_id: str) -> Optional[TicketLock]:
         """Not used: the queue lives in Redis and is only read through :meth:`lock`."""
         raise NotImplementedError("AtomicRedisLockStore keeps its tickets in Redis; use lock()")
 
@@ -195,7 +217,7 @@ class AtomicRedisLockStore(LockStore):
         """Not used (see :meth:`get_lock`)."""
         raise NotImplementedError("AtomicRedisLockStore keeps its tickets in Redis; use lock()")
 
-    def delete_lock(self, conversation_id: Text) -> None:
+    def delete_lock(self, conversation_id: str) -> None:
         """Not used (see :meth:`get_lock`)."""
         raise NotImplementedError("AtomicRedisLockStore keeps its tickets in Redis; use lock()")
 

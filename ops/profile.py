@@ -10,6 +10,7 @@ checking that every variable it needs is set, or exits with status 2 and says wh
 ``python -m ops.profile env`` prints the defaults of the selected profile as shell assignments
 (``make run`` evaluates them for variables the environment does not set).
 """
+
 from __future__ import annotations
 
 import os
@@ -76,8 +77,7 @@ def environment(profile: str, environ: Mapping[str, str] = os.environ) -> Dict[s
         else:
             missing.append(name)
     if missing:
-        raise ProfileError(f"The {profile} profile needs {', '.join(missing)} "
-                           f"(see .env.example and deploy/README.md)")
+        raise ProfileError(f"The {profile} profile needs {', '.join(missing)} (see .env.example and deploy/README.md)")
     return values
 
 

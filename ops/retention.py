@@ -15,6 +15,7 @@ Work is done in batches of :data:`BATCH` conversations or cases, each its own sh
 so the bot keeps serving. The output gives counts only: no sender ids, names or references.
 Schedule it daily (cron, a Kubernetes CronJob) with the same environment as the bot.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,34 +25,36 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-from pydantic import BaseSettings, validator
+from pydantic import validator
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, func, inspect, select
 from sqlalchemy.engine import Connection, Engine, create_engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.settings import DEFAULT_DATABASE_URL
-from actions.store.db import Database
-from actions.store.notice_pages import NoticePageRepository
-from actions.store.records import STATUS_CLOSED
-from actions.store.tables import case_events, cases, notifications
+from settings.assistant import DEFAULT_DATABASE_URL
+from settings.base import EnvSettings
+from store.db import Database
+from store.notice_pages import NoticePageRepository
+from store.records import STATUS_CLOSED
+from store.tables import case_events, cases, notifications
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 500
 # The columns of Rasa's tracker store table that retention reads (rasa.core.tracker_store.SQLEvent).
-tracker_events = Table("events", MetaData(), Column("id", Integer, primary_key=True),
-                       Column("sender_id", String(255)), Column("timestamp", Float))
+tracker_events = Table(
+    "events",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255)),
+    Column("timestamp", Float),
+)
 
 
-class RetentionSettings(BaseSettings):
+class RetentionSettings(EnvSettings):
     """How long to keep data, and where it is (environment variables in capitals)."""
 
     retention_days: int = 365
     tracker_store_url: str = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
     database_url: str = DEFAULT_DATABASE_URL
-
-    class Config:
-        env_file = ".env"
-        env_file_encoding = "utf-8"
 
     @validator("retention_days")
     def _at_least_a_day(cls, value: int) -> int:
@@ -74,10 +77,12 @@ class Report:
     def lines(self, dry_run: bool) -> List[str]:
         """The report in words (counts only)."""
         verb = "would be deleted" if dry_run else "deleted"
-        return [f"tracker store: {self.conversations} conversations ({self.tracker_events} events) {verb}",
-                f"case store: {self.cases} closed cases ({self.case_events} case events, "
-                f"{self.notifications} notifications) {verb}",
-                f"case store: {self.notice_pages} attached notice pages {verb}"]
+        return [
+            f"tracker store: {self.conversations} conversations ({self.tracker_events} events) {verb}",
+            f"case store: {self.cases} closed cases ({self.case_events} case events, "
+            f"{self.notifications} notifications) {verb}",
+            f"case store: {self.notice_pages} attached notice pages {verb}",
+        ]
 
 
 def cutoff(days: int, now: Optional[dt.datetime] = None) -> dt.datetime:
@@ -86,7 +91,7 @@ def cutoff(days: int, now: Optional[dt.datetime] = None) -> dt.datetime:
 
 
 def _chunks(items: Sequence, size: int = BATCH) -> List[Sequence]:
-    return [items[start:start + size] for start in range(0, len(items), size)]
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def tracker_engine(url: str) -> Engine:
@@ -96,8 +101,11 @@ def tracker_engine(url: str) -> Engine:
 
 
 def _stale_senders(before: float, among: Optional[Sequence[str]] = None):  # -> Select
-    statement = select(tracker_events.c.sender_id).group_by(tracker_events.c.sender_id) \
+    statement = (
+        select(tracker_events.c.sender_id)
+        .group_by(tracker_events.c.sender_id)
         .having(func.max(tracker_events.c.timestamp) < before)
+    )
     if among is not None:
         statement = statement.where(tracker_events.c.sender_id.in_(list(among)))
     return statement
@@ -114,19 +122,22 @@ def purge_conversations(engine: Engine, before: dt.datetime, dry_run: bool = Fal
     for chunk in _chunks(senders):
         with engine.begin() as connection:
             if dry_run:
-                removed += connection.execute(select(func.count()).select_from(tracker_events)
-                                              .where(tracker_events.c.sender_id.in_(list(chunk)))).scalar_one()
+                removed += connection.execute(
+                    select(func.count()).select_from(tracker_events).where(tracker_events.c.sender_id.in_(list(chunk)))
+                ).scalar_one()
                 continue
             # Checked again in the statement: a conversation that came back meanwhile is kept.
-            result = connection.execute(delete(tracker_events).where(
-                tracker_events.c.sender_id.in_(_stale_senders(limit, chunk))))
+            result = connection.execute(
+                delete(tracker_events).where(tracker_events.c.sender_id.in_(_stale_senders(limit, chunk)))
+            )
             removed += result.rowcount
     return Report(conversations=len(senders), tracker_events=removed)
 
 
 def _count(connection: Connection, table: Table, ids: Sequence[int]) -> int:
-    return connection.execute(select(func.count()).select_from(table)
-                              .where(table.c.case_id.in_(list(ids)))).scalar_one()
+    return connection.execute(
+        select(func.count()).select_from(table).where(table.c.case_id.in_(list(ids)))
+    ).scalar_one()
 
 
 def purge_cases(engine: Engine, before: dt.datetime, dry_run: bool = False) -> Report:
@@ -145,8 +156,11 @@ def purge_cases(engine: Engine, before: dt.datetime, dry_run: bool = False) -> R
                 sent += _count(connection, notifications, chunk)
                 continue
             # Still closed and old now: a case reopened meanwhile is kept with everything it has.
-            still = list(connection.execute(select(cases.c.id).where(cases.c.id.in_(list(chunk)), *old)
-                                            .with_for_update()).scalars())
+            still = list(
+                connection.execute(
+                    select(cases.c.id).where(cases.c.id.in_(list(chunk)), *old).with_for_update()
+                ).scalars()
+            )
             if not still:
                 continue
             sent += connection.execute(delete(notifications).where(notifications.c.case_id.in_(still))).rowcount
@@ -158,8 +172,11 @@ def purge_cases(engine: Engine, before: dt.datetime, dry_run: bool = False) -> R
 def missing_sqlite_file(url: str) -> bool:
     """Whether ``url`` is an SQLite file that does not exist (nothing stored yet; don't create it)."""
     parsed = make_url(url)
-    return (parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-            and not Path(parsed.database).exists())
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and parsed.database not in (None, "", ":memory:")
+        and not Path(parsed.database).exists()
+    )
 
 
 def run(settings: RetentionSettings, days: int, dry_run: bool, now: Optional[dt.datetime] = None) -> Report:
@@ -181,14 +198,21 @@ def run(settings: RetentionSettings, days: int, dry_run: bool, now: Optional[dt.
             store = replace(store, notice_pages=NoticePageRepository(database).purge(before, dry_run))
         finally:
             database.dispose()
-    return Report(conversations.conversations, conversations.tracker_events, store.cases, store.case_events,
-                  store.notifications, store.notice_pages)
+    return Report(
+        conversations.conversations,
+        conversations.tracker_events,
+        store.cases,
+        store.case_events,
+        store.notifications,
+        store.notice_pages,
+    )
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Command line: ``--days N`` (default RETENTION_DAYS) and ``--dry-run``."""
-    parser = argparse.ArgumentParser(prog="python -m ops.retention",
-                                     description="Delete conversations and closed cases older than N days.")
+    parser = argparse.ArgumentParser(
+        prog="python -m ops.retention", description="Delete conversations and closed cases older than N days."
+    )
     parser.add_argument("--days", type=int, help="keep this many days (default: RETENTION_DAYS or 365)")
     parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
     args = parser.parse_args(argv)
@@ -198,13 +222,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     days = settings.retention_days
-    print(f"Retention: {days} days (older than {cutoff(days):%Y-%m-%d %H:%M} UTC)"
-          + (", dry run: nothing is deleted" if args.dry_run else ""))
+    print(
+        f"Retention: {days} days (older than {cutoff(days):%Y-%m-%d %H:%M} UTC)"
+        + (", dry run: nothing is deleted" if args.dry_run else "")
+    )
     try:
         report = run(settings, days, args.dry_run)
     except SQLAlchemyError as problem:  # the class only: messages may quote URLs or rows
-        print(f"error: a store could not be reached or changed ({type(problem).__name__}); nothing more "
-              f"was deleted", file=sys.stderr)
+        print(
+            f"error: a store could not be reached or changed ({type(problem).__name__}); nothing more was deleted",
+            file=sys.stderr,
+        )
         return 1
     print("\n".join(report.lines(args.dry_run)))
     return 0

@@ -15,27 +15,26 @@ custom action: with a hung action server the user stares at a silent chat for fi
 value that counts is the copy in that module; it is set here from ``ACTION_TIMEOUT_S`` (default 10 s)
 before Rasa starts. ``tests/ops/test_serve.py`` fails if Rasa renames the attribute or stops using it.
 """
+
 from __future__ import annotations
 
 import os
 import sys
 from typing import List, MutableMapping, Optional
 
-from pydantic import BaseSettings, validator
+from pydantic import validator
+
+from settings.base import EnvSettings
 
 # The module whose copy of DEFAULT_REQUEST_TIMEOUT each custom-action call reads.
 ACTION_MODULE = "rasa.core.actions.action"
 TIMEOUT_ATTRIBUTE = "DEFAULT_REQUEST_TIMEOUT"
 
 
-class ServeSettings(BaseSettings):
+class ServeSettings(EnvSettings):
     """How long Rasa waits for one custom action (``ACTION_TIMEOUT_S``)."""
 
     action_timeout_s: float = 10.0
-
-    class Config:
-        env_file = ".env"
-        env_file_encoding = "utf-8"
 
     @validator("action_timeout_s")
     def _positive(cls, value: float) -> float:
@@ -59,8 +58,10 @@ def set_action_timeout(seconds: float) -> float:
     module = importlib.import_module(ACTION_MODULE)
     previous = getattr(module, TIMEOUT_ATTRIBUTE, None)
     if not isinstance(previous, (int, float)):
-        raise TimeoutHookMissing(f"{ACTION_MODULE}.{TIMEOUT_ATTRIBUTE} is missing: check ops/serve.py "
-                                 f"against the installed Rasa before serving")
+        raise TimeoutHookMissing(
+            f"{ACTION_MODULE}.{TIMEOUT_ATTRIBUTE} is missing: check ops/serve.py "
+            f"against the installed Rasa before serving"
+        )
     setattr(module, TIMEOUT_ATTRIBUTE, seconds)
     return float(previous)
 
@@ -112,8 +113,9 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     sys.argv = ["rasa", "run", *args]  # in-process only: /proc/<pid>/cmdline keeps the real one
     # Rasa configures logging only inside main(), so this one line goes straight to stderr.
-    print(f"ops.serve: custom actions time out after {settings.action_timeout_s:g} s (ACTION_TIMEOUT_S)",
-          file=sys.stderr)
+    print(
+        f"ops.serve: custom actions time out after {settings.action_timeout_s:g} s (ACTION_TIMEOUT_S)", file=sys.stderr
+    )
     rasa.__main__.main()
 
 

@@ -19,13 +19,14 @@ In endpoints.yml::
       url: ${TRACKER_STORE_URL}      # sqlite:///var/tracker.db or postgresql://user@host/db
       retry_s: 90                    # optional
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
 import time
-from typing import Any, Callable, Dict, List, Optional, Text, TypeVar
+from typing import Any, Callable, Dict, List, Optional, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -37,7 +38,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 
-from actions.services.pii import mask_pii
+from services.pii import mask_pii
 
 logger = logging.getLogger(__name__)
 
@@ -60,19 +61,23 @@ class DurableSQLTrackerStore(SQLTrackerStore):
 
     engine: Engine  # Rasa's, replaced in __init__ by one that pings before use
 
-    def __init__(self, domain: Optional[Domain] = None, host: Optional[Text] = None,
-                 event_broker: Optional[EventBroker] = None, retry_s: Any = DEFAULT_RETRY_S,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[str] = None,
+        event_broker: Optional[EventBroker] = None,
+        retry_s: Any = DEFAULT_RETRY_S,
+        **kwargs: Any,
+    ) -> None:
         """Args:
-            domain: the assistant's domain.
-            host: an SQLAlchemy URL (Rasa passes the endpoint's ``url`` here).
-            event_broker: where committed events are published.
-            retry_s: how long a read or write waits for an unreachable database.
-            **kwargs: the rest of the endpoint entry (dialect, db, … as for ``type: sql``).
+        domain: the assistant's domain.
+        host: an SQLAlchemy URL (Rasa passes the endpoint's ``url`` here).
+        event_broker: where committed events are published.
+        retry_s: how long a read or write waits for an unreachable database.
+        **kwargs: the rest of the endpoint entry (dialect, db, … as for ``type: sql``).
         """
         if not host:
-            raise ValueError("tracker_store url is empty: set TRACKER_STORE_URL "
-                             "(e.g. sqlite:///var/tracker.db)")
+            raise ValueError("tracker_store url is empty: set TRACKER_STORE_URL (e.g. sqlite:///var/tracker.db)")
         super().__init__(domain=domain, host=host, event_broker=event_broker, **kwargs)
         self.retry_s = float(retry_s)
         # Rasa's engine keeps dead connections after a database restart; ping before use, and do
@@ -86,8 +91,9 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         elif url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             # SQLAlchemy 1.4 opens a new SQLite connection per session by default; keep a few
             # (each turn's read and write run in worker threads, hence check_same_thread).
-            engine_kwargs.update(poolclass=sa.pool.QueuePool, pool_size=4, max_overflow=4,
-                                 connect_args={"check_same_thread": False})
+            engine_kwargs.update(
+                poolclass=sa.pool.QueuePool, pool_size=4, max_overflow=4, connect_args={"check_same_thread": False}
+            )
         self.engine.dispose()
         self.engine = sa.create_engine(url, **engine_kwargs)
         if url.get_backend_name() == "sqlite":
@@ -106,13 +112,16 @@ class DurableSQLTrackerStore(SQLTrackerStore):
                 if not is_outage(error) or remaining <= 0:
                     raise
                 pause = min(backoff, remaining)
-                logger.warning("Tracker store unreachable during %s; retrying in %.2f s (%s)",
-                               what, pause, type(error.orig).__name__ if error.orig else error)
+                logger.warning(
+                    "Tracker store unreachable during %s; retrying in %.2f s (%s)",
+                    what,
+                    pause,
+                    type(error.orig).__name__ if error.orig else error,
+                )
                 await asyncio.sleep(pause)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
 
-    async def _retrieve(self, sender_id: Text,
-                        fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         def read() -> List[Dict[str, Any]]:
             with self.session_scope() as session:
                 rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
@@ -123,9 +132,10 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             return None
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
-    async def keys(self) -> List[Text]:
+    async def keys(self) -> List[str]:
         """All conversation ids in the store."""
-        def read() -> List[Text]:
+
+        def read() -> List[str]:
             with self.session_scope() as session:
                 return [sender for (sender,) in session.query(self.SQLEvent.sender_id).distinct()]
 
@@ -133,6 +143,7 @@ class DurableSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the tracker's new events in one transaction, then publish exactly those."""
+
         def write() -> List[Dict[str, Any]]:
             with self.session_scope() as session:
                 new_events = [scrubbed(event) for event in self._additional_events(session, tracker)]
@@ -146,10 +157,16 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             for data in committed:
                 self.event_broker.publish({"sender_id": tracker.sender_id, **data})
 
-    def _row(self, sender_id: Text, data: Dict[str, Any]) -> "SQLTrackerStore.SQLEvent":
+    def _row(self, sender_id: str, data: Dict[str, Any]) -> SQLTrackerStore.SQLEvent:
         intent = (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY)
-        return self.SQLEvent(sender_id=sender_id, type_name=data["event"], timestamp=data.get("timestamp"),
-                             intent_name=intent, action_name=data.get("name"), data=json.dumps(data))
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=data["event"],
+            timestamp=data.get("timestamp"),
+            intent_name=intent,
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
 
 
 def _sqlite_pragmas(connection: Any, _: Any) -> None:

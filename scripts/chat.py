@@ -3,6 +3,7 @@
 Usage: python scripts/chat.py [--url http://localhost:5005] — type "quit" to leave. Buttons are
 shown numbered; type the number to click one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,9 @@ from typing import Dict, List
 def send(url: str, sender: str, message: str) -> List[Dict]:
     """Send one message and return the bot's replies."""
     body = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read().decode())
 

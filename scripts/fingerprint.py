@@ -2,6 +2,7 @@
 
 Usage: python scripts/fingerprint.py
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -7,6 +7,7 @@ Rasa's own default actions send. Any other warning or error fails.
 
 Usage: python scripts/validate_data.py
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ def responses_sent_by_actions(root: Path = ROOT) -> Set[str]:
         for path in (root / folder).rglob("*.py"):
             names.update(_LITERAL.findall(path.read_text(encoding="utf-8")))
     sys.path.insert(0, str(root))
-    from actions.services.intake_plan import FORM_SLOTS  # the form asks utter_ask_<slot>; actions build the rest
+    from services.intake_plan import FORM_SLOTS  # the form asks utter_ask_<slot>; actions build the rest
 
     for prefix in ("utter_ask_", "utter_invalid_", "utter_why_"):
         names.update(f"{prefix}{slot}" for slot in FORM_SLOTS)
@@ -53,14 +54,20 @@ def main() -> int:
     """Validate and report."""
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "rasa"), "data", "validate"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     output = result.stdout + result.stderr
     problems = unexpected_warnings(output, responses_sent_by_actions())
     if result.returncode != 0 or problems:
         print(output[-6000:])
-        print("\n".join(["rasa data validate found problems:", *problems]) if problems
-              else f"rasa data validate exited with {result.returncode}")
+        print(
+            "\n".join(["rasa data validate found problems:", *problems])
+            if problems
+            else f"rasa data validate exited with {result.returncode}"
+        )
         return 1
     accepted = len(_UNUSED.findall(output))
     print(f"rasa data validate: no warnings ({accepted} responses are sent by custom actions, not stories)")

@@ -1,4 +1,5 @@
 """Session-wide fixtures: the bot the integration and widget tests share (tests/integration/shared_bot.py)."""
+
 from __future__ import annotations
 
 from typing import Iterator

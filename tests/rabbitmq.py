@@ -1,4 +1,5 @@
 """Reading what Rasa published, from the RabbitMQ the tests use (127.0.0.1:5672)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,8 +14,7 @@ AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 USERNAME = PASSWORD = "guest"
 
 
-async def drain(queue: str, exchange: str, expected: Optional[int] = None,
-                timeout_s: float = 30) -> List[Dict]:
+async def drain(queue: str, exchange: str, expected: Optional[int] = None, timeout_s: float = 30) -> List[Dict]:
     """The JSON messages in ``queue``, then delete the queue and ``exchange``.
 
     With ``expected``, wait up to ``timeout_s`` for that many; without, take what is there now.

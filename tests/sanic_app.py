@@ -1,4 +1,5 @@
 """Serve a Sanic app inside the test's own event loop on a free loopback port."""
+
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
@@ -12,8 +13,7 @@ from tests.integration.servers import free_port
 async def start_app(app: Sanic) -> Tuple[Any, str]:
     """Start ``app`` with its listeners; returns the server and its base URL."""
     port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
-                                     access_log=False)
+    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
     await server.startup()
     await server.before_start()
     await server.after_start()

@@ -3,6 +3,7 @@
 Each helper checks the TCP port first and only starts the service when nothing listens; it raises
 (so the test fails rather than skips) when the service is still unreachable after waiting.
 """
+
 from __future__ import annotations
 
 import glob
@@ -59,9 +60,24 @@ def ensure_postgres(url: str) -> None:
 
 def ensure_redis(host: str = "127.0.0.1", port: int = 6379) -> None:
     """Start a throw-away Redis (no persistence) if nothing listens on host:port."""
-    command = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", str(port),
-               "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
-               "--logfile", "/var/log/redis/ci.log"]
+    command = [
+        "redis-server",
+        "--daemonize",
+        "yes",
+        "--bind",
+        "127.0.0.1",
+        "-::1",
+        "--port",
+        str(port),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        "/var/lib/redis",
+        "--logfile",
+        "/var/log/redis/ci.log",
+    ]
     _start(command, host, port, REDIS_WAIT_S, "Redis")
 
 

@@ -1,4 +1,5 @@
 """Hypothesis strategies shared by the property and fuzz tests."""
+
 from __future__ import annotations
 
 from hypothesis import strategies as st

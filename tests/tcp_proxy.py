@@ -1,4 +1,5 @@
 """A loopback TCP proxy that a test can cut and restore, to simulate a service outage."""
+
 from __future__ import annotations
 
 import socket
@@ -25,7 +26,7 @@ class TcpProxy:
         """The port the proxy listens on (chosen once, kept across cut/restore)."""
         return self._port
 
-    def start(self) -> "TcpProxy":
+    def start(self) -> TcpProxy:
         """Listen and forward (again, after a cut)."""
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -1,4 +1,5 @@
 """The contract between the action server and the domain, and a side-effect-free import."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,8 @@ from typing import Any, Dict, Set
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
-from actions.knowledge.schema import Urgency
-from actions.services.intake_plan import FORM_SLOTS
+from knowledge.schema import Urgency
+from services.intake_plan import FORM_SLOTS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -63,8 +64,16 @@ def _response_names_in_source() -> Set[str]:
 def test_every_response_an_action_sends_exists_in_the_domain() -> None:
     used = _response_names_in_source()
     # the scan really finds the action responses (guards against a regex that matches nothing)
-    assert {"utter_notice_explanation", "utter_urgency_critical", "utter_did_you_mean", "utter_disclaimer",
-            "utter_topic_answer", "utter_notice_date_noted", "utter_case_created", "utter_invalid_phone"} <= used
+    assert {
+        "utter_notice_explanation",
+        "utter_urgency_critical",
+        "utter_did_you_mean",
+        "utter_disclaimer",
+        "utter_topic_answer",
+        "utter_notice_date_noted",
+        "utter_case_created",
+        "utter_invalid_phone",
+    } <= used
     missing = sorted(used - set(DOMAIN["responses"]))
     assert not missing, f"responses used by actions but missing from domain.yml: {missing}"
 
@@ -118,8 +127,9 @@ _IMPORT_PROBE = textwrap.dedent(
 
 def test_importing_actions_opens_no_file_or_socket() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
-    result = subprocess.run([sys.executable, "-c", _IMPORT_PROBE], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["attempts"] == []

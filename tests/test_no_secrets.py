@@ -7,6 +7,7 @@ and values assigned to names like secret/token/password/key) plus the formats it
 unless :data:`ALLOWED` lists it: a short, reviewed list of obviously fake test values and false
 positives. An entry nobody needs any more fails too, so the list stays short.
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,7 +23,7 @@ from typing import Dict, Iterable, List, Set, Tuple
 
 import pytest
 
-from actions.store.references import ALPHABET as REFERENCE_ALPHABET
+from store.references import ALPHABET as REFERENCE_ALPHABET
 
 try:
     from detect_secrets.core import scan as ds_scan
@@ -33,7 +34,7 @@ except ImportError:  # pragma: no cover - a clear failure instead of an import e
 ROOT = Path(__file__).resolve().parents[1]
 
 # Formats detect-secrets 1.5 has no detector for.
-EXTRA_PATTERNS: Dict[str, "re.Pattern[str]"] = {
+EXTRA_PATTERNS: Dict[str, re.Pattern[str]] = {
     "Facebook Access Token": re.compile(r"\bEAA[A-Za-z0-9]{30,}"),
     "Google API Key": re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"),
     "Twilio Auth Token": re.compile(r"(?i)auth[_-]?token[\"']?\s*[:=]\s*[\"']?([0-9a-f]{32})\b"),
@@ -41,7 +42,7 @@ EXTRA_PATTERNS: Dict[str, "re.Pattern[str]"] = {
 
 # (path, value) -> why it is not a secret. Only obviously fake values and false positives.
 ALLOWED: Dict[Tuple[str, str], str] = {
-    ("actions/store/references.py", REFERENCE_ALPHABET): "the case reference alphabet",
+    ("store/references.py", REFERENCE_ALPHABET): "the case reference alphabet",
     ("desk/cli.py", "password set"): "a label printed by `desk.cli list`",
     ("deploy/helm/values.yml", "chat-example-firm-com-tls"): "the name of a TLS Secret, not its content",
     ("tests/actions/test_handoff.py", "s3cret"): "fake webhook secret",
@@ -112,15 +113,15 @@ def scan_detect_secrets(root: Path, paths: Iterable[str]) -> List[Finding]:
             if not (root / path).is_file():
                 continue  # deleted in the work tree but still in the index
             for secret in ds_scan.scan_file(str(root / path)):
-                found.append(Finding(path, secret.line_number, secret.type,
-                                     secret.secret_value or ""))
+                found.append(Finding(path, secret.line_number, secret.type, secret.secret_value or ""))
     return found
 
 
 def scan(root: Path, paths: List[str]) -> List[Finding]:
     """All findings in ``paths`` (relative to ``root``), deduplicated."""
-    return sorted(set(scan_detect_secrets(root, paths) + scan_extra(root, paths)),
-                  key=lambda f: (f.path, f.line, f.kind))
+    return sorted(
+        set(scan_detect_secrets(root, paths) + scan_extra(root, paths)), key=lambda f: (f.path, f.line, f.kind)
+    )
 
 
 def not_allowed(findings: Iterable[Finding]) -> List[Finding]:
@@ -137,9 +138,10 @@ def repository_findings() -> Tuple[List[str], List[Finding]]:
 def test_no_secrets_in_tracked_files(repository_findings: Tuple[List[str], List[Finding]]) -> None:
     _, findings = repository_findings
     leaks = not_allowed(findings)
-    assert not leaks, ("secret-looking values (remove them, or add an obviously fake test value "
-                       "to ALLOWED in tests/test_no_secrets.py):\n"
-                       + "\n".join(f.describe() for f in leaks))
+    assert not leaks, (
+        "secret-looking values (remove them, or add an obviously fake test value "
+        "to ALLOWED in tests/test_no_secrets.py):\n" + "\n".join(f.describe() for f in leaks)
+    )
 
 
 def test_allow_list_has_no_stale_entries(repository_findings: Tuple[List[str], List[Finding]]) -> None:
@@ -152,6 +154,7 @@ def test_allow_list_has_no_stale_entries(repository_findings: Tuple[List[str], L
 
 # --- The scanner itself, on planted fake secrets (built at run time: this file stays clean) ------
 
+
 def _random(alphabet: str, length: int) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
 
@@ -159,6 +162,7 @@ def _random(alphabet: str, length: int) -> str:
 def _jwt() -> str:
     def part(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part({'sub': 'x', 'iat': 1})}.{_random(string.ascii_letters, 43)}"
 
 
@@ -185,10 +189,12 @@ def test_a_planted_secret_is_caught(tmp_path: Path, kind: str) -> None:
 
 def test_clean_file_and_placeholders_are_not_findings(tmp_path: Path) -> None:
     (tmp_path / "clean.py").write_text(
-        'import os\n'
+        "import os\n"
         'token = os.environ.get("FACEBOOK_PAGE_ACCESS_TOKEN")\n'
         'url = "amqp://<user>:<password>@rabbitmq:5672/"\n'
-        'page_token = "${FACEBOOK_PAGE_ACCESS_TOKEN}"\n', encoding="utf-8")
+        'page_token = "${FACEBOOK_PAGE_ACCESS_TOKEN}"\n',
+        encoding="utf-8",
+    )
     (tmp_path / "blob.bin").write_bytes(bytes(range(256)) * 4)
     assert scan(tmp_path, ["clean.py", "blob.bin"]) == []
 

@@ -7,6 +7,7 @@ Usage (``make run`` starts it on port 8080; the e2e test on a free port)::
 A development server (Python's http.server): put the real site and tax-chat.js behind your web
 server in production.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,8 +73,11 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     if not BUILT["/tax-chat.js"].is_file():
         print("widget/dist/tax-chat.js is missing: build it with `make widget`", file=sys.stderr)
     server = make_server(args.host, args.port)
-    print(f"Demo site on http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:"
-          f"{server.server_address[1]}", flush=True)
+    print(
+        f"Demo site on http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:"
+        f"{server.server_address[1]}",
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

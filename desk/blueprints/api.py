@@ -2,6 +2,7 @@
 
 Every route here is documented in ``desk/openapi.yml``; a test keeps the two in step.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -14,9 +15,9 @@ import yaml
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-from actions.store.cases import case_payload
 from desk.guards import token_required
 from desk.views import BadFilter, event_payload, parse_filters
+from store.cases import case_payload
 
 bp = Blueprint("api", url_prefix="/api")
 
@@ -65,8 +66,7 @@ async def list_cases(request: Request) -> HTTPResponse:
     except BadFilter as exc:
         return json({"error": str(exc)}, status=422)
     priorities = [filters.priority] if filters.priority else None
-    cases = await asyncio.to_thread(request.app.ctx.cases.list, filters.statuses, priorities,
-                                    filters.q, filters.limit)
+    cases = await asyncio.to_thread(request.app.ctx.cases.list, filters.statuses, priorities, filters.q, filters.limit)
     return json({"cases": [case_payload(case) for case in cases]})
 
 

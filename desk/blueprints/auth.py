@@ -1,4 +1,5 @@
 """Signing in and out of the desk with a username and password (browser sessions)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -40,8 +41,7 @@ def _client_ip(request: Request) -> str:
     return request.remote_addr or request.ip or "unknown"
 
 
-def _set_cookie(request: Request, response: HTTPResponse, name: str, value: str,
-                max_age: int) -> None:
+def _set_cookie(request: Request, response: HTTPResponse, name: str, value: str, max_age: int) -> None:
     response.cookies[name] = value
     cookie = response.cookies[name]
     cookie["httponly"] = True
@@ -52,12 +52,10 @@ def _set_cookie(request: Request, response: HTTPResponse, name: str, value: str,
         cookie["secure"] = True
 
 
-def _login_page(request: Request, status: int = 200, error: str = "",
-                username: str = "") -> HTTPResponse:
+def _login_page(request: Request, status: int = 200, error: str = "", username: str = "") -> HTTPResponse:
     # A login CSRF token (double-submit cookie): another site can't sign a browser in as someone else.
     token = new_token()
-    response = render(request, "login.html", status=status, error=error or None,
-                      username=username, login_csrf=token)
+    response = render(request, "login.html", status=status, error=error or None, username=username, login_csrf=token)
     _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
     return response
 
@@ -82,8 +80,12 @@ async def login(request: Request) -> HTTPResponse:
     locked = ctx.throttle.locked_for(username, ip)
     if locked:
         minutes = math.ceil(locked / 60)
-        return _login_page(request, 429, "Too many failed sign-ins. "
-                           f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.", username)
+        return _login_page(
+            request,
+            429,
+            f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+            username,
+        )
     pro = await asyncio.to_thread(ctx.pros.get, username) if username else None
     stored = pro.password_hash if pro and pro.password_hash else _dummy_hash()
     matches = await asyncio.to_thread(verify_password, password, stored)
@@ -96,8 +98,9 @@ async def login(request: Request) -> HTTPResponse:
     hours = ctx.settings.desk_session_hours
     now = now_utc()
     await asyncio.to_thread(ctx.pros.delete_expired_sessions, now)  # keeps the table small
-    await asyncio.to_thread(ctx.pros.create_session, digest(session_id), pro.username, csrf,
-                            now + dt.timedelta(hours=hours))
+    await asyncio.to_thread(
+        ctx.pros.create_session, digest(session_id), pro.username, csrf, now + dt.timedelta(hours=hours)
+    )
     response = redirect("/cases", status=303)
     _set_cookie(request, response, SESSION_COOKIE, session_id, max_age=int(hours * 3600))
     _set_cookie(request, response, LOGIN_CSRF_COOKIE, "", max_age=0)
@@ -108,8 +111,7 @@ async def login(request: Request) -> HTTPResponse:
 @login_required
 async def logout(request: Request) -> HTTPResponse:
     """End the session (the form carries the CSRF token)."""
-    await asyncio.to_thread(request.app.ctx.pros.delete_session,
-                            digest(request.cookies.get(SESSION_COOKIE, "")))
+    await asyncio.to_thread(request.app.ctx.pros.delete_session, digest(request.cookies.get(SESSION_COOKIE, "")))
     response = redirect("/login", status=303)
     _set_cookie(request, response, SESSION_COOKIE, "", max_age=0)
     return response

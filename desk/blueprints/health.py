@@ -1,4 +1,5 @@
 """Liveness check for load balancers and scripts."""
+
 from __future__ import annotations
 
 from sanic import Blueprint, Request

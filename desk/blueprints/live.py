@@ -4,6 +4,7 @@ Only a browser session may listen (401 otherwise; an EventSource does not retry 
 The stream sends a comment every HEARTBEAT_S seconds, which keeps proxies and Sanic's response
 timeout from closing it, and ends when the session expires or the desk stops.
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -35,7 +36,8 @@ async def events(request: Request) -> Optional[HTTPResponse]:
         async with hub.subscribe() as subscription:
             response = await request.respond(
                 content_type="text/event-stream; charset=utf-8",
-                headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+                headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+            )
             await response.send(f"retry: {RETRY_MS}\n: connected\n\n")
             while True:
                 try:

@@ -4,6 +4,7 @@ A page is in the case store only because the taxpayer chose "Attach it" in the c
 (channels/notice_pages.py). It shows their name, address and part of their SSN, so every route
 here requires a signed-in pro, and pages are sent with ``Cache-Control: no-store``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -11,10 +12,10 @@ import asyncio
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 
-from actions.store.notice_pages import NoticePageRepository
 from desk.casework import CaseNotFound
 from desk.guards import login_required
 from desk.views import render
+from store.notice_pages import NoticePageRepository
 
 bp = Blueprint("notice_pages")
 
@@ -23,8 +24,9 @@ INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
 
 
 def _missing(request: Request) -> HTTPResponse:
-    return render(request, "error.html", status=404, title="Not found",
-                  message="There is no such case or attached page.")
+    return render(
+        request, "error.html", status=404, title="Not found", message="There is no such case or attached page."
+    )
 
 
 @bp.get("/cases/<reference>/notice-pages")
@@ -52,7 +54,10 @@ async def page_file(request: Request, reference: str, page_id: int) -> HTTPRespo
         return _missing(request)
     data, content_type = found
     inline = content_type in INLINE_TYPES
-    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-               "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="notice-page-{page_id}"',
-               "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"}
+    headers = {
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="notice-page-{page_id}"',
+        "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    }
     return raw(data, content_type=content_type if inline else "application/octet-stream", headers=headers)

@@ -1,4 +1,5 @@
 """The desk's HTML pages: the case list, a case with its transcript, and the pro's actions."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,7 +8,6 @@ from typing import Any, Awaitable, Callable, Optional
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 
-from actions.store.records import STATUS_CLOSED
 from desk.casework import (
     MAX_NOTE_CHARS,
     MAX_REPLY_CHARS,
@@ -20,13 +20,22 @@ from desk.casework import (
 )
 from desk.guards import login_required
 from desk.views import BadFilter, Filters, days_left, deadline_text, parse_filters, render
+from store.records import STATUS_CLOSED
 
 bp = Blueprint("pages")
 
-DONE = {"reply": "Message delivered to the taxpayer.", "handback": "Handed back to the bot.",
-        "close": "Case closed.", "note": "Note added."}
-NOT_DONE = {"reply": "Not delivered, try again", "handback": "Not handed back, try again",
-            "close": "The case was not closed, try again", "note": "The note was not saved"}
+DONE = {
+    "reply": "Message delivered to the taxpayer.",
+    "handback": "Handed back to the bot.",
+    "close": "Case closed.",
+    "note": "Note added.",
+}
+NOT_DONE = {
+    "reply": "Not delivered, try again",
+    "handback": "Not handed back, try again",
+    "close": "The case was not closed, try again",
+    "note": "The note was not saved",
+}
 
 
 @bp.get("/")
@@ -46,20 +55,27 @@ async def case_list(request: Request) -> HTTPResponse:
     except BadFilter as exc:
         filters, status, error = Filters(), 400, str(exc)
     priorities = [filters.priority] if filters.priority else None
-    cases = await asyncio.to_thread(ctx.cases.list, filters.statuses, priorities, filters.q,
-                                    filters.limit)
+    cases = await asyncio.to_thread(ctx.cases.list, filters.statuses, priorities, filters.q, filters.limit)
     pending = await asyncio.to_thread(ctx.outbox.count_pending)
     counts = await asyncio.to_thread(ctx.cases.counts_by_status)
     today = ctx.core.today()
-    rows = [{"case": case, "days": days_left(case.deadline, today),
-             "deadline_text": deadline_text(case.deadline, today)} for case in cases]
-    return render(request, "cases.html", status=status, error=error, rows=rows,
-                  filters=filters, pending=pending, counts=counts)
+    rows = [
+        {"case": case, "days": days_left(case.deadline, today), "deadline_text": deadline_text(case.deadline, today)}
+        for case in cases
+    ]
+    return render(
+        request, "cases.html", status=status, error=error, rows=rows, filters=filters, pending=pending, counts=counts
+    )
 
 
-async def case_page(request: Request, reference: str, status: int = 200,
-                    error: Optional[str] = None, draft: str = "",
-                    draft_for: str = "") -> HTTPResponse:
+async def case_page(
+    request: Request,
+    reference: str,
+    status: int = 200,
+    error: Optional[str] = None,
+    draft: str = "",
+    draft_for: str = "",
+) -> HTTPResponse:
     """Render a case with its event log and transcript (a notice if Rasa can't be reached)."""
     work = request.app.ctx.casework
     try:
@@ -73,19 +89,33 @@ async def case_page(request: Request, reference: str, status: int = 200,
     except RasaUnavailable as exc:
         transcript_error = f"Transcript unavailable: {exc}."
     today = request.app.ctx.core.today()
-    return render(request, "case.html", status=status, error=error, case=case, events=events,
-                  lines=lines, transcript_error=transcript_error, draft=draft, draft_for=draft_for,
-                  notice=DONE.get(request.args.get("done", "")),
-                  days=days_left(case.deadline, today),
-                  deadline_text=deadline_text(case.deadline, today), can_push=can_push(case),
-                  no_push_reason=no_push_reason(case), closed=case.status == STATUS_CLOSED,
-                  max_reply=MAX_REPLY_CHARS, max_note=MAX_NOTE_CHARS)
+    return render(
+        request,
+        "case.html",
+        status=status,
+        error=error,
+        case=case,
+        events=events,
+        lines=lines,
+        transcript_error=transcript_error,
+        draft=draft,
+        draft_for=draft_for,
+        notice=DONE.get(request.args.get("done", "")),
+        days=days_left(case.deadline, today),
+        deadline_text=deadline_text(case.deadline, today),
+        can_push=can_push(case),
+        no_push_reason=no_push_reason(case),
+        closed=case.status == STATUS_CLOSED,
+        max_reply=MAX_REPLY_CHARS,
+        max_note=MAX_NOTE_CHARS,
+    )
 
 
 def not_found(request: Request) -> HTTPResponse:
     """The 404 page for an unknown case."""
-    return render(request, "error.html", status=404, title="Case not found",
-                  message="There is no case with this reference.")
+    return render(
+        request, "error.html", status=404, title="Case not found", message="There is no case with this reference."
+    )
 
 
 @bp.get("/cases/<reference>")
@@ -95,24 +125,21 @@ async def case_detail(request: Request, reference: str) -> HTTPResponse:
     return await case_page(request, reference)
 
 
-async def _act(request: Request, reference: str, action: str,
-               run: Callable[[], Awaitable[Any]], draft: str = "") -> HTTPResponse:
+async def _act(
+    request: Request, reference: str, action: str, run: Callable[[], Awaitable[Any]], draft: str = ""
+) -> HTTPResponse:
     """Run a pro's action, then redirect back to the case or show the case with the problem."""
     try:
         await run()
     except CaseNotFound:
         return not_found(request)
     except Invalid as exc:
-        return await case_page(request, reference, 422, f"{NOT_DONE[action]}: {exc}.",
-                               draft, action)
+        return await case_page(request, reference, 422, f"{NOT_DONE[action]}: {exc}.", draft, action)
     except Conflict as exc:
-        return await case_page(request, reference, 409, f"{NOT_DONE[action]}: {exc}.",
-                               draft, action)
+        return await case_page(request, reference, 409, f"{NOT_DONE[action]}: {exc}.", draft, action)
     except RasaUnavailable as exc:
-        return await case_page(request, reference, 502, f"{NOT_DONE[action]}: {exc}.",
-                               draft, action)
-    target = request.app.url_for("pages.case_detail", reference=reference.strip().upper(),
-                                 done=action)
+        return await case_page(request, reference, 502, f"{NOT_DONE[action]}: {exc}.", draft, action)
+    target = request.app.url_for("pages.case_detail", reference=reference.strip().upper(), done=action)
     return redirect(target, status=303)
 
 

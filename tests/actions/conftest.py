@@ -1,4 +1,5 @@
 """Shared helpers for the action tests: the real domain, a fixed today, trackers built from events."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.base
-from actions.settings import Settings
+from settings.assistant import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -29,8 +30,13 @@ def response_placeholders(name: str) -> set:
 def entity(text: str, value: str, name: str = "notice_code") -> Dict[str, Any]:
     """An extracted entity as Rasa reports it, with its character span in ``text``."""
     start = text.index(value)
-    return {"entity": name, "value": value, "start": start, "end": start + len(value),
-            "extractor": "SpacyEntityExtractor"}
+    return {
+        "entity": name,
+        "value": value,
+        "start": start,
+        "end": start + len(value),
+        "extractor": "SpacyEntityExtractor",
+    }
 
 
 def make_tracker(
@@ -51,17 +57,25 @@ def make_tracker(
         "entities": ents,
         "intent_ranking": intent_ranking or [{"name": intent, "confidence": 1.0}],
     }
-    events: List[Dict[str, Any]] = [{"event": "action", "name": "action_session_start"},
-                                    {"event": "session_started"},
-                                    {"event": "action", "name": "action_listen"}]
+    events: List[Dict[str, Any]] = [
+        {"event": "action", "name": "action_session_start"},
+        {"event": "session_started"},
+        {"event": "action", "name": "action_listen"},
+    ]
     events += [{"event": "slot", "name": k, "value": v} for k, v in (slots or {}).items()]
     events.append({"event": "user", "text": text, "parse_data": latest})
     return Tracker("test-user", all_slots, latest, events, False, None, {}, "action_listen")
 
 
 def settings_with(**overrides: Any) -> Settings:
-    values: Dict[str, Any] = dict(firm_name=FIRM, firm_phone=None, firm_email=None, firm_website=None,
-                                  firm_hours=None, firm_timezone="America/New_York")
+    values: Dict[str, Any] = dict(
+        firm_name=FIRM,
+        firm_phone=None,
+        firm_email=None,
+        firm_website=None,
+        firm_hours=None,
+        firm_timezone="America/New_York",
+    )
     values.update(overrides)
     return Settings(_env_file=None, **values)
 

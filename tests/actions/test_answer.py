@@ -1,4 +1,5 @@
 """action_answer_message and action_answer_more: one short answer for the whole message, details on request."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -7,7 +8,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.answer import ActionAnswerMessage, ActionAnswerMore
-from actions.knowledge.store import cached_knowledge
+from knowledge.loader import cached_knowledge
 from tests.actions.conftest import make_tracker, names, only, run_action
 
 KB = cached_knowledge()
@@ -40,9 +41,19 @@ async def test_known_code_without_date_asks_for_the_date() -> None:
 
 @pytest.mark.parametrize(
     "spelling, canonical",
-    [("cp 504", "CP504"), ("letter 1058", "Letter 1058"), ("668(Y)(c)", "Form 668(Y)(c)"), ("CP298", "CP91"),
-     ("504 notice", "CP504"), ("Letter 5071C", "Letter 5071C"), ("letter 3172", "Letter 3172"), ("LT-11", "LT11"),
-     ("cp 5O3", "CP503"), ("ltr 1058", "Letter 1058"), ("the 504", "CP504")],
+    [
+        ("cp 504", "CP504"),
+        ("letter 1058", "Letter 1058"),
+        ("668(Y)(c)", "Form 668(Y)(c)"),
+        ("CP298", "CP91"),
+        ("504 notice", "CP504"),
+        ("Letter 5071C", "Letter 5071C"),
+        ("letter 3172", "Letter 3172"),
+        ("LT-11", "LT11"),
+        ("cp 5O3", "CP503"),
+        ("ltr 1058", "Letter 1058"),
+        ("the 504", "CP504"),
+    ],
 )
 async def test_every_spelling_finds_the_notice(spelling: str, canonical: str) -> None:
     messages, events = await run_action(ANSWER, make_tracker(f"I got a {spelling}, what is it?"))
@@ -70,8 +81,11 @@ async def test_future_date_is_questioned() -> None:
 
 
 async def test_follow_up_hearing_question_after_an_lt11_gets_the_equivalent_hearing() -> None:
-    tracker = make_tracker("it's been seven weeks, can I still ask for the hearing?", intent="ask_cdp_appeals",
-                           slots={"notice_code": "LT11", "notice_date": "2026-09-01"})
+    tracker = make_tracker(
+        "it's been seven weeks, can I still ask for the hearing?",
+        intent="ask_cdp_appeals",
+        slots={"notice_code": "LT11", "notice_date": "2026-09-01"},
+    )
     messages, _ = await run_action(ANSWER, tracker)
     text = answer_text(messages)
     assert "equivalent hearing" in text and "Form 12153" in text
@@ -90,8 +104,9 @@ async def test_cp504_wage_question_explains_what_must_come_first_and_uses_the_jo
 
 
 async def test_code_plus_request_answers_both() -> None:
-    messages, _ = await run_action(ANSWER, make_tracker("I got a CP14 and want the penalty removed",
-                                                        intent="explain_notice"))
+    messages, _ = await run_action(
+        ANSWER, make_tracker("I got a CP14 and want the penalty removed", intent="explain_notice")
+    )
     reply = answer_text(messages)
     assert reply.startswith("**CP14**") and "first-time abatement" in reply
 
@@ -118,11 +133,14 @@ async def test_two_codes_are_both_named() -> None:
     assert "**CP501**" in reply and "**CP503**" in reply
 
 
-@pytest.mark.parametrize("text, response", [
-    ("my refund is late, where is it", "utter_scope_refund"),
-    ("how do I file my 2024 tax return", "utter_scope_tax_prep"),
-    ("I got a letter from the California Franchise Tax Board saying I owe", "utter_scope_state"),
-])
+@pytest.mark.parametrize(
+    "text, response",
+    [
+        ("my refund is late, where is it", "utter_scope_refund"),
+        ("how do I file my 2024 tax return", "utter_scope_tax_prep"),
+        ("I got a letter from the California Franchise Tax Board saying I owe", "utter_scope_state"),
+    ],
+)
 async def test_out_of_scope_is_said_honestly(text: str, response: str) -> None:
     messages, _ = await run_action(ANSWER, make_tracker(text, intent="out_of_scope"))
     assert names(messages)[0] == response
@@ -132,9 +150,11 @@ async def test_out_of_scope_is_said_honestly(text: str, response: str) -> None:
 async def test_lien_follow_up_answers_how_to_remove_it() -> None:
     first, events = await run_action(ANSWER, make_tracker("what's a lien", intent="ask_lien"))
     assert "legal claim" in answer_text(first)
-    follow = make_tracker("how do I get rid of it", intent="ask_lien",
-                          slots={"answered_topics": slot(events, "answered_topics"),
-                                 "last_answer": slot(events, "last_answer")})
+    follow = make_tracker(
+        "how do I get rid of it",
+        intent="ask_lien",
+        slots={"answered_topics": slot(events, "answered_topics"), "last_answer": slot(events, "last_answer")},
+    )
     messages, _ = await run_action(ANSWER, follow)
     assert "release a lien within 30 days" in answer_text(messages)
 
@@ -149,8 +169,7 @@ async def test_same_answer_is_never_sent_twice_in_a_row() -> None:
 
 async def test_a_repeated_answer_without_details_says_so() -> None:
     _, events = await run_action(ANSWER, make_tracker("I got a CP14", intent="explain_notice"))
-    again = make_tracker("I got a CP14", intent="explain_notice",
-                         slots={"last_answer": slot(events, "last_answer")})
+    again = make_tracker("I got a CP14", intent="explain_notice", slots={"last_answer": slot(events, "last_answer")})
     messages, _ = await run_action(ANSWER, again)
     assert names(messages) == ["utter_answer_repeat"]
 
@@ -175,8 +194,9 @@ async def test_remembered_date_of_another_notice_is_not_reused() -> None:
 
 
 async def test_button_payload_text_is_not_searched_for_a_date() -> None:
-    tracker = make_tracker('/inform_notice_date{"note": "dated Nov 3"}', intent="inform_notice_date",
-                           slots={"notice_code": "LT11"})
+    tracker = make_tracker(
+        '/inform_notice_date{"note": "dated Nov 3"}', intent="inform_notice_date", slots={"notice_code": "LT11"}
+    )
     messages, _ = await run_action(ANSWER, tracker)
     assert "November 3" not in " ".join(m.get("answer") or "" for m in messages)
 
@@ -201,8 +221,9 @@ async def test_during_the_intake_no_next_step_is_offered() -> None:
 
 
 async def test_more_gives_the_full_notice_and_topic_details() -> None:
-    tracker = make_tracker("more", intent="ask_more",
-                           slots={"notice_code": "CP504", "answered_topics": ["wage_levy", "payment_plan"]})
+    tracker = make_tracker(
+        "more", intent="ask_more", slots={"notice_code": "CP504", "answered_topics": ["wage_levy", "payment_plan"]}
+    )
     messages, _ = await run_action(MORE, tracker)
     got = names(messages)
     assert got[0] == "utter_notice_explanation" and only(messages, "utter_notice_explanation")["code"] == "CP504"
@@ -216,13 +237,17 @@ async def test_more_with_nothing_answered_yet() -> None:
     assert names(messages) == ["utter_no_more"]
 
 
-@pytest.mark.parametrize("text", [
-    "I have a CP504 for about $4k and I was laid off in the spring, will they garnish my wages??",
-    "the irs froze my bank account, I have an LT11 from september. what can i do. can i get a payment plan? is it a scam",
-    "got a CP90 dated nov 20 – final notice – can they take my social security? i'm disabled",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have a CP504 for about $4k and I was laid off in the spring, will they garnish my wages??",
+        "the irs froze my bank account, I have an LT11 from september. what can i do. can i get a payment plan? "
+        "is it a scam",
+        "got a CP90 dated nov 20 – final notice – can they take my social security? i'm disabled",
+    ],
+)
 async def test_sms_answer_and_menu_fit_in_three_segments(text: str) -> None:
-    from channels.sms_render import render_buttons
+    from channels.sms.render import render_buttons
     from tests.actions.conftest import DOMAIN
 
     messages, _ = await run_action(ANSWER, make_tracker(text, intent="nlu_fallback"))
@@ -248,7 +273,9 @@ async def test_a_greeting_with_a_question_is_answered() -> None:
 async def test_a_long_message_read_as_a_firm_question_is_answered() -> None:
     from actions.firm import ActionFirmInfo
 
-    messages, _ = await run_action(ActionFirmInfo(), make_tracker("my refund is late, where is it", intent="ask_firm_services"))
+    messages, _ = await run_action(
+        ActionFirmInfo(), make_tracker("my refund is late, where is it", intent="ask_firm_services")
+    )
     assert names(messages) == ["utter_scope_refund"]
     messages, _ = await run_action(ActionFirmInfo(), make_tracker("what do you charge?", intent="ask_firm_services"))
     assert names(messages)[0] == "utter_firm_services"
@@ -257,8 +284,11 @@ async def test_a_long_message_read_as_a_firm_question_is_answered() -> None:
 async def test_a_hearing_question_read_as_a_status_question_is_answered() -> None:
     from actions.handoff import ActionCaseStatus
 
-    tracker = make_tracker("it's been seven weeks, can I still ask for the hearing?", intent="ask_case_status",
-                           slots={"notice_code": "LT11", "notice_date": "2026-09-01"})
+    tracker = make_tracker(
+        "it's been seven weeks, can I still ask for the hearing?",
+        intent="ask_case_status",
+        slots={"notice_code": "LT11", "notice_date": "2026-09-01"},
+    )
     messages, _ = await run_action(ActionCaseStatus(), tracker)
     assert "equivalent hearing" in answer_text(messages)
 
@@ -266,8 +296,9 @@ async def test_a_hearing_question_read_as_a_status_question_is_answered() -> Non
 async def test_asking_for_a_pro_with_questions_answers_them_first() -> None:
     from actions.intake_controls import ActionStartIntake
 
-    tracker = make_tracker("I want to talk to someone about my CP504, can they garnish my wages?",
-                           intent="request_human")
+    tracker = make_tracker(
+        "I want to talk to someone about my CP504, can they garnish my wages?", intent="request_human"
+    )
     messages, events = await run_action(ActionStartIntake(), tracker)
     assert names(messages)[:2] == ["utter_answer", "utter_intake_intro"]
     assert "Not yet" in answer_text(messages)

@@ -1,10 +1,11 @@
 """action_default_ask_affirmation: "Did you mean ...?" buttons from the intent ranking."""
+
 from __future__ import annotations
 
 from typing import Dict, List
 
 from actions.fallback import MAX_GUESSES, ActionDidYouMean
-from actions.knowledge.store import cached_knowledge
+from knowledge.loader import cached_knowledge
 from tests.actions.conftest import make_tracker, names, only, run_action
 
 LABELS = cached_knowledge().base.intent_labels
@@ -36,8 +37,14 @@ async def test_buttons_from_ranking_skip_fallback_and_out_of_scope() -> None:
 
 
 async def test_at_most_three_guesses_plus_something_else() -> None:
-    tracker = tracker_for(("nlu_fallback", 0.5), ("ask_levy", 0.2), ("ask_lien", 0.15), ("ask_cnc", 0.1),
-                          ("ask_scam", 0.09), ("request_human", 0.08))
+    tracker = tracker_for(
+        ("nlu_fallback", 0.5),
+        ("ask_levy", 0.2),
+        ("ask_lien", 0.15),
+        ("ask_cnc", 0.1),
+        ("ask_scam", 0.09),
+        ("request_human", 0.08),
+    )
     messages, _ = await run_action(ACTION, tracker)
     buttons = only(messages, "utter_did_you_mean")["buttons"]
     assert [b["payload"] for b in buttons] == ["/ask_levy", "/ask_lien", "/ask_cnc", "/out_of_scope"]
@@ -45,8 +52,17 @@ async def test_at_most_three_guesses_plus_something_else() -> None:
 
 
 async def test_chitchat_unlabelled_and_unlikely_intents_are_not_offered() -> None:
-    tracker = tracker_for(("greet", 0.4), ("thanks", 0.2), ("nonsense", 0.1), ("affirm", 0.1), ("deny", 0.1),
-                          ("goodbye", 0.1), ("made_up_intent", 0.1), ("ask_scam", 0.04), ("explain_notice", 0.06))
+    tracker = tracker_for(
+        ("greet", 0.4),
+        ("thanks", 0.2),
+        ("nonsense", 0.1),
+        ("affirm", 0.1),
+        ("deny", 0.1),
+        ("goodbye", 0.1),
+        ("made_up_intent", 0.1),
+        ("ask_scam", 0.04),
+        ("explain_notice", 0.06),
+    )
     messages, _ = await run_action(ACTION, tracker)
     buttons = only(messages, "utter_did_you_mean")["buttons"]
     assert [b["payload"] for b in buttons] == ["/explain_notice", "/out_of_scope"]

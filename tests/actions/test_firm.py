@@ -1,4 +1,5 @@
 """action_firm_info: what the firm does, what it costs and how to reach it."""
+
 from __future__ import annotations
 
 from typing import Callable
@@ -7,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from actions.firm import ActionFirmInfo, contact_line
-from actions.settings import Settings
+from settings.assistant import Settings
 from tests.actions.conftest import FIRM, make_tracker, names, only, run_action, settings_with
 
 
@@ -44,8 +45,10 @@ async def test_firm_name_comes_from_settings(use_settings: Callable) -> None:
         ({}, ""),
         ({"firm_phone": "555"}, "Phone: 555"),
         ({"firm_hours": "24/7", "firm_phone": "555"}, "Phone: 555 · Hours: 24/7"),
-        ({"firm_phone": "1", "firm_email": "2", "firm_website": "3", "firm_hours": "4"},
-         "Phone: 1 · Email: 2 · Web: 3 · Hours: 4"),
+        (
+            {"firm_phone": "1", "firm_email": "2", "firm_website": "3", "firm_hours": "4"},
+            "Phone: 1 · Email: 2 · Web: 3 · Hours: 4",
+        ),
         ({"firm_email": ""}, ""),
     ],
 )

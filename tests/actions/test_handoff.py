@@ -3,6 +3,7 @@
 The clock the handoff reads is frozen (business hours are 09:00-18:00 New York time on weekdays
 unless a test says otherwise), so whether a pro is on duty never depends on when the tests run.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,14 +19,14 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 
 import actions.handoff
 from actions.handoff import STATUS_WORDS, ActionCaseStatus, ActionSubmitCase
-from actions.services import casework
-from actions.services.casework import consent_from_record, new_case
-from actions.services.triage import Triage
-from actions.settings import Settings
-from actions.store.cases import CaseRepository
-from actions.store.db import get_database
-from actions.store.outbox import Outbox
-from actions.store.records import STATUS_CLOSED, STATUS_IN_CONVERSATION, STATUS_NEW, STATUS_WAITING, Intake
+from services import casework
+from services.casework import consent_from_record, new_case
+from services.triage import Triage
+from settings.assistant import Settings
+from store.cases import CaseRepository
+from store.db import get_database
+from store.outbox import Outbox
+from store.records import STATUS_CLOSED, STATUS_IN_CONVERSATION, STATUS_NEW, STATUS_WAITING, Intake
 from tests.actions.conftest import FIRM, names, only, run_action, settings_with
 from tests.actions.test_intake import CONSENT, PHONE, answered_before, form_tracker
 
@@ -75,11 +76,22 @@ def store(tmp_path: Path, use_settings: Callable[..., Settings], monkeypatch: py
     return Store(f"sqlite:///{tmp_path}/cases.db", use_settings, monkeypatch)
 
 
-def submit_tracker(slots: Optional[Dict[str, Any]] = None, channel: Optional[str] = "socketio",
-                   sender_id: str = SENDER, text: str = "yes"):
+def submit_tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    channel: Optional[str] = "socketio",
+    sender_id: str = SENDER,
+    text: str = "yes",
+):
     """The tracker right after the form completed: the latest user message confirmed the summary."""
-    return form_tracker(text, None, intent="affirm", slots={**SUBMITTED, **(slots or {})}, channel=channel,
-                        active_loop=None, sender_id=sender_id)
+    return form_tracker(
+        text,
+        None,
+        intent="affirm",
+        slots={**SUBMITTED, **(slots or {})},
+        channel=channel,
+        active_loop=None,
+        sender_id=sender_id,
+    )
 
 
 def test_names() -> None:
@@ -88,6 +100,7 @@ def test_names() -> None:
 
 
 # -- action_submit_case ------------------------------------------------------------------------
+
 
 async def test_submit_creates_one_case_from_the_answers(store: Store) -> None:
     messages, events = await run_action(SUBMIT, submit_tracker())
@@ -98,12 +111,28 @@ async def test_submit_creates_one_case_from_the_answers(store: Store) -> None:
     assert case.reference.startswith("MTS-")
     assert events == [SlotSet("case_reference", case.reference), ConversationPaused()]
     assert (case.sender_id, case.channel, case.priority, case.priority_reasons, case.deadline) == (
-        SENDER, "socketio", "normal", [], None)
+        SENDER,
+        "socketio",
+        "normal",
+        [],
+        None,
+    )
     assert case.intake == Intake(
-        full_name="Jane Doe", consent=consent_from_record(SUBMITTED["consent_record"]), preferred_channel="sms",
-        phone=PHONE, email="jane@example.com", us_state="TX", notice_codes=["CP14"],
-        notice_date=dt.date(2026, 11, 2), tax_years=[2020, 2021], amount_owed=Decimal("12000"),
-        levy_active="no", unfiled_returns="no", joint_filing="no", contact_time="morning")
+        full_name="Jane Doe",
+        consent=consent_from_record(SUBMITTED["consent_record"]),
+        preferred_channel="sms",
+        phone=PHONE,
+        email="jane@example.com",
+        us_state="TX",
+        notice_codes=["CP14"],
+        notice_date=dt.date(2026, 11, 2),
+        tax_years=[2020, 2021],
+        amount_owed=Decimal("12000"),
+        levy_active="no",
+        unfiled_returns="no",
+        joint_filing="no",
+        contact_time="morning",
+    )
     assert case.intake.consent.wording == CONSENT
 
 
@@ -114,15 +143,16 @@ async def test_submit_uses_the_configured_reference_prefix(store: Store) -> None
 
 
 async def test_a_critical_case_is_marked_urgent(store: Store) -> None:
-    slots = {"levy_active": "yes", "notice_codes": ["LT11"], "notice_date": "2026-11-01",
-             "amount_owed": "75000.00"}
+    slots = {"levy_active": "yes", "notice_codes": ["LT11"], "notice_date": "2026-11-01", "amount_owed": "75000.00"}
     messages, _ = await run_action(SUBMIT, submit_tracker(slots))
     assert names(messages) == ["utter_case_created", "utter_case_priority_critical", "utter_handoff_live"]
     [case] = store.cases()
     assert (case.priority, case.deadline) == ("critical", dt.date(2026, 12, 1))
-    assert case.priority_reasons == ["A levy or wage garnishment is active now.",
-                                     "Owes about $75,000 (over $50,000).",
-                                     "Final notice LT11: 5 days left to respond."]
+    assert case.priority_reasons == [
+        "A levy or wage garnishment is active now.",
+        "Owes about $75,000 (over $50,000).",
+        "Final notice LT11: 5 days left to respond.",
+    ]
 
 
 async def test_a_high_priority_case_is_not_called_urgent(store: Store) -> None:
@@ -190,13 +220,17 @@ async def test_on_duty_on_a_push_channel_the_bot_steps_aside(store: Store, chann
     assert store.repo.events(case.reference)[-1].body == "new → waiting: Handed off within business hours."
 
 
-@pytest.mark.parametrize("channel, recorded", [
-    ("rest", "rest"),
-    ("cmdline", "cmdline"),
-    (None, "unknown"),
-])
-async def test_on_duty_on_a_channel_without_push_the_pro_makes_contact(store: Store, channel: Optional[str],
-                                                                       recorded: str) -> None:
+@pytest.mark.parametrize(
+    "channel, recorded",
+    [
+        ("rest", "rest"),
+        ("cmdline", "cmdline"),
+        (None, "unknown"),
+    ],
+)
+async def test_on_duty_on_a_channel_without_push_the_pro_makes_contact(
+    store: Store, channel: Optional[str], recorded: str
+) -> None:
     messages, events = await run_action(SUBMIT, submit_tracker({"preferred_channel": "phone"}, channel=channel))
     [case] = store.cases()
     assert names(messages) == ["utter_case_created", "utter_handoff_contact"]
@@ -215,8 +249,9 @@ async def test_on_duty_on_a_channel_without_push_the_pro_makes_contact(store: St
         (dt.datetime(2026, 11, 28, 17, 0, tzinfo=dt.timezone.utc), "", "Monday, November 30 at 9:00 AM EST"),
     ],
 )
-async def test_off_duty_the_user_hears_when_a_pro_will_call(store: Store, now: dt.datetime, holidays: str,
-                                                            opening: str) -> None:
+async def test_off_duty_the_user_hears_when_a_pro_will_call(
+    store: Store, now: dt.datetime, holidays: str, opening: str
+) -> None:
     store.configure(business_holidays=holidays)
     store.now(now)
     messages, events = await run_action(SUBMIT, submit_tracker({"preferred_channel": "email"}))
@@ -266,8 +301,12 @@ async def test_a_waiting_case_submitted_again_off_duty_keeps_its_status(store: S
 async def test_a_store_failure_is_told_and_nothing_raises(use_settings: Callable[..., Settings]) -> None:
     # Neither the store nor the spool can be written (tests/actions/test_handoff_spool.py covers
     # the usual outage, where the spool keeps the intake).
-    use_settings(database_url="sqlite:////proc/no-such-dir/cases.db", firm_email="help@acme.test",
-                 case_store_retry_s=0.0, case_spool_path="/proc/no-such-dir/spool.jsonl")
+    use_settings(
+        database_url="sqlite:////proc/no-such-dir/cases.db",
+        firm_email="help@acme.test",
+        case_store_retry_s=0.0,
+        case_spool_path="/proc/no-such-dir/spool.jsonl",
+    )
     messages, events = await run_action(SUBMIT, submit_tracker())
     assert names(messages) == ["utter_case_unavailable"]
     assert only(messages, "utter_case_unavailable")["contact"] == " Email: help@acme.test"
@@ -288,14 +327,16 @@ async def test_a_new_case_queues_the_firm_notification(store: Store, monkeypatch
         await casework._NOTIFIERS[store.url].close()
 
 
-@pytest.mark.parametrize("overrides", [{"business_hours": "9-5"}, {"business_days": "weekdays"},
-                                       {"business_holidays": "12/25/2026"}])
+@pytest.mark.parametrize(
+    "overrides", [{"business_hours": "9-5"}, {"business_days": "weekdays"}, {"business_holidays": "12/25/2026"}]
+)
 def test_bad_business_hours_fail_when_settings_load(overrides: Dict[str, str]) -> None:
     with pytest.raises(ValidationError):
         settings_with(**overrides)
 
 
 # -- action_case_status ------------------------------------------------------------------------
+
 
 def stored_case(store: Store, sender_id: str = SENDER, intake_id: str = "intake-1", method: str = "sms"):
     slots = {**SUBMITTED, "intake_id": intake_id, "preferred_channel": method}
@@ -326,7 +367,10 @@ async def test_status_of_this_conversations_case(store: Store, status: str, meth
     assert names(messages) == ["utter_case_status"]
     status_message = only(messages, "utter_case_status")
     assert (status_message["reference"], status_message["status"], status_message["opened"]) == (
-        case.reference, words, f"{opened:%B} {opened.day}")
+        case.reference,
+        words,
+        f"{opened:%B} {opened.day}",
+    )
     assert events == [SlotSet("case_reference", case.reference)]
 
 

@@ -3,6 +3,7 @@
 The spool is tested on its own (file format, permissions, atomic writes, concurrent writers, masking,
 replay exactly once) and through ``action_submit_case`` with a store that fails, hangs or recovers.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,14 +18,14 @@ from typing import Any, Callable, List, Optional
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from actions.services import casework
-from actions.services.case_spool import CaseSpool, Replayed, key_hash, record_to_case, case_to_record, replay
-from actions.services.casework import new_case, submit_case, sweep_spool
-from actions.services.triage import Triage
-from actions.settings import Settings
-from actions.store.cases import CaseRepository
-from actions.store.db import get_database
-from actions.store.records import NewCase
+from services import casework
+from services.case_spool import CaseSpool, Replayed, case_to_record, key_hash, record_to_case, replay
+from services.casework import new_case, submit_case, sweep_spool
+from services.triage import Triage
+from settings.assistant import Settings
+from store.cases import CaseRepository
+from store.db import get_database
+from store.records import NewCase
 from tests.actions.conftest import names, only, run_action
 from tests.actions.test_handoff import SENDER, SUBMIT, SUBMITTED, submit_tracker
 from tests.actions.test_intake import PHONE
@@ -33,8 +34,9 @@ DOWN_URL = "sqlite:////proc/no-such-dir/cases.db"  # opening it fails like an un
 
 
 def intake(key: str = "intake-1", sender: str = SENDER, **slots: Any) -> NewCase:
-    return new_case({**SUBMITTED, "intake_id": key, **slots}, "socketio", sender,
-                    Triage("critical", ["A levy is active."]))
+    return new_case(
+        {**SUBMITTED, "intake_id": key, **slots}, "socketio", sender, Triage("critical", ["A levy is active."])
+    )
 
 
 def down() -> OperationalError:
@@ -52,6 +54,7 @@ def repo(tmp_path: Path) -> CaseRepository:
 
 
 # -- the spool file ------------------------------------------------------------------------------
+
 
 def test_a_case_survives_the_round_trip(spool: CaseSpool) -> None:
     new = intake(amount_owed="12000.50", notice_date="2026-11-02")
@@ -107,7 +110,8 @@ def test_concurrent_writers_lose_nothing(spool: CaseSpool) -> None:
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(new.idempotency_key for new in spool.pending()) == sorted(
-        intake(f"k{i}").idempotency_key for i in range(16))
+        intake(f"k{i}").idempotency_key for i in range(16)
+    )
 
 
 def test_logs_name_a_hash_not_the_taxpayer(spool: CaseSpool, caplog: pytest.LogCaptureFixture) -> None:
@@ -119,6 +123,7 @@ def test_logs_name_a_hash_not_the_taxpayer(spool: CaseSpool, caplog: pytest.LogC
 
 
 # -- replay --------------------------------------------------------------------------------------
+
 
 def test_replay_stores_each_case_exactly_once(spool: CaseSpool, repo: CaseRepository) -> None:
     spool.add(intake("a"))
@@ -164,12 +169,12 @@ def test_an_entry_the_store_refuses_moves_aside(spool: CaseSpool, repo: CaseRepo
 
 
 async def test_the_desk_sweep_replays_and_reports(tmp_path: Path, repo: CaseRepository) -> None:
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/cases.db",
-                        case_spool_path=tmp_path / "spool.jsonl")
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite:///{tmp_path}/cases.db", case_spool_path=tmp_path / "spool.jsonl"
+    )
     casework.case_spool(settings).add(intake("a"))
     stop, created = asyncio.Event(), []
-    task = asyncio.create_task(sweep_spool(settings, repo, stop, on_created=lambda: created.append(1),
-                                           interval_s=0.05))
+    task = asyncio.create_task(sweep_spool(settings, repo, stop, on_created=lambda: created.append(1), interval_s=0.05))
     try:
         for _ in range(100):
             if repo.list():
@@ -183,10 +188,15 @@ async def test_the_desk_sweep_replays_and_reports(tmp_path: Path, repo: CaseRepo
 
 # -- action_submit_case while the store is down -----------------------------------------------------
 
+
 @pytest.fixture
 def outage(tmp_path: Path, use_settings: Callable[..., Settings]) -> Settings:
-    return use_settings(database_url=DOWN_URL, case_store_retry_s=0.3, case_spool_path=tmp_path / "spool.jsonl",
-                        firm_phone="(512) 555-0100")
+    return use_settings(
+        database_url=DOWN_URL,
+        case_store_retry_s=0.3,
+        case_spool_path=tmp_path / "spool.jsonl",
+        firm_phone="(512) 555-0100",
+    )
 
 
 async def test_store_down_the_lead_is_spooled_and_the_user_told(outage: Settings) -> None:
@@ -226,17 +236,31 @@ def install_store(monkeypatch: pytest.MonkeyPatch, store: FlakyStore) -> None:
 
 # Whether the firm is open decides whether the handoff also sets the case's status: test both,
 # whatever the time of the run.
-@pytest.mark.parametrize("days, hours, handed_off, status", [
-    ("mon,tue,wed,thu,fri,sat,sun", "00:00-24:00", "utter_handoff_live", "waiting"),
-    ("mon", "00:00-00:01", "utter_handoff_later", "new"),
-], ids=["open", "closed"])
-async def test_a_brief_outage_is_ridden_out_by_the_retries(tmp_path: Path, repo: CaseRepository,
-                                                           use_settings: Callable[..., Settings],
-                                                           monkeypatch: pytest.MonkeyPatch, days: str,
-                                                           hours: str, handed_off: str, status: str) -> None:
-    settings = use_settings(database_url=f"sqlite:///{tmp_path}/cases.db", case_store_retry_s=3.0,
-                            case_spool_path=tmp_path / "spool.jsonl", business_days=days,
-                            business_hours=hours)
+@pytest.mark.parametrize(
+    "days, hours, handed_off, status",
+    [
+        ("mon,tue,wed,thu,fri,sat,sun", "00:00-24:00", "utter_handoff_live", "waiting"),
+        ("mon", "00:00-00:01", "utter_handoff_later", "new"),
+    ],
+    ids=["open", "closed"],
+)
+async def test_a_brief_outage_is_ridden_out_by_the_retries(
+    tmp_path: Path,
+    repo: CaseRepository,
+    use_settings: Callable[..., Settings],
+    monkeypatch: pytest.MonkeyPatch,
+    days: str,
+    hours: str,
+    handed_off: str,
+    status: str,
+) -> None:
+    settings = use_settings(
+        database_url=f"sqlite:///{tmp_path}/cases.db",
+        case_store_retry_s=3.0,
+        case_spool_path=tmp_path / "spool.jsonl",
+        business_days=days,
+        business_hours=hours,
+    )
     store = FlakyStore(repo, failures=2)
     install_store(monkeypatch, store)
     messages, _ = await run_action(SUBMIT, submit_tracker())
@@ -245,11 +269,12 @@ async def test_a_brief_outage_is_ridden_out_by_the_retries(tmp_path: Path, repo:
     assert not casework.case_spool(settings).has_pending()
 
 
-async def test_a_hung_store_is_given_up_on_within_the_budget(tmp_path: Path, repo: CaseRepository,
-                                                             use_settings: Callable[..., Settings],
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = use_settings(database_url=f"sqlite:///{tmp_path}/cases.db", case_store_retry_s=0.2,
-                            case_spool_path=tmp_path / "spool.jsonl")
+async def test_a_hung_store_is_given_up_on_within_the_budget(
+    tmp_path: Path, repo: CaseRepository, use_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = use_settings(
+        database_url=f"sqlite:///{tmp_path}/cases.db", case_store_retry_s=0.2, case_spool_path=tmp_path / "spool.jsonl"
+    )
     release = threading.Event()
     install_store(monkeypatch, FlakyStore(repo, hang=release))
     started = time.monotonic()
@@ -267,8 +292,9 @@ async def test_a_hung_store_is_given_up_on_within_the_budget(tmp_path: Path, rep
     assert len(repo.list()) == 1
 
 
-async def test_the_next_submit_replays_the_spool(tmp_path: Path, repo: CaseRepository,
-                                                 use_settings: Callable[..., Settings]) -> None:
+async def test_the_next_submit_replays_the_spool(
+    tmp_path: Path, repo: CaseRepository, use_settings: Callable[..., Settings]
+) -> None:
     settings = use_settings(database_url=f"sqlite:///{tmp_path}/cases.db", case_spool_path=tmp_path / "spool.jsonl")
     waiting = intake("earlier", sender="conv-0")
     casework.case_spool(settings).add(waiting)
@@ -278,13 +304,12 @@ async def test_the_next_submit_replays_the_spool(tmp_path: Path, repo: CaseRepos
     assert not casework.case_spool(settings).has_pending()
 
 
-async def test_after_the_outage_the_same_intake_is_not_stored_twice(outage: Settings, tmp_path: Path,
-                                                                     use_settings: Callable[..., Settings],
-                                                                     repo: CaseRepository) -> None:
+async def test_after_the_outage_the_same_intake_is_not_stored_twice(
+    outage: Settings, tmp_path: Path, use_settings: Callable[..., Settings], repo: CaseRepository
+) -> None:
     await run_action(SUBMIT, submit_tracker())
     use_settings(**{**outage.dict(), "database_url": f"sqlite:///{tmp_path}/cases.db"})
     messages, _ = await run_action(SUBMIT, submit_tracker())  # the user asks again, same intake id
     await asyncio.wait_for(asyncio.gather(*list(casework._REPLAYS)), timeout=10)
     assert "utter_case_created" in names(messages)
     assert len(repo.list()) == 1 and not casework.case_spool(outage).has_pending()
-

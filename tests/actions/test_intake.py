@@ -4,6 +4,7 @@ Each tracker is the form waiting on ``requested_slot`` with the user's latest me
 event, as Rasa sends it to the action server: run() extracts the answer, validates it and, when the
 form's questions differ from the domain's, names the next question.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,7 @@ from actions.intake_prompts import (
     ActionAskNoticeDate,
     ActionAskPreferredChannel,
 )
-from actions.services.intake_plan import FORM_SLOTS
+from services.intake_plan import FORM_SLOTS
 from tests.actions.conftest import DOMAIN, FIRM, entity, names, only, run_action
 
 FORM = ValidateIntakeForm()
@@ -44,16 +45,22 @@ ANSWERS: Dict[str, Any] = {
     "contact_consent": True,
     "intake_confirmed": True,
 }
-CONSENT = ("May Acme Tax Relief contact you by text message at +15125550142 about your IRS matter? "
-           "We only use these details for your case.")
+CONSENT = (
+    "May Acme Tax Relief contact you by text message at +15125550142 about your IRS matter? "
+    "We only use these details for your case."
+)
 
 
 def answered_before(slot: str, **overrides: Any) -> Dict[str, Any]:
     """The answers to every question before ``slot``, with ``overrides``."""
-    slots = {name: ANSWERS[name] for name in FORM_SLOTS[:FORM_SLOTS.index(slot)]}
+    slots = {name: ANSWERS[name] for name in FORM_SLOTS[: FORM_SLOTS.index(slot)]}
     if "contact_consent" in slots:
-        slots["consent_record"] = {"wording": CONSENT, "given_at": "2026-11-26T15:00:00+00:00",
-                                   "channel": "socketio", "contact_method": "sms"}
+        slots["consent_record"] = {
+            "wording": CONSENT,
+            "given_at": "2026-11-26T15:00:00+00:00",
+            "channel": "socketio",
+            "contact_method": "sms",
+        }
     slots.update(overrides)
     return slots
 
@@ -72,21 +79,27 @@ def form_tracker(
     values = {name: spec.get("initial_value") for name, spec in DOMAIN["slots"].items()}
     values.update(slots or {})
     values["requested_slot"] = requested
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": list(entities or []),
-              "intent_ranking": [{"name": intent, "confidence": 1.0}]}
-    events: List[Dict[str, Any]] = [{"event": "action", "name": "action_session_start"},
-                                    {"event": "session_started"}]
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": list(entities or []),
+        "intent_ranking": [{"name": intent, "confidence": 1.0}],
+    }
+    events: List[Dict[str, Any]] = [{"event": "action", "name": "action_session_start"}, {"event": "session_started"}]
     events += [{"event": "slot", "name": name, "value": value} for name, value in (slots or {}).items()]
     if active_loop:
-        events += [{"event": "active_loop", "name": active_loop},
-                   {"event": "slot", "name": "requested_slot", "value": requested}]
+        events += [
+            {"event": "active_loop", "name": active_loop},
+            {"event": "slot", "name": "requested_slot", "value": requested},
+        ]
     events += [{"event": "action", "name": "action_listen"}]
     user = {"event": "user", "text": text, "parse_data": latest}
     if channel is not None:
         user["input_channel"] = channel
     events.append(user)
-    return Tracker(sender_id, values, latest, events, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    return Tracker(
+        sender_id, values, latest, events, False, None, {"name": active_loop} if active_loop else {}, "action_listen"
+    )
 
 
 async def answer(slot: str, text: str, intent: str = "inform", **kwargs: Any):
@@ -147,8 +160,7 @@ async def test_an_answer_is_stored_normalised(slot: str, text: str, value: Any) 
 
 
 async def test_notice_codes_come_from_the_notice_code_entities() -> None:
-    entities = [entity(CP_TEXT, "CP504"), entity(CP_TEXT, "cp14"),
-                {**entity(CP_TEXT, "CP504"), "start": 36, "end": 41}]
+    entities = [entity(CP_TEXT, "CP504"), entity(CP_TEXT, "cp14"), {**entity(CP_TEXT, "CP504"), "start": 36, "end": 41}]
     messages, events = await answer("notice_codes", CP_TEXT, entities=entities)
     assert messages == []
     assert events == [SlotSet("notice_codes", ["CP504", "CP14"])]  # known codes canonical, each once
@@ -176,14 +188,18 @@ async def test_an_email_typed_at_the_phone_question_is_taken_as_the_contact() ->
     # Before: "not a phone number" for ever, and an SMS user had no button to get out.
     messages, events = await answer("phone", "jane@example.com")
     assert names(messages) == ["utter_email_instead_of_phone"]
-    assert events[:3] == [SlotSet("phone", None), SlotSet("email", "jane@example.com"),
-                          SlotSet("intake_skipped", ["phone"])]
+    assert events[:3] == [
+        SlotSet("phone", None),
+        SlotSet("email", "jane@example.com"),
+        SlotSet("intake_skipped", ["phone"]),
+    ]
     assert events[3] == SlotSet("requested_slot", "preferred_channel")  # the form moves on
 
 
 async def test_an_email_after_two_failed_phone_answers_ends_the_loop() -> None:
-    messages, events = await answer("phone", "you can email me at jane@example.com",
-                                    slots={"intake_failures": {"phone": 2}})
+    messages, events = await answer(
+        "phone", "you can email me at jane@example.com", slots={"intake_failures": {"phone": 2}}
+    )
     assert names(messages) == ["utter_email_instead_of_phone"]
     assert SlotSet("email", "jane@example.com") in events
 
@@ -205,6 +221,7 @@ async def test_payloads_and_empty_messages_are_not_answers(text: str) -> None:
 
 
 # -- questions and commands during the form ----------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "slot, text, intent",
@@ -238,8 +255,9 @@ async def test_questions_and_commands_are_left_to_the_rules(slot: str, text: str
         ("amount_owed", "about 12k, can I get a payment plan?", "ask_installment_agreement", "12000.00"),
     ],
 )
-async def test_a_question_that_also_answers_is_taken_as_the_answer(slot: str, text: str, intent: str,
-                                                                   value: Any) -> None:
+async def test_a_question_that_also_answers_is_taken_as_the_answer(
+    slot: str, text: str, intent: str, value: Any
+) -> None:
     assert await answer(slot, text, intent=intent) == ([], [SlotSet(slot, value)])
 
 
@@ -251,6 +269,7 @@ async def test_a_question_about_a_notice_code_answers_the_notice_question() -> N
 
 # -- invalid answers: a hint, then an offer ----------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "slot, text, slots, expected",
     [
@@ -258,8 +277,12 @@ async def test_a_question_about_a_notice_code_answers_the_notice_question() -> N
         ("phone", "12", {}, ["utter_invalid_phone", "utter_offer_other_contact"]),
         ("phone", "12", {"intake_skipped": ["email"]}, ["utter_invalid_phone", "utter_offer_human"]),
         ("email", "jane at example", {}, ["utter_invalid_email", "utter_offer_skip"]),
-        ("email", "jane at example", {"phone": None, "intake_skipped": ["phone"]},
-         ["utter_invalid_email", "utter_offer_human"]),
+        (
+            "email",
+            "jane at example",
+            {"phone": None, "intake_skipped": ["phone"]},
+            ["utter_invalid_email", "utter_offer_human"],
+        ),
         ("preferred_channel", "by pigeon", {}, ["utter_invalid_preferred_channel", "utter_offer_human"]),
         ("levy_active", "purple", {}, ["utter_invalid_levy_active", "utter_offer_human"]),
         ("notice_date", "the blue one", {}, ["utter_invalid_notice_date", "utter_offer_skip"]),
@@ -303,6 +326,7 @@ async def test_a_good_answer_clears_its_failure_count_only() -> None:
 
 # -- "no" to an optional question skips it ------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "slot, text, next_slot",
     [
@@ -319,8 +343,11 @@ async def test_a_good_answer_clears_its_failure_count_only() -> None:
 async def test_deny_skips_an_optional_question(slot: str, text: str, next_slot: str) -> None:
     messages, events = await answer(slot, text, intent="deny", slots={"intake_skipped": ["joint_filing"]})
     assert names(messages) == ["utter_skipped"]
-    assert events == [SlotSet(slot, None), SlotSet("intake_skipped", ["joint_filing", slot]),
-                      SlotSet("requested_slot", next_slot)]
+    assert events == [
+        SlotSet(slot, None),
+        SlotSet("intake_skipped", ["joint_filing", slot]),
+        SlotSet("requested_slot", next_slot),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -329,18 +356,31 @@ async def test_deny_skips_an_optional_question(slot: str, text: str, next_slot: 
         ("levy_active", "no", {}, [SlotSet("levy_active", "no")]),  # a yes/no question: "no" is the answer
         ("unfiled_returns", "no", {}, [SlotSet("unfiled_returns", "no")]),
         # An optional yes/no question is answered, not skipped, by a "no" it can't read.
-        ("joint_filing", "I'd rather not say", {},
-         [SlotSet("joint_filing", None), SlotSet("intake_failures", {"joint_filing": 1})]),
+        (
+            "joint_filing",
+            "I'd rather not say",
+            {},
+            [SlotSet("joint_filing", None), SlotSet("intake_failures", {"joint_filing": 1})],
+        ),
         ("full_name", "no", {}, [SlotSet("full_name", None), SlotSet("intake_failures", {"full_name": 1})]),
-        ("preferred_channel", "no", {}, [SlotSet("preferred_channel", None),
-                                         SlotSet("intake_failures", {"preferred_channel": 1})]),
+        (
+            "preferred_channel",
+            "no",
+            {},
+            [SlotSet("preferred_channel", None), SlotSet("intake_failures", {"preferred_channel": 1})],
+        ),
         # Without a phone number, the e-mail address is needed.
-        ("email", "no", {"phone": None, "intake_skipped": ["phone"]},
-         [SlotSet("email", None), SlotSet("intake_failures", {"email": 1}), SlotSet("requested_slot", "email")]),
+        (
+            "email",
+            "no",
+            {"phone": None, "intake_skipped": ["phone"]},
+            [SlotSet("email", None), SlotSet("intake_failures", {"email": 1}), SlotSet("requested_slot", "email")],
+        ),
     ],
 )
-async def test_deny_does_not_skip_a_needed_or_yes_no_question(slot: str, text: str, slots: Dict[str, Any],
-                                                             expected: List[SlotSet]) -> None:
+async def test_deny_does_not_skip_a_needed_or_yes_no_question(
+    slot: str, text: str, slots: Dict[str, Any], expected: List[SlotSet]
+) -> None:
     messages, events = await answer(slot, text, intent="deny", slots=slots)
     assert "utter_skipped" not in names(messages)
     assert events == expected
@@ -353,6 +393,7 @@ async def test_a_no_that_holds_an_answer_is_the_answer() -> None:
 
 # -- consent and confirmation -----------------------------------------------------------------
 
+
 async def test_consent_yes_records_the_wording_time_channel_and_method() -> None:
     before = dt.datetime.now(dt.timezone.utc)
     messages, events = await answer("contact_consent", "yes, I agree", intent="affirm", channel="twilio")
@@ -362,7 +403,10 @@ async def test_consent_yes_records_the_wording_time_channel_and_method() -> None
     assert events[0] == SlotSet("contact_consent", True)
     record = events[1]["value"]
     assert {k: v for k, v in record.items() if k != "given_at"} == {
-        "wording": CONSENT, "channel": "twilio", "contact_method": "sms"}
+        "wording": CONSENT,
+        "channel": "twilio",
+        "contact_method": "sms",
+    }
     given_at = dt.datetime.fromisoformat(record["given_at"])
     assert given_at.utcoffset() == dt.timedelta(0)
     assert before <= given_at <= after
@@ -370,14 +414,14 @@ async def test_consent_yes_records_the_wording_time_channel_and_method() -> None
 
 @pytest.mark.parametrize(
     "method, address, shown",
-    [("email", "jane@example.com", "e-mail at jane@example.com"),
-     ("phone", PHONE, f"phone call at {PHONE}")],
+    [("email", "jane@example.com", "e-mail at jane@example.com"), ("phone", PHONE, f"phone call at {PHONE}")],
 )
 async def test_consent_wording_names_the_method_and_address(method: str, address: str, shown: str) -> None:
-    _, events = await answer("contact_consent", "yes", intent="affirm",
-                             slots={"preferred_channel": method})
-    assert events[1]["value"]["wording"] == f"May {FIRM} contact you by {shown} about your IRS matter? " \
-                                            "We only use these details for your case."
+    _, events = await answer("contact_consent", "yes", intent="affirm", slots={"preferred_channel": method})
+    assert (
+        events[1]["value"]["wording"] == f"May {FIRM} contact you by {shown} about your IRS matter? "
+        "We only use these details for your case."
+    )
     assert events[1]["value"]["contact_method"] == method
 
 
@@ -398,24 +442,59 @@ async def test_asking_to_change_the_summary_asks_which_field(text: str) -> None:
     messages, events = await answer("intake_confirmed", text)
     message = only(messages, "utter_which_field")
     assert names(messages) == ["utter_which_field"]
-    answered = [label for field, label in [
-        ("full_name", "Name"), ("phone", "Phone"), ("email", "E-mail"), ("preferred_channel", "Contact by"),
-        ("levy_active", "Levy or garnishment now"), ("notice_codes", "Notices"), ("notice_date", "Notice date"),
-        ("us_state", "State"), ("tax_years", "Tax years"), ("amount_owed", "Amount owed"),
-        ("unfiled_returns", "Unfiled returns"), ("joint_filing", "Filed jointly"), ("contact_time", "Best time")]]
+    answered = [
+        label
+        for field, label in [
+            ("full_name", "Name"),
+            ("phone", "Phone"),
+            ("email", "E-mail"),
+            ("preferred_channel", "Contact by"),
+            ("levy_active", "Levy or garnishment now"),
+            ("notice_codes", "Notices"),
+            ("notice_date", "Notice date"),
+            ("us_state", "State"),
+            ("tax_years", "Tax years"),
+            ("amount_owed", "Amount owed"),
+            ("unfiled_returns", "Unfiled returns"),
+            ("joint_filing", "Filed jointly"),
+            ("contact_time", "Best time"),
+        ]
+    ]
     assert [button["title"] for button in message["buttons"]] == answered
     assert message["buttons"][1] == {"title": "Phone", "payload": '/correct_intake{"intake_field": "phone"}'}
     assert events == [SlotSet("intake_confirmed", None)]  # no failure counted
 
 
 async def test_the_change_buttons_list_only_answered_fields() -> None:
-    slots = {"email": None, "notice_codes": None, "notice_date": None, "us_state": None, "tax_years": None,
-             "amount_owed": None, "unfiled_returns": None, "joint_filing": None, "contact_time": None,
-             "intake_skipped": ["email", "notice_codes", "notice_date", "us_state", "tax_years", "amount_owed",
-                                "unfiled_returns", "joint_filing", "contact_time"]}
+    slots = {
+        "email": None,
+        "notice_codes": None,
+        "notice_date": None,
+        "us_state": None,
+        "tax_years": None,
+        "amount_owed": None,
+        "unfiled_returns": None,
+        "joint_filing": None,
+        "contact_time": None,
+        "intake_skipped": [
+            "email",
+            "notice_codes",
+            "notice_date",
+            "us_state",
+            "tax_years",
+            "amount_owed",
+            "unfiled_returns",
+            "joint_filing",
+            "contact_time",
+        ],
+    }
     messages, _ = await answer("intake_confirmed", "change", slots=slots)
     assert [b["title"] for b in only(messages, "utter_which_field")["buttons"]] == [
-        "Name", "Phone", "Contact by", "Levy or garnishment now"]
+        "Name",
+        "Phone",
+        "Contact by",
+        "Levy or garnishment now",
+    ]
 
 
 async def test_yes_but_a_correction_does_not_confirm() -> None:
@@ -425,8 +504,16 @@ async def test_yes_but_a_correction_does_not_confirm() -> None:
 
 # -- which questions are asked: skipped ones, the fast path, critical cases --------------------
 
-OPTIONAL = ("notice_codes", "notice_date", "us_state", "tax_years", "amount_owed", "unfiled_returns",
-            "joint_filing", "contact_time")
+OPTIONAL = (
+    "notice_codes",
+    "notice_date",
+    "us_state",
+    "tax_years",
+    "amount_owed",
+    "unfiled_returns",
+    "joint_filing",
+    "contact_time",
+)
 SHORT_FORM = ["full_name", "phone", "preferred_channel", "levy_active", "contact_consent", "intake_confirmed"]
 
 
@@ -438,11 +525,23 @@ SHORT_FORM = ["full_name", "phone", "preferred_channel", "levy_active", "contact
         ({"phone": PHONE, "intake_fast_path": True}, SHORT_FORM),
         ({"phone": PHONE, "levy_active": "yes"}, SHORT_FORM),  # critical: a levy is active
         ({"phone": PHONE, "notice_code": "668-W"}, SHORT_FORM),  # critical: a levy notice in the conversation
-        ({"phone": PHONE, "notice_codes": ["LT11"], "notice_date": "2026-11-06"},  # 10 days left
-         ["full_name", "phone", "preferred_channel", "levy_active", "notice_codes", "notice_date",
-          "contact_consent", "intake_confirmed"]),
-        ({"phone": PHONE, "notice_codes": ["LT11"], "notice_date": "2026-11-07"},  # 11 days: high, not critical
-         list(FORM_SLOTS)),
+        (
+            {"phone": PHONE, "notice_codes": ["LT11"], "notice_date": "2026-11-06"},  # 10 days left
+            [
+                "full_name",
+                "phone",
+                "preferred_channel",
+                "levy_active",
+                "notice_codes",
+                "notice_date",
+                "contact_consent",
+                "intake_confirmed",
+            ],
+        ),
+        (
+            {"phone": PHONE, "notice_codes": ["LT11"], "notice_date": "2026-11-07"},  # 11 days: high, not critical
+            list(FORM_SLOTS),
+        ),
         ({"phone": PHONE, "levy_active": "unsure", "notice_codes": ["CP504"]}, list(FORM_SLOTS)),  # high
         ({"phone": PHONE, "levy_active": "yes", "contact_consent": False}, SHORT_FORM[:-1]),
     ],
@@ -457,11 +556,15 @@ async def test_an_answer_that_makes_the_case_critical_shortens_the_form_once() -
     messages, events = await answer("levy_active", "yes, they took my paycheck")
     assert names(messages) == ["utter_intake_fast_path"]
     # Every optional question is dropped; name, phone and method are answered, so consent is next.
-    assert events == [SlotSet("levy_active", "yes"), SlotSet("intake_fast_path_told", True),
-                      SlotSet("requested_slot", "contact_consent")]
+    assert events == [
+        SlotSet("levy_active", "yes"),
+        SlotSet("intake_fast_path_told", True),
+        SlotSet("requested_slot", "contact_consent"),
+    ]
 
-    messages, events = await answer("contact_consent", "yes", intent="affirm",
-                                    slots={"levy_active": "yes", "intake_fast_path_told": True})
+    messages, events = await answer(
+        "contact_consent", "yes", intent="affirm", slots={"levy_active": "yes", "intake_fast_path_told": True}
+    )
     assert messages == []  # already told
     assert [event["name"] for event in events] == ["contact_consent", "consent_record", "requested_slot"]
     assert events[-1] == SlotSet("requested_slot", "intake_confirmed")
@@ -470,8 +573,11 @@ async def test_an_answer_that_makes_the_case_critical_shortens_the_form_once() -
 async def test_a_notice_date_that_leaves_ten_days_on_a_final_notice_shortens_the_form() -> None:
     messages, events = await answer("notice_date", "it's dated November 6", slots={"notice_codes": ["LT11"]})
     assert names(messages) == ["utter_intake_fast_path"]
-    assert events == [SlotSet("notice_date", "2026-11-06"), SlotSet("intake_fast_path_told", True),
-                      SlotSet("requested_slot", "contact_consent")]
+    assert events == [
+        SlotSet("notice_date", "2026-11-06"),
+        SlotSet("intake_fast_path_told", True),
+        SlotSet("requested_slot", "contact_consent"),
+    ]
 
 
 async def test_an_optional_question_pending_when_the_case_turned_critical_is_dropped() -> None:
@@ -482,8 +588,9 @@ async def test_an_optional_question_pending_when_the_case_turned_critical_is_dro
 
 async def test_the_fast_path_asks_the_next_unanswered_question() -> None:
     slots = {"intake_fast_path": True, "intake_fast_path_told": True}
-    messages, events = await run_action(FORM, form_tracker("512-555-0142", "phone",
-                                                           slots={"full_name": "Jane Doe", **slots}))
+    messages, events = await run_action(
+        FORM, form_tracker("512-555-0142", "phone", slots={"full_name": "Jane Doe", **slots})
+    )
     assert messages == []
     # The e-mail address is not needed on the fast path once there is a phone number.
     assert events == [SlotSet("phone", PHONE), SlotSet("requested_slot", "preferred_channel")]
@@ -497,14 +604,16 @@ async def test_the_fast_path_asks_the_next_unanswered_question() -> None:
         ("here in the chat", {}, "rest"),  # the REST channel can't receive a later reply
     ],
 )
-async def test_a_contact_method_must_be_one_the_user_can_be_reached_by(text: str, slots: Dict[str, Any],
-                                                                      channel: str) -> None:
+async def test_a_contact_method_must_be_one_the_user_can_be_reached_by(
+    text: str, slots: Dict[str, Any], channel: str
+) -> None:
     messages, events = await answer("preferred_channel", text, slots=slots, channel=channel)
     assert names(messages) == ["utter_invalid_preferred_channel"]
     assert events[0] == SlotSet("preferred_channel", None)
 
 
 # -- the ask actions -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("phone, response", [(PHONE, "utter_ask_email"), (None, "utter_ask_email_required")])
 async def test_ask_email(phone: Optional[str], response: str) -> None:
@@ -523,9 +632,9 @@ async def test_ask_email(phone: Optional[str], response: str) -> None:
         ({"email": "jane@example.com"}, None, ["email"]),
     ],
 )
-async def test_ask_preferred_channel_offers_what_can_reach_the_user(slots: Dict[str, Any],
-                                                                   channel: Optional[str],
-                                                                   payloads: List[str]) -> None:
+async def test_ask_preferred_channel_offers_what_can_reach_the_user(
+    slots: Dict[str, Any], channel: Optional[str], payloads: List[str]
+) -> None:
     action = ActionAskPreferredChannel()
     messages, events = await run_action(action, form_tracker("", "preferred_channel", slots=slots, channel=channel))
     buttons = only(messages, "utter_ask_preferred_channel")["buttons"]
@@ -536,8 +645,9 @@ async def test_ask_preferred_channel_offers_what_can_reach_the_user(slots: Dict[
 
 async def test_ask_contact_consent_shows_the_recorded_wording() -> None:
     action = ActionAskContactConsent()
-    messages, events = await run_action(action, form_tracker("", "contact_consent",
-                                                             slots=answered_before("contact_consent")))
+    messages, events = await run_action(
+        action, form_tracker("", "contact_consent", slots=answered_before("contact_consent"))
+    )
     assert only(messages, "utter_ask_contact_consent")["consent_wording"] == CONSENT
     assert (action.name(), events) == ("action_ask_contact_consent", [])
 
@@ -546,17 +656,29 @@ async def test_consent_wording_for_the_chat_method_names_no_address() -> None:
     slots = answered_before("contact_consent", preferred_channel="chat")
     messages, _ = await run_action(ActionAskContactConsent(), form_tracker("", "contact_consent", slots=slots))
     assert only(messages, "utter_ask_contact_consent")["consent_wording"] == (
-        f"May {FIRM} contact you by this chat about your IRS matter? We only use these details for your case.")
+        f"May {FIRM} contact you by this chat about your IRS matter? We only use these details for your case."
+    )
 
 
 async def test_ask_intake_confirmed_shows_the_summary() -> None:
     action = ActionAskIntakeConfirmed()
     slots = answered_before("intake_confirmed", us_state=None, tax_years=None, amount_owed="60000.00")
     messages, events = await run_action(action, form_tracker("", "intake_confirmed", slots=slots))
-    assert only(messages, "utter_intake_summary")["summary"] == "\n".join([
-        "• Name: Jane Doe", f"• Phone: {PHONE}", "• E-mail: jane@example.com", "• Contact by: text message",
-        "• Levy or garnishment now: No", "• Notices: CP14", "• Notice date: November 2, 2026", "• Amount owed: $60,000",
-        "• Unfiled returns: No", "• Filed jointly: No", "• Best time: morning"])
+    assert only(messages, "utter_intake_summary")["summary"] == "\n".join(
+        [
+            "• Name: Jane Doe",
+            f"• Phone: {PHONE}",
+            "• E-mail: jane@example.com",
+            "• Contact by: text message",
+            "• Levy or garnishment now: No",
+            "• Notices: CP14",
+            "• Notice date: November 2, 2026",
+            "• Amount owed: $60,000",
+            "• Unfiled returns: No",
+            "• Filed jointly: No",
+            "• Best time: morning",
+        ]
+    )
     assert (action.name(), events) == ("action_ask_intake_confirmed", [])
 
 

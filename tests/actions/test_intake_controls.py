@@ -1,4 +1,5 @@
 """Starting the intake, and what a user can say during it: why, skip, cancel, change an answer."""
+
 from __future__ import annotations
 
 import re
@@ -15,11 +16,11 @@ from actions.intake_controls import (
     ActionSkipQuestion,
     ActionStartIntake,
 )
-from actions.services.casework import new_case
-from actions.services.intake_plan import FORM_SLOTS
-from actions.services.triage import Triage
-from actions.store.cases import CaseRepository
-from actions.store.db import get_database
+from services.casework import new_case
+from services.intake_plan import FORM_SLOTS
+from services.triage import Triage
+from store.cases import CaseRepository
+from store.db import get_database
 from tests.actions.conftest import DOMAIN, FIRM, names, only, run_action
 from tests.actions.test_intake import PHONE, answered_before, form_tracker
 
@@ -33,14 +34,20 @@ ALL_ANSWERS = answered_before("intake_confirmed", intake_confirmed=True, intake_
 
 @pytest.mark.parametrize(
     "action, name",
-    [(START, "action_start_intake"), (WHY, "action_explain_why"), (SKIP, "action_skip_question"),
-     (CANCEL, "action_cancel_intake"), (CORRECT, "action_correct_intake")],
+    [
+        (START, "action_start_intake"),
+        (WHY, "action_explain_why"),
+        (SKIP, "action_skip_question"),
+        (CANCEL, "action_cancel_intake"),
+        (CORRECT, "action_correct_intake"),
+    ],
 )
 def test_names(action: Any, name: str) -> None:
     assert action.name() == name
 
 
 # -- action_start_intake -----------------------------------------------------------------------
+
 
 def intake_id_of(events: List[Dict[str, Any]]) -> str:
     found = [event["value"] for event in events if event["name"] == "intake_id"]
@@ -50,8 +57,9 @@ def intake_id_of(events: List[Dict[str, Any]]) -> str:
 
 
 async def test_start_introduces_the_intake_and_gives_it_an_id() -> None:
-    messages, events = await run_action(START, form_tracker("I want to talk to someone", None,
-                                                            intent="request_human", active_loop=None))
+    messages, events = await run_action(
+        START, form_tracker("I want to talk to someone", None, intent="request_human", active_loop=None)
+    )
     assert names(messages) == ["utter_intake_intro"]
     assert only(messages, "utter_intake_intro")["firm_name"] == FIRM
     assert events == [SlotSet("intake_id", intake_id_of(events))]
@@ -67,23 +75,34 @@ async def test_each_new_intake_gets_its_own_id() -> None:
 
 
 async def test_start_prefills_the_notice_being_discussed() -> None:
-    tracker = form_tracker("can a pro help?", None, intent="request_human", active_loop=None,
-                           slots={"notice_code": "CP504", "intake_id": "intake-1"})
+    tracker = form_tracker(
+        "can a pro help?",
+        None,
+        intent="request_human",
+        active_loop=None,
+        slots={"notice_code": "CP504", "intake_id": "intake-1"},
+    )
     messages, events = await run_action(START, tracker)
     assert names(messages) == ["utter_intake_intro"]
     assert events == [SlotSet("notice_codes", ["CP504"])]  # the id is kept
 
 
 async def test_start_keeps_notice_codes_already_given() -> None:
-    tracker = form_tracker("help", None, intent="request_human", active_loop=None,
-                           slots={"notice_code": "CP504", "notice_codes": ["LT11"], "intake_id": "intake-1"})
+    tracker = form_tracker(
+        "help",
+        None,
+        intent="request_human",
+        active_loop=None,
+        slots={"notice_code": "CP504", "notice_codes": ["LT11"], "intake_id": "intake-1"},
+    )
     assert (await run_action(START, tracker))[1] == []
 
 
 @pytest.mark.parametrize("slot, value", [("full_name", "Jane Doe"), ("phone", PHONE), ("email", "j@example.com")])
 async def test_start_resumes_an_intake_with_answers(slot: str, value: str) -> None:
-    tracker = form_tracker("talk to a pro", None, intent="request_human", active_loop=None,
-                           slots={slot: value, "intake_id": "intake-1"})
+    tracker = form_tracker(
+        "talk to a pro", None, intent="request_human", active_loop=None, slots={slot: value, "intake_id": "intake-1"}
+    )
     messages, events = await run_action(START, tracker)
     assert (names(messages), events) == (["utter_intake_resume"], [])
 
@@ -93,16 +112,22 @@ async def test_start_resumes_an_intake_with_answers(slot: str, value: str) -> No
     [{"notice_code": "668-W"}, {"levy_active": "yes"}, {"notice_codes": ["LT11"], "notice_date": "2026-11-01"}],
 )
 async def test_start_of_a_critical_case_announces_the_short_form(slots: Dict[str, Any]) -> None:
-    tracker = form_tracker("I need help now", None, intent="request_human", active_loop=None,
-                           slots={**slots, "intake_id": "intake-1"})
+    tracker = form_tracker(
+        "I need help now", None, intent="request_human", active_loop=None, slots={**slots, "intake_id": "intake-1"}
+    )
     messages, events = await run_action(START, tracker)
     assert names(messages)[-1] == "utter_intake_fast_path"
     assert events[-1] == SlotSet("intake_fast_path_told", True)
 
 
 async def test_start_of_a_high_priority_case_asks_everything() -> None:
-    tracker = form_tracker("help", None, intent="request_human", active_loop=None,
-                           slots={"notice_code": "CP504", "levy_active": "unsure", "intake_id": "intake-1"})
+    tracker = form_tracker(
+        "help",
+        None,
+        intent="request_human",
+        active_loop=None,
+        slots={"notice_code": "CP504", "levy_active": "unsure", "intake_id": "intake-1"},
+    )
     messages, events = await run_action(START, tracker)
     assert "utter_intake_fast_path" not in names(messages)
     assert SlotSet("intake_fast_path_told", True) not in events
@@ -110,25 +135,36 @@ async def test_start_of_a_high_priority_case_asks_everything() -> None:
 
 @pytest.mark.parametrize("told, expected", [(False, ["utter_intake_fast_path"]), (True, [])])
 async def test_asking_for_a_pro_during_the_form_shortens_it(told: bool, expected: List[str]) -> None:
-    tracker = form_tracker("just get me a human", "us_state", intent="request_human",
-                           slots={**answered_before("us_state"), "intake_fast_path_told": told})
+    tracker = form_tracker(
+        "just get me a human",
+        "us_state",
+        intent="request_human",
+        slots={**answered_before("us_state"), "intake_fast_path_told": told},
+    )
     messages, events = await run_action(START, tracker)
     assert names(messages) == expected
     assert events == [SlotSet("intake_fast_path", True), SlotSet("intake_fast_path_told", True)]
 
 
 async def test_start_with_a_case_already_open_leaves_it_to_the_submit_step() -> None:
-    tracker = form_tracker("talk to a pro", None, intent="request_human", active_loop=None,
-                           slots={**ALL_ANSWERS, "case_reference": "MTS-7K3Q9"})
+    tracker = form_tracker(
+        "talk to a pro",
+        None,
+        intent="request_human",
+        active_loop=None,
+        slots={**ALL_ANSWERS, "case_reference": "MTS-7K3Q9"},
+    )
     assert await run_action(START, tracker) == ([], [])
 
 
 # -- action_explain_why ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("slot", FORM_SLOTS)
 async def test_why_explains_the_question_being_asked(slot: str) -> None:
-    messages, events = await run_action(WHY, form_tracker("why do you need that?", slot, intent="ask_why_needed",
-                                                          slots=answered_before(slot)))
+    messages, events = await run_action(
+        WHY, form_tracker("why do you need that?", slot, intent="ask_why_needed", slots=answered_before(slot))
+    )
     assert (names(messages), events) == ([f"utter_why_{slot}"], [])
 
 
@@ -136,13 +172,15 @@ async def test_why_explains_the_question_being_asked(slot: str) -> None:
     "requested, active_loop",
     [(None, "intake_form"), ("phone", None), (None, None), ("notice_code", "intake_form")],
 )
-async def test_why_outside_a_form_question_explains_in_general(requested: Optional[str],
-                                                               active_loop: Optional[str]) -> None:
+async def test_why_outside_a_form_question_explains_in_general(
+    requested: Optional[str], active_loop: Optional[str]
+) -> None:
     tracker = form_tracker("why do you ask?", requested, intent="ask_why_needed", active_loop=active_loop)
     assert names((await run_action(WHY, tracker))[0]) == ["utter_why_general"]
 
 
 # -- action_skip_question ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "slot, slots",
@@ -154,13 +192,24 @@ async def test_why_outside_a_form_question_explains_in_general(requested: Option
     ],
 )
 async def test_skip_an_optional_question(slot: str, slots: Dict[str, Any]) -> None:
-    tracker = form_tracker("skip", slot, intent="skip_question",
-                           slots={**answered_before(slot), "intake_skipped": ["us_state"],
-                                  "intake_failures": {slot: 2, "full_name": 1}, **slots})
+    tracker = form_tracker(
+        "skip",
+        slot,
+        intent="skip_question",
+        slots={
+            **answered_before(slot),
+            "intake_skipped": ["us_state"],
+            "intake_failures": {slot: 2, "full_name": 1},
+            **slots,
+        },
+    )
     messages, events = await run_action(SKIP, tracker)
     assert names(messages) == ["utter_skipped"]
-    assert events == [SlotSet("intake_skipped", ["us_state", slot]), SlotSet("intake_failures", {"full_name": 1}),
-                      SlotSet(slot, None)]
+    assert events == [
+        SlotSet("intake_skipped", ["us_state", slot]),
+        SlotSet("intake_failures", {"full_name": 1}),
+        SlotSet(slot, None),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -191,13 +240,18 @@ async def test_nothing_to_skip_outside_a_question(requested: Optional[str], acti
 
 # -- action_cancel_intake ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "firm_phone, firm_email, contact",
-    [(None, None, ""), ("(512) 555-0100", None, " Phone: (512) 555-0100"),
-     ("(512) 555-0100", "help@acme.test", " Phone: (512) 555-0100 · Email: help@acme.test")],
+    [
+        (None, None, ""),
+        ("(512) 555-0100", None, " Phone: (512) 555-0100"),
+        ("(512) 555-0100", "help@acme.test", " Phone: (512) 555-0100 · Email: help@acme.test"),
+    ],
 )
-async def test_cancel_stops_the_form_and_keeps_the_answers(use_settings, firm_phone: Optional[str],
-                                                          firm_email: Optional[str], contact: str) -> None:
+async def test_cancel_stops_the_form_and_keeps_the_answers(
+    use_settings, firm_phone: Optional[str], firm_email: Optional[str], contact: str
+) -> None:
     use_settings(firm_phone=firm_phone, firm_email=firm_email)
     tracker = form_tracker("cancel", "us_state", intent="cancel", slots=answered_before("us_state"))
     messages, events = await run_action(CANCEL, tracker)
@@ -213,8 +267,13 @@ async def test_cancel_outside_the_form() -> None:
 
 # -- action_correct_intake ---------------------------------------------------------------------
 
-async def correct(text: str, slots: Dict[str, Any], entities: Optional[List[Dict[str, Any]]] = None,
-                  requested: Optional[str] = "intake_confirmed"):
+
+async def correct(
+    text: str,
+    slots: Dict[str, Any],
+    entities: Optional[List[Dict[str, Any]]] = None,
+    requested: Optional[str] = "intake_confirmed",
+):
     tracker = form_tracker(text, requested, intent="correct_intake", slots=slots, entities=entities)
     return await run_action(CORRECT, tracker)
 
@@ -222,27 +281,52 @@ async def correct(text: str, slots: Dict[str, Any], entities: Optional[List[Dict
 @pytest.mark.parametrize(
     "text, field, value, shown, cleared",
     [
-        ("my email is wrong, it's jane.d@example.org", "email", "jane.d@example.org", "jane.d@example.org",
-         ["intake_confirmed", "contact_consent", "consent_record", "preferred_channel"]),
-        ("wrong number, use 512 555 0199", "phone", "+15125550199", "+15125550199",
-         ["intake_confirmed", "contact_consent", "consent_record", "preferred_channel"]),
-        ("actually text me", "preferred_channel", "sms", "text message",
-         ["intake_confirmed", "contact_consent", "consent_record"]),
+        (
+            "my email is wrong, it's jane.d@example.org",
+            "email",
+            "jane.d@example.org",
+            "jane.d@example.org",
+            ["intake_confirmed", "contact_consent", "consent_record", "preferred_channel"],
+        ),
+        (
+            "wrong number, use 512 555 0199",
+            "phone",
+            "+15125550199",
+            "+15125550199",
+            ["intake_confirmed", "contact_consent", "consent_record", "preferred_channel"],
+        ),
+        (
+            "actually text me",
+            "preferred_channel",
+            "sms",
+            "text message",
+            ["intake_confirmed", "contact_consent", "consent_record"],
+        ),
         ("wrong state, I live in Ohio", "us_state", "OH", "OH", ["intake_confirmed"]),
         ("I owe about $60k", "amount_owed", "60000.00", "$60,000", ["intake_confirmed"]),
         ("the tax years are 2019-2021", "tax_years", [2019, 2020, 2021], "2019, 2020, 2021", ["intake_confirmed"]),
     ],
 )
-async def test_a_correction_with_the_new_value_updates_it(text: str, field: str, value: Any, shown: str,
-                                                          cleared: List[str]) -> None:
+async def test_a_correction_with_the_new_value_updates_it(
+    text: str, field: str, value: Any, shown: str, cleared: List[str]
+) -> None:
     # A skipped question that is answered in a correction is no longer skipped.
     messages, events = await correct(text, {**ALL_ANSWERS, "intake_skipped": [field, "joint_filing"]})
     assert names(messages) == ["utter_updated"]
     assert (only(messages, "utter_updated")["field"], only(messages, "utter_updated")["value"]) == (
-        {"email": "E-mail", "phone": "Phone", "preferred_channel": "Contact by", "us_state": "State",
-         "amount_owed": "Amount owed", "tax_years": "Tax years"}[field], shown)
+        {
+            "email": "E-mail",
+            "phone": "Phone",
+            "preferred_channel": "Contact by",
+            "us_state": "State",
+            "amount_owed": "Amount owed",
+            "tax_years": "Tax years",
+        }[field],
+        shown,
+    )
     assert events == [SlotSet("intake_skipped", ["joint_filing"]), SlotSet(field, value)] + [
-        SlotSet(slot, None) for slot in cleared]
+        SlotSet(slot, None) for slot in cleared
+    ]
 
 
 @pytest.mark.parametrize(
@@ -250,8 +334,11 @@ async def test_a_correction_with_the_new_value_updates_it(text: str, field: str,
     [
         ("I spelled my name wrong", "full_name", ["full_name", "intake_confirmed"]),
         ("my name is actually Jon Smith", "full_name", ["full_name", "intake_confirmed"]),  # free text: ask again
-        ("my email is wrong", "email",
-         ["email", "intake_confirmed", "contact_consent", "consent_record", "preferred_channel"]),
+        (
+            "my email is wrong",
+            "email",
+            ["email", "intake_confirmed", "contact_consent", "consent_record", "preferred_channel"],
+        ),
         ("the date is wrong", "notice_date", ["notice_date", "intake_confirmed"]),
         ("the best time is wrong", "contact_time", ["contact_time", "intake_confirmed"]),
         ("there is a levy after all", "levy_active", ["levy_active", "intake_confirmed"]),  # not a yes/no reply
@@ -268,9 +355,14 @@ async def test_a_change_button_names_the_field_and_asks_again() -> None:
     hint = {"entity": "intake_field", "value": "phone", "start": 0, "end": 0}
     messages, events = await correct(text, ALL_ANSWERS, entities=[hint])
     assert messages == []
-    assert events == [SlotSet("intake_skipped", []), SlotSet("phone", None), SlotSet("intake_confirmed", None),
-                      SlotSet("contact_consent", None), SlotSet("consent_record", None),
-                      SlotSet("preferred_channel", None)]
+    assert events == [
+        SlotSet("intake_skipped", []),
+        SlotSet("phone", None),
+        SlotSet("intake_confirmed", None),
+        SlotSet("contact_consent", None),
+        SlotSet("consent_record", None),
+        SlotSet("preferred_channel", None),
+    ]
 
 
 async def test_a_hint_with_a_typed_value_asks_again_rather_than_guessing() -> None:
@@ -305,11 +397,15 @@ async def test_a_correction_after_submission_is_noted_on_the_case(use_settings, 
     use_settings(database_url=url)
     repo = CaseRepository(get_database(url))
     case, _ = repo.create(new_case(ALL_ANSWERS, "socketio", "conv-1", Triage("normal")))
-    messages, events = await correct("my email is wrong, it's new@example.com",
-                                     {**ALL_ANSWERS, "case_reference": case.reference}, requested=None)
+    messages, events = await correct(
+        "my email is wrong, it's new@example.com", {**ALL_ANSWERS, "case_reference": case.reference}, requested=None
+    )
     assert names(messages) == ["utter_correction_noted"]
     assert only(messages, "utter_correction_noted")["reference"] == case.reference
     assert events == []  # the submitted answers stay as they were
     note = repo.events(case.reference)[-1]
     assert (note.kind, note.actor, note.body) == (
-        "note", "taxpayer", "Correction from the taxpayer: my email is wrong, it's new@example.com")
+        "note",
+        "taxpayer",
+        "Correction from the taxpayer: my email is wrong, it's new@example.com",
+    )

@@ -1,4 +1,5 @@
 """action_session_start: carry slots over and show the disclaimer once per conversation."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -44,8 +45,9 @@ async def test_disclaimer_is_not_shown_twice() -> None:
 
 
 async def test_slots_are_carried_over_after_session_started() -> None:
-    tracker = make_tracker("", intent="greet", slots={
-        DISCLAIMER_SLOT: True, "notice_code": "LT11", "notice_date": "2026-11-05"})
+    tracker = make_tracker(
+        "", intent="greet", slots={DISCLAIMER_SLOT: True, "notice_code": "LT11", "notice_date": "2026-11-05"}
+    )
     messages, events = await run_action(ACTION, tracker)
     assert messages == []
     assert slots_after(events) == {DISCLAIMER_SLOT: True, "notice_code": "LT11", "notice_date": "2026-11-05"}

@@ -1,4 +1,5 @@
 """A new conversation starts in the language the channel reports; the disclaimer is sent in it."""
+
 from __future__ import annotations
 
 import subprocess
@@ -21,26 +22,49 @@ def _tracker(metadata: Optional[Dict[str, Any]], slots: Optional[Dict[str, Any]]
 
 
 def _spanish_text(name: str) -> str:
-    return next(v["text"] for v in DOMAIN["responses"][name]
-                if not v.get("channel") and any(c.get("value") == "es" for c in v.get("condition") or []))
+    return next(
+        v["text"]
+        for v in DOMAIN["responses"][name]
+        if not v.get("channel") and any(c.get("value") == "es" for c in v.get("condition") or [])
+    )
 
 
-@pytest.mark.parametrize("metadata, language", [
-    ({"language": "es"}, "es"), ({"language": "es-MX"}, "es"), ({"language": "es_LA"}, "es"),
-    ({"language": "es_MX"}, "es"), ({"language": "es-419"}, "es"), ({"language": "ES"}, "es"),
-    ({"language": "en"}, "en"), ({"language": "en-US"}, "en"), ({"language": "español"}, None),
-    ({"language": "fr"}, None), ({"language": "<script>"}, None), ({}, None), (None, None), ({"language": 5}, None),
-])
+@pytest.mark.parametrize(
+    "metadata, language",
+    [
+        ({"language": "es"}, "es"),
+        ({"language": "es-MX"}, "es"),
+        ({"language": "es_LA"}, "es"),
+        ({"language": "es_MX"}, "es"),
+        ({"language": "es-419"}, "es"),
+        ({"language": "ES"}, "es"),
+        ({"language": "en"}, "en"),
+        ({"language": "en-US"}, "en"),
+        ({"language": "español"}, None),
+        ({"language": "fr"}, None),
+        ({"language": "<script>"}, None),
+        ({}, None),
+        (None, None),
+        ({"language": 5}, None),
+    ],
+)
 def test_channel_language_accepts_only_english_and_spanish(metadata: Any, language: Optional[str]) -> None:
     assert channel_language(_tracker(metadata)) == language
 
 
 def test_the_session_start_reads_locales_without_the_channels() -> None:
     # One locale reader (nlp/language.py) serves both; the action server must not import channels/.
-    code = ("import sys, actions.session; "
-            "print(sorted(m for m in sys.modules if m == 'channels' or m.startswith('channels.')))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            cwd=Path(__file__).resolve().parents[2])
+    code = (
+        "import sys, actions.session; "
+        "print(sorted(m for m in sys.modules if m == 'channels' or m.startswith('channels.')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert loaded.stdout.strip() == "[]"
 
 
@@ -66,11 +90,20 @@ async def test_no_hint_sends_the_disclaimer_response() -> None:
 
 
 def test_response_in_prefers_the_language_and_the_channel() -> None:
-    domain = {"responses": {"utter_x": [
-        {"text": "en web"}, {"text": "en sms", "channel": "twilio"},
-        {"text": "es web", "condition": [{"type": "slot", "name": "language", "value": "es"}]},
-        {"text": "es sms", "channel": "twilio", "condition": [{"type": "slot", "name": "language", "value": "es"}]},
-    ]}}
+    domain = {
+        "responses": {
+            "utter_x": [
+                {"text": "en web"},
+                {"text": "en sms", "channel": "twilio"},
+                {"text": "es web", "condition": [{"type": "slot", "name": "language", "value": "es"}]},
+                {
+                    "text": "es sms",
+                    "channel": "twilio",
+                    "condition": [{"type": "slot", "name": "language", "value": "es"}],
+                },
+            ]
+        }
+    }
     assert response_in(domain, "utter_x", "es", "twilio") == "es sms"
     assert response_in(domain, "utter_x", "es", "rest") == "es web"
     assert response_in(domain, "utter_x", "en", "twilio") == "en sms"

@@ -1,5 +1,6 @@
 """The intake in a Spanish conversation: Spanish answers are read, an ambiguous date is asked about,
 "en español" is no answer, and every value or button the actions build is Spanish."""
+
 from __future__ import annotations
 
 import re
@@ -21,16 +22,16 @@ from actions.intake_prompts import (
     ActionAskPreferredChannel,
 )
 from actions.notice_photo import ActionReadNoticePhoto
-from actions.services.intake_plan import FORM_SLOTS
-from actions.store.records import STATUS_CLOSED, STATUS_IN_CONVERSATION, STATUS_NEW, STATUS_WAITING
+from services.intake_plan import FORM_SLOTS
+from store.records import STATUS_CLOSED, STATUS_IN_CONVERSATION, STATUS_NEW, STATUS_WAITING
 from tests.actions.conftest import DOMAIN, FIRM, make_tracker, names, only, run_action
 from tests.actions.test_handoff import (  # noqa: F401 - `store` is a fixture
     OFF_DUTY,
     STATUS,
     SUBMIT,
     Store,
-    stored_case,
     store,
+    stored_case,
     submit_tracker,
 )
 from tests.actions.test_intake import PHONE, answered_before, form_tracker
@@ -48,8 +49,9 @@ async def answer(slot: str, text: str, intent: str = "inform", **kwargs: Any):
     return await run_action(FORM, form_tracker(text, slot, intent=intent, slots=slots, **kwargs))
 
 
-async def run_raw(action: Action, tracker: Tracker, domain: Dict[str, Any] = DOMAIN
-                  ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+async def run_raw(
+    action: Action, tracker: Tracker, domain: Dict[str, Any] = DOMAIN
+) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """Run ``action`` without the domain check of run_action (for text messages and test domains)."""
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, tracker, domain)
@@ -62,6 +64,7 @@ def no_english(*texts: str) -> None:
 
 
 # -- Spanish answers are read -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "slot, text, value",
@@ -124,6 +127,7 @@ async def test_a_spanish_change_request_at_the_summary_asks_which_field_in_spani
 
 # -- a date that reads two ways is asked about ----------------------------------------------------
 
+
 async def test_an_ambiguous_date_is_not_guessed_and_not_called_invalid() -> None:
     messages, events = await answer("notice_date", "05/06/2026")
     assert messages == []  # no "I couldn't read a date"
@@ -135,8 +139,10 @@ async def test_the_date_question_then_asks_which_date_in_spanish() -> None:
     messages, events = await run_raw(ActionAskNoticeDate(), tracker)
     assert events == [] and len(messages) == 1
     assert messages[0]["text"] == "¿La fecha 05/06/2026 es el 5 de junio de 2026 o el 6 de mayo de 2026?"
-    assert messages[0]["buttons"] == [{"title": "5 de junio de 2026", "payload": "5 de junio de 2026"},
-                                      {"title": "6 de mayo de 2026", "payload": "6 de mayo de 2026"}]
+    assert messages[0]["buttons"] == [
+        {"title": "5 de junio de 2026", "payload": "5 de junio de 2026"},
+        {"title": "6 de mayo de 2026", "payload": "6 de mayo de 2026"},
+    ]
 
 
 async def test_a_correction_with_an_ambiguous_date_is_asked_about_too() -> None:
@@ -163,10 +169,13 @@ async def test_the_date_question_is_the_usual_one_otherwise() -> None:
 async def test_english_dates_are_still_read_month_first() -> None:
     slots = answered_before("notice_date")
     assert await run_action(FORM, form_tracker("05/06/2026", "notice_date", slots=slots)) == (
-        [], [SlotSet("notice_date", "2026-05-06")])
+        [],
+        [SlotSet("notice_date", "2026-05-06")],
+    )
 
 
 # -- "en español" / "English please" is no answer -------------------------------------------------
+
 
 @pytest.mark.parametrize("slot", FORM_SLOTS)
 @pytest.mark.parametrize("text", ["en español por favor", "English please", "sí, en español"])
@@ -174,33 +183,50 @@ async def test_a_language_request_fills_no_slot(slot: str, text: str) -> None:
     assert await answer(slot, text, intent="change_language") == ([], [])
 
 
-@pytest.mark.parametrize("slot, text", [("full_name", "Español"), ("levy_active", "sí, en español"),
-                                        ("contact_time", "en español")])
+@pytest.mark.parametrize(
+    "slot, text", [("full_name", "Español"), ("levy_active", "sí, en español"), ("contact_time", "en español")]
+)
 async def test_a_requested_language_entity_is_no_answer_whatever_the_intent(slot: str, text: str) -> None:
-    language = {"entity": "language", "value": "es", "role": "requested", "start": 0, "end": len(text),
-                "extractor": "LanguageDetector"}
+    language = {
+        "entity": "language",
+        "value": "es",
+        "role": "requested",
+        "start": 0,
+        "end": len(text),
+        "extractor": "LanguageDetector",
+    }
     assert await answer(slot, text, intent="inform", entities=[language]) == ([], [])
 
 
 async def test_a_detected_language_entity_does_not_hide_the_answer() -> None:
     # The detector's entity spans the whole message: it must not blank the date out.
     text = "15 de octubre de 2026"
-    detected = {"entity": "language", "value": "es", "role": "detected", "start": 0, "end": len(text),
-                "extractor": "LanguageDetector"}
+    detected = {
+        "entity": "language",
+        "value": "es",
+        "role": "detected",
+        "start": 0,
+        "end": len(text),
+        "extractor": "LanguageDetector",
+    }
     assert await answer("notice_date", text, entities=[detected]) == ([], [SlotSet("notice_date", "2026-10-15")])
-    assert await answer("full_name", "María Peña", entities=[detected]) == (
-        [], [SlotSet("full_name", "María Peña")])
+    assert await answer("full_name", "María Peña", entities=[detected]) == ([], [SlotSet("full_name", "María Peña")])
 
 
 # -- what the actions send in Spanish -------------------------------------------------------------
+
 
 async def test_contact_method_buttons_in_spanish_keep_their_payloads() -> None:
     slots = {**ES, "phone": PHONE, "email": "maria@ejemplo.com"}
     messages, _ = await run_action(ActionAskPreferredChannel(), form_tracker("", "preferred_channel", slots=slots))
     buttons = only(messages, "utter_ask_preferred_channel")["buttons"]
     assert [b["payload"] for b in buttons] == ["sms", "phone", "email", "chat"]
-    assert [b["title"] for b in buttons] == ["Envíenme un texto", "Llámenme", "Envíenme un correo",
-                                             "Respondan en este chat"]
+    assert [b["title"] for b in buttons] == [
+        "Envíenme un texto",
+        "Llámenme",
+        "Envíenme un correo",
+        "Respondan en este chat",
+    ]
     no_english(*[b["title"] for b in buttons])
 
 
@@ -211,29 +237,37 @@ async def test_summary_and_consent_in_spanish() -> None:
     assert summary.startswith("• Nombre: Jane Doe\n• Teléfono: +15125550142\n• Correo electrónico: ")
     assert "• Fecha del aviso: 2 de noviembre de 2026" in summary and "• Cantidad que debe: $12,000" in summary
     no_english(summary.replace("jane@example.com", "").replace("Jane Doe", ""))
-    messages, _ = await run_action(ActionAskContactConsent(),
-                                   form_tracker("", "contact_consent", slots=answered_before("contact_consent", **ES)))
+    messages, _ = await run_action(
+        ActionAskContactConsent(), form_tracker("", "contact_consent", slots=answered_before("contact_consent", **ES))
+    )
     no_english(only(messages, "utter_ask_contact_consent")["consent_wording"])
 
 
 async def test_a_correction_is_confirmed_in_spanish() -> None:
     slots = answered_before("intake_confirmed", intake_confirmed=True, **ES)
-    tracker = form_tracker("mi correo está mal, es maria@ejemplo.com", "intake_confirmed", intent="correct_intake",
-                           slots=slots)
+    tracker = form_tracker(
+        "mi correo está mal, es maria@ejemplo.com", "intake_confirmed", intent="correct_intake", slots=slots
+    )
     messages, _ = await run_action(ActionCorrectIntake(), tracker)
     assert (only(messages, "utter_updated")["field"], only(messages, "utter_updated")["value"]) == (
-        "Correo electrónico", "maria@ejemplo.com")
+        "Correo electrónico",
+        "maria@ejemplo.com",
+    )
     tracker = form_tracker("mejor llámenme", "intake_confirmed", intent="correct_intake", slots=slots)
     messages, _ = await run_action(ActionCorrectIntake(), tracker)
     assert (only(messages, "utter_updated")["field"], only(messages, "utter_updated")["value"]) == (
-        "Contacto por", "llamada telefónica")
+        "Contacto por",
+        "llamada telefónica",
+    )
     tracker = form_tracker("quiero cambiar algo", "intake_confirmed", intent="correct_intake", slots=slots)
     messages, _ = await run_action(ActionCorrectIntake(), tracker)
     no_english(*[b["title"] for b in only(messages, "utter_change_which")["buttons"]])
 
 
 async def test_cannot_skip_gives_the_spanish_reason() -> None:
-    spanish = next(v["text"] for v in DOMAIN["responses"]["utter_why_full_name"] if v.get("condition") == SPANISH_VARIATION)
+    spanish = next(
+        v["text"] for v in DOMAIN["responses"]["utter_why_full_name"] if v.get("condition") == SPANISH_VARIATION
+    )
     tracker = form_tracker("saltar", "full_name", intent="skip_question", slots=ES)
     messages, _ = await run_raw(ActionSkipQuestion(), tracker, DOMAIN)
     assert only(messages, "utter_cannot_skip")["reason"] == spanish
@@ -243,17 +277,19 @@ async def test_cannot_skip_gives_the_spanish_reason() -> None:
 
 
 async def test_firm_contact_details_are_labelled_in_spanish(use_settings) -> None:
-    settings = use_settings(firm_phone="(512) 555-0100", firm_email="ayuda@acme.test", firm_website="acme.test",
-                            firm_hours="9-18")
+    settings = use_settings(
+        firm_phone="(512) 555-0100", firm_email="ayuda@acme.test", firm_website="acme.test", firm_hours="9-18"
+    )
     assert contact_line(settings, "es") == (
-        "Teléfono: (512) 555-0100 · Correo electrónico: ayuda@acme.test · Sitio web: acme.test · Horario: 9-18")
-    assert contact_line(settings) == (
-        "Phone: (512) 555-0100 · Email: ayuda@acme.test · Web: acme.test · Hours: 9-18")
+        "Teléfono: (512) 555-0100 · Correo electrónico: ayuda@acme.test · Sitio web: acme.test · Horario: 9-18"
+    )
+    assert contact_line(settings) == ("Phone: (512) 555-0100 · Email: ayuda@acme.test · Web: acme.test · Hours: 9-18")
     tracker = form_tracker("cancelar", "us_state", intent="cancel", slots=answered_before("us_state", **ES))
     messages, _ = await run_action(ActionCancelIntake(), tracker)
     assert only(messages, "utter_intake_cancelled")["contact"] == " " + contact_line(settings, "es")
-    messages, _ = await run_action(ActionFirmInfo(), make_tracker("¿cuánto cobran?", intent="ask_firm_services",
-                                                                  slots=ES))
+    messages, _ = await run_action(
+        ActionFirmInfo(), make_tracker("¿cuánto cobran?", intent="ask_firm_services", slots=ES)
+    )
     assert only(messages, "utter_firm_contact")["contact"] == contact_line(settings, "es")
 
 
@@ -271,7 +307,10 @@ async def test_did_you_mean_in_spanish_has_no_english_button() -> None:
     ranking = [{"name": "nlu_fallback", "confidence": 0.6}, {"name": "ask_levy", "confidence": 0.3}]
     tracker = make_tracker("blorp", intent="nlu_fallback", intent_ranking=ranking, slots=ES)
     buttons = did_you_mean_buttons(tracker, {"ask_levy": "Embargos"})
-    assert buttons == [{"title": "Embargos", "payload": "/ask_levy"}, {"title": "Otra cosa", "payload": "/out_of_scope"}]
+    assert buttons == [
+        {"title": "Embargos", "payload": "/ask_levy"},
+        {"title": "Otra cosa", "payload": "/out_of_scope"},
+    ]
     messages, _ = await run_action(ActionDidYouMean(), tracker)
     for message in messages:  # Spanish labels only: never the English ones
         no_english(*[b["title"] for b in message.get("buttons") or []])
@@ -281,6 +320,7 @@ async def test_did_you_mean_in_spanish_has_no_english_button() -> None:
 
 # -- the handoff in Spanish -----------------------------------------------------------------------
 
+
 async def test_off_duty_handoff_in_spanish(store: Store) -> None:  # noqa: F811 - the fixture
     store.now(OFF_DUTY)
     messages, _ = await run_action(SUBMIT, submit_tracker({**ES, "preferred_channel": "email"}))
@@ -289,8 +329,7 @@ async def test_off_duty_handoff_in_spanish(store: Store) -> None:  # noqa: F811 
     store.configure(business_holidays="2026-11-27")
     messages, _ = await run_action(SUBMIT, submit_tracker({**ES, "intake_id": "intake-2"}))
     later = only(messages, "utter_handoff_later")
-    assert (later["method"], later["opening"]) == (
-        "mensaje de texto", "el lunes, 30 de noviembre a las 9:00 a. m. EST")
+    assert (later["method"], later["opening"]) == ("mensaje de texto", "el lunes, 30 de noviembre a las 9:00 a. m. EST")
     [first, _] = store.cases()
     assert first.intake.language == "es"
 
@@ -307,7 +346,7 @@ async def test_declined_consent_contact_in_spanish(store: Store) -> None:  # noq
         (STATUS_NEW, "registrado, y un profesional de impuestos se comunicará con usted por mensaje de texto"),
         (STATUS_WAITING, "en espera del próximo profesional de impuestos disponible"),
         (STATUS_IN_CONVERSATION, "en manos de un profesional de impuestos"),
-        (STATUS_CLOSED, "cerrado. Si necesita más ayuda, diga \"hablar con un profesional de impuestos\""),
+        (STATUS_CLOSED, 'cerrado. Si necesita más ayuda, diga "hablar con un profesional de impuestos"'),
     ],
 )
 async def test_case_status_in_spanish(store: Store, status: str, words: str) -> None:  # noqa: F811

@@ -1,4 +1,5 @@
 """Read the markdown tables of a benchmark report back, for assertions."""
+
 from __future__ import annotations
 
 from typing import List, Tuple

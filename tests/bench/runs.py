@@ -1,4 +1,5 @@
 """Synthetic benchmark runs for the report and target tests."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
@@ -6,12 +7,22 @@ from typing import Any, Dict, Optional
 from bench.records import BenchRun, BotRun, Scenario
 from bench.stats import summarise
 
-MACHINE = {"cpu": "Test CPU", "cores_logical": 2, "cores_physical": 1, "cores_usable": 2, "ram_gb": 8.0,
-           "os": "Linux", "python": "3.10.13", "rasa": "3.6.21", "load_average": [0.1, 0.1, 0.1]}
+MACHINE = {
+    "cpu": "Test CPU",
+    "cores_logical": 2,
+    "cores_physical": 1,
+    "cores_usable": 2,
+    "ram_gb": 8.0,
+    "os": "Linux",
+    "python": "3.10.13",
+    "rasa": "3.6.21",
+    "load_average": [0.1, 0.1, 0.1],
+}
 
 
-def scenario(concurrency: int, p_ms: float, errors: int = 0, rasa_mb: float = 1200.0,
-             actions_mb: Optional[float] = 150.0) -> Scenario:
+def scenario(
+    concurrency: int, p_ms: float, errors: int = 0, rasa_mb: float = 1200.0, actions_mb: Optional[float] = 150.0
+) -> Scenario:
     """A scenario whose every latency is ``p_ms`` (so every percentile is ``p_ms``)."""
     summary = summarise([p_ms] * 20, errors=errors, messages=20 + errors, elapsed_s=2.0)
     rss = {"rasa": rasa_mb, **({"actions": actions_mb} if actions_mb else {})}
@@ -22,21 +33,39 @@ def bot(name: str, p1: float, p10: float, **fields) -> BotRun:
     """A bot measured at 1 and 10 concurrent conversations."""
     errors = fields.pop("errors", 0)
     actions = None if name == "stock" else 150.0
-    run = BotRun(name, f"{name} bot", training_s=fields.pop("training_s", 200.0),
-                 startup_s=fields.pop("startup_s", 30.0), rasa_peak_mb=fields.pop("rasa_peak_mb", 1250.0),
-                 actions_peak_mb=150.0 if name != "stock" else None,
-                 scenarios=[scenario(1, p1, actions_mb=actions), scenario(10, p10, errors=errors, actions_mb=actions)],
-                 **fields)
+    run = BotRun(
+        name,
+        f"{name} bot",
+        training_s=fields.pop("training_s", 200.0),
+        startup_s=fields.pop("startup_s", 30.0),
+        rasa_peak_mb=fields.pop("rasa_peak_mb", 1250.0),
+        actions_peak_mb=150.0 if name != "stock" else None,
+        scenarios=[scenario(1, p1, actions_mb=actions), scenario(10, p10, errors=errors, actions_mb=actions)],
+        **fields,
+    )
     return run
 
 
-PHOTOS = {"files": 49, "notices": 44, "photos": 30, "median_s": 1.26, "photo_median_s": 1.26, "photo_max_s": 2.37,
-          "code_right": 0.9773, "notice_date_right": 0.9091, "amount_due_right": 0.9545}
+PHOTOS = {
+    "files": 49,
+    "notices": 44,
+    "photos": 30,
+    "median_s": 1.26,
+    "photo_median_s": 1.26,
+    "photo_max_s": 2.37,
+    "code_right": 0.9773,
+    "notice_date_right": 0.9091,
+    "amount_due_right": 0.9545,
+}
 
 
 def bench_run(*bots: BotRun, load: float = 0.1, photos: Optional[Dict[str, Any]] = PHOTOS) -> BenchRun:
     """A run of ``bots`` on a quiet (or busy) test machine, with the notice photos timed."""
     machine = {**MACHINE, "load_average": [load, load, load]}
-    return BenchRun(date="2026-11-26 09:00 UTC", machine=machine,
-                    settings={"duration_s": 60.0, "max_messages": None, "concurrencies": [1, 10]},
-                    bots=list(bots), photos=photos)
+    return BenchRun(
+        date="2026-11-26 09:00 UTC",
+        machine=machine,
+        settings={"duration_s": 60.0, "max_messages": None, "concurrencies": [1, 10]},
+        bots=list(bots),
+        photos=photos,
+    )

@@ -4,6 +4,7 @@ Our bot always; the stock ``rasa init`` bot only when it is already built (``mak
 it once per Rasa version, about a minute of training on 2 cores), so this test never trains.
 Takes about 1 minute with our bot alone and 2 with both on a 2-core machine.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,18 @@ def _number(cell: str) -> float:
 def test_quick_benchmark_prints_a_complete_table(tmp_path: Path) -> None:
     assert MODEL.exists(), "train first: make train"
     with_stock = cached_stock() is not None
-    command = [str(PYTHON), "-m", "bench", "--quick", "--duration", "3", "--skip-light", "--skip-replicas", "--out", str(tmp_path)]
+    command = [
+        str(PYTHON),
+        "-m",
+        "bench",
+        "--quick",
+        "--duration",
+        "3",
+        "--skip-light",
+        "--skip-replicas",
+        "--out",
+        str(tmp_path),
+    ]
     if not with_stock:
         command.append("--skip-stock")
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=SMOKE_TIMEOUT_S)
@@ -38,7 +50,10 @@ def test_quick_benchmark_prints_a_complete_table(tmp_path: Path) -> None:
     assert report in done.stdout
     (load_header, load_rows), (build_header, build_rows), (target_header, target_rows) = tables(report)
     assert (tuple(load_header), tuple(build_header), tuple(target_header)) == (
-        LOAD_COLUMNS, BUILD_COLUMNS, TARGET_COLUMNS)
+        LOAD_COLUMNS,
+        BUILD_COLUMNS,
+        TARGET_COLUMNS,
+    )
     bots = ["stock", "ours"] if with_stock else ["ours"]
     assert [(r[0], r[1]) for r in load_rows] == [(b, c) for c in ("1", "10") for b in bots]
     for row in load_rows:
@@ -46,7 +61,7 @@ def test_quick_benchmark_prints_a_complete_table(tmp_path: Path) -> None:
         assert int(messages) > 0 and int(errors) == 0, row
         assert all(_number(v) > 0 for v in (*latencies, rate)), row
         assert _number(row[8]) > 100  # Rasa RSS, MB
-    ours_build = dict(zip(BUILD_COLUMNS, next(r for r in build_rows if r[0] == "ours")))
+    ours_build = dict(zip(BUILD_COLUMNS, next(r for r in build_rows if r[0] == "ours"), strict=True))
     assert ours_build["training from scratch s"] == MISSING  # --quick never trains
     assert 0 < _number(ours_build["start-up to first answer s"]) < 300
     assert _number(ours_build["actions peak RSS MB"]) > 10

@@ -1,4 +1,5 @@
 """The load driver against a local fake REST channel: latencies, error kinds, URL spreading."""
+
 from __future__ import annotations
 
 import asyncio
@@ -50,10 +51,16 @@ async def servers() -> AsyncIterator[tuple]:
         await runner.cleanup()
 
 
-@pytest.mark.parametrize("replies, expected", [
-    ([{"text": "hi"}], True), ([{"buttons": [{"title": "a"}]}], True), ([], False),
-    ([{"recipient_id": "x"}], False), ({"text": "hi"}, False),
-])
+@pytest.mark.parametrize(
+    "replies, expected",
+    [
+        ([{"text": "hi"}], True),
+        ([{"buttons": [{"title": "a"}]}], True),
+        ([], False),
+        ([{"recipient_id": "x"}], False),
+        ({"text": "hi"}, False),
+    ],
+)
 def test_has_content(replies, expected: bool) -> None:
     assert has_content(replies) is expected
 

@@ -1,4 +1,5 @@
 """The command line of python -m bench."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,7 +23,12 @@ def test_quick_is_short_skips_training_and_keeps_the_published_table() -> None:
 def test_options(tmp_path: Path) -> None:
     args = parse_args(["--messages", "200", "--concurrency", "1,5,10", "--skip-stock", "--out", str(tmp_path)])
     assert (args.messages, args.duration, args.concurrencies, args.skip_stock, args.out) == (
-        200, None, [1, 5, 10], True, tmp_path)
+        200,
+        None,
+        [1, 5, 10],
+        True,
+        tmp_path,
+    )
 
 
 @pytest.mark.parametrize("value", ["a,b", "0", ""])

@@ -1,4 +1,5 @@
 """RSS sampling of process trees."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """bench/messages.yml and its loader."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,19 +23,24 @@ def test_the_shipped_mixes_cover_what_the_issue_asks_for() -> None:
 
 def test_turns_may_expect_no_reply(tmp_path: Path) -> None:
     path = tmp_path / "m.yml"
-    path.write_text('mixes:\n  x:\n    startup: hi\n    conversations:\n'
-                    '      - name: a\n        turns: [hi, {text: quiet, reply: false}]\n')
+    path.write_text(
+        "mixes:\n  x:\n    startup: hi\n    conversations:\n"
+        "      - name: a\n        turns: [hi, {text: quiet, reply: false}]\n"
+    )
     mix = load_mixes(path)["x"]
     assert mix.conversations[0].turns == (Turn("hi"), Turn("quiet", expect_reply=False))
     assert mix.messages == 2
 
 
-@pytest.mark.parametrize("body, message", [
-    ("mixes: {}\n", "no `mixes`"),
-    ("mixes:\n  x:\n    startup: hi\n    conversations: []\n", "no conversations"),
-    ("mixes:\n  x:\n    conversations:\n      - turns: [hi]\n", "`startup`"),
-    ("mixes:\n  x:\n    startup: hi\n    conversations:\n      - turns: [yes]\n", "got True"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("mixes: {}\n", "no `mixes`"),
+        ("mixes:\n  x:\n    startup: hi\n    conversations: []\n", "no conversations"),
+        ("mixes:\n  x:\n    conversations:\n      - turns: [hi]\n", "`startup`"),
+        ("mixes:\n  x:\n    startup: hi\n    conversations:\n      - turns: [yes]\n", "got True"),
+    ],
+)
 def test_mistakes_are_reported_with_their_place(tmp_path: Path, body: str, message: str) -> None:
     path = tmp_path / "m.yml"
     path.write_text(body)

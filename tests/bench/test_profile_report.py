@@ -1,4 +1,5 @@
 """Summaries of py-spy speedscope profiles."""
+
 from __future__ import annotations
 
 import json
@@ -12,15 +13,18 @@ from bench.profile_report import format_summary, package, short_file, summarise_
 SITE = "/work/.venv/lib/python3.10/site-packages"
 
 
-@pytest.mark.parametrize("path, expected", [
-    (f"{SITE}/jsonschema/validators.py", "jsonschema"),
-    (f"{SITE}/yaml/_yaml.cpython-310-x86_64-linux-gnu.so", "yaml"),
-    (f"{SITE}/six.py", "six"),
-    (str(ROOT / "actions" / "notices.py"), "project:actions"),
-    ("/usr/lib/python3.10/asyncio/events.py", "stdlib:asyncio"),
-    ("/usr/lib/python3.10/json.py", "stdlib:json"),
-    ("<string>", "<string>"),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        (f"{SITE}/jsonschema/validators.py", "jsonschema"),
+        (f"{SITE}/yaml/_yaml.cpython-310-x86_64-linux-gnu.so", "yaml"),
+        (f"{SITE}/six.py", "six"),
+        (str(ROOT / "actions" / "notices.py"), "project:actions"),
+        ("/usr/lib/python3.10/asyncio/events.py", "stdlib:asyncio"),
+        ("/usr/lib/python3.10/json.py", "stdlib:json"),
+        ("<string>", "<string>"),
+    ],
+)
 def test_package(path: str, expected: str) -> None:
     assert package(path) == expected
 
@@ -31,11 +35,20 @@ def test_short_file() -> None:
 
 
 def test_self_inclusive_and_package_times(tmp_path: Path) -> None:
-    frames = [{"name": "main", "file": str(ROOT / "actions" / "x.py"), "line": 1},
-              {"name": "validate", "file": f"{SITE}/jsonschema/validators.py", "line": 2},
-              {"name": "urlsplit", "file": "/usr/lib/python3.10/urllib/parse.py", "line": 3}]
-    profile = {"type": "sampled", "name": "MainThread", "unit": "seconds", "startValue": 0, "endValue": 1,
-               "samples": [[0, 1, 2], [0, 1, 2], [0, 1], [0], []], "weights": [0.01, 0.01, 0.01, 0.01, 0.01]}
+    frames = [
+        {"name": "main", "file": str(ROOT / "actions" / "x.py"), "line": 1},
+        {"name": "validate", "file": f"{SITE}/jsonschema/validators.py", "line": 2},
+        {"name": "urlsplit", "file": "/usr/lib/python3.10/urllib/parse.py", "line": 3},
+    ]
+    profile = {
+        "type": "sampled",
+        "name": "MainThread",
+        "unit": "seconds",
+        "startValue": 0,
+        "endValue": 1,
+        "samples": [[0, 1, 2], [0, 1, 2], [0, 1], [0], []],
+        "weights": [0.01, 0.01, 0.01, 0.01, 0.01],
+    }
     path = tmp_path / "p.json"
     path.write_text(json.dumps({"shared": {"frames": frames}, "profiles": [profile]}))
     summary = summarise_speedscope(path, "rasa", recorded_s=1.0)

@@ -1,4 +1,5 @@
 """The markdown report: columns, rows, number formats, notes."""
+
 from __future__ import annotations
 
 import math
@@ -11,16 +12,24 @@ from tests.bench.markdown import tables
 from tests.bench.runs import bench_run, bot
 
 
-@pytest.mark.parametrize("value, digits, expected", [
-    (1.2345, 1, "1.2"), (1234.5, 0, "1234"), (0.95, 3, "0.950"), (None, 1, MISSING), (math.nan, 1, MISSING),
-])
+@pytest.mark.parametrize(
+    "value, digits, expected",
+    [
+        (1.2345, 1, "1.2"),
+        (1234.5, 0, "1234"),
+        (0.95, 3, "0.950"),
+        (None, 1, MISSING),
+        (math.nan, 1, MISSING),
+    ],
+)
 def test_fmt(value, digits: int, expected: str) -> None:
     assert fmt(value, digits) == expected
 
 
 def test_report_has_three_tables_with_bots_side_by_side() -> None:
-    run = bench_run(bot("stock", 25.0, 300.0), bot("ours", 37.0, 450.0,
-                                                   nlu={"intent_accuracy": 0.951, "span_f1": 0.98}))
+    run = bench_run(
+        bot("stock", 25.0, 300.0), bot("ours", 37.0, 450.0, nlu={"intent_accuracy": 0.951, "span_f1": 0.98})
+    )
     report = render(run, check_targets(run))
     (load_header, load_rows), (build_header, build_rows), (target_header, target_rows) = tables(report)
     assert tuple(load_header) == LOAD_COLUMNS

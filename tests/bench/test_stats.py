@@ -1,4 +1,5 @@
 """Percentiles and scenario summaries."""
+
 from __future__ import annotations
 
 import math
@@ -10,12 +11,15 @@ import pytest
 from bench.stats import percentiles, summarise
 
 
-@pytest.mark.parametrize("values, expected", [
-    ([5.0], {50: 5.0, 95: 5.0, 99: 5.0}),
-    ([1.0, 2.0], {50: 1.5, 95: 1.95, 99: 1.99}),
-    (list(range(1, 101)), {50: 50.5, 95: 95.05, 99: 99.01}),
-    ([3.0, 1.0, 2.0], {50: 2.0, 95: 2.9, 99: 2.98}),
-])
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ([5.0], {50: 5.0, 95: 5.0, 99: 5.0}),
+        ([1.0, 2.0], {50: 1.5, 95: 1.95, 99: 1.99}),
+        (list(range(1, 101)), {50: 50.5, 95: 95.05, 99: 99.01}),
+        ([3.0, 1.0, 2.0], {50: 2.0, 95: 2.9, 99: 2.98}),
+    ],
+)
 def test_percentiles_interpolate_linearly(values: List[float], expected: dict) -> None:
     assert percentiles(values) == pytest.approx(expected)
 

@@ -1,4 +1,5 @@
 """The issue-5 targets: PASS, MISS and SKIP."""
+
 from __future__ import annotations
 
 from typing import Dict
@@ -34,8 +35,9 @@ def test_p95_ratio_is_checked_per_concurrency() -> None:
 
 
 def test_exactly_one_and_a_half_times_passes() -> None:
-    assert statuses(bench_run(bot("stock", 20.0, 200.0), bot("ours", 30.0, 300.0)))[
-        "p95 latency, 1 concurrent"] == "PASS"
+    assert (
+        statuses(bench_run(bot("stock", 20.0, 200.0), bot("ours", 30.0, 300.0)))["p95 latency, 1 concurrent"] == "PASS"
+    )
 
 
 def test_limits_miss_when_exceeded() -> None:

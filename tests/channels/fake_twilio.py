@@ -1,4 +1,5 @@
 """A fake Twilio Messages API on a loopback port (aiohttp, inside the test's event loop)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,7 +42,7 @@ class FakeTwilio:
     attempts: List[Dict[str, str]] = field(default_factory=list)
     statuses: List[int] = field(default_factory=list)
     delay_s: float = 0.0
-    _sids: "itertools.count[int]" = field(default_factory=itertools.count)
+    _sids: itertools.count[int] = field(default_factory=itertools.count)
     # MMS media served at media_url(name) to requests with the account's basic auth: (bytes, type).
     media: Dict[str, Tuple[bytes, str]] = field(default_factory=dict)
     media_fetches: List[str] = field(default_factory=list)
@@ -55,7 +56,7 @@ class FakeTwilio:
         """The API base URL (what ``api_base_url`` is set to)."""
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self) -> "FakeTwilio":
+    async def start(self) -> FakeTwilio:
         """Serve on the loopback port."""
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create)
@@ -91,9 +92,13 @@ class FakeTwilio:
             await asyncio.sleep(self.delay_s)
         status = self.statuses.pop(0) if self.statuses else 201
         if status != 201:
-            return web.json_response({"code": 20500, "message": f"failed for {form.get('To')}",
-                                      "status": status}, status=status)
-        account, _, password = base64.b64decode(
-            request.headers.get("Authorization", "Basic ").split(" ", 1)[1] or b"").decode().partition(":")
+            return web.json_response(
+                {"code": 20500, "message": f"failed for {form.get('To')}", "status": status}, status=status
+            )
+        account, _, password = (
+            base64.b64decode(request.headers.get("Authorization", "Basic ").split(" ", 1)[1] or b"")
+            .decode()
+            .partition(":")
+        )
         self.sent.append(Sent(str(form["To"]), str(form["From"]), str(form["Body"]), account, password))
         return web.json_response({"sid": f"SM{next(self._sids):032x}", "status": "queued"}, status=201)

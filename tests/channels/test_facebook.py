@@ -1,4 +1,5 @@
 """The Messenger channel served by a real Sanic app on loopback, replying to a local fake Graph API."""
+
 from __future__ import annotations
 
 import hashlib
@@ -45,7 +46,7 @@ class FakeGraph:
             return web.json_response({"error": {"message": "temporarily down", "code": 2}}, status=500)
         return web.json_response({"recipient_id": "x", "message_id": "m"})
 
-    async def start(self) -> "FakeGraph":
+    async def start(self) -> FakeGraph:
         app = web.Application()
         app.router.add_post("/v18.0/me/messages", self._messages)
         self._runner = web.AppRunner(app, access_log=None)
@@ -82,8 +83,9 @@ class Bot:
         """POST ``body`` to the webhook with the headers ``sign`` gives (default: signed)."""
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         headers = (sign or signed)(raw)
-        response = await self.http.post(f"{self.url}/webhook", data=raw,
-                                         headers={**headers, "Content-Type": "application/json"})
+        response = await self.http.post(
+            f"{self.url}/webhook", data=raw, headers={**headers, "Content-Type": "application/json"}
+        )
         await response.read()
         await self.channel.drain()
         return response
@@ -96,8 +98,11 @@ def delivery(*entries: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 def text(sender: str, words: str, mid: Optional[str] = None) -> Dict[str, Any]:
     """A typed message event."""
-    return {"sender": {"id": sender}, "recipient": {"id": PAGE},
-            "message": {"mid": mid or f"m-{sender}-{words}", "text": words}}
+    return {
+        "sender": {"id": sender},
+        "recipient": {"id": PAGE},
+        "message": {"mid": mid or f"m-{sender}-{words}", "text": words},
+    }
 
 
 async def stub_rasa(message: UserMessage, received: List[UserMessage]) -> None:
@@ -139,16 +144,20 @@ async def bot(graph: FakeGraph) -> AsyncIterator[Bot]:
 
 
 async def test_verify_handshake(bot: Bot) -> None:
-    response = await bot.http.get(f"{bot.url}/webhook", params={
-        "hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"})
+    response = await bot.http.get(
+        f"{bot.url}/webhook",
+        params={"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"},
+    )
     assert (response.status, await response.text()) == (200, "1158201444")
 
 
-@pytest.mark.parametrize("mode, token", [("subscribe", "wrong"), ("subscribe", ""),
-                                         ("unsubscribe", VERIFY), ("subscribe", VERIFY + "x")])
+@pytest.mark.parametrize(
+    "mode, token", [("subscribe", "wrong"), ("subscribe", ""), ("unsubscribe", VERIFY), ("subscribe", VERIFY + "x")]
+)
 async def test_verify_handshake_refused(bot: Bot, mode: str, token: str) -> None:
-    response = await bot.http.get(f"{bot.url}/webhook", params={
-        "hub.mode": mode, "hub.verify_token": token, "hub.challenge": "42"})
+    response = await bot.http.get(
+        f"{bot.url}/webhook", params={"hub.mode": mode, "hub.verify_token": token, "hub.challenge": "42"}
+    )
     assert response.status == 403
     assert "42" not in await response.text()
 
@@ -158,9 +167,14 @@ async def test_signed_text_is_handled_and_answered(bot: Bot) -> None:
     assert (response.status, await response.text()) == (200, "EVENT_RECEIVED")
     [message] = bot.received
     assert (message.text, message.sender_id, message.input_channel, message.message_id) == (
-        "what is a CP504?", "messenger:u1", "facebook", "mid.1")
-    assert bot.graph.requests == [{"recipient": {"id": "u1"}, "messaging_type": "RESPONSE",
-                                   "message": {"text": "You said: what is a CP504?"}}]
+        "what is a CP504?",
+        "messenger:u1",
+        "facebook",
+        "mid.1",
+    )
+    assert bot.graph.requests == [
+        {"recipient": {"id": "u1"}, "messaging_type": "RESPONSE", "message": {"text": "You said: what is a CP504?"}}
+    ]
     assert bot.graph.queries == [{"access_token": TOKEN}]
 
 
@@ -168,14 +182,18 @@ def sha1(raw: bytes) -> Dict[str, str]:
     return {"X-Hub-Signature": "sha1=" + hmac.new(SECRET.encode(), raw, hashlib.sha1).hexdigest()}
 
 
-@pytest.mark.parametrize("sign", [
-    lambda raw: {},
-    lambda raw: {"X-Hub-Signature-256": "sha256=" + "0" * 64},
-    lambda raw: {"X-Hub-Signature-256": "sha256=not-hex-é"},
-    lambda raw: {"X-Hub-Signature-256": signature("another-secret", raw)},
-    lambda raw: {"X-Hub-Signature-256": signature(SECRET, raw + b" ")},
-    sha1,
-], ids=["missing", "forged", "garbage", "other-secret", "other-body", "sha1-only"])
+@pytest.mark.parametrize(
+    "sign",
+    [
+        lambda raw: {},
+        lambda raw: {"X-Hub-Signature-256": "sha256=" + "0" * 64},
+        lambda raw: {"X-Hub-Signature-256": "sha256=not-hex-é"},
+        lambda raw: {"X-Hub-Signature-256": signature("another-secret", raw)},
+        lambda raw: {"X-Hub-Signature-256": signature(SECRET, raw + b" ")},
+        sha1,
+    ],
+    ids=["missing", "forged", "garbage", "other-secret", "other-body", "sha1-only"],
+)
 async def test_unsigned_or_forged_posts_are_refused(bot: Bot, sign: Signer) -> None:
     response = await bot.post(delivery([text("u1", "hello")]), sign=sign)
     assert response.status == 403
@@ -183,18 +201,20 @@ async def test_unsigned_or_forged_posts_are_refused(bot: Bot, sign: Signer) -> N
 
 
 @pytest.mark.parametrize("missing", ["verify", "secret", "token"])
-async def test_unconfigured_channel_refuses_everything(graph: FakeGraph, missing: str,
-                                                       caplog: pytest.LogCaptureFixture) -> None:
-    values = {"verify": VERIFY, "secret": SECRET, "page-access-token": TOKEN,
-              "graph_api_base": graph.url}
+async def test_unconfigured_channel_refuses_everything(
+    graph: FakeGraph, missing: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    values = {"verify": VERIFY, "secret": SECRET, "page-access-token": TOKEN, "graph_api_base": graph.url}
     values["page-access-token" if missing == "token" else missing] = ""
     channel = MessengerInput.from_credentials(values)
     assert channel.get_output_channel() is None
     async for bot in running(channel, graph):
         with caplog.at_level(logging.WARNING, logger="channels.facebook"):
             for _ in range(2):
-                get = await bot.http.get(f"{bot.url}/webhook", params={
-                    "hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1"})
+                get = await bot.http.get(
+                    f"{bot.url}/webhook",
+                    params={"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1"},
+                )
                 assert get.status == 403
                 assert (await bot.post(delivery([text("u1", "hello")]))).status == 403
         assert bot.received == []
@@ -206,8 +226,7 @@ async def test_no_credentials_at_all_is_unconfigured_not_a_crash() -> None:
 
 
 async def test_every_entry_and_event_of_a_batch_is_handled(bot: Bot) -> None:
-    await bot.post(delivery([text("u1", "one"), text("u2", "two")],
-                            [text("u1", "three"), text("u3", "four")]))
+    await bot.post(delivery([text("u1", "one"), text("u2", "two")], [text("u1", "three"), text("u3", "four")]))
     assert sorted(m.text for m in bot.received) == ["four", "one", "three", "two"]
     assert [m.text for m in bot.received if m.sender_id == "messenger:u1"] == ["one", "three"]
     assert len(bot.graph.requests) == 4
@@ -215,13 +234,20 @@ async def test_every_entry_and_event_of_a_batch_is_handled(bot: Bot) -> None:
 
 async def test_echoes_reads_deliveries_and_reactions_are_ignored(bot: Bot) -> None:
     who = {"sender": {"id": "u1"}, "recipient": {"id": PAGE}, "timestamp": 1}
-    response = await bot.post(delivery([
-        {"sender": {"id": PAGE}, "recipient": {"id": "u1"},
-         "message": {"mid": "e", "is_echo": True, "text": "bot text"}},
-        {**who, "read": {"watermark": 1}},
-        {**who, "delivery": {"mids": ["x"], "watermark": 1}},
-        {**who, "reaction": {"mid": "x", "action": "react", "reaction": "love", "emoji": "❤"}},
-    ]))
+    response = await bot.post(
+        delivery(
+            [
+                {
+                    "sender": {"id": PAGE},
+                    "recipient": {"id": "u1"},
+                    "message": {"mid": "e", "is_echo": True, "text": "bot text"},
+                },
+                {**who, "read": {"watermark": 1}},
+                {**who, "delivery": {"mids": ["x"], "watermark": 1}},
+                {**who, "reaction": {"mid": "x", "action": "react", "reaction": "love", "emoji": "❤"}},
+            ]
+        )
+    )
     assert response.status == 200
     assert bot.received == [] and bot.graph.requests == []
 
@@ -229,43 +255,74 @@ async def test_echoes_reads_deliveries_and_reactions_are_ignored(bot: Bot) -> No
 async def test_quick_reply_and_postback_payloads_go_to_rasa(bot: Bot) -> None:
     payload = '/ask_relief_options{"topic": "installment_agreement"}'
     # the payloads of the buttons the bot offered last (the guard checks them against the tracker)
-    await save_tracker(bot.channel.guard.view, "messenger:u1", [  # type: ignore[arg-type]
-        BotUttered("Which one?", {"buttons": [{"title": "Payment plan", "payload": payload},
-                                              {"title": "Talk to a pro", "payload": "/request_handoff"}]})])
-    await bot.post(delivery([
-        {"sender": {"id": "u1"}, "message": {"mid": "q", "text": "Payment plan",
-                                             "quick_reply": {"payload": payload}}},
-        {"sender": {"id": "u1"}, "postback": {"mid": "p", "title": "Talk to a pro",
-                                              "payload": "/request_handoff"}},
-    ]))
+    await save_tracker(
+        bot.channel.guard.view,
+        "messenger:u1",
+        [  # type: ignore[arg-type]
+            BotUttered(
+                "Which one?",
+                {
+                    "buttons": [
+                        {"title": "Payment plan", "payload": payload},
+                        {"title": "Talk to a pro", "payload": "/request_handoff"},
+                    ]
+                },
+            )
+        ],
+    )
+    await bot.post(
+        delivery(
+            [
+                {
+                    "sender": {"id": "u1"},
+                    "message": {"mid": "q", "text": "Payment plan", "quick_reply": {"payload": payload}},
+                },
+                {
+                    "sender": {"id": "u1"},
+                    "postback": {"mid": "p", "title": "Talk to a pro", "payload": "/request_handoff"},
+                },
+            ]
+        )
+    )
     assert [m.text for m in bot.received] == [payload, "/request_handoff"]
 
 
 async def test_a_payload_the_bot_did_not_offer_is_passed_on_as_text(bot: Bot) -> None:
     forged = '/affirm{"contact_consent": true}'
-    await bot.post(delivery([{"sender": {"id": "u1"}, "postback": {"mid": "p", "payload": forged}},
-                             {"sender": {"id": "u1"}, "message": {"mid": "q", "text": "Yes",
-                                                                  "quick_reply": {"payload": forged}}}]))
+    await bot.post(
+        delivery(
+            [
+                {"sender": {"id": "u1"}, "postback": {"mid": "p", "payload": forged}},
+                {"sender": {"id": "u1"}, "message": {"mid": "q", "text": "Yes", "quick_reply": {"payload": forged}}},
+            ]
+        )
+    )
     assert [m.text for m in bot.received] == ['affirm{"contact_consent": true}'] * 2
 
 
 async def test_an_attachment_that_is_no_photo_gets_a_polite_reply(bot: Bot) -> None:
     audio = {"type": "audio", "payload": {"url": "https://example.com/voice.mp4"}}
-    response = await bot.post(delivery([{"sender": {"id": "u1"},
-                                         "message": {"mid": "a", "attachments": [audio]}}]))
+    response = await bot.post(delivery([{"sender": {"id": "u1"}, "message": {"mid": "a", "attachments": [audio]}}]))
     assert response.status == 200 and bot.received == []
     assert bot.graph.messages() == [{"text": ATTACHMENT_REPLY}]
 
 
 async def test_an_image_attachment_is_read_and_its_fields_go_to_the_bot(
-        bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def photo(_: web.Request) -> web.Response:
         return web.Response(body=b"PNG-photo", content_type="image/png")
 
     async def reader(data: bytes, **options: Any) -> Any:
         assert data == b"PNG-photo" and options["content_type"] == "image/png"
-        return SimpleNamespace(code="LT11", notice_date=None, amount_due=None, tax_years=[], response_date=None,
-                               problems=["date_missing", "amount_missing"])
+        return SimpleNamespace(
+            code="LT11",
+            notice_date=None,
+            amount_due=None,
+            tax_years=[],
+            response_date=None,
+            problems=["date_missing", "amount_missing"],
+        )
 
     monkeypatch.setattr(notice_photos, "_default_reader", lambda: reader)
     cdn = web.Application()
@@ -305,16 +362,23 @@ async def test_invalid_json_and_other_objects(bot: Bot) -> None:
 
 
 def relief_buttons(count: int) -> List[Dict[str, str]]:
-    titles = ["Installment agreement (payment plan)", "Offer in compromise", "Currently not collectible",
-              "Penalty abatement", "Innocent spouse relief", "Collection due process hearing"]
-    return [{"title": t, "payload": f'/ask_relief_options{{"topic": "t{i}"}}'}
-            for i, t in enumerate(titles[:count])]
+    titles = [
+        "Installment agreement (payment plan)",
+        "Offer in compromise",
+        "Currently not collectible",
+        "Penalty abatement",
+        "Innocent spouse relief",
+        "Collection due process hearing",
+    ]
+    return [{"title": t, "payload": f'/ask_relief_options{{"topic": "t{i}"}}'} for i, t in enumerate(titles[:count])]
 
 
 async def test_more_than_three_buttons_become_quick_replies(bot: Bot) -> None:
     output = bot.channel.get_output_channel()
-    await output.send_response("u1", {"text": "Which option would you like to know more about?",
-                                       "buttons": relief_buttons(6), "timestamp": 1.0})
+    await output.send_response(
+        "u1",
+        {"text": "Which option would you like to know more about?", "buttons": relief_buttons(6), "timestamp": 1.0},
+    )
     await bot.channel.drain()
     [message] = bot.graph.messages()
     assert message["text"] == "Which option would you like to know more about?"
@@ -349,16 +413,29 @@ async def test_long_text_is_split_in_order(bot: Bot) -> None:
 
 async def test_a_pros_reply_is_tagged_human_agent(bot: Bot) -> None:
     output = bot.channel.get_output_channel()
-    await output.send_response("u1", {"text": "Hi, this is Jane from Milestone.", "timestamp": 1.0,
-                                       "from_pro": "jane", "messaging_tag": "HUMAN_AGENT"})
+    await output.send_response(
+        "u1",
+        {
+            "text": "Hi, this is Jane from Milestone.",
+            "timestamp": 1.0,
+            "from_pro": "jane",
+            "messaging_tag": "HUMAN_AGENT",
+        },
+    )
     await bot.channel.drain()
-    assert bot.graph.requests == [{"recipient": {"id": "u1"}, "messaging_type": "MESSAGE_TAG",
-                                   "tag": "HUMAN_AGENT",
-                                   "message": {"text": "Hi, this is Jane from Milestone."}}]
+    assert bot.graph.requests == [
+        {
+            "recipient": {"id": "u1"},
+            "messaging_type": "MESSAGE_TAG",
+            "tag": "HUMAN_AGENT",
+            "message": {"text": "Hi, this is Jane from Milestone."},
+        }
+    ]
 
 
 async def test_failed_sends_are_retried_then_logged_without_the_token(
-        bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
     bot.graph.failures = 3
     with caplog.at_level(logging.WARNING, logger="channels"):
         response = await bot.post(delivery([text("u1", "hello")]))
@@ -372,5 +449,4 @@ async def test_failed_sends_are_retried_then_logged_without_the_token(
 async def test_a_retried_send_keeps_the_order_of_replies(bot: Bot) -> None:
     bot.graph.failures = 1
     await bot.post(delivery([text("u1", "first"), text("u1", "second")]))
-    assert [m["text"] for m in bot.graph.messages()] == [
-        "You said: first", "You said: first", "You said: second"]
+    assert [m["text"] for m in bot.graph.messages()] == ["You said: first", "You said: first", "You said: second"]

@@ -3,6 +3,7 @@
 The guard reads the real domain.yml and real Rasa trackers (an in-memory tracker store, or SQLite
 for the raw-row check) through :class:`AgentView`, as it does inside the Rasa server.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,15 +16,25 @@ from types import SimpleNamespace
 from typing import Any, Dict, Iterable, List, Optional
 
 import pytest
-from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels.guard import (FALLBACK_TEXTS, PII_REMOVED, TECHNICAL_PROBLEM, AgentView, GuardResult, MessageGuard, Verdict,
-                            clean_text, neutralise_slash, offered_payloads)
+from channels.guard import (
+    FALLBACK_TEXTS,
+    PII_REMOVED,
+    TECHNICAL_PROBLEM,
+    AgentView,
+    GuardResult,
+    MessageGuard,
+    Verdict,
+    clean_text,
+    neutralise_slash,
+    offered_payloads,
+)
 from channels.guard_settings import GuardSettings
 from channels.ratelimit import MemoryRateLimiter
 
@@ -40,9 +51,11 @@ def domain() -> Domain:
 
 def agent_view(store: Optional[TrackerStore] = None, with_domain: bool = True) -> AgentView:
     """An AgentView over a stand-in Sanic app whose ``ctx.agent`` has the real domain and a tracker store."""
-    agent = SimpleNamespace(domain=domain() if with_domain else None,
-                            tracker_store=store or InMemoryTrackerStore(domain()),
-                            lock_store=InMemoryLockStore())
+    agent = SimpleNamespace(
+        domain=domain() if with_domain else None,
+        tracker_store=store or InMemoryTrackerStore(domain()),
+        lock_store=InMemoryLockStore(),
+    )
     return AgentView(app=SimpleNamespace(ctx=SimpleNamespace(agent=agent)))  # type: ignore[arg-type]
 
 
@@ -87,9 +100,14 @@ class TwilioLikeOutput(CollectingOutputChannel):
         return "twilio"
 
 
-async def run(guard: MessageGuard, text: Any, rasa: Optional[StubRasa] = None, sender: str = SENDER,
-              output: Optional[OutputChannel] = None,
-              metadata: Optional[Dict[str, Any]] = None) -> tuple:
+async def run(
+    guard: MessageGuard,
+    text: Any,
+    rasa: Optional[StubRasa] = None,
+    sender: str = SENDER,
+    output: Optional[OutputChannel] = None,
+    metadata: Optional[Dict[str, Any]] = None,
+) -> tuple:
     """Guard one message; returns (result, reply texts, the stub Rasa)."""
     rasa = rasa or StubRasa()
     output = output or CollectingOutputChannel()
@@ -104,21 +122,25 @@ def guard_with(view: Optional[AgentView] = None, **values: Any) -> MessageGuard:
 
 # --- pure helpers -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, cleaned", [
-    ("hello", "hello"),
-    ("  padded \n", "padded"),
-    ("line one\nline two\ttabbed", "line one\nline two\ttabbed"),
-    ("windows\r\nline", "windows\nline"),
-    ("nul\x00 bell\x07 esc\x1b[31m del\x7f c1\x85", "nul bell esc[31m del c1"),
-    ("emoji 😀👍🏽 family 👨‍👩‍👧 flag 🇺🇸", "emoji 😀👍🏽 family 👨‍👩‍👧 flag 🇺🇸"),
-    ("مرحبا، لدي إشعار CP504", "مرحبا، لدي إشعار CP504"),
-    ("שלום \u200fעולם", "שלום \u200fעולם"),  # right-to-left mark kept
-    ("lone \ud800 surrogate", "lone  surrogate"),
-    ("\x00\x01\x02", ""),
-    (None, ""),
-    ({"text": "hi"}, ""),
-    (42, ""),
-])
+
+@pytest.mark.parametrize(
+    "raw, cleaned",
+    [
+        ("hello", "hello"),
+        ("  padded \n", "padded"),
+        ("line one\nline two\ttabbed", "line one\nline two\ttabbed"),
+        ("windows\r\nline", "windows\nline"),
+        ("nul\x00 bell\x07 esc\x1b[31m del\x7f c1\x85", "nul bell esc[31m del c1"),
+        ("emoji 😀👍🏽 family 👨‍👩‍👧 flag 🇺🇸", "emoji 😀👍🏽 family 👨‍👩‍👧 flag 🇺🇸"),
+        ("مرحبا، لدي إشعار CP504", "مرحبا، لدي إشعار CP504"),
+        ("שלום \u200fעולם", "שלום \u200fעולם"),  # right-to-left mark kept
+        ("lone \ud800 surrogate", "lone  surrogate"),
+        ("\x00\x01\x02", ""),
+        (None, ""),
+        ({"text": "hi"}, ""),
+        (42, ""),
+    ],
+)
 def test_clean_text(raw: Any, cleaned: str) -> None:
     assert clean_text(raw) == cleaned
 
@@ -127,42 +149,57 @@ OFFERED = {'/inform{"preferred_channel": "sms"}', "/request_human", "/skip_quest
 BARE = {"greet", "request_human"}
 
 
-@pytest.mark.parametrize("text, passed_on", [
-    ("what is a CP504?", "what is a CP504?"),
-    ('/inform{"preferred_channel": "sms"}', '/inform{"preferred_channel": "sms"}'),  # offered: exact
-    ('/inform{"preferred_channel": "phone"}', 'inform{"preferred_channel": "phone"}'),  # not offered
-    ('/inform{"preferred_channel":"sms"}', 'inform{"preferred_channel":"sms"}'),  # not exactly
-    ("/skip_question", "/skip_question"),
-    ("/request_human", "/request_human"),
-    ("/greet", "/greet"),
-    (FORGED, 'affirm{"contact_consent": true}'),
-    ('/request_human{"priority": "critical"}', 'request_human{"priority": "critical"}'),
-    ("/greet@0.99", "greet@0.99"),
-    ("/affirm", "affirm"),
-    ("/nonexistent_intent", "nonexistent_intent"),
-    ("//request_human{\"phone\": \"1\"}", 'request_human{"phone": "1"}'),
-    ("/ /affirm{\"contact_consent\": true}", 'affirm{"contact_consent": true}'),
-    ("///", ""),
-    ("and/or", "and/or"),
-])
+@pytest.mark.parametrize(
+    "text, passed_on",
+    [
+        ("what is a CP504?", "what is a CP504?"),
+        ('/inform{"preferred_channel": "sms"}', '/inform{"preferred_channel": "sms"}'),  # offered: exact
+        ('/inform{"preferred_channel": "phone"}', 'inform{"preferred_channel": "phone"}'),  # not offered
+        ('/inform{"preferred_channel":"sms"}', 'inform{"preferred_channel":"sms"}'),  # not exactly
+        ("/skip_question", "/skip_question"),
+        ("/request_human", "/request_human"),
+        ("/greet", "/greet"),
+        (FORGED, 'affirm{"contact_consent": true}'),
+        ('/request_human{"priority": "critical"}', 'request_human{"priority": "critical"}'),
+        ("/greet@0.99", "greet@0.99"),
+        ("/affirm", "affirm"),
+        ("/nonexistent_intent", "nonexistent_intent"),
+        ('//request_human{"phone": "1"}', 'request_human{"phone": "1"}'),
+        ('/ /affirm{"contact_consent": true}', 'affirm{"contact_consent": true}'),
+        ("///", ""),
+        ("and/or", "and/or"),
+    ],
+)
 def test_neutralise_slash(text: str, passed_on: str) -> None:
     assert neutralise_slash(text, OFFERED, BARE) == passed_on
 
 
 def test_offered_payloads_are_those_since_the_last_user_message() -> None:
-    events = [bot_offers("/old"), UserUttered("hi"), ActionExecuted("utter_x"), bot_offers("/a", "/b"),
-              BotUttered("more", {"quick_replies": [{"title": "Q", "payload": "/q"}],
-                                  "elements": [{"title": "E", "buttons": [{"title": "e", "payload": "/e"}]}]}),
-              BotUttered("no buttons")]
+    events = [
+        bot_offers("/old"),
+        UserUttered("hi"),
+        ActionExecuted("utter_x"),
+        bot_offers("/a", "/b"),
+        BotUttered(
+            "more",
+            {
+                "quick_replies": [{"title": "Q", "payload": "/q"}],
+                "elements": [{"title": "E", "buttons": [{"title": "e", "payload": "/e"}]}],
+            },
+        ),
+        BotUttered("no buttons"),
+    ]
     assert offered_payloads(events) == {"/a", "/b", "/q", "/e"}
     assert offered_payloads(events + [UserUttered("next")]) == set()
 
 
 # --- hygiene ------------------------------------------------------------------------------------
 
+
 async def test_a_plain_message_passes_unchanged_with_its_metadata() -> None:
-    result, replies, rasa = await run(guard_with(), "I got a CP504 for 2018-2021, call 512-555-0142",
-                                      metadata={"page": "home"})
+    result, replies, rasa = await run(
+        guard_with(), "I got a CP504 for 2018-2021, call 512-555-0142", metadata={"page": "home"}
+    )
     assert result == GuardResult(Verdict.PASSED)
     [message] = rasa.received
     assert message.text == "I got a CP504 for 2018-2021, call 512-555-0142"
@@ -194,6 +231,7 @@ async def test_control_characters_are_removed_before_rasa() -> None:
 
 
 # --- PII ----------------------------------------------------------------------------------------
+
 
 async def test_an_ssn_is_masked_announced_first_and_recorded_in_metadata() -> None:
     result, replies, rasa = await run(guard_with(), f"my ssn is {SSN} and I got a CP504", metadata={"a": 1})
@@ -238,17 +276,24 @@ async def test_masked_text_is_what_a_sql_tracker_store_writes(tmp_path: Path) ->
 
     async def rasa_records(message: UserMessage) -> None:  # what Rasa's processor stores for a message
         tracker = await store.retrieve(message.sender_id) or DialogueStateTracker(message.sender_id, domain().slots)
-        tracker.update(UserUttered(message.text, {"name": "inform", "confidence": 0.9},
-                                   input_channel=message.input_channel, message_id=message.message_id,
-                                   metadata=message.metadata))
+        tracker.update(
+            UserUttered(
+                message.text,
+                {"name": "inform", "confidence": 0.9},
+                input_channel=message.input_channel,
+                message_id=message.message_id,
+                metadata=message.metadata,
+            )
+        )
         tracker.update(BotUttered("noted"))
         await store.save(tracker)
         await message.output_channel.send_response(message.sender_id, {"text": "noted"})
 
     guard = guard_with(view=view)
     for text in (f"my social is {SSN}", "card 4111 1111 1111 1111 exp 12/27", "ITIN 912-78-1234"):
-        result = await guard.process(UserMessage(text, CollectingOutputChannel(), SENDER, input_channel="rest"),
-                                     rasa_records)
+        result = await guard.process(
+            UserMessage(text, CollectingOutputChannel(), SENDER, input_channel="rest"), rasa_records
+        )
         assert result.verdict is Verdict.PASSED
     with sqlite3.connect(db) as connection:
         rows = [json.loads(data) for (data,) in connection.execute("SELECT data FROM events")]
@@ -256,12 +301,16 @@ async def test_masked_text_is_what_a_sql_tracker_store_writes(tmp_path: Path) ->
     user_texts = [row["text"] for row in rows if row["event"] == "user"]
     assert user_texts == ["my social is [SSN removed]", "card [card number removed] exp 12/27", "ITIN [ITIN removed]"]
     assert [row["metadata"]["pii_removed"] for row in rows if row["event"] == "user"] == [
-        ["ssn"], ["card_number"], ["itin"]]
+        ["ssn"],
+        ["card_number"],
+        ["itin"],
+    ]
     for secret in (SSN, "123456789", "4111", "912-78-1234", "912781234"):
         assert secret not in raw
 
 
 # --- slash syntax -------------------------------------------------------------------------------
+
 
 async def test_a_forged_slot_is_passed_on_as_plain_text() -> None:
     view = agent_view()
@@ -288,12 +337,15 @@ async def test_another_senders_buttons_do_not_count() -> None:
     assert rasa.texts == ['affirm{"contact_consent": true}']
 
 
-@pytest.mark.parametrize("text, passed_on", [
-    ("/request_human", "/request_human"),  # the widget's "Talk to a tax pro" shortcut
-    ("/greet", "/greet"),  # the widget's init payload
-    ("/affirm", "affirm"),  # a domain intent, but no channel sends it by itself
-    ("/request_human@1.0", "request_human@1.0"),
-])
+@pytest.mark.parametrize(
+    "text, passed_on",
+    [
+        ("/request_human", "/request_human"),  # the widget's "Talk to a tax pro" shortcut
+        ("/greet", "/greet"),  # the widget's init payload
+        ("/affirm", "affirm"),  # a domain intent, but no channel sends it by itself
+        ("/request_human@1.0", "request_human@1.0"),
+    ],
+)
 async def test_bare_intents_the_channels_send(text: str, passed_on: str) -> None:
     _, _, rasa = await run(guard_with(), text)
     assert rasa.texts == [passed_on]
@@ -311,10 +363,12 @@ async def test_only_slashes_is_an_empty_message() -> None:
 
 # --- rate limits --------------------------------------------------------------------------------
 
+
 async def test_over_the_limit_messages_are_dropped_with_one_polite_reply() -> None:
     clock = [0.0]
-    guard = MessageGuard("socketio", settings(), limiter=MemoryRateLimiter(3, 60, clock=lambda: clock[0]),
-                         view=agent_view())
+    guard = MessageGuard(
+        "socketio", settings(), limiter=MemoryRateLimiter(3, 60, clock=lambda: clock[0]), view=agent_view()
+    )
     rasa = StubRasa()
     results, replies = [], []
     for number in range(6):
@@ -341,6 +395,7 @@ async def test_the_rate_limit_counts_rejected_messages_too() -> None:
 
 
 # --- no reply, failures -------------------------------------------------------------------------
+
 
 async def test_a_turn_without_any_reply_gets_the_technical_problem_reply() -> None:
     view = agent_view()
@@ -388,23 +443,26 @@ async def test_the_agent_view_without_a_server_knows_nothing() -> None:
     assert await view.tracker(SENDER) is None
 
 
-@pytest.mark.parametrize("text, removed_only", [
-    ("123-45-6789", True),
-    ("  123-45-6789. ", True),
-    ("my ssn is 123-45-6789", False),
-    ("4111 1111 1111 1111, 123-45-6789", True),
-    ("4111 1111 1111 1111 and 123-45-6789", False),
-])
+@pytest.mark.parametrize(
+    "text, removed_only",
+    [
+        ("123-45-6789", True),
+        ("  123-45-6789. ", True),
+        ("my ssn is 123-45-6789", False),
+        ("4111 1111 1111 1111, 123-45-6789", True),
+        ("4111 1111 1111 1111 and 123-45-6789", False),
+    ],
+)
 def test_a_message_that_was_only_a_removed_number_is_passed_on_as_plain_information(
-        text: str, removed_only: bool) -> None:
-    from actions.services.pii import mask_pii
+    text: str, removed_only: bool
+) -> None:
     from channels.guard import _has_content
+    from services.pii import mask_pii
 
     assert _has_content(mask_pii(text).text) is not removed_only
 
 
-async def test_a_bare_removed_number_reaches_rasa_as_plain_information_and_a_sentence_is_parsed(
-) -> None:
+async def test_a_bare_removed_number_reaches_rasa_as_plain_information_and_a_sentence_is_parsed() -> None:
     _, _, rasa = await run(guard_with(), SSN)
     assert rasa.received[0].text == "[SSN removed]"
     assert rasa.received[0].parse_data["intent"] == {"name": "inform", "confidence": 1.0}
@@ -437,6 +495,7 @@ async def test_after_rasa_drops_a_failed_action_its_guess_is_held_back_for_the_p
 
 # --- what the guard says is stored in the conversation -------------------------------------------
 
+
 class StoringRasa(StubRasa):
     """Stores each turn (the user's masked text and the answer) as Rasa would."""
 
@@ -446,8 +505,7 @@ class StoringRasa(StubRasa):
 
     async def __call__(self, message: UserMessage) -> None:
         store = self.view._agent().tracker_store
-        tracker = await store.retrieve(message.sender_id) or DialogueStateTracker(message.sender_id,
-                                                                                  domain().slots)
+        tracker = await store.retrieve(message.sender_id) or DialogueStateTracker(message.sender_id, domain().slots)
         tracker.update(UserUttered(message.text, metadata=message.metadata))
         if not self.fail and self.answer:
             tracker.update(BotUttered(f"bot: {message.text}"))
@@ -487,7 +545,9 @@ async def test_too_long_and_empty_refusals_are_stored_in_a_known_conversation() 
     await run(guard, "x" * 51, rasa=StoringRasa(view))
     await run(guard, "\x00\x01 ", rasa=StoringRasa(view))
     assert [e.metadata["guard"] for e in await stored_bot_events(view)] == [
-        "utter_message_too_long", "utter_message_empty"]
+        "utter_message_too_long",
+        "utter_message_empty",
+    ]
 
 
 async def test_a_conversation_not_stored_yet_is_not_started_by_a_refusal() -> None:
@@ -533,8 +593,9 @@ async def test_a_failing_store_leaves_the_reply_sent(caplog: pytest.LogCaptureFi
             raise RuntimeError("database gone")
 
     view = agent_view(store=BrokenOnSave(domain()))
-    await InMemoryTrackerStore.save(view._agent().tracker_store,
-                                    DialogueStateTracker.from_events(SENDER, [UserUttered("hi")], domain().slots))
+    await InMemoryTrackerStore.save(
+        view._agent().tracker_store, DialogueStateTracker.from_events(SENDER, [UserUttered("hi")], domain().slots)
+    )
     result, replies, _ = await run(guard_with(view), f"ssn {SSN}")
     assert result.verdict is Verdict.PASSED and "Social Security number" in replies[0]
     assert "could not store its utter_pii_removed reply" in caplog.text

@@ -1,4 +1,5 @@
 """Pages held in memory until the taxpayer chooses to attach them, and the attach answer."""
+
 from __future__ import annotations
 
 from typing import Any, List, Tuple
@@ -64,8 +65,9 @@ async def test_the_attach_answer_stores_the_conversations_page_and_says_so() -> 
 
     handle = with_page_consent(rasa, pending, store)
     page_id = pending.keep(b"jpeg", "image/jpeg")
-    await handle(notice_photos.photo_message({"code": "LT11", "page_id": page_id}, CollectingOutputChannel(),
-                                             "sms:+1", "twilio"))
+    await handle(
+        notice_photos.photo_message({"code": "LT11", "page_id": page_id}, CollectingOutputChannel(), "sms:+1", "twilio")
+    )
     await handle(message(ATTACH_PAYLOAD, sender="sms:+2"))  # another conversation has no page
     await handle(message(ATTACH_PAYLOAD))
     await handle(message(ATTACH_PAYLOAD))  # the page was taken

@@ -1,11 +1,12 @@
 """The channels' notice-photo step: fetch with limits, read, and hand the bot the fields only."""
+
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any, AsyncIterator, Dict, List
+from typing import Any, AsyncIterator, Dict, List, Optional
 
 import pytest
 from aiohttp import BasicAuth, web
@@ -30,8 +31,15 @@ class ReadError(ValueError):
 
 
 def reading(**fields: Any) -> SimpleNamespace:
-    values: Dict[str, Any] = dict(code="CP504", notice_date=dt.date(2026, 10, 1), amount_due=Decimal("6312.45"),
-                                  tax_years=[2023], response_date=None, confidence={}, problems=[])
+    values: Dict[str, Any] = dict(
+        code="CP504",
+        notice_date=dt.date(2026, 10, 1),
+        amount_due=Decimal("6312.45"),
+        tax_years=[2023],
+        response_date=None,
+        confidence={},
+        problems=[],
+    )
     values.update(fields)
     return SimpleNamespace(**values)
 
@@ -39,7 +47,7 @@ def reading(**fields: Any) -> SimpleNamespace:
 class FakeReader:
     """Stands in for notice_reader.read_notice_async; records what it was given."""
 
-    def __init__(self, result: Any = None, error: Exception = None, delay_s: float = 0.0) -> None:
+    def __init__(self, result: Any = None, error: Optional[Exception] = None, delay_s: float = 0.0) -> None:
         self.result, self.error, self.delay_s = result or reading(), error, delay_s
         self.calls: List[Dict[str, Any]] = []
 
@@ -102,7 +110,9 @@ async def test_download_sends_the_credentials_it_is_given(media_server: str) -> 
     assert data == PNG
 
 
-@pytest.mark.parametrize("path, reason", [("/big", "too_large"), ("/stream", "too_large"), ("/gone", "download_failed")])
+@pytest.mark.parametrize(
+    "path, reason", [("/big", "too_large"), ("/stream", "too_large"), ("/gone", "download_failed")]
+)
 async def test_download_limits(media_server: str, path: str, reason: str) -> None:
     with pytest.raises(PhotoError) as refused:
         await notice_photos.download(f"{media_server}{path}")
@@ -127,20 +137,29 @@ async def test_read_photo_keeps_only_the_fields() -> None:
     reader = FakeReader()
     fields = await notice_photos.read_photo(PNG, "image/png", "notice.png", reader=reader)
     assert isinstance(fields.pop("page_id"), str)  # the page itself stays in memory (channels/notice_pages.py)
-    assert fields == {"code": "CP504", "notice_date": "2026-10-01", "amount_due": "6312.45", "tax_years": [2023],
-                      "response_date": None, "problems": []}
+    assert fields == {
+        "code": "CP504",
+        "notice_date": "2026-10-01",
+        "amount_due": "6312.45",
+        "tax_years": [2023],
+        "response_date": None,
+        "problems": [],
+    }
     assert reader.calls[0]["data"] == PNG and reader.calls[0]["content_type"] == "image/png"
 
 
-@pytest.mark.parametrize("reason", ["too_large", "not_supported", "too_many_pages", "encrypted_pdf", "malformed",
-                                    "image_bomb", "timeout"])
+@pytest.mark.parametrize(
+    "reason", ["too_large", "not_supported", "too_many_pages", "encrypted_pdf", "malformed", "image_bomb", "timeout"]
+)
 async def test_read_photo_passes_the_readers_refusal_on(reason: str) -> None:
     assert await notice_photos.read_photo(PNG, "image/png", reader=FakeReader(error=ReadError(reason))) == {
-        "error": reason}
+        "error": reason
+    }
 
 
-async def test_a_reader_failure_or_hang_becomes_a_reason(caplog: pytest.LogCaptureFixture,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_reader_failure_or_hang_becomes_a_reason(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(notice_photos, "READ_GRACE_S", 0.0)
     failing = FakeReader(error=RuntimeError("Jane Doe 123-45-6789 owes"))
     assert await notice_photos.read_photo(PNG, "image/png", reader=failing) == {"error": "malformed"}
@@ -151,9 +170,12 @@ async def test_a_reader_failure_or_hang_becomes_a_reason(caplog: pytest.LogCaptu
 
 async def test_read_photo_refuses_other_types_and_oversize_without_reading() -> None:
     reader = FakeReader()
-    assert await notice_photos.read_photo(b"MZ", "application/x-msdownload", reader=reader) == {"error": "not_supported"}
+    assert await notice_photos.read_photo(b"MZ", "application/x-msdownload", reader=reader) == {
+        "error": "not_supported"
+    }
     assert await notice_photos.read_photo(b"x" * (notice_photos.MAX_BYTES + 1), "image/png", reader=reader) == {
-        "error": "too_large"}
+        "error": "too_large"
+    }
     assert reader.calls == []
 
 
@@ -164,15 +186,23 @@ async def test_read_media_reads_the_first_possible_notice(media_server: str) -> 
     assert reader.calls[0]["content_type"] == "image/png"  # the server's type when none was declared
     assert await notice_photos.read_media([Media("x", "audio/amr")], reader=reader) == {"error": "not_supported"}
     assert await notice_photos.read_media([Media(f"{media_server}/big", "image/jpeg")], reader=reader) == {
-        "error": "too_large"}
+        "error": "too_large"
+    }
 
 
 def test_twilio_media_keeps_only_links_on_twilios_api() -> None:
-    params = {"NumMedia": "3", "MediaUrl0": "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
-              "MediaContentType0": "image/jpeg", "MediaUrl1": "https://evil.example/steal",
-              "MediaUrl2": "http://127.0.0.1:8099/media/ME2", "MediaContentType2": "application/pdf"}
+    params = {
+        "NumMedia": "3",
+        "MediaUrl0": "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
+        "MediaContentType0": "image/jpeg",
+        "MediaUrl1": "https://evil.example/steal",
+        "MediaUrl2": "http://127.0.0.1:8099/media/ME2",
+        "MediaContentType2": "application/pdf",
+    }
     assert notice_photos.twilio_media(params, "http://127.0.0.1:8099") == [
-        Media(params["MediaUrl0"], "image/jpeg"), Media(params["MediaUrl2"], "application/pdf")]
+        Media(params["MediaUrl0"], "image/jpeg"),
+        Media(params["MediaUrl2"], "application/pdf"),
+    ]
     assert notice_photos.twilio_media(params) == [Media(params["MediaUrl0"], "image/jpeg")]
 
 
@@ -181,8 +211,9 @@ def test_photo_message_carries_the_fields_not_the_image() -> None:
     message = notice_photos.photo_message(fields, CollectingOutputChannel(), "u1", "twilio", {"a": 1}, "m1")
     assert message.text == notice_photos.PHOTO_TEXT and message.metadata == {"a": 1}
     assert message.parse_data["intent"]["name"] == "notice_photo"
-    assert message.parse_data["entities"] == [{"entity": "notice_photo_reading", "value": fields, "start": 0,
-                                               "end": 0, "extractor": "notice_photos"}]
+    assert message.parse_data["entities"] == [
+        {"entity": "notice_photo_reading", "value": fields, "start": 0, "end": 0, "extractor": "notice_photos"}
+    ]
 
 
 async def test_the_guard_passes_the_reading_but_not_a_typed_forgery() -> None:

@@ -1,4 +1,5 @@
 """Per-sender rate limits: the in-memory counter and the shared Redis counter (real Redis on loopback)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,8 +11,14 @@ import pytest
 from redis import asyncio as redis_asyncio
 
 from channels.guard_settings import GuardSettings
-from channels.ratelimit import (MemoryRateLimiter, NoRateLimit, RateDecision, RedisRateLimiter, build_rate_limiter,
-                                sender_key)
+from channels.ratelimit import (
+    MemoryRateLimiter,
+    NoRateLimit,
+    RateDecision,
+    RedisRateLimiter,
+    build_rate_limiter,
+    sender_key,
+)
 from tests.integration.servers import free_port
 from tests.services_up import ensure_redis
 
@@ -31,6 +38,7 @@ async def hits(limiter, count: int, channel: str = "rest", sender: str = "u1") -
 
 
 # --- in memory ----------------------------------------------------------------------------------
+
 
 async def test_memory_allows_the_limit_then_refuses_and_flags_the_first_refusal_once() -> None:
     clock = Clock()
@@ -81,20 +89,28 @@ def test_keys_hash_the_sender() -> None:
     assert sender_key("twilio", "+15125550142") == key != sender_key("rest", "+15125550142")
 
 
-@pytest.mark.parametrize("values, kind", [
-    ({"rate_limit_messages": 0}, NoRateLimit),
-    ({}, MemoryRateLimiter),
-    ({"rate_limit_redis_url": "  "}, MemoryRateLimiter),
-    ({"rate_limit_redis_url": REDIS_URL}, RedisRateLimiter),
-])
+@pytest.mark.parametrize(
+    "values, kind",
+    [
+        ({"rate_limit_messages": 0}, NoRateLimit),
+        ({}, MemoryRateLimiter),
+        ({"rate_limit_redis_url": "  "}, MemoryRateLimiter),
+        ({"rate_limit_redis_url": REDIS_URL}, RedisRateLimiter),
+    ],
+)
 def test_the_settings_choose_the_limiter(values: dict, kind: type) -> None:
     assert isinstance(build_rate_limiter(GuardSettings(_env_file=None, **values)), kind)
 
 
 def test_settings_defaults_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     defaults = GuardSettings(_env_file=None)
-    assert (defaults.max_message_chars, defaults.rest_max_body_bytes, defaults.rate_limit_messages,
-            defaults.rate_limit_window_s, defaults.rate_limit_redis_url) == (2000, 65536, 20, 60, None)
+    assert (
+        defaults.max_message_chars,
+        defaults.rest_max_body_bytes,
+        defaults.rate_limit_messages,
+        defaults.rate_limit_window_s,
+        defaults.rate_limit_redis_url,
+    ) == (2000, 65536, 20, 60, None)
     assert defaults.channel_intents == {"greet", "request_human"}
     monkeypatch.setenv("RATE_LIMIT_MESSAGES", "5")
     monkeypatch.setenv("RATE_LIMIT_WINDOW_S", "10")
@@ -113,6 +129,7 @@ async def test_no_limit_allows_everything() -> None:
 
 
 # --- Redis --------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 async def redis_prefix() -> AsyncIterator[str]:

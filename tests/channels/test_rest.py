@@ -1,5 +1,6 @@
 """The guarded REST channel in a real Sanic server on loopback, with a stub bot: hostile requests
 get clear 400/413/429/503 JSON errors, never a traceback, and the server keeps answering."""
+
 from __future__ import annotations
 
 import json
@@ -90,7 +91,9 @@ async def error(response: aiohttp.ClientResponse, status: int) -> Dict[str, Any]
 
 async def still_answers(client: Client) -> None:
     response = await client.say("hello again", sender="after")
-    assert response.status == 200 and await response.json() == [{"recipient_id": "rest:after", "text": "bot: hello again"}]
+    assert response.status == 200 and await response.json() == [
+        {"recipient_id": "rest:after", "text": "bot: hello again"}
+    ]
 
 
 def test_credentials_open_this_channel_under_the_rest_name() -> None:
@@ -106,8 +109,11 @@ async def test_a_message_is_answered_like_rasas_rest_channel(client: Client) -> 
     assert response.status == 200
     assert await response.json() == [{"recipient_id": "rest:u1", "text": "bot: what is a CP504?"}]
     [message] = client.bot.received
-    assert (message.sender_id, message.input_channel, message.metadata) == ("rest:u1", "rest",
-                                                                            {"page": "faq", "language": "en"})
+    assert (message.sender_id, message.input_channel, message.metadata) == (
+        "rest:u1",
+        "rest",
+        {"page": "faq", "language": "en"},
+    )
     assert (await client.http.get(client.url.rsplit("/", 1)[0] + "/")).status == 200
 
 
@@ -119,11 +125,14 @@ async def test_pii_is_masked_and_announced_before_the_answer(client: Client) -> 
     assert client.bot.received[0].metadata == {"pii_removed": ["ssn", "bank_account"], "language": "en"}
 
 
-@pytest.mark.parametrize("message, reply", [
-    ("", "I didn't get any text"),
-    ("   \n ", "I didn't get any text"),
-    ("x" * 501, "That message is too long for me (over 500 characters)"),
-])
+@pytest.mark.parametrize(
+    "message, reply",
+    [
+        ("", "I didn't get any text"),
+        ("   \n ", "I didn't get any text"),
+        ("x" * 501, "That message is too long for me (over 500 characters)"),
+    ],
+)
 async def test_empty_and_too_long_texts_get_a_polite_reply(client: Client, message: str, reply: str) -> None:
     response = await client.say(message)
     assert response.status == 200
@@ -157,32 +166,35 @@ async def test_a_body_just_under_the_limit_passes(client: Client) -> None:
     assert (await client.post(body)).status == 200
 
 
-@pytest.mark.parametrize("body, headers, detail", [
-    (b"{not json", JSON, "not valid JSON"),
-    (b"", JSON, "not valid JSON"),
-    (b'["sender", "message"]', JSON, "JSON object"),
-    (b'"just a string"', JSON, "JSON object"),
-    (b"42", JSON, "JSON object"),
-    (b"null", JSON, "JSON object"),
-    (b'{"sender": "u1"}', JSON, "'message' must be a string"),
-    (b'{"sender": "u1", "message": 5}', JSON, "'message' must be a string"),
-    (b'{"sender": "u1", "message": {"text": "hi"}}', JSON, "'message' must be a string"),
-    (b'{"message": "hi"}', JSON, "'sender'"),
-    (b'{"sender": 7, "message": "hi"}', JSON, "'sender'"),
-    (b'{"sender": "  ", "message": "hi"}', JSON, "'sender'"),
-    (json.dumps({"sender": "s" * 201, "message": "hi"}).encode(), JSON, "at most 200"),
-    (b'{"sender": "u1\\u0000", "message": "hi"}', JSON, "letters, digits"),
-    (b'{"sender": "\\ud800", "message": "hi"}', JSON, "letters, digits"),
-    (b'{"sender": " u1", "message": "hi"}', JSON, "letters, digits"),
-    (b'{"sender": "u1", "message": "hi", "metadata": "x"}', JSON, "'metadata'"),
-    (b'{"sender": "u1", "message": "hi", "metadata": [1]}', JSON, "'metadata'"),
-    (b'{"sender": "u1", "message": "caf\xe9"}', JSON, "not valid UTF-8"),
-    (b'{"sender": "u1", "message": "\xff\xfe"}', JSON, "not valid UTF-8"),
-    (b'{"sender": "u1", "message": "hi"}', {}, "Content-Type"),
-    (b'{"sender": "u1", "message": "hi"}', {"Content-Type": "text/plain"}, "Content-Type"),
-    (b'sender=u1&message=hi', {"Content-Type": "application/x-www-form-urlencoded"}, "Content-Type"),
-    (b'{"sender": "u1", "message": "hi"}', {"Content-Type": "application/json; charset=latin-1"}, "Content-Type"),
-])
+@pytest.mark.parametrize(
+    "body, headers, detail",
+    [
+        (b"{not json", JSON, "not valid JSON"),
+        (b"", JSON, "not valid JSON"),
+        (b'["sender", "message"]', JSON, "JSON object"),
+        (b'"just a string"', JSON, "JSON object"),
+        (b"42", JSON, "JSON object"),
+        (b"null", JSON, "JSON object"),
+        (b'{"sender": "u1"}', JSON, "'message' must be a string"),
+        (b'{"sender": "u1", "message": 5}', JSON, "'message' must be a string"),
+        (b'{"sender": "u1", "message": {"text": "hi"}}', JSON, "'message' must be a string"),
+        (b'{"message": "hi"}', JSON, "'sender'"),
+        (b'{"sender": 7, "message": "hi"}', JSON, "'sender'"),
+        (b'{"sender": "  ", "message": "hi"}', JSON, "'sender'"),
+        (json.dumps({"sender": "s" * 201, "message": "hi"}).encode(), JSON, "at most 200"),
+        (b'{"sender": "u1\\u0000", "message": "hi"}', JSON, "letters, digits"),
+        (b'{"sender": "\\ud800", "message": "hi"}', JSON, "letters, digits"),
+        (b'{"sender": " u1", "message": "hi"}', JSON, "letters, digits"),
+        (b'{"sender": "u1", "message": "hi", "metadata": "x"}', JSON, "'metadata'"),
+        (b'{"sender": "u1", "message": "hi", "metadata": [1]}', JSON, "'metadata'"),
+        (b'{"sender": "u1", "message": "caf\xe9"}', JSON, "not valid UTF-8"),
+        (b'{"sender": "u1", "message": "\xff\xfe"}', JSON, "not valid UTF-8"),
+        (b'{"sender": "u1", "message": "hi"}', {}, "Content-Type"),
+        (b'{"sender": "u1", "message": "hi"}', {"Content-Type": "text/plain"}, "Content-Type"),
+        (b"sender=u1&message=hi", {"Content-Type": "application/x-www-form-urlencoded"}, "Content-Type"),
+        (b'{"sender": "u1", "message": "hi"}', {"Content-Type": "application/json; charset=latin-1"}, "Content-Type"),
+    ],
+)
 async def test_malformed_requests_get_400(client: Client, body: bytes, headers: Dict[str, str], detail: str) -> None:
     answer = await error(await client.post(body, headers=headers), 400)
     assert answer["error"] == "bad_request" and detail in answer["detail"]
@@ -190,8 +202,9 @@ async def test_malformed_requests_get_400(client: Client, body: bytes, headers: 
     await still_answers(client)
 
 
-@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8",
-                                          "Application/JSON;charset=\"UTF-8\""])
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", 'Application/JSON;charset="UTF-8"']
+)
 def test_json_content_types_are_accepted(content_type: str) -> None:
     assert parse_request(content_type, b'{"sender": "u", "message": "m"}').message == "m"
 

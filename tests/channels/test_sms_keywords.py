@@ -1,22 +1,39 @@
 """Carrier keywords: whole message only, case-insensitive; the reply texts."""
+
 from __future__ import annotations
 
 from typing import Optional
 
 import pytest
 
-from channels.sms_keywords import Keyword, help_reply, match_keyword, start_reply, stop_reply
+from channels.sms.keywords import Keyword, help_reply, match_keyword, start_reply, stop_reply
 
 
-@pytest.mark.parametrize("text, kind, word", [
-    ("STOP", Keyword.STOP, "STOP"), ("stop", Keyword.STOP, "STOP"), (" Stop. ", Keyword.STOP, "STOP"),
-    ("StopAll", Keyword.STOP, "STOPALL"), ("unsubscribe", Keyword.STOP, "UNSUBSCRIBE"),
-    ("Cancel", Keyword.STOP, "CANCEL"), ("end", Keyword.STOP, "END"), ("QUIT!", Keyword.STOP, "QUIT"),
-    ("start", Keyword.START, "START"), ("Yes", Keyword.START, "YES"), ("unstop", Keyword.START, "UNSTOP"),
-    ("help", Keyword.HELP, "HELP"), ("Info", Keyword.HELP, "INFO"),
-    ("stop sending me texts", None, None), ("please stop", None, None), ("STOPP", None, None),
-    ("yes please", None, None), ("helpful", None, None), ("", None, None), (None, None, None),
-])
+@pytest.mark.parametrize(
+    "text, kind, word",
+    [
+        ("STOP", Keyword.STOP, "STOP"),
+        ("stop", Keyword.STOP, "STOP"),
+        (" Stop. ", Keyword.STOP, "STOP"),
+        ("StopAll", Keyword.STOP, "STOPALL"),
+        ("unsubscribe", Keyword.STOP, "UNSUBSCRIBE"),
+        ("Cancel", Keyword.STOP, "CANCEL"),
+        ("end", Keyword.STOP, "END"),
+        ("QUIT!", Keyword.STOP, "QUIT"),
+        ("start", Keyword.START, "START"),
+        ("Yes", Keyword.START, "YES"),
+        ("unstop", Keyword.START, "UNSTOP"),
+        ("help", Keyword.HELP, "HELP"),
+        ("Info", Keyword.HELP, "INFO"),
+        ("stop sending me texts", None, None),
+        ("please stop", None, None),
+        ("STOPP", None, None),
+        ("yes please", None, None),
+        ("helpful", None, None),
+        ("", None, None),
+        (None, None, None),
+    ],
+)
 def test_keywords_are_whole_messages(text: Optional[str], kind: Optional[Keyword], word: Optional[str]) -> None:
     match = match_keyword(text)
     assert (match.kind if match else None, match.word if match else None) == (kind, word)

@@ -1,9 +1,10 @@
 """Numbered menus per phone number: answered once, within the TTL, never with stale options."""
+
 from __future__ import annotations
 
 from typing import List
 
-from channels.sms_menus import MenuMemory
+from channels.sms.menus import MenuMemory
 
 PHONE, OTHER = "+15125550142", "+15125550143"
 PAYLOADS = ["/ask_relief_options", "/request_human"]

@@ -1,4 +1,5 @@
 """The channel's opt-out guard: off the event loop, and safe when the database fails."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +9,9 @@ from typing import Set
 
 import pytest
 
-from actions.store.db import Database
-from actions.store.optouts import OptOutRepository
-from channels.sms_optouts import OptOutGuard
+from channels.sms.optouts import OptOutGuard
+from store.db import Database
+from store.optouts import OptOutRepository
 
 PHONE = "+15125550142"
 

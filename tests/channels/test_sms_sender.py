@@ -1,4 +1,5 @@
 """Background sending: in order per number, retried with backoff on 429/5xx/network errors, logged masked."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,7 +8,7 @@ from typing import AsyncIterator, List
 
 import pytest
 
-from channels.sms_sender import TwilioSender, mask_sid
+from channels.sms.sender import TwilioSender, mask_sid
 from tests.channels.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, FakeTwilio
 from tests.integration.servers import free_port
 
@@ -33,7 +34,12 @@ async def test_sends_with_basic_auth_from_the_twilio_number(twilio: FakeTwilio) 
     await sender.aclose()
     [sent] = twilio.sent
     assert (sent.to, sent.from_, sent.body, sent.account, sent.password) == (
-        PHONE, TWILIO_NUMBER, "Hello", ACCOUNT_SID, AUTH_TOKEN)
+        PHONE,
+        TWILIO_NUMBER,
+        "Hello",
+        ACCOUNT_SID,
+        AUTH_TOKEN,
+    )
     assert sender.pending == 0
 
 
@@ -64,8 +70,9 @@ async def test_server_errors_are_retried_with_backoff(twilio: FakeTwilio, caplog
     assert "retrying" in caplog.text
 
 
-async def test_gives_up_after_three_attempts_and_logs_masked(twilio: FakeTwilio,
-                                                              caplog: pytest.LogCaptureFixture) -> None:
+async def test_gives_up_after_three_attempts_and_logs_masked(
+    twilio: FakeTwilio, caplog: pytest.LogCaptureFixture
+) -> None:
     twilio.statuses = [503, 503, 503]
     sender = make_sender(twilio.url)
     sender.enqueue(PHONE, "lost")
@@ -97,8 +104,7 @@ async def test_network_errors_are_retried_then_logged(caplog: pytest.LogCaptureF
     assert AUTH_TOKEN not in caplog.text and PHONE not in caplog.text
 
 
-async def test_may_send_can_drop_a_message_unless_forced(twilio: FakeTwilio,
-                                                           caplog: pytest.LogCaptureFixture) -> None:
+async def test_may_send_can_drop_a_message_unless_forced(twilio: FakeTwilio, caplog: pytest.LogCaptureFixture) -> None:
     asked: List[str] = []
 
     async def may_send(phone: str) -> bool:

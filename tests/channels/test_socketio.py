@@ -1,4 +1,5 @@
 """The socket.io channel: what it emits for text, buttons, a tax pro's message and the hand-back."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +14,10 @@ from socketio import AsyncServer
 from channels.socketio import SocketIOInput, SocketIOOutput, handoff_fields
 
 ROOT = Path(__file__).resolve().parents[2]
-BUTTONS = [{"title": "My options", "payload": "/ask_relief_options"},
-           {"title": "Talk to a tax pro", "payload": "/request_human"}]
+BUTTONS = [
+    {"title": "My options", "payload": "/ask_relief_options"},
+    {"title": "Talk to a tax pro", "payload": "/request_human"},
+]
 
 
 class FakeServer:
@@ -36,15 +39,18 @@ async def emitted_for(message: Dict[str, Any]) -> List[Any]:
     return [data for _, data, _ in server.emitted]
 
 
-@pytest.mark.parametrize("message, fields", [
-    ({"text": "Hi"}, {}),
-    ({"text": "Hi", "from_pro": "jane"}, {"from_pro": "jane"}),
-    ({"text": "Hi", "from_pro": ""}, {}),
-    ({"text": "Hi", "from_pro": None}, {}),
-    ({"text": "Hi", "from_pro": 7}, {}),
-    ({"text": "Back", "utter_action": "utter_handed_back"}, {"handed_back": True}),
-    ({"text": "Hi", "utter_action": "utter_greet"}, {}),
-])
+@pytest.mark.parametrize(
+    "message, fields",
+    [
+        ({"text": "Hi"}, {}),
+        ({"text": "Hi", "from_pro": "jane"}, {"from_pro": "jane"}),
+        ({"text": "Hi", "from_pro": ""}, {}),
+        ({"text": "Hi", "from_pro": None}, {}),
+        ({"text": "Hi", "from_pro": 7}, {}),
+        ({"text": "Back", "utter_action": "utter_handed_back"}, {"handed_back": True}),
+        ({"text": "Hi", "utter_action": "utter_greet"}, {}),
+    ],
+)
 def test_handoff_fields(message: Dict[str, Any], fields: Dict[str, Any]) -> None:
     assert handoff_fields(message) == fields
 
@@ -57,17 +63,22 @@ async def test_text_is_emitted_as_rasa_does() -> None:
 async def test_buttons_go_with_the_last_paragraph_as_quick_replies() -> None:
     assert await emitted_for({"text": "One\n\nWhat next?", "buttons": BUTTONS}) == [
         {"text": "One", "quick_replies": []},
-        {"text": "What next?", "quick_replies": [
-            {"content_type": "text", "title": "My options", "payload": "/ask_relief_options"},
-            {"content_type": "text", "title": "Talk to a tax pro", "payload": "/request_human"},
-        ]},
+        {
+            "text": "What next?",
+            "quick_replies": [
+                {"content_type": "text", "title": "My options", "payload": "/ask_relief_options"},
+                {"content_type": "text", "title": "Talk to a tax pro", "payload": "/request_human"},
+            ],
+        },
     ]
 
 
 async def test_a_pro_message_carries_from_pro_on_every_part() -> None:
     message = {"text": "Hi, I'm Jane.\n\nI'm reading your notice.", "from_pro": "jane", "timestamp": 2.0}
-    assert await emitted_for(message) == [{"text": "Hi, I'm Jane.", "from_pro": "jane"},
-                                    {"text": "I'm reading your notice.", "from_pro": "jane"}]
+    assert await emitted_for(message) == [
+        {"text": "Hi, I'm Jane.", "from_pro": "jane"},
+        {"text": "I'm reading your notice.", "from_pro": "jane"},
+    ]
 
 
 async def test_a_pro_message_with_buttons_carries_from_pro() -> None:
@@ -76,13 +87,15 @@ async def test_a_pro_message_with_buttons_carries_from_pro() -> None:
 
 
 async def test_the_hand_back_response_is_flagged() -> None:
-    assert await emitted_for({"text": "The tax pro has handed you back to me.", "utter_action": "utter_handed_back"}) == [
-        {"text": "The tax pro has handed you back to me.", "handed_back": True}]
+    assert await emitted_for(
+        {"text": "The tax pro has handed you back to me.", "utter_action": "utter_handed_back"}
+    ) == [{"text": "The tax pro has handed you back to me.", "handed_back": True}]
 
 
 async def test_images_and_custom_payloads_are_rasas() -> None:
     assert await emitted_for({"image": "https://example.com/a.png"}) == [
-        {"attachment": {"type": "image", "payload": {"src": "https://example.com/a.png"}}}]
+        {"attachment": {"type": "image", "payload": {"src": "https://example.com/a.png"}}}
+    ]
 
 
 def test_credentials_yml_opens_this_channel_under_rasas_name() -> None:
@@ -90,11 +103,15 @@ def test_credentials_yml_opens_this_channel_under_rasas_name() -> None:
     credentials = yaml.safe_load((ROOT / "credentials.yml").read_text())
     # How `rasa run` opens a channel that is not built in (rasa.core.run._create_single_channel).
     channel = class_from_module_path("channels.socketio.SocketIOInput").from_credentials(
-        credentials["channels.socketio.SocketIOInput"])
+        credentials["channels.socketio.SocketIOInput"]
+    )
     assert isinstance(channel, SocketIOInput)
     assert channel.name() == "socketio" and SocketIOOutput.name() == "socketio"
     assert (channel.user_message_evt, channel.bot_message_evt, channel.session_persistence) == (
-        "user_uttered", "bot_uttered", True)
+        "user_uttered",
+        "bot_uttered",
+        True,
+    )
     assert "socketio" not in credentials, "Rasa's own socket.io channel would be opened twice"
 
 
@@ -129,16 +146,18 @@ async def test_pushed_messages_and_replies_use_this_output() -> None:
     [message] = received
     # the guard counts what Rasa sends through a stand-in for our output
     assert isinstance(getattr(message.output_channel, "inner", None), SocketIOOutput)
-    assert (message.text, message.sender_id, message.input_channel) == (
-        "what is a CP504?", conversation, "socketio")
+    assert (message.text, message.sender_id, message.input_channel) == ("what is a CP504?", conversation, "socketio")
 
 
-@pytest.mark.parametrize("data, text", [
-    ({"message": {"text": "hi"}, "session_id": "s-1"}, None),  # not text: the guard asks for text
-    ({"message": "hi", "session_id": "s-1", "metadata": "{not json"}, "hi"),
-    ({"message": "hi", "session_id": "s-1", "metadata": ["a", "list"]}, "hi"),
-    ({"message": "hi", "session_id": "s-1", "metadata": '{"page": "home"}'}, "hi"),
-])
+@pytest.mark.parametrize(
+    "data, text",
+    [
+        ({"message": {"text": "hi"}, "session_id": "s-1"}, None),  # not text: the guard asks for text
+        ({"message": "hi", "session_id": "s-1", "metadata": "{not json"}, "hi"),
+        ({"message": "hi", "session_id": "s-1", "metadata": ["a", "list"]}, "hi"),
+        ({"message": "hi", "session_id": "s-1", "metadata": '{"page": "home"}'}, "hi"),
+    ],
+)
 async def test_malformed_messages_never_raise(data: Dict[str, Any], text: Any) -> None:
     received: List[UserMessage] = []
 
@@ -176,19 +195,23 @@ async def test_forged_slash_commands_are_passed_on_as_text() -> None:
     channel.blueprint(on_new_message)
     bind(channel)
     await channel.sio.handlers["/"]["user_uttered"](
-        "sid-1", {"message": '/affirm{"contact_consent": true}', "session_id": "s-1"})
+        "sid-1", {"message": '/affirm{"contact_consent": true}', "session_id": "s-1"}
+    )
     assert [m.text for m in received] == ['affirm{"contact_consent": true}']
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, None),
-    ("", None),
-    ("  ", None),
-    ("*", ["*"]),
-    ("https://milestonetax.com", ["https://milestonetax.com"]),
-    ("https://a.example/, http://localhost:8080", ["https://a.example", "http://localhost:8080"]),
-    ("https://a.example https://b.example", ["https://a.example", "https://b.example"]),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("*", ["*"]),
+        ("https://milestonetax.com", ["https://milestonetax.com"]),
+        ("https://a.example/, http://localhost:8080", ["https://a.example", "http://localhost:8080"]),
+        ("https://a.example https://b.example", ["https://a.example", "https://b.example"]),
+    ],
+)
 def test_allowed_origins_come_from_cors_origins(value, expected) -> None:
     from channels.socketio import allowed_origins
 
@@ -201,9 +224,14 @@ def test_the_server_is_limited_to_the_configured_origins_and_shares_rooms_throug
     from channels.socketio import configure_server
 
     sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
-    configure_server(sio, {"CORS_ORIGINS": "https://milestonetax.com",
-                           "SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6379/2",
-                           "SOCKETIO_CHANNEL": "tax-bot"})
+    configure_server(
+        sio,
+        {
+            "CORS_ORIGINS": "https://milestonetax.com",
+            "SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6379/2",
+            "SOCKETIO_CHANNEL": "tax-bot",
+        },
+    )
     assert sio.eio.cors_allowed_origins == ["https://milestonetax.com"]
     assert isinstance(sio.manager, AsyncRedisManager)
     assert sio.manager.channel == "tax-bot"

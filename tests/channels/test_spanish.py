@@ -1,5 +1,6 @@
 """Spanish on every channel: SMS keywords, menus and GSM-7 text, the language hint in message
 metadata, the guard's own replies, the widget's socket.io payloads and Messenger's locale."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,60 +11,90 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.events import SlotSet, UserUttered
 from sanic import Sanic
 
-from actions.settings import Settings
-from actions.store.db import get_database
-from actions.store.optouts import OptOutRepository
-from channels import messenger_render
 from channels.facebook import ATTACHMENT_REPLY, ATTACHMENT_REPLY_ES, MessengerInput
-from channels.guard import (FALLBACK_TEXTS, FALLBACK_TEXTS_ES, PII_REMOVED, TECHNICAL_PROBLEM, MessageGuard,
-                            Verdict)
+from channels.guard import FALLBACK_TEXTS, FALLBACK_TEXTS_ES, PII_REMOVED, TECHNICAL_PROBLEM, MessageGuard, Verdict
 from channels.guard_settings import GuardSettings
 from channels.languages import locale_language, response_language, text_language, tracker_language, valid_language
-from nlp import language as nlp_language
-from channels.messenger_events import read_event
+from channels.messenger import render as messenger_render
+from channels.messenger.events import read_event
 from channels.metadata import sanitize_metadata, with_language
-from channels.sms_keywords import (ANSWER_WORDS, Keyword, help_reply, match_keyword, start_reply, stop_reply)
-from channels.sms_menus import MenuMemory
-from channels.sms_render import gsm_text, is_gsm7, is_more, numbered_menu, render_buttons
+from channels.sms.keywords import ANSWER_WORDS, Keyword, help_reply, match_keyword, start_reply, stop_reply
+from channels.sms.menus import MenuMemory
+from channels.sms.render import gsm_text, is_gsm7, is_more, numbered_menu, render_buttons
 from channels.socketio import SocketIOInput, SocketIOOutput, widget_fields
 from channels.twilio import menu_language
+from nlp import language as nlp_language
+from settings.assistant import Settings
+from store.db import get_database
+from store.optouts import OptOutRepository
 from tests.channels.fake_twilio import FakeTwilio
-from tests.channels.test_facebook import Bot, FakeGraph, delivery, running, text as fb_text
-from tests.channels.test_guard import (SENDER, StubRasa, TwilioLikeOutput, agent_view, bot_offers, domain, run,
-                                       save_tracker)
+from tests.channels.test_facebook import Bot, FakeGraph, delivery, running
+from tests.channels.test_facebook import text as fb_text
+from tests.channels.test_guard import (
+    SENDER,
+    StubRasa,
+    TwilioLikeOutput,
+    agent_view,
+    bot_offers,
+    domain,
+    run,
+    save_tracker,
+)
 from tests.channels.test_guard import settings as guard_settings
 from tests.channels.test_socketio import FakeServer, bind
 from tests.channels.test_twilio import FIRM, PHONE, Harness, make_channel, serve
 
 SPANISH_STOP = ["ALTO", "PARAR", "PARE", "CANCELAR", "BAJA", "DETENER", "FIN"]
-MORE_MENU = {"text": "¿Quiere los detalles, o que un profesional de impuestos revise su caso?",
-             "buttons": [{"title": "Más detalles", "payload": "/ask_more"},
-                         {"title": "Pedir un profesional", "payload": "/request_human"}],
-             "condition": [{"type": "slot", "name": "language", "value": "es"}],
-             "utter_action": "utter_answer_next"}
-ENGLISH_MORE_MENU = {"text": "Want the details, or a tax pro to look at your case?",
-                     "buttons": [{"title": "More details", "payload": "/ask_more"},
-                                 {"title": "Talk to a tax pro", "payload": "/request_human"}],
-                     "utter_action": "utter_answer_next"}
+MORE_MENU = {
+    "text": "¿Quiere los detalles, o que un profesional de impuestos revise su caso?",
+    "buttons": [
+        {"title": "Más detalles", "payload": "/ask_more"},
+        {"title": "Pedir un profesional", "payload": "/request_human"},
+    ],
+    "condition": [{"type": "slot", "name": "language", "value": "es"}],
+    "utter_action": "utter_answer_next",
+}
+ENGLISH_MORE_MENU = {
+    "text": "Want the details, or a tax pro to look at your case?",
+    "buttons": [
+        {"title": "More details", "payload": "/ask_more"},
+        {"title": "Talk to a tax pro", "payload": "/request_human"},
+    ],
+    "utter_action": "utter_answer_next",
+}
 
 
 # --- keywords -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", SPANISH_STOP + ["alto", " Alto. ", "¡ALTO!", "pare!", "Detener.", "fin", "baja",
-                                                 "Cancelar", "pArAr"])
+
+@pytest.mark.parametrize(
+    "text", SPANISH_STOP + ["alto", " Alto. ", "¡ALTO!", "pare!", "Detener.", "fin", "baja", "Cancelar", "pArAr"]
+)
 def test_spanish_stop_words_are_stop(text: str) -> None:
     match = match_keyword(text)
     assert match is not None and match.kind is Keyword.STOP and match.is_spanish
     assert match.reply_language() == "es" and not match.is_answer_word
 
 
-@pytest.mark.parametrize("text, kind, word", [
-    ("AYUDA", Keyword.HELP, "AYUDA"), ("ayuda.", Keyword.HELP, "AYUDA"), ("¡Ayuda!", Keyword.HELP, "AYUDA"),
-    ("INICIAR", Keyword.START, "INICIAR"), ("comenzar", Keyword.START, "COMENZAR"),
-    ("SÍ", Keyword.START, "SI"), ("si", Keyword.START, "SI"), ("Sí.", Keyword.START, "SI"),
-    ("alto ahí", None, None), ("no pare", None, None), ("ayuda por favor", None, None), ("fines", None, None),
-    ("sí, gracias", None, None), ("bajas", None, None),
-])
+@pytest.mark.parametrize(
+    "text, kind, word",
+    [
+        ("AYUDA", Keyword.HELP, "AYUDA"),
+        ("ayuda.", Keyword.HELP, "AYUDA"),
+        ("¡Ayuda!", Keyword.HELP, "AYUDA"),
+        ("INICIAR", Keyword.START, "INICIAR"),
+        ("comenzar", Keyword.START, "COMENZAR"),
+        ("SÍ", Keyword.START, "SI"),
+        ("si", Keyword.START, "SI"),
+        ("Sí.", Keyword.START, "SI"),
+        ("alto ahí", None, None),
+        ("no pare", None, None),
+        ("ayuda por favor", None, None),
+        ("fines", None, None),
+        ("sí, gracias", None, None),
+        ("bajas", None, None),
+    ],
+)
 def test_spanish_keywords_are_whole_messages(text: str, kind: Optional[Keyword], word: Optional[str]) -> None:
     match = match_keyword(text)
     assert (match.kind if match else None, match.word if match else None) == (kind, word)
@@ -82,9 +113,12 @@ def test_an_english_keyword_answers_in_the_conversations_language() -> None:
 
 
 def test_spanish_replies_name_the_firm_the_keywords_and_stay_gsm7() -> None:
-    replies = [stop_reply(FIRM, "es"), start_reply(FIRM, "es"),
-               help_reply(FIRM, "(512) 555-0100", "help@example.com", "https://example.com", "es"), help_reply(FIRM,
-                                                                                                            language="es")]
+    replies = [
+        stop_reply(FIRM, "es"),
+        start_reply(FIRM, "es"),
+        help_reply(FIRM, "(512) 555-0100", "help@example.com", "https://example.com", "es"),
+        help_reply(FIRM, language="es"),
+    ]
     for reply in replies:
         assert FIRM in reply and is_gsm7(reply), reply
     assert "INICIAR" in replies[0] and "ALTO" in replies[1] and "AYUDA" in replies[1]
@@ -96,13 +130,17 @@ def test_spanish_replies_name_the_firm_the_keywords_and_stay_gsm7() -> None:
 
 # --- SMS rendering -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, sent", [
-    ("¿Quiere más información? Sí.", "¿Quiere mas informacion? Si."),
-    ("Su aviso “CP504” — último plazo…", 'Su aviso "CP504" - ultimo plazo...'),
-    ("Año, pequeño, pingüino, ¡él!", "Año, pequeño, pingüino, ¡él!"),  # all GSM-7 already
-    ("Plain English, nothing to change.", "Plain English, nothing to change."),
-    ("más 😀", "más 😀"),  # UCS-2 anyway: the words stay as written
-])
+
+@pytest.mark.parametrize(
+    "text, sent",
+    [
+        ("¿Quiere más información? Sí.", "¿Quiere mas informacion? Si."),
+        ("Su aviso “CP504” — último plazo…", 'Su aviso "CP504" - ultimo plazo...'),
+        ("Año, pequeño, pingüino, ¡él!", "Año, pequeño, pingüino, ¡él!"),  # all GSM-7 already
+        ("Plain English, nothing to change.", "Plain English, nothing to change."),
+        ("más 😀", "más 😀"),  # UCS-2 anyway: the words stay as written
+    ],
+)
 def test_gsm_text(text: str, sent: str) -> None:
     assert gsm_text(text) == sent
 
@@ -137,6 +175,7 @@ def test_more_without_a_details_option_is_plain_text() -> None:
 
 # --- the Twilio channel in Spanish --------------------------------------------------------------
 
+
 @pytest.fixture(autouse=True)
 def _sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Sanic, "test_mode", True)
@@ -144,9 +183,16 @@ def _sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'cases.db'}", firm_name=FIRM,
-                    firm_phone="(512) 555-0100", firm_email="help@milestonetax.example",
-                    firm_website="https://milestonetax.example", handoff_webhook_url=None, smtp_host=None)
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'cases.db'}",
+        firm_name=FIRM,
+        firm_phone="(512) 555-0100",
+        firm_email="help@milestonetax.example",
+        firm_website="https://milestonetax.example",
+        handoff_webhook_url=None,
+        smtp_host=None,
+    )
 
 
 @pytest.fixture
@@ -168,13 +214,17 @@ def opted_out(settings: Settings) -> bool:
 
 async def spanish_conversation(harness: Harness, *events: Any) -> None:
     """Store the number's conversation with the language slot at ``es`` (and ``events``)."""
-    await save_tracker(harness.channel.guard.view, f"sms:{PHONE}",  # type: ignore[arg-type]
-                       [UserUttered("hola"), SlotSet("language", "es"), *events])
+    await save_tracker(
+        harness.channel.guard.view,
+        f"sms:{PHONE}",  # type: ignore[arg-type]
+        [UserUttered("hola"), SlotSet("language", "es"), *events],
+    )
 
 
 @pytest.mark.parametrize("word", SPANISH_STOP + ["¡Alto!", "pare."])
-async def test_each_spanish_stop_word_opts_out_exactly_like_stop(harness: Harness, settings: Settings,
-                                                                 word: str) -> None:
+async def test_each_spanish_stop_word_opts_out_exactly_like_stop(
+    harness: Harness, settings: Settings, word: str
+) -> None:
     await harness.say(word)
     assert opted_out(settings)
     with get_database(settings.database_url).engine.connect() as connection:
@@ -190,8 +240,9 @@ async def test_each_spanish_stop_word_opts_out_exactly_like_stop(harness: Harnes
 
 
 @pytest.mark.parametrize("word", ["INICIAR", "comenzar", "Sí"])
-async def test_spanish_start_words_opt_back_in_with_a_spanish_confirmation(harness: Harness, settings: Settings,
-                                                                          word: str) -> None:
+async def test_spanish_start_words_opt_back_in_with_a_spanish_confirmation(
+    harness: Harness, settings: Settings, word: str
+) -> None:
     await harness.say("ALTO")
     await harness.say(word)
     assert not opted_out(settings)
@@ -208,14 +259,16 @@ async def test_si_is_an_answer_unless_opted_out(harness: Harness) -> None:
 async def test_ayuda_answers_in_spanish(harness: Harness) -> None:
     await harness.say("AYUDA")
     [reply] = harness.twilio.bodies()
-    assert reply == help_reply(FIRM, "(512) 555-0100", "help@milestonetax.example", "https://milestonetax.example",
-                               "es")
+    assert reply == help_reply(
+        FIRM, "(512) 555-0100", "help@milestonetax.example", "https://milestonetax.example", "es"
+    )
     assert reply.startswith(f"{FIRM}: datos generales") and is_gsm7(reply)
     assert harness.bot.messages == []
 
 
-async def test_english_keywords_answer_in_spanish_in_a_spanish_conversation(harness: Harness,
-                                                                            settings: Settings) -> None:
+async def test_english_keywords_answer_in_spanish_in_a_spanish_conversation(
+    harness: Harness, settings: Settings
+) -> None:
     await spanish_conversation(harness)
     await harness.say("HELP")
     await harness.say("STOP")
@@ -225,8 +278,11 @@ async def test_english_keywords_answer_in_spanish_in_a_spanish_conversation(harn
 
 
 async def test_english_keywords_stay_english_in_an_english_conversation(harness: Harness) -> None:
-    await save_tracker(harness.channel.guard.view, f"sms:{PHONE}",  # type: ignore[arg-type]
-                       [UserUttered("hi"), SlotSet("language", "en")])
+    await save_tracker(
+        harness.channel.guard.view,
+        f"sms:{PHONE}",  # type: ignore[arg-type]
+        [UserUttered("hi"), SlotSet("language", "en")],
+    )
     await harness.say("STOP")
     assert harness.twilio.bodies() == [stop_reply(FIRM)]
 
@@ -236,8 +292,10 @@ async def test_mas_works_like_more(harness: Harness, reply: str) -> None:
     harness.bot.replies["hola"] = [dict(MORE_MENU)]
     await harness.say("hola")
     [menu] = harness.twilio.bodies()
-    assert menu == ("¿Quiere los detalles, o que un profesional de impuestos revise su caso?\n"
-                    "Responda 1 para Mas detalles, 2 para Pedir un profesional.")
+    assert menu == (
+        "¿Quiere los detalles, o que un profesional de impuestos revise su caso?\n"
+        "Responda 1 para Mas detalles, 2 para Pedir un profesional."
+    )
     # As in the Rasa server, the offered buttons are in the stored conversation.
     await spanish_conversation(harness, bot_offers("/ask_more", "/request_human"))
     await harness.say(reply)
@@ -247,13 +305,16 @@ async def test_mas_works_like_more(harness: Harness, reply: str) -> None:
 async def test_an_english_menu_stays_english(harness: Harness) -> None:
     harness.bot.replies["hi"] = [dict(ENGLISH_MORE_MENU)]
     await harness.say("hi")
-    assert harness.twilio.bodies() == ["Want the details, or a tax pro to look at your case?\n"
-                                       "Reply 1 for More details, 2 for Talk to a tax pro."]
+    assert harness.twilio.bodies() == [
+        "Want the details, or a tax pro to look at your case?\nReply 1 for More details, 2 for Talk to a tax pro."
+    ]
 
 
 async def test_spanish_replies_are_sent_in_gsm7(harness: Harness) -> None:
-    spanish = ("Su aviso CP504 es una notificación de intención de embargo. Tiene 30 días para responder; "
-               "¿quiere más información o hablar con un profesional?")
+    spanish = (
+        "Su aviso CP504 es una notificación de intención de embargo. Tiene 30 días para responder; "
+        "¿quiere más información o hablar con un profesional?"
+    )
     harness.bot.replies["hola"] = [{"text": f"**{spanish}**"}]
     await harness.say("hola")
     [sent] = harness.twilio.bodies()
@@ -280,28 +341,44 @@ async def test_the_guards_pii_reply_is_spanish_by_sms(harness: Harness) -> None:
 
 # --- the language hint in message metadata -------------------------------------------------------
 
-@pytest.mark.parametrize("value, kept", [("es", "es"), ("en", "en"), (" ES ", "es"), ("fr", None), ("es-MX", None),
-                                         ("", None), (1, None), (["es"], None), ({"x": "es"}, None),
-                                         ("<script>", None)])
+
+@pytest.mark.parametrize(
+    "value, kept",
+    [
+        ("es", "es"),
+        ("en", "en"),
+        (" ES ", "es"),
+        ("fr", None),
+        ("es-MX", None),
+        ("", None),
+        (1, None),
+        (["es"], None),
+        ({"x": "es"}, None),
+        ("<script>", None),
+    ],
+)
 def test_client_metadata_language_is_en_or_es_only(value: Any, kept: Optional[str]) -> None:
     cleaned = sanitize_metadata({"language": value, "page": "home"})
     assert cleaned == ({"page": "home", "language": kept} if kept else {"page": "home"})
     assert valid_language(value) == kept
 
 
-@pytest.mark.parametrize("metadata, text, hint, expected", [
-    (None, "hola, me llegó una carta del IRS", None, {"language": "es"}),
-    (None, "what is a CP504?", None, {"language": "en"}),
-    (None, "ok", None, None),
-    (None, "/greet", None, None),  # a payload shows no language
-    ({"page": "x"}, "12345", None, {"page": "x"}),
-    ({"language": "es"}, "what is a CP504?", None, {"language": "es"}),  # the channel's hint first
-    ({"language": "fr"}, "hola, buenos días", None, {"language": "es"}),  # never anything but en / es
-    ({"language": "fr", "page": "x"}, "ok", None, {"page": "x"}),
-    ({"language": "fr"}, "ok", None, None),
-    ({"a": 1}, "what is a CP504?", "es", {"a": 1, "language": "es"}),
-    (None, "hola", "klingon", {"language": "es"}),
-])
+@pytest.mark.parametrize(
+    "metadata, text, hint, expected",
+    [
+        (None, "hola, me llegó una carta del IRS", None, {"language": "es"}),
+        (None, "what is a CP504?", None, {"language": "en"}),
+        (None, "ok", None, None),
+        (None, "/greet", None, None),  # a payload shows no language
+        ({"page": "x"}, "12345", None, {"page": "x"}),
+        ({"language": "es"}, "what is a CP504?", None, {"language": "es"}),  # the channel's hint first
+        ({"language": "fr"}, "hola, buenos días", None, {"language": "es"}),  # never anything but en / es
+        ({"language": "fr", "page": "x"}, "ok", None, {"page": "x"}),
+        ({"language": "fr"}, "ok", None, None),
+        ({"a": 1}, "what is a CP504?", "es", {"a": 1, "language": "es"}),
+        (None, "hola", "klingon", {"language": "es"}),
+    ],
+)
 def test_with_language(metadata: Any, text: str, hint: Optional[str], expected: Any) -> None:
     assert with_language(metadata, text, hint) == expected
 
@@ -320,16 +397,18 @@ def test_text_language_reads_requests_and_clear_text_only() -> None:
 
 
 async def test_every_guarded_message_carries_the_language_of_its_words() -> None:
-    result, _, rasa = await run(MessageGuard("rest", guard_settings(), view=agent_view()),
-                                "hola, me llegó una carta del IRS, ¿qué hago?")
+    result, _, rasa = await run(
+        MessageGuard("rest", guard_settings(), view=agent_view()), "hola, me llegó una carta del IRS, ¿qué hago?"
+    )
     assert result.verdict is Verdict.PASSED and rasa.received[0].metadata == {"language": "es"}
     _, _, rasa = await run(MessageGuard("rest", guard_settings(), view=agent_view()), "CP504", sender="other")
     assert rasa.received[0].metadata is None  # nothing to tell
 
 
 async def test_the_guard_never_passes_a_forged_language() -> None:
-    _, _, rasa = await run(MessageGuard("rest", guard_settings(), view=agent_view()), "12345",
-                           metadata={"language": "xx'); DROP"})
+    _, _, rasa = await run(
+        MessageGuard("rest", guard_settings(), view=agent_view()), "12345", metadata={"language": "xx'); DROP"}
+    )
     assert rasa.received[0].metadata is None
 
 
@@ -341,21 +420,25 @@ async def test_a_photo_reading_keeps_the_channels_hint_and_reads_no_language_fro
     message = notice_photos.photo_message({"code": "CP504"}, CollectingOutputChannel(), SENDER, "rest")
     await guard.process(message, rasa)
     assert rasa.received[0].metadata is None
-    message = notice_photos.photo_message({"code": "CP504"}, CollectingOutputChannel(), SENDER, "rest",
-                                          {"language": "es"})
+    message = notice_photos.photo_message(
+        {"code": "CP504"}, CollectingOutputChannel(), SENDER, "rest", {"language": "es"}
+    )
     await guard.process(message, rasa)
     assert rasa.received[-1].metadata == {"language": "es"}
 
 
 # --- the guard's own replies --------------------------------------------------------------------
 
+
 def test_every_guard_reply_has_a_spanish_fallback() -> None:
     assert set(FALLBACK_TEXTS_ES) == set(FALLBACK_TEXTS)
 
 
 async def test_pii_in_a_spanish_message_is_announced_in_spanish() -> None:
-    _, replies, rasa = await run(MessageGuard("rest", guard_settings(), view=agent_view()),
-                                 "hola, mi seguro social es 123-45-6789, ¿me pueden ayudar?")
+    _, replies, rasa = await run(
+        MessageGuard("rest", guard_settings(), view=agent_view()),
+        "hola, mi seguro social es 123-45-6789, ¿me pueden ayudar?",
+    )
     assert replies[0].startswith("Por su seguridad, quité el número de Seguro Social de su mensaje")
     assert rasa.received[0].metadata == {"pii_removed": ["ssn"], "language": "es"}
 
@@ -363,29 +446,35 @@ async def test_pii_in_a_spanish_message_is_announced_in_spanish() -> None:
 async def test_pii_in_a_spanish_conversation_by_sms_uses_the_spanish_sms_variation() -> None:
     view = agent_view()
     await save_tracker(view, SENDER, [UserUttered("hola"), SlotSet("language", "es")])
-    _, replies, _ = await run(MessageGuard("twilio", guard_settings(), view=view), "123-45-6789",
-                              output=TwilioLikeOutput())
+    _, replies, _ = await run(
+        MessageGuard("twilio", guard_settings(), view=view), "123-45-6789", output=TwilioLikeOutput()
+    )
     assert replies[0].startswith("Por su seguridad") and "No envíe por texto" in replies[0]
 
 
 async def test_a_failed_turn_in_a_spanish_conversation_is_apologised_for_in_spanish() -> None:
     view = agent_view()
     await save_tracker(view, SENDER, [UserUttered("hola"), SlotSet("language", "es")])
-    result, replies, _ = await run(MessageGuard("rest", guard_settings(), view=view), "12345",
-                                   rasa=StubRasa(fail=True))
-    spanish = [v["text"] for v in domain().responses[TECHNICAL_PROBLEM]
-               if not v.get("channel") and response_language(v) == "es"]
+    result, replies, _ = await run(MessageGuard("rest", guard_settings(), view=view), "12345", rasa=StubRasa(fail=True))
+    spanish = [
+        v["text"]
+        for v in domain().responses[TECHNICAL_PROBLEM]
+        if not v.get("channel") and response_language(v) == "es"
+    ]
     assert result.verdict is Verdict.FAILED and replies == spanish
 
 
 async def test_without_a_domain_the_spanish_fallback_is_used() -> None:
     view = agent_view(with_domain=False)
-    _, replies, _ = await run(MessageGuard("rest", guard_settings(), view=view),
-                              "necesito ayuda con mi aviso, mi seguro social es 123-45-6789")
+    _, replies, _ = await run(
+        MessageGuard("rest", guard_settings(), view=view),
+        "necesito ayuda con mi aviso, mi seguro social es 123-45-6789",
+    )
     assert replies[0] == FALLBACK_TEXTS_ES[PII_REMOVED].format(removed="número de Seguro Social")
 
 
 # --- the widget's socket.io payloads ------------------------------------------------------------
+
 
 def test_tracker_language_reads_both_tracker_shapes() -> None:
     assert tracker_language({"slots": {"language": "es"}}) == "es"
@@ -400,9 +489,13 @@ def test_widget_fields_say_the_language_of_domain_responses() -> None:
     assert widget_fields({"text": "composed"}, responses) == {}
     assert widget_fields({"text": "x", "utter_action": "utter_unknown"}, responses) == {}
     assert widget_fields({**MORE_MENU, "from_pro": "jane"}, responses) == {"from_pro": "jane"}
-    assert widget_fields({"text": "x", "utter_action": "utter_handed_back",
-                          "condition": [{"type": "slot", "name": "language", "value": "es"}]}) == {
-        "handed_back": True, "language": "es"}
+    assert widget_fields(
+        {
+            "text": "x",
+            "utter_action": "utter_handed_back",
+            "condition": [{"type": "slot", "name": "language", "value": "es"}],
+        }
+    ) == {"handed_back": True, "language": "es"}
 
 
 async def test_the_widget_receives_the_language_with_each_message() -> None:
@@ -434,6 +527,7 @@ async def test_the_widgets_language_hint_reaches_rasa_and_nothing_else_does() ->
 
 # --- Messenger ----------------------------------------------------------------------------------
 
+
 def test_a_locale_in_the_webhook_is_kept() -> None:
     base = {"sender": {"id": "42"}, "recipient": {"id": "1"}}
     assert read_event({**base, "message": {"mid": "m", "text": "hi"}, "locale": "es_LA"}).locale == "es_LA"
@@ -457,8 +551,14 @@ async def graph() -> AsyncIterator[FakeGraph]:
 @pytest.fixture
 async def messenger(graph: FakeGraph) -> AsyncIterator[Bot]:
     guard = MessageGuard("facebook", GuardSettings(_env_file=None), view=agent_view())
-    channel = MessengerInput("verify-me", "app-secret-for-tests", "PAGE-TOKEN-do-not-log", graph_api_base=graph.url,
-                             retry_backoff_s=0.01, guard=guard)
+    channel = MessengerInput(
+        "verify-me",
+        "app-secret-for-tests",
+        "PAGE-TOKEN-do-not-log",
+        graph_api_base=graph.url,
+        retry_backoff_s=0.01,
+        guard=guard,
+    )
     async for running_bot in running(channel, graph):
         yield running_bot
 
@@ -469,18 +569,21 @@ async def test_a_messenger_locale_becomes_the_language_hint(messenger: Bot) -> N
     await messenger.post(delivery([fb_text("43", "what is a CP504?")]))
     await messenger.post(delivery([{**fb_text("44", "12345"), "locale": "de_DE"}]))
     by_sender = {m.sender_id: m.metadata for m in messenger.received}
-    assert by_sender == {"messenger:42": {"language": "es"}, "messenger:43": {"language": "en"},
-                         "messenger:44": None}
+    assert by_sender == {"messenger:42": {"language": "es"}, "messenger:43": {"language": "en"}, "messenger:44": None}
 
 
 async def test_the_attachment_reply_follows_the_conversations_language(messenger: Bot, graph: FakeGraph) -> None:
     sticker = {"sender": {"id": "42"}, "recipient": {"id": "1"}, "message": {"mid": "m-1", "sticker_id": 1}}
     await messenger.post(delivery([sticker]))
-    await save_tracker(messenger.channel.guard.view, "messenger:55",  # type: ignore[arg-type]
-                       [UserUttered("hola"), SlotSet("language", "es")])
+    await save_tracker(
+        messenger.channel.guard.view,
+        "messenger:55",  # type: ignore[arg-type]
+        [UserUttered("hola"), SlotSet("language", "es")],
+    )
     await messenger.post(delivery([{**sticker, "sender": {"id": "55"}, "message": {"mid": "m-2", "sticker_id": 1}}]))
-    await messenger.post(delivery([{**sticker, "sender": {"id": "56"}, "message": {"mid": "m-3", "sticker_id": 1},
-                                    "locale": "es_ES"}]))
+    await messenger.post(
+        delivery([{**sticker, "sender": {"id": "56"}, "message": {"mid": "m-3", "sticker_id": 1}, "locale": "es_ES"}])
+    )
     assert [m["text"] for m in graph.messages()] == [ATTACHMENT_REPLY, ATTACHMENT_REPLY_ES, ATTACHMENT_REPLY_ES]
 
 
@@ -488,18 +591,23 @@ async def test_a_spanish_reply_with_many_buttons_gets_a_spanish_prompt(messenger
     output = messenger.channel.get_output_channel()
     buttons = [{"title": f"Opción {n}", "payload": f"/x{n}"} for n in range(4)]
     await output.send_response("messenger:42", {"text": "", "buttons": buttons, "condition": MORE_MENU["condition"]})
-    await output.send_text_with_buttons("messenger:42", "x" * 700, buttons[:2],
-                                        condition=MORE_MENU["condition"])
+    await output.send_text_with_buttons("messenger:42", "x" * 700, buttons[:2], condition=MORE_MENU["condition"])
     await messenger.channel.drain()
     assert graph.messages()[-1]["attachment"]["payload"]["text"] == "Elija una opción:"
 
 
 async def test_a_spanish_carousel_by_sms_gets_a_spanish_menu(harness: Harness) -> None:
     output = harness.channel.get_output_channel()
-    elements = [{"title": "Plan de pagos", "subtitle": "Pagos mensuales",
-                 "buttons": [{"title": "Más detalles", "payload": "/ask_more"}]}]
+    elements = [
+        {
+            "title": "Plan de pagos",
+            "subtitle": "Pagos mensuales",
+            "buttons": [{"title": "Más detalles", "payload": "/ask_more"}],
+        }
+    ]
     # Rasa's message for a carousel without text still carries "text": None.
-    await output.send_response(f"sms:{PHONE}", {"text": None, "elements": elements,
-                                                "condition": MORE_MENU["condition"], "timestamp": 1.0})
+    await output.send_response(
+        f"sms:{PHONE}", {"text": None, "elements": elements, "condition": MORE_MENU["condition"], "timestamp": 1.0}
+    )
     await harness.settle()
     assert harness.twilio.bodies() == ["Plan de pagos: Pagos mensuales\nResponda 1 para Mas detalles."]

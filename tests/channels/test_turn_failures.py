@@ -1,4 +1,5 @@
 """Noticing, per turn, that Rasa dropped a failed custom action."""
+
 from __future__ import annotations
 
 import asyncio
@@ -21,7 +22,8 @@ def _rasa_drops(action: str) -> None:
         raise ConnectionError("action server unreachable")
     except ConnectionError:
         logging.getLogger(PROCESSOR_LOGGER).exception(
-            f"{FAILURE_MESSAGE} '{action}'.Bot will continue, but the actions events are lost.")
+            f"{FAILURE_MESSAGE} '{action}'.Bot will continue, but the actions events are lost."
+        )
 
 
 def test_a_failure_inside_a_watched_turn_is_recorded_with_the_action_name() -> None:

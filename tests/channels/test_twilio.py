@@ -1,29 +1,30 @@
 """The Twilio channel's webhook in a real Sanic server, with a stub bot and a fake Twilio API."""
+
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import uuid
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
-import uuid
 from typing import Any, AsyncIterator, Dict, List, Optional
 
 import aiohttp
 import pytest
+from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
-from actions.settings import Settings
-from actions.store.db import get_database
-from actions.store.optouts import OptOutRepository
 from channels import notice_photos
-from channels.sms_keywords import start_reply, stop_reply
 from channels.guard import MessageGuard
 from channels.guard_settings import GuardSettings
+from channels.sms.keywords import start_reply, stop_reply
 from channels.twilio import EMPTY_TWIML, TwilioInput
-from rasa.core.channels.channel import UserMessage
+from settings.assistant import Settings
+from store.db import get_database
+from store.optouts import OptOutRepository
 from tests.channels.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, FakeTwilio
 from tests.channels.test_guard import agent_view
 from tests.sanic_app import serving
@@ -31,8 +32,13 @@ from tests.sanic_app import serving
 PHONE = "+15125550142"
 FIRM = "Milestone Tax Solutions"
 SENTENCE = "The IRS sends this notice when a balance is still unpaid. "
-MENU = {"text": "What next?", "buttons": [{"title": "My options", "payload": "/ask_relief_options"},
-                                          {"title": "Talk to a tax pro", "payload": "/request_human"}]}
+MENU = {
+    "text": "What next?",
+    "buttons": [
+        {"title": "My options", "payload": "/ask_relief_options"},
+        {"title": "Talk to a tax pro", "payload": "/request_human"},
+    ],
+}
 
 
 class StubBot:
@@ -58,13 +64,20 @@ class StubBot:
 class Harness:
     """A running webhook: post signed (or forged) Twilio requests and look at what happened."""
 
-    def __init__(self, url: str, channel: TwilioInput, bot: StubBot, twilio: FakeTwilio,
-                 http: aiohttp.ClientSession) -> None:
+    def __init__(
+        self, url: str, channel: TwilioInput, bot: StubBot, twilio: FakeTwilio, http: aiohttp.ClientSession
+    ) -> None:
         self.url, self.channel, self.bot, self.twilio, self.http = url, channel, bot, twilio, http
         self.webhook = f"{url}/webhooks/twilio/webhook"
 
-    async def post(self, fields: Dict[str, str], signed_url: Optional[str] = None, token: str = AUTH_TOKEN,
-                   signature: Optional[str] = "compute", query: str = "") -> aiohttp.ClientResponse:
+    async def post(
+        self,
+        fields: Dict[str, str],
+        signed_url: Optional[str] = None,
+        token: str = AUTH_TOKEN,
+        signature: Optional[str] = "compute",
+        query: str = "",
+    ) -> aiohttp.ClientResponse:
         """POST a form like Twilio does; the signature is computed for ``signed_url`` with ``token``."""
         url = self.webhook + (f"?{query}" if query else "")
         if signature == "compute":
@@ -88,9 +101,21 @@ class Harness:
 def inbound(body: str, phone: str = PHONE, **extra: str) -> Dict[str, str]:
     """The fields of an inbound SMS webhook (blank ones included, as Twilio sends them), each with
     its own MessageSid (the channel answers a MessageSid once)."""
-    fields = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": ACCOUNT_SID, "From": phone, "To": TWILIO_NUMBER,
-              "Body": body, "NumMedia": "0", "NumSegments": "1", "FromCity": "", "FromZip": "",
-              "FromState": "TX", "FromCountry": "US", "SmsStatus": "received", "ApiVersion": "2010-04-01"}
+    fields = {
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        "AccountSid": ACCOUNT_SID,
+        "From": phone,
+        "To": TWILIO_NUMBER,
+        "Body": body,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "FromCity": "",
+        "FromZip": "",
+        "FromState": "TX",
+        "FromCountry": "US",
+        "SmsStatus": "received",
+        "ApiVersion": "2010-04-01",
+    }
     fields.update(extra)
     return fields
 
@@ -102,9 +127,16 @@ def _sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'cases.db'}", firm_name=FIRM,
-                    firm_phone="(512) 555-0100", firm_email="help@milestonetax.example",
-                    firm_website="https://milestonetax.example", handoff_webhook_url=None, smtp_host=None)
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'cases.db'}",
+        firm_name=FIRM,
+        firm_phone="(512) 555-0100",
+        firm_email="help@milestonetax.example",
+        firm_website="https://milestonetax.example",
+        handoff_webhook_url=None,
+        smtp_host=None,
+    )
 
 
 @pytest.fixture
@@ -130,8 +162,7 @@ def make_channel(settings: Settings, twilio: FakeTwilio, **options: Any) -> Twil
     # The guard reads the real domain (as in the Rasa server): "/request_human" is an intent the
     # channels send themselves, so a menu choice of it passes.
     options.setdefault("guard", MessageGuard("twilio", GuardSettings(_env_file=None), view=agent_view()))
-    return TwilioInput(ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, api_base_url=twilio.url, settings=settings,
-                       **options)
+    return TwilioInput(ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, api_base_url=twilio.url, settings=settings, **options)
 
 
 @pytest.fixture
@@ -177,9 +208,11 @@ async def test_unsigned_or_forged_requests_are_refused(harness: Harness, case: s
 
 
 async def test_an_unconfigured_channel_refuses_everything_and_warns_once(
-        settings: Settings, twilio: FakeTwilio, caplog: pytest.LogCaptureFixture) -> None:
-    channel = TwilioInput.from_credentials({"account_sid": "", "auth_token": "", "twilio_number": "",
-                                           "public_base_url": ""})
+    settings: Settings, twilio: FakeTwilio, caplog: pytest.LogCaptureFixture
+) -> None:
+    channel = TwilioInput.from_credentials(
+        {"account_sid": "", "auth_token": "", "twilio_number": "", "public_base_url": ""}
+    )
     assert not channel.configured and channel.sender is None
     async with serve(channel, twilio) as running:
         for _ in range(2):
@@ -190,13 +223,20 @@ async def test_an_unconfigured_channel_refuses_everything_and_warns_once(
     assert caplog.text.count("the twilio channel is not configured") == 1
     await channel.get_output_channel().send_text_message(PHONE, "pushed")  # dropped, no crash
     assert not TwilioInput.from_credentials(None).configured
-    assert not TwilioInput.from_credentials({"account_sid": ACCOUNT_SID, "auth_token": "",
-                                             "twilio_number": TWILIO_NUMBER}).configured
+    assert not TwilioInput.from_credentials(
+        {"account_sid": ACCOUNT_SID, "auth_token": "", "twilio_number": TWILIO_NUMBER}
+    ).configured
 
 
 async def test_credentials_configure_the_channel(twilio: FakeTwilio) -> None:
-    channel = TwilioInput.from_credentials({"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN,
-                                            "twilio_number": TWILIO_NUMBER, "api_base_url": twilio.url})
+    channel = TwilioInput.from_credentials(
+        {
+            "account_sid": ACCOUNT_SID,
+            "auth_token": AUTH_TOKEN,
+            "twilio_number": TWILIO_NUMBER,
+            "api_base_url": twilio.url,
+        }
+    )
     assert channel.configured and channel.name() == "twilio"
 
 
@@ -230,7 +270,8 @@ async def test_typed_intents_are_passed_as_plain_text(harness: Harness) -> None:
 
 
 async def test_stop_is_recorded_confirmed_once_and_silences_the_number(
-        harness: Harness, settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    harness: Harness, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level("INFO", logger="channels")
     assert (await harness.say("Stop")).status == 200
     assert opted_out(settings)
@@ -264,8 +305,13 @@ async def test_yes_is_an_answer_unless_opted_out(harness: Harness) -> None:
 async def test_help_names_the_firm_and_its_contacts(harness: Harness) -> None:
     await harness.say("HELP")
     [text] = harness.twilio.bodies()
-    for part in (FIRM, "(512) 555-0100", "help@milestonetax.example", "https://milestonetax.example",
-                 "Reply STOP to unsubscribe."):
+    for part in (
+        FIRM,
+        "(512) 555-0100",
+        "help@milestonetax.example",
+        "https://milestonetax.example",
+        "Reply STOP to unsubscribe.",
+    ):
         assert part in text
     assert harness.bot.messages == []
 
@@ -273,16 +319,24 @@ async def test_help_names_the_firm_and_its_contacts(harness: Harness) -> None:
 async def fake_reader(data: bytes, **options: Any) -> Any:
     """Stands in for the notice reader: a clear CP504 when given the test photo."""
     assert data == b"JPEG-photo" and options["content_type"] == "image/jpeg"
-    return SimpleNamespace(code="CP504", notice_date=dt.date(2026, 10, 1), amount_due=Decimal("6312.45"),
-                           tax_years=[2023], response_date=None, problems=[])
+    return SimpleNamespace(
+        code="CP504",
+        notice_date=dt.date(2026, 10, 1),
+        amount_due=Decimal("6312.45"),
+        tax_years=[2023],
+        response_date=None,
+        problems=[],
+    )
 
 
 async def test_an_mms_photo_is_fetched_with_the_account_and_its_fields_go_to_the_bot(
-        harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(notice_photos, "_default_reader", lambda: fake_reader)
     harness.twilio.media["ME1"] = (b"JPEG-photo", "image/jpeg")
-    response = await harness.say("", NumMedia="1", MediaUrl0=harness.twilio.media_url("ME1"),
-                                 MediaContentType0="image/jpeg")
+    response = await harness.say(
+        "", NumMedia="1", MediaUrl0=harness.twilio.media_url("ME1"), MediaContentType0="image/jpeg"
+    )
     assert response.status == 200  # the blank Body is part of the signature
     [message] = harness.bot.messages
     assert message.text == notice_photos.PHOTO_TEXT and message.parse_data["intent"]["name"] == "notice_photo"
@@ -291,8 +345,13 @@ async def test_an_mms_photo_is_fetched_with_the_account_and_its_fields_go_to_the
 
 
 async def test_mms_media_elsewhere_than_twilio_is_not_fetched(harness: Harness) -> None:
-    await harness.say("hello", NumMedia="2", MediaUrl0="https://evil.example/ME1",
-                      MediaUrl1=harness.twilio.media_url("ME2"), MediaContentType1="video/mp4")
+    await harness.say(
+        "hello",
+        NumMedia="2",
+        MediaUrl0="https://evil.example/ME1",
+        MediaUrl1=harness.twilio.media_url("ME2"),
+        MediaContentType1="video/mp4",
+    )
     [message] = harness.bot.messages
     assert message.parse_data["entities"][0]["value"] == {"error": "not_supported"}
     assert harness.twilio.media_fetches == []
@@ -307,16 +366,22 @@ async def test_a_long_reply_is_split_in_order(harness: Harness) -> None:
 
 
 async def test_images_and_custom_payloads_degrade_to_text(harness: Harness) -> None:
-    harness.bot.replies["pic"] = [{"text": "See the sample", "image": "https://example.com/cp504.png"},
-                                  {"custom": {"text": "Call us", "url": "https://example.com"}},
-                                  {"custom": {"blocks": [1, 2]}}]
+    harness.bot.replies["pic"] = [
+        {"text": "See the sample", "image": "https://example.com/cp504.png"},
+        {"custom": {"text": "Call us", "url": "https://example.com"}},
+        {"custom": {"blocks": [1, 2]}},
+    ]
     await harness.say("pic")
-    assert harness.twilio.bodies() == ["See the sample", "https://example.com/cp504.png",
-                                       "Call us\nhttps://example.com"]
+    assert harness.twilio.bodies() == [
+        "See the sample",
+        "https://example.com/cp504.png",
+        "Call us\nhttps://example.com",
+    ]
 
 
 async def test_failed_sends_are_retried_then_logged_and_the_webhook_still_answers(
-        harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     harness.twilio.statuses = [500, 500, 500]
     response = await harness.say("hello")
     assert response.status == 200 and await response.text() == EMPTY_TWIML
@@ -349,8 +414,11 @@ async def test_a_failing_turn_is_logged_and_still_answered(harness: Harness, cap
 async def test_an_ssn_is_masked_and_the_user_told_by_sms(harness: Harness) -> None:
     await harness.say("my ssn is 123 45 6789", MessageSid="SM" + "a" * 32)
     assert harness.bot.texts == ["my ssn is [SSN removed]"]
-    assert harness.bot.messages[0].metadata == {"twilio": {"message_sid": "SM" + "a" * 32, "num_media": 0},
-                                                "pii_removed": ["ssn"], "language": "en"}
+    assert harness.bot.messages[0].metadata == {
+        "twilio": {"message_sid": "SM" + "a" * 32, "num_media": 0},
+        "pii_removed": ["ssn"],
+        "language": "en",
+    }
     [notice] = harness.twilio.bodies()
     assert "removed the Social Security number" in notice and "don't text SSNs" in notice
 

@@ -1,4 +1,5 @@
 """The widget's photo upload on the socket.io channel: bound to the uploader's live socket session."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,8 +26,14 @@ SESSION = "widget-session-1"
 
 async def reader(data: bytes, **options: Any) -> Any:
     assert data == b"JPEG-photo" and options["content_type"] == "image/jpeg"
-    return SimpleNamespace(code="CP504", notice_date=dt.date(2026, 10, 1), amount_due=Decimal("6312.45"),
-                           tax_years=[], response_date=None, problems=[])
+    return SimpleNamespace(
+        code="CP504",
+        notice_date=dt.date(2026, 10, 1),
+        amount_due=Decimal("6312.45"),
+        tax_years=[],
+        response_date=None,
+        problems=[],
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -45,9 +52,12 @@ async def served() -> AsyncIterator[Tuple[str, List[UserMessage], socketio.Async
         received.append(message)
         await message.output_channel.send_text_message(message.sender_id, "I read it.")
 
-    channel = SocketIOInput(user_message_evt="user_uttered", bot_message_evt="bot_uttered",
-                            session_persistence=True,
-                            guard=MessageGuard("socketio", GuardSettings(_env_file=None), view=agent_view()))
+    channel = SocketIOInput(
+        user_message_evt="user_uttered",
+        bot_message_evt="bot_uttered",
+        session_persistence=True,
+        guard=MessageGuard("socketio", GuardSettings(_env_file=None), view=agent_view()),
+    )
     app = Sanic("widget_upload_test")
     app.blueprint(channel.blueprint(rasa), url_prefix="/webhooks/socketio")
     async with serving(app) as url:
@@ -82,8 +92,7 @@ def form(session_id: str, sid: str, data: bytes = b"JPEG-photo") -> aiohttp.Form
 async def test_an_upload_from_the_sessions_socket_reaches_the_bot_as_fields(served: Any) -> None:
     url, received, client, replies = served
     async with aiohttp.ClientSession() as http:
-        answer = await http.post(f"{url}/webhooks/socketio/notice_photo",
-                                 data=form(client.token, client.get_sid()))
+        answer = await http.post(f"{url}/webhooks/socketio/notice_photo", data=form(client.token, client.get_sid()))
         assert answer.status == 200 and (await answer.json()) == {"status": "read"}
     [message] = received
     assert message.sender_id != client.token and message.text == notice_photos.PHOTO_TEXT  # the conversation id
@@ -97,11 +106,13 @@ async def test_an_upload_from_the_sessions_socket_reaches_the_bot_as_fields(serv
 
 @pytest.mark.parametrize("session, sid, status", [("someone-else", None, 403), (None, "forged-sid", 403)])
 async def test_an_upload_for_a_session_the_socket_did_not_join_is_refused(
-        served: Any, session: Any, sid: Any, status: int) -> None:
+    served: Any, session: Any, sid: Any, status: int
+) -> None:
     url, received, client, _ = served
     async with aiohttp.ClientSession() as http:
-        answer = await http.post(f"{url}/webhooks/socketio/notice_photo",
-                                 data=form(session or client.token, sid or client.get_sid()))
+        answer = await http.post(
+            f"{url}/webhooks/socketio/notice_photo", data=form(session or client.token, sid or client.get_sid())
+        )
         assert answer.status == status
     assert received == []
 
@@ -110,8 +121,11 @@ async def test_a_bad_form_or_a_foreign_origin_is_refused(served: Any) -> None:
     url, received, client, _ = served
     async with aiohttp.ClientSession() as http:
         assert (await http.post(f"{url}/webhooks/socketio/notice_photo", data=b"not a form")).status == 400
-        answer = await http.post(f"{url}/webhooks/socketio/notice_photo", data=form(client.token, client.get_sid()),
-                                 headers={"Origin": "https://evil.example"})
+        answer = await http.post(
+            f"{url}/webhooks/socketio/notice_photo",
+            data=form(client.token, client.get_sid()),
+            headers={"Origin": "https://evil.example"},
+        )
         assert answer.status == 403
     assert received == []
 

@@ -1,10 +1,12 @@
 """Find the environment variables the project reads, statically (nothing is imported or run).
 
-Sources: the fields of every pydantic ``BaseSettings`` class (read as upper-case variables),
+Sources: the fields of every pydantic ``BaseSettings`` class and of every subclass of the project's
+base ``settings.base.EnvSettings`` (read as upper-case variables),
 literal names in ``os.environ[...]``, ``os.environ.get(...)`` and ``os.getenv(...)``,
 ``${NAME}`` in YAML files, ``${NAME:-default}`` in shell scripts, and ``$(NAME)`` in Kubernetes
 values. :func:`documented` reads the names ``.env.example`` lists (set or commented out).
 """
+
 from __future__ import annotations
 
 import ast
@@ -29,19 +31,21 @@ def tracked_files(root: Path = ROOT) -> List[Path]:
 
 
 def settings_fields(source: str) -> Set[str]:
-    """Upper-cased field names of the ``BaseSettings`` subclasses defined in Python ``source``."""
+    """Upper-cased field names of the ``BaseSettings`` (or ``EnvSettings``) subclasses defined in ``source``."""
     names: Set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.ClassDef):
             continue
-        bases = {base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
-                 for base in node.bases}
-        if "BaseSettings" not in bases:
+        bases = {base.id if isinstance(base, ast.Name) else getattr(base, "attr", "") for base in node.bases}
+        if not bases & {"BaseSettings", "EnvSettings"}:
             continue
         for item in node.body:
-            if (isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
-                    and not item.target.id.startswith("_")
-                    and "ClassVar" not in ast.unparse(item.annotation)):
+            if (
+                isinstance(item, ast.AnnAssign)
+                and isinstance(item.target, ast.Name)
+                and not item.target.id.startswith("_")
+                and "ClassVar" not in ast.unparse(item.annotation)
+            ):
                 names.add(item.target.id.upper())
     return names
 

@@ -2,6 +2,7 @@
 project's own endpoints.production.yml (every variable it reads set, the action server token from
 the Secret on both sides), an nginx configuration with the right stickiness, Dockerfiles that build
 what the values run, and the retention CronJob and action server NetworkPolicy."""
+
 from __future__ import annotations
 
 import json
@@ -18,13 +19,21 @@ from tests.deploy.env_names import K8S_VAR, ROOT, YAML_COMMENT, YAML_VAR, docume
 
 DEPLOY = ROOT / "deploy"
 KUBERNETES = DEPLOY / "kubernetes"
-SECRET_NAMES = re.compile(r"SECRET|PASSWORD|TOKEN|AUTH|_SID$|^(TRACKER_STORE|REDIS|DATABASE|"
-                          r"RATE_LIMIT_REDIS|RABBITMQ)_URL$|^SOCKETIO_MESSAGE_QUEUE$")
+SECRET_NAMES = re.compile(
+    r"SECRET|PASSWORD|TOKEN|AUTH|_SID$|^(TRACKER_STORE|REDIS|DATABASE|"
+    r"RATE_LIMIT_REDIS|RABBITMQ)_URL$|^SOCKETIO_MESSAGE_QUEUE$"
+)
 NOT_PROJECT_VARIABLES = {"SANIC_WORKERS"}  # Rasa's own, mentioned in the README only to warn
 # What the chart itself puts into the Rasa container's environment (templates/_containers-env.yaml
 # with rasa-action-server installed): extraEnv must not repeat these names.
-CHART_ENV = {"ACTION_SERVER_URL", "RASA_TELEMETRY_ENABLED", "MPLCONFIGDIR", "TF_CPP_MIN_LOG_LEVEL",
-             "RASA_TOKEN", "JWT_SECRET"}
+CHART_ENV = {
+    "ACTION_SERVER_URL",
+    "RASA_TELEMETRY_ENABLED",
+    "MPLCONFIGDIR",
+    "TF_CPP_MIN_LOG_LEVEL",
+    "RASA_TOKEN",
+    "JWT_SECRET",
+}
 ENDPOINTS_IN_IMAGE = "/app/endpoints.production.yml"  # WORKDIR /app in deploy/Dockerfile
 
 
@@ -39,7 +48,7 @@ def _env(entries: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
 
 def _option(args: List[str], name: str) -> List[str]:
     """The values given after ``name`` in ``args``, up to the next option."""
-    rest = args[args.index(name) + 1:]
+    rest = args[args.index(name) + 1 :]
     values = []
     for item in rest:
         if item.startswith("--"):
@@ -97,8 +106,7 @@ def test_rasa_runs_through_ops_serve_and_actions_through_ops_action_server(value
 
 def test_secrets_come_from_a_kubernetes_secret(values: Dict[str, Any]) -> None:
     cronjob = _manifest("retention-cronjob.yml")["spec"]["jobTemplate"]["spec"]["template"]["spec"]
-    for entries in (values["extraEnv"], values["rasa-action-server"]["extraEnv"],
-                    cronjob["containers"][0]["env"]):
+    for entries in (values["extraEnv"], values["rasa-action-server"]["extraEnv"], cronjob["containers"][0]["env"]):
         assert len(_env(entries)) == len(entries), "a variable is set twice"
         for name, entry in _env(entries).items():
             if SECRET_NAMES.search(name):
@@ -110,20 +118,30 @@ def test_secrets_come_from_a_kubernetes_secret(values: Dict[str, Any]) -> None:
 def test_rasa_and_the_action_server_share_the_token(values: Dict[str, Any]) -> None:
     rasa = _env(values["extraEnv"])["ACTION_SERVER_TOKEN"]
     actions = _env(values["rasa-action-server"]["extraEnv"])["ACTION_SERVER_TOKEN"]
-    assert rasa == actions == {"name": "ACTION_SERVER_TOKEN",
-                               "valueFrom": {"secretKeyRef": {"name": "tax-assistant",
-                                                              "key": "ACTION_SERVER_TOKEN"}}}
+    assert (
+        rasa
+        == actions
+        == {
+            "name": "ACTION_SERVER_TOKEN",
+            "valueFrom": {"secretKeyRef": {"name": "tax-assistant", "key": "ACTION_SERVER_TOKEN"}},
+        }
+    )
     profile = yaml.safe_load((ROOT / "endpoints.production.yml").read_text(encoding="utf-8"))
     assert profile["action_endpoint"] == {"url": "${ACTION_SERVER_URL}", "token": "${ACTION_SERVER_TOKEN}"}
 
 
 def test_stores_point_at_postgres_redis_and_rabbitmq() -> None:
     profile = yaml.safe_load((ROOT / "endpoints.production.yml").read_text(encoding="utf-8"))
-    assert profile["tracker_store"] == {"type": "ops.tracker_store.DurableSQLTrackerStore",
-                                        "url": "${TRACKER_STORE_URL}"}
+    assert profile["tracker_store"] == {
+        "type": "ops.tracker_store.DurableSQLTrackerStore",
+        "url": "${TRACKER_STORE_URL}",
+    }
     assert profile["lock_store"]["type"] == "ops.lock_store.AtomicRedisLockStore"
     assert profile["lock_store"]["url"] == "${REDIS_URL}"
-    assert profile["event_broker"]["type"] == "ops.event_broker.FlushingPikaEventBroker" and profile["event_broker"]["url"] == "${RABBITMQ_HOST}"
+    assert (
+        profile["event_broker"]["type"] == "ops.event_broker.FlushingPikaEventBroker"
+        and profile["event_broker"]["url"] == "${RABBITMQ_HOST}"
+    )
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
     assert re.search(r"^# TRACKER_STORE_URL=postgresql://", example, re.MULTILINE)
     assert re.search(r"^# REDIS_URL=redis://", example, re.MULTILINE)
@@ -248,8 +266,10 @@ def test_nginx_routes_and_stickiness() -> None:
     assert "ip_hash" not in upstreams["rasa"]
     assert "ip_hash;" in upstreams["rasa_socketio"]
     assert len(re.findall(r"^\s*server\s", upstreams["rasa_socketio"], re.MULTILINE)) == 2
-    chat, desk = (live.split(f"server_name {host};", 1)[1].split("\nserver {", 1)[0]
-                  for host in ("chat.example-firm.com", "desk.example-firm.com"))
+    chat, desk = (
+        live.split(f"server_name {host};", 1)[1].split("\nserver {", 1)[0]
+        for host in ("chat.example-firm.com", "desk.example-firm.com")
+    )
     locations = _blocks(chat, "location")
     assert "proxy_pass http://rasa_socketio;" in locations["/socket.io/"]
     assert "proxy_pass http://rasa;" in locations["/webhooks/"]
@@ -266,18 +286,37 @@ def test_nginx_routes_and_stickiness() -> None:
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed here")
 def test_nginx_accepts_the_configuration(tmp_path: Path) -> None:
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
-                    "-out", str(cert), "-days", "1", "-subj", "/CN=test"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=test",
+        ],
+        check=True,
+        capture_output=True,
+    )
     site = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
     site = re.sub(r"# (ssl_certificate)\s+\S+;", rf"\1 {cert};", site)
     site = re.sub(r"# (ssl_certificate_key) \S+;", rf"\1 {key};", site)
     (tmp_path / "site.conf").write_text(site)
     (tmp_path / "main.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{\n  access_log off;\n  include {tmp_path}/site.conf;\n}}\n")
-    result = subprocess.run(["nginx", "-t", "-c", str(tmp_path / "main.conf"), "-p", str(tmp_path)],
-                            capture_output=True, text=True)
+        f"http {{\n  access_log off;\n  include {tmp_path}/site.conf;\n}}\n"
+    )
+    result = subprocess.run(
+        ["nginx", "-t", "-c", str(tmp_path / "main.conf"), "-p", str(tmp_path)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -296,7 +335,7 @@ def test_dockerfiles_build_what_the_values_run(values: Dict[str, Any]) -> None:
     for package in ("channels/", "ops/", "actions/"):
         assert f"COPY {package} {package}" in rasa
     assert 'ENTRYPOINT ["python", "-m", "ops.serve"]' in rasa
-    assert json.loads(re.search(r'^ENTRYPOINT (\[.*\])$', rasa, re.MULTILINE).group(1)) == values["command"]
+    assert json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", rasa, re.MULTILINE).group(1)) == values["command"]
     cmd = json.loads(re.search(r"^CMD (\[.*?\])$", rasa, re.MULTILINE | re.DOTALL).group(1).replace("\\\n", ""))
     assert "run" not in cmd and _option(cmd, "--endpoints") == ["endpoints.production.yml"]
     assert "COPY desk/ desk/" in actions
@@ -307,8 +346,7 @@ def test_dockerfiles_build_what_the_values_run(values: Dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("name", ["Dockerfile.dockerignore", "Dockerfile.actions.dockerignore"])
 def test_build_context_is_sources_only(name: str) -> None:
-    lines = [line for line in (DEPLOY / name).read_text().splitlines()
-             if line and not line.startswith("#")]
+    lines = [line for line in (DEPLOY / name).read_text().splitlines() if line and not line.startswith("#")]
     assert lines[0] == "**"  # everything out, then only what the images copy
     allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
     assert not {".env", ".venv", "var", "models", ".git", "build"} & allowed

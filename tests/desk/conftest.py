@@ -1,4 +1,5 @@
 """Shared fixtures of the desk tests: a real SQLite store, a fake Rasa and a running desk."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,17 +14,16 @@ import aiohttp
 import pytest
 from sanic import Sanic
 
-from actions.settings import Settings
-from actions.store.cases import CaseRepository
-from actions.store.db import get_database
-from actions.store.pros import ProRepository
-from actions.store.records import Case, Consent, Intake, NewCase
 from desk.app import create_app
 from desk.auth import digest, hash_password, new_token
 from desk.settings import DeskSettings, load_settings
+from settings.assistant import Settings
+from store.cases import CaseRepository
+from store.db import get_database
+from store.pros import ProRepository
+from store.records import Case, Consent, Intake, NewCase
 from tests.desk.fake_rasa import FakeRasa
 from tests.sanic_app import start_app, stop_app
-
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
 JWT_SECRET = "test-secret-" + "x" * 32
@@ -40,8 +40,13 @@ def _sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def core(tmp_path: Path) -> Settings:
     """Firm and store settings on a fresh SQLite file."""
-    return Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/desk.db",
-                    firm_timezone="America/New_York", handoff_webhook_url=None, smtp_host=None)
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path}/desk.db",
+        firm_timezone="America/New_York",
+        handoff_webhook_url=None,
+        smtp_host=None,
+    )
 
 
 @pytest.fixture
@@ -68,32 +73,67 @@ async def rasa() -> AsyncIterator[FakeRasa]:
 
 def desk_settings(tmp_path: Path, rasa_url: str, **overrides: Any) -> DeskSettings:
     """Desk settings for a test (development, no .env file)."""
-    values: Dict[str, Any] = dict(_env_file=None, rasa_url=rasa_url, rasa_jwt_secret=JWT_SECRET,
-                                  desk_env="development", bot_profile="embedded",
-                                  rabbitmq_url=None, desk_secure_cookies=None,
-                                  desk_admin_password_file=tmp_path / "var" / "admin.txt")
+    values: Dict[str, Any] = dict(
+        _env_file=None,
+        rasa_url=rasa_url,
+        rasa_jwt_secret=JWT_SECRET,
+        desk_env="development",
+        bot_profile="embedded",
+        rabbitmq_url=None,
+        desk_secure_cookies=None,
+        desk_admin_password_file=tmp_path / "var" / "admin.txt",
+    )
     values.update(overrides)
     return load_settings(**values)
 
 
-def make_case(repo: CaseRepository, name: str = "Jane Doe", channel: str = "socketio",
-              priority: str = "normal", deadline: Optional[dt.date] = None,
-              codes: tuple = ("CP504",), status: str = "new", sender_id: Optional[str] = None,
-              phone: Optional[str] = "+15125550142", language: str = "en") -> Case:
+def make_case(
+    repo: CaseRepository,
+    name: str = "Jane Doe",
+    channel: str = "socketio",
+    priority: str = "normal",
+    deadline: Optional[dt.date] = None,
+    codes: tuple = ("CP504",),
+    status: str = "new",
+    sender_id: Optional[str] = None,
+    phone: Optional[str] = "+15125550142",
+    language: str = "en",
+) -> Case:
     """Store a case through the real repository."""
     key = next(_keys)
-    consent = Consent(wording="You may contact me about my tax notice.",
-                      given_at=dt.datetime(2026, 11, 26, 15, 4, tzinfo=dt.timezone.utc),
-                      channel=channel, contact_method="sms")
-    intake = Intake(full_name=name, consent=consent, preferred_channel="sms", phone=phone,
-                    email="jane@example.com", us_state="TX", notice_codes=list(codes),
-                    notice_date=dt.date(2026, 11, 20), tax_years=[2022, 2023],
-                    amount_owed=Decimal("12500.00"), levy_active="no", unfiled_returns="no",
-                    joint_filing="unsure", contact_time="mornings", language=language)
-    new = NewCase(idempotency_key=f"test-{key}", channel=channel,
-                  sender_id=sender_id or f"sender-{key}", priority=priority,
-                  priority_reasons=[f"{priority} because of a test"], deadline=deadline,
-                  intake=intake, status=status)
+    consent = Consent(
+        wording="You may contact me about my tax notice.",
+        given_at=dt.datetime(2026, 11, 26, 15, 4, tzinfo=dt.timezone.utc),
+        channel=channel,
+        contact_method="sms",
+    )
+    intake = Intake(
+        full_name=name,
+        consent=consent,
+        preferred_channel="sms",
+        phone=phone,
+        email="jane@example.com",
+        us_state="TX",
+        notice_codes=list(codes),
+        notice_date=dt.date(2026, 11, 20),
+        tax_years=[2022, 2023],
+        amount_owed=Decimal("12500.00"),
+        levy_active="no",
+        unfiled_returns="no",
+        joint_filing="unsure",
+        contact_time="mornings",
+        language=language,
+    )
+    new = NewCase(
+        idempotency_key=f"test-{key}",
+        channel=channel,
+        sender_id=sender_id or f"sender-{key}",
+        priority=priority,
+        priority_reasons=[f"{priority} because of a test"],
+        deadline=deadline,
+        intake=intake,
+        status=status,
+    )
     case, _ = repo.create(new)
     return case
 
@@ -110,9 +150,11 @@ class Desk:
         """Sign in through the form like a browser (GET for the CSRF cookie, then POST)."""
         async with self.http.get(f"{self.url}/login") as response:
             token = csrf_from(await response.text())
-        response = await self.http.post(f"{self.url}/login", allow_redirects=False,
-                                        data={"username": username, "password": password,
-                                              "csrf_token": token})
+        response = await self.http.post(
+            f"{self.url}/login",
+            allow_redirects=False,
+            data={"username": username, "password": password, "csrf_token": token},
+        )
         await response.read()
         return response
 
@@ -122,8 +164,7 @@ class Desk:
         await response.read()
         return response
 
-    async def form(self, path: str, data: Dict[str, str], csrf: Optional[str] = "page"
-                   ) -> aiohttp.ClientResponse:
+    async def form(self, path: str, data: Dict[str, str], csrf: Optional[str] = "page") -> aiohttp.ClientResponse:
         """POST a form with the session's CSRF token (read from /cases unless given)."""
         if csrf == "page":
             csrf = csrf_from(await (await self.page("/cases")).text())
@@ -134,12 +175,12 @@ class Desk:
         await response.read()
         return response
 
-    async def api(self, method: str, path: str, token: Optional[str], json: Any = None,
-                  data: Any = None) -> aiohttp.ClientResponse:
+    async def api(
+        self, method: str, path: str, token: Optional[str], json: Any = None, data: Any = None
+    ) -> aiohttp.ClientResponse:
         """Call the JSON API with a bearer token (None: no header); the body is read."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.http.request(method, f"{self.url}/api{path}", headers=headers,
-                                           json=json, data=data)
+        response = await self.http.request(method, f"{self.url}/api{path}", headers=headers, json=json, data=data)
         await response.read()
         return response
 
@@ -170,8 +211,7 @@ async def stop_desk(server: Any) -> None:
 
 
 @pytest.fixture
-async def desk(tmp_path: Path, core: Settings, pros: ProRepository,
-               rasa: FakeRasa) -> AsyncIterator[Desk]:
+async def desk(tmp_path: Path, core: Settings, pros: ProRepository, rasa: FakeRasa) -> AsyncIterator[Desk]:
     """The desk on a free port, talking to the fake Rasa, with jane as its only pro."""
     app = create_app(desk_settings(tmp_path, rasa.url), core, sweeper=False)
     server = await start_desk(app)

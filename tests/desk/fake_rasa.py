@@ -1,4 +1,5 @@
 """A fake Rasa HTTP API on a loopback port: checks the desk's JWT, records calls, serves trackers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -71,10 +72,8 @@ class FakeRasa:
         body = await request.json() if request.can_read_body else None
         self.calls.append(Call(request.method, sender, endpoint, dict(request.query), body))
         events = body if isinstance(body, list) else [body]
-        if self.fail_status or (endpoint == "events"
-                                and any(e.get("event") in self.fail_events for e in events)):
-            return web.json_response({"message": "failing on purpose"},
-                                     status=self.fail_status or 500)
+        if self.fail_status or (endpoint == "events" and any(e.get("event") in self.fail_events for e in events)):
+            return web.json_response({"message": "failing on purpose"}, status=self.fail_status or 500)
         if endpoint == "events":
             for event in events:
                 if event.get("event") in ("pause", "resume"):
@@ -84,15 +83,23 @@ class FakeRasa:
 
     def tracker(self, sender: str) -> Dict[str, Any]:
         """The tracker as Rasa's API returns it."""
-        return {"sender_id": sender, "paused": self.paused.get(sender, False),
-                "events": self.trackers.get(sender, []), "slots": {}, "latest_message": {}}
+        return {
+            "sender_id": sender,
+            "paused": self.paused.get(sender, False),
+            "events": self.trackers.get(sender, []),
+            "slots": {},
+            "latest_message": {},
+        }
 
     def posted(self, endpoint: str, sender: Optional[str] = None) -> List[Call]:
         """The POST calls to ``endpoint`` (events or execute), optionally for one sender."""
-        return [c for c in self.calls if c.method == "POST" and c.endpoint == endpoint
-                and (sender is None or c.sender_id == sender)]
+        return [
+            c
+            for c in self.calls
+            if c.method == "POST" and c.endpoint == endpoint and (sender is None or c.sender_id == sender)
+        ]
 
-    async def start(self) -> "FakeRasa":
+    async def start(self) -> FakeRasa:
         """Listen on a free loopback port; ``url`` is set."""
         app = web.Application()
         app.router.add_get("/conversations/{sender}/tracker", self._handle)

@@ -1,14 +1,15 @@
 """The JSON API: bearer tokens, case data, messages, hand back, close, notes and errors."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from actions.settings import Settings
-from actions.store.cases import CaseRepository
-from actions.store.pros import ProRepository
-from actions.store.records import EVENT_MESSAGE
+from settings.assistant import Settings
+from store.cases import CaseRepository
+from store.pros import ProRepository
+from store.records import EVENT_MESSAGE
 from tests.desk.conftest import Desk, api_token, make_case
 from tests.desk.fake_rasa import FakeRasa
 
@@ -44,16 +45,17 @@ async def test_session_cookie_is_not_an_api_credential(signed_in: Desk) -> None:
 
 async def test_list_cases(desk: Desk, token: str, cases: CaseRepository, core: Settings) -> None:
     normal = make_case(cases, name="Tom Baker")
-    critical = make_case(cases, name="Maria Lopez", priority="critical",
-                         deadline=core.today() + dt.timedelta(days=2))
+    critical = make_case(cases, name="Maria Lopez", priority="critical", deadline=core.today() + dt.timedelta(days=2))
     closed = make_case(cases, status="closed")
     response = await desk.api("GET", "/cases", token)
     body = await response.json()
     assert [c["reference"] for c in body["cases"]] == [critical.reference, normal.reference]
     assert body["cases"][0]["intake"]["full_name"] == "Maria Lopez"
     assert body["cases"][0]["deadline"] == (core.today() + dt.timedelta(days=2)).isoformat()
+
     async def refs(query: str):
         return [c["reference"] for c in (await (await desk.api("GET", f"/cases?{query}", token)).json())["cases"]]
+
     assert await refs("status=closed") == [closed.reference]
     assert await refs("status=all&limit=1") == [critical.reference]
     assert await refs("priority=normal") == [normal.reference]
@@ -86,7 +88,7 @@ async def test_transcript(desk: Desk, token: str, cases: CaseRepository, rasa: F
         {"event": "bot", "text": "Hi!", "timestamp": 2.0},
     ]
     body = await (await desk.api("GET", f"/cases/{case.reference}/transcript", token)).json()
-    assert [(l["kind"], l["text"]) for l in body["lines"]] == [("user", "hello"), ("bot", "Hi!")]
+    assert [(line["kind"], line["text"]) for line in body["lines"]] == [("user", "hello"), ("bot", "Hi!")]
     assert body["lines"][0]["channel"] == "socketio"
     rasa.fail_status = 500
     response = await desk.api("GET", f"/cases/{case.reference}/transcript", token)
@@ -94,18 +96,22 @@ async def test_transcript(desk: Desk, token: str, cases: CaseRepository, rasa: F
 
 
 async def test_first_message_pauses_the_bot_and_takes_the_case(
-        desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa) -> None:
+    desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa
+) -> None:
     case = make_case(cases, channel="twilio", sender_id="+15125550142")
-    response = await desk.api("POST", f"/cases/{case.reference}/messages", token,
-                              json={"text": "Hi, this is Jane from Milestone."})
+    response = await desk.api(
+        "POST", f"/cases/{case.reference}/messages", token, json={"text": "Hi, this is Jane from Milestone."}
+    )
     assert response.status == 201
     event = await response.json()
-    assert (event["kind"], event["actor"], event["body"]) == (
-        EVENT_MESSAGE, "jane", "Hi, this is Jane from Milestone.")
+    assert (event["kind"], event["actor"], event["body"]) == (EVENT_MESSAGE, "jane", "Hi, this is Jane from Milestone.")
     pause, message = rasa.posted("events", "+15125550142")
     assert pause.body == {"event": "pause"}
-    assert message.body == {"event": "bot", "text": "Hi, this is Jane from Milestone.",
-                            "metadata": {"from_pro": "jane"}}
+    assert message.body == {
+        "event": "bot",
+        "text": "Hi, this is Jane from Milestone.",
+        "metadata": {"from_pro": "jane"},
+    }
     assert message.query == {"execute_side_effects": "true", "output_channel": "latest"}
     stored = cases.get(case.reference)
     assert stored.status == "in_conversation" and stored.assigned_to == "jane"
@@ -117,65 +123,64 @@ async def test_first_message_pauses_the_bot_and_takes_the_case(
     assert [e.kind for e in cases.events(case.reference)][-1] == "message"
 
 
-async def test_message_to_a_rest_channel_case_is_409(desk: Desk, token: str,
-                                                     cases: CaseRepository,
-                                                     rasa: FakeRasa) -> None:
+async def test_message_to_a_rest_channel_case_is_409(
+    desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa
+) -> None:
     case = make_case(cases, channel="rest")
-    response = await desk.api("POST", f"/cases/{case.reference}/messages", token,
-                              json={"text": "Hello"})
+    response = await desk.api("POST", f"/cases/{case.reference}/messages", token, json={"text": "Hello"})
     assert response.status == 409
     assert "phone or e-mail" in (await response.json())["error"]
     assert rasa.calls == []
 
 
-async def test_message_to_a_closed_case_is_409(desk: Desk, token: str,
-                                               cases: CaseRepository) -> None:
+async def test_message_to_a_closed_case_is_409(desk: Desk, token: str, cases: CaseRepository) -> None:
     case = make_case(cases, status="closed")
-    response = await desk.api("POST", f"/cases/{case.reference}/messages", token,
-                              json={"text": "Hello"})
+    response = await desk.api("POST", f"/cases/{case.reference}/messages", token, json={"text": "Hello"})
     assert response.status == 409 and "closed" in (await response.json())["error"]
 
 
 @pytest.mark.parametrize("fail", ["status", "unreachable"])
-async def test_rasa_down_is_502_and_nothing_is_recorded(desk: Desk, token: str,
-                                                        cases: CaseRepository,
-                                                        rasa: FakeRasa, fail: str) -> None:
+async def test_rasa_down_is_502_and_nothing_is_recorded(
+    desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa, fail: str
+) -> None:
     case = make_case(cases)
     if fail == "status":
         rasa.fail_status = 500
     else:
         await rasa.stop()
-    response = await desk.api("POST", f"/cases/{case.reference}/messages", token,
-                              json={"text": "Hello"})
+    response = await desk.api("POST", f"/cases/{case.reference}/messages", token, json={"text": "Hello"})
     assert response.status == 502 and "Rasa" in (await response.json())["error"]
     stored = cases.get(case.reference)
     assert stored.status == "new" and stored.assigned_to is None
     assert [e.kind for e in cases.events(case.reference)] == ["created"]
 
 
-async def test_failed_delivery_after_pausing_resumes_the_bot(desk: Desk, token: str,
-                                                             cases: CaseRepository,
-                                                             rasa: FakeRasa) -> None:
+async def test_failed_delivery_after_pausing_resumes_the_bot(
+    desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa
+) -> None:
     case = make_case(cases)
     rasa.fail_events = {"bot"}
-    response = await desk.api("POST", f"/cases/{case.reference}/messages", token,
-                              json={"text": "Hello"})
+    response = await desk.api("POST", f"/cases/{case.reference}/messages", token, json={"text": "Hello"})
     assert response.status == 502
     assert rasa.paused[case.sender_id] is False
     assert [e.kind for e in cases.events(case.reference)] == ["created"]
 
 
-@pytest.mark.parametrize("kwargs, status, message", [
-    ({"data": b"{not json"}, 400, "must be JSON"),
-    ({"json": ["text"]}, 400, "JSON object"),
-    ({"json": {"body": "hi"}}, 400, '"text"'),
-    ({"json": {"text": ""}}, 422, "empty"),
-    ({"json": {"text": "   "}}, 422, "empty"),
-    ({"json": {"text": 42}}, 422, "empty"),
-    ({"json": {"text": "x" * 1601}}, 422, "at most 1600"),
-])
-async def test_message_validation(desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa,
-                                  kwargs, status: int, message: str) -> None:
+@pytest.mark.parametrize(
+    "kwargs, status, message",
+    [
+        ({"data": b"{not json"}, 400, "must be JSON"),
+        ({"json": ["text"]}, 400, "JSON object"),
+        ({"json": {"body": "hi"}}, 400, '"text"'),
+        ({"json": {"text": ""}}, 422, "empty"),
+        ({"json": {"text": "   "}}, 422, "empty"),
+        ({"json": {"text": 42}}, 422, "empty"),
+        ({"json": {"text": "x" * 1601}}, 422, "at most 1600"),
+    ],
+)
+async def test_message_validation(
+    desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa, kwargs, status: int, message: str
+) -> None:
     case = make_case(cases)
     response = await desk.api("POST", f"/cases/{case.reference}/messages", token, **kwargs)
     assert response.status == status
@@ -202,8 +207,7 @@ async def test_hand_back(desk: Desk, token: str, cases: CaseRepository, rasa: Fa
 LISTEN = [{"event": "action", "name": "action_listen"}]
 
 
-async def test_hand_back_needs_a_paused_bot(desk: Desk, token: str, cases: CaseRepository,
-                                            rasa: FakeRasa) -> None:
+async def test_hand_back_needs_a_paused_bot(desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa) -> None:
     case = make_case(cases)
     response = await desk.api("POST", f"/cases/{case.reference}/handback", token)
     assert response.status == 409 and "nothing to hand back" in (await response.json())["error"]
@@ -211,9 +215,9 @@ async def test_hand_back_needs_a_paused_bot(desk: Desk, token: str, cases: CaseR
     assert [e.kind for e in cases.events(case.reference)] == ["created"]
 
 
-async def test_hand_back_of_a_conversation_the_bot_paused(desk: Desk, token: str,
-                                                          cases: CaseRepository,
-                                                          rasa: FakeRasa) -> None:
+async def test_hand_back_of_a_conversation_the_bot_paused(
+    desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa
+) -> None:
     case = make_case(cases, status="waiting")
     rasa.paused[case.sender_id] = True  # the bot's live handoff paused it
     assert (await desk.api("POST", f"/cases/{case.reference}/handback", token)).status == 200
@@ -226,8 +230,7 @@ async def test_hand_back_of_a_conversation_the_bot_paused(desk: Desk, token: str
     assert cases.get(case.reference).status == "in_conversation"
 
 
-async def test_hand_back_when_rasa_is_down(desk: Desk, token: str, cases: CaseRepository,
-                                           rasa: FakeRasa) -> None:
+async def test_hand_back_when_rasa_is_down(desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa) -> None:
     case = make_case(cases)
     rasa.fail_status = 502
     response = await desk.api("POST", f"/cases/{case.reference}/handback", token)
@@ -235,9 +238,9 @@ async def test_hand_back_when_rasa_is_down(desk: Desk, token: str, cases: CaseRe
     assert [e.kind for e in cases.events(case.reference)] == ["created"]
 
 
-async def test_close_hands_back_a_paused_conversation(desk: Desk, token: str,
-                                                      cases: CaseRepository,
-                                                      rasa: FakeRasa) -> None:
+async def test_close_hands_back_a_paused_conversation(
+    desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa
+) -> None:
     case = make_case(cases)
     await desk.api("POST", f"/cases/{case.reference}/messages", token, json={"text": "Hello"})
     response = await desk.api("POST", f"/cases/{case.reference}/close", token)
@@ -250,9 +253,9 @@ async def test_close_hands_back_a_paused_conversation(desk: Desk, token: str,
     assert again.status == 200 and len(rasa.posted("execute")) == 1
 
 
-async def test_close_without_pause_does_not_resume(desk: Desk, token: str,
-                                                   cases: CaseRepository,
-                                                   rasa: FakeRasa) -> None:
+async def test_close_without_pause_does_not_resume(
+    desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa
+) -> None:
     case = make_case(cases)
     rest_case = make_case(cases, channel="rest")
     assert (await desk.api("POST", f"/cases/{case.reference}/close", token)).status == 200
@@ -263,14 +266,14 @@ async def test_close_without_pause_does_not_resume(desk: Desk, token: str,
 
 async def test_notes(desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa) -> None:
     case = make_case(cases)
-    response = await desk.api("POST", f"/cases/{case.reference}/notes", token,
-                              json={"text": "  Called, left a voicemail.  "})
+    response = await desk.api(
+        "POST", f"/cases/{case.reference}/notes", token, json={"text": "  Called, left a voicemail.  "}
+    )
     assert response.status == 201
     body = await response.json()
     assert (body["kind"], body["actor"], body["body"]) == ("note", "jane", "Called, left a voicemail.")
     assert rasa.calls == []
-    too_long = await desk.api("POST", f"/cases/{case.reference}/notes", token,
-                              json={"text": "n" * 4001})
+    too_long = await desk.api("POST", f"/cases/{case.reference}/notes", token, json={"text": "n" * 4001})
     assert too_long.status == 422
 
 
@@ -279,21 +282,28 @@ async def test_unknown_api_route_is_json_404(desk: Desk, token: str) -> None:
     assert response.status == 404 and "error" in await response.json()
 
 
-@pytest.mark.parametrize("hours_ago, status, tag", [
-    (1, 201, None),                    # inside Messenger's 24-hour window
-    (72, 201, "HUMAN_AGENT"),          # a human agent may answer for 7 days, with the tag
-    (24 * 8, 409, None),               # after 7 days the reply is refused
-])
-async def test_messenger_reply_window(desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa,
-                                      hours_ago: int, status: int, tag: object) -> None:
+@pytest.mark.parametrize(
+    "hours_ago, status, tag",
+    [
+        (1, 201, None),  # inside Messenger's 24-hour window
+        (72, 201, "HUMAN_AGENT"),  # a human agent may answer for 7 days, with the tag
+        (24 * 8, 409, None),  # after 7 days the reply is refused
+    ],
+)
+async def test_messenger_reply_window(
+    desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa, hours_ago: int, status: int, tag: object
+) -> None:
     import time
 
     case = make_case(cases, channel="facebook")
     rasa.trackers[case.sender_id] = [{"event": "user", "text": "hello", "timestamp": time.time() - hours_ago * 3600}]
     response = await desk.api("POST", f"/cases/{case.reference}/messages", token, json={"text": "Hi, this is Sam"})
     assert response.status == status
-    bots = [c.body for c in rasa.posted("events", case.sender_id)
-            if isinstance(c.body, dict) and c.body.get("event") == "bot"]
+    bots = [
+        c.body
+        for c in rasa.posted("events", case.sender_id)
+        if isinstance(c.body, dict) and c.body.get("event") == "bot"
+    ]
     if status == 409:
         assert bots == [] and "7 days" in (await response.json())["error"]
     else:
@@ -301,8 +311,9 @@ async def test_messenger_reply_window(desk: Desk, token: str, cases: CaseReposit
         assert bots[-1]["metadata"]["from_pro"]
 
 
-async def test_messenger_reply_without_any_user_message_is_refused(desk: Desk, token: str, cases: CaseRepository,
-                                                                   rasa: FakeRasa) -> None:
+async def test_messenger_reply_without_any_user_message_is_refused(
+    desk: Desk, token: str, cases: CaseRepository, rasa: FakeRasa
+) -> None:
     case = make_case(cases, channel="facebook")
     response = await desk.api("POST", f"/cases/{case.reference}/messages", token, json={"text": "Hi"})
     assert response.status == 409

@@ -1,4 +1,5 @@
 """Password hashing, token helpers and the failed-login throttle (pure functions)."""
+
 from __future__ import annotations
 
 import base64
@@ -38,20 +39,23 @@ def test_hash_matches_stdlib_scrypt() -> None:
     assert base64.b64decode(STORED.split("$")[5]) == expected
 
 
-@pytest.mark.parametrize("password, stored, expected", [
-    (GOOD, STORED, True),
-    ("correct horse batterY", STORED, False),
-    ("", STORED, False),
-    (GOOD + " ", STORED, False),
-    (GOOD, None, False),
-    (GOOD, "", False),
-    (GOOD, "plaintext", False),
-    (GOOD, STORED.replace("scrypt$", "bcrypt$"), False),
-    (GOOD, STORED.rsplit("$", 1)[0] + "$not*base64", False),
-    (GOOD, STORED.replace("$16384$", "$1073741824$"), False),  # absurd cost refused
-    (GOOD, STORED.replace("$16384$", "$abc$"), False),
-    (GOOD, STORED + "$extra", False),
-])
+@pytest.mark.parametrize(
+    "password, stored, expected",
+    [
+        (GOOD, STORED, True),
+        ("correct horse batterY", STORED, False),
+        ("", STORED, False),
+        (GOOD + " ", STORED, False),
+        (GOOD, None, False),
+        (GOOD, "", False),
+        (GOOD, "plaintext", False),
+        (GOOD, STORED.replace("scrypt$", "bcrypt$"), False),
+        (GOOD, STORED.rsplit("$", 1)[0] + "$not*base64", False),
+        (GOOD, STORED.replace("$16384$", "$1073741824$"), False),  # absurd cost refused
+        (GOOD, STORED.replace("$16384$", "$abc$"), False),
+        (GOOD, STORED + "$extra", False),
+    ],
+)
 def test_verify_password(password: str, stored: str, expected: bool) -> None:
     assert verify_password(password, stored) is expected
 
@@ -74,23 +78,32 @@ def test_tokens_and_digests() -> None:
     assert digest(token) == hashlib.sha256(token.encode()).hexdigest()
 
 
-@pytest.mark.parametrize("header, expected", [
-    ("Bearer abc", "abc"),
-    ("bearer  abc ", "abc"),
-    ("Basic abc", None),
-    ("Bearer", None),
-    ("Bearer ", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("Bearer abc", "abc"),
+        ("bearer  abc ", "abc"),
+        ("Basic abc", None),
+        ("Bearer", None),
+        ("Bearer ", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_bearer_token(header, expected) -> None:
     assert bearer_token(header) == expected
 
 
-@pytest.mark.parametrize("expected, given, same", [
-    ("abc", "abc", True), ("abc", "abd", False), ("abc", None, False), ("", "", False),
-    (None, "abc", False),
-])
+@pytest.mark.parametrize(
+    "expected, given, same",
+    [
+        ("abc", "abc", True),
+        ("abc", "abd", False),
+        ("abc", None, False),
+        ("", "", False),
+        (None, "abc", False),
+    ],
+)
 def test_same_token(expected, given, same) -> None:
     assert same_token(expected, given) is same
 

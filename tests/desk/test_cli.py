@@ -1,4 +1,5 @@
 """python -m desk.cli: desk users and API tokens."""
+
 from __future__ import annotations
 
 import io
@@ -9,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from actions.store.db import get_database
-from actions.store.pros import ProRepository
 from desk.auth import digest, verify_password
 from desk.cli import CliError, read_password, run
+from store.db import get_database
+from store.pros import ProRepository
 from tests.desk.conftest import ROOT_DIR
 
 PASSWORD = "a long enough password"
@@ -30,8 +31,7 @@ def cli(repo: ProRepository, *argv: str, stdin: str = "") -> tuple:
 
 
 def test_add_pro_and_list(repo: ProRepository) -> None:
-    status, out = cli(repo, "add-pro", "Maria", "--name", "Maria Lopez", "--password-stdin",
-                      stdin=PASSWORD + "\n")
+    status, out = cli(repo, "add-pro", "Maria", "--name", "Maria Lopez", "--password-stdin", stdin=PASSWORD + "\n")
     assert status == 0 and "Added maria" in out
     pro = repo.get("maria")
     assert pro.display_name == "Maria Lopez" and verify_password(PASSWORD, pro.password_hash)
@@ -89,10 +89,22 @@ def test_read_password_twice() -> None:
 
 def test_runs_as_a_module(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/m.db", "PYTHONPATH": str(ROOT_DIR)}
-    add = subprocess.run([sys.executable, "-m", "desk.cli", "add-pro", "maria", "--name",
-                          "Maria Lopez", "--password-stdin"], input=PASSWORD + "\n", env=env,
-                         cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    add = subprocess.run(
+        [sys.executable, "-m", "desk.cli", "add-pro", "maria", "--name", "Maria Lopez", "--password-stdin"],
+        input=PASSWORD + "\n",
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert add.returncode == 0, add.stderr
-    listed = subprocess.run([sys.executable, "-m", "desk.cli", "list-pros"], env=env, cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60)
+    listed = subprocess.run(
+        [sys.executable, "-m", "desk.cli", "list-pros"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert listed.stdout == "maria\tMaria Lopez\tpassword set\n"

@@ -1,4 +1,5 @@
 """Handoffs from the event broker, with a fake message source: parsing, detection, relay, consumer."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +10,6 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from actions.store.records import Case
 from desk.events import (
     BrokerConsumer,
     Handoff,
@@ -18,6 +18,7 @@ from desk.events import (
     MalformedEvent,
     parse_event,
 )
+from store.records import Case
 
 SENDER = "c0ffee-1234"
 REF = "MTS-7K3Q9"
@@ -33,11 +34,18 @@ SLOT = ev("slot", name="case_reference", value=REF)
 PAUSE = ev("pause")
 
 
-@pytest.mark.parametrize("body, reason", [
-    (b"not json", "not JSON"), (b"\xff\xfe", "not JSON"), (b"[1, 2]", "not a JSON object"),
-    (b'{"event": "pause"}', "no sender_id"), (b'{"sender_id": "", "event": "pause"}', "no sender_id"),
-    (b'{"sender_id": "a", "event": 3}', "no event"), (b"x" * 1_000_001, "larger than"),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (b"not json", "not JSON"),
+        (b"\xff\xfe", "not JSON"),
+        (b"[1, 2]", "not a JSON object"),
+        (b'{"event": "pause"}', "no sender_id"),
+        (b'{"sender_id": "", "event": "pause"}', "no sender_id"),
+        (b'{"sender_id": "a", "event": 3}', "no event"),
+        (b"x" * 1_000_001, "larger than"),
+    ],
+)
 def test_malformed_messages(body: bytes, reason: str) -> None:
     with pytest.raises(MalformedEvent, match=reason):
         parse_event(body)
@@ -47,27 +55,32 @@ def test_rasa_event_parses() -> None:
     assert parse_event(json.dumps(SLOT).encode()) == SLOT
 
 
-@pytest.mark.parametrize("events, expected", [
-    # within business hours on a chat channel: the case, then the pause
-    ([SUBMIT, ev("bot", text="Your case is MTS-7K3Q9"), SLOT, PAUSE],
-     [Handoff(SENDER, REF, False), Handoff(SENDER, REF, True)]),
-    # outside business hours or on REST: no pause
-    ([SUBMIT, SLOT, ev("action", name="action_listen")], [Handoff(SENDER, REF, False)]),
-    # "any update?" sets the same slot: not a handoff
-    ([ev("action", name="action_case_status"), SLOT], []),
-    # the desk pauses a conversation when a pro replies: not a handoff
-    ([ev("action", name="action_listen"), PAUSE], []),
-    ([PAUSE], []),
-    # storing failed: no slot, no pause
-    ([SUBMIT, ev("bot", text="sorry"), ev("action", name="action_listen"), PAUSE], []),
-    # consent declined: slots reset to None
-    ([SUBMIT, ev("slot", name="case_reference", value=None)], []),
-    # a value that is not a reference is ignored
-    ([SUBMIT, ev("slot", name="case_reference", value="<script>")], []),
-    ([SUBMIT, ev("user", text="hi"), SLOT], []),
-    # another conversation's events don't mix in
-    ([SUBMIT, ev("slot", sender="other", name="case_reference", value=REF)], []),
-])
+@pytest.mark.parametrize(
+    "events, expected",
+    [
+        # within business hours on a chat channel: the case, then the pause
+        (
+            [SUBMIT, ev("bot", text="Your case is MTS-7K3Q9"), SLOT, PAUSE],
+            [Handoff(SENDER, REF, False), Handoff(SENDER, REF, True)],
+        ),
+        # outside business hours or on REST: no pause
+        ([SUBMIT, SLOT, ev("action", name="action_listen")], [Handoff(SENDER, REF, False)]),
+        # "any update?" sets the same slot: not a handoff
+        ([ev("action", name="action_case_status"), SLOT], []),
+        # the desk pauses a conversation when a pro replies: not a handoff
+        ([ev("action", name="action_listen"), PAUSE], []),
+        ([PAUSE], []),
+        # storing failed: no slot, no pause
+        ([SUBMIT, ev("bot", text="sorry"), ev("action", name="action_listen"), PAUSE], []),
+        # consent declined: slots reset to None
+        ([SUBMIT, ev("slot", name="case_reference", value=None)], []),
+        # a value that is not a reference is ignored
+        ([SUBMIT, ev("slot", name="case_reference", value="<script>")], []),
+        ([SUBMIT, ev("user", text="hi"), SLOT], []),
+        # another conversation's events don't mix in
+        ([SUBMIT, ev("slot", sender="other", name="case_reference", value=REF)], []),
+    ],
+)
 def test_detector(events: List[Dict[str, Any]], expected: List[Handoff]) -> None:
     detector = HandoffDetector()
     found = [h for h in (detector.feed(event) for event in events) if h is not None]
@@ -121,10 +134,23 @@ async def test_relay_kicks_and_notifies_with_case_details(cases: Any) -> None:
     await feed_all(relay, SUBMIT, ev("slot", name="case_reference", value=seen.case.reference), PAUSE)
     assert seen.kicks == 2
     assert seen.notices == [
-        {"type": "handoff", "reference": seen.case.reference, "live": False,
-         "priority": "critical", "status": "waiting", "language": "es"},
-        {"type": "handoff", "reference": seen.case.reference, "live": True,
-         "priority": "critical", "status": "waiting", "language": "es"}]
+        {
+            "type": "handoff",
+            "reference": seen.case.reference,
+            "live": False,
+            "priority": "critical",
+            "status": "waiting",
+            "language": "es",
+        },
+        {
+            "type": "handoff",
+            "reference": seen.case.reference,
+            "live": True,
+            "priority": "critical",
+            "status": "waiting",
+            "language": "es",
+        },
+    ]
     assert "Jane" not in json.dumps(seen.notices)  # no taxpayer data in the browser notice
 
 
@@ -146,6 +172,7 @@ async def test_malformed_message_is_logged_without_content(caplog: pytest.LogCap
 
 # --- The consumer, with a fake aio-pika connection -------------------------------------------
 
+
 @dataclass
 class FakeMessage:
     body: bytes
@@ -166,14 +193,14 @@ class FakeBroker:
     consumer: Any = None
     closed: int = 0
 
-    async def connect(self, url: str, **kwargs: Any) -> "FakeBroker":
+    async def connect(self, url: str, **kwargs: Any) -> FakeBroker:
         self.attempts += 1
         self.declared["url"], self.declared["connect"] = url, kwargs
         if self.attempts <= self.failures:
             raise ConnectionError(f"refused by amqp://guest:{self.password_in_error}@nowhere")
         return self
 
-    async def channel(self) -> "FakeBroker":
+    async def channel(self) -> FakeBroker:
         return self
 
     async def set_qos(self, prefetch_count: int) -> None:
@@ -183,7 +210,7 @@ class FakeBroker:
         self.declared["exchange"] = (name, str(kind.value), kwargs)
         return name
 
-    async def declare_queue(self, name: str, **kwargs: Any) -> "FakeBroker":
+    async def declare_queue(self, name: str, **kwargs: Any) -> FakeBroker:
         self.declared["queue"] = (name, kwargs)
         return self
 
@@ -211,8 +238,7 @@ async def test_consumer_declares_rasas_exchange_and_acks_after_handling() -> Non
         if body == b"boom":
             raise ValueError("handler bug")
 
-    consumer = BrokerConsumer("amqp://127.0.0.1:5672/", "rasa-events", "desk-handoffs",
-                              handler, connect=fake.connect)
+    consumer = BrokerConsumer("amqp://127.0.0.1:5672/", "rasa-events", "desk-handoffs", handler, connect=fake.connect)
     consumer.start()
     await asyncio.wait_for(consumer.ready.wait(), 2)
     assert fake.declared["exchange"] == ("rasa-events", "fanout", {})  # exactly as Rasa declares it
@@ -226,15 +252,17 @@ async def test_consumer_declares_rasas_exchange_and_acks_after_handling() -> Non
 
 
 async def test_consumer_retries_an_unreachable_broker_without_logging_the_password(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     leaked = "hunter2" + "-pw"  # built here so the secrets scan has nothing to find in this file
     fake = FakeBroker(failures=2, password_in_error=leaked)
 
     async def handler(body: bytes) -> None:
         return None
 
-    consumer = BrokerConsumer(f"amqp://guest:{leaked}@127.0.0.1:5672/", "x", "q", handler,
-                              connect=fake.connect, retry_max_s=0.01)
+    consumer = BrokerConsumer(
+        f"amqp://guest:{leaked}@127.0.0.1:5672/", "x", "q", handler, connect=fake.connect, retry_max_s=0.01
+    )
     with caplog.at_level(logging.WARNING, logger="desk.events"):
         consumer.start()
         await asyncio.wait_for(consumer.ready.wait(), 2)
@@ -249,8 +277,7 @@ async def test_consumer_close_while_still_connecting() -> None:
     async def handler(body: bytes) -> None:
         return None
 
-    consumer = BrokerConsumer("amqp://127.0.0.1:1/", "x", "q", handler, connect=fake.connect,
-                              retry_max_s=0.01)
+    consumer = BrokerConsumer("amqp://127.0.0.1:1/", "x", "q", handler, connect=fake.connect, retry_max_s=0.01)
     consumer.start()
     await asyncio.sleep(0.05)
     await asyncio.wait_for(consumer.close(), 1)
@@ -267,6 +294,5 @@ async def test_notices_keep_their_order_when_lookups_take_different_times() -> N
 
     relay = HandoffRelay(HandoffDetector(), lambda: None, notices.append, slow_then_fast)
     await relay.handle_body(json.dumps(SUBMIT).encode())
-    await asyncio.gather(relay.handle_body(json.dumps(SLOT).encode()),
-                         relay.handle_body(json.dumps(PAUSE).encode()))
+    await asyncio.gather(relay.handle_body(json.dumps(SLOT).encode()), relay.handle_body(json.dumps(PAUSE).encode()))
     assert [notice["live"] for notice in notices] == [False, True]

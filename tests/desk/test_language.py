@@ -1,15 +1,16 @@
 """The conversation's language on the desk: shown on the case and the list, in the API and the live
 notice; a pro's Spanish reply goes to Rasa exactly as written."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from actions.store.cases import CaseRepository
-from actions.store.pros import ProRepository
 from desk.blueprints.api import openapi_document
 from desk.views import language_label
+from store.cases import CaseRepository
+from store.pros import ProRepository
 from tests.desk.conftest import Desk, api_token, make_case
 from tests.desk.fake_rasa import FakeRasa
 
@@ -21,8 +22,9 @@ def test_language_labels(code, label) -> None:
     assert language_label(code) == label
 
 
-async def test_a_spanish_case_shows_its_language_and_asks_for_a_spanish_reply(signed_in: Desk,
-                                                                             cases: CaseRepository) -> None:
+async def test_a_spanish_case_shows_its_language_and_asks_for_a_spanish_reply(
+    signed_in: Desk, cases: CaseRepository
+) -> None:
     case = make_case(cases, name="María López", language="es")
     page = await (await signed_in.page(f"/cases/{case.reference}")).text()
     assert re.search(r'<dt>Language</dt><dd id="case-language" data-language="es">Spanish</dd>', page)
@@ -31,8 +33,7 @@ async def test_a_spanish_case_shows_its_language_and_asks_for_a_spanish_reply(si
     assert "sent exactly as you write it" in page
 
 
-async def test_an_english_case_says_english_without_the_spanish_hints(signed_in: Desk,
-                                                                      cases: CaseRepository) -> None:
+async def test_an_english_case_says_english_without_the_spanish_hints(signed_in: Desk, cases: CaseRepository) -> None:
     case = make_case(cases, name="Tom Baker")
     page = await (await signed_in.page(f"/cases/{case.reference}")).text()
     assert re.search(r'<dt>Language</dt><dd id="case-language" data-language="en">English</dd>', page)
@@ -57,14 +58,16 @@ async def test_the_api_carries_the_language(desk: Desk, cases: CaseRepository, p
     assert intake["language"]["enum"] == ["en", "es"]
 
 
-async def test_a_spanish_reply_is_delivered_as_written(signed_in: Desk, cases: CaseRepository,
-                                                       rasa: FakeRasa, pros: ProRepository) -> None:
+async def test_a_spanish_reply_is_delivered_as_written(
+    signed_in: Desk, cases: CaseRepository, rasa: FakeRasa, pros: ProRepository
+) -> None:
     case = make_case(cases, language="es")
     response = await signed_in.form(f"/cases/{case.reference}/reply", {"text": SPANISH_REPLY})
     assert response.status == 303
     other = make_case(cases, language="es")
-    response = await signed_in.api("POST", f"/cases/{other.reference}/messages", api_token(pros),
-                                   json={"text": SPANISH_REPLY})
+    response = await signed_in.api(
+        "POST", f"/cases/{other.reference}/messages", api_token(pros), json={"text": SPANISH_REPLY}
+    )
     assert response.status == 201
     sent = [c.body for c in rasa.posted("events") if isinstance(c.body, dict) and c.body.get("event") == "bot"]
     assert [body["text"] for body in sent] == [SPANISH_REPLY, SPANISH_REPLY]  # nothing translated or folded

@@ -1,5 +1,6 @@
 """The /events stream: sign-in required, notices reach the browser, streams end with the session
 or the server, and a desk with an unreachable broker still serves (sweeping every 60 s)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,10 +12,10 @@ import aiohttp
 import pytest
 
 import desk.blueprints.live as live
-from actions.services.delivery import Notifier
-from actions.settings import Settings
-from actions.store.pros import ProRepository
 from desk.app import BROKER_SWEEP_INTERVAL_S, SWEEP_INTERVAL_S, create_app
+from services.delivery import Notifier
+from settings.assistant import Settings
+from store.pros import ProRepository
 from tests.desk.conftest import Desk, csrf_from, desk_settings, start_desk, stop_desk
 from tests.desk.fake_rasa import FakeRasa
 
@@ -39,8 +40,13 @@ async def test_a_notice_reaches_the_signed_in_browser(signed_in: Desk) -> None:
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "connected" in await read_frame(response)
-        notice = {"type": "handoff", "reference": "MTS-7K3Q9", "live": True,
-                  "priority": "critical", "status": "waiting"}
+        notice = {
+            "type": "handoff",
+            "reference": "MTS-7K3Q9",
+            "live": True,
+            "priority": "critical",
+            "status": "waiting",
+        }
         assert signed_in.app.ctx.hub.publish(notice) == 1
         frame = await read_frame(response)
     assert frame.startswith("event: handoff\ndata: ")
@@ -59,8 +65,9 @@ async def test_stream_ends_after_sign_out(signed_in: Desk, monkeypatch: pytest.M
     assert signed_in.app.ctx.hub.subscribers == 0
 
 
-async def test_stopping_the_desk_ends_open_streams(tmp_path: Path, core: Settings,
-                                                   pros: ProRepository, rasa: FakeRasa) -> None:
+async def test_stopping_the_desk_ends_open_streams(
+    tmp_path: Path, core: Settings, pros: ProRepository, rasa: FakeRasa
+) -> None:
     app = create_app(desk_settings(tmp_path, rasa.url), core, sweeper=False)
     server = await start_desk(app)
     jar = aiohttp.CookieJar(unsafe=True)
@@ -74,8 +81,13 @@ async def test_stopping_the_desk_ends_open_streams(tmp_path: Path, core: Setting
 
 
 async def test_unreachable_broker_does_not_stop_the_desk(
-        tmp_path: Path, core: Settings, pros: ProRepository, rasa: FakeRasa,
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path,
+    core: Settings,
+    pros: ProRepository,
+    rasa: FakeRasa,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     intervals: List[float] = []
 
     async def fake_run(self: Notifier, interval_s: float = 2.0, stop: Any = None) -> None:
@@ -83,8 +95,7 @@ async def test_unreachable_broker_does_not_stop_the_desk(
         await stop.wait()
 
     monkeypatch.setattr(Notifier, "run", fake_run)
-    app = create_app(desk_settings(tmp_path, rasa.url, rabbitmq_url=UNREACHABLE), core,
-                     sweeper=True)
+    app = create_app(desk_settings(tmp_path, rasa.url, rabbitmq_url=UNREACHABLE), core, sweeper=True)
     server = await start_desk(app)
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
@@ -110,9 +121,9 @@ async def test_no_live_events_without_a_broker(signed_in: Desk) -> None:
 
 
 async def test_login_page_of_a_broker_desk_has_no_live_attribute(
-        tmp_path: Path, core: Settings, pros: ProRepository, rasa: FakeRasa) -> None:
-    app = create_app(desk_settings(tmp_path, rasa.url, rabbitmq_url=UNREACHABLE), core,
-                     sweeper=False)
+    tmp_path: Path, core: Settings, pros: ProRepository, rasa: FakeRasa
+) -> None:
+    app = create_app(desk_settings(tmp_path, rasa.url, rabbitmq_url=UNREACHABLE), core, sweeper=False)
     server = await start_desk(app)
     try:
         async with aiohttp.ClientSession() as http:
@@ -121,4 +132,3 @@ async def test_login_page_of_a_broker_desk_has_no_live_attribute(
         assert "data-live" not in page and csrf_from(page)
     finally:
         await stop_desk(server)
-

@@ -1,4 +1,5 @@
 """desk.js in Chromium: a handoff notice shows a banner (as text, never HTML) and refreshes the list."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,11 +10,11 @@ from typing import AsyncIterator
 import pytest
 from playwright.async_api import Page, async_playwright
 
-from actions.settings import Settings
-from actions.store.cases import CaseRepository
-from actions.store.pros import ProRepository
 from desk.app import create_app
 from desk.hub import EventHub
+from settings.assistant import Settings
+from store.cases import CaseRepository
+from store.pros import ProRepository
 from tests.desk.conftest import PASSWORD, desk_settings, make_case, start_desk, stop_desk
 from tests.desk.fake_rasa import FakeRasa
 from tests.widget.browser import LAUNCH_ARGS, BrowserUnavailable, ensure_chromium
@@ -28,20 +29,17 @@ class Browser:
 
 
 @pytest.fixture
-async def desk_page(tmp_path: Path, core: Settings, pros: ProRepository,
-                    rasa: FakeRasa) -> AsyncIterator[Browser]:
+async def desk_page(tmp_path: Path, core: Settings, pros: ProRepository, rasa: FakeRasa) -> AsyncIterator[Browser]:
     """Jane signed in to a desk with a broker configured (unreachable: notices come from tests)."""
     try:
         chromium = await asyncio.to_thread(ensure_chromium)
     except BrowserUnavailable as error:
         pytest.fail(f"No Chromium for the desk's browser test: {error}", pytrace=False)
-    app = create_app(desk_settings(tmp_path, rasa.url, rabbitmq_url="amqp://127.0.0.1:1/"), core,
-                     sweeper=False)
+    app = create_app(desk_settings(tmp_path, rasa.url, rabbitmq_url="amqp://127.0.0.1:1/"), core, sweeper=False)
     server = await start_desk(app)
     try:
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=str(chromium),
-                                                       args=LAUNCH_ARGS)
+            browser = await playwright.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
             page = await browser.new_page()
             page.set_default_timeout(5000)
             await page.goto(f"{app.ctx.test_url}/login")
@@ -59,18 +57,19 @@ async def desk_page(tmp_path: Path, core: Settings, pros: ProRepository,
         await stop_desk(server)
 
 
-async def test_a_handoff_shows_a_banner_and_the_new_case(desk_page: Browser,
-                                                         cases: CaseRepository) -> None:
+async def test_a_handoff_shows_a_banner_and_the_new_case(desk_page: Browser, cases: CaseRepository) -> None:
     page = desk_page.page
     assert await page.locator("#live-banner").is_hidden()
     case = make_case(cases, priority="critical", status="waiting")
     assert await page.locator(f"a.ref[href='/cases/{case.reference}']").count() == 0
-    desk_page.hub.publish({"type": "handoff", "reference": case.reference, "live": True,
-                           "priority": "critical", "status": "waiting"})
+    desk_page.hub.publish(
+        {"type": "handoff", "reference": case.reference, "live": True, "priority": "critical", "status": "waiting"}
+    )
     banner = page.locator("#live-banner")
     await banner.wait_for(state="visible")
-    assert await banner.inner_text() == (f"Case {case.reference} is waiting for a tax pro in the "
-                                         "chat (critical priority). Open the case")
+    assert await banner.inner_text() == (
+        f"Case {case.reference} is waiting for a tax pro in the chat (critical priority). Open the case"
+    )
     assert await banner.locator("a").get_attribute("href") == f"/cases/{case.reference}"
     await page.locator(f"a.ref[href='/cases/{case.reference}']").wait_for()
 
@@ -78,8 +77,9 @@ async def test_a_handoff_shows_a_banner_and_the_new_case(desk_page: Browser,
 async def test_a_hostile_notice_is_shown_as_text(desk_page: Browser) -> None:
     page = desk_page.page
     hostile = "<img src=x onerror=\"document.title='pwned'\">"
-    desk_page.hub.publish({"type": "handoff", "reference": hostile, "live": False,
-                           "priority": "<b>high</b>", "status": None})
+    desk_page.hub.publish(
+        {"type": "handoff", "reference": hostile, "live": False, "priority": "<b>high</b>", "status": None}
+    )
     banner = page.locator("#live-banner")
     await banner.wait_for(state="visible")
     assert hostile in await banner.inner_text()

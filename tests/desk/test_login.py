@@ -1,4 +1,5 @@
 """Signing in and out through the HTML forms: cookies, CSRF and the failed-login throttle."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,10 +7,10 @@ from pathlib import Path
 
 import aiohttp
 
-from actions.settings import Settings
-from actions.store.pros import ProRepository
 from desk.app import create_app
 from desk.auth import digest
+from settings.assistant import Settings
+from store.pros import ProRepository
 from tests.desk.conftest import PASSWORD, Desk, csrf_from, desk_settings, start_desk, stop_desk
 from tests.desk.fake_rasa import FakeRasa
 
@@ -18,8 +19,7 @@ async def test_pages_need_a_session(desk: Desk) -> None:
     for path in ("/cases", "/cases/MTS-AAAAA"):
         response = await desk.page(path)
         assert response.status == 303 and response.headers["Location"] == "/login"
-    response = await desk.http.post(f"{desk.url}/cases/MTS-AAAAA/notes", data={"text": "x"},
-                                    allow_redirects=False)
+    response = await desk.http.post(f"{desk.url}/cases/MTS-AAAAA/notes", data={"text": "x"}, allow_redirects=False)
     assert response.status == 303
 
 
@@ -46,10 +46,10 @@ async def test_session_id_is_stored_only_as_a_hash(desk: Desk, pros: ProReposito
     assert pros.session(session_id, now) is None
 
 
-async def test_secure_cookie_when_configured(tmp_path: Path, core: Settings, pros: ProRepository,
-                                             rasa: FakeRasa) -> None:
-    app = create_app(desk_settings(tmp_path, rasa.url, desk_secure_cookies=True), core,
-                     sweeper=False)
+async def test_secure_cookie_when_configured(
+    tmp_path: Path, core: Settings, pros: ProRepository, rasa: FakeRasa
+) -> None:
+    app = create_app(desk_settings(tmp_path, rasa.url, desk_secure_cookies=True), core, sweeper=False)
     server = await start_desk(app)
     try:
         # A client only sends Secure cookies over HTTPS: send the login cookie by hand.
@@ -57,10 +57,12 @@ async def test_secure_cookie_when_configured(tmp_path: Path, core: Settings, pro
             async with http.get(f"{app.ctx.test_url}/login") as response:
                 token = csrf_from(await response.text())
                 login_cookie = response.headers["Set-Cookie"]
-            async with http.post(f"{app.ctx.test_url}/login", allow_redirects=False,
-                                 headers={"Cookie": f"desk_login_csrf={token}"},
-                                 data={"username": "jane", "password": PASSWORD,
-                                       "csrf_token": token}) as response:
+            async with http.post(
+                f"{app.ctx.test_url}/login",
+                allow_redirects=False,
+                headers={"Cookie": f"desk_login_csrf={token}"},
+                data={"username": "jane", "password": PASSWORD, "csrf_token": token},
+            ) as response:
                 assert response.status == 303
                 cookies = response.headers.getall("Set-Cookie")
         assert "Secure" in login_cookie
@@ -94,8 +96,7 @@ async def test_posts_need_the_session_csrf_token(signed_in: Desk, cases) -> None
 
     case = make_case(cases)
     for token in (None, "wrong-token"):
-        response = await signed_in.form(f"/cases/{case.reference}/notes", {"text": "hi"},
-                                        csrf=token)
+        response = await signed_in.form(f"/cases/{case.reference}/notes", {"text": "hi"}, csrf=token)
         assert response.status == 403
         assert "out of date" in await response.text()
     assert [e.kind for e in cases.events(case.reference)] == ["created"]

@@ -1,20 +1,22 @@
 """Notice pages a taxpayer attached: listed on their case and shown to signed-in pros only."""
+
 from __future__ import annotations
 
 import datetime as dt
 
-from actions.settings import Settings
-from actions.store.cases import CaseRepository
-from actions.store.db import get_database
-from actions.store.notice_pages import NoticePageRepository
+from settings.assistant import Settings
+from store.cases import CaseRepository
+from store.db import get_database
+from store.notice_pages import NoticePageRepository
 from tests.desk.conftest import Desk, make_case
 
 JPEG = b"\xff\xd8\xff\xe0" + b"page" * 50
 NOW = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.timezone.utc)
 
 
-async def test_a_pro_sees_the_pages_attached_to_the_case(signed_in: Desk, cases: CaseRepository,
-                                                         core: Settings) -> None:
+async def test_a_pro_sees_the_pages_attached_to_the_case(
+    signed_in: Desk, cases: CaseRepository, core: Settings
+) -> None:
     case = make_case(cases, sender_id="sms:+15125550142")
     other = make_case(cases, sender_id="sms:+15125550199")
     pages = NoticePageRepository(get_database(core.database_url))

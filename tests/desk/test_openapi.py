@@ -1,13 +1,14 @@
 """The OpenAPI document and the registered /api routes describe the same API."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 from typing import Dict, Set
 
-from actions.settings import Settings
 from desk.app import create_app
 from desk.blueprints.api import openapi_document
+from settings.assistant import Settings
 from tests.desk.conftest import Desk, desk_settings
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
@@ -25,8 +26,7 @@ def registered_api_routes(tmp_path: Path, core: Settings) -> Dict[str, Set[str]]
 
 
 def documented_routes() -> Dict[str, Set[str]]:
-    return {path: {m for m in item if m in HTTP_METHODS}
-            for path, item in openapi_document()["paths"].items()}
+    return {path: {m for m in item if m in HTTP_METHODS} for path, item in openapi_document()["paths"].items()}
 
 
 def test_every_api_route_is_documented_and_vice_versa(tmp_path: Path, core: Settings) -> None:
@@ -41,8 +41,10 @@ def test_document_has_schemas_and_bearer_security() -> None:
     schemas = document["components"]["schemas"]
     assert {"Case", "Event", "TranscriptLine", "Error"} <= set(schemas)
     assert document["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer",
-        "description": document["components"]["securitySchemes"]["bearerAuth"]["description"]}
+        "type": "http",
+        "scheme": "bearer",
+        "description": document["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
     assert document["security"] == [{"bearerAuth": []}]
     assert document["paths"]["/api/openapi.json"]["get"]["security"] == []
 

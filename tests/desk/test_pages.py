@@ -1,13 +1,14 @@
 """The HTML pages: case list, case page, and a pro's actions through the forms."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 from typing import List
 
-from actions.settings import Settings
-from actions.store.cases import CaseRepository
-from actions.store.records import EVENT_MESSAGE, EVENT_NOTE, NewCase
+from settings.assistant import Settings
+from store.cases import CaseRepository
+from store.records import EVENT_MESSAGE, EVENT_NOTE, NewCase
 from tests.desk.conftest import Desk, make_case
 from tests.desk.fake_rasa import FakeRasa
 
@@ -23,8 +24,7 @@ async def list_page(desk: Desk, query: str = "") -> str:
     return await response.text()
 
 
-async def test_list_is_sorted_by_priority_then_deadline(signed_in: Desk, cases: CaseRepository,
-                                                        core: Settings) -> None:
+async def test_list_is_sorted_by_priority_then_deadline(signed_in: Desk, cases: CaseRepository, core: Settings) -> None:
     today = core.today()
     late_normal = make_case(cases, priority="normal", deadline=today + dt.timedelta(days=3))
     high_later = make_case(cases, priority="high", deadline=today + dt.timedelta(days=20))
@@ -32,8 +32,13 @@ async def test_list_is_sorted_by_priority_then_deadline(signed_in: Desk, cases: 
     high_sooner = make_case(cases, priority="high", deadline=today + dt.timedelta(days=5))
     no_deadline = make_case(cases, priority="high")
     page = await list_page(signed_in)
-    assert references(page) == [critical.reference, high_sooner.reference, high_later.reference,
-                                no_deadline.reference, late_normal.reference]
+    assert references(page) == [
+        critical.reference,
+        high_sooner.reference,
+        high_later.reference,
+        no_deadline.reference,
+        late_normal.reference,
+    ]
     assert 'class="badge badge-critical"' in page and "in 5 days" in page
 
 
@@ -54,8 +59,7 @@ async def test_list_filters_and_search(signed_in: Desk, cases: CaseRepository) -
     assert bad.status == 400 and "unknown status" in await bad.text()
 
 
-async def test_passed_deadline_is_marked(signed_in: Desk, cases: CaseRepository,
-                                         core: Settings) -> None:
+async def test_passed_deadline_is_marked(signed_in: Desk, cases: CaseRepository, core: Settings) -> None:
     make_case(cases, priority="critical", deadline=core.today() - dt.timedelta(days=3))
     page = await list_page(signed_in)
     assert 'class="deadline passed"' in page and "passed 3 days ago" in page
@@ -64,48 +68,65 @@ async def test_passed_deadline_is_marked(signed_in: Desk, cases: CaseRepository,
 async def test_undelivered_notifications_banner(signed_in: Desk, cases: CaseRepository) -> None:
     assert "not been delivered" not in await list_page(signed_in)
     case = make_case(cases)
-    new = NewCase(idempotency_key="notify-1", channel="socketio", sender_id="s-notify",
-                  priority="high", priority_reasons=[], deadline=None, intake=case.intake)
+    new = NewCase(
+        idempotency_key="notify-1",
+        channel="socketio",
+        sender_id="s-notify",
+        priority="high",
+        priority_reasons=[],
+        deadline=None,
+        intake=case.intake,
+    )
     cases.create(new, notify=["webhook", "email"])
     page = await list_page(signed_in)
     assert "2 notifications about new cases have not been delivered" in page
 
 
-async def test_user_input_is_escaped(signed_in: Desk, cases: CaseRepository,
-                                     rasa: FakeRasa) -> None:
+async def test_user_input_is_escaped(signed_in: Desk, cases: CaseRepository, rasa: FakeRasa) -> None:
     case = make_case(cases, name="<script>alert(1)</script>", codes=('"><img src=x>',))
     rasa.trackers[case.sender_id] = [{"event": "user", "text": "<b>bold</b>", "timestamp": 1.0}]
     cases.add_event(case.reference, EVENT_NOTE, "jane", "<iframe src=evil>")
-    for page in (await list_page(signed_in),
-                 await (await signed_in.page(f"/cases/{case.reference}")).text()):
+    for page in (await list_page(signed_in), await (await signed_in.page(f"/cases/{case.reference}")).text()):
         assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert "<img src=x>" not in page
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
     assert "<iframe" not in page
 
 
-async def test_case_page_shows_intake_events_and_transcript(signed_in: Desk,
-                                                            cases: CaseRepository,
-                                                            rasa: FakeRasa) -> None:
+async def test_case_page_shows_intake_events_and_transcript(
+    signed_in: Desk, cases: CaseRepository, rasa: FakeRasa
+) -> None:
     case = make_case(cases, name="Maria Lopez", priority="critical", codes=("LT11", "CP504"))
     rasa.trackers[case.sender_id] = [
         {"event": "user", "text": "I got an LT11", "timestamp": 1.0, "input_channel": "socketio"},
-        {"event": "bot", "text": "That is a final notice.", "timestamp": 2.0,
-         "data": {"buttons": [{"title": "Talk to a pro", "payload": "/ask_pro"}]}},
+        {
+            "event": "bot",
+            "text": "That is a final notice.",
+            "timestamp": 2.0,
+            "data": {"buttons": [{"title": "Talk to a pro", "payload": "/ask_pro"}]},
+        },
     ]
     response = await signed_in.page(f"/cases/{case.reference.lower()}")
     page = await response.text()
     assert response.status == 200
-    for expected in ("Maria Lopez", "LT11, CP504", "$12,500.00", "You may contact me about my tax "
-                     "notice.", "critical because of a test", "I got an LT11",
-                     "That is a final notice.", "Talk to a pro", "Case log", "created"):
+    for expected in (
+        "Maria Lopez",
+        "LT11, CP504",
+        "$12,500.00",
+        "You may contact me about my tax notice.",
+        "critical because of a test",
+        "I got an LT11",
+        "That is a final notice.",
+        "Talk to a pro",
+        "Case log",
+        "created",
+    ):
         assert expected in page
     assert "Transcript unavailable" not in page
     assert 'name="text" rows="4"' in page and "disabled" not in page.split('id="reply"')[1][:200]
 
 
-async def test_case_page_without_rasa(signed_in: Desk, cases: CaseRepository,
-                                      rasa: FakeRasa) -> None:
+async def test_case_page_without_rasa(signed_in: Desk, cases: CaseRepository, rasa: FakeRasa) -> None:
     case = make_case(cases, name="Maria Lopez")
     rasa.fail_status = 500
     response = await signed_in.page(f"/cases/{case.reference}")
@@ -121,8 +142,7 @@ async def test_unknown_case_is_a_404_page(signed_in: Desk) -> None:
     assert response.status == 404
 
 
-async def test_rest_channel_case_cannot_be_replied_to(signed_in: Desk, cases: CaseRepository,
-                                                      rasa: FakeRasa) -> None:
+async def test_rest_channel_case_cannot_be_replied_to(signed_in: Desk, cases: CaseRepository, rasa: FakeRasa) -> None:
     case = make_case(cases, channel="rest")
     page = await (await signed_in.page(f"/cases/{case.reference}")).text()
     assert "contact them by phone or e-mail instead" in page
@@ -134,24 +154,22 @@ async def test_rest_channel_case_cannot_be_replied_to(signed_in: Desk, cases: Ca
     assert [e.kind for e in cases.events(case.reference)] == ["created"]
 
 
-async def test_reply_through_the_form(signed_in: Desk, cases: CaseRepository,
-                                      rasa: FakeRasa) -> None:
+async def test_reply_through_the_form(signed_in: Desk, cases: CaseRepository, rasa: FakeRasa) -> None:
     case = make_case(cases)
-    response = await signed_in.form(f"/cases/{case.reference}/reply",
-                                    {"text": "Hi, I'm Jane from the firm."})
+    response = await signed_in.form(f"/cases/{case.reference}/reply", {"text": "Hi, I'm Jane from the firm."})
     assert response.status == 303
     assert response.headers["Location"] == f"/cases/{case.reference}?done=reply"
     assert [c.body for c in rasa.posted("events", case.sender_id)] == [
         {"event": "pause"},
-        {"event": "bot", "text": "Hi, I'm Jane from the firm.", "metadata": {"from_pro": "jane"}}]
+        {"event": "bot", "text": "Hi, I'm Jane from the firm.", "metadata": {"from_pro": "jane"}},
+    ]
     stored = cases.get(case.reference)
     assert stored.status == "in_conversation" and stored.assigned_to == "jane"
     page = await (await signed_in.page(response.headers["Location"])).text()
     assert "Message delivered" in page and "pro jane" in page and "handed to a pro" in page
 
 
-async def test_reply_when_rasa_is_down(signed_in: Desk, cases: CaseRepository,
-                                       rasa: FakeRasa) -> None:
+async def test_reply_when_rasa_is_down(signed_in: Desk, cases: CaseRepository, rasa: FakeRasa) -> None:
     case = make_case(cases)
     rasa.fail_status = 503
     response = await signed_in.form(f"/cases/{case.reference}/reply", {"text": "Are you there?"})
@@ -172,8 +190,7 @@ async def test_reply_validation(signed_in: Desk, cases: CaseRepository, rasa: Fa
     assert rasa.posted("events") == []
 
 
-async def test_hand_back_close_and_note_through_forms(signed_in: Desk, cases: CaseRepository,
-                                                      rasa: FakeRasa) -> None:
+async def test_hand_back_close_and_note_through_forms(signed_in: Desk, cases: CaseRepository, rasa: FakeRasa) -> None:
     case = make_case(cases)
     await signed_in.form(f"/cases/{case.reference}/reply", {"text": "Hello"})
     response = await signed_in.form(f"/cases/{case.reference}/handback", {})
@@ -191,8 +208,7 @@ async def test_hand_back_close_and_note_through_forms(signed_in: Desk, cases: Ca
     assert "Hand back to the bot" not in page
 
 
-async def test_note_validation_keeps_the_draft_in_the_note_box(signed_in: Desk,
-                                                               cases: CaseRepository) -> None:
+async def test_note_validation_keeps_the_draft_in_the_note_box(signed_in: Desk, cases: CaseRepository) -> None:
     case = make_case(cases)
     response = await signed_in.form(f"/cases/{case.reference}/notes", {"text": "y" * 4001})
     page = await response.text()

@@ -1,4 +1,5 @@
 """RasaClient against the fake Rasa: JWT, endpoints and query strings, errors."""
+
 from __future__ import annotations
 
 import aiohttp
@@ -39,8 +40,7 @@ async def test_send_to_user(client: RasaClient, rasa: FakeRasa) -> None:
     await client.send_to_user(SENDER, "Hello, this is Jane.", "jane")
     [call] = rasa.posted("events", SENDER)
     assert call.query == {"execute_side_effects": "true", "output_channel": "latest"}
-    assert call.body == {"event": "bot", "text": "Hello, this is Jane.",
-                         "metadata": {"from_pro": "jane"}}
+    assert call.body == {"event": "bot", "text": "Hello, this is Jane.", "metadata": {"from_pro": "jane"}}
 
 
 async def test_pause_and_hand_back(client: RasaClient, rasa: FakeRasa) -> None:
@@ -48,7 +48,10 @@ async def test_pause_and_hand_back(client: RasaClient, rasa: FakeRasa) -> None:
     assert rasa.paused[SENDER] is True
     await client.hand_back(SENDER)
     assert [c.body for c in rasa.posted("events")] == [
-        {"event": "pause"}, [{"event": "resume"}], [{"event": "action", "name": "action_listen"}]]
+        {"event": "pause"},
+        [{"event": "resume"}],
+        [{"event": "action", "name": "action_listen"}],
+    ]
     [execute] = rasa.posted("execute", SENDER)
     assert execute.body == {"name": "utter_handed_back"}
     assert execute.query == {"output_channel": "latest"}

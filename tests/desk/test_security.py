@@ -1,5 +1,6 @@
 """Desk hardening: security headers, HSTS and Secure cookies over HTTPS, request size limit, and
 taxpayer input (HTML, JavaScript, SQL) stored verbatim and shown escaped."""
+
 from __future__ import annotations
 
 import contextlib
@@ -11,12 +12,12 @@ import aiohttp
 import pytest
 from markupsafe import escape
 
-from actions.settings import Settings
-from actions.store.cases import CaseRepository
-from actions.store.pros import ProRepository
-from actions.store.records import NewCase
 from desk.app import HSTS, MAX_REQUEST_BYTES, create_app
 from desk.settings import load_settings
+from settings.assistant import Settings
+from store.cases import CaseRepository
+from store.pros import ProRepository
+from store.records import NewCase
 from tests.desk.conftest import JWT_SECRET, Desk, desk_settings, make_case, start_desk, stop_desk
 from tests.desk.fake_rasa import FakeRasa
 
@@ -37,8 +38,7 @@ async def test_security_headers_and_no_hsts_over_plain_http(desk: Desk) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _served(tmp_path: Path, core: Settings, rasa: FakeRasa, **overrides: object
-                  ) -> AsyncIterator[str]:
+async def _served(tmp_path: Path, core: Settings, rasa: FakeRasa, **overrides: object) -> AsyncIterator[str]:
     app = create_app(desk_settings(tmp_path, rasa.url, **overrides), core, sweeper=False)
     server = await start_desk(app)
     try:
@@ -47,14 +47,15 @@ async def _served(tmp_path: Path, core: Settings, rasa: FakeRasa, **overrides: o
         await stop_desk(server)
 
 
-async def _login_page_headers(url: str, **headers: str) -> "aiohttp.typedefs.LooseHeaders":
+async def _login_page_headers(url: str, **headers: str) -> aiohttp.typedefs.LooseHeaders:
     async with aiohttp.ClientSession() as http:
         async with http.get(f"{url}/login", headers=headers) as response:
             return response.headers
 
 
-async def test_hsts_and_secure_cookies_when_configured(tmp_path: Path, core: Settings,
-                                                       pros: ProRepository, rasa: FakeRasa) -> None:
+async def test_hsts_and_secure_cookies_when_configured(
+    tmp_path: Path, core: Settings, pros: ProRepository, rasa: FakeRasa
+) -> None:
     async with _served(tmp_path, core, rasa, desk_secure_cookies=True) as url:
         headers = await _login_page_headers(url)
         assert headers["Strict-Transport-Security"] == HSTS
@@ -62,8 +63,9 @@ async def test_hsts_and_secure_cookies_when_configured(tmp_path: Path, core: Set
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
 
 
-async def test_https_behind_a_trusted_proxy(tmp_path: Path, core: Settings, pros: ProRepository,
-                                            rasa: FakeRasa) -> None:
+async def test_https_behind_a_trusted_proxy(
+    tmp_path: Path, core: Settings, pros: ProRepository, rasa: FakeRasa
+) -> None:
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
     async with _served(tmp_path, core, rasa, desk_proxies_count=1) as url:
         headers = await _login_page_headers(url, **forwarded)
@@ -73,18 +75,24 @@ async def test_https_behind_a_trusted_proxy(tmp_path: Path, core: Settings, pros
 
 
 async def test_forwarded_proto_is_ignored_without_a_trusted_proxy(
-        tmp_path: Path, core: Settings, pros: ProRepository, rasa: FakeRasa) -> None:
+    tmp_path: Path, core: Settings, pros: ProRepository, rasa: FakeRasa
+) -> None:
     async with _served(tmp_path, core, rasa) as url:
         headers = await _login_page_headers(url, **{"X-Forwarded-Proto": "https"})
         assert "Strict-Transport-Security" not in headers and "Secure" not in headers["Set-Cookie"]
 
 
-@pytest.mark.parametrize("env, expected", [
-    ({}, False), ({"BOT_PROFILE": "production"}, True), ({"DESK_ENV": "production"}, True),
-    ({"BOT_PROFILE": "production", "DESK_SECURE_COOKIES": "false"}, False),
-    ({"DESK_PUBLIC_URL": "https://desk.example.com"}, True),
-    ({"DESK_PUBLIC_URL": "http://localhost:5080"}, False),
-])
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({}, False),
+        ({"BOT_PROFILE": "production"}, True),
+        ({"DESK_ENV": "production"}, True),
+        ({"BOT_PROFILE": "production", "DESK_SECURE_COOKIES": "false"}, False),
+        ({"DESK_PUBLIC_URL": "https://desk.example.com"}, True),
+        ({"DESK_PUBLIC_URL": "http://localhost:5080"}, False),
+    ],
+)
 def test_secure_cookie_defaults(monkeypatch: pytest.MonkeyPatch, env: dict, expected: bool) -> None:
     for name in ("BOT_PROFILE", "DESK_ENV", "DESK_SECURE_COOKIES", "DESK_PUBLIC_URL"):
         monkeypatch.delenv(name, raising=False)
@@ -92,17 +100,18 @@ def test_secure_cookie_defaults(monkeypatch: pytest.MonkeyPatch, env: dict, expe
         monkeypatch.setenv(name, value)
     settings = load_settings(_env_file=None, rasa_jwt_secret=JWT_SECRET)
     assert settings.secure_cookies is expected
-    assert settings.production is (env.get("BOT_PROFILE") == "production"
-                                   or env.get("DESK_ENV") == "production")
+    assert settings.production is (env.get("BOT_PROFILE") == "production" or env.get("DESK_ENV") == "production")
 
 
 async def test_request_size_is_limited(desk: Desk) -> None:
     body = {"username": "jane", "password": "x" * (MAX_REQUEST_BYTES + 1)}
     response = await desk.http.post(f"{desk.url}/login", data=body, allow_redirects=False)
     assert response.status == 413
-    api = await desk.http.post(f"{desk.url}/api/cases/MTS-AAAAA/notes",
-                               data=b"{" + b" " * MAX_REQUEST_BYTES + b"}",
-                               headers={"Content-Type": "application/json"})
+    api = await desk.http.post(
+        f"{desk.url}/api/cases/MTS-AAAAA/notes",
+        data=b"{" + b" " * MAX_REQUEST_BYTES + b"}",
+        headers={"Content-Type": "application/json"},
+    )
     assert api.status == 413
 
 
@@ -111,13 +120,20 @@ def _escaped_once(text: str) -> str:
     return str(escape(text))
 
 
-async def test_hostile_intake_answers_are_shown_escaped(signed_in: Desk, cases: CaseRepository,
-                                                        rasa: FakeRasa) -> None:
+async def test_hostile_intake_answers_are_shown_escaped(signed_in: Desk, cases: CaseRepository, rasa: FakeRasa) -> None:
     base = make_case(cases, name=SQL_NAME)
-    hostile = dataclasses.replace(base.intake, full_name=SCRIPT_NAME, contact_time=ATTRIBUTE_BREAKER,
-                                  email=f'x"onmouseover="alert(3)@example.com')
-    new = NewCase(idempotency_key="hostile-1", channel="socketio", sender_id="s-hostile",
-                  priority="high", priority_reasons=[SCRIPT_NAME], deadline=None, intake=hostile)
+    hostile = dataclasses.replace(
+        base.intake, full_name=SCRIPT_NAME, contact_time=ATTRIBUTE_BREAKER, email='x"onmouseover="alert(3)@example.com'
+    )
+    new = NewCase(
+        idempotency_key="hostile-1",
+        channel="socketio",
+        sender_id="s-hostile",
+        priority="high",
+        priority_reasons=[SCRIPT_NAME],
+        deadline=None,
+        intake=hostile,
+    )
     script_case, _ = cases.create(new)
     sql_case = base
     rasa.trackers[script_case.sender_id] = [{"event": "user", "text": SQL_NAME, "timestamp": 1.0}]

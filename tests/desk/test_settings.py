@@ -1,4 +1,5 @@
 """Desk settings: fail fast on a missing secret, cookie defaults per environment."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,9 +11,21 @@ SECRET = "s3cret-value-for-tests"
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("RASA_JWT_SECRET", "DESK_ENV", "DESK_SECURE_COOKIES", "DESK_PORT", "DESK_HOST",
-                 "RASA_URL", "DESK_SESSION_HOURS", "DESK_PUBLIC_URL", "BOT_PROFILE", "RABBITMQ_URL",
-                 "RABBITMQ_EXCHANGE", "RABBITMQ_QUEUE", "DESK_PROXIES_COUNT"):
+    for name in (
+        "RASA_JWT_SECRET",
+        "DESK_ENV",
+        "DESK_SECURE_COOKIES",
+        "DESK_PORT",
+        "DESK_HOST",
+        "RASA_URL",
+        "DESK_SESSION_HOURS",
+        "DESK_PUBLIC_URL",
+        "BOT_PROFILE",
+        "RABBITMQ_URL",
+        "RABBITMQ_EXCHANGE",
+        "RABBITMQ_QUEUE",
+        "DESK_PROXIES_COUNT",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -37,10 +50,15 @@ def test_defaults_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert SECRET not in repr(settings) and SECRET not in str(safe_summary(settings))
 
 
-@pytest.mark.parametrize("env, flag, secure", [
-    ("production", None, True), ("development", None, False),
-    ("production", "false", False), ("development", "true", True),
-])
+@pytest.mark.parametrize(
+    "env, flag, secure",
+    [
+        ("production", None, True),
+        ("development", None, False),
+        ("production", "false", False),
+        ("development", "true", True),
+    ],
+)
 def test_secure_cookies(monkeypatch: pytest.MonkeyPatch, env: str, flag, secure: bool) -> None:
     monkeypatch.setenv("RASA_JWT_SECRET", SECRET)
     monkeypatch.setenv("DESK_ENV", env)

@@ -3,6 +3,7 @@
 Every fault test runs real processes on loopback (action server, Rasa, agent desk, PostgreSQL) and
 breaks one of them on purpose. Each test fails, rather than hangs, after :data:`TEST_LIMIT_S`.
 """
+
 from __future__ import annotations
 
 import signal
@@ -80,5 +81,4 @@ def schema_url(schema: str, port: int = 5432) -> str:
 
     ``connect_timeout`` keeps a connection attempt from hanging while the proxy is cut.
     """
-    return (f"postgresql+psycopg2://postgres@127.0.0.1:{port}/test"
-            f"?options=-csearch_path%3D{schema}&connect_timeout=3")
+    return f"postgresql+psycopg2://postgres@127.0.0.1:{port}/test?options=-csearch_path%3D{schema}&connect_timeout=3"

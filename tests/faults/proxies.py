@@ -1,4 +1,5 @@
 """A loopback TCP proxy on its own asyncio loop that can hold back the answers of a slow server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -29,16 +30,18 @@ class DelayProxy:
         """The action server's webhook URL, through the proxy."""
         return f"http://127.0.0.1:{self.port}/webhook"
 
-    def start(self) -> "DelayProxy":
+    def start(self) -> DelayProxy:
         """Listen on a free port (in a background thread)."""
         self._thread.start()
         self._server = asyncio.run_coroutine_threadsafe(
-            asyncio.start_server(self._handle, "127.0.0.1", 0), self._loop).result(10)
+            asyncio.start_server(self._handle, "127.0.0.1", 0), self._loop
+        ).result(10)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
     def stop(self) -> None:
         """Close the listener and every connection, then the loop."""
+
         async def close() -> None:
             assert self._server is not None
             self._server.close()
@@ -59,15 +62,22 @@ class DelayProxy:
             return
         asked = asyncio.Event()  # a request went up since the last answer came down
         try:
-            await asyncio.gather(self._pipe(client_reader, upstream_writer, sent=asked),
-                                 self._pipe(upstream_reader, client_writer, answers=asked))
+            await asyncio.gather(
+                self._pipe(client_reader, upstream_writer, sent=asked),
+                self._pipe(upstream_reader, client_writer, answers=asked),
+            )
         finally:
             for writer in (client_writer, upstream_writer):
                 writer.close()
             self._tasks.discard(asyncio.current_task())  # type: ignore[arg-type]
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                    sent: Optional[asyncio.Event] = None, answers: Optional[asyncio.Event] = None) -> None:
+    async def _pipe(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        sent: Optional[asyncio.Event] = None,
+        answers: Optional[asyncio.Event] = None,
+    ) -> None:
         """Copy ``reader`` to ``writer``; set ``sent`` after each chunk, or hold back the first
         chunk after ``answers`` was set (the start of an answer) by ``delay_s``."""
         with contextlib.suppress(OSError, asyncio.IncompleteReadError):

@@ -13,6 +13,7 @@ About (c): nothing in the spool expires, so the same flow covers an outage of a 
 ``FAULT_DB_OUTAGE_S=60`` runs the one-minute case. CASE_STORE_RETRY_S only decides how long the
 taxpayer waits before hearing that the case was received.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,9 +29,9 @@ from typing import Dict, Iterator, List, Tuple
 import pytest
 from sqlalchemy import func, select
 
-from actions.store.cases import CaseRepository
-from actions.store.db import Database
-from actions.store.tables import cases, notifications
+from store.cases import CaseRepository
+from store.db import Database
+from store.tables import cases, notifications
 from tests.faults.conftest import TECHNICAL_PROBLEM, postgres_schema, response_text, schema_url
 from tests.faults.proxies import DelayProxy
 from tests.integration.receiver import Receiver
@@ -96,8 +97,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         running.callback(actions.stop)
         slow = DelayProxy(actions.port).start()
         running.callback(slow.stop)
-        bot = running.enter_context(running_bot(tmp, env=env, action_url=slow.url, action_token=actions.token,
-                                                   jwt_secret=env["RASA_JWT_SECRET"]))
+        bot = running.enter_context(
+            running_bot(
+                tmp, env=env, action_url=slow.url, action_token=actions.token, jwt_secret=env["RASA_JWT_SECRET"]
+            )
+        )
         running.enter_context(running_desk(tmp, {**env, "RASA_URL": bot.url}))
         yield Stack(bot, actions, slow, database, schema["direct"], Path(env["CASE_SPOOL_PATH"]), receiver)
 
@@ -107,6 +111,7 @@ def user_texts(tracker: Dict) -> List[str]:
 
 
 # -- (a) the action server dies mid-conversation -------------------------------------------------
+
 
 def test_a_killed_action_server_gets_a_polite_reply_and_the_conversation_goes_on(stack: Stack) -> None:
     sender = f"fault-a-{uuid.uuid4().hex}"
@@ -125,6 +130,7 @@ def test_a_killed_action_server_gets_a_polite_reply_and_the_conversation_goes_on
 
 
 # -- (b) the action server is too slow -----------------------------------------------------------
+
 
 def slow_turn(stack: Stack, sender: str, text: str) -> Tuple[str, float]:
     """One turn while every action server answer is held back far beyond ACTION_TIMEOUT_S."""
@@ -157,12 +163,14 @@ def test_a_slow_action_server_on_the_first_message_gets_the_polite_reply(stack: 
 
 # -- (c) the case database is down at submit time ------------------------------------------------
 
+
 def stored_cases(stack: Stack, sender: str) -> int:
     database = Database(stack.direct_url)
     try:
         with database.engine.connect() as connection:
-            return connection.execute(select(func.count()).select_from(cases)
-                                      .where(cases.c.sender_id == conversation(sender))).scalar_one()
+            return connection.execute(
+                select(func.count()).select_from(cases).where(cases.c.sender_id == conversation(sender))
+            ).scalar_one()
     finally:
         database.dispose()
 
@@ -216,8 +224,7 @@ def test_a_lead_submitted_while_the_database_is_down_is_spooled_then_stored_once
     assert stored_cases(stack, sender) == 1
     case = CaseRepository(Database(stack.direct_url)).latest_for_sender(conversation(sender))
     assert case is not None and case.priority == "critical" and case.intake.full_name == "Maria Lopez"
-    hook = stack.receiver.wait_for("/hook", lambda item: item.json().get("reference") == case.reference,
-                                   timeout_s=20)
+    hook = stack.receiver.wait_for("/hook", lambda item: item.json().get("reference") == case.reference, timeout_s=20)
     assert hook is not None, "the firm was never told about the replayed case"
     assert wait_until(lambda: undelivered(stack, case.id) == 0, timeout_s=10)
     assert case.reference in stack.say(sender, "any update on my case?")
@@ -227,7 +234,10 @@ def undelivered(stack: Stack, case_id: int) -> int:
     database = Database(stack.direct_url)
     try:
         with database.engine.connect() as connection:
-            return connection.execute(select(func.count()).select_from(notifications).where(
-                notifications.c.case_id == case_id, notifications.c.delivered_at.is_(None))).scalar_one()
+            return connection.execute(
+                select(func.count())
+                .select_from(notifications)
+                .where(notifications.c.case_id == case_id, notifications.c.delivered_at.is_(None))
+            ).scalar_one()
     finally:
         database.dispose()

@@ -1,5 +1,6 @@
 """Clients that talk to the running bot the way Twilio and Facebook do, and read what it sent back
 to their APIs (played by a :class:`~tests.integration.receiver.Receiver`)."""
+
 from __future__ import annotations
 
 import json
@@ -28,11 +29,19 @@ class Sms:
 
     def post(self, phone: str, body: str, token: str = AUTH_TOKEN) -> int:
         """Send an inbound SMS webhook signed with ``token``; returns the HTTP status."""
-        fields = {"MessageSid": f"SM{random.getrandbits(128):032x}", "AccountSid": ACCOUNT_SID,
-                  "From": phone, "To": TWILIO_NUMBER, "Body": body, "NumMedia": "0", "FromCity": ""}
+        fields = {
+            "MessageSid": f"SM{random.getrandbits(128):032x}",
+            "AccountSid": ACCOUNT_SID,
+            "From": phone,
+            "To": TWILIO_NUMBER,
+            "Body": body,
+            "NumMedia": "0",
+            "FromCity": "",
+        }
         signature = RequestValidator(token).compute_signature(self.webhook, fields)
-        request = urllib.request.Request(self.webhook, data=urllib.parse.urlencode(fields).encode(),
-                                         headers={"X-Twilio-Signature": signature})
+        request = urllib.request.Request(
+            self.webhook, data=urllib.parse.urlencode(fields).encode(), headers={"X-Twilio-Signature": signature}
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 assert response.headers["Content-Type"].startswith("text/xml")
@@ -45,17 +54,22 @@ class Sms:
 
         The ``+`` of the phone number stays literal: Rasa's Sanic does not decode ``%2B`` in the path.
         """
-        url = (f"{self.bot.url}/conversations/sms:{urllib.parse.quote(phone, safe='+')}/tracker/events"
-               "?execute_side_effects=true&output_channel=twilio")
-        request = urllib.request.Request(url, data=json.dumps({"event": "bot", "text": text}).encode(),
-                                         headers={"Content-Type": "application/json"})
+        url = (
+            f"{self.bot.url}/conversations/sms:{urllib.parse.quote(phone, safe='+')}/tracker/events"
+            "?execute_side_effects=true&output_channel=twilio"
+        )
+        request = urllib.request.Request(
+            url, data=json.dumps({"event": "bot", "text": text}).encode(), headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.status == 200
 
     def texts_to(self, phone: str) -> List[Dict[str, str]]:
         """Every message sent to ``phone`` so far (To, From, Body)."""
-        sent = [{key: values[0] for key, values in urllib.parse.parse_qs(item.body.decode()).items()}
-                for item in self.twilio.on(MESSAGES_PATH)]
+        sent = [
+            {key: values[0] for key, values in urllib.parse.parse_qs(item.body.decode()).items()}
+            for item in self.twilio.on(MESSAGES_PATH)
+        ]
         return [fields for fields in sent if fields.get("To") == phone]
 
     def wait_for(self, phone: str, needle: str, after: int = 0, timeout_s: float = 30.0) -> Optional[str]:
@@ -90,13 +104,24 @@ class Messenger:
         message: Dict[str, Any] = {"mid": f"mid.{uuid.uuid4().hex}", "text": text}
         if payload:
             message["quick_reply"] = {"payload": payload}
-        return self.post({"object": "page", "entry": [{"id": "1", "time": 1, "messaging": [
-            {"sender": {"id": sender}, "recipient": {"id": "1"}, "timestamp": 1, "message": message}]}]})
+        return self.post(
+            {
+                "object": "page",
+                "entry": [
+                    {
+                        "id": "1",
+                        "time": 1,
+                        "messaging": [
+                            {"sender": {"id": sender}, "recipient": {"id": "1"}, "timestamp": 1, "message": message}
+                        ],
+                    }
+                ],
+            }
+        )
 
     def wait_for(self, sender: str, predicate: Any, timeout_s: float = 30.0) -> Optional[Dict[str, Any]]:
         """The first Send API body to ``sender`` matching ``predicate``."""
-        found = self.graph.wait_for(
-            GRAPH_PATH, lambda r: sent_to(r, sender) and predicate(r.json()), timeout_s)
+        found = self.graph.wait_for(GRAPH_PATH, lambda r: sent_to(r, sender) and predicate(r.json()), timeout_s)
         return found.json() if found else None
 
     def sent(self, sender: str) -> List[Dict[str, Any]]:

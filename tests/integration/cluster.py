@@ -1,5 +1,6 @@
 """The production profile on loopback: one action server and several Rasa replicas that share a
 fresh PostgreSQL database, a Redis lock-key prefix and a RabbitMQ exchange of their own."""
+
 from __future__ import annotations
 
 import os
@@ -64,8 +65,12 @@ def _drop_database(name: str) -> None:
 
 
 @contextmanager
-def running_cluster(tmp_dir: Path, replicas: int = 2, env: Optional[Dict[str, str]] = None,
-                    endpoints: Path = ROOT / "endpoints.production.yml") -> Iterator[Cluster]:
+def running_cluster(
+    tmp_dir: Path,
+    replicas: int = 2,
+    env: Optional[Dict[str, str]] = None,
+    endpoints: Path = ROOT / "endpoints.production.yml",
+) -> Iterator[Cluster]:
     """Start the action server and ``replicas`` Rasa servers in the production profile."""
     ensure_postgres(ADMIN_DSN)
     ensure_redis()
@@ -76,7 +81,8 @@ def running_cluster(tmp_dir: Path, replicas: int = 2, env: Optional[Dict[str, st
     ports = [free_port() for _ in range(replicas)]
     database_url = f"postgresql://postgres@127.0.0.1:5432/{database}"
     environment = {
-        **{name: "" for name in CHANNEL_ENV}, **os.environ,
+        **{name: "" for name in CHANNEL_ENV},
+        **os.environ,
         "BOT_PROFILE": "production",
         "ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}/webhook",
         "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
@@ -84,42 +90,87 @@ def running_cluster(tmp_dir: Path, replicas: int = 2, env: Optional[Dict[str, st
         "DATABASE_URL": database_url,
         "REDIS_URL": "redis://127.0.0.1:6379/2",
         "LOCK_KEY_PREFIX": f"scale{tag}",
-        "RABBITMQ_HOST": "127.0.0.1", "RABBITMQ_PORT": "5672",
-        "RABBITMQ_USERNAME": "guest", "RABBITMQ_PASSWORD": "guest",
-        "RABBITMQ_EXCHANGE": f"scale-{tag}", "RABBITMQ_QUEUE": f"scale-{tag}",
+        "RABBITMQ_HOST": "127.0.0.1",
+        "RABBITMQ_PORT": "5672",
+        "RABBITMQ_USERNAME": "guest",
+        "RABBITMQ_PASSWORD": "guest",
+        "RABBITMQ_EXCHANGE": f"scale-{tag}",
+        "RABBITMQ_QUEUE": f"scale-{tag}",
         "SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6379/2",
         "SOCKETIO_CHANNEL": f"socketio-{tag}",
         "RATE_LIMIT_REDIS_URL": "redis://127.0.0.1:6379/2",
         "RATE_LIMIT_REDIS_PREFIX": f"scale{tag}:ratelimit:",
         # production: the REST channel needs its token; per-address limits off (one test client)
-        "REST_TOKEN": REST_TOKEN, "WIDGET_SESSION_SECRET": uuid.uuid4().hex,
-        "ADDRESS_MESSAGES_PER_MINUTE": "0", "ADDRESS_NEW_CONVERSATIONS": "0", "GLOBAL_NEW_CONVERSATIONS": "0",
+        "REST_TOKEN": REST_TOKEN,
+        "WIDGET_SESSION_SECRET": uuid.uuid4().hex,
+        "ADDRESS_MESSAGES_PER_MINUTE": "0",
+        "ADDRESS_NEW_CONVERSATIONS": "0",
+        "GLOBAL_NEW_CONVERSATIONS": "0",
         **(env or {}),
     }
-    cluster = Cluster([f"http://127.0.0.1:{port}" for port in ports], database_url,
-                      environment["RABBITMQ_EXCHANGE"], environment["RABBITMQ_QUEUE"], JWT_SECRET)
+    cluster = Cluster(
+        [f"http://127.0.0.1:{port}" for port in ports],
+        database_url,
+        environment["RABBITMQ_EXCHANGE"],
+        environment["RABBITMQ_QUEUE"],
+        JWT_SECRET,
+    )
     try:
         log = tmp_dir / "actions.log"
         cluster.logs.append(log)
-        cluster.processes.append(subprocess.Popen(
-            [str(PYTHON), "-m", "ops.action_server", "--port", str(actions_port)],
-            cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT))
+        cluster.processes.append(
+            subprocess.Popen(
+                [str(PYTHON), "-m", "ops.action_server", "--port", str(actions_port)],
+                cwd=ROOT,
+                env=environment,
+                stdout=log.open("w"),
+                stderr=subprocess.STDOUT,
+            )
+        )
         _wait(f"http://127.0.0.1:{actions_port}/health", cluster.processes[0], log)
         for index, port in enumerate(ports):
             log = tmp_dir / f"rasa-{index}.log"
             cluster.logs.append(log)
-            cluster.processes.append(subprocess.Popen(
-                [str(PYTHON), "-m", "ops.serve", "--model", str(MODEL), "--port", str(port), "-i", "127.0.0.1",
-                 "--enable-api", "--jwt-method", "HS256",  # the secret comes from RASA_JWT_SECRET
-                 "--endpoints", str(endpoints),
-                 "--credentials", str(ROOT / "credentials.yml")],
-                cwd=ROOT, env={**environment, "RASA_JWT_SECRET": JWT_SECRET}, stdout=log.open("w"), stderr=subprocess.STDOUT))
+            cluster.processes.append(
+                subprocess.Popen(
+                    [
+                        str(PYTHON),
+                        "-m",
+                        "ops.serve",
+                        "--model",
+                        str(MODEL),
+                        "--port",
+                        str(port),
+                        "-i",
+                        "127.0.0.1",
+                        "--enable-api",
+                        "--jwt-method",
+                        "HS256",  # the secret comes from RASA_JWT_SECRET
+                        "--endpoints",
+                        str(endpoints),
+                        "--credentials",
+                        str(ROOT / "credentials.yml"),
+                    ],
+                    cwd=ROOT,
+                    env={**environment, "RASA_JWT_SECRET": JWT_SECRET},
+                    stdout=log.open("w"),
+                    stderr=subprocess.STDOUT,
+                )
+            )
             time.sleep(1)  # let the first replica create the tables before the second looks
         for index, port in enumerate(ports):
-            _wait(f"http://127.0.0.1:{port}/status", cluster.processes[index + 1], cluster.logs[index + 1],
-                  check=_ready_any)
-            _wait(f"http://127.0.0.1:{port}/webhooks/rest/", cluster.processes[index + 1],
-                  cluster.logs[index + 1], check=_ready)
+            _wait(
+                f"http://127.0.0.1:{port}/status",
+                cluster.processes[index + 1],
+                cluster.logs[index + 1],
+                check=_ready_any,
+            )
+            _wait(
+                f"http://127.0.0.1:{port}/webhooks/rest/",
+                cluster.processes[index + 1],
+                cluster.logs[index + 1],
+                check=_ready,
+            )
         yield cluster
     finally:
         stop_processes(cluster.processes, timeout_s=30)

@@ -13,10 +13,10 @@ Usage::
     with running_stack(tmp_path, env={"RATE_LIMIT_MESSAGES": "100"}) as stack:
         assert_polite(stack.say("someone", "   "), EMPTY)
 """
+
 from __future__ import annotations
 
 import asyncio
-from http.client import HTTPConnection
 import json
 import threading
 import time
@@ -24,6 +24,7 @@ import urllib.parse
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, TypeVar, cast
 
@@ -34,9 +35,9 @@ from twilio.request_validator import RequestValidator
 from channels.facebook import signature
 from channels.widget_sessions import WidgetSessions
 from desk.rasa_client import RasaClient
+from tests.integration.channel_clients import Messenger, Sms
 from tests.integration.receiver import Receiver
 from tests.integration.servers import MODEL, Bot, conversation, running_bot, wait_until
-from tests.integration.channel_clients import Messenger, Sms
 from tests.integration.shared_bot import ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER
 from tests.integration.shared_bot import SECRET as FACEBOOK_SECRET
 from tests.integration.shared_bot import TOKEN as FACEBOOK_TOKEN
@@ -77,8 +78,14 @@ class Reply:
         return f"HTTP {self.status} {self.content_type} in {self.seconds:.2f} s: {self.body[:300]!r}"
 
 
-def http(url: str, body: bytes = b"", headers: Optional[Mapping[str, str]] = None, method: str = "POST",
-         chunked: bool = False, timeout_s: float = 60.0) -> Reply:
+def http(
+    url: str,
+    body: bytes = b"",
+    headers: Optional[Mapping[str, str]] = None,
+    method: str = "POST",
+    chunked: bool = False,
+    timeout_s: float = 60.0,
+) -> Reply:
     """Send exactly ``body`` with exactly ``headers`` (plus Host and a length) and read the answer.
 
     Args:
@@ -109,7 +116,7 @@ def http(url: str, body: bytes = b"", headers: Optional[Mapping[str, str]] = Non
         try:
             if chunked:
                 for start in range(0, len(body), 65536):
-                    piece = body[start:start + 65536]
+                    piece = body[start : start + 65536]
                     connection.send(b"%x\r\n%s\r\n" % (len(piece), piece))
                 connection.send(b"0\r\n\r\n")
             elif body:
@@ -118,8 +125,9 @@ def http(url: str, body: bytes = b"", headers: Optional[Mapping[str, str]] = Non
             pass
         response = connection.getresponse()
         data = response.read()
-        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, data,
-                     time.monotonic() - started)
+        return Reply(
+            response.status, {k.lower(): v for k, v in response.getheaders()}, data, time.monotonic() - started
+        )
     finally:
         connection.close()
 
@@ -200,9 +208,14 @@ class WidgetTurn:
         return "\n".join(str(r.get("text", "")) for r in self.replies if isinstance(r, dict))
 
 
-async def widget_turn(url: str, data: Any, session_id: Optional[str] = None, wait_s: float = 10.0,
-                      settle_s: float = 0.3, until: Optional[Callable[[List[Dict[str, Any]]], bool]] = None
-                      ) -> WidgetTurn:
+async def widget_turn(
+    url: str,
+    data: Any,
+    session_id: Optional[str] = None,
+    wait_s: float = 10.0,
+    settle_s: float = 0.3,
+    until: Optional[Callable[[List[Dict[str, Any]]], bool]] = None,
+) -> WidgetTurn:
     """Connect like the website widget, open a session and emit one ``user_uttered`` event.
 
     Args:
@@ -281,8 +294,13 @@ class Stack:
         return Messenger(self.bot, self.receiver)
 
     # REST -------------------------------------------------------------------------------------
-    def rest(self, body: bytes, content_type: Optional[str] = "application/json",
-             headers: Optional[Mapping[str, str]] = None, chunked: bool = False) -> Reply:
+    def rest(
+        self,
+        body: bytes,
+        content_type: Optional[str] = "application/json",
+        headers: Optional[Mapping[str, str]] = None,
+        chunked: bool = False,
+    ) -> Reply:
         """POST ``body`` to the REST webhook (no Content-Type header when ``content_type`` is None)."""
         all_headers = dict(headers or {})
         if content_type is not None:
@@ -299,8 +317,13 @@ class Stack:
         """The Twilio webhook."""
         return f"{self.url}/webhooks/twilio/webhook"
 
-    def twilio(self, fields: Mapping[str, str], token: Optional[str] = AUTH_TOKEN,
-               content_type: str = "application/x-www-form-urlencoded", body: Optional[bytes] = None) -> Reply:
+    def twilio(
+        self,
+        fields: Mapping[str, str],
+        token: Optional[str] = AUTH_TOKEN,
+        content_type: str = "application/x-www-form-urlencoded",
+        body: Optional[bytes] = None,
+    ) -> Reply:
         """POST form ``fields`` as Twilio does, signed with ``token`` (None: no signature header).
 
         ``body`` replaces the encoded fields (the signature is still computed over ``fields``).
@@ -313,8 +336,14 @@ class Stack:
 
     def sms_fields(self, phone: str, text: str) -> Dict[str, str]:
         """The fields of an inbound SMS from ``phone``."""
-        return {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": ACCOUNT_SID, "From": phone,
-                "To": TWILIO_NUMBER, "Body": text, "NumMedia": "0"}
+        return {
+            "MessageSid": f"SM{uuid.uuid4().hex}",
+            "AccountSid": ACCOUNT_SID,
+            "From": phone,
+            "To": TWILIO_NUMBER,
+            "Body": text,
+            "NumMedia": "0",
+        }
 
     def texts_to(self, phone: str) -> List[str]:
         """The bodies of every SMS sent to ``phone`` so far."""
@@ -326,8 +355,9 @@ class Stack:
         """The Messenger webhook."""
         return f"{self.url}/webhooks/facebook/webhook"
 
-    def facebook(self, body: bytes, secret: Optional[str] = FACEBOOK_SECRET,
-                 content_type: str = "application/json") -> Reply:
+    def facebook(
+        self, body: bytes, secret: Optional[str] = FACEBOOK_SECRET, content_type: str = "application/json"
+    ) -> Reply:
         """POST a raw delivery signed with ``secret`` (None: no signature header)."""
         headers = {"Content-Type": content_type}
         if secret is not None:
@@ -343,9 +373,14 @@ class Stack:
         return [str(b.get("message", {}).get("text", "")) for b in self.messenger.sent(sender)]
 
     # socket.io --------------------------------------------------------------------------------
-    def widget(self, data: Any, session_id: Optional[str] = None, wait_s: float = 10.0,
-               settle_s: float = 0.3, until: Optional[Callable[[List[Dict[str, Any]]], bool]] = None
-               ) -> WidgetTurn:
+    def widget(
+        self,
+        data: Any,
+        session_id: Optional[str] = None,
+        wait_s: float = 10.0,
+        settle_s: float = 0.3,
+        until: Optional[Callable[[List[Dict[str, Any]]], bool]] = None,
+    ) -> WidgetTurn:
         """One socket.io turn (see :func:`widget_turn`). A test's own ``session_id`` is an alias:
         the first turn gets a server-issued token for it, later turns resume with that token, and
         :meth:`tracker` finds the conversation by the alias."""
@@ -364,8 +399,11 @@ class Stack:
         """``GET /conversations/{sender}/tracker`` with every event."""
         token = self.widget_tokens.get(sender)
         path = urllib.parse.quote(WidgetSessions.conversation_id(token) if token else conversation(sender), safe=":+")
-        reply = http(f"{self.url}/conversations/{path}/tracker?include_events=ALL",
-                     method="GET", headers={"Authorization": f"Bearer {self.jwt()}"})
+        reply = http(
+            f"{self.url}/conversations/{path}/tracker?include_events=ALL",
+            method="GET",
+            headers={"Authorization": f"Bearer {self.jwt()}"},
+        )
         assert reply.status == 200, str(reply)
         return cast(Dict[str, Any], reply.json())
 
@@ -388,10 +426,23 @@ class Stack:
 
 def messenger_delivery(sender: str, text: Any, mid: Optional[str] = None) -> Dict[str, Any]:
     """A Page delivery with one typed message."""
-    return {"object": "page", "entry": [{"id": "1", "time": 1, "messaging": [
-        {"sender": {"id": sender}, "recipient": {"id": "1"}, "timestamp": 1,
-         "message": {"mid": mid or f"mid.{uuid.uuid4().hex}", "text": text}}]}]}
-
+    return {
+        "object": "page",
+        "entry": [
+            {
+                "id": "1",
+                "time": 1,
+                "messaging": [
+                    {
+                        "sender": {"id": sender},
+                        "recipient": {"id": "1"},
+                        "timestamp": 1,
+                        "message": {"mid": mid or f"mid.{uuid.uuid4().hex}", "text": text},
+                    }
+                ],
+            }
+        ],
+    }
 
 
 def credentials_yaml(fake_api_url: str) -> str:
@@ -412,7 +463,8 @@ def credentials_yaml(fake_api_url: str) -> str:
         f'  verify: "{FACEBOOK_VERIFY}"\n'
         f'  secret: "{FACEBOOK_SECRET}"\n'
         f'  page-access-token: "{FACEBOOK_TOKEN}"\n'
-        f'  graph_api_base: "{fake_api_url}/graph"\n')
+        f'  graph_api_base: "{fake_api_url}/graph"\n'
+    )
 
 
 @contextmanager
@@ -428,8 +480,12 @@ def running_stack(tmp: Path, env: Optional[Dict[str, str]] = None) -> Iterator[S
     credentials = tmp / "credentials.yml"
     credentials.write_text(credentials_yaml(receiver.url))
     database_url = f"sqlite:///{tmp / 'cases.db'}"
-    environment = {"DATABASE_URL": database_url, "BUSINESS_DAYS": "mon,tue,wed,thu,fri,sat,sun",
-                   "BUSINESS_HOURS": "00:00-24:00", **(env or {})}
+    environment = {
+        "DATABASE_URL": database_url,
+        "BUSINESS_DAYS": "mon,tue,wed,thu,fri,sat,sun",
+        "BUSINESS_HOURS": "00:00-24:00",
+        **(env or {}),
+    }
     secret = uuid.uuid4().hex
     stack: Optional[Stack] = None
     try:
@@ -442,7 +498,25 @@ def running_stack(tmp: Path, env: Optional[Dict[str, str]] = None) -> Iterator[S
         receiver.stop()
 
 
-
-__all__ = ["AUTH_TOKEN", "EMPTY", "FACEBOOK_SECRET", "NORMAL_ANSWER", "NORMAL_QUESTION", "PII_REMOVED", "SLOW_DOWN",
-           "TOO_LONG", "LoopThread", "Reply", "Stack", "WidgetTurn", "assert_polite", "assert_refusal",
-           "http", "messenger_delivery", "new_id", "running_stack", "wait_until", "widget_turn"]
+__all__ = [
+    "AUTH_TOKEN",
+    "EMPTY",
+    "FACEBOOK_SECRET",
+    "NORMAL_ANSWER",
+    "NORMAL_QUESTION",
+    "PII_REMOVED",
+    "SLOW_DOWN",
+    "TOO_LONG",
+    "LoopThread",
+    "Reply",
+    "Stack",
+    "WidgetTurn",
+    "assert_polite",
+    "assert_refusal",
+    "http",
+    "messenger_delivery",
+    "new_id",
+    "running_stack",
+    "wait_until",
+    "widget_turn",
+]

@@ -1,6 +1,7 @@
 """A local HTTP receiver for integration tests: Rasa's callback channel, the handoff webhook, and the
 other side of the SMS and Messenger channels (Twilio's Messages API and media, Facebook's Send API
 and the CDN an attachment link points to)."""
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,7 @@ class Receiver:
         """Base URL of the receiver."""
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "Receiver":
+    def start(self) -> Receiver:
         """Serve in a background thread."""
         receiver = self
 
@@ -63,8 +64,9 @@ class Receiver:
             def do_GET(self) -> None:  # noqa: N802 - the http.server API
                 path = self.path.split("?")[0]
                 with receiver._lock:
-                    needed = next((auth for prefix, auth in receiver._protected.items() if path.startswith(prefix)),
-                                  None)
+                    needed = next(
+                        (auth for prefix, auth in receiver._protected.items() if path.startswith(prefix)), None
+                    )
                     if needed is not None and self.headers.get("Authorization") != needed:
                         found: Optional[Tuple[bytes, str]] = (b"", "text/plain")
                         status = 401
@@ -110,8 +112,9 @@ class Receiver:
         with self._lock:
             return [item for item in self.received if item.path == path]
 
-    def wait_for(self, path: str, predicate: Callable[[Received], bool] = lambda _: True,
-                 timeout_s: float = 15.0) -> Optional[Received]:
+    def wait_for(
+        self, path: str, predicate: Callable[[Received], bool] = lambda _: True, timeout_s: float = 15.0
+    ) -> Optional[Received]:
         """The first request on ``path`` matching ``predicate``, waiting up to ``timeout_s``."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

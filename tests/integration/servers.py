@@ -4,6 +4,7 @@ Both start the way ``make run`` starts them: ``python -m ops.action_server`` (wi
 Rasa sends from the endpoints file) and ``python -m ops.serve`` (``rasa run`` with the action
 timeout from ``ACTION_TIMEOUT_S``).
 """
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,13 @@ def running_desk(tmp_dir: Path, env: Dict[str, str]) -> Iterator[str]:
     port = free_port()
     log = tmp_dir / "desk.log"
     environment = {**os.environ, **env, "DESK_PORT": str(port), "DESK_HOST": "127.0.0.1"}
-    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "desk"], cwd=ROOT,
-                               env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "desk"],
+        cwd=ROOT,
+        env=environment,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         _wait(f"http://127.0.0.1:{port}/health", process, log)
         yield f"http://127.0.0.1:{port}"
@@ -85,7 +91,7 @@ def running_desk(tmp_dir: Path, env: Dict[str, str]) -> Iterator[str]:
 class Bot:
     """A running bot reachable over the REST channel."""
 
-    def __init__(self, url: str, actions: Optional["ActionServer"] = None, jwt_secret: Optional[str] = None) -> None:
+    def __init__(self, url: str, actions: Optional[ActionServer] = None, jwt_secret: Optional[str] = None) -> None:
         self.url = url
         self.actions = actions  # the action server running_bot started, if it started one
         self.jwt_secret = jwt_secret  # Rasa's HTTP API wants a token signed with it (None: the API is open)
@@ -93,8 +99,9 @@ class Bot:
     def send(self, sender: str, message: str, timeout_s: float = 60) -> List[Dict]:
         """Send one user message and return the bot's replies."""
         body = json.dumps({"sender": sender, "message": message}).encode()
-        request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             return json.loads(response.read())
 
@@ -139,11 +146,15 @@ class ActionServer:
         """The webhook URL Rasa calls (without the token)."""
         return f"http://127.0.0.1:{self.port}/webhook"
 
-    def start(self) -> "ActionServer":
+    def start(self) -> ActionServer:
         """Start the process and wait until it answers /health."""
         self.process = subprocess.Popen(
-            [str(PYTHON), "-m", "ops.action_server", "--port", str(self.port)], cwd=ROOT, env=self._env,
-            stdout=self.log.open("a"), stderr=subprocess.STDOUT)
+            [str(PYTHON), "-m", "ops.action_server", "--port", str(self.port)],
+            cwd=ROOT,
+            env=self._env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
         _wait(f"http://127.0.0.1:{self.port}/health", self.process, self.log)
         return self
 
@@ -214,15 +225,36 @@ def running_bot(
             actions = ActionServer(tmp_dir, environment).start()
             action_url, action_token = actions.url, actions.token
         endpoints = tmp_dir / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{action_url}"\n'
-                             + (f'  token: "{action_token}"\n' if action_token else ""))
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "{action_url}"\n' + (f'  token: "{action_token}"\n' if action_token else "")
+        )
         rasa_port = free_port()
         rasa_log = tmp_dir / "rasa.log"
-        processes.append(subprocess.Popen(
-            [str(PYTHON), "-m", "ops.serve", "--model", str(MODEL), "--port", str(rasa_port), "--enable-api",
-             "--endpoints", str(endpoints), "--credentials", str(credentials or ROOT / "credentials.yml"),
-             "-i", "127.0.0.1", *(["--jwt-method", "HS256"] if jwt_secret else [])],
-            cwd=ROOT, env={**environment, **({"RASA_JWT_SECRET": jwt_secret} if jwt_secret else {})}, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT))
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(PYTHON),
+                    "-m",
+                    "ops.serve",
+                    "--model",
+                    str(MODEL),
+                    "--port",
+                    str(rasa_port),
+                    "--enable-api",
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(credentials or ROOT / "credentials.yml"),
+                    "-i",
+                    "127.0.0.1",
+                    *(["--jwt-method", "HS256"] if jwt_secret else []),
+                ],
+                cwd=ROOT,
+                env={**environment, **({"RASA_JWT_SECRET": jwt_secret} if jwt_secret else {})},
+                stdout=rasa_log.open("w"),
+                stderr=subprocess.STDOUT,
+            )
+        )
         status_url = f"http://127.0.0.1:{rasa_port}/status"
         _wait(status_url, processes[0], rasa_log, check=_model_loaded if not jwt_secret else _ready_any)
         yield Bot(f"http://127.0.0.1:{rasa_port}", actions, jwt_secret)

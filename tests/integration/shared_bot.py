@@ -9,6 +9,7 @@ rate and size limits are the defaults. Every test talks as its own sender, so co
 mix; a test that needs other settings (Postgres, a callback channel, a killed server, tight rate
 limits) starts its own bot with :func:`tests.integration.servers.running_bot`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -19,7 +20,7 @@ from typing import Iterator
 
 import yaml
 
-from actions.store.db import Database
+from store.db import Database
 from tests.integration.receiver import Receiver
 from tests.integration.servers import MODEL, ROOT, Bot, running_bot
 
@@ -56,10 +57,18 @@ def credentials(services: Receiver) -> str:
     """The project's credentials.yml with test secrets, and Twilio and Facebook played by ``services``."""
     channels = yaml.safe_load((ROOT / "credentials.yml").read_text())
     channels["channels.twilio.TwilioInput"] = {
-        "account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN, "twilio_number": TWILIO_NUMBER,
-        "public_base_url": "", "api_base_url": services.url}
+        "account_sid": ACCOUNT_SID,
+        "auth_token": AUTH_TOKEN,
+        "twilio_number": TWILIO_NUMBER,
+        "public_base_url": "",
+        "api_base_url": services.url,
+    }
     channels["channels.facebook.MessengerInput"] = {
-        "verify": VERIFY, "secret": SECRET, "page-access-token": TOKEN, "graph_api_base": f"{services.url}/graph"}
+        "verify": VERIFY,
+        "secret": SECRET,
+        "page-access-token": TOKEN,
+        "graph_api_base": f"{services.url}/graph",
+    }
     return yaml.safe_dump(channels, sort_keys=False)
 
 
@@ -76,14 +85,21 @@ def running_shared_bot(tmp: Path, web_origin: str) -> Iterator[SharedBot]:
     path = tmp / "credentials.yml"
     path.write_text(credentials(services))
     database_url = f"sqlite:///{tmp / 'cases.db'}"
-    env = {"DATABASE_URL": database_url, "BUSINESS_DAYS": "mon-sun", "BUSINESS_HOURS": "00:00-24:00",
-           "CORS_ORIGINS": web_origin}
+    env = {
+        "DATABASE_URL": database_url,
+        "BUSINESS_DAYS": "mon-sun",
+        "BUSINESS_HOURS": "00:00-24:00",
+        "CORS_ORIGINS": web_origin,
+    }
     try:
         with running_bot(tmp, env=env, credentials=path) as bot:
             yield SharedBot(bot, services, tmp, database_url)
         log = (tmp / "rasa.log").read_text()
-        leaked = [name for name, secret in zip(("Twilio auth token", "app secret", "page token"), SECRETS)
-                  if secret in log]
+        leaked = [
+            name
+            for name, secret in zip(("Twilio auth token", "app secret", "page token"), SECRETS, strict=True)
+            if secret in log
+        ]
         assert not leaked, f"the Rasa log holds the {', '.join(leaked)}"
     finally:
         services.stop()

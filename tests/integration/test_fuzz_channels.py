@@ -26,6 +26,7 @@ socket.io 100 in 13 s), plus about 10 s of follow-up checks and 25-45 s to start
 ``derandomize=True`` makes every run generate the same examples, so a CI failure reproduces.
 Locally, ``FUZZ_EXAMPLES=<n>`` runs ``n`` examples per test and ``FUZZ_RANDOM=1`` new random ones.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,12 +45,27 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from twilio.request_validator import RequestValidator
 
-from channels.identity import LOCAL_ID
 from channels.facebook import signature as sign
-from tests.integration.hostile import (AUTH_TOKEN, EMPTY, FACEBOOK_SECRET, NORMAL_ANSWER, NORMAL_QUESTION,
-                                       PII_REMOVED, SLOW_DOWN, TOO_LONG, Reply, Stack, assert_polite,
-                                       assert_refusal, http, messenger_delivery, new_id, running_stack,
-                                       wait_until)
+from channels.identity import LOCAL_ID
+from tests.integration.hostile import (
+    AUTH_TOKEN,
+    EMPTY,
+    FACEBOOK_SECRET,
+    NORMAL_ANSWER,
+    NORMAL_QUESTION,
+    PII_REMOVED,
+    SLOW_DOWN,
+    TOO_LONG,
+    Reply,
+    Stack,
+    assert_polite,
+    assert_refusal,
+    http,
+    messenger_delivery,
+    new_id,
+    running_stack,
+    wait_until,
+)
 from tests.strategies import valid_ssns
 
 pytestmark = pytest.mark.model
@@ -59,24 +75,41 @@ TURN_S = 3.0
 MAX_CHARS = 2000
 MAX_BODY = 65536
 RATE_LIMIT = 20
-EXAMPLES = {"rest_bodies": 600, "rest_texts": 250, "rest_headers": 150, "twilio_signed": 150,
-            "twilio_unsigned": 300, "messenger_signed": 250, "messenger_unsigned": 300, "socketio": 100}
+EXAMPLES = {
+    "rest_bodies": 600,
+    "rest_texts": 250,
+    "rest_headers": 150,
+    "twilio_signed": 150,
+    "twilio_unsigned": 300,
+    "messenger_signed": 250,
+    "messenger_unsigned": 300,
+    "socketio": 100,
+}
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def fuzz(name: str) -> settings:
     """The hypothesis settings of one fuzz test: its CI budget, reproducible, no example database."""
     override = os.environ.get("FUZZ_EXAMPLES")
-    return settings(max_examples=int(override) if override else EXAMPLES[name], database=None,
-                    derandomize=os.environ.get("FUZZ_RANDOM") != "1",
-                    deadline=timedelta(seconds=15), phases=(Phase.explicit, Phase.generate, Phase.shrink),
-                    suppress_health_check=list(HealthCheck), print_blob=False)
+    return settings(
+        max_examples=int(override) if override else EXAMPLES[name],
+        database=None,
+        derandomize=os.environ.get("FUZZ_RANDOM") != "1",
+        deadline=timedelta(seconds=15),
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    env = {"RATE_LIMIT_MESSAGES": str(RATE_LIMIT), "RATE_LIMIT_WINDOW_S": "60",
-           "MAX_MESSAGE_CHARS": str(MAX_CHARS), "REST_MAX_BODY_BYTES": str(MAX_BODY)}
+    env = {
+        "RATE_LIMIT_MESSAGES": str(RATE_LIMIT),
+        "RATE_LIMIT_WINDOW_S": "60",
+        "MAX_MESSAGE_CHARS": str(MAX_CHARS),
+        "REST_MAX_BODY_BYTES": str(MAX_BODY),
+    }
     with running_stack(Path(tmp_path_factory.mktemp("fuzz")), env) as running:
         running.answers_normally()  # warms the model up before anything is timed
         yield running
@@ -95,12 +128,26 @@ def server_stays_up(stack: Stack) -> Iterator[None]:
 ANY_CHAR = st.characters(codec=None, exclude_categories=())  # all of Unicode, lone surrogates included
 NO_SURROGATE = st.characters(codec=None, exclude_categories=("Cs",))
 INVISIBLE = st.sampled_from(list(" \t\n\r\x00\x01\x0b\x0c\x1b\x7f\x85\x9f\u00a0\u2028\u3000\ud800\udfff"))
-INTENTS = ("inform", "affirm", "deny", "greet", "request_human", "explain_notice", "ask_relief_options",
-           "cancel", "skip_question", "correct_intake", "nonsense")
+INTENTS = (
+    "inform",
+    "affirm",
+    "deny",
+    "greet",
+    "request_human",
+    "explain_notice",
+    "ask_relief_options",
+    "cancel",
+    "skip_question",
+    "correct_intake",
+    "nonsense",
+)
 SLOTS = ("contact_consent", "intake_confirmed", "full_name", "phone", "notice_codes", "priority", "requested_slot")
-json_leaves = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(ANY_CHAR, max_size=30))
-json_values = st.recursive(json_leaves, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(st.text(ANY_CHAR, max_size=12), inner, max_size=4), max_leaves=12)
+json_leaves = st.none() | st.booleans() | st.integers() | st.floats() | st.text(ANY_CHAR, max_size=30)
+json_values = st.recursive(
+    json_leaves,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(ANY_CHAR, max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
 
 
 @st.composite
@@ -110,22 +157,31 @@ def valid_cards(draw: st.DrawFn) -> str:
     body = prefix + draw(st.from_regex(rf"[0-9]{{{15 - len(prefix)}}}", fullmatch=True))
     number = body + luhn.calc_check_digit(body)
     separator = draw(st.sampled_from(["", " ", "-"]))
-    return separator.join(number[i:i + 4] for i in range(0, 16, 4))
+    return separator.join(number[i : i + 4] for i in range(0, 16, 4))
 
 
 def pii_texts() -> st.SearchStrategy[str]:
     """Digit runs that look like (or are) SSNs, card, routing and account numbers, in a sentence."""
-    runs = st.one_of(valid_ssns(), valid_cards(), st.from_regex(r"[0-9]{2,20}", fullmatch=True),
-                     st.from_regex(r"[0-9]{3}[- .][0-9]{2,3}[- .][0-9]{4}", fullmatch=True),
-                     st.from_regex(r"\+?1?[ (]*[2-9][0-9]{2}[) .-]*[0-9]{3}[ .-]?[0-9]{4}", fullmatch=True))
+    runs = st.one_of(
+        valid_ssns(),
+        valid_cards(),
+        st.from_regex(r"[0-9]{2,20}", fullmatch=True),
+        st.from_regex(r"[0-9]{3}[- .][0-9]{2,3}[- .][0-9]{4}", fullmatch=True),
+        st.from_regex(r"\+?1?[ (]*[2-9][0-9]{2}[) .-]*[0-9]{3}[ .-]?[0-9]{4}", fullmatch=True),
+    )
     words = st.sampled_from(["", "my ssn is ", "card ", "account ", "routing ", "call me at ", "I owe $", "EIN "])
     return st.builds(lambda w, r, t: f"{w}{r}{t}", words, runs, st.text(NO_SURROGATE, max_size=15))
 
 
 def slash_texts() -> st.SearchStrategy[str]:
     """Rasa's ``/intent{"slot": value}`` syntax, well formed or not."""
-    payloads = st.one_of(st.just(""), st.dictionaries(st.sampled_from(SLOTS), json_values, max_size=3).map(json.dumps),
-                         st.text(ANY_CHAR, max_size=40), st.just("{{{"), st.just('{"contact_consent": true}'))
+    payloads = st.one_of(
+        st.just(""),
+        st.dictionaries(st.sampled_from(SLOTS), json_values, max_size=3).map(json.dumps),
+        st.text(ANY_CHAR, max_size=40),
+        st.just("{{{"),
+        st.just('{"contact_consent": true}'),
+    )
     intents = st.one_of(st.sampled_from(INTENTS), st.text(ANY_CHAR, max_size=20))
     return st.builds(lambda p, i, b: p + i + b, st.sampled_from(["/", "//", " /", "/ "]), intents, payloads)
 
@@ -135,12 +191,26 @@ def message_texts() -> st.SearchStrategy[str]:
     return st.one_of(
         st.text(ANY_CHAR, max_size=200),
         st.text(INVISIBLE, max_size=20),
-        st.builds(lambda piece, n: (piece * n)[:5000], st.text(ANY_CHAR, min_size=1, max_size=8),
-                  st.integers(250, 2100)),
+        st.builds(
+            lambda piece, n: (piece * n)[:5000], st.text(ANY_CHAR, min_size=1, max_size=8), st.integers(250, 2100)
+        ),
         slash_texts(),
         pii_texts(),
-        st.sampled_from(["what is a CP504?", "hi", "talk to a tax pro", "STOP", "HELP", "1", "\u202eevil",
-                         "Robert'); DROP TABLE events;--", "<script>alert(1)</script>", "😀" * 2001, "%s%n%x"]),
+        st.sampled_from(
+            [
+                "what is a CP504?",
+                "hi",
+                "talk to a tax pro",
+                "STOP",
+                "HELP",
+                "1",
+                "\u202eevil",
+                "Robert'); DROP TABLE events;--",
+                "<script>alert(1)</script>",
+                "😀" * 2001,
+                "%s%n%x",
+            ]
+        ),
     )
 
 
@@ -163,11 +233,18 @@ def check_rest(reply: Reply, sent: Any = None) -> None:
 
 # --- REST ---------------------------------------------------------------------------------------
 
-rest_objects = st.fixed_dictionaries({}, optional={
-    "sender": st.one_of(st.text(ANY_CHAR, max_size=20), st.text(NO_SURROGATE, min_size=250, max_size=300), json_values),
-    "message": st.one_of(message_texts(), json_values),
-    "metadata": json_values, "input_channel": json_values, "stream": json_values,
-})
+rest_objects = st.fixed_dictionaries(
+    {},
+    optional={
+        "sender": st.one_of(
+            st.text(ANY_CHAR, max_size=20), st.text(NO_SURROGATE, min_size=250, max_size=300), json_values
+        ),
+        "message": st.one_of(message_texts(), json_values),
+        "metadata": json_values,
+        "input_channel": json_values,
+        "stream": json_values,
+    },
+)
 
 
 @st.composite
@@ -191,10 +268,13 @@ def well_formed(value: Any) -> bool:
     """Whether ``value`` is a REST message that must be accepted (a sender that can be part of a
     conversation id, channels/identity.py: 1-200 letters, digits or ``._~@+-``; a text message;
     metadata an object if any)."""
-    return (isinstance(value, dict) and isinstance(value.get("sender"), str)
-            and LOCAL_ID.match(value["sender"]) is not None
-            and isinstance(value.get("message"), str)
-            and (value.get("metadata") is None or isinstance(value["metadata"], dict)))
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("sender"), str)
+        and LOCAL_ID.match(value["sender"]) is not None
+        and isinstance(value.get("message"), str)
+        and (value.get("metadata") is None or isinstance(value["metadata"], dict))
+    )
 
 
 @fuzz("rest_bodies")
@@ -219,8 +299,9 @@ def joined_numbers(text: str) -> str:
 @fuzz("rest_texts")
 @example(text="001100010", planted="001-10-0010", where=1)  # digits on both sides of a removed SSN
 @given(text=message_texts(), planted=st.one_of(st.none(), valid_ssns()), where=st.integers(0, 10_000))
-def test_rest_any_text_is_answered_politely_and_safely(stack: Stack, text: str, planted: Optional[str],
-                                                       where: int) -> None:
+def test_rest_any_text_is_answered_politely_and_safely(
+    stack: Stack, text: str, planted: Optional[str], where: int
+) -> None:
     if planted is not None:  # a valid SSN, set apart by spaces, somewhere in the text
         at = where % (len(text) + 1)
         text = f"{text[:at]} {planted} {text[at:]}"
@@ -252,23 +333,45 @@ def test_rest_any_text_is_answered_politely_and_safely(stack: Stack, text: str, 
 
 
 @fuzz("rest_headers")
-@given(content_type=st.one_of(
-    st.sampled_from(["application/json", "application/json; charset=utf-8", "APPLICATION/JSON", "text/plain",
-                     "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                     "application/json; charset", "application/json; charset=utf-16", "application/json;;;", "", ";",
-                     "application/json, text/plain"]),
-    st.from_regex(r"[a-z*]{1,10}/[a-z0-9.+*-]{1,15}(; ?[a-z]{1,8}=[a-zA-Z0-9\"-]{0,10}){0,2}", fullmatch=True)),
-    extra=st.dictionaries(st.from_regex(r"X-[A-Za-z0-9-]{1,20}", fullmatch=True),
-                          st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7e), max_size=200), max_size=5),
+@given(
+    content_type=st.one_of(
+        st.sampled_from(
+            [
+                "application/json",
+                "application/json; charset=utf-8",
+                "APPLICATION/JSON",
+                "text/plain",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x",
+                "application/json; charset",
+                "application/json; charset=utf-16",
+                "application/json;;;",
+                "",
+                ";",
+                "application/json, text/plain",
+            ]
+        ),
+        st.from_regex(r"[a-z*]{1,10}/[a-z0-9.+*-]{1,15}(; ?[a-z]{1,8}=[a-zA-Z0-9\"-]{0,10}){0,2}", fullmatch=True),
+    ),
+    extra=st.dictionaries(
+        st.from_regex(r"X-[A-Za-z0-9-]{1,20}", fullmatch=True),
+        st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=200),
+        max_size=5,
+    ),
     accept=st.sampled_from([None, "*/*", "text/html", "application/xml"]),
-    query=st.sampled_from(["", "?stream=true", "?stream=1&token=x", "?input_channel=twilio", "?" + "a=b&" * 200]))
-def test_rest_content_types_and_headers(stack: Stack, content_type: str, extra: Dict[str, str],
-                                        accept: Optional[str], query: str) -> None:
+    query=st.sampled_from(["", "?stream=true", "?stream=1&token=x", "?input_channel=twilio", "?" + "a=b&" * 200]),
+)
+def test_rest_content_types_and_headers(
+    stack: Stack, content_type: str, extra: Dict[str, str], accept: Optional[str], query: str
+) -> None:
     headers = {**extra, "Content-Type": content_type}
     if accept:
         headers["Accept"] = accept
-    reply = http(f"{stack.url}/webhooks/rest/webhook{query}",
-                 json.dumps({"sender": new_id("fuzz"), "message": "hi"}).encode(), headers)
+    reply = http(
+        f"{stack.url}/webhooks/rest/webhook{query}",
+        json.dumps({"sender": new_id("fuzz"), "message": "hi"}).encode(),
+        headers,
+    )
     check_rest(reply)
     mime, *parameters = content_type.lower().split(";")
     charsets = [p.split("=", 1)[1].strip().strip('"') for p in parameters if p.strip().startswith("charset=")]
@@ -282,18 +385,26 @@ def test_rest_content_types_and_headers(stack: Stack, content_type: str, extra: 
 # --- Twilio -------------------------------------------------------------------------------------
 
 twilio_fields = st.fixed_dictionaries(
-    {"Body": message_texts().map(lambda text: re.sub("[\ud800-\udfff]", "", text)),  # SMS carry no lone surrogates
-     "NumMedia": st.one_of(st.just("0"), st.text(NO_SURROGATE, max_size=4))},
-    optional={"MessageSid": st.text(NO_SURROGATE, max_size=40), "FromCity": st.text(NO_SURROGATE, max_size=20),
-              "MediaUrl0": st.text(NO_SURROGATE, max_size=40)})
-twilio_extra = st.dictionaries(st.text(NO_SURROGATE, min_size=1, max_size=10), st.text(NO_SURROGATE, max_size=20),
-                               max_size=3)
+    {
+        "Body": message_texts().map(lambda text: re.sub("[\ud800-\udfff]", "", text)),  # SMS carry no lone surrogates
+        "NumMedia": st.one_of(st.just("0"), st.text(NO_SURROGATE, max_size=4)),
+    },
+    optional={
+        "MessageSid": st.text(NO_SURROGATE, max_size=40),
+        "FromCity": st.text(NO_SURROGATE, max_size=20),
+        "MediaUrl0": st.text(NO_SURROGATE, max_size=40),
+    },
+)
+twilio_extra = st.dictionaries(
+    st.text(NO_SURROGATE, min_size=1, max_size=10), st.text(NO_SURROGATE, max_size=20), max_size=3
+)
 
 
 @fuzz("twilio_signed")
 @given(fields=twilio_fields, extra=twilio_extra, e164=st.booleans(), odd_from=st.text(NO_SURROGATE, max_size=20))
-def test_twilio_signed_requests_are_answered(stack: Stack, fields: Dict[str, str], extra: Dict[str, str],
-                                             e164: bool, odd_from: str) -> None:
+def test_twilio_signed_requests_are_answered(
+    stack: Stack, fields: Dict[str, str], extra: Dict[str, str], e164: bool, odd_from: str
+) -> None:
     phone = f"+1555{uuid.uuid4().int % 10_000_000:07d}" if e164 else odd_from
     form = {**extra, **fields, "From": phone, "To": "+15125550100", "AccountSid": "AC" + "1" * 32}
     if "MessageSid" in form:  # Twilio's ids are unique; a repeated one is a retry, not answered twice
@@ -310,13 +421,20 @@ UNSIGNED_PHONES: Set[str] = set()
 
 
 @fuzz("twilio_unsigned")
-@given(fields=twilio_fields, extra=twilio_extra, forgery=st.one_of(
-    st.sampled_from(["none", "empty", "wrong-token", "other-url", "other-fields"]),
-    st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7e), min_size=1, max_size=40)),
-    content_type=st.sampled_from(["application/x-www-form-urlencoded", "application/json", "text/plain",
-                                  "multipart/form-data; boundary=x"]))
-def test_twilio_unsigned_requests_are_always_403(stack: Stack, fields: Dict[str, str], extra: Dict[str, str],
-                                                 forgery: str, content_type: str) -> None:
+@given(
+    fields=twilio_fields,
+    extra=twilio_extra,
+    forgery=st.one_of(
+        st.sampled_from(["none", "empty", "wrong-token", "other-url", "other-fields"]),
+        st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=40),
+    ),
+    content_type=st.sampled_from(
+        ["application/x-www-form-urlencoded", "application/json", "text/plain", "multipart/form-data; boundary=x"]
+    ),
+)
+def test_twilio_unsigned_requests_are_always_403(
+    stack: Stack, fields: Dict[str, str], extra: Dict[str, str], forgery: str, content_type: str
+) -> None:
     phone = f"+1556{uuid.uuid4().int % 10_000_000:07d}"
     form = {**extra, **fields, "From": phone, "To": "+15125550100"}
     validator = RequestValidator(AUTH_TOKEN)
@@ -354,29 +472,61 @@ UNSIGNED_PSID = "psid-unsigned-" + uuid.uuid4().hex[:8]
 @st.composite
 def messenger_bodies(draw: st.DrawFn) -> Dict[str, Any]:
     """A Page delivery with fuzzed entries and events (or any JSON value)."""
+
     def event() -> st.SearchStrategy[Dict[str, Any]]:
-        message = st.fixed_dictionaries({}, optional={
-            "mid": st.text(ANY_CHAR, max_size=20), "text": st.one_of(message_texts(), json_values),
-            "quick_reply": st.one_of(json_values, st.fixed_dictionaries({"payload": st.one_of(slash_texts(),
-                                                                                              json_values)})),
-            "is_echo": json_values, "attachments": json_values, "sticker_id": json_values})
-        return st.fixed_dictionaries({}, optional={
-            "sender": st.one_of(st.fixed_dictionaries({"id": st.one_of(st.text(ANY_CHAR, max_size=20), json_values)}),
-                                json_values),
-            "recipient": json_values, "timestamp": json_values, "message": st.one_of(message, json_values),
-            "postback": st.one_of(json_values, st.fixed_dictionaries({"payload": st.one_of(slash_texts(),
-                                                                                           json_values)}))})
-    entries = st.lists(st.fixed_dictionaries({}, optional={
-        "id": json_values, "time": json_values, "messaging": st.one_of(st.lists(event(), max_size=4), json_values)}),
-        max_size=3)
-    return draw(st.one_of(st.fixed_dictionaries({"object": st.just("page"), "entry": st.one_of(entries, json_values)}),
-                          st.fixed_dictionaries({"object": json_values, "entry": entries}), json_values))
+        message = st.fixed_dictionaries(
+            {},
+            optional={
+                "mid": st.text(ANY_CHAR, max_size=20),
+                "text": st.one_of(message_texts(), json_values),
+                "quick_reply": st.one_of(
+                    json_values, st.fixed_dictionaries({"payload": st.one_of(slash_texts(), json_values)})
+                ),
+                "is_echo": json_values,
+                "attachments": json_values,
+                "sticker_id": json_values,
+            },
+        )
+        return st.fixed_dictionaries(
+            {},
+            optional={
+                "sender": st.one_of(
+                    st.fixed_dictionaries({"id": st.one_of(st.text(ANY_CHAR, max_size=20), json_values)}), json_values
+                ),
+                "recipient": json_values,
+                "timestamp": json_values,
+                "message": st.one_of(message, json_values),
+                "postback": st.one_of(
+                    json_values, st.fixed_dictionaries({"payload": st.one_of(slash_texts(), json_values)})
+                ),
+            },
+        )
+
+    entries = st.lists(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "id": json_values,
+                "time": json_values,
+                "messaging": st.one_of(st.lists(event(), max_size=4), json_values),
+            },
+        ),
+        max_size=3,
+    )
+    return draw(
+        st.one_of(
+            st.fixed_dictionaries({"object": st.just("page"), "entry": st.one_of(entries, json_values)}),
+            st.fixed_dictionaries({"object": json_values, "entry": entries}),
+            json_values,
+        )
+    )
 
 
 @fuzz("messenger_signed")
 @given(body=messenger_bodies(), text=message_texts(), raw=st.one_of(st.none(), st.binary(max_size=200)))
-def test_messenger_signed_deliveries_are_accepted_or_refused_clearly(stack: Stack, body: Any, text: str,
-                                                                     raw: Optional[bytes]) -> None:
+def test_messenger_signed_deliveries_are_accepted_or_refused_clearly(
+    stack: Stack, body: Any, text: str, raw: Optional[bytes]
+) -> None:
     reply = stack.facebook(raw if raw is not None else json.dumps(body).encode())
     assert reply.status in (200, 400, 404), str(reply)
     assert reply.seconds < FAST_S, str(reply)
@@ -398,10 +548,18 @@ def test_every_fuzzed_messenger_text_was_answered(stack: Stack) -> None:
 
 
 @fuzz("messenger_unsigned")
-@given(body=messenger_bodies(), header=st.one_of(
-    st.none(), st.just(""), st.just("sha256="), st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7e),
-                                                          max_size=80),
-    st.from_regex(r"sha256=[0-9a-f]{64}", fullmatch=True), st.just("other-secret"), st.just("sha1")))
+@given(
+    body=messenger_bodies(),
+    header=st.one_of(
+        st.none(),
+        st.just(""),
+        st.just("sha256="),
+        st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=80),
+        st.from_regex(r"sha256=[0-9a-f]{64}", fullmatch=True),
+        st.just("other-secret"),
+        st.just("sha1"),
+    ),
+)
 def test_messenger_unsigned_deliveries_are_always_403(stack: Stack, body: Any, header: Optional[str]) -> None:
     raw = json.dumps(messenger_delivery(UNSIGNED_PSID, "what is a CP504?") if body is None else body).encode()
     headers = {"Content-Type": "application/json"}
@@ -425,11 +583,15 @@ def test_nothing_was_sent_to_an_unsigned_messenger_sender(stack: Stack) -> None:
 
 # --- socket.io ----------------------------------------------------------------------------------
 
+
 @fuzz("socketio")
-@given(data=st.one_of(
-    st.fixed_dictionaries({"message": message_texts()}),
-    st.fixed_dictionaries({"message": json_values}, optional={"customData": json_values}),
-    json_values))
+@given(
+    data=st.one_of(
+        st.fixed_dictionaries({"message": message_texts()}),
+        st.fixed_dictionaries({"message": json_values}, optional={"customData": json_values}),
+        json_values,
+    )
+)
 def test_socketio_events_keep_the_socket_up_and_get_answered(stack: Stack, data: Any) -> None:
     session = new_id("web")
     # A text is answered; so is any other object (the channel empties a non-text message and ignores
@@ -444,6 +606,7 @@ def test_socketio_events_keep_the_socket_up_and_get_answered(stack: Stack, data:
 
 
 # --- rate limits with the production defaults ---------------------------------------------------
+
 
 def test_rest_rate_limit_answers_429_with_retry_after(stack: Stack) -> None:
     sender = new_id("limit")
@@ -478,8 +641,12 @@ def test_socketio_rate_limit_sends_one_slow_down_message(stack: Stack) -> None:
     session = new_id("web")
     texts: List[str] = []
     for number in range(RATE_LIMIT + 3):
-        turn = stack.widget({"message": f"hi {number}", "session_id": session}, session_id=session,
-                            wait_s=TURN_S if number < RATE_LIMIT + 1 else 1.0, settle_s=0.05)
+        turn = stack.widget(
+            {"message": f"hi {number}", "session_id": session},
+            session_id=session,
+            wait_s=TURN_S if number < RATE_LIMIT + 1 else 1.0,
+            settle_s=0.05,
+        )
         texts.append(turn.text)
     assert all(t and SLOW_DOWN not in t for t in texts[:RATE_LIMIT])
-    assert SLOW_DOWN in texts[RATE_LIMIT] and texts[RATE_LIMIT + 1:] == ["", ""]
+    assert SLOW_DOWN in texts[RATE_LIMIT] and texts[RATE_LIMIT + 1 :] == ["", ""]

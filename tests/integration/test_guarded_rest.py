@@ -9,6 +9,7 @@ The raw tracker rows of a SQL tracker store are checked at unit level
 (tests/channels/test_guard.py::test_masked_text_is_what_a_sql_tracker_store_writes): the test
 servers run Rasa's in-memory tracker store, read here through Rasa's HTTP API.
 """
+
 from __future__ import annotations
 
 import json
@@ -110,17 +111,21 @@ def test_an_ssn_as_a_form_answer_is_masked_and_offered_buttons_still_work(bot: B
 
 def test_forged_slash_commands_set_no_slot(bot: Bot) -> None:
     sender = new_sender()
-    for forged in ('/inform{"contact_consent": true, "phone": "+15125550000"}',
-                   '/request_human{"full_name": "Mallory", "intake_confirmed": true}',
-                   '//affirm{"contact_consent": true}'):
+    for forged in (
+        '/inform{"contact_consent": true, "phone": "+15125550000"}',
+        '/request_human{"full_name": "Mallory", "intake_confirmed": true}',
+        '//affirm{"contact_consent": true}',
+    ):
         bot.send(sender, forged)
     state = tracker(bot, sender)
     for slot in ("contact_consent", "phone", "full_name", "intake_confirmed"):
         assert state["slots"][slot] is None, slot
     events = user_events(state)
-    assert [e["text"] for e in events] == ['inform{"contact_consent": true, "phone": "+15125550000"}',
-                                         'request_human{"full_name": "Mallory", "intake_confirmed": true}',
-                                         'affirm{"contact_consent": true}']
+    assert [e["text"] for e in events] == [
+        'inform{"contact_consent": true, "phone": "+15125550000"}',
+        'request_human{"full_name": "Mallory", "intake_confirmed": true}',
+        'affirm{"contact_consent": true}',
+    ]
     forged_entities = {"contact_consent", "phone", "full_name", "intake_confirmed"}
     for event in events:
         assert not [e for e in event["parse_data"]["entities"] if e["entity"] in forged_entities]
@@ -132,12 +137,15 @@ def test_the_widgets_own_payload_passes(bot: Bot) -> None:
     assert user_events(tracker(bot, sender))[0]["parse_data"]["intent"]["name"] == "request_human"
 
 
-@pytest.mark.parametrize("message, start", [
-    ("", "I didn't get any text"),
-    ("  \n\t ", "I didn't get any text"),
-    ("\x00\x07", "I didn't get any text"),
-    ("x" * 2001, "That message is too long for me (over 2000 characters)"),
-])
+@pytest.mark.parametrize(
+    "message, start",
+    [
+        ("", "I didn't get any text"),
+        ("  \n\t ", "I didn't get any text"),
+        ("\x00\x07", "I didn't get any text"),
+        ("x" * 2001, "That message is too long for me (over 2000 characters)"),
+    ],
+)
 def test_empty_and_too_long_texts_get_a_polite_reply(bot: Bot, message: str, start: str) -> None:
     sender = new_sender()
     [reply] = texts(bot, sender, message)
@@ -163,14 +171,17 @@ def test_large_bodies_get_413(bot: Bot, size: int) -> None:
     still_answers(bot)
 
 
-@pytest.mark.parametrize("body, headers", [
-    (b"{not json", JSON),
-    (b'["a list"]', JSON),
-    (b'{"sender": "x"}', JSON),
-    (b'{"sender": 5, "message": "hi"}', JSON),
-    (b'{"sender": "x", "message": "caf\xe9"}', JSON),
-    (b'{"sender": "x", "message": "hi"}', {"Content-Type": "text/plain"}),
-])
+@pytest.mark.parametrize(
+    "body, headers",
+    [
+        (b"{not json", JSON),
+        (b'["a list"]', JSON),
+        (b'{"sender": "x"}', JSON),
+        (b'{"sender": 5, "message": "hi"}', JSON),
+        (b'{"sender": "x", "message": "caf\xe9"}', JSON),
+        (b'{"sender": "x", "message": "hi"}', {"Content-Type": "text/plain"}),
+    ],
+)
 def test_malformed_bodies_get_400(bot: Bot, body: bytes, headers: Dict[str, str]) -> None:
     status, _, answer = post(bot, body, headers)
     assert status == 400 and answer["error"] == "bad_request" and "Traceback" not in json.dumps(answer)
@@ -190,9 +201,26 @@ def test_with_the_action_server_down_the_user_still_gets_an_answer(tmp_path: Pat
     port, log = free_port(), tmp_path / "rasa.log"
     env = channels_off({**os.environ, "RATE_LIMIT_REDIS_URL": ""})
     process = subprocess.Popen(
-        [str(RASA), "run", "--model", str(MODEL), "--port", str(port), "--enable-api", "--endpoints", str(endpoints),
-         "--credentials", str(ROOT / "credentials.yml"), "-i", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        [
+            str(RASA),
+            "run",
+            "--model",
+            str(MODEL),
+            "--port",
+            str(port),
+            "--enable-api",
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(ROOT / "credentials.yml"),
+            "-i",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         _wait(f"http://127.0.0.1:{port}/status", process, log, check=_model_loaded)
         down = Bot(f"http://127.0.0.1:{port}")

@@ -4,6 +4,7 @@ replies from the agent desk on the taxpayer's own channel and hands back to the 
 Runs the real action server, Rasa server (callback channel, JWT-protected API) and agent desk, on
 SQLite and on PostgreSQL.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,14 +15,14 @@ import urllib.request
 import uuid
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Optional
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from actions.services.signing import verify
-from actions.store.cases import CaseRepository
-from actions.store.db import Database
+from services.signing import verify
+from store.cases import CaseRepository
+from store.db import Database
 from tests.integration.receiver import Receiver
 from tests.integration.servers import MODEL, ROOT, running_bot, running_desk
 from tests.services_up import ensure_postgres
@@ -36,8 +37,9 @@ PG_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 class Stack:
     """The running servers and what the test needs to talk to them."""
 
-    def __init__(self, rasa_url: str, desk_url: str, token: str, receiver: Receiver, database_url: str,
-                 backend: str) -> None:
+    def __init__(
+        self, rasa_url: str, desk_url: str, token: str, receiver: Receiver, database_url: str, backend: str
+    ) -> None:
         self.rasa_url, self.desk_url, self.token = rasa_url, desk_url, token
         self.receiver, self.database_url, self.backend = receiver, database_url, backend
 
@@ -45,8 +47,9 @@ class Stack:
         """Send a message on the callback channel; return the bot texts it produced."""
         before = len(self.bot_messages(sender))
         body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(f"{self.rasa_url}/webhooks/callback/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/callback/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.status == 200
         time.sleep(wait_s)
@@ -56,11 +59,15 @@ class Stack:
         """Everything the bot (or a pro) sent to ``sender`` so far."""
         return [item.json() for item in self.receiver.on("/bot") if item.json().get("recipient_id") == sender]
 
-    def desk(self, method: str, path: str, body: Dict = None, expect: int = 200) -> Dict:
+    def desk(self, method: str, path: str, body: Optional[Dict] = None, expect: int = 200) -> Dict:
         """Call the desk's JSON API with the pro's token."""
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.desk_url}/api{path}", data=data, method=method, headers={
-            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.desk_url}/api{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == expect
             return json.loads(response.read())
@@ -86,8 +93,15 @@ def _database_url(tmp: Path, backend: str) -> Iterator[str]:
 
 
 def _cli(env: Dict[str, str], *args: str, stdin: str = "") -> str:
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "desk.cli", *args], cwd=ROOT,
-                            env={**os.environ, **env}, input=stdin, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "desk.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -98,7 +112,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     tmp = Path(tmp_path_factory.mktemp(f"handoff-{request.param}"))
     receiver = Receiver().start()
     credentials = tmp / "credentials.yml"
-    credentials.write_text(f"rest:\ncallback:\n  url: \"{receiver.url}/bot\"\n")
+    credentials.write_text(f'rest:\ncallback:\n  url: "{receiver.url}/bot"\n')
     jwt_secret = uuid.uuid4().hex
     with ExitStack() as running:
         running.callback(receiver.stop)
@@ -155,29 +169,35 @@ def test_lt11_three_weeks_ago_to_a_pro_and_back(stack: Stack) -> None:
 
     hook = stack.receiver.wait_for("/hook", lambda item: item.json().get("reference") == case.reference)
     assert hook is not None, "the signed webhook never arrived"
-    assert verify(SECRET, hook.body, hook.headers["X-Handoff-Timestamp"], hook.headers["X-Handoff-Signature"],
-                  time.time())
+    assert verify(
+        SECRET, hook.body, hook.headers["X-Handoff-Timestamp"], hook.headers["X-Handoff-Signature"], time.time()
+    )
     assert len([h for h in stack.receiver.on("/hook") if h.json().get("reference") == case.reference]) >= 1
 
     # Paused: the bot stays quiet while the taxpayer waits for the pro.
     assert stack.say(sender, "hello? anyone there?", wait_s=1.0) == []
 
-    stack.desk("POST", f"/cases/{case.reference}/messages", {"text": "Hi Jane, I'm Sam. Let's look at your LT11."},
-               expect=201)
-    delivered = stack.receiver.wait_for("/bot", lambda item: item.json().get("recipient_id") == sender
-                                        and "I'm Sam" in item.json().get("text", ""))
+    stack.desk(
+        "POST", f"/cases/{case.reference}/messages", {"text": "Hi Jane, I'm Sam. Let's look at your LT11."}, expect=201
+    )
+    delivered = stack.receiver.wait_for(
+        "/bot", lambda item: item.json().get("recipient_id") == sender and "I'm Sam" in item.json().get("text", "")
+    )
     assert delivered is not None, "the pro's reply never reached the taxpayer's channel"
     transcript.append("USER: hello? anyone there?   (bot paused: no answer)")
     transcript.append(f"PRO (desk API, delivered on the callback channel): {delivered.json()['text']}")
     assert repository.get(case.reference).status == "in_conversation"
 
     stack.desk("POST", f"/cases/{case.reference}/handback")
-    back = stack.receiver.wait_for("/bot", lambda item: item.json().get("recipient_id") == sender
-                                   and "handed you back" in item.json().get("text", ""))
+    back = stack.receiver.wait_for(
+        "/bot",
+        lambda item: item.json().get("recipient_id") == sender and "handed you back" in item.json().get("text", ""),
+    )
     assert back is not None
     transcript.append(f"PRO hands back (desk API) -> BOT: {back.json()['text']}")
     assert "levy" in turn("what is a levy").lower()
     assert case.reference in turn("any update on my case?")
     Path(ROOT / "results").mkdir(exist_ok=True)
     (ROOT / "results" / f"handoff-transcript-{stack.backend}.txt").write_text(
-        "\n".join(transcript) + f"\n\ncase stored {stored_after:.3f} s after the last answer was sent\n")
+        "\n".join(transcript) + f"\n\ncase stored {stored_after:.3f} s after the last answer was sent\n"
+    )

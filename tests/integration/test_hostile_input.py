@@ -12,6 +12,7 @@ The bot's rate limit is raised to ``FLOOD_MESSAGES + 3`` per hour so that the fl
 with the production defaults are tested in test_fuzz_channels.py. ``HOSTILE_FLOOD_MESSAGES``
 changes the flood's size (default 300, see below).
 """
+
 from __future__ import annotations
 
 import json
@@ -25,11 +26,23 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
-from actions.store.cases import CaseRepository
-from actions.store.db import Database
-from tests.integration.hostile import (EMPTY, NORMAL_ANSWER, NORMAL_QUESTION, PII_REMOVED, TOO_LONG, Stack,
-                                       assert_polite, assert_refusal, messenger_delivery, new_id, running_stack,
-                                       wait_until)
+
+from store.cases import CaseRepository
+from store.db import Database
+from tests.integration.hostile import (
+    EMPTY,
+    NORMAL_ANSWER,
+    NORMAL_QUESTION,
+    PII_REMOVED,
+    TOO_LONG,
+    Stack,
+    assert_polite,
+    assert_refusal,
+    messenger_delivery,
+    new_id,
+    running_stack,
+    wait_until,
+)
 from tests.integration.servers import conversation
 
 pytestmark = pytest.mark.model
@@ -47,8 +60,21 @@ SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 FORGEABLE = ("contact_consent", "intake_confirmed", "full_name", "phone")  # slots a forged payload could set
 # Up to "When is the best time to contact you?" with every optional question skipped.
-INTAKE_TO_CONTACT_TIME = ("I'd like to talk to a tax pro", "Maria Lopez", "(702) 555-0199", "maria@example.com",
-                          "email", "no", "skip", "skip", "skip", "skip", "skip", "skip", "skip")
+INTAKE_TO_CONTACT_TIME = (
+    "I'd like to talk to a tax pro",
+    "Maria Lopez",
+    "(702) 555-0199",
+    "maria@example.com",
+    "email",
+    "no",
+    "skip",
+    "skip",
+    "skip",
+    "skip",
+    "skip",
+    "skip",
+    "skip",
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +87,12 @@ class Stored:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    env = {"RATE_LIMIT_MESSAGES": str(RATE_LIMIT), "RATE_LIMIT_WINDOW_S": "3600",
-           "MAX_MESSAGE_CHARS": str(MAX_CHARS), "REST_MAX_BODY_BYTES": "65536"}
+    env = {
+        "RATE_LIMIT_MESSAGES": str(RATE_LIMIT),
+        "RATE_LIMIT_WINDOW_S": "3600",
+        "MAX_MESSAGE_CHARS": str(MAX_CHARS),
+        "REST_MAX_BODY_BYTES": "65536",
+    }
     with running_stack(Path(tmp_path_factory.mktemp("hostile")), env) as running:
         running.answers_normally()  # the first turn warms the model up
         yield running
@@ -104,8 +134,12 @@ def user_events(stack: Stack, sender: str) -> List[Dict[str, Any]]:
 
 # --- REST: what the body says -------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["", " ", "\t\n  \r\n", "\u00a0\u2003\u3000", "\x00", "\x00\x01\x07\x1b\x7f\x9f"],
-                         ids=["empty", "space", "whitespace", "unicode-spaces", "nul", "control-only"])
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\t\n  \r\n", "\u00a0\u2003\u3000", "\x00", "\x00\x01\x07\x1b\x7f\x9f"],
+    ids=["empty", "space", "whitespace", "unicode-spaces", "nul", "control-only"],
+)
 def test_empty_or_invisible_text_gets_a_polite_reply(stack: Stack, text: str) -> None:
     sender = new_id()
     assert_polite(stack.say(sender, text), EMPTY)
@@ -128,13 +162,17 @@ def test_lone_surrogates_are_removed(stack: Stack) -> None:
     assert user_events(stack, sender)[-1]["text"] == NORMAL_QUESTION
 
 
-@pytest.mark.parametrize("text", [
-    "😀🙏🏽👨‍👩‍👧‍👦🇺🇸",
-    "مرحبا، وصلتني رسالة من مصلحة الضرائب",
-    "קיבלתי מכתב ממס הכנסה",
-    "CP504 مرحبا 😀 שלום Привет 你好 \u202eevil\u202c",
-    "I got a CP504 — ¿qué significa? 〒 ½ ℃",
-], ids=["emoji", "arabic", "hebrew", "mixed-scripts", "mixed-latin"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😀🙏🏽👨‍👩‍👧‍👦🇺🇸",
+        "مرحبا، وصلتني رسالة من مصلحة الضرائب",
+        "קיבלתי מכתב ממס הכנסה",
+        "CP504 مرحبا 😀 שלום Привет 你好 \u202eevil\u202c",
+        "I got a CP504 — ¿qué significa? 〒 ½ ℃",
+    ],
+    ids=["emoji", "arabic", "hebrew", "mixed-scripts", "mixed-latin"],
+)
 def test_emoji_and_right_to_left_text_reach_rasa_unchanged(stack: Stack, text: str) -> None:
     sender = new_id()
     assert_polite(stack.say(sender, text))
@@ -166,46 +204,85 @@ def test_large_bodies_are_refused_with_413(stack: Stack, size: int, chunked: boo
     assert user_events(stack, sender) == []
 
 
-@pytest.mark.parametrize("raw", [
-    b'{"sender": "s", "message": "\xff\xfe what"}',
-    b'{"sender": "s", "message": "\xc3\x28"}',
-    b'{"sender": "s", "message": "\xc0\xaf"}',          # overlong encoding of "/"
-    b'{"sender": "s", "message": "\xed\xa0\x80"}',      # a surrogate encoded as UTF-8 (CESU-8)
-    b'{"sender": "s\x80", "message": "hi"}',
-    '{"sender": "s", "message": "hi"}'.encode("utf-16"),
-], ids=["ff-fe", "c3-28", "overlong", "cesu-surrogate", "bad-sender", "utf-16"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"sender": "s", "message": "\xff\xfe what"}',
+        b'{"sender": "s", "message": "\xc3\x28"}',
+        b'{"sender": "s", "message": "\xc0\xaf"}',  # overlong encoding of "/"
+        b'{"sender": "s", "message": "\xed\xa0\x80"}',  # a surrogate encoded as UTF-8 (CESU-8)
+        b'{"sender": "s\x80", "message": "hi"}',
+        '{"sender": "s", "message": "hi"}'.encode("utf-16"),
+    ],
+    ids=["ff-fe", "c3-28", "overlong", "cesu-surrogate", "bad-sender", "utf-16"],
+)
 def test_invalid_utf8_is_refused_with_400(stack: Stack, raw: bytes) -> None:
     assert_refusal(stack.rest(raw), (400,))
 
 
-@pytest.mark.parametrize("raw", [
-    b"", b"{", b'{"sender": "s", "message": ', b"{'sender': 's', 'message': 'hi'}",
-    b'{"sender": "s", "message": "hi",}', b'{"sender": "s", "message": "hi"} trailing',
-    b'{"sender": "s" "message": "hi"}', b"NaN", b"\x00" * 10, MARKER.encode() + b"{{{",
-], ids=["empty", "brace", "truncated", "single-quotes", "trailing-comma", "trailing-text", "missing-comma", "nan",
-        "nul-bytes", "garbage"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"{",
+        b'{"sender": "s", "message": ',
+        b"{'sender': 's', 'message': 'hi'}",
+        b'{"sender": "s", "message": "hi",}',
+        b'{"sender": "s", "message": "hi"} trailing',
+        b'{"sender": "s" "message": "hi"}',
+        b"NaN",
+        b"\x00" * 10,
+        MARKER.encode() + b"{{{",
+    ],
+    ids=[
+        "empty",
+        "brace",
+        "truncated",
+        "single-quotes",
+        "trailing-comma",
+        "trailing-text",
+        "missing-comma",
+        "nan",
+        "nul-bytes",
+        "garbage",
+    ],
+)
 def test_malformed_json_is_refused_with_400(stack: Stack, raw: bytes) -> None:
     assert_refusal(stack.rest(raw), (400,), sent=MARKER)
 
 
-@pytest.mark.parametrize("raw", [b"[]", b'[{"sender": "s", "message": "hi"}]', b"42", b"-1.5e300", b"null", b"true",
-                                 b'"just a string"'],
-                         ids=["empty-array", "array", "number", "float", "null", "true", "string"])
+@pytest.mark.parametrize(
+    "raw",
+    [b"[]", b'[{"sender": "s", "message": "hi"}]', b"42", b"-1.5e300", b"null", b"true", b'"just a string"'],
+    ids=["empty-array", "array", "number", "float", "null", "true", "string"],
+)
 def test_json_that_is_not_an_object_is_refused_with_400(stack: Stack, raw: bytes) -> None:
     assert_refusal(stack.rest(raw), (400,))
 
 
-@pytest.mark.parametrize("content_type", [
-    None, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz",
-    "application/xml", "application/json; charset=latin-1", "application/jsonx", "*/*",
-], ids=["none", "text", "form", "multipart", "xml", "latin-1", "jsonx", "any"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=xyz",
+        "application/xml",
+        "application/json; charset=latin-1",
+        "application/jsonx",
+        "*/*",
+    ],
+    ids=["none", "text", "form", "multipart", "xml", "latin-1", "jsonx", "any"],
+)
 def test_wrong_content_types_are_refused(stack: Stack, content_type: Optional[str]) -> None:
     sender = new_id()
     if content_type == "application/x-www-form-urlencoded":
         raw = urllib.parse.urlencode({"sender": sender, "message": MARKER}).encode()
     elif content_type and content_type.startswith("multipart/"):
-        raw = (f'--xyz\r\nContent-Disposition: form-data; name="sender"\r\n\r\n{sender}\r\n'
-               f'--xyz\r\nContent-Disposition: form-data; name="message"\r\n\r\n{MARKER}\r\n--xyz--\r\n').encode()
+        raw = (
+            f'--xyz\r\nContent-Disposition: form-data; name="sender"\r\n\r\n{sender}\r\n'
+            f'--xyz\r\nContent-Disposition: form-data; name="message"\r\n\r\n{MARKER}\r\n--xyz--\r\n'
+        ).encode()
     else:
         raw = body(sender, MARKER)
     assert_refusal(stack.rest(raw, content_type=content_type), (400, 415), sent=MARKER)
@@ -217,32 +294,55 @@ def test_json_content_type_with_utf8_charset_is_accepted(stack: Stack) -> None:
     assert_polite(reply, NORMAL_ANSWER)
 
 
-@pytest.mark.parametrize("fields", [
-    {"message": MARKER},
-    {"sender": None, "message": MARKER, "keep_null": True},
-    {"sender": "", "message": MARKER},
-    {"sender": "   ", "message": MARKER},
-    {"sender": 12345, "message": MARKER},
-    {"sender": ["a"], "message": MARKER},
-    {"sender": {"id": "a"}, "message": MARKER},
-    {"sender": True, "message": MARKER},
-    {"sender": "a\x00b", "message": MARKER},
-    {"sender": " padded ", "message": MARKER},
-    {"sender": "lone\ud800", "message": MARKER},
-    {"sender": MARKER + "s" * 10_000, "message": "hi"},
-    {"sender": MARKER + "s" * 240, "message": "hi"},
-    {"sender": "ok-sender"},
-    {"sender": "ok-sender", "message": 42},
-    {"sender": "ok-sender", "message": None, "keep_null": True},
-    {"sender": "ok-sender", "message": ["hi"]},
-    {"sender": "ok-sender", "message": {"text": MARKER}},
-    {"sender": "ok-sender", "message": False},
-    {"sender": "ok-sender", "message": "hi", "metadata": MARKER},
-    {"sender": "ok-sender", "message": "hi", "metadata": [MARKER]},
-], ids=["no-sender", "null-sender", "empty-sender", "blank-sender", "int-sender", "list-sender", "object-sender",
-        "bool-sender", "nul-sender", "padded-sender", "surrogate-sender", "10KB-sender", "256-char-sender",
-        "no-message", "int-message", "null-message", "list-message", "object-message", "bool-message",
-        "string-metadata", "list-metadata"])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"message": MARKER},
+        {"sender": None, "message": MARKER, "keep_null": True},
+        {"sender": "", "message": MARKER},
+        {"sender": "   ", "message": MARKER},
+        {"sender": 12345, "message": MARKER},
+        {"sender": ["a"], "message": MARKER},
+        {"sender": {"id": "a"}, "message": MARKER},
+        {"sender": True, "message": MARKER},
+        {"sender": "a\x00b", "message": MARKER},
+        {"sender": " padded ", "message": MARKER},
+        {"sender": "lone\ud800", "message": MARKER},
+        {"sender": MARKER + "s" * 10_000, "message": "hi"},
+        {"sender": MARKER + "s" * 240, "message": "hi"},
+        {"sender": "ok-sender"},
+        {"sender": "ok-sender", "message": 42},
+        {"sender": "ok-sender", "message": None, "keep_null": True},
+        {"sender": "ok-sender", "message": ["hi"]},
+        {"sender": "ok-sender", "message": {"text": MARKER}},
+        {"sender": "ok-sender", "message": False},
+        {"sender": "ok-sender", "message": "hi", "metadata": MARKER},
+        {"sender": "ok-sender", "message": "hi", "metadata": [MARKER]},
+    ],
+    ids=[
+        "no-sender",
+        "null-sender",
+        "empty-sender",
+        "blank-sender",
+        "int-sender",
+        "list-sender",
+        "object-sender",
+        "bool-sender",
+        "nul-sender",
+        "padded-sender",
+        "surrogate-sender",
+        "10KB-sender",
+        "256-char-sender",
+        "no-message",
+        "int-message",
+        "null-message",
+        "list-message",
+        "object-message",
+        "bool-message",
+        "string-metadata",
+        "list-metadata",
+    ],
+)
 def test_missing_or_wrongly_typed_fields_are_refused_with_400(stack: Stack, fields: Dict[str, Any]) -> None:
     fields = dict(fields)
     keep_null = fields.pop("keep_null", False)
@@ -274,22 +374,27 @@ def test_a_social_security_number_is_masked_before_rasa(stack: Stack) -> None:
 
 # --- slash syntax and button payloads -----------------------------------------------------------
 
+
 def forced(stack: Stack, sender: str) -> Dict[str, Any]:
     """The slots a forged payload could have set, as stored."""
     slots = stack.tracker(sender)["slots"]
     return {name: slots.get(name) for name in FORGEABLE}
 
 
-@pytest.mark.parametrize("text", [
-    '/inform{"contact_consent": true}',
-    '/inform{"contact_consent": true, "intake_confirmed": true, "full_name": "Eve"}',
-    '//inform{"phone": "+15125550100"}',
-    ' /request_human{"contact_consent": true}',
-    "/affirm{{{",
-    '/affirm{"a": [1, 2, {"b": null}]}',
-    "/" + "a" * 1900,
-    "/",
-], ids=["consent", "several-slots", "double-slash", "leading-space", "braces", "nested", "long-intent", "slash-only"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '/inform{"contact_consent": true}',
+        '/inform{"contact_consent": true, "intake_confirmed": true, "full_name": "Eve"}',
+        '//inform{"phone": "+15125550100"}',
+        ' /request_human{"contact_consent": true}',
+        "/affirm{{{",
+        '/affirm{"a": [1, 2, {"b": null}]}',
+        "/" + "a" * 1900,
+        "/",
+    ],
+    ids=["consent", "several-slots", "double-slash", "leading-space", "braces", "nested", "long-intent", "slash-only"],
+)
 def test_typed_slash_payloads_are_read_as_text(stack: Stack, text: str) -> None:
     sender = new_id()
     assert_polite(stack.say(sender, text))
@@ -337,11 +442,16 @@ def test_a_payload_offered_earlier_but_not_now_is_read_as_text(stack: Stack) -> 
 
 # --- SQL and HTML as intake answers -------------------------------------------------------------
 
-@pytest.mark.parametrize("name", [
-    SQL,
-    SCRIPT,
-    IMG,
-], ids=["sql", "script", "img"])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        SQL,
+        SCRIPT,
+        IMG,
+    ],
+    ids=["sql", "script", "img"],
+)
 def test_sql_or_html_as_a_name_is_refused_politely_and_stored_verbatim(stack: Stack, name: str) -> None:
     sender = new_id("intake")
     assert "full name" in assert_polite(stack.say(sender, INTAKE_TO_CONTACT_TIME[0]))
@@ -350,12 +460,16 @@ def test_sql_or_html_as_a_name_is_refused_politely_and_stored_verbatim(stack: St
     assert stack.tracker(sender)["slots"]["full_name"] is None
 
 
-@pytest.mark.parametrize("answer", [
-    SQL,
-    SCRIPT,
-    IMG,
-    "weekdays after 3pm; DROP TABLE cases;--",
-], ids=["sql", "script", "img", "sql-in-sentence"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        SQL,
+        SCRIPT,
+        IMG,
+        "weekdays after 3pm; DROP TABLE cases;--",
+    ],
+    ids=["sql", "script", "img", "sql-in-sentence"],
+)
 def test_sql_or_html_as_a_free_text_answer_is_kept_as_plain_text(stack: Stack, answer: str) -> None:
     sender = new_id("intake")
     for text in INTAKE_TO_CONTACT_TIME:
@@ -373,14 +487,19 @@ def test_sql_or_html_as_a_free_text_answer_is_kept_as_plain_text(stack: Stack, a
 
 # --- the other channels -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expect", [
-    ("\x00\x07what is a CP504?\x1b", NORMAL_ANSWER),
-    ("x" * 100_000, TOO_LONG),
-    ("😀🙏🏽", None),
-    ("مرحبا، وصلتني رسالة CP504", None),
-    ('/inform{"contact_consent": true}', None),
-    ("my ssn is 123-45-6789", PII_REMOVED),
-], ids=["control", "100KB", "emoji", "arabic", "slash", "ssn"])
+
+@pytest.mark.parametrize(
+    "text, expect",
+    [
+        ("\x00\x07what is a CP504?\x1b", NORMAL_ANSWER),
+        ("x" * 100_000, TOO_LONG),
+        ("😀🙏🏽", None),
+        ("مرحبا، وصلتني رسالة CP504", None),
+        ('/inform{"contact_consent": true}', None),
+        ("my ssn is 123-45-6789", PII_REMOVED),
+    ],
+    ids=["control", "100KB", "emoji", "arabic", "slash", "ssn"],
+)
 def test_hostile_sms_get_a_polite_reply(stack: Stack, text: str, expect: Optional[str]) -> None:
     phone = new_phone()
     reply = stack.twilio(stack.sms_fields(phone, text))
@@ -391,11 +510,15 @@ def test_hostile_sms_get_a_polite_reply(stack: Stack, text: str, expect: Optiona
     assert "6789" not in " ".join(stack.texts_to(phone))
 
 
-@pytest.mark.parametrize("text", [
-    "   ",
-    "//",
-    "\x00\x01",
-], ids=["whitespace", "slashes-only", "control-only"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "   ",
+        "//",
+        "\x00\x01",
+    ],
+    ids=["whitespace", "slashes-only", "control-only"],
+)
 def test_an_empty_sms_gets_the_empty_text_reply(stack: Stack, text: str) -> None:
     phone = new_phone()
     assert stack.twilio(stack.sms_fields(phone, text)).status == 200
@@ -417,22 +540,27 @@ def test_sms_with_invalid_utf8_or_odd_forms_is_answered_or_ignored(stack: Stack)
     assert stack.twilio(fields, token=None).status == 403
 
 
-@pytest.mark.parametrize("text, expect", [
-    ("x" * 100_000, TOO_LONG),
-    ("\x00\x01\x7f", EMPTY),
-    ("what is a CP504?\x00", NORMAL_ANSWER),
-    ("😀🙏🏽", None),
-    ("קיבלתי מכתב CP504", None),
-    ("my ssn is 123-45-6789", PII_REMOVED),
-    ('/inform{"contact_consent": true}', None),
-    (SCRIPT, None),
-], ids=["100KB", "control-only", "control", "emoji", "hebrew", "ssn", "slash", "script"])
+@pytest.mark.parametrize(
+    "text, expect",
+    [
+        ("x" * 100_000, TOO_LONG),
+        ("\x00\x01\x7f", EMPTY),
+        ("what is a CP504?\x00", NORMAL_ANSWER),
+        ("😀🙏🏽", None),
+        ("קיבלתי מכתב CP504", None),
+        ("my ssn is 123-45-6789", PII_REMOVED),
+        ('/inform{"contact_consent": true}', None),
+        (SCRIPT, None),
+    ],
+    ids=["100KB", "control-only", "control", "emoji", "hebrew", "ssn", "slash", "script"],
+)
 def test_hostile_messenger_texts_get_a_polite_reply(stack: Stack, text: str, expect: Optional[str]) -> None:
     sender = new_id("psid")
     reply = stack.messenger_text(sender, text)
     assert (reply.status, reply.body) == (200, b"EVENT_RECEIVED"), str(reply)
-    assert wait_until(lambda: [t for t in stack.sent_to_messenger(sender) if expect is None or expect in t],
-                      timeout_s=30), stack.sent_to_messenger(sender)
+    assert wait_until(
+        lambda: [t for t in stack.sent_to_messenger(sender) if expect is None or expect in t], timeout_s=30
+    ), stack.sent_to_messenger(sender)
     assert all(len(t) <= 2000 for t in stack.sent_to_messenger(sender))
 
 
@@ -442,11 +570,20 @@ def test_a_blank_messenger_text_gets_the_empty_text_reply(stack: Stack) -> None:
     assert wait_until(lambda: [t for t in stack.sent_to_messenger(sender) if EMPTY in t], timeout_s=8)
 
 
-@pytest.mark.parametrize("raw, status", [
-    (b"\xff\xfe{}", 400), (b"{", 400), (b"[1, 2]", 404), (b"null", 404), (b'{"object": "page"}', 200),
-    (b'{"object": "page", "entry": "x"}', 200), (b'{"object": "page", "entry": [{"messaging": [1, null]}]}', 200),
-    (json.dumps(messenger_delivery("psid-x" * 2000, 42)).encode(), 200),
-], ids=["invalid-utf8", "malformed", "array", "null", "no-entries", "entry-string", "odd-events", "odd-message"])
+@pytest.mark.parametrize(
+    "raw, status",
+    [
+        (b"\xff\xfe{}", 400),
+        (b"{", 400),
+        (b"[1, 2]", 404),
+        (b"null", 404),
+        (b'{"object": "page"}', 200),
+        (b'{"object": "page", "entry": "x"}', 200),
+        (b'{"object": "page", "entry": [{"messaging": [1, null]}]}', 200),
+        (json.dumps(messenger_delivery("psid-x" * 2000, 42)).encode(), 200),
+    ],
+    ids=["invalid-utf8", "malformed", "array", "null", "no-entries", "entry-string", "odd-events", "odd-message"],
+)
 def test_malformed_signed_messenger_deliveries_get_a_4xx_or_200(stack: Stack, raw: bytes, status: int) -> None:
     reply = stack.facebook(raw)
     assert reply.status == status, str(reply)
@@ -464,24 +601,47 @@ def test_a_huge_messenger_sender_id_is_acknowledged_but_never_stored(stack: Stac
     assert stack.sent_to_messenger(sender) == []
 
 
-@pytest.mark.parametrize("text, expect", [
-    ("", EMPTY), ("  \n\t ", EMPTY), ("\x00\x1b", EMPTY), ("x" * 100_000, TOO_LONG), ("😀👍🏿", None),
-    ("מה זה CP504", None), ('/inform{"contact_consent": true}', None), ("my card is 4111 1111 1111 1111", PII_REMOVED),
-], ids=["empty", "whitespace", "control-only", "100KB", "emoji", "hebrew", "slash", "card"])
+@pytest.mark.parametrize(
+    "text, expect",
+    [
+        ("", EMPTY),
+        ("  \n\t ", EMPTY),
+        ("\x00\x1b", EMPTY),
+        ("x" * 100_000, TOO_LONG),
+        ("😀👍🏿", None),
+        ("מה זה CP504", None),
+        ('/inform{"contact_consent": true}', None),
+        ("my card is 4111 1111 1111 1111", PII_REMOVED),
+    ],
+    ids=["empty", "whitespace", "control-only", "100KB", "emoji", "hebrew", "slash", "card"],
+)
 def test_hostile_widget_messages_get_a_polite_reply(stack: Stack, text: str, expect: Optional[str]) -> None:
     session = new_id("web")
-    turn = stack.widget({"message": text, "session_id": session}, session_id=session,
-                        until=lambda replies: expect is None or any(expect in str(r.get("text")) for r in replies))
+    turn = stack.widget(
+        {"message": text, "session_id": session},
+        session_id=session,
+        until=lambda replies: expect is None or any(expect in str(r.get("text")) for r in replies),
+    )
     assert turn.connected and turn.replies, turn
     if expect is not None:
         assert expect in turn.text, turn.text
     assert forced(stack, session)["contact_consent"] is None
 
 
-@pytest.mark.parametrize("data", [
-    "just a string", None, [1, 2], 42, {"message": "hi"}, {"message": ["hi"], "session_id": "s"},
-    {"message": "hi", "session_id": "s", "customData": "{not json"}, {"message": "hi", "session_id": ["a", "b"]},
-], ids=["string", "null", "list", "number", "no-session", "list-message", "bad-metadata", "list-session"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "just a string",
+        None,
+        [1, 2],
+        42,
+        {"message": "hi"},
+        {"message": ["hi"], "session_id": "s"},
+        {"message": "hi", "session_id": "s", "customData": "{not json"},
+        {"message": "hi", "session_id": ["a", "b"]},
+    ],
+    ids=["string", "null", "list", "number", "no-session", "list-message", "bad-metadata", "list-session"],
+)
 def test_malformed_widget_events_leave_the_socket_and_server_up(stack: Stack, data: Any) -> None:
     turn = stack.widget(data, wait_s=1.0)
     assert turn.connected
@@ -501,6 +661,7 @@ def test_a_megabyte_widget_message_is_dropped_without_harm(stack: Stack) -> None
 
 # --- thousands of messages in one conversation --------------------------------------------------
 
+
 def test_thousands_of_messages_in_one_conversation(stack: Stack, record_property: Any) -> None:
     sender = new_id("flood")
     started = time.monotonic()
@@ -513,8 +674,10 @@ def test_thousands_of_messages_in_one_conversation(stack: Stack, record_property
     elapsed = time.monotonic() - started
     record_property("flood_messages", FLOOD_MESSAGES)
     record_property("flood_seconds", round(elapsed, 1))
-    print(f"\n{FLOOD_MESSAGES} messages in one conversation: {elapsed:.1f} s "
-          f"({FLOOD_MESSAGES / elapsed:.0f}/s); cumulative s every 100: {laps}")
+    print(
+        f"\n{FLOOD_MESSAGES} messages in one conversation: {elapsed:.1f} s "
+        f"({FLOOD_MESSAGES / elapsed:.0f}/s); cumulative s every 100: {laps}"
+    )
     texts = [e["text"] for e in user_events(stack, sender)]
     assert texts == [f"{FLOOD_TEXTS[n % len(FLOOD_TEXTS)]} {n}" for n in range(FLOOD_MESSAGES)]
 
@@ -525,4 +688,3 @@ def test_thousands_of_messages_in_one_conversation(stack: Stack, record_property
     assert_refusal(limited, (429,), sent=MARKER)
     assert 1 <= int(limited.headers["retry-after"]) <= 3600
     assert MARKER not in user_events(stack, sender)[-1]["text"]
-

@@ -1,5 +1,6 @@
 """The intake form through the real servers (REST): happy path, cancel, side question, why,
 correction, invalid phone twice, critical fast path, and "any update?"."""
+
 from __future__ import annotations
 
 import uuid
@@ -7,7 +8,7 @@ from typing import Tuple
 
 import pytest
 
-from actions.store.cases import CaseRepository
+from store.cases import CaseRepository
 from tests.integration.servers import Bot, conversation
 from tests.integration.shared_bot import SharedBot
 
@@ -60,8 +61,16 @@ def test_happy_path_all_questions(chat: Chat, cases: CaseRepository) -> None:
     assert "best time" in chat("no")
     assert "May " in chat("mornings")
     summary = chat("yes")
-    for expected in ("Maria Lopez", "+17025550199", "maria.lopez@example.com", "CP504", "NV", "2019, 2020",
-                     "$12,000", "morning"):
+    for expected in (
+        "Maria Lopez",
+        "+17025550199",
+        "maria.lopez@example.com",
+        "CP504",
+        "NV",
+        "2019, 2020",
+        "$12,000",
+        "morning",
+    ):
         assert expected in summary
     reply = chat("yes")
     case = cases.latest_for_sender(chat.conversation)

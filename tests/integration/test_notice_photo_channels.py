@@ -5,6 +5,7 @@ local fake plays Twilio (its Messages API, and MMS media served only with the ac
 auth) and Facebook (the Send API, and the CDN an attachment link points to). The photos are notice
 pages rendered with Pillow (tests/notice_photo_images.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,15 +22,23 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import pytest
 from twilio.request_validator import RequestValidator
 
-from actions.settings import Settings
-from actions.services.deadlines import compute_deadline
-from actions.store.db import Database
-from actions.store.notice_pages import NoticePageRepository
 from channels.facebook import signature
+from services.deadlines import compute_deadline
+from settings.assistant import Settings
+from store.db import Database
+from store.notice_pages import NoticePageRepository
 from tests.integration.receiver import Receiver
 from tests.integration.servers import Bot
-from tests.integration.shared_bot import (ACCOUNT_SID, AUTH_TOKEN, GRAPH_PATH, MEDIA_ROOT, MESSAGES_PATH, SECRET,
-                                          TWILIO_NUMBER, SharedBot)
+from tests.integration.shared_bot import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    GRAPH_PATH,
+    MEDIA_ROOT,
+    MESSAGES_PATH,
+    SECRET,
+    TWILIO_NUMBER,
+    SharedBot,
+)
 from tests.notice_photo_images import notice_jpeg
 
 pytestmark = pytest.mark.model
@@ -58,8 +67,9 @@ class Services:
         return [b["message"] for b in bodies if b.get("recipient", {}).get("id") == psid]
 
 
-def wait_until(read: Callable[[], List[Any]], test: Callable[[Any], bool], after: int = 0,
-               timeout_s: float = 60.0) -> Optional[Any]:
+def wait_until(
+    read: Callable[[], List[Any]], test: Callable[[Any], bool], after: int = 0, timeout_s: float = 60.0
+) -> Optional[Any]:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         for item in read()[after:]:
@@ -77,24 +87,49 @@ def running(shared_bot: SharedBot) -> Tuple[Bot, Services, Path]:
 def mms(bot: Bot, phone: str, body: str = "", media: Optional[Tuple[str, str]] = None) -> int:
     """A signed inbound SMS webhook, with one media item (url, type) when given."""
     webhook = f"{bot.url}/webhooks/twilio/webhook"
-    fields = {"MessageSid": f"MM{random.getrandbits(128):032x}", "AccountSid": ACCOUNT_SID, "From": phone,
-              "To": TWILIO_NUMBER, "Body": body, "NumMedia": "1" if media else "0"}
+    fields = {
+        "MessageSid": f"MM{random.getrandbits(128):032x}",
+        "AccountSid": ACCOUNT_SID,
+        "From": phone,
+        "To": TWILIO_NUMBER,
+        "Body": body,
+        "NumMedia": "1" if media else "0",
+    }
     if media:
         fields.update({"MediaUrl0": media[0], "MediaContentType0": media[1]})
     signature_ = RequestValidator(AUTH_TOKEN).compute_signature(webhook, fields)
-    request = urllib.request.Request(webhook, data=urllib.parse.urlencode(fields).encode(),
-                                     headers={"X-Twilio-Signature": signature_})
+    request = urllib.request.Request(
+        webhook, data=urllib.parse.urlencode(fields).encode(), headers={"X-Twilio-Signature": signature_}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return response.status
 
 
 def messenger(bot: Bot, psid: str, message: Dict[str, Any]) -> int:
-    raw = json.dumps({"object": "page", "entry": [{"id": "1", "time": 1, "messaging": [
-        {"sender": {"id": psid}, "recipient": {"id": "1"}, "timestamp": 1,
-         "message": {"mid": f"mid.{uuid.uuid4().hex}", **message}}]}]}).encode()
-    request = urllib.request.Request(f"{bot.url}/webhooks/facebook/webhook", data=raw,
-                                     headers={"Content-Type": "application/json",
-                                              "X-Hub-Signature-256": signature(SECRET, raw)})
+    raw = json.dumps(
+        {
+            "object": "page",
+            "entry": [
+                {
+                    "id": "1",
+                    "time": 1,
+                    "messaging": [
+                        {
+                            "sender": {"id": psid},
+                            "recipient": {"id": "1"},
+                            "timestamp": 1,
+                            "message": {"mid": f"mid.{uuid.uuid4().hex}", **message},
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{bot.url}/webhooks/facebook/webhook",
+        data=raw,
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature(SECRET, raw)},
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return response.status
 
@@ -172,12 +207,12 @@ def test_a_messenger_photo_is_confirmed_then_explained_with_its_deadline(running
     dated, _, deadline_text = notice_dated(25)
     url = services.serve(f"/cdn/{psid}.jpg", notice_jpeg("LT11", dated), "image/jpeg")
     assert messenger(bot, psid, {"attachments": [{"type": "image", "payload": {"url": url}}]}) == 200
-    confirm = wait_until(lambda: services.messenger_to(psid),
-                         lambda m: "Is that right?" in json.dumps(m))
+    confirm = wait_until(lambda: services.messenger_to(psid), lambda m: "Is that right?" in json.dumps(m))
     assert confirm is not None, services.messenger_to(psid)
     assert f"I read LT11, dated {day(dated)}" in json.dumps(confirm)
     payloads = [b.get("payload") for b in confirm.get("quick_replies", [])] or [
-        b.get("payload") for b in confirm["attachment"]["payload"]["buttons"]]
+        b.get("payload") for b in confirm["attachment"]["payload"]["buttons"]
+    ]
     assert payloads == ["/notice_photo_right", "/notice_photo_wrong"]
     before = len(services.messenger_to(psid))
     assert messenger(bot, psid, {"text": "Yes", "quick_reply": {"payload": "/notice_photo_right"}}) == 200

@@ -1,4 +1,5 @@
 """End to end over REST: the real action server and Rasa server with the trained model."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,11 +8,11 @@ import uuid
 
 import pytest
 
-from actions.knowledge.store import cached_knowledge
-from actions.understanding.composer import summary
-from actions.settings import get_settings
+from knowledge.loader import cached_knowledge
+from settings.assistant import get_settings
 from tests.integration.servers import Bot
 from tests.integration.shared_bot import SharedBot
+from understanding.composer import summary
 
 pytestmark = pytest.mark.model
 
@@ -63,15 +64,18 @@ def test_no_code_asks_where_it_is_printed(bot: Bot) -> None:
     assert "corner" in reply
 
 
-@pytest.mark.parametrize("question, topic_id", [
-    ("how does irs collection work", "collection_process"),
-    ("can the irs garnish my wages", "levy_wages"),
-    ("what is the difference between a lien and a levy", "lien_vs_levy"),
-    ("can I get a payment plan with the IRS", "installment_agreement"),
-    ("what is an offer in compromise", "offer_in_compromise"),
-    ("my ex husband never paid the taxes on our joint return, is there innocent spouse relief", "innocent_spouse"),
-    ("is this letter a scam", "scam_signs"),
-])
+@pytest.mark.parametrize(
+    "question, topic_id",
+    [
+        ("how does irs collection work", "collection_process"),
+        ("can the irs garnish my wages", "levy_wages"),
+        ("what is the difference between a lien and a levy", "lien_vs_levy"),
+        ("can I get a payment plan with the IRS", "installment_agreement"),
+        ("what is an offer in compromise", "offer_in_compromise"),
+        ("my ex husband never paid the taxes on our joint return, is there innocent spouse relief", "innocent_spouse"),
+        ("is this letter a scam", "scam_signs"),
+    ],
+)
 def test_topic_questions(bot: Bot, question: str, topic_id: str) -> None:
     topic = cached_knowledge().topic(topic_id)
     sender = new_sender()

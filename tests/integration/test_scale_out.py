@@ -5,6 +5,7 @@ is stopped mid-run and the other carries on. Every conversation's events in Post
 complete, each turn whole (never interleaved with another turn), in the order sent, and nothing
 duplicated; the broker must carry the same events.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +13,6 @@ import json
 import time
 import uuid
 from collections import Counter
-from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
 
 import aiohttp
@@ -20,33 +20,43 @@ import pytest
 import socketio
 import sqlalchemy as sa
 
-from desk.rasa_client import RasaClient
-
 from channels.widget_sessions import WidgetSessions
+from desk.rasa_client import RasaClient
 from tests.integration.cluster import REST_TOKEN, Cluster, running_cluster
 from tests.rabbitmq import drain
 
 pytestmark = pytest.mark.model
 
 CONVERSATIONS = 12
-MESSAGES = ["hi", "what is a CP2000?", "what does LT11 mean", "can I get a payment plan",
-            "what is an offer in compromise", "what is currently not collectible",
-            "what is innocent spouse relief", "thanks, bye"]
+MESSAGES = [
+    "hi",
+    "what is a CP2000?",
+    "what does LT11 mean",
+    "can I get a payment plan",
+    "what is an offer in compromise",
+    "what is currently not collectible",
+    "what is innocent spouse relief",
+    "thanks, bye",
+]
 PII_SENDER = "scale-pii"
 SSN = "123-45-6789"
 BURST = ["what is a CP14", "what is a CP501", "what is a CP503", "what is a CP504"]
 
 
-async def send(session: aiohttp.ClientSession, urls: List[str], start: int, sender: str,
-               text: str, stats: Counter) -> List[Dict]:
+async def send(
+    session: aiohttp.ClientSession, urls: List[str], start: int, sender: str, text: str, stats: Counter
+) -> List[Dict]:
     """POST one message, starting at replica ``start``; a replica that refuses the connection, or
     drops it unread while it shuts down, is skipped as a load balancer would. (A stopping replica
     finishes the requests it has read; the checks below would catch a message handled twice.)"""
     for attempt in range(len(urls)):
         url = urls[(start + attempt) % len(urls)]
         try:
-            async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                    headers={"Authorization": f"Bearer {REST_TOKEN}"}) as response:
+            async with session.post(
+                f"{url}/webhooks/rest/webhook",
+                json={"sender": sender, "message": text},
+                headers={"Authorization": f"Bearer {REST_TOKEN}"},
+            ) as response:
                 assert response.status == 200, await response.text()
                 stats[url] += 1
                 return await response.json()
@@ -104,9 +114,13 @@ async def run_load(cluster: Cluster, stop_after: int) -> Tuple[Dict[str, List[st
         replies = await send(session, cluster.urls, 0, PII_SENDER, f"my ssn is {SSN}, I got a CP2000", stats)
         assert "removed the Social Security number" in json.dumps(replies)
         # Phase 1: every conversation gets a burst of messages at once, alternating replicas.
-        await asyncio.gather(*(
-            send(session, cluster.urls, i % 2, sender, text, stats)
-            for sender in sent for i, text in enumerate(BURST)))
+        await asyncio.gather(
+            *(
+                send(session, cluster.urls, i % 2, sender, text, stats)
+                for sender in sent
+                for i, text in enumerate(BURST)
+            )
+        )
         for sender in sent:
             sent[sender].extend(BURST)  # any order: checked as a set below
 
@@ -160,7 +174,9 @@ async def widget_user_gets_a_pro_reply_sent_through_the_other_replica(cluster: C
             received.get_nowait()
         async with aiohttp.ClientSession() as session:
             desk = RasaClient(cluster.urls[1], cluster.jwt_secret, session)
-            await desk.send_to_user(WidgetSessions.conversation_id(tokens[-1]), "Hi, I'm Sam, a tax pro. Let's look at your CP2000.", "sam")
+            await desk.send_to_user(
+                WidgetSessions.conversation_id(tokens[-1]), "Hi, I'm Sam, a tax pro. Let's look at your CP2000.", "sam"
+            )
         return await asyncio.wait_for(received.get(), 15)
     finally:
         await client.disconnect()
@@ -177,8 +193,7 @@ def test_two_replicas_keep_every_conversation_whole_and_in_order(cluster: Cluste
     stop_after = burst_total + CONVERSATIONS * len(MESSAGES) // 2
     sent, stats, elapsed = asyncio.run(run_load(cluster, stop_after))
     events = stored_events(cluster.database_url)
-    published = asyncio.run(drain(cluster.queue, cluster.exchange,
-                                  expected=sum(len(v) for v in events.values())))
+    published = asyncio.run(drain(cluster.queue, cluster.exchange, expected=sum(len(v) for v in events.values())))
 
     raw = json.dumps(events) + json.dumps(published)
     assert SSN not in raw and SSN.replace("-", "") not in raw
@@ -186,12 +201,12 @@ def test_two_replicas_keep_every_conversation_whole_and_in_order(cluster: Cluste
 
     total_messages = sum(len(texts) for texts in sent.values()) + 1
     checked = 0
-    for sender, texts in sent.items():
+    for sender in sent:
         conversation = events[sender]
         assert_whole_turns(sender, conversation)
         user_texts = [text for text, _ in turns(conversation)]
-        assert sorted(user_texts[:len(BURST)]) == sorted(BURST), f"{sender}: burst lost or doubled"
-        assert user_texts[len(BURST):] == MESSAGES, f"{sender}: ordered messages out of order"
+        assert sorted(user_texts[: len(BURST)]) == sorted(BURST), f"{sender}: burst lost or doubled"
+        assert user_texts[len(BURST) :] == MESSAGES, f"{sender}: ordered messages out of order"
         checked += len(conversation)
 
     # The broker carried the same events, each once. (Across replicas the publish order may differ
@@ -200,12 +215,15 @@ def test_two_replicas_keep_every_conversation_whole_and_in_order(cluster: Cluste
     for body in published:
         by_sender.setdefault(body.pop("sender_id").removeprefix("rest:"), []).append(body)
     for sender in sent:
-        assert Counter(json.dumps(e, sort_keys=True) for e in by_sender.get(sender, [])) == \
-               Counter(json.dumps(e, sort_keys=True) for e in events[sender]), f"{sender}: broker differs"
+        assert Counter(json.dumps(e, sort_keys=True) for e in by_sender.get(sender, [])) == Counter(
+            json.dumps(e, sort_keys=True) for e in events[sender]
+        ), f"{sender}: broker differs"
 
     assert stats["stopped_at"] >= stop_after
     assert stats[cluster.urls[0]] > 0 and stats[cluster.urls[1]] > 0
-    print(f"\nscale-out: {CONVERSATIONS} conversations, {total_messages} messages in {elapsed:.1f} s, "
-          f"replica 0 answered {stats[cluster.urls[0]]}, replica 1 answered {stats[cluster.urls[1]]} "
-          f"(stopped after {stats['stopped_at']} answers), {stats['rerouted']} rerouted, 0 errors, "
-          f"{checked} stored events checked, {len(published)} broker messages checked")
+    print(
+        f"\nscale-out: {CONVERSATIONS} conversations, {total_messages} messages in {elapsed:.1f} s, "
+        f"replica 0 answered {stats[cluster.urls[0]]}, replica 1 answered {stats[cluster.urls[1]]} "
+        f"(stopped after {stats['stopped_at']} answers), {stats['rerouted']} rerouted, 0 errors, "
+        f"{checked} stored events checked, {len(published)} broker messages checked"
+    )

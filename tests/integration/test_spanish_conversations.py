@@ -10,6 +10,7 @@ All three run on the shared bot (tests/integration/shared_bot.py): REST, Twilio 
 receiver, Messenger's Graph API played by the same receiver, a SQLite case store, and a firm open
 around the clock.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,12 +28,12 @@ from typing import Any, Callable, Dict, List, Optional, Set
 import pytest
 import yaml
 
-from actions.store.cases import CaseRepository
-from actions.store.db import Database
-from actions.store.optouts import OptOutRepository
-from actions.store.records import Case
-from channels.sms_render import SMS_MAX_CHARS, is_gsm7
+from channels.sms.render import SMS_MAX_CHARS, is_gsm7
 from nlp.language import detect_language
+from store.cases import CaseRepository
+from store.db import Database
+from store.optouts import OptOutRepository
+from store.records import Case
 from tests.integration.channel_clients import Messenger, Sms
 from tests.integration.servers import Bot, conversation, wait_until
 from tests.integration.shared_bot import TWILIO_NUMBER, SharedBot
@@ -134,9 +135,19 @@ def test_rest_spanish_conversation_reaches_a_case_reference(bot: Bot, cases: Cas
     consent = chat("por la tarde")
     assert "mensaje de texto al +15125550147" in consent
     summary = chat("sí, acepto")
-    for expected in ("José Núñez", "+15125550147", "jose.nunez@example.com", "Contacto por: mensaje de texto",
-                     "Avisos: CP504", "15 de octubre de 2026", "Estado: TX", "2022, 2023", "$4,200.50",
-                     "por la tarde", "¿Está correcto?"):
+    for expected in (
+        "José Núñez",
+        "+15125550147",
+        "jose.nunez@example.com",
+        "Contacto por: mensaje de texto",
+        "Avisos: CP504",
+        "15 de octubre de 2026",
+        "Estado: TX",
+        "2022, 2023",
+        "$4,200.50",
+        "por la tarde",
+        "¿Está correcto?",
+    ):
         assert expected in summary, (expected, summary)
     final = chat("sí")
     assert_spanish_case(cases.latest_for_sender(conversation(sender)), final, "sms")
@@ -176,8 +187,9 @@ class SmsChat:
     def __call__(self, text: str, needle: str, timeout_s: float = 30.0) -> str:
         before = len(self.bodies())
         assert self.sms.post(self.phone, text) == 200
-        found = wait_until(lambda: next((b for b in self.bodies()[before:] if plain(needle) in plain(b)), None),
-                           timeout_s=timeout_s)
+        found = wait_until(
+            lambda: next((b for b in self.bodies()[before:] if plain(needle) in plain(b)), None), timeout_s=timeout_s
+        )
         assert found is not None, (text, needle, self.bodies()[before:])
         self.settle()
         return "\n".join(self.bodies()[before:])
@@ -204,8 +216,16 @@ def test_sms_spanish_conversation_reaches_a_case_reference_and_alto_stops(sms: S
     text("no", "2 para Por la tarde")
     text("2", f"mensaje de texto al {phone}")
     summary = text("sí", "¿Está correcto?")
-    for expected in ("José Nuñez", phone, "Contacto por: mensaje de texto", "Avisos: CP504", "15 de octubre de 2026",
-                     "Estado: TX", "2022, 2023", "$4,200.50"):
+    for expected in (
+        "José Nuñez",
+        phone,
+        "Contacto por: mensaje de texto",
+        "Avisos: CP504",
+        "15 de octubre de 2026",
+        "Estado: TX",
+        "2022, 2023",
+        "$4,200.50",
+    ):
         assert expected in summary, (expected, summary)
     final = text("sí", "referencia de su caso")
     case = assert_spanish_case(cases.latest_for_sender(conversation(phone, "sms")), final, "sms")
@@ -254,14 +274,24 @@ class MessengerChat:
         return texts
 
     def _event(self, event: Dict[str, Any]) -> None:
-        event = {"sender": {"id": self.sender}, "recipient": {"id": "1"}, "timestamp": int(time.time() * 1000),
-                 "locale": self.locale, **event}
+        event = {
+            "sender": {"id": self.sender},
+            "recipient": {"id": "1"},
+            "timestamp": int(time.time() * 1000),
+            "locale": self.locale,
+            **event,
+        }
         assert self.messenger.post({"object": "page", "entry": [{"id": "1", "time": 1, "messaging": [event]}]}) == 200
 
     def _wait(self, before: int, needle: str, check: Callable[[], None]) -> Dict[str, Any]:
         check()
-        found = wait_until(lambda: next((b for b in self.messenger.sent(self.sender)[before:]
-                                         if needle in json.dumps(b, ensure_ascii=False)), None), timeout_s=30)
+        found = wait_until(
+            lambda: next(
+                (b for b in self.messenger.sent(self.sender)[before:] if needle in json.dumps(b, ensure_ascii=False)),
+                None,
+            ),
+            timeout_s=30,
+        )
         assert found is not None, (needle, self.texts(before))
         time.sleep(0.5)  # the rest of the turn
         return found
@@ -278,8 +308,9 @@ class MessengerChat:
         template = message.get("attachment", {}).get("payload", {})
         buttons = {b["title"]: b["payload"] for b in template.get("buttons", [])}
         if title in quick:
-            event: Dict[str, Any] = {"message": {"mid": f"mid.{uuid.uuid4().hex}", "text": title,
-                                                 "quick_reply": {"payload": quick[title]}}}
+            event: Dict[str, Any] = {
+                "message": {"mid": f"mid.{uuid.uuid4().hex}", "text": title, "quick_reply": {"payload": quick[title]}}
+            }
         else:
             assert title in buttons, (title, message)
             event = {"postback": {"mid": f"mid.{uuid.uuid4().hex}", "title": title, "payload": buttons[title]}}
@@ -310,8 +341,16 @@ def test_messenger_spanish_conversation_reaches_a_case_reference(messenger: Mess
     consent = chat.tap(when, "Por la mañana", "por correo electrónico a jose.nunez@example.com")
     summary = chat.tap(consent, "Sí, acepto", "¿Está correcto?")
     text = summary["message"]["attachment"]["payload"]["text"]
-    for expected in ("José Núñez", "Contacto por: correo electrónico", "Avisos: CP504", "15 de octubre de 2026",
-                     "Estado: TX", "2022, 2023", "$4,200.50", "Mejor horario: por la mañana"):
+    for expected in (
+        "José Núñez",
+        "Contacto por: correo electrónico",
+        "Avisos: CP504",
+        "15 de octubre de 2026",
+        "Estado: TX",
+        "2022, 2023",
+        "$4,200.50",
+        "Mejor horario: por la mañana",
+    ):
         assert expected in text, (expected, text)
     final = chat.tap(summary, "Sí, enviarlo", "referencia de su caso")
     assert_spanish_case(cases.latest_for_sender(conversation(sender, "messenger")), final["message"]["text"], "email")

@@ -3,6 +3,7 @@
 Signed webhooks go to ``/webhooks/twilio/webhook``; the channel sends its replies to a local fake
 Twilio API (``api_base_url``), which records them.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -11,9 +12,9 @@ import time
 
 import pytest
 
-from actions.knowledge.store import cached_knowledge
-from actions.store.db import Database
-from actions.store.optouts import OptOutRepository
+from knowledge.loader import cached_knowledge
+from store.db import Database
+from store.optouts import OptOutRepository
 from tests.integration.channel_clients import Sms
 from tests.integration.shared_bot import TWILIO_NUMBER, SharedBot
 

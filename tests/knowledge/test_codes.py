@@ -1,12 +1,13 @@
 """Code normalisation: every way people write a code maps to one key and one knowledge-base entry."""
+
 from __future__ import annotations
 
 from typing import Optional
 
 import pytest
 
-from actions.knowledge.codes import display_code, normalise_code
-from actions.knowledge.store import cached_knowledge
+from knowledge.codes import display_code, normalise_code
+from knowledge.loader import cached_knowledge
 
 # spelling -> (normalise_code key, canonical code of the knowledge-base entry)
 SPELLINGS = [

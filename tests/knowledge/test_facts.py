@@ -1,12 +1,13 @@
 """One test per corrected fact: the answer text states the rule as the law or the IRS states it."""
+
 from __future__ import annotations
 
 from typing import Iterable
 
 import pytest
 
-from actions.knowledge.figures import load_figures
-from actions.knowledge.store import Knowledge, cached_knowledge
+from knowledge.figures import load_figures
+from knowledge.loader import Knowledge, cached_knowledge
 
 FIGURES = load_figures().figures
 
@@ -25,8 +26,9 @@ def _topic_text(kb: Knowledge, topic_id: str) -> str:
 def _notice_text(kb: Knowledge, code: str) -> str:
     notice = kb.find_notice(code)
     assert notice is not None
-    return " ".join([notice.explanation, notice.sms, *notice.what_to_do, notice.after_deadline,
-                     notice.sources_note or ""])
+    return " ".join(
+        [notice.explanation, notice.sms, *notice.what_to_do, notice.after_deadline, notice.sources_note or ""]
+    )
 
 
 def _has_all(text: str, parts: Iterable[str]) -> None:
@@ -51,8 +53,16 @@ def test_hardship_levy_release_is_required_for_every_levy(kb: Knowledge, topic_i
 
 def test_hardship_release_says_the_law_and_what_to_show(kb: Knowledge) -> None:
     text = _topic_text(kb, "levy_release")
-    _has_all(text, ["6343(a)(1)(D)", "reasonable basic living", "income, expenses and assets",
-                    "Form 433-F", "not apply to businesses"])
+    _has_all(
+        text,
+        [
+            "6343(a)(1)(D)",
+            "reasonable basic living",
+            "income, expenses and assets",
+            "Form 433-F",
+            "not apply to businesses",
+        ],
+    )
 
 
 def test_bank_levy_notice_no_longer_says_may_not_must(kb: Knowledge) -> None:
@@ -63,8 +73,7 @@ def test_bank_levy_notice_no_longer_says_may_not_must(kb: Knowledge) -> None:
 
 def test_cdp_says_what_each_notice_suspends(kb: Knowledge) -> None:
     topic = kb.topic("cdp_hearing")
-    _has_all(topic.answer, ["after a levy notice stops levies", "pauses the clock",
-                            "does not by itself stop levies"])
+    _has_all(topic.answer, ["after a levy notice stops levies", "pauses the clock", "does not by itself stop levies"])
     facts = " ".join(topic.key_facts)
     _has_all(facts, ["IRC 6330(e)(1)", "IRC 6320", "levy is not barred"])
     _has_all(topic.sources_note or "", ["IRM 5.1.9.3", "6320(c)"])
@@ -111,8 +120,10 @@ def test_letter_1153_gives_60_days_or_75_abroad(kb: Knowledge) -> None:
 
 def test_installment_agreement_states_guaranteed_and_streamlined_limits(kb: Knowledge) -> None:
     topic = kb.topic("installment_agreement")
-    _has_all(topic.answer, [FIGURES["ia_guaranteed_limit"].text(), "guarantees",
-                            FIGURES["ia_streamlined_limit"].text(), "72 months"])
+    _has_all(
+        topic.answer,
+        [FIGURES["ia_guaranteed_limit"].text(), "guarantees", FIGURES["ia_streamlined_limit"].text(), "72 months"],
+    )
     _has_all(" ".join(topic.key_facts), ["guaranteed plan", FIGURES["ia_fee_online_direct_debit"].text()])
     _has_all(topic.sources_note or "", ["IRC 6159(c)", "IRM 5.14.5.2"])
 

@@ -1,4 +1,5 @@
 """The dated figures table and the placeholders that put its figures into the knowledge text."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,7 @@ from typing import Any, Iterator, Tuple
 import pytest
 import yaml
 
-from actions.knowledge.figures import (
+from knowledge.figures import (
     DEFAULT_FIGURES_PATH,
     Basis,
     FiguresError,
@@ -16,7 +17,7 @@ from actions.knowledge.figures import (
     load_figures,
     raw_figures_in,
 )
-from actions.knowledge.store import DEFAULT_PATH, KnowledgeError, cached_knowledge, load_knowledge, more_notices_path
+from knowledge.loader import DEFAULT_PATH, KnowledgeError, cached_knowledge, load_knowledge, more_notices_path
 
 TABLE = load_figures()
 ANSWERS_PATH = DEFAULT_PATH.parent / "answers.yml"  # the short passages composed answers are made of
@@ -64,18 +65,41 @@ def test_loaded_text_has_no_placeholders_left_and_carries_the_figures() -> None:
     texts += [text for topic in knowledge.topics for _, text in _strings(topic.dict())]
     assert not [t for t in texts if "{figure:" in t]
     joined = "\n".join(texts)
-    for name in ("passport_threshold", "ia_guaranteed_limit", "ia_fee_online_direct_debit",
-                 "oic_application_fee", "ss_levy_max_rate"):
+    for name in (
+        "passport_threshold",
+        "ia_guaranteed_limit",
+        "ia_fee_online_direct_debit",
+        "oic_application_fee",
+        "ss_levy_max_rate",
+    ):
         assert TABLE.figures[name].value_text() in joined, name
 
 
 def test_rendering_adds_the_period_unless_asked_for_the_value() -> None:
-    table = FigureTable.parse_obj({"figures": {"limit": {
-        "value": 66000, "unit": "usd", "basis": "inflation_adjusted", "applies_to": "2026",
-        "label": "2026 figure", "label_es": "cifra de 2026", "source_url": "https://www.irs.gov/x",
-        "last_checked": "2026-12-01"},
-        "rate": {"value": 7.5, "unit": "percent", "basis": "statute", "applies_to": "IRC 1",
-                 "source_url": "https://www.irs.gov/y", "last_checked": "2026-12-01"}}})
+    table = FigureTable.parse_obj(
+        {
+            "figures": {
+                "limit": {
+                    "value": 66000,
+                    "unit": "usd",
+                    "basis": "inflation_adjusted",
+                    "applies_to": "2026",
+                    "label": "2026 figure",
+                    "label_es": "cifra de 2026",
+                    "source_url": "https://www.irs.gov/x",
+                    "last_checked": "2026-12-01",
+                },
+                "rate": {
+                    "value": 7.5,
+                    "unit": "percent",
+                    "basis": "statute",
+                    "applies_to": "IRC 1",
+                    "source_url": "https://www.irs.gov/y",
+                    "last_checked": "2026-12-01",
+                },
+            }
+        }
+    )
     assert table.render("over {figure:limit} now") == "over $66,000 (2026 figure) now"
     assert table.render("over {figure:limit:value}") == "over $66,000"
     assert table.render("up to {figure:rate}") == "up to 7.5%"
@@ -85,12 +109,27 @@ def test_rendering_adds_the_period_unless_asked_for_the_value() -> None:
         table.render("{figure:nope}")
 
 
-@pytest.mark.parametrize("change", [{"unit": "euro"}, {"source_url": "http://www.irs.gov/x"},
-                                    {"basis": "rumour"}, {"extra": 1}, {"last_checked": "soon"},
-                                    {"label": "2026 figure"}, {"label_es": "cifra de 2026"}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"unit": "euro"},
+        {"source_url": "http://www.irs.gov/x"},
+        {"basis": "rumour"},
+        {"extra": 1},
+        {"last_checked": "soon"},
+        {"label": "2026 figure"},
+        {"label_es": "cifra de 2026"},
+    ],
+)
 def test_broken_figure_is_refused(change: dict) -> None:
-    entry = {"value": 1, "unit": "usd", "basis": "statute", "applies_to": "IRC 1",
-             "source_url": "https://www.irs.gov/x", "last_checked": "2026-12-01"}
+    entry = {
+        "value": 1,
+        "unit": "usd",
+        "basis": "statute",
+        "applies_to": "IRC 1",
+        "source_url": "https://www.irs.gov/x",
+        "last_checked": "2026-12-01",
+    }
     entry.update(change)
     with pytest.raises(ValueError):
         FigureTable.parse_obj({"figures": {"name": entry}})

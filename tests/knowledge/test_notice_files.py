@@ -1,4 +1,5 @@
 """Both notice files together: breadth, unique codes and aliases, sources and dates, the merge."""
+
 from __future__ import annotations
 
 import copy
@@ -9,8 +10,8 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
-from actions.knowledge.codes import normalise_code
-from actions.knowledge.store import (
+from knowledge.codes import normalise_code
+from knowledge.loader import (
     DEFAULT_PATH,
     KnowledgeError,
     cached_knowledge,
@@ -20,8 +21,9 @@ from actions.knowledge.store import (
 
 MAIN: Dict[str, Any] = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
 MORE_PATH = more_notices_path(DEFAULT_PATH)
-MORE: List[Dict[str, Any]] = (yaml.safe_load(MORE_PATH.read_text(encoding="utf-8")) or {}).get("notices", []) \
-    if MORE_PATH.exists() else []
+MORE: List[Dict[str, Any]] = (
+    (yaml.safe_load(MORE_PATH.read_text(encoding="utf-8")) or {}).get("notices", []) if MORE_PATH.exists() else []
+)
 ALL_NOTICES = MAIN["notices"] + MORE
 # IRS pages that explain two notice numbers together, so one entry answers both (by number).
 SHARED_PAGES = {298: 91, 6331: 5071, 6330: 4883}
@@ -38,8 +40,9 @@ def test_codes_and_aliases_are_unique_across_both_files() -> None:
         keys = {normalise_code(c) for c in [notice["code"], *notice.get("aliases", [])]}
         for key in keys:
             assert key, f"{notice['code']}: an alias is not a notice code"
-            assert owners.setdefault(key, notice["code"]) == notice["code"], \
+            assert owners.setdefault(key, notice["code"]) == notice["code"], (
                 f"{key} belongs to both {owners[key]} and {notice['code']}"
+            )
 
 
 @pytest.mark.parametrize("notice", ALL_NOTICES, ids=lambda n: n["code"])
@@ -70,8 +73,9 @@ def test_every_alias_is_a_spelling_of_its_own_notice(notice: Dict[str, Any]) -> 
     number = _number(notice["code"])
     for alias in notice.get("aliases", []):
         other = _number(alias)
-        assert other == number or SHARED_PAGES.get(other) == number, \
+        assert other == number or SHARED_PAGES.get(other) == number, (
             f"alias {alias!r} is not a spelling of {notice['code']}"
+        )
 
 
 def test_cp140_is_not_an_alias_of_cp40() -> None:

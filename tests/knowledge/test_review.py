@@ -1,4 +1,5 @@
 """The review tools: what is due (stale) and which source URLs still answer (link check)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,8 @@ from typing import Iterator
 
 import pytest
 
-from actions.knowledge import linkcheck, stale
-from actions.knowledge.store import cached_knowledge
+from knowledge import linkcheck, stale
+from knowledge.loader import cached_knowledge
 
 KB = cached_knowledge()
 
@@ -91,9 +92,12 @@ def server() -> Iterator[str]:
 
 
 def test_link_results(server: str) -> None:
-    results = {r.url.rsplit("/", 1)[1]: r for r in linkcheck.check_urls(
-        [f"{server}/ok", f"{server}/gone", f"{server}/moved", f"{server}/no-head", f"{server}/boom"],
-        timeout=5)}
+    results = {
+        r.url.rsplit("/", 1)[1]: r
+        for r in linkcheck.check_urls(
+            [f"{server}/ok", f"{server}/gone", f"{server}/moved", f"{server}/no-head", f"{server}/boom"], timeout=5
+        )
+    }
     assert results["ok"].ok and results["no-head"].ok
     assert results["moved"].ok and results["moved"].final_url.endswith("/ok")
     assert (results["gone"].ok, results["gone"].status) == (False, 404)

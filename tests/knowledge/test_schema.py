@@ -1,4 +1,5 @@
 """The real knowledge file, entry by entry, and the schema's refusal of broken entries."""
+
 from __future__ import annotations
 
 import copy
@@ -12,28 +13,72 @@ import yaml
 from pydantic import ValidationError
 
 from actions.fallback import NOT_OFFERED
-from actions.knowledge.codes import normalise_code
-from actions.knowledge.figures import load_figures
-from actions.knowledge.schema import KnowledgeBase, Notice, Topic
-from actions.knowledge.store import DEFAULT_PATH, Knowledge, KnowledgeError, load_knowledge, load_raw
+from knowledge.codes import normalise_code
+from knowledge.figures import load_figures
+from knowledge.loader import DEFAULT_PATH, Knowledge, KnowledgeError, load_knowledge, load_raw
+from knowledge.schema import KnowledgeBase, Notice, Topic
 
 ROOT = Path(__file__).resolve().parents[2]
 # The main file with its figures filled in, as the loader validates it (without more_notices.yml).
 RAW: Dict[str, Any] = load_figures().render_tree(yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8")))
 # Every notice of both files (main and supplementary), rendered.
 ALL_RAW_NOTICES: List[Dict[str, Any]] = load_figures().render_tree(
-    {k: v for k, v in load_raw(DEFAULT_PATH).items() if k != "_more_notices"})["notices"]
+    {k: v for k, v in load_raw(DEFAULT_PATH).items() if k != "_more_notices"}
+)["notices"]
 DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 NOTICE_IDS = [n["code"] for n in ALL_RAW_NOTICES]
 TOPIC_IDS = [t["id"] for t in RAW["topics"]]
 
 REQUIRED_CODES = [
-    "CP14", "CP161", "CP501", "CP503", "CP504", "CP504B", "LT16", "LT38", "LT39", "CP71", "LT11",
-    "Letter 1058", "CP90", "CP297", "CP297A", "CP91", "CP92", "Letter 3172", "Form 668(Y)(c)",
-    "Form 668-W", "Form 668-A", "CP521", "CP523", "CP508C", "CP40", "CP2501", "CP2000", "CP3219A",
-    "Letter 3219", "CP3219N", "Letter 525", "CP75", "CP11", "CP12", "CP22A", "CP23", "CP59", "CP80",
-    "CP88", "CP05", "CP09", "CP27", "CP49", "CP53", "Letter 5071C", "Letter 4883C", "Letter 5747C",
-    "CP01A", "Letter 1153",
+    "CP14",
+    "CP161",
+    "CP501",
+    "CP503",
+    "CP504",
+    "CP504B",
+    "LT16",
+    "LT38",
+    "LT39",
+    "CP71",
+    "LT11",
+    "Letter 1058",
+    "CP90",
+    "CP297",
+    "CP297A",
+    "CP91",
+    "CP92",
+    "Letter 3172",
+    "Form 668(Y)(c)",
+    "Form 668-W",
+    "Form 668-A",
+    "CP521",
+    "CP523",
+    "CP508C",
+    "CP40",
+    "CP2501",
+    "CP2000",
+    "CP3219A",
+    "Letter 3219",
+    "CP3219N",
+    "Letter 525",
+    "CP75",
+    "CP11",
+    "CP12",
+    "CP22A",
+    "CP23",
+    "CP59",
+    "CP80",
+    "CP88",
+    "CP05",
+    "CP09",
+    "CP27",
+    "CP49",
+    "CP53",
+    "Letter 5071C",
+    "Letter 4883C",
+    "Letter 5747C",
+    "CP01A",
+    "Letter 1153",
 ]
 # The fallback never offers these (actions/fallback.py NOT_OFFERED); every other intent may be offered.
 # Replies to the bot's questions about a notice photo ("did I read it right?", "attach it to your
@@ -61,8 +106,9 @@ def _topic(knowledge: Knowledge, topic_id: str):
 def _official(url: str) -> bool:
     parsed = urlparse(url)
     host = (parsed.hostname or "").lower()
-    return parsed.scheme == "https" and (host in {"irs.gov", "www.irs.gov", "taxpayeradvocate.irs.gov",
-                                                  "www.taxpayeradvocate.irs.gov"})
+    return parsed.scheme == "https" and (
+        host in {"irs.gov", "www.irs.gov", "taxpayeradvocate.irs.gov", "www.taxpayeradvocate.irs.gov"}
+    )
 
 
 def _topic_intents_from_rules() -> Set[str]:
@@ -70,10 +116,14 @@ def _topic_intents_from_rules() -> Set[str]:
     for path in (ROOT / "data" / "rules").glob("*.yml"):
         for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules", []):
             steps = rule.get("steps", [])
-            for first, second in zip(steps, steps[1:]):
+            for first, second in zip(steps, steps[1:], strict=False):
                 # topic questions are answered by the whole-message answer action
-                if ("intent" in first and second.get("action") == "action_answer_message"
-                        and first["intent"].startswith("ask_") and first["intent"] != "ask_deadline"):
+                if (
+                    "intent" in first
+                    and second.get("action") == "action_answer_message"
+                    and first["intent"].startswith("ask_")
+                    and first["intent"] != "ask_deadline"
+                ):
                     intents.add(first["intent"])
     return intents
 
@@ -136,9 +186,16 @@ def test_notice_window_matches_stage(knowledge: Knowledge, code: str) -> None:
 
 @pytest.mark.parametrize(
     "code, stage, days",
-    [("LT11", "final_notice_cdp", 30), ("Letter 1058", "final_notice_cdp", 30), ("CP90", "final_notice_cdp", 30),
-     ("CP3219A", "deficiency", 90), ("Letter 3219", "deficiency", 90), ("CP504", "intent_to_levy", None),
-     ("Form 668-W", "levy", None), ("CP2000", "proposed_change", 30)],
+    [
+        ("LT11", "final_notice_cdp", 30),
+        ("Letter 1058", "final_notice_cdp", 30),
+        ("CP90", "final_notice_cdp", 30),
+        ("CP3219A", "deficiency", 90),
+        ("Letter 3219", "deficiency", 90),
+        ("CP504", "intent_to_levy", None),
+        ("Form 668-W", "levy", None),
+        ("CP2000", "proposed_change", 30),
+    ],
 )
 def test_key_notices_have_the_expected_stage(knowledge: Knowledge, code: str, stage: str, days) -> None:
     notice = _notice(knowledge, code)
@@ -232,7 +289,9 @@ def test_notice_url_must_be_https_irs(url: str) -> None:
         Notice.parse_obj(entry)
 
 
-@pytest.mark.parametrize("url", ["https://irs.gov/x", "https://www.taxpayeradvocate.irs.gov/x", "https://taxpayeradvocate.irs.gov/"])
+@pytest.mark.parametrize(
+    "url", ["https://irs.gov/x", "https://www.taxpayeradvocate.irs.gov/x", "https://taxpayeradvocate.irs.gov/"]
+)
 def test_official_urls_are_accepted(url: str) -> None:
     entry = _valid_notice()
     entry["source_url"] = url

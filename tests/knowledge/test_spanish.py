@@ -1,18 +1,19 @@
 """The Spanish knowledge: every notice, topic, label and passage has Spanish text with a source,
 the same numbers and figures as the English, and reads as Spanish."""
+
 from __future__ import annotations
 
 from typing import List, Tuple
 
 import pytest
 
-from actions.knowledge.figures import load_figures
-from actions.knowledge.numbers import numbers
-from actions.knowledge import spanish as spanish_module
-from actions.knowledge.spanish import SpanishNotice, SpanishReport, _entries, cached_spanish_knowledge, read_spanish
-from actions.knowledge.store import DEFAULT_PATH, Knowledge, cached_knowledge
-from actions.understanding.passages import load_passages, load_spanish_passages
+from knowledge import spanish as spanish_module
+from knowledge.figures import load_figures
+from knowledge.loader import DEFAULT_PATH, Knowledge, cached_knowledge
+from knowledge.numbers import numbers
+from knowledge.spanish import SpanishNotice, SpanishReport, _entries, cached_spanish_knowledge, read_spanish
 from nlp.language import detect_language
+from understanding.passages import load_passages, load_spanish_passages
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +41,15 @@ def test_spanish_knowledge_has_the_english_facts() -> None:
     for notice in english.notices:
         twin = spanish.find_notice(notice.code)
         assert twin is not None, notice.code
-        assert (twin.stage, twin.urgency, twin.response_window.days, twin.relief_options) == \
-            (notice.stage, notice.urgency, notice.response_window.days, notice.relief_options)
-        assert numbers(twin.explanation + " ".join(twin.what_to_do) + twin.sms + twin.after_deadline) == \
-            numbers(notice.explanation + " ".join(notice.what_to_do) + notice.sms + notice.after_deadline), notice.code
+        assert (twin.stage, twin.urgency, twin.response_window.days, twin.relief_options) == (
+            notice.stage,
+            notice.urgency,
+            notice.response_window.days,
+            notice.relief_options,
+        )
+        assert numbers(twin.explanation + " ".join(twin.what_to_do) + twin.sms + twin.after_deadline) == numbers(
+            notice.explanation + " ".join(notice.what_to_do) + notice.sms + notice.after_deadline
+        ), notice.code
 
 
 def test_figures_appear_in_both_languages_with_spanish_labels() -> None:
@@ -97,10 +103,20 @@ def test_the_spanish_knowledge_is_built_on_the_cached_english(monkeypatch: pytes
 
 
 def test_a_spanish_entry_whose_code_is_no_code_is_a_problem() -> None:
-    item = {"code": "—", "title": "Un título", "explanation": "Texto.", "sms": "Texto.",
-            "what_to_do": ["Uno.", "Dos."], "purpose": "Para pagar.", "after_deadline": "Después del plazo.",
-            "source_url": "https://www.irs.gov/es/", "source_lang": "es", "last_checked": "2026-01-02"}
+    item = {
+        "code": "—",
+        "title": "Un título",
+        "explanation": "Texto.",
+        "sms": "Texto.",
+        "what_to_do": ["Uno.", "Dos."],
+        "purpose": "Para pagar.",
+        "after_deadline": "Después del plazo.",
+        "source_url": "https://www.irs.gov/es/",
+        "source_lang": "es",
+        "last_checked": "2026-01-02",
+    }
     report = SpanishReport()
-    found = _entries("x.yml", [item], SpanishNotice, {"CP14": {"code": "CP14"}}, "what_to_do",
-                     lambda entry: [], report, {})
+    found = _entries(
+        "x.yml", [item], SpanishNotice, {"CP14": {"code": "CP14"}}, "what_to_do", lambda entry: [], report, {}
+    )
     assert found == {} and report.problems == ["x.yml: — is not an English entry"]

@@ -1,5 +1,6 @@
 """Every response in domain.yml has a Spanish twin for each English variation (same channel,
 same placeholders, same button payloads), and the Spanish text reads as Spanish."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,9 @@ import yaml
 
 from nlp.language import detect_language
 
-DOMAIN: Dict[str, Any] = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN: Dict[str, Any] = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8")
+)
 _PLACEHOLDER = re.compile(r"{([a-z_]+)}")
 
 
@@ -32,7 +35,9 @@ def test_every_variation_has_a_spanish_twin(name: str) -> None:
     for en in english:
         twins = [es for es in spanish if es.get("channel") == en.get("channel") and _payloads(es) == _payloads(en)]
         assert twins, (name, en.get("channel"))
-        assert set(_PLACEHOLDER.findall(twins[0].get("text", ""))) == set(_PLACEHOLDER.findall(en.get("text", ""))), name
+        assert set(_PLACEHOLDER.findall(twins[0].get("text", ""))) == set(_PLACEHOLDER.findall(en.get("text", ""))), (
+            name
+        )
 
 
 def test_spanish_response_text_reads_as_spanish() -> None:

@@ -1,4 +1,5 @@
 """The language reader: clear English or Spanish, an explicit request, or no decision."""
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -20,7 +21,10 @@ SPANISH_MESSAGES = [
     "que es un gravamen",
     "Me llegó una carta del IRS que dice que van a embargar mi cuenta",
     "Necesito ayuda con el IRS",
-    "hola", "sí", "gracias", "buenos días",
+    "hola",
+    "sí",
+    "gracias",
+    "buenos días",
 ]
 ENGLISH_MESSAGES = [
     "I got a CP504",
@@ -28,11 +32,28 @@ ENGLISH_MESSAGES = [
     "my wages were garnished what can i do",
     "how long do i have",
     "what is a lien",
-    "hi", "thanks", "yes",
+    "hi",
+    "thanks",
+    "yes",
 ]
-UNDECIDED = ["ok", "no", "CP14", "LT11", "555-123-4567", "Juan Pérez", "john.smith@gmail.com", "STOP", "$4,500", "2021 2022",
-             # letters inside junk and one or two words repeated are no language (fuzzing found "0Q0Q...")
-             ("0Q" * 250)[:5000], "Q. " * 300, "de la " * 40, "a1b2 c3d4 q5", "si si si si"]
+UNDECIDED = [
+    "ok",
+    "no",
+    "CP14",
+    "LT11",
+    "555-123-4567",
+    "Juan Pérez",
+    "john.smith@gmail.com",
+    "STOP",
+    "$4,500",
+    "2021 2022",
+    # letters inside junk and one or two words repeated are no language (fuzzing found "0Q0Q...")
+    ("0Q" * 250)[:5000],
+    "Q. " * 300,
+    "de la " * 40,
+    "a1b2 c3d4 q5",
+    "si si si si",
+]
 
 
 @pytest.mark.parametrize("text", SPANISH_MESSAGES)
@@ -50,11 +71,22 @@ def test_codes_numbers_names_and_fillers_decide_nothing(text: str) -> None:
     assert detect_language(text) is None
 
 
-@pytest.mark.parametrize("text, language", [
-    ("en español", "es"), ("En Español por favor", "es"), ("Spanish please", "es"), ("¿habla español?", "es"),
-    ("no hablo inglés", "es"), ("English please", "en"), ("in english please", "en"), ("en inglés", "en"),
-    ("I don't speak Spanish", "en"), ("switch back to English", "en"), ("cambiar a español", "es"),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("en español", "es"),
+        ("En Español por favor", "es"),
+        ("Spanish please", "es"),
+        ("¿habla español?", "es"),
+        ("no hablo inglés", "es"),
+        ("English please", "en"),
+        ("in english please", "en"),
+        ("en inglés", "en"),
+        ("I don't speak Spanish", "en"),
+        ("switch back to English", "en"),
+        ("cambiar a español", "es"),
+    ],
+)
 def test_explicit_requests_win(text: str, language: str) -> None:
     assert requested_language(text) == language
     reading = read_language(text)
@@ -72,13 +104,16 @@ def _entities(text: str) -> list:
     return [e for e in message.get(ENTITIES, []) if e["entity"] == "language"]
 
 
-@pytest.mark.parametrize("text, value, role", [
-    ("me llegó una carta del IRS", "es", "detected"),
-    ("en español por favor", "es", "requested"),
-    ("what does my CP14 mean", "en", "detected"),
-    ("CP14", None, None),
-    ("/affirm", None, None),  # a button payload is no language
-])
+@pytest.mark.parametrize(
+    "text, value, role",
+    [
+        ("me llegó una carta del IRS", "es", "detected"),
+        ("en español por favor", "es", "requested"),
+        ("what does my CP14 mean", "en", "detected"),
+        ("CP14", None, None),
+        ("/affirm", None, None),  # a button payload is no language
+    ],
+)
 def test_component_adds_one_language_entity(text: str, value: Optional[str], role: Optional[str]) -> None:
     found = _entities(text)
     if value is None:
@@ -87,13 +122,36 @@ def test_component_adds_one_language_entity(text: str, value: Optional[str], rol
         assert [(e["value"], e["role"]) for e in found] == [(value, role)]
 
 
-@pytest.mark.parametrize("locale, language", [
-    ("es", "es"), ("en", "en"), ("ES", "es"), (" es ", "es"),
-    ("es_MX", "es"), ("es-MX", "es"), ("es-419", "es"), ("es_LA", "es"), ("es_ES", "es"),
-    ("en-US", "en"), ("en_GB", "en"), ("EN-us", "en"),
-    ("fr", None), ("fr_FR", None), ("pt-BR", None), ("español", None), ("spa", None), ("e", None),
-    ("", None), ("-", None), ("es" * 30, None), ("<script>", None), (None, None), (5, None), (["es"], None),
-])
+@pytest.mark.parametrize(
+    "locale, language",
+    [
+        ("es", "es"),
+        ("en", "en"),
+        ("ES", "es"),
+        (" es ", "es"),
+        ("es_MX", "es"),
+        ("es-MX", "es"),
+        ("es-419", "es"),
+        ("es_LA", "es"),
+        ("es_ES", "es"),
+        ("en-US", "en"),
+        ("en_GB", "en"),
+        ("EN-us", "en"),
+        ("fr", None),
+        ("fr_FR", None),
+        ("pt-BR", None),
+        ("español", None),
+        ("spa", None),
+        ("e", None),
+        ("", None),
+        ("-", None),
+        ("es" * 30, None),
+        ("<script>", None),
+        (None, None),
+        (5, None),
+        (["es"], None),
+    ],
+)
 def test_locale_language_reads_locales_and_language_tags(locale: Any, language: Optional[str]) -> None:
     assert locale_language(locale) == language
 

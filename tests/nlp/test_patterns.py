@@ -1,4 +1,5 @@
 """The project's spaCy pipeline finds notice codes, forms, tax years and amounts."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,31 +9,59 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from actions.knowledge.codes import normalise_code
-from actions.knowledge.store import cached_knowledge
+from knowledge.codes import normalise_code
+from knowledge.loader import cached_knowledge
 from nlp.build import PIPELINE_NAME, build, create_pipeline
 from nlp.patterns import AMOUNT, FORM, NOTICE, TAX_YEAR
 
-
 # spelling as typed -> the entity text the pipeline should find in "I got a {spelling} today"
 SPELLINGS = [
-    ("CP504", "CP504"), ("cp 504", "cp 504"), ("CP-504", "CP-504"), ("cp504", "cp504"),
-    ("504 notice", "504 notice"), ("notice 504", "notice 504"),
-    ("LT11", "LT11"), ("LT-11", "LT-11"), ("lt 11", "lt 11"), ("lt11", "lt11"),
-    ("L1058", "L1058"), ("letter 1058", "letter 1058"),
+    ("CP504", "CP504"),
+    ("cp 504", "cp 504"),
+    ("CP-504", "CP-504"),
+    ("cp504", "cp504"),
+    ("504 notice", "504 notice"),
+    ("notice 504", "notice 504"),
+    ("LT11", "LT11"),
+    ("LT-11", "LT-11"),
+    ("lt 11", "lt 11"),
+    ("lt11", "lt11"),
+    ("L1058", "L1058"),
+    ("letter 1058", "letter 1058"),
     pytest.param("Letter-1058", "Letter-1058", id="Letter-1058"),
     ("LTR 3172", "LTR 3172"),
     pytest.param("ltr3172", "ltr3172", id="ltr3172"),
-    ("CP3219A", "CP3219A"), ("cp 3219a", "cp 3219a"),
-    ("CP 2000", "CP 2000"), ("cp-2000", "cp-2000"), ("2000 notice", "2000 notice"),
-    ("Form 668-W", "Form 668-W"), ("668-W", "668-W"), ("668W", "668W"),
-    ("668(Y)", "668(Y)"), ("668(Y)(c)", "668(Y)(c)"), ("form 668(y)(c)", "form 668(y)(c)"),
-    ("668-A", "668-A"), ("668-A(c)", "668-A(c)"),
-    ("cp71a", "cp71a"), ("CP 71A", "CP 71A"),
-    ("5071C", "5071C"), ("Letter 5071C", "Letter 5071C"), ("letter 4883C", "letter 4883C"),
-    ("CP14", "CP14"), ("cp 14", "cp 14"), ("CP504B", "CP504B"), ("CP90", "CP90"), ("CP297A", "CP297A"),
-    ("CP91", "CP91"), ("CP298", "CP298"), ("CP508C", "CP508C"), ("CP40", "CP40"), ("LT16", "LT16"),
-    ("Letter 525", "Letter 525"), ("Letter 1153", "Letter 1153"), ("carta 1058", "carta 1058"),
+    ("CP3219A", "CP3219A"),
+    ("cp 3219a", "cp 3219a"),
+    ("CP 2000", "CP 2000"),
+    ("cp-2000", "cp-2000"),
+    ("2000 notice", "2000 notice"),
+    ("Form 668-W", "Form 668-W"),
+    ("668-W", "668-W"),
+    ("668W", "668W"),
+    ("668(Y)", "668(Y)"),
+    ("668(Y)(c)", "668(Y)(c)"),
+    ("form 668(y)(c)", "form 668(y)(c)"),
+    ("668-A", "668-A"),
+    ("668-A(c)", "668-A(c)"),
+    ("cp71a", "cp71a"),
+    ("CP 71A", "CP 71A"),
+    ("5071C", "5071C"),
+    ("Letter 5071C", "Letter 5071C"),
+    ("letter 4883C", "letter 4883C"),
+    ("CP14", "CP14"),
+    ("cp 14", "cp 14"),
+    ("CP504B", "CP504B"),
+    ("CP90", "CP90"),
+    ("CP297A", "CP297A"),
+    ("CP91", "CP91"),
+    ("CP298", "CP298"),
+    ("CP508C", "CP508C"),
+    ("CP40", "CP40"),
+    ("LT16", "LT16"),
+    ("Letter 525", "Letter 525"),
+    ("Letter 1153", "Letter 1153"),
+    ("carta 1058", "carta 1058"),
     ("aviso CP504", "CP504"),  # the code itself is found; "aviso" is a filler word anyway
     ("formulario 668-W", "formulario 668-W"),
     ("LTR 1058", "LTR 1058"),
@@ -97,7 +126,7 @@ def test_entity_offsets_point_at_the_code(nlp: Language) -> None:
     text = "I got a letter 1058 dated Nov 3"
     (ent,) = nlp(text).ents
     assert (ent.start_char, ent.end_char) == (8, 19)
-    assert text[ent.start_char:ent.end_char] == "letter 1058"
+    assert text[ent.start_char : ent.end_char] == "letter 1058"
 
 
 @pytest.mark.parametrize(
@@ -157,7 +186,10 @@ def test_pipeline_meta_and_components(nlp: Language) -> None:
 
 
 SAMPLES = [f"I got a {_spelling(row)} today" for row in SPELLINGS] + [
-    "I owe $12,500 for 2019", "I owe 12k dollars", "I filed form 433-F", "I got a CP 2000 for 2019",
+    "I owe $12,500 for 2019",
+    "I owe 12k dollars",
+    "I filed form 433-F",
+    "I got a CP 2000 for 2019",
     "a 668(Y)(c) and a 668-A(c)",
 ]
 
@@ -166,8 +198,9 @@ def test_saved_pipeline_gives_the_same_entities(nlp: Language, loaded_nlp: Langu
     assert loaded_nlp.meta["name"] == PIPELINE_NAME
     for text in SAMPLES:
         assert [(t.text) for t in loaded_nlp(text)] == [t.text for t in nlp(text)], text
-        assert [(e.text, e.label_, e.start_char) for e in loaded_nlp(text).ents] == \
-               [(e.text, e.label_, e.start_char) for e in nlp(text).ents], text
+        assert [(e.text, e.label_, e.start_char) for e in loaded_nlp(text).ents] == [
+            (e.text, e.label_, e.start_char) for e in nlp(text).ents
+        ], text
     assert ents(loaded_nlp, "I got a 668(Y)(c) today") == [("668(Y)(c)", NOTICE)]
 
 

@@ -1,4 +1,5 @@
 """Score the trained model's NLU on the held-out set: intent accuracy and notice-code entity F1."""
+
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ from typing import Any, Dict, List, Set, Tuple
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-from actions.knowledge.codes import normalise_code
+from knowledge.codes import normalise_code
 
 HELDOUT = Path(__file__).parent / "heldout.yml"
 ENTITY = "notice_code"
@@ -51,8 +52,11 @@ class Score:
 
     def summary(self) -> Dict[str, Any]:
         data = asdict(self)
-        data.update(intent_accuracy=round(self.intent_accuracy, 4), span_f1=round(self.span_f1, 4),
-                    value_f1=round(self.value_f1, 4))
+        data.update(
+            intent_accuracy=round(self.intent_accuracy, 4),
+            span_f1=round(self.span_f1, 4),
+            value_f1=round(self.value_f1, 4),
+        )
         return data
 
 
@@ -61,8 +65,7 @@ def heldout_examples(path: Path = HELDOUT) -> List[Dict[str, Any]]:
     data = load_data(str(path))
     examples = []
     for message in data.intent_examples:
-        gold = [(e["start"], e["end"], e["value"]) for e in message.get("entities", []) or []
-                if e["entity"] == ENTITY]
+        gold = [(e["start"], e["end"], e["value"]) for e in message.get("entities", []) or [] if e["entity"] == ENTITY]
         examples.append({"text": message.get("text"), "intent": message.get("intent"), "gold": gold})
     return examples
 
@@ -74,10 +77,12 @@ def score_example(score: Score, example: Dict[str, Any], parsed: Dict[str, Any])
     if predicted_intent == example["intent"]:
         score.intent_correct += 1
     else:
-        score.intent_errors.append({"text": example["text"], "expected": example["intent"],
-                                    "predicted": predicted_intent})
-    predicted: Set[Span] = {(e["start"], e["end"], e["value"]) for e in parsed.get("entities", [])
-                            if e.get("entity") == ENTITY}
+        score.intent_errors.append(
+            {"text": example["text"], "expected": example["intent"], "predicted": predicted_intent}
+        )
+    predicted: Set[Span] = {
+        (e["start"], e["end"], e["value"]) for e in parsed.get("entities", []) if e.get("entity") == ENTITY
+    }
     gold: Set[Span] = set(example["gold"])
     gold_pos = {(s, e) for s, e, _ in gold}
     pred_pos = {(s, e) for s, e, _ in predicted}
@@ -90,8 +95,7 @@ def score_example(score: Score, example: Dict[str, Any], parsed: Dict[str, Any])
     score.value_fp += len(pred_values - gold_values)
     score.value_fn += len(gold_values - pred_values)
     if gold_pos != pred_pos:
-        score.entity_errors.append({"text": example["text"], "expected": sorted(gold),
-                                    "predicted": sorted(predicted)})
+        score.entity_errors.append({"text": example["text"], "expected": sorted(gold), "predicted": sorted(predicted)})
 
 
 def write_report(score: Score, path: Path) -> None:

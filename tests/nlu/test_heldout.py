@@ -3,6 +3,7 @@
 The held-out set (tests/nlu/heldout.yml) was written separately from the training data and is
 never trained on; the first test checks that no held-out message is in the training data.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -54,7 +55,9 @@ async def test_heldout_gate() -> None:
     for example in heldout_examples():
         score_example(score, example, await agent.parse_message(example["text"]))
     write_report(score, REPORT)
-    print(f"\nheld-out: {score.examples} examples, intent accuracy {score.intent_accuracy:.3f}, "
-          f"notice-code F1 {score.span_f1:.3f} (spans) / {score.value_f1:.3f} (values); report {REPORT}")
+    print(
+        f"\nheld-out: {score.examples} examples, intent accuracy {score.intent_accuracy:.3f}, "
+        f"notice-code F1 {score.span_f1:.3f} (spans) / {score.value_f1:.3f} (values); report {REPORT}"
+    )
     assert score.intent_accuracy >= MIN_INTENT_ACCURACY, score.intent_errors
     assert score.span_f1 >= MIN_ENTITY_F1, score.entity_errors

@@ -4,6 +4,7 @@ files, plus pictures that are not notices, each with the fields the reader must 
 Deterministic: the same seed gives the same files. ``python -m tests.notice_reader.generate DIR``
 writes the files and an ``expected.json`` to DIR, to try ``make read-notice FILE=...`` on them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,11 +49,14 @@ class Case:
 
     def expected(self) -> Dict[str, object]:
         """The expected fields, JSON-ready."""
-        return {"code": self.code, "notice_date": self.notice_date.isoformat() if self.notice_date else None,
-                "amount_due": float(self.amount_due) if self.amount_due is not None else None,
-                "tax_years": list(self.tax_years),
-                "response_date": self.response_date.isoformat() if self.response_date else None,
-                "kind": self.kind}
+        return {
+            "code": self.code,
+            "notice_date": self.notice_date.isoformat() if self.notice_date else None,
+            "amount_due": float(self.amount_due) if self.amount_due is not None else None,
+            "tax_years": list(self.tax_years),
+            "response_date": self.response_date.isoformat() if self.response_date else None,
+            "kind": self.kind,
+        }
 
 
 def knowledge_notices() -> List[Tuple[str, str]]:
@@ -74,11 +78,20 @@ def make_spec(code: str, title: str, rng: random.Random, index: int) -> NoticeSp
     amount = decimal.Decimal(rng.randint(8_000, 4_800_000)) / 100 if has_amount else None
     first_year = notice_date.year - rng.randint(1, 4)
     years = (first_year,) if rng.random() < 0.8 else (first_year - 1, first_year)
-    response = notice_date + dt.timedelta(days=rng.choice([21, 30, 30, 60])) if has_amount and rng.random() < 0.6 \
-        else None
-    return NoticeSpec(code=code, title=title, notice_date=notice_date, amount=amount, tax_years=years,
-                      response_date=response, seed=rng.randint(0, 10 ** 9), numeric_dates=index % 7 == 3,
-                      pages=rng.choice([2, 3, 4, 5]))
+    response = (
+        notice_date + dt.timedelta(days=rng.choice([21, 30, 30, 60])) if has_amount and rng.random() < 0.6 else None
+    )
+    return NoticeSpec(
+        code=code,
+        title=title,
+        notice_date=notice_date,
+        amount=amount,
+        tax_years=years,
+        response_date=response,
+        seed=rng.randint(0, 10**9),
+        numeric_dates=index % 7 == 3,
+        pages=rng.choice([2, 3, 4, 5]),
+    )
 
 
 def notice_cases(seed: int = SEED) -> List[Case]:
@@ -104,8 +117,18 @@ def notice_cases(seed: int = SEED) -> List[Case]:
                 data, ext = pdf([page] + [render_continuation(spec, n) for n in range(2, spec.pages + 1)]), "pdf"
             else:
                 data, ext = heic(page), "heic"
-            cases.append(Case(f"{index:02d}-{kind}-{code}.{ext}", data, kind, code, spec.notice_date,
-                              spec.amount, spec.tax_years, spec.response_date))
+            cases.append(
+                Case(
+                    f"{index:02d}-{kind}-{code}.{ext}",
+                    data,
+                    kind,
+                    code,
+                    spec.notice_date,
+                    spec.amount,
+                    spec.tax_years,
+                    spec.response_date,
+                )
+            )
     return cases
 
 
@@ -117,13 +140,15 @@ def non_notice_cases(seed: int = SEED) -> List[Case]:
     empty = Image.new("RGB", PAGE, (255, 255, 255))
     blank_table = phone_photo(empty, rng)
     wall = np.full((1500, 2000, 3), (182, 170, 150), np.float32)
-    wall += np.random.default_rng(rng.randint(0, 2 ** 31)).normal(0, 8, wall.shape)
-    dark = np.random.default_rng(rng.randint(0, 2 ** 31)).normal(30, 12, (1200, 1600, 3))
-    return [Case("90-non_notice-receipt.jpg", phone_photo(receipt, rng), "non_notice", None, None, None, (), None),
-            Case("91-non_notice-text.png", flat_scan(text_page, rng), "non_notice", None, None, None, (), None),
-            Case("92-non_notice-empty-page.jpg", blank_table, "non_notice", None, None, None, (), None),
-            Case("93-non_notice-wall.jpg", _jpeg(wall), "non_notice", None, None, None, (), None),
-            Case("94-non_notice-dark.jpg", _jpeg(dark), "non_notice", None, None, None, (), None)]
+    wall += np.random.default_rng(rng.randint(0, 2**31)).normal(0, 8, wall.shape)
+    dark = np.random.default_rng(rng.randint(0, 2**31)).normal(30, 12, (1200, 1600, 3))
+    return [
+        Case("90-non_notice-receipt.jpg", phone_photo(receipt, rng), "non_notice", None, None, None, (), None),
+        Case("91-non_notice-text.png", flat_scan(text_page, rng), "non_notice", None, None, None, (), None),
+        Case("92-non_notice-empty-page.jpg", blank_table, "non_notice", None, None, None, (), None),
+        Case("93-non_notice-wall.jpg", _jpeg(wall), "non_notice", None, None, None, (), None),
+        Case("94-non_notice-dark.jpg", _jpeg(dark), "non_notice", None, None, None, (), None),
+    ]
 
 
 def all_cases(seed: int = SEED) -> List[Case]:
@@ -134,15 +159,26 @@ def all_cases(seed: int = SEED) -> List[Case]:
 def _receipt(rng: random.Random) -> Image.Image:
     page = Image.new("L", (900, 1600), 255)
     draw = ImageDraw.Draw(page)
-    lines = ["CORNER GROCERY #118", "4410 MARKET ST", f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/2026 14:32",
-             ""]
+    lines = [
+        "CORNER GROCERY #118",
+        "4410 MARKET ST",
+        f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/2026 14:32",
+        "",
+    ]
     total = 0.0
     for item in rng.sample(["MILK 2%", "BREAD", "EGGS DOZEN", "COFFEE", "APPLES", "RICE 5LB", "SOAP", "CHEESE"], 6):
         price = rng.randint(150, 1500) / 100
         total += price
         lines.append(f"{item:<18}{price:>8.2f}")
-    lines += ["", f"{'SUBTOTAL':<18}{total:>8.2f}", f"{'SALES TAX':<18}{total * 0.0825:>8.2f}",
-              f"{'TOTAL':<18}{total * 1.0825:>8.2f}", "", "VISA **** 4242", "THANK YOU FOR SHOPPING"]
+    lines += [
+        "",
+        f"{'SUBTOTAL':<18}{total:>8.2f}",
+        f"{'SALES TAX':<18}{total * 0.0825:>8.2f}",
+        f"{'TOTAL':<18}{total * 1.0825:>8.2f}",
+        "",
+        "VISA **** 4242",
+        "THANK YOU FOR SHOPPING",
+    ]
     for row, line in enumerate(lines):
         draw.text((80, 80 + row * 52), line, font=font(34), fill=0)
     return page
@@ -157,7 +193,7 @@ def _text_page(rng: random.Random) -> Image.Image:
     rng.shuffle(words)
     y = 300
     for start in range(0, min(len(words), 200), 12):
-        draw.text((110, y), " ".join(words[start:start + 12]), font=font(26), fill=0)
+        draw.text((110, y), " ".join(words[start : start + 12]), font=font(26), fill=0)
         y += 54
     return page
 

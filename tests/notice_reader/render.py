@@ -2,6 +2,7 @@
 
 No real taxpayer data: names, addresses and numbers are made up from the case's seed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,7 +36,7 @@ BODY = [
 class NoticeSpec:
     """What one rendered notice says (and so what the reader must find)."""
 
-    code: str                    # as the knowledge base writes it: "CP504", "LT11", "1058"
+    code: str  # as the knowledge base writes it: "CP504", "LT11", "1058"
     title: str
     notice_date: dt.date
     amount: Optional[decimal.Decimal]
@@ -59,12 +60,12 @@ def font(size: int, bold: bool = False, serif: bool = False) -> ImageFont.FreeTy
 
 
 def long_date(date: dt.date) -> str:
-    """"October 1, 2026"."""
+    """ "October 1, 2026"."""
     return f"{date:%B} {date.day}, {date.year}"
 
 
 def money(amount: decimal.Decimal) -> str:
-    """"$6,312.45"."""
+    """ "$6,312.45"."""
     return f"${amount:,.2f}"
 
 
@@ -76,8 +77,12 @@ def render_notice(spec: NoticeSpec) -> Image.Image:
     serif = rng.random() < 0.3
     draw.text((110, 100), "Department of the Treasury", font=font(30, True, serif), fill=0)
     draw.text((110, 142), "Internal Revenue Service", font=font(30, False, serif), fill=0)
-    draw.text((110, 184), rng.choice(["Kansas City, MO 64999-0010", "Austin, TX 73301-0023",
-                                      "Ogden, UT 84201-0039"]), font=font(26), fill=0)
+    draw.text(
+        (110, 184),
+        rng.choice(["Kansas City, MO 64999-0010", "Austin, TX 73301-0023", "Ogden, UT 84201-0039"]),
+        font=font(26),
+        fill=0,
+    )
     _top_right_block(draw, spec, rng)
     draw.text((110, 430), rng.choice(NAMES), font=font(28), fill=0)
     draw.text((110, 468), rng.choice(STREETS), font=font(28), fill=0)
@@ -136,8 +141,12 @@ def _title_and_amount(draw: ImageDraw.ImageDraw, spec: NoticeSpec, rng: random.R
     box = (1000, 560, 1590, 740 if spec.response_date else 660)
     draw.rectangle(box, outline=0, width=3)
     draw.text((1025, 580), f"{label}:", font=font(28, True), fill=0)
-    draw.text((1025 + draw.textlength(f"{label}: ", font=font(28, True)), 580), money(spec.amount),
-              font=font(28, True), fill=0)
+    draw.text(
+        (1025 + draw.textlength(f"{label}: ", font=font(28, True)), 580),
+        money(spec.amount),
+        font=font(28, True),
+        fill=0,
+    )
     if spec.response_date:
         phrase = rng.choice(["Pay by", "Respond by", "Reply by"])
         draw.text((1025, 660), f"{phrase} {long_date(spec.response_date)}", font=font(26), fill=0)
@@ -156,8 +165,12 @@ def _body(draw: ImageDraw.ImageDraw, spec: NoticeSpec, rng: random.Random, y: in
         y += 30
         draw.text((110, y), "Billing Summary", font=font(30, True), fill=0)
         y += 60
-        for label, value in (("Amount you owed", owed), ("Failure-to-pay penalty", penalty),
-                             ("Interest charges", interest), ("Amount due", spec.amount)):
+        for label, value in (
+            ("Amount you owed", owed),
+            ("Failure-to-pay penalty", penalty),
+            ("Interest charges", interest),
+            ("Amount due", spec.amount),
+        ):
             draw.text((110, y), label, font=font(26), fill=0)
             draw.text((1300, y), money(value), font=font(26), fill=0)
             y += 50

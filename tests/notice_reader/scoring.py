@@ -1,4 +1,5 @@
 """Read the generated notice set and score it: shared by the accuracy test and ``make bench``."""
+
 from __future__ import annotations
 
 import statistics
@@ -35,10 +36,16 @@ def summary(results: Sequence[Result]) -> Dict[str, Optional[float]]:
     """Files, notices and photos counted; share of notices with each field right; median and slowest times."""
     notices = [r for r in results if r.case.is_notice]
     photos = [r.seconds for r in results if r.case.kind.startswith("photo")]
-    shares = {f"{name}_right": (sum(getattr(r.reading, name) == getattr(r.case, name) for r in notices) / len(notices)
-                                if notices else None) for name in FIELDS}
+    shares = {
+        f"{name}_right": (
+            sum(getattr(r.reading, name) == getattr(r.case, name) for r in notices) / len(notices) if notices else None
+        )
+        for name in FIELDS
+    }
     return {
-        "files": len(results), "notices": len(notices), "photos": len(photos),
+        "files": len(results),
+        "notices": len(notices),
+        "photos": len(photos),
         "median_s": statistics.median(r.seconds for r in results) if results else None,
         "photo_median_s": statistics.median(photos) if photos else None,
         "photo_max_s": max(photos) if photos else None,

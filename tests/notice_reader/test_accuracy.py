@@ -1,4 +1,5 @@
 """The notice reader over the generated set: code >= 95%, date and amount >= 90%, no invented code."""
+
 from __future__ import annotations
 
 from typing import List
@@ -18,8 +19,10 @@ def test_accuracy_and_speed(results: List[Result]) -> None:
     assert len(results) >= 40
     scores = summary(results)
     code, date, amount = scores["code_right"], scores["notice_date_right"], scores["amount_due_right"]
-    print(f"\nfiles={scores['files']} code={code:.0%} date={date:.0%} amount={amount:.0%} "
-          f"median={scores['median_s']:.2f}s photo median={scores['photo_median_s']:.2f}s")
+    print(
+        f"\nfiles={scores['files']} code={code:.0%} date={date:.0%} amount={amount:.0%} "
+        f"median={scores['median_s']:.2f}s photo median={scores['photo_median_s']:.2f}s"
+    )
     assert code >= 0.95
     assert date >= 0.90 and amount >= 0.90
     assert scores["photo_median_s"] <= 3.0

@@ -1,4 +1,5 @@
 """Files the reader refuses get a NoticeReadError with the right reason; the loop keeps running."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,10 +42,13 @@ def test_malformed_pdf():
 
 def test_encrypted_pdf():
     # A minimal PDF whose trailer names a Standard-security (password) dictionary.
-    data = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-            b"3 0 obj<</Filter/Standard/V 1/R 2/O(0123456789abcdef0123456789abcdef)"
-            b"/U(0123456789abcdef0123456789abcdef)/P -4>>endobj\n"
-            b"trailer<</Root 1 0 R/Encrypt 3 0 R/ID[<00112233445566778899aabbccddeeff><00112233445566778899aabbccddeeff>]>>\n%%EOF")
+    data = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"3 0 obj<</Filter/Standard/V 1/R 2/O(0123456789abcdef0123456789abcdef)"
+        b"/U(0123456789abcdef0123456789abcdef)/P -4>>endobj\n"
+        b"trailer<</Root 1 0 R/Encrypt 3 0 R"
+        b"/ID[<00112233445566778899aabbccddeeff><00112233445566778899aabbccddeeff>]>>\n%%EOF"
+    )
     assert _reason(data) == "encrypted_pdf"
 
 

@@ -1,4 +1,5 @@
 """Codes read back from OCR misreadings: only a single known code counts, never an invented one."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,11 +7,14 @@ import pytest
 from notice_reader.codes import misread_prefix_code, near_known
 
 
-@pytest.mark.parametrize("token, code", [
-    ("cr297", "CP297"),      # "CP" read as "cr"
-    ("CPSOBC", "CP508C"),    # digits read as letters, the suffix letter kept
-    ("CP5O4B", "CP504B"),
-])
+@pytest.mark.parametrize(
+    "token, code",
+    [
+        ("cr297", "CP297"),  # "CP" read as "cr"
+        ("CPSOBC", "CP508C"),  # digits read as letters, the suffix letter kept
+        ("CP5O4B", "CP504B"),
+    ],
+)
 def test_a_misread_prefix_and_digits_are_read_back(token: str, code: str) -> None:
     assert misread_prefix_code(token) == code
 

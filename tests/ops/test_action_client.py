@@ -1,4 +1,5 @@
 """Rasa's outgoing requests on kept-alive connections (ops/action_client.py), on loopback."""
+
 from __future__ import annotations
 
 import asyncio
@@ -86,18 +87,19 @@ async def test_concurrent_requests_all_get_their_own_answer(server: CountingServ
     assert [reply["echo"]["n"] for reply in replies] == list(range(30))
 
 
-async def test_headers_and_basic_auth_still_go_with_every_request(server: CountingServer,
-                                                                  kept_alive: None) -> None:
-    config = EndpointConfig(server.url, headers={"X-Firm": "milestone"},
-                            basic_auth={"username": "rasa", "password": "pw"})
+async def test_headers_and_basic_auth_still_go_with_every_request(server: CountingServer, kept_alive: None) -> None:
+    config = EndpointConfig(
+        server.url, headers={"X-Firm": "milestone"}, basic_auth={"username": "rasa", "password": "pw"}
+    )
     await post_n(config, 2)
     await post_n(EndpointConfig(server.url), 1)
     assert [h.get("X-Firm") for h in server.headers] == ["milestone", "milestone", None]
     assert [h.get("Authorization", "").startswith("Basic ") for h in server.headers] == [True, True, False]
 
 
-async def test_an_idle_connection_is_dropped_before_the_server_would_drop_it(server: CountingServer,
-                                                                              kept_alive: None) -> None:
+async def test_an_idle_connection_is_dropped_before_the_server_would_drop_it(
+    server: CountingServer, kept_alive: None
+) -> None:
     assert action_client.IDLE_S < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"]  # Sanic: the action server
     config = EndpointConfig(server.url)
     await post_n(config, 1)

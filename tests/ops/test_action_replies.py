@@ -1,4 +1,5 @@
 """The action-reply check built once behaves exactly like Rasa's own, only faster."""
+
 from __future__ import annotations
 
 import time
@@ -14,8 +15,10 @@ ORIGINAL = RemoteAction.__dict__[action_replies.METHOD]
 
 VALID = [
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "full_name", "value": "Jane"}],
-     "responses": [{"response": "utter_ask_phone"}, {"text": "Hello", "buttons": []}]},
+    {
+        "events": [{"event": "slot", "name": "full_name", "value": "Jane"}],
+        "responses": [{"response": "utter_ask_phone"}, {"text": "Hello", "buttons": []}],
+    },
     {},
 ]
 INVALID = [

@@ -4,6 +4,7 @@ Most tests serve :func:`ops.action_server.create_app` in-process with the sample
 trackers carry a marker in every place a taxpayer's data can be (sender id, slots, message text,
 events) and whose failures quote it. Two tests start the real ``python -m ops.action_server``.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ import subprocess
 import time
 import zlib
 from pathlib import Path
-from typing import Any, AsyncIterator, Dict, List, Optional, Text
+from typing import Any, AsyncIterator, Dict, List, Optional
 
 import aiohttp
 import pytest
@@ -33,17 +34,17 @@ TOKEN = "shared-token-for-tests"
 
 # Sample actions as plain functions: Action subclasses would be registered by every ActionExecutor
 # of the test session (rasa-sdk scans all subclasses), breaking the domain contract test.
-def sample_echo(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+def sample_echo(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict]:
     """Answers with the slot it was sent: the one route where the data belongs in the response."""
     dispatcher.utter_message(text="ok")
     return [SlotSet("seen", tracker.get_slot("phone"))]
 
 
-def sample_boom(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+def sample_boom(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict]:
     raise ValueError(f"cannot parse {tracker.get_slot('phone')} for {tracker.sender_id}")
 
 
-def sample_reject(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+def sample_reject(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict]:
     raise ActionExecutionRejection("sample_reject", f"no slot in {tracker.latest_message.get('text')}")
 
 
@@ -62,9 +63,16 @@ def action_call(action: str = "sample_echo") -> Dict[str, Any]:
         "sender_id": SECRET,
         "version": "3.6.21",
         "domain": {"slots": {"phone": {}}},
-        "tracker": {"sender_id": SECRET, "slots": {"phone": SECRET}, "latest_message": {"text": SECRET},
-                    "events": [user], "paused": False, "followup_action": None, "active_loop": {},
-                    "latest_action_name": "action_listen"},
+        "tracker": {
+            "sender_id": SECRET,
+            "slots": {"phone": SECRET},
+            "latest_message": {"text": SECRET},
+            "events": [user],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
     }
 
 
@@ -74,10 +82,15 @@ class Server:
     def __init__(self, url: str, http: aiohttp.ClientSession) -> None:
         self.url, self.http = url, http
 
-    async def post(self, body: bytes, path: str = "/webhook", headers: Optional[Dict[str, str]] = None,
-                   ) -> aiohttp.ClientResponse:
-        response = await self.http.post(self.url + path, data=body,
-                                        headers={"Content-Type": "application/json", **(headers or {})})
+    async def post(
+        self,
+        body: bytes,
+        path: str = "/webhook",
+        headers: Optional[Dict[str, str]] = None,
+    ) -> aiohttp.ClientResponse:
+        response = await self.http.post(
+            self.url + path, data=body, headers={"Content-Type": "application/json", **(headers or {})}
+        )
         await response.read()
         return response
 
@@ -118,13 +131,25 @@ def no_echo(response: aiohttp.ClientResponse, caplog: pytest.LogCaptureFixture) 
 
 # -- responses -----------------------------------------------------------------------------------
 
+
 async def test_an_action_runs(server: Server) -> None:
     response = await server.post(json.dumps(action_call()).encode())
     assert response.status == 200
     assert json.loads(response._body) == {
         "events": [{"event": "slot", "timestamp": None, "name": "seen", "value": SECRET}],
-        "responses": [{"text": "ok", "buttons": [], "elements": [], "custom": {}, "template": None,
-                       "response": None, "image": None, "attachment": None}]}
+        "responses": [
+            {
+                "text": "ok",
+                "buttons": [],
+                "elements": [],
+                "custom": {},
+                "template": None,
+                "response": None,
+                "image": None,
+                "attachment": None,
+            }
+        ],
+    }
 
 
 ERROR_CASES = {
@@ -138,8 +163,11 @@ ERROR_CASES = {
     "unknown encoding": (json.dumps(action_call()).encode(), {"Content-Encoding": "br"}, 415),
     "broken deflate": (SECRET.encode(), {"Content-Encoding": "deflate"}, 400),
     "too large": (json.dumps({**action_call(), "pad": SECRET * 10_000}).encode(), {}, 413),
-    "deflate bomb": (zlib.compress(json.dumps({**action_call(), "pad": "0" * 5_000_000}).encode()),
-                     {"Content-Encoding": "deflate"}, 413),
+    "deflate bomb": (
+        zlib.compress(json.dumps({**action_call(), "pad": "0" * 5_000_000}).encode()),
+        {"Content-Encoding": "deflate"},
+        413,
+    ),
 }
 
 
@@ -154,8 +182,9 @@ async def test_refusals_say_only_what_went_wrong(server: Server, case: str, capl
 
 async def test_a_compressed_call_works(server: Server) -> None:
     # What Rasa sends with COMPRESS_ACTION_SERVER_REQUEST=true.
-    response = await server.post(zlib.compress(json.dumps(action_call()).encode()),
-                                 headers={"Content-Encoding": "deflate"})
+    response = await server.post(
+        zlib.compress(json.dumps(action_call()).encode()), headers={"Content-Encoding": "deflate"}
+    )
     assert response.status == 200
 
 
@@ -177,8 +206,9 @@ async def test_a_rejection_names_only_the_action(server: Server, caplog: pytest.
     assert no_echo(response, caplog) == {"error": "bad request", "action_name": "sample_reject"}
 
 
-@pytest.mark.parametrize("method, path, status", [("GET", "/nowhere", 404), ("GET", "/webhook", 405),
-                                                  ("DELETE", "/actions", 405)])
+@pytest.mark.parametrize(
+    "method, path, status", [("GET", "/nowhere", 404), ("GET", "/webhook", 405), ("DELETE", "/actions", 405)]
+)
 async def test_other_routes_answer_json(server: Server, method: str, path: str, status: int) -> None:
     async with server.http.request(method, server.url + path) as response:
         assert response.status == status
@@ -194,10 +224,13 @@ async def test_health_and_actions(server: Server) -> None:
 
 # -- the shared token ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query, status", [("", 401), ("?token=wrong", 401), (f"?token={TOKEN}x", 401),
-                                           (f"?token={TOKEN}", 200)])
-async def test_the_token_guards_the_webhook(guarded: Server, query: str, status: int,
-                                            caplog: pytest.LogCaptureFixture) -> None:
+
+@pytest.mark.parametrize(
+    "query, status", [("", 401), ("?token=wrong", 401), (f"?token={TOKEN}x", 401), (f"?token={TOKEN}", 200)]
+)
+async def test_the_token_guards_the_webhook(
+    guarded: Server, query: str, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
     response = await guarded.post(json.dumps(action_call()).encode(), path="/webhook" + query)
     assert response.status == status
     if status == 401:
@@ -222,7 +255,8 @@ def test_an_empty_token_means_none() -> None:
 @pytest.mark.filterwarnings("ignore:Slot auto-fill has been removed")  # Rasa warns on every domain
 async def test_rasa_sends_the_endpoint_token_and_reads_the_errors(guarded: Server, tmp_path: Path) -> None:
     """The contract with Rasa 3.6's own client, configured from an endpoints file like ours."""
-    from rasa.core.actions.action import ActionExecutionRejection as RasaRejection, RemoteAction
+    from rasa.core.actions.action import ActionExecutionRejection as RasaRejection
+    from rasa.core.actions.action import RemoteAction
     from rasa.core.channels import CollectingOutputChannel
     from rasa.core.nlg import TemplatedNaturalLanguageGenerator
     from rasa.core.utils import read_endpoints_from_path
@@ -252,10 +286,16 @@ async def test_rasa_sends_the_endpoint_token_and_reads_the_errors(guarded: Serve
 
 # -- the real process ----------------------------------------------------------------------------
 
+
 def start(env: Dict[str, str], *args: str, log: Path) -> subprocess.Popen:
     environment = {**os.environ, "ACTION_SERVER_TOKEN": "", **env}
-    return subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "ops.action_server", *args],
-                            cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "ops.action_server", *args],
+        cwd=ROOT,
+        env=environment,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout_s: float = 60) -> None:
@@ -295,8 +335,11 @@ def test_the_module_serves_the_projects_actions_on_actions_port(tmp_path: Path) 
         with urllib.request.urlopen(f"{url}/actions?token={TOKEN}", timeout=10) as response:
             names = {item["name"] for item in json.loads(response.read())}
         assert {"action_submit_case", "action_answer_message"} <= names
-        request = urllib.request.Request(f"{url}/webhook?token={TOKEN}", data=b'{"tracker": "' + SECRET.encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{url}/webhook?token={TOKEN}",
+            data=b'{"tracker": "' + SECRET.encode(),
+            headers={"Content-Type": "application/json"},
+        )
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=10)
         assert refused.value.code == 400 and SECRET not in refused.value.read().decode()

@@ -1,4 +1,5 @@
 """The flushing RabbitMQ event broker against the real RabbitMQ on 127.0.0.1:5672."""
+
 from __future__ import annotations
 
 import uuid
@@ -21,8 +22,16 @@ def rabbitmq_up() -> None:
 
 
 def endpoint(broker_type: str, queue: str, **extra: object) -> EndpointConfig:
-    return EndpointConfig(url="127.0.0.1", type=broker_type, port=5672, username=USERNAME,
-                          password=PASSWORD, exchange_name=f"ex-{queue}", queues=[queue], **extra)
+    return EndpointConfig(
+        url="127.0.0.1",
+        type=broker_type,
+        port=5672,
+        username=USERNAME,
+        password=PASSWORD,
+        exchange_name=f"ex-{queue}",
+        queues=[queue],
+        **extra,
+    )
 
 
 async def publish_then_close(broker_type: str, **extra: object) -> List[dict]:
@@ -36,8 +45,7 @@ async def publish_then_close(broker_type: str, **extra: object) -> List[dict]:
 
 async def test_rasa_builds_it_from_the_endpoints_entry() -> None:
     queue = "flush-" + uuid.uuid4().hex[:8]
-    broker = await EventBroker.create(endpoint("ops.event_broker.FlushingPikaEventBroker", queue,
-                                               flush_timeout_s=3))
+    broker = await EventBroker.create(endpoint("ops.event_broker.FlushingPikaEventBroker", queue, flush_timeout_s=3))
     try:
         assert isinstance(broker, FlushingPikaEventBroker)
         assert broker.flush_timeout_s == 3.0

@@ -1,4 +1,5 @@
 """The atomic Redis ticket lock against the real Redis on 127.0.0.1:6379."""
+
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,7 @@ def make_store(ttl_s: float = 5.0) -> AtomicRedisLockStore:
 
 
 def test_rasa_builds_it_from_the_endpoints_entry() -> None:
-    config = EndpointConfig(url=REDIS_URL, type="ops.lock_store.AtomicRedisLockStore",
-                            key_prefix="abc", ticket_ttl_s=7)
+    config = EndpointConfig(url=REDIS_URL, type="ops.lock_store.AtomicRedisLockStore", key_prefix="abc", ticket_ttl_s=7)
     store = LockStore.create(config)
     assert isinstance(store, AtomicRedisLockStore)
     assert store.key_prefix == "abc:lock"

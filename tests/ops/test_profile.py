@@ -1,4 +1,5 @@
 """Choosing the embedded or production profile from BOT_PROFILE."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,8 +30,14 @@ def test_an_unknown_profile_is_refused() -> None:
 def test_production_names_every_missing_variable() -> None:
     with pytest.raises(profile.ProfileError) as error:
         profile.environment("production", {})
-    for name in ("ACTION_SERVER_TOKEN", "TRACKER_STORE_URL", "REDIS_URL", "RABBITMQ_HOST",
-                 "RABBITMQ_USERNAME", "RABBITMQ_PASSWORD"):
+    for name in (
+        "ACTION_SERVER_TOKEN",
+        "TRACKER_STORE_URL",
+        "REDIS_URL",
+        "RABBITMQ_HOST",
+        "RABBITMQ_USERNAME",
+        "RABBITMQ_PASSWORD",
+    ):
         assert name in str(error.value)
 
 
@@ -44,9 +51,15 @@ def test_production_uses_the_shared_stores() -> None:
 
 
 def test_the_environment_wins_over_defaults() -> None:
-    environ = {"ACTION_SERVER_TOKEN": "t", "TRACKER_STORE_URL": "postgresql://db/rasa", "REDIS_URL": "redis://r:6379/1",
-               "RABBITMQ_HOST": "mq", "RABBITMQ_USERNAME": "u", "RABBITMQ_PASSWORD": "p",
-               "RABBITMQ_QUEUE": "q2"}
+    environ = {
+        "ACTION_SERVER_TOKEN": "t",
+        "TRACKER_STORE_URL": "postgresql://db/rasa",
+        "REDIS_URL": "redis://r:6379/1",
+        "RABBITMQ_HOST": "mq",
+        "RABBITMQ_USERNAME": "u",
+        "RABBITMQ_PASSWORD": "p",
+        "RABBITMQ_QUEUE": "q2",
+    }
     values = profile.environment("production", environ)
     assert values["RABBITMQ_QUEUE"] == "q2"
     assert values["RABBITMQ_PORT"] == "5672"
@@ -68,6 +81,8 @@ def test_the_command_line_prints_the_file_or_fails_clearly(monkeypatch, capsys) 
 def test_the_action_server_url_follows_the_port_make_run_uses() -> None:
     values = profile.environment("embedded", {"ACTION_SERVER_TOKEN": "t", "ACTIONS_PORT": "5155"})
     assert values["ACTION_SERVER_URL"] == "http://127.0.0.1:5155/webhook"
-    values = profile.environment("embedded", {"ACTION_SERVER_TOKEN": "t", "ACTIONS_PORT": "5155",
-                                              "ACTION_SERVER_URL": "http://actions:5055/webhook"})
+    values = profile.environment(
+        "embedded",
+        {"ACTION_SERVER_TOKEN": "t", "ACTIONS_PORT": "5155", "ACTION_SERVER_URL": "http://actions:5055/webhook"},
+    )
     assert values["ACTION_SERVER_URL"] == "http://actions:5055/webhook"

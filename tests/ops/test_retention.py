@@ -3,6 +3,7 @@
 The tracker table is Rasa's own (``SQLTrackerStore.SQLEvent``), created in the test database, so a
 Rasa upgrade that changes it shows up here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,11 +15,11 @@ from typing import Dict, Iterator, List, Tuple
 import pytest
 from sqlalchemy import func, insert, select, update
 
-from actions.store.cases import CaseRepository
-from actions.store.db import Database
-from actions.store.records import STATUS_CLOSED, STATUS_WAITING
-from actions.store.tables import case_events, cases, notifications
 from ops.retention import Report, RetentionSettings, run
+from store.cases import CaseRepository
+from store.db import Database
+from store.records import STATUS_CLOSED, STATUS_WAITING
+from store.tables import case_events, cases, notifications
 from tests.integration.servers import ROOT
 from tests.store.conftest import open_database, postgres_url  # noqa: F401 - postgres_url is a fixture
 from tests.store.factories import make_new_case
@@ -27,10 +28,10 @@ NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
 DAYS = 365
 # Conversations: the age in days of each of their events.
 CONVERSATIONS: Dict[str, List[int]] = {
-    "+15125550101": [400, 390, 380],   # old: goes
-    "old-web-visitor": [366],          # just over the limit: goes
-    "came-back": [500, 499, 10],       # old start, recent end: stays whole
-    "recent": [3, 1],                  # stays
+    "+15125550101": [400, 390, 380],  # old: goes
+    "old-web-visitor": [366],  # just over the limit: goes
+    "came-back": [500, 499, 10],  # old start, recent end: stays whole
+    "recent": [3, 1],  # stays
 }
 SECRETS = ("+15125550101", "old-web-visitor", "Jane Doe", "MTS-")
 
@@ -50,9 +51,16 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tuple[Dat
         with tracker.engine.begin() as connection:
             for sender, ages in CONVERSATIONS.items():
                 for age in ages:
-                    connection.execute(insert(events).values(
-                        sender_id=sender, type_name="user", timestamp=(NOW - dt.timedelta(days=age)).timestamp(),
-                        intent_name="greet", action_name=None, data="{}"))
+                    connection.execute(
+                        insert(events).values(
+                            sender_id=sender,
+                            type_name="user",
+                            timestamp=(NOW - dt.timedelta(days=age)).timestamp(),
+                            intent_name="greet",
+                            action_name=None,
+                            data="{}",
+                        )
+                    )
         yield database, RetentionSettings(_env_file=None, tracker_store_url=tracker.url, database_url=database.url)
         tracker.dispose()
 
@@ -63,8 +71,7 @@ def add_case(database: Database, status: str, age_days: int, notify: Tuple[str, 
     if status != "new":
         repository.set_status(case.reference, status, "pro1")
     with database.session() as session:
-        session.execute(update(cases).where(cases.c.id == case.id)
-                        .values(updated_at=NOW - dt.timedelta(days=age_days)))
+        session.execute(update(cases).where(cases.c.id == case.id).values(updated_at=NOW - dt.timedelta(days=age_days)))
     return case.id
 
 
@@ -81,26 +88,38 @@ def counts(database: Database, tracker_url: str) -> Dict[str, int]:
         if tracker_url != database.url:
             tracker.dispose()
     with database.engine.connect() as connection:
+
         def count(table) -> int:
             return connection.execute(select(func.count()).select_from(table)).scalar_one()
-        return {"senders": len(senders), "events": tracked, "cases": count(cases), "case_events": count(case_events),
-                "notifications": count(notifications)}
+
+        return {
+            "senders": len(senders),
+            "events": tracked,
+            "cases": count(cases),
+            "case_events": count(case_events),
+            "notifications": count(notifications),
+        }
 
 
 def test_old_conversations_and_old_closed_cases_go(stores: Tuple[Database, RetentionSettings]) -> None:
     database, settings = stores
     gone = add_case(database, STATUS_CLOSED, 400)
-    add_case(database, STATUS_CLOSED, 30)       # closed recently: stays
-    add_case(database, STATUS_WAITING, 700)     # open, however old: stays
-    add_case(database, "new", 400, notify=())   # open: stays
+    add_case(database, STATUS_CLOSED, 30)  # closed recently: stays
+    add_case(database, STATUS_WAITING, 700)  # open, however old: stays
+    add_case(database, "new", 400, notify=())  # open: stays
     before = counts(database, settings.tracker_store_url)
 
     report = run(settings, DAYS, dry_run=False, now=NOW)
 
     assert report == Report(conversations=2, tracker_events=4, cases=1, case_events=2, notifications=1)
     after = counts(database, settings.tracker_store_url)
-    assert after == {"senders": 2, "events": before["events"] - 4, "cases": 3,
-                     "case_events": before["case_events"] - 2, "notifications": before["notifications"] - 1}
+    assert after == {
+        "senders": 2,
+        "events": before["events"] - 4,
+        "cases": 3,
+        "case_events": before["case_events"] - 2,
+        "notifications": before["notifications"] - 1,
+    }
     with database.engine.connect() as connection:
         assert connection.execute(select(cases.c.id).where(cases.c.id == gone)).first() is None
     assert run(settings, DAYS, dry_run=False, now=NOW) == Report()  # nothing left to do
@@ -122,8 +141,11 @@ def test_a_shorter_limit_takes_more(stores: Tuple[Database, RetentionSettings]) 
 
 
 def test_missing_stores_are_left_alone(tmp_path: Path) -> None:
-    settings = RetentionSettings(_env_file=None, tracker_store_url=f"sqlite:///{tmp_path / 'none.db'}",
-                                 database_url=f"sqlite:///{tmp_path / 'no-cases.db'}")
+    settings = RetentionSettings(
+        _env_file=None,
+        tracker_store_url=f"sqlite:///{tmp_path / 'none.db'}",
+        database_url=f"sqlite:///{tmp_path / 'no-cases.db'}",
+    )
     assert run(settings, DAYS, dry_run=False, now=NOW) == Report()
     assert list(tmp_path.iterdir()) == []
 
@@ -141,8 +163,11 @@ def test_the_command_prints_counts_only(tmp_path: Path) -> None:
     now = dt.datetime.now(dt.timezone.utc)
     with tracker.engine.begin() as connection:
         for sender, age in (("+15125550101", 400), ("recent", 1)):
-            connection.execute(insert(SQLTrackerStore.SQLEvent.__table__).values(
-                sender_id=sender, type_name="user", timestamp=(now - dt.timedelta(days=age)).timestamp()))
+            connection.execute(
+                insert(SQLTrackerStore.SQLEvent.__table__).values(
+                    sender_id=sender, type_name="user", timestamp=(now - dt.timedelta(days=age)).timestamp()
+                )
+            )
     tracker.dispose()
     case_store = Database(f"sqlite:///{tmp_path / 'cases.db'}")
     case_store.migrate()
@@ -153,8 +178,14 @@ def test_the_command_prints_counts_only(tmp_path: Path) -> None:
     env = {**os.environ, "TRACKER_STORE_URL": tracker.url, "DATABASE_URL": case_store.url, "RETENTION_DAYS": "365"}
 
     def command(*args: str) -> str:
-        result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "ops.retention", *args], cwd=ROOT,
-                                env=env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "python"), "-m", "ops.retention", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr[-2000:]
         assert not any(secret in result.stdout + result.stderr for secret in SECRETS)
         return result.stdout

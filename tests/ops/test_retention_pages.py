@@ -1,14 +1,15 @@
 """Retention of attached notice pages: they go with their conversation's closed, old case."""
+
 from __future__ import annotations
 
 import datetime as dt
 from typing import Tuple
 
-from actions.store.db import Database
-from actions.store.notice_pages import NoticePageRepository
-from actions.store.records import STATUS_CLOSED, STATUS_WAITING
-from actions.store.tables import cases
 from ops.retention import RetentionSettings, run
+from store.db import Database
+from store.notice_pages import NoticePageRepository
+from store.records import STATUS_CLOSED, STATUS_WAITING
+from store.tables import cases
 from tests.ops.test_retention import DAYS, NOW, add_case, stores  # noqa: F401 - stores is a fixture
 from tests.store.conftest import postgres_url  # noqa: F401 - a fixture
 
@@ -20,7 +21,7 @@ def sender_of(database: Database, case_id: int) -> str:
         return connection.execute(cases.select().where(cases.c.id == case_id)).one().sender_id
 
 
-def test_pages_go_with_old_closed_cases_and_stay_with_open_ones(stores: Tuple[Database, RetentionSettings]) -> None:
+def test_pages_go_with_old_closed_cases_and_stay_with_open_ones(stores: Tuple[Database, RetentionSettings]) -> None:  # noqa: F811 - the fixture
     database, settings = stores
     pages = NoticePageRepository(database)
     closed, waiting = add_case(database, STATUS_CLOSED, 400), add_case(database, STATUS_WAITING, 700)

@@ -4,6 +4,7 @@ If a Rasa upgrade renames ``DEFAULT_REQUEST_TIMEOUT`` in ``rasa.core.actions.act
 passing it to the action server request, these tests fail: the bot would otherwise silently go back
 to waiting five minutes for a hung action server.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -93,8 +94,15 @@ async def test_a_hung_action_server_is_given_up_on_in_time(restore_timeout: None
     started = time.monotonic()
     with pytest.raises((RasaException, asyncio.TimeoutError)):
         # The outer limit only keeps a broken hook from hanging the test suite for five minutes.
-        await asyncio.wait_for(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}),
-                                          DialogueStateTracker("someone", []), domain), timeout=15)
+        await asyncio.wait_for(
+            action.run(
+                CollectingOutputChannel(),
+                TemplatedNaturalLanguageGenerator({}),
+                DialogueStateTracker("someone", []),
+                domain,
+            ),
+            timeout=15,
+        )
     elapsed = time.monotonic() - started
     assert elapsed < 5, f"Rasa waited {elapsed:.1f} s: the action timeout is no longer applied"
 
@@ -112,9 +120,14 @@ def test_the_default_is_ten_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_command_line_is_rasa_run() -> None:
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "ops.serve", "--help"], cwd=ROOT,
-                            env={**os.environ, "ACTION_TIMEOUT_S": "3"}, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "ops.serve", "--help"],
+        cwd=ROOT,
+        env={**os.environ, "ACTION_TIMEOUT_S": "3"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "usage: rasa run" in result.stdout and "--enable-api" in result.stdout
     assert "custom actions time out after 3 s" in result.stderr

@@ -1,4 +1,5 @@
 """The durable SQL tracker store on SQLite and on the real PostgreSQL, with an outage in between."""
+
 from __future__ import annotations
 
 import asyncio
@@ -57,19 +58,20 @@ def pg_database() -> Iterator[str]:
 
 
 def turn(tracker: DialogueStateTracker, domain: Domain, text: str) -> None:
-    tracker.update_with_events([
-        UserUttered(text, {"name": "greet", "confidence": 1.0}),
-        ActionExecuted("utter_greet"),
-        BotUttered("Hello!"),
-        ActionExecuted("action_listen"),
-    ], domain)
+    tracker.update_with_events(
+        [
+            UserUttered(text, {"name": "greet", "confidence": 1.0}),
+            ActionExecuted("utter_greet"),
+            BotUttered("Hello!"),
+            ActionExecuted("action_listen"),
+        ],
+        domain,
+    )
 
 
-async def test_round_trip_appends_only_new_events_and_publishes_each_once(tmp_path: Path,
-                                                                          domain: Domain) -> None:
+async def test_round_trip_appends_only_new_events_and_publishes_each_once(tmp_path: Path, domain: Domain) -> None:
     broker = CollectingBroker()
-    store = DurableSQLTrackerStore(domain=domain, host=f"sqlite:///{tmp_path / 't.db'}",
-                                   event_broker=broker)
+    store = DurableSQLTrackerStore(domain=domain, host=f"sqlite:///{tmp_path / 't.db'}", event_broker=broker)
     tracker = DialogueStateTracker("sender-1", domain.slots)
     turn(tracker, domain, "hi")
     await store.save(tracker)
@@ -92,8 +94,9 @@ def test_an_empty_url_is_refused_with_a_clear_message(domain: Domain) -> None:
 
 
 def test_rasa_builds_it_from_the_endpoints_entry(tmp_path: Path, domain: Domain) -> None:
-    config = EndpointConfig(url=f"sqlite:///{tmp_path / 'e.db'}",
-                            type="ops.tracker_store.DurableSQLTrackerStore", retry_s=12)
+    config = EndpointConfig(
+        url=f"sqlite:///{tmp_path / 'e.db'}", type="ops.tracker_store.DurableSQLTrackerStore", retry_s=12
+    )
     store = create_tracker_store(config, domain)
     assert isinstance(store, DurableSQLTrackerStore)
     assert store.retry_s == 12
@@ -105,13 +108,15 @@ def test_only_connection_failures_count_as_an_outage() -> None:
     assert not is_outage(ValueError("no"))
 
 
-async def test_a_save_during_a_postgresql_outage_waits_and_lands_once(pg_database: str,
-                                                                      domain: Domain) -> None:
+async def test_a_save_during_a_postgresql_outage_waits_and_lands_once(pg_database: str, domain: Domain) -> None:
     proxy = TcpProxy(("127.0.0.1", 5432)).start()
     broker = CollectingBroker()
     store = DurableSQLTrackerStore(
-        domain=domain, host=f"postgresql://postgres@127.0.0.1:{proxy.port}/{pg_database}",
-        event_broker=broker, retry_s=30)
+        domain=domain,
+        host=f"postgresql://postgres@127.0.0.1:{proxy.port}/{pg_database}",
+        event_broker=broker,
+        retry_s=30,
+    )
     tracker = DialogueStateTracker("sender-pg", domain.slots)
     turn(tracker, domain, "first")
     await store.save(tracker)
@@ -134,10 +139,12 @@ async def test_a_save_during_a_postgresql_outage_waits_and_lands_once(pg_databas
 
 
 async def test_a_read_during_an_outage_waits_instead_of_starting_the_conversation_over(
-        pg_database: str, domain: Domain) -> None:
+    pg_database: str, domain: Domain
+) -> None:
     proxy = TcpProxy(("127.0.0.1", 5432)).start()
     store = DurableSQLTrackerStore(
-        domain=domain, host=f"postgresql://postgres@127.0.0.1:{proxy.port}/{pg_database}", retry_s=30)
+        domain=domain, host=f"postgresql://postgres@127.0.0.1:{proxy.port}/{pg_database}", retry_s=30
+    )
     tracker = DialogueStateTracker("sender-read", domain.slots)
     turn(tracker, domain, "hi")
     await store.save(tracker)
@@ -154,7 +161,8 @@ async def test_a_read_during_an_outage_waits_instead_of_starting_the_conversatio
 async def test_it_gives_up_after_the_retry_budget(pg_database: str, domain: Domain) -> None:
     proxy = TcpProxy(("127.0.0.1", 5432)).start()
     store = DurableSQLTrackerStore(
-        domain=domain, host=f"postgresql://postgres@127.0.0.1:{proxy.port}/{pg_database}", retry_s=1.5)
+        domain=domain, host=f"postgresql://postgres@127.0.0.1:{proxy.port}/{pg_database}", retry_s=1.5
+    )
     proxy.cut()
     tracker = DialogueStateTracker("sender-gone", domain.slots)
     turn(tracker, domain, "hi")
@@ -166,14 +174,19 @@ async def test_it_gives_up_after_the_retry_budget(pg_database: str, domain: Doma
 
 
 async def test_a_number_that_slipped_past_the_channels_is_masked_in_rows_and_broker(
-        tmp_path: Path, domain: Domain) -> None:
+    tmp_path: Path, domain: Domain
+) -> None:
     broker = CollectingBroker()
     path = tmp_path / "pii.db"
     store = DurableSQLTrackerStore(domain=domain, host=f"sqlite:///{path}", event_broker=broker)
     tracker = DialogueStateTracker("sender-pii", domain.slots)
-    tracker.update(UserUttered("my ssn is 123-45-6789", {"name": "inform", "confidence": 1.0},
-                               parse_data={"text": "my ssn is 123-45-6789",
-                                           "intent": {"name": "inform", "confidence": 1.0}}))
+    tracker.update(
+        UserUttered(
+            "my ssn is 123-45-6789",
+            {"name": "inform", "confidence": 1.0},
+            parse_data={"text": "my ssn is 123-45-6789", "intent": {"name": "inform", "confidence": 1.0}},
+        )
+    )
     await store.save(tracker)
     raw = sqlite3.connect(path).execute("SELECT data FROM events").fetchall()
     assert raw and not any("6789" in row[0] for row in raw)

@@ -10,6 +10,7 @@ The probes count against the limits of 127.0.0.1: new conversations (run it at m
 ``NEW_CONVERSATION_WINDOW_S``, 10 minutes by default, or restart ``make run``) and desk sign-ins
 from this address stay locked for 15 minutes afterwards (restart the desk to clear them).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,12 +27,30 @@ from tests.security.probe import Probe, Widget, loopback_only, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 # An unsigned ("alg": "none") JWT, built here so no token literal sits in the repository.
-UNSIGNED_JWT = (base64.urlsafe_b64encode(b'{"alg":"none"}').decode().rstrip("=") + "."
-                + base64.urlsafe_b64encode(b"{}").decode().rstrip("=") + ".")
-LAYOUTS = ["123.45.6789", "123\u201345\u20136789", "123\u221245\u22126789", "123/45/6789", "123\u00a045\u00a06789",
-           "123 - 45 - 6789", "SSN 123 456 789", "card 4111.1111.1111.1111", "card 4111\u20131111\u20131111\u20131111",
-           "card 4111/1111/1111/1111", "card 4111 1111 11111111", "routing 021.000.021",
-           "account 1234.5678.9012", "EIN 12.3456789", "EIN 12\u20133456789", "ITIN 912\u201378\u20131234"]
+UNSIGNED_JWT = (
+    base64.urlsafe_b64encode(b'{"alg":"none"}').decode().rstrip("=")
+    + "."
+    + base64.urlsafe_b64encode(b"{}").decode().rstrip("=")
+    + "."
+)
+LAYOUTS = [
+    "123.45.6789",
+    "123\u201345\u20136789",
+    "123\u221245\u22126789",
+    "123/45/6789",
+    "123\u00a045\u00a06789",
+    "123 - 45 - 6789",
+    "SSN 123 456 789",
+    "card 4111.1111.1111.1111",
+    "card 4111\u20131111\u20131111\u20131111",
+    "card 4111/1111/1111/1111",
+    "card 4111 1111 11111111",
+    "routing 021.000.021",
+    "account 1234.5678.9012",
+    "EIN 12.3456789",
+    "EIN 12\u20133456789",
+    "ITIN 912\u201378\u20131234",
+]
 Result = Tuple[bool, str]
 
 
@@ -58,14 +77,16 @@ class Suite:
         reply = self.probe.rest(self.rasa, phone, "any update on my case?")
         recipients = {m.get("recipient_id") for m in reply.json() or []}
         named = self.probe.rest(self.rasa, f"sms:{phone}", "hi")
-        return (reply.status == 200 and recipients == {f"rest:{phone}"} and named.status == 400,
-                f"status {reply.status}, recipients {recipients}, 'sms:' sender -> {named.status}")
+        return (
+            reply.status == 200 and recipients == {f"rest:{phone}"} and named.status == 400,
+            f"status {reply.status}, recipients {recipients}, 'sms:' sender -> {named.status}",
+        )
 
     async def widget_sessions(self) -> Result:
         async with Widget(self.probe, self.rasa) as visitor, Widget(self.probe, self.rasa) as attacker:
             token = await visitor.session({"session_id": None})
             replies = await visitor.say({"message": "what is a CP504?", "session_id": token})
-            chosen = [await attacker.session({"session_id": value}) for value in ("1", "admin", f"sms:+15125550142")]
+            chosen = [await attacker.session({"session_id": value}) for value in ("1", "admin", "sms:+15125550142")]
             stolen = await attacker.say({"message": "hi", "session_id": token}, wait_s=8)
             visitor_count = len(visitor.replies)
         problems = []
@@ -94,8 +115,12 @@ class Suite:
         leaked = []
         for index, layout in enumerate(LAYOUTS):
             sender = f"mask-{self.tag}-{index // 8}"
-            reply = self.probe.rest(self.rasa, sender, f"my number is {layout} ok",
-                                    metadata={"page": f"https://x.example/?q={layout}", "ssn": layout})
+            reply = self.probe.rest(
+                self.rasa,
+                sender,
+                f"my number is {layout} ok",
+                metadata={"page": f"https://x.example/?q={layout}", "ssn": layout},
+            )
             if reply.status != 200 or "removed" not in reply.body.decode("utf-8", "replace"):
                 leaked.append(f"{layout!r} ({reply.status})")
         return not leaked, f"not masked: {', '.join(leaked)}"
@@ -105,34 +130,54 @@ class Suite:
         statuses = [self.probe.rest(self.rasa, f"flood-{self.tag}-{n}", "I got a CP504") for n in range(12)]
         limited = [r for r in statuses if r.status == 429]
         retry = limited[0].headers.get("Retry-After", "") if limited else ""
-        return (bool(limited) and retry.isdigit() and all(r.status in (200, 429) for r in statuses),
-                f"statuses {[r.status for r in statuses]}, Retry-After {retry!r}")
+        return (
+            bool(limited) and retry.isdigit() and all(r.status in (200, 429) for r in statuses),
+            f"statuses {[r.status for r in statuses]}, Retry-After {retry!r}",
+        )
 
     # malformed input --------------------------------------------------------------------------
     def rest_malformed(self) -> Result:
-        bodies = {"deep": b'{"sender": "x", "message": "hi", "metadata": ' + b"[" * 5000 + b"]" * 5000 + b"}",
-                  "nan": b'{"sender": "x", "message": "hi", "metadata": {"a": NaN}}',
-                  "nul": b'{"sender": "a\\u0000b", "message": "hi"}',
-                  "long": b'{"sender": "' + b"a" * 1000 + b'", "message": "hi"}',
-                  "space": b'{"sender": "a b", "message": "hi"}', "slash": b'{"sender": "a/b", "message": "hi"}',
-                  "percent": b'{"sender": "a%20b", "message": "hi"}'}
-        bad = {name: self.probe.http(f"{self.rasa}/webhooks/rest/webhook", body,
-                                     {"Content-Type": "application/json"}).status for name, body in bodies.items()}
+        bodies = {
+            "deep": b'{"sender": "x", "message": "hi", "metadata": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+            "nan": b'{"sender": "x", "message": "hi", "metadata": {"a": NaN}}',
+            "nul": b'{"sender": "a\\u0000b", "message": "hi"}',
+            "long": b'{"sender": "' + b"a" * 1000 + b'", "message": "hi"}',
+            "space": b'{"sender": "a b", "message": "hi"}',
+            "slash": b'{"sender": "a/b", "message": "hi"}',
+            "percent": b'{"sender": "a%20b", "message": "hi"}',
+        }
+        bad = {
+            name: self.probe.http(
+                f"{self.rasa}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+            ).status
+            for name, body in bodies.items()
+        }
         return all(status in (400, 413) for status in bad.values()), f"{bad}"
 
     def webhooks_forged(self) -> Result:
         head = b"POST /webhooks/facebook/webhook HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-        odd = self.probe.raw(self.rasa, head + b"X-Hub-Signature-256: sha256=\xff\xfe\xc3\xa9\r\n", b'{"object":"page"}')
+        odd = self.probe.raw(
+            self.rasa, head + b"X-Hub-Signature-256: sha256=\xff\xfe\xc3\xa9\r\n", b'{"object":"page"}'
+        )
         deep = self.probe.raw(self.rasa, head + b"X-Hub-Signature-256: sha256=00\r\n", b"[" * 5000 + b"]" * 5000)
-        twilio = self.probe.http(f"{self.rasa}/webhooks/twilio/webhook", b"From=%2B15125550142&Body=hi&MessageSid=SM1",
-                                 {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "forged"})
-        return (odd, deep, twilio.status) == (403, 403, 403), f"non-ASCII signature {odd}, deep {deep}, twilio {twilio.status}"
+        twilio = self.probe.http(
+            f"{self.rasa}/webhooks/twilio/webhook",
+            b"From=%2B15125550142&Body=hi&MessageSid=SM1",
+            {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "forged"},
+        )
+        return (odd, deep, twilio.status) == (
+            403,
+            403,
+            403,
+        ), f"non-ASCII signature {odd}, deep {deep}, twilio {twilio.status}"
 
     def rasa_api_credentials(self) -> Result:
         url = f"{self.rasa}/conversations/rest:x/tracker"
         none = self.probe.http(url).status
-        odd = self.probe.raw(self.rasa, b"GET /conversations/rest:x/tracker HTTP/1.1\r\nHost: localhost\r\n"
-                             b"Authorization: Bearer \xc3\xa9\xff\r\n")
+        odd = self.probe.raw(
+            self.rasa,
+            b"GET /conversations/rest:x/tracker HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \xc3\xa9\xff\r\n",
+        )
         forged = self.probe.http(url, headers={"Authorization": f"Bearer {UNSIGNED_JWT}"}).status
         return (none, odd, forged) == (401, 401, 401), f"no token {none}, non-ASCII {odd}, forged {forged}"
 
@@ -158,13 +203,14 @@ class Suite:
 
     def desk_needs_credentials(self) -> Result:
         api = self.probe.http(f"{self.desk}/api/cases").status
-        odd = self.probe.raw(self.desk, b"GET /api/cases HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \xc3\xa9\r\n")
+        odd = self.probe.raw(
+            self.desk, b"GET /api/cases HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \xc3\xa9\r\n"
+        )
         return (api, odd) == (401, 401), f"no token {api}, non-ASCII token {odd}"
 
     def data_files(self) -> Result:
         var = ROOT / "var"
-        wide = [str(p) for p in [var, *var.rglob("*")] if not p.is_symlink()
-                and stat.S_IMODE(p.stat().st_mode) & 0o077]
+        wide = [str(p) for p in [var, *var.rglob("*")] if not p.is_symlink() and stat.S_IMODE(p.stat().st_mode) & 0o077]
         return not wide, f"readable by others: {wide}"
 
     def secrets_not_in_ps(self) -> Result:
@@ -200,10 +246,14 @@ class Suite:
             return 2
         checks: List[Tuple[str, Callable[[], Result]]] = [
             ("identity: a REST caller cannot name an SMS conversation", self.rest_cannot_name_sms),
-            ("sessions: chosen or stolen widget ids get a session of their own",
-             lambda: asyncio.run(self.widget_sessions())),
-            ("sessions: resumed only with the issued token; unbound sockets ignored",
-             lambda: asyncio.run(self.widget_resume())),
+            (
+                "sessions: chosen or stolen widget ids get a session of their own",
+                lambda: asyncio.run(self.widget_sessions()),
+            ),
+            (
+                "sessions: resumed only with the issued token; unbound sockets ignored",
+                lambda: asyncio.run(self.widget_resume()),
+            ),
             ("masking: every layout masked, metadata cut to allowed fields", self.masking),
             ("malformed: REST deep JSON, NaN, NUL, long and unsafe ids", self.rest_malformed),
             ("malformed: forged webhooks, non-ASCII signatures", self.webhooks_forged),

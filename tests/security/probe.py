@@ -3,6 +3,7 @@
 Every request goes through :class:`Probe`, which refuses any host that is not a loopback address
 and counts the requests, so the suite's closing note can say how many it sent.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -55,8 +56,13 @@ class Probe:
     def __init__(self) -> None:
         self.requests = 0
 
-    def http(self, url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None,
-             method: Optional[str] = None) -> Reply:
+    def http(
+        self,
+        url: str,
+        body: Optional[bytes] = None,
+        headers: Optional[Dict[str, str]] = None,
+        method: Optional[str] = None,
+    ) -> Reply:
         """One request; HTTP errors are answers too."""
         self.requests += 1
         request = urllib.request.Request(loopback_only(url), data=body, headers=headers or {}, method=method)
@@ -78,8 +84,9 @@ class Probe:
         self.requests += 1
         parts = urllib.parse.urlsplit(loopback_only(url))
         with socket.create_connection((parts.hostname, parts.port or 80), timeout=30) as connection:
-            connection.sendall(request_head + b"Content-Length: " + str(len(body)).encode()
-                               + b"\r\nConnection: close\r\n\r\n" + body)
+            connection.sendall(
+                request_head + b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
+            )
             try:
                 first = connection.makefile("rb").readline()
             except OSError:
@@ -103,7 +110,7 @@ class Widget:
         self.client.on("session_confirm", lambda token=None: self.tokens.append(token))
         self.client.on("disconnect", lambda *_: self.disconnected.set())
 
-    async def __aenter__(self) -> "Widget":
+    async def __aenter__(self) -> Widget:
         self.probe.requests += 1
         await self.client.connect(self.url, socketio_path="/socket.io", transports=["websocket"], wait_timeout=10)
         return self
@@ -151,7 +158,7 @@ def login_form(probe: Probe, desk: str) -> Tuple[str, str]:
     cookie = reply.headers.get("Set-Cookie", "").split(";", 1)[0]
     marker = b'name="csrf_token" value="'
     start = reply.body.find(marker)
-    token = reply.body[start + len(marker):reply.body.find(b'"', start + len(marker))].decode() if start >= 0 else ""
+    token = reply.body[start + len(marker) : reply.body.find(b'"', start + len(marker))].decode() if start >= 0 else ""
     return cookie, token
 
 
@@ -165,8 +172,9 @@ def sign_in(probe: Probe, desk: str, username: str, password: str) -> int:
             return None
 
     probe.requests += 1
-    request = urllib.request.Request(f"{desk}/login", data=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    request = urllib.request.Request(
+        f"{desk}/login", data=body, headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    )
     try:
         with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
             return response.status

@@ -1,5 +1,6 @@
 """Medium 10-12 and Low 13-14: sign-in throttling across usernames and addresses, private data
 files, the JWT secret off the command line, the bootstrap password gone after first use."""
+
 from __future__ import annotations
 
 import os

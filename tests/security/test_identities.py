@@ -1,17 +1,17 @@
 """High 1-3: no channel can name another's conversation, replies follow the conversation's own
 channel, and widget sessions are issued by the server and bound to their socket."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
 from typing import Any, Dict, List, Tuple
 
-import aiohttp
 import pytest
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from channels.identity import ForeignId, local_part, output_channel_for
-from channels.sms_menus import MenuMemory
+from channels.sms.menus import MenuMemory
 from channels.socketio import SocketIOInput
 from channels.twilio import TwilioOutput
 from channels.widget_sessions import WidgetSessions

@@ -1,5 +1,6 @@
 """High 5 and Medium 8: one client cannot open cases or conversations without limit, nor get
 around the per-sender limit by rotating sender ids."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +8,9 @@ from pathlib import Path
 import pytest
 from sanic import Sanic
 
-from actions.store.cases import CaseRepository
-from actions.store.db import Database
 from channels.client_address import parse_networks, resolve
+from store.cases import CaseRepository
+from store.db import Database
 from tests.channels.test_rest import make_channel, serve
 from tests.store.factories import make_new_case
 

@@ -1,5 +1,6 @@
 """Medium 6, 7, 9 and Low 15, 16: malformed input gets a 4xx and stores nothing; webhooks are
 idempotent; ids are URL-safe; the demo site survives a NUL; PSIDs stay out of logs."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,20 +21,24 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from channels.facebook import MessengerInput
-from channels.socketio import GuardedPacket, SocketIOInput
-from channels.widget_sessions import WidgetSessions
-from ops.api_guard import credentials_check, refuse_odd_credentials
 from channels.guard import MessageGuard
 from channels.guard_settings import GuardSettings
 from channels.rest import RestInput
+from channels.socketio import GuardedPacket, SocketIOInput
+from channels.widget_sessions import WidgetSessions
+from ops.api_guard import credentials_check, refuse_odd_credentials
 from tests.channels.test_guard import agent_view
 from tests.channels.test_rest import make_channel, serve
 from tests.sanic_app import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 # An unsigned ("alg": "none") JWT, built here so no token literal sits in the repository.
-UNSIGNED_JWT = (base64.urlsafe_b64encode(b'{"alg":"none"}').decode().rstrip("=") + "."
-                + base64.urlsafe_b64encode(b"{}").decode().rstrip("=") + ".")
+UNSIGNED_JWT = (
+    base64.urlsafe_b64encode(b'{"alg":"none"}').decode().rstrip("=")
+    + "."
+    + base64.urlsafe_b64encode(b"{}").decode().rstrip("=")
+    + "."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +59,16 @@ async def test_deep_json_and_nan_are_400_on_rest_and_nothing_reaches_the_bot() -
 async def _raw_post(url: str, path: str, headers: bytes, body: bytes) -> int:
     host, port = url.rsplit("/", 1)[-1].split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
-    writer.write(b"POST " + path.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 + headers + b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+    writer.write(
+        b"POST "
+        + path.encode()
+        + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + headers
+        + b"Content-Length: "
+        + str(len(body)).encode()
+        + b"\r\nConnection: close\r\n\r\n"
+        + body
+    )
     await writer.drain()
     status = int((await reader.readline()).split()[1])
     writer.close()
@@ -73,8 +86,11 @@ async def test_messenger_refuses_a_non_ascii_signature_and_deep_json_without_a_5
     app.blueprint(channel.blueprint(bot), url_prefix="/webhooks/facebook")
     body = b'{"object": "page"}'
     async with serving(app) as url:
-        odd = await _raw_post(url, "/webhooks/facebook/webhook", b"X-Hub-Signature-256: sha256=\xff\xfe\xc3\xa9\r\n", body)
+        odd = await _raw_post(
+            url, "/webhooks/facebook/webhook", b"X-Hub-Signature-256: sha256=\xff\xfe\xc3\xa9\r\n", body
+        )
         from channels.facebook import signature
+
         deep = b"[" * 5000 + b"]" * 5000
         signed = signature("app-secret", deep).encode()
         too_deep = await _raw_post(url, "/webhooks/facebook/webhook", b"X-Hub-Signature-256: " + signed + b"\r\n", deep)
@@ -88,15 +104,24 @@ async def test_a_non_ascii_bearer_token_is_401_on_rasas_api() -> None:
     assert await refuse_odd_credentials(SimpleNamespace(headers={"authorization": "Bearer abc"}, args={})) is None
     # with the secret known, a forged or unsigned JWT on Rasa's API is a 401 (Rasa answered 500)
     check = credentials_check("the-secret")
-    forged = SimpleNamespace(headers={"authorization": f"Bearer {UNSIGNED_JWT}"}, args={},
-                             path="/conversations/rest:x/tracker")
+    forged = SimpleNamespace(
+        headers={"authorization": f"Bearer {UNSIGNED_JWT}"}, args={}, path="/conversations/rest:x/tracker"
+    )
     assert (await check(forged)).status == 401
     good = jwt.encode({"user": {"username": "desk", "role": "admin"}}, "the-secret", algorithm="HS256")
-    assert await check(SimpleNamespace(headers={"authorization": f"Bearer {good}"}, args={},
-                                       path="/conversations/rest:x/tracker")) is None
+    assert (
+        await check(
+            SimpleNamespace(headers={"authorization": f"Bearer {good}"}, args={}, path="/conversations/rest:x/tracker")
+        )
+        is None
+    )
     # a channel's own bearer token (the REST channel's REST_TOKEN) is not a JWT and not checked here
-    assert await check(SimpleNamespace(headers={"authorization": "Bearer rest-token"}, args={},
-                                       path="/webhooks/rest/webhook")) is None
+    assert (
+        await check(
+            SimpleNamespace(headers={"authorization": "Bearer rest-token"}, args={}, path="/webhooks/rest/webhook")
+        )
+        is None
+    )
 
 
 def test_the_desk_reads_odd_bearer_tokens_and_cookies_without_raising() -> None:
@@ -125,8 +150,10 @@ async def test_socketio_object_ids_deep_packets_nul_and_long_ids_store_nothing_o
     channel.sio.rooms = lambda *a, **k: []  # type: ignore[method-assign]
     for data in ({"session_id": {"$ne": 1}}, {"session_id": [1, 2]}, ["x"], None):
         await channel._session_request("sid-1", data)  # never raises: a new session each time
-    for bad in ('2["user_uttered",' + "[" * 5000 + "]" * 5000 + "]",
-                '2["user_uttered",{"message":"hi","metadata":{"a":NaN}}]'):
+    for bad in (
+        '2["user_uttered",' + "[" * 5000 + "]" * 5000 + "]",
+        '2["user_uttered",{"message":"hi","metadata":{"a":NaN}}]',
+    ):
         with pytest.raises(ValueError):
             GuardedPacket(encoded_packet=bad)
     dropped: List[str] = []
@@ -139,8 +166,9 @@ async def test_socketio_object_ids_deep_packets_nul_and_long_ids_store_nothing_o
     await handler("eio-1", '2["user_uttered",' + "[" * 5000 + "]" * 5000 + "]")
     await handler("eio-2", "4{}")  # a CONNECT_ERROR a client must never send
     assert dropped == ["eio-1", "eio-2"]
-    await channel.sio.handlers["/"]["user_uttered"]("sid-1", {"message": "hi", "session_id": "\x00" + "a" * 1000,
-                                                              "metadata": '{"page": NaN}'})
+    await channel.sio.handlers["/"]["user_uttered"](
+        "sid-1", {"message": "hi", "session_id": "\x00" + "a" * 1000, "metadata": '{"page": NaN}'}
+    )
     [message] = received
     assert message.sender_id.startswith("web:") and len(message.sender_id) == 36
     assert "\x00" not in json.dumps(message.metadata) and "NaN" not in json.dumps(message.metadata)
@@ -157,12 +185,15 @@ async def test_conversation_ids_need_no_percent_encoding_so_the_desk_finds_them(
 
 
 async def test_a_twilio_retry_with_the_same_message_sid_is_not_handled_twice(tmp_path: Path) -> None:
+    from settings.assistant import Settings
     from tests.channels.fake_twilio import FakeTwilio
-    from tests.channels.test_twilio import inbound, make_channel as twilio_channel, serve as twilio_serve
-    from actions.settings import Settings
+    from tests.channels.test_twilio import inbound
+    from tests.channels.test_twilio import make_channel as twilio_channel
+    from tests.channels.test_twilio import serve as twilio_serve
 
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'cases.db'}",
-                        handoff_webhook_url=None, smtp_host=None)
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite:///{tmp_path / 'cases.db'}", handoff_webhook_url=None, smtp_host=None
+    )
     twilio = await FakeTwilio().start()
     try:
         async with twilio_serve(twilio_channel(settings, twilio), twilio) as harness:
@@ -192,7 +223,7 @@ def test_the_demo_site_answers_a_nul_in_a_path_instead_of_dropping_the_connectio
 
 async def test_messenger_psids_are_masked_in_logs(caplog: pytest.LogCaptureFixture) -> None:
     channel = MessengerInput("verify", "app-secret", "page-token")
-    from channels.messenger_events import Incoming
+    from channels.messenger.events import Incoming
 
     async def failing(message: UserMessage) -> None:
         raise RuntimeError("boom")

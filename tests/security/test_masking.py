@@ -1,23 +1,25 @@
 """High 4: SSNs, ITINs, EINs, routing, account and card numbers are masked in every layout people
 type (dots, slashes, Unicode dashes and minus signs, no-break spaces, " - ", 3-3-3, 4-4-8, other
 scripts' digits), and client metadata keeps only the fields the project uses."""
+
 from __future__ import annotations
 
 import re
 import unicodedata
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from actions.services.pii import PiiKind, mask_pii
 from channels.metadata import sanitize_metadata
+from services.pii import PiiKind, mask_pii
 
 LAYOUTS = [
     ("my ssn is 123.45.6789", PiiKind.SSN),
-    ("my ssn is 123\u201345\u20136789", PiiKind.SSN),      # en dash
-    ("my ssn is 123\u221245\u22126789", PiiKind.SSN),      # minus sign
+    ("my ssn is 123\u201345\u20136789", PiiKind.SSN),  # en dash
+    ("my ssn is 123\u221245\u22126789", PiiKind.SSN),  # minus sign
     ("my ssn is 123/45/6789", PiiKind.SSN),
-    ("my ssn is 123\u00a045\u00a06789", PiiKind.SSN),      # no-break space
+    ("my ssn is 123\u00a045\u00a06789", PiiKind.SSN),  # no-break space
     ("my ssn is 123 - 45 - 6789", PiiKind.SSN),
     ("SSN 123 456 789", PiiKind.SSN),
     ("SSN 123-456-789", PiiKind.SSN),
@@ -26,7 +28,7 @@ LAYOUTS = [
     ("card 4111.1111.1111.1111", PiiKind.CARD_NUMBER),
     ("card 4111\u20131111\u20131111\u20131111", PiiKind.CARD_NUMBER),
     ("card 4111/1111/1111/1111", PiiKind.CARD_NUMBER),
-    ("card 4111 1111 11111111", PiiKind.CARD_NUMBER),     # 4-4-8
+    ("card 4111 1111 11111111", PiiKind.CARD_NUMBER),  # 4-4-8
     ("4111.1111.1111.1111", PiiKind.CARD_NUMBER),
     ("routing 021.000.021", PiiKind.ROUTING_NUMBER),
     ("routing 021\u2013000\u2013021", PiiKind.ROUTING_NUMBER),
@@ -47,9 +49,10 @@ def test_every_layout_is_masked(text: str, kind: PiiKind) -> None:
 
 DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", "\ufe63", "\uff0d"]
 SPACES = [" ", "\u00a0", "\u2007", "\u202f", "\u2009"]
-SEPARATORS = st.one_of(st.sampled_from(DASHES + SPACES + [".", "/"]),
-                       st.tuples(st.sampled_from(SPACES), st.sampled_from(DASHES + [".", "/"]),
-                                 st.sampled_from(SPACES)).map("".join))
+SEPARATORS = st.one_of(
+    st.sampled_from(DASHES + SPACES + [".", "/"]),
+    st.tuples(st.sampled_from(SPACES), st.sampled_from(DASHES + [".", "/"]), st.sampled_from(SPACES)).map("".join),
+)
 # ASCII, full-width, Arabic-Indic and Devanagari digits
 SCRIPTS = st.sampled_from([0x30, 0xFF10, 0x660, 0x966])
 
@@ -59,10 +62,17 @@ def _digits(number: str, zero: int) -> str:
 
 
 @settings(max_examples=200, deadline=None)
-@given(area=st.integers(1, 665), group=st.integers(1, 99), serial=st.integers(1, 9999), sep=SEPARATORS,
-       zero=SCRIPTS, context=st.sampled_from(["my SSN is ", "ssn: ", "social security ", "Here: "]))
-def test_an_ssn_with_any_separator_and_digits_is_masked(area: int, group: int, serial: int, sep: str, zero: int,
-                                                        context: str) -> None:
+@given(
+    area=st.integers(1, 665),
+    group=st.integers(1, 99),
+    serial=st.integers(1, 9999),
+    sep=SEPARATORS,
+    zero=SCRIPTS,
+    context=st.sampled_from(["my SSN is ", "ssn: ", "social security ", "Here: "]),
+)
+def test_an_ssn_with_any_separator_and_digits_is_masked(
+    area: int, group: int, serial: int, sep: str, zero: int, context: str
+) -> None:
     number = _digits(f"{area:03d}", zero) + sep + _digits(f"{group:02d}", zero) + sep + _digits(f"{serial:04d}", zero)
     result = mask_pii(f"{context}{number} thanks")
     assert result.masked and not any(ch.isdecimal() for ch in result.text), result.text
@@ -77,8 +87,13 @@ def test_a_card_number_with_any_separator_is_masked(groups: list, sep: str, zero
 
 
 def test_metadata_keeps_only_the_used_fields_masked_and_short() -> None:
-    metadata = {"page": "https://firm.example/contact?ssn=123.45.6789", "locale": "en-US" * 100,
-                "ssn": "123-45-6789", "blob": "x" * 100_000, "nested": {"a": [1, 2]}}
+    metadata = {
+        "page": "https://firm.example/contact?ssn=123.45.6789",
+        "locale": "en-US" * 100,
+        "ssn": "123-45-6789",
+        "blob": "x" * 100_000,
+        "nested": {"a": [1, 2]},
+    }
     kept = sanitize_metadata(metadata)
     assert set(kept) == {"page", "locale"} and len(kept["locale"]) <= 35
     assert "6789" not in kept["page"] and "[SSN removed]" in kept["page"]

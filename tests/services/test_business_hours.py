@@ -1,4 +1,5 @@
 """Business hours: open or not, the next opening, and how it reads; weekends, holidays and DST."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions.services.business_hours import BusinessHours, describe_opening
+from services.business_hours import BusinessHours, describe_opening
 
 NY = ZoneInfo("America/New_York")
 UTC = dt.timezone.utc
@@ -28,8 +29,13 @@ def utc(*args: int) -> dt.datetime:
 
 def test_parse() -> None:
     hours = BusinessHours.parse(" Monday, TUE ,wed,", " 08:30 - 17:00 ", "America/Chicago", "2026-12-25,")
-    assert hours == BusinessHours(frozenset({0, 1, 2}), dt.time(8, 30), dt.time(17), ZoneInfo("America/Chicago"),
-                                  frozenset({dt.date(2026, 12, 25)}))
+    assert hours == BusinessHours(
+        frozenset({0, 1, 2}),
+        dt.time(8, 30),
+        dt.time(17),
+        ZoneInfo("America/Chicago"),
+        frozenset({dt.date(2026, 12, 25)}),
+    )
     assert HOURS.holidays == frozenset({dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 12, 25)})
     assert BusinessHours.parse("sun", "00:00-23:59", "UTC").holidays == frozenset()
 
@@ -167,8 +173,11 @@ def test_a_calendar_without_working_days_is_a_configuration_error() -> None:
         # "today" and "tomorrow" are counted in the opening's time zone, not in ``now``'s.
         (ny(2026, 11, 30, 9, 0), utc(2026, 11, 30, 3, 0), "tomorrow at 9:00 AM EST"),
         (ny(2026, 11, 30, 9, 0), utc(2026, 11, 30, 5, 0), "today at 9:00 AM EST"),
-        (dt.datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("America/Los_Angeles")), ny(2026, 11, 29, 20, 0),
-         "tomorrow at 9:00 AM PST"),
+        (
+            dt.datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("America/Los_Angeles")),
+            ny(2026, 11, 29, 20, 0),
+            "tomorrow at 9:00 AM PST",
+        ),
     ],
 )
 def test_describe_opening(opening: dt.datetime, now: dt.datetime, described: str) -> None:

@@ -1,4 +1,5 @@
 """From intake slots to a stored case's record: the case, the consent record, push-capable channels."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,20 +9,32 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions.services.casework import chat_can_receive, consent_from_record, consent_record, new_case
-from actions.services.triage import CRITICAL, NORMAL, Triage
-from actions.store.records import STATUS_NEW, Consent, Intake, NewCase
+from services.casework import chat_can_receive, consent_from_record, consent_record, new_case
+from services.triage import CRITICAL, NORMAL, Triage
+from store.records import STATUS_NEW, Consent, Intake, NewCase
 
 WORDING = "May Acme Tax Relief contact you by text message at +15125550142 about your IRS matter?"
 GIVEN_AT = dt.datetime(2026, 11, 26, 10, 15, 30, 123456, tzinfo=ZoneInfo("America/New_York"))
-RECORD = {"wording": WORDING, "given_at": "2026-11-26T15:15:30.123456+00:00", "channel": "socketio",
-          "contact_method": "sms"}
+RECORD = {
+    "wording": WORDING,
+    "given_at": "2026-11-26T15:15:30.123456+00:00",
+    "channel": "socketio",
+    "contact_method": "sms",
+}
 
 
 @pytest.mark.parametrize(
     "channel, expected",
-    [("socketio", True), ("callback", True), ("twilio", True), ("facebook", True), ("rest", False),
-     ("cmdline", False), ("", False), (None, False)],
+    [
+        ("socketio", True),
+        ("callback", True),
+        ("twilio", True),
+        ("facebook", True),
+        ("rest", False),
+        ("cmdline", False),
+        ("", False),
+        (None, False),
+    ],
 )
 def test_chat_can_receive(channel: Optional[str], expected: bool) -> None:
     assert chat_can_receive(channel) is expected
@@ -75,8 +88,9 @@ def test_new_case_from_every_answer() -> None:
         deadline=dt.date(2026, 12, 3),
         intake=Intake(
             full_name="Jane Doe",
-            consent=Consent(WORDING, dt.datetime(2026, 11, 26, 15, 15, 30, 123456, tzinfo=dt.timezone.utc),
-                            "socketio", "sms"),
+            consent=Consent(
+                WORDING, dt.datetime(2026, 11, 26, 15, 15, 30, 123456, tzinfo=dt.timezone.utc), "socketio", "sms"
+            ),
             preferred_channel="sms",
             phone="+15125550142",
             email="jane@example.com",
@@ -96,12 +110,26 @@ def test_new_case_from_every_answer() -> None:
 
 
 def test_new_case_with_skipped_answers() -> None:
-    slots = full_slots(email="", us_state=None, notice_codes=None, notice_date=None, tax_years=None,
-                       amount_owed=None, levy_active="no", unfiled_returns=None, joint_filing="",
-                       contact_time=None)
+    slots = full_slots(
+        email="",
+        us_state=None,
+        notice_codes=None,
+        notice_date=None,
+        tax_years=None,
+        amount_owed=None,
+        levy_active="no",
+        unfiled_returns=None,
+        joint_filing="",
+        contact_time=None,
+    )
     intake = new_case(slots, "rest", "conv-2", Triage(NORMAL)).intake
-    assert intake == Intake(full_name="Jane Doe", consent=consent_from_record(RECORD), preferred_channel="sms",
-                            phone="+15125550142", levy_active="no")
+    assert intake == Intake(
+        full_name="Jane Doe",
+        consent=consent_from_record(RECORD),
+        preferred_channel="sms",
+        phone="+15125550142",
+        levy_active="no",
+    )
 
 
 @pytest.mark.parametrize(
@@ -123,8 +151,13 @@ def test_new_case_drops_values_it_cannot_read(slot: str, value: Any, field: str,
 def test_the_idempotency_key_is_per_channel_conversation_and_intake() -> None:
     keys = {
         new_case(full_slots(intake_id=intake_id), channel, sender, Triage(NORMAL)).idempotency_key
-        for channel, sender, intake_id in [("rest", "a", "1"), ("rest", "a", "2"), ("rest", "b", "1"),
-                                           ("socketio", "a", "1"), ("rest", "a", "1")]
+        for channel, sender, intake_id in [
+            ("rest", "a", "1"),
+            ("rest", "a", "2"),
+            ("rest", "b", "1"),
+            ("socketio", "a", "1"),
+            ("rest", "a", "1"),
+        ]
     }
     assert keys == {"rest:a:1", "rest:a:2", "rest:b:1", "socketio:a:1"}
 

@@ -1,4 +1,5 @@
 """Finding the date printed on a notice in what the user wrote."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,7 @@ from typing import Optional
 
 import pytest
 
-from actions.services.dates import find_notice_date, format_date, parse_iso
+from services.dates import find_notice_date, format_date, parse_iso
 
 D = dt.date
 TODAY = D(2026, 11, 26)  # a Thursday
@@ -94,8 +95,15 @@ def test_no_date(text: str) -> None:
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("2026-11-03", D(2026, 11, 3)), ("2024-02-29", D(2024, 2, 29)), (None, None), ("", None),
-     ("11/03/2026", None), ("2023-02-29", None), ("yesterday", None)],
+    [
+        ("2026-11-03", D(2026, 11, 3)),
+        ("2024-02-29", D(2024, 2, 29)),
+        (None, None),
+        ("", None),
+        ("11/03/2026", None),
+        ("2023-02-29", None),
+        ("yesterday", None),
+    ],
 )
 def test_parse_iso(value: Optional[str], expected: Optional[dt.date]) -> None:
     assert parse_iso(value) == expected
@@ -103,8 +111,12 @@ def test_parse_iso(value: Optional[str], expected: Optional[dt.date]) -> None:
 
 @pytest.mark.parametrize(
     "day, text",
-    [(D(2026, 11, 3), "Tuesday, November 3, 2026"), (D(2026, 11, 26), "Thursday, November 26, 2026"),
-     (D(2027, 1, 14), "Thursday, January 14, 2027"), (D(2024, 2, 29), "Thursday, February 29, 2024")],
+    [
+        (D(2026, 11, 3), "Tuesday, November 3, 2026"),
+        (D(2026, 11, 26), "Thursday, November 26, 2026"),
+        (D(2027, 1, 14), "Thursday, January 14, 2027"),
+        (D(2024, 2, 29), "Thursday, February 29, 2024"),
+    ],
 )
 def test_format_date(day: dt.date, text: str) -> None:
     assert format_date(day) == text

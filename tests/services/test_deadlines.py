@@ -1,11 +1,12 @@
 """Deadline arithmetic: calendar days counted from the date printed on the notice."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from actions.services.deadlines import (
+from services.deadlines import (
     Deadline,
     DeadlineState,
     compute_deadline,

@@ -2,6 +2,7 @@
 
 The receiving end is an aiohttp server on 127.0.0.1 (never the internet).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,13 +16,13 @@ from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Optional,
 import pytest
 from aiohttp import web
 
-from actions.services.delivery import Notifier, backoff_s
-from actions.services.signing import verify
-from actions.settings import Settings
-from actions.store.cases import CaseRepository, case_payload
-from actions.store.db import Database
-from actions.store.outbox import Outbox
-from actions.store.records import Case, Notification
+from services.delivery import Notifier, backoff_s
+from services.signing import verify
+from settings.assistant import Settings
+from store.cases import CaseRepository, case_payload
+from store.db import Database
+from store.outbox import Outbox
+from store.records import Case, Notification
 from tests.store.factories import make_new_case
 
 SECRET = "whsec_local_test_secret"
@@ -95,8 +96,13 @@ def clock() -> Clock:
 
 
 def make_settings(url: Optional[str], **overrides: Any) -> Settings:
-    values: Dict[str, Any] = dict(handoff_webhook_url=url, handoff_webhook_secret=SECRET if url else None,
-                                  webhook_timeout_s=2.0, retry_base_s=5.0, retry_max_s=3600.0)
+    values: Dict[str, Any] = dict(
+        handoff_webhook_url=url,
+        handoff_webhook_secret=SECRET if url else None,
+        webhook_timeout_s=2.0,
+        retry_base_s=5.0,
+        retry_max_s=3600.0,
+    )
     values.update(overrides)
     return Settings(_env_file=None, **values)
 
@@ -115,6 +121,7 @@ def make_notifier(notifiers: List[Notifier], clock: Clock) -> Callable[..., Noti
         notifier = Notifier(Outbox(database), make_settings(url, **overrides), clock=clock_ or clock)
         notifiers.append(notifier)
         return notifier
+
     return make
 
 
@@ -135,8 +142,9 @@ def assert_retry_after(found: Notification, now: dt.datetime, delay_s: float) ->
     assert delay_s <= wait <= delay_s * 1.1 + 0.001, wait
 
 
-async def test_a_webhook_is_signed_and_delivered_once(database: Database, receiver: Receiver, clock: Clock,
-                                                      make_notifier: Callable[..., Notifier]) -> None:
+async def test_a_webhook_is_signed_and_delivered_once(
+    database: Database, receiver: Receiver, clock: Clock, make_notifier: Callable[..., Notifier]
+) -> None:
     case, notification = create_case(database)
     notifier = make_notifier(database, receiver.url)
     assert await notifier.deliver_due() == 1
@@ -144,10 +152,10 @@ async def test_a_webhook_is_signed_and_delivered_once(database: Database, receiv
     assert headers["Content-Type"] == "application/json"
     assert headers["X-Handoff-Delivery"] == str(notification.id)
     assert headers["X-Handoff-Event"] == "case.created"
-    assert verify(SECRET, body, headers["X-Handoff-Timestamp"], headers["X-Handoff-Signature"],
-                  now=clock().timestamp())
-    assert not verify("wrong", body, headers["X-Handoff-Timestamp"], headers["X-Handoff-Signature"],
-                      now=clock().timestamp())
+    assert verify(SECRET, body, headers["X-Handoff-Timestamp"], headers["X-Handoff-Signature"], now=clock().timestamp())
+    assert not verify(
+        "wrong", body, headers["X-Handoff-Timestamp"], headers["X-Handoff-Signature"], now=clock().timestamp()
+    )
     expected = {**case_payload(case), "event": "case.created"}
     assert body == json.dumps(expected, separators=(",", ":"), sort_keys=True).encode()
     found = stored(database, notification)
@@ -157,8 +165,9 @@ async def test_a_webhook_is_signed_and_delivered_once(database: Database, receiv
     assert len(receiver.requests) == 1
 
 
-async def test_a_500_is_retried_after_the_backoff(database: Database, receiver: Receiver, clock: Clock,
-                                                  make_notifier: Callable[..., Notifier]) -> None:
+async def test_a_500_is_retried_after_the_backoff(
+    database: Database, receiver: Receiver, clock: Clock, make_notifier: Callable[..., Notifier]
+) -> None:
     _, notification = create_case(database)
     receiver.statuses = [500]
     notifier = make_notifier(database, receiver.url)
@@ -176,11 +185,24 @@ async def test_a_500_is_retried_after_the_backoff(database: Database, receiver: 
     assert receiver.requests[0][0]["X-Handoff-Delivery"] == receiver.requests[1][0]["X-Handoff-Delivery"]
 
 
-@pytest.mark.parametrize("status, delivered", [(200, True), (201, True), (204, True), (299, True),
-                                               (302, False), (304, False), (400, False), (404, False),
-                                               (410, False), (503, False)])
-async def test_only_2xx_counts_as_delivered(database: Database, receiver: Receiver, status: int, delivered: bool,
-                                            make_notifier: Callable[..., Notifier]) -> None:
+@pytest.mark.parametrize(
+    "status, delivered",
+    [
+        (200, True),
+        (201, True),
+        (204, True),
+        (299, True),
+        (302, False),
+        (304, False),
+        (400, False),
+        (404, False),
+        (410, False),
+        (503, False),
+    ],
+)
+async def test_only_2xx_counts_as_delivered(
+    database: Database, receiver: Receiver, status: int, delivered: bool, make_notifier: Callable[..., Notifier]
+) -> None:
     _, notification = create_case(database)
     receiver.statuses = [status]
     assert await make_notifier(database, receiver.url).deliver_due() == int(delivered)
@@ -190,7 +212,8 @@ async def test_only_2xx_counts_as_delivered(database: Database, receiver: Receiv
 
 
 async def test_connection_refused_stays_pending_with_growing_backoff(
-        database: Database, clock: Clock, make_notifier: Callable[..., Notifier]) -> None:
+    database: Database, clock: Clock, make_notifier: Callable[..., Notifier]
+) -> None:
     _, notification = create_case(database)
     notifier = make_notifier(database, f"http://127.0.0.1:{free_port()}/hook")
     assert await notifier.deliver_due() == 0
@@ -206,8 +229,9 @@ async def test_connection_refused_stays_pending_with_growing_backoff(
     assert Outbox(database).count_pending() == 1
 
 
-async def test_a_slow_receiver_times_out_and_is_retried(database: Database, receiver: Receiver,
-                                                        make_notifier: Callable[..., Notifier]) -> None:
+async def test_a_slow_receiver_times_out_and_is_retried(
+    database: Database, receiver: Receiver, make_notifier: Callable[..., Notifier]
+) -> None:
     _, notification = create_case(database)
     receiver.delay_s = 1.0
     assert await make_notifier(database, receiver.url, webhook_timeout_s=0.2).deliver_due() == 0
@@ -215,15 +239,18 @@ async def test_a_slow_receiver_times_out_and_is_retried(database: Database, rece
     assert found.attempts == 1 and "Timeout" in (found.last_error or "")
 
 
-@pytest.mark.parametrize("attempts, low, high", [(0, 5, 5.5), (1, 10, 11), (3, 40, 44), (9, 2560, 2816),
-                                                 (10, 3600, 3960), (10_000, 3600, 3960)])
+@pytest.mark.parametrize(
+    "attempts, low, high",
+    [(0, 5, 5.5), (1, 10, 11), (3, 40, 44), (9, 2560, 2816), (10, 3600, 3960), (10_000, 3600, 3960)],
+)
 def test_backoff(attempts: int, low: float, high: float) -> None:
     for _ in range(50):
         assert low <= backoff_s(attempts, 5.0, 3600.0) <= high
 
 
 async def test_an_unconfigured_kind_waits_without_counting_attempts(
-        database: Database, receiver: Receiver, clock: Clock, make_notifier: Callable[..., Notifier]) -> None:
+    database: Database, receiver: Receiver, clock: Clock, make_notifier: Callable[..., Notifier]
+) -> None:
     _, notification = create_case(database)
     assert await make_notifier(database, None).deliver_due() == 0
     waiting = stored(database, notification)
@@ -234,8 +261,9 @@ async def test_an_unconfigured_kind_waits_without_counting_attempts(
     assert stored(database, notification).delivered_at is not None
 
 
-async def test_a_new_process_delivers_what_the_old_one_left(tmp_path: Path, receiver: Receiver, clock: Clock,
-                                                            make_notifier: Callable[..., Notifier]) -> None:
+async def test_a_new_process_delivers_what_the_old_one_left(
+    tmp_path: Path, receiver: Receiver, clock: Clock, make_notifier: Callable[..., Notifier]
+) -> None:
     url = f"sqlite:///{tmp_path / 'restart.db'}"
     old = Database(url)
     old.migrate()
@@ -255,14 +283,16 @@ async def test_a_new_process_delivers_what_the_old_one_left(tmp_path: Path, rece
         clock.advance(61)
         assert await notifier.deliver_due() == 2
         assert sorted(headers["X-Handoff-Delivery"] for headers, _ in receiver.requests) == sorted(
-            [str(failed.id), str(crashed.id)])
+            [str(failed.id), str(crashed.id)]
+        )
         assert Outbox(new).count_pending() == 0
     finally:
         new.dispose()
 
 
 async def test_two_notifiers_never_send_a_notification_twice(
-        database: Database, receiver: Receiver, make_notifier: Callable[..., Notifier]) -> None:
+    database: Database, receiver: Receiver, make_notifier: Callable[..., Notifier]
+) -> None:
     for _ in range(10):
         create_case(database)
     receiver.delay_s = 0.05
@@ -279,8 +309,9 @@ async def _until(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
         await asyncio.sleep(0.02)
 
 
-async def test_kick_delivers_in_the_background(database: Database, receiver: Receiver,
-                                               make_notifier: Callable[..., Notifier]) -> None:
+async def test_kick_delivers_in_the_background(
+    database: Database, receiver: Receiver, make_notifier: Callable[..., Notifier]
+) -> None:
     _, notification = create_case(database)
     notifier = make_notifier(database, receiver.url)
     notifier.kick()
@@ -288,8 +319,9 @@ async def test_kick_delivers_in_the_background(database: Database, receiver: Rec
     assert len(receiver.requests) == 1
 
 
-async def test_close_waits_for_kicked_deliveries(database: Database, receiver: Receiver,
-                                                 make_notifier: Callable[..., Notifier]) -> None:
+async def test_close_waits_for_kicked_deliveries(
+    database: Database, receiver: Receiver, make_notifier: Callable[..., Notifier]
+) -> None:
     _, notification = create_case(database)
     notifier = make_notifier(database, receiver.url)
     notifier.kick()
@@ -302,9 +334,13 @@ def test_kick_without_an_event_loop_does_nothing(database: Database, caplog: pyt
     assert "without a running event loop" in caplog.text
 
 
-async def test_run_keeps_sweeping_after_errors(database: Database, receiver: Receiver, clock: Clock,
-                                               make_notifier: Callable[..., Notifier],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_run_keeps_sweeping_after_errors(
+    database: Database,
+    receiver: Receiver,
+    clock: Clock,
+    make_notifier: Callable[..., Notifier],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     notifier = make_notifier(database, receiver.url)
     outbox: Outbox = notifier._outbox  # noqa: SLF001 - inject one database failure
     real_claim = outbox.claim_due
@@ -327,8 +363,12 @@ async def test_run_keeps_sweeping_after_errors(database: Database, receiver: Rec
 
 
 async def test_logs_name_the_case_but_not_the_secret_or_the_taxpayer(
-        database: Database, receiver: Receiver, clock: Clock, make_notifier: Callable[..., Notifier],
-        caplog: pytest.LogCaptureFixture) -> None:
+    database: Database,
+    receiver: Receiver,
+    clock: Clock,
+    make_notifier: Callable[..., Notifier],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)
     case, _ = create_case(database)
     receiver.statuses = [500]

@@ -1,4 +1,5 @@
 """Which intake questions to ask, what a user may skip or change, and how answers read back."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -6,7 +7,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 import yaml
 
-from actions.services.intake_plan import (
+from services.intake_plan import (
     FIELD_LABELS,
     FORM_SLOTS,
     OPTIONAL_SLOTS,
@@ -24,8 +25,16 @@ from actions.services.intake_plan import (
 from tests.actions.conftest import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-OPTIONAL = ["notice_codes", "notice_date", "us_state", "tax_years", "amount_owed", "unfiled_returns",
-            "joint_filing", "contact_time"]
+OPTIONAL = [
+    "notice_codes",
+    "notice_date",
+    "us_state",
+    "tax_years",
+    "amount_owed",
+    "unfiled_returns",
+    "joint_filing",
+    "contact_time",
+]
 ALL = list(FORM_SLOTS)
 
 
@@ -56,11 +65,13 @@ def test_form_slots_match_the_domain_form() -> None:
         ({"phone": ""}, True, without(*OPTIONAL)),
         ({"intake_skipped": ["phone"]}, True, without("phone", *OPTIONAL)),
         # ...but answers already given stay (a filled slot is never asked again).
-        ({"notice_codes": ["LT11"], "amount_owed": "12000.00"}, True,
-         without("notice_date", "us_state", "tax_years", "unfiled_returns", "joint_filing", "contact_time")),
+        (
+            {"notice_codes": ["LT11"], "amount_owed": "12000.00"},
+            True,
+            without("notice_date", "us_state", "tax_years", "unfiled_returns", "joint_filing", "contact_time"),
+        ),
         ({"notice_codes": []}, True, without(*OPTIONAL)),
-        ({"contact_consent": False, "phone": "+15125550142"}, True,
-         without("email", "intake_confirmed", *OPTIONAL)),
+        ({"contact_consent": False, "phone": "+15125550142"}, True, without("email", "intake_confirmed", *OPTIONAL)),
     ],
 )
 def test_questions_to_ask(slots: Dict[str, Any], fast_path: bool, expected: List[str]) -> None:
@@ -92,8 +103,12 @@ def test_can_skip(slot: str, slots: Dict[str, Any], expected: bool) -> None:
 
 @pytest.mark.parametrize(
     "slots, expected",
-    [({}, False), ({"phone": "", "email": None}, False), ({"phone": "+15125550142"}, True),
-     ({"email": "jane@example.com"}, True)],
+    [
+        ({}, False),
+        ({"phone": "", "email": None}, False),
+        ({"phone": "+15125550142"}, True),
+        ({"email": "jane@example.com"}, True),
+    ],
 )
 def test_contact_given(slots: Dict[str, Any], expected: bool) -> None:
     assert contact_given(slots) is expected
@@ -248,23 +263,24 @@ def test_summary_lines_in_form_order_skipping_empty_answers() -> None:
         "us_state": None,
         "contact_consent": True,  # not an answer the summary shows
     }
-    assert summary_lines(slots) == "\n".join([
-        "• Name: Jane Doe",
-        "• Phone: +15125550142",
-        "• Contact by: text message",
-        "• Levy or garnishment now: Not sure",
-        "• Notices: LT11",
-        "• Amount owed: $12,500",
-        "• Best time: morning",
-    ])
+    assert summary_lines(slots) == "\n".join(
+        [
+            "• Name: Jane Doe",
+            "• Phone: +15125550142",
+            "• Contact by: text message",
+            "• Levy or garnishment now: Not sure",
+            "• Notices: LT11",
+            "• Amount owed: $12,500",
+            "• Best time: morning",
+        ]
+    )
     assert summary_lines(slots, fields=["phone", "full_name"]) == "• Phone: +15125550142\n• Name: Jane Doe"
     assert summary_lines({}) == ""
 
 
 @pytest.mark.parametrize(
     "method, expected",
-    [("sms", "+15125550142"), ("phone", "+15125550142"), ("email", "jane@example.com"), ("chat", ""),
-     (None, "")],
+    [("sms", "+15125550142"), ("phone", "+15125550142"), ("email", "jane@example.com"), ("chat", ""), (None, "")],
 )
 def test_contact_address(method: Optional[str], expected: str) -> None:
     assert contact_address(method, {"phone": "+15125550142", "email": "jane@example.com"}) == expected

@@ -1,4 +1,5 @@
 """Parsing what a taxpayer types into the intake form."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,8 @@ from typing import Callable, List, Optional
 
 import pytest
 
-from actions.services import amounts
-from actions.services.intake_values import (
+from services import amounts
+from services.intake_values import (
     CONTACT_METHODS,
     YES_NO_VALUES,
     parse_amount,
@@ -108,8 +109,19 @@ def test_parse_amount(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["I don't know", "not sure", "", "lots", "-500", "$-500", "minus 500", "200 million", "$1.5 billion",
-     "100,000,000.01", "/affirm{\"amount\": 500}"],
+    [
+        "I don't know",
+        "not sure",
+        "",
+        "lots",
+        "-500",
+        "$-500",
+        "minus 500",
+        "200 million",
+        "$1.5 billion",
+        "100,000,000.01",
+        '/affirm{"amount": 500}',
+    ],
 )
 def test_parse_amount_rejects(text: str) -> None:
     assert parse_amount(text) is None
@@ -149,8 +161,20 @@ def test_parse_tax_years(text: str, expected: List[int]) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["1979", "2027", "2019 and 2030", "1980-2026", "1990 to 2021", "the last forty years", "last 0 years",
-     "a few years", "not sure", "", "$2019", "2,020,000"],
+    [
+        "1979",
+        "2027",
+        "2019 and 2030",
+        "1980-2026",
+        "1990 to 2021",
+        "the last forty years",
+        "last 0 years",
+        "a few years",
+        "not sure",
+        "",
+        "$2019",
+        "2,020,000",
+    ],
 )
 def test_parse_tax_years_rejects(text: str) -> None:
     assert parse_tax_years(text, TODAY) is None
@@ -197,14 +221,36 @@ def test_parse_us_state_rejects(text: str) -> None:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("yes", "yes"), ("Yeah", "yes"), ("yep", "yes"), ("y", "yes"), ("correct", "yes"),
-        ("they are", "yes"), ("sí", "yes"), ("si", "yes"), ("Yes, they are.", "yes"), ("👍", "yes"),
-        ("no", "no"), ("Nope", "no"), ("n", "no"), ("not that I know of", "no"), ("not yet", "no"),
-        ("they are not", "no"), ("I haven't", "no"), ("no, I have not", "no"),
-        ("not sure", "unsure"), ("I don't know", "unsure"), ("I don’t know", "unsure"), ("idk", "unsure"),
-        ("maybe", "unsure"), ("no sé", "unsure"), ("no idea", "unsure"), ("unsure", "unsure"),
+        ("yes", "yes"),
+        ("Yeah", "yes"),
+        ("yep", "yes"),
+        ("y", "yes"),
+        ("correct", "yes"),
+        ("they are", "yes"),
+        ("sí", "yes"),
+        ("si", "yes"),
+        ("Yes, they are.", "yes"),
+        ("👍", "yes"),
+        ("no", "no"),
+        ("Nope", "no"),
+        ("n", "no"),
+        ("not that I know of", "no"),
+        ("not yet", "no"),
+        ("they are not", "no"),
+        ("I haven't", "no"),
+        ("no, I have not", "no"),
+        ("not sure", "unsure"),
+        ("I don't know", "unsure"),
+        ("I don’t know", "unsure"),
+        ("idk", "unsure"),
+        ("maybe", "unsure"),
+        ("no sé", "unsure"),
+        ("no idea", "unsure"),
+        ("unsure", "unsure"),
         ("yes, not sure which year", "unsure"),
-        ("hmm", None), ("", None), ("Texas", None),
+        ("hmm", None),
+        ("", None),
+        ("Texas", None),
     ],
 )
 def test_parse_yes_no(text: str, expected: Optional[str]) -> None:
@@ -245,9 +291,28 @@ def test_parse_name(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["no", "skip", "why", "Why?", "I don't know", "hello", "a", "Jane2", "jane@example.com", "www.jane.com",
-     "https://jane.example", "I'm in Texas", "x" * 81, "12345", "🙂 Jane", "my name is", "", "null", "NaN",
-     "/inform{\"name\": \"Jane\"}"],
+    [
+        "no",
+        "skip",
+        "why",
+        "Why?",
+        "I don't know",
+        "hello",
+        "a",
+        "Jane2",
+        "jane@example.com",
+        "www.jane.com",
+        "https://jane.example",
+        "I'm in Texas",
+        "x" * 81,
+        "12345",
+        "🙂 Jane",
+        "my name is",
+        "",
+        "null",
+        "NaN",
+        '/inform{"name": "Jane"}',
+    ],
 )
 def test_parse_name_rejects(text: str) -> None:
     assert parse_name(text) is None
@@ -256,11 +321,20 @@ def test_parse_name_rejects(text: str) -> None:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("morning", "morning"), ("Mornings", "morning"), ("am", "morning"), ("a.m.", "morning"),
+        ("morning", "morning"),
+        ("Mornings", "morning"),
+        ("am", "morning"),
+        ("a.m.", "morning"),
         ("in the morning please", "morning"),
-        ("afternoon", "afternoon"), ("after lunch", "afternoon"),
-        ("evening", "evening"), ("after work", "evening"), ("night", "evening"), ("at night", "evening"),
-        ("anytime", "any time"), ("any time", "any time"), ("whenever", "any time"),
+        ("afternoon", "afternoon"),
+        ("after lunch", "afternoon"),
+        ("evening", "evening"),
+        ("after work", "evening"),
+        ("night", "evening"),
+        ("at night", "evening"),
+        ("anytime", "any time"),
+        ("any time", "any time"),
+        ("whenever", "any time"),
         ("any time is fine", "any time"),
         ("weekdays after 3pm", "weekdays after 3pm"),
         ("weekday mornings", "weekday mornings"),  # more specific than "morning": kept as typed
@@ -280,11 +354,23 @@ def test_parse_contact_time_rejects(text: str) -> None:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("text me", "sms"), ("SMS", "sms"), ("text message", "sms"), ("text my cell", "sms"),
-        ("call", "phone"), ("phone call", "phone"), ("Phone", "phone"),
-        ("email", "email"), ("E-mail", "email"), ("email me please", "email"),
-        ("here", "chat"), ("this chat", "chat"), ("chat", "chat"), ("Messenger", "chat"),
-        ("don't call, text", "sms"), ("no texts please, call me", "phone"), ("not by phone, email", "email"),
+        ("text me", "sms"),
+        ("SMS", "sms"),
+        ("text message", "sms"),
+        ("text my cell", "sms"),
+        ("call", "phone"),
+        ("phone call", "phone"),
+        ("Phone", "phone"),
+        ("email", "email"),
+        ("E-mail", "email"),
+        ("email me please", "email"),
+        ("here", "chat"),
+        ("this chat", "chat"),
+        ("chat", "chat"),
+        ("Messenger", "chat"),
+        ("don't call, text", "sms"),
+        ("no texts please, call me", "phone"),
+        ("not by phone, email", "email"),
     ]
     + [(method, method) for method in CONTACT_METHODS],
 )
@@ -298,14 +384,51 @@ def test_parse_contact_method_rejects(text: str) -> None:
 
 
 PARSERS: List[Callable[[str], object]] = [
-    parse_phone, parse_email, parse_amount, lambda text: parse_tax_years(text, TODAY), parse_us_state,
-    parse_yes_no, parse_name, parse_contact_time, parse_contact_method,
+    parse_phone,
+    parse_email,
+    parse_amount,
+    lambda text: parse_tax_years(text, TODAY),
+    parse_us_state,
+    parse_yes_no,
+    parse_name,
+    parse_contact_time,
+    parse_contact_method,
 ]
 HOSTILE = [
-    "", " ", "\n\t", "x" * 10_000, "1" * 10_000, "$" * 10_000, "🙂🙂🙂", "👨‍👩‍👧", "/affirm{\"x\":1}",
-    "/inform{\"phone\": \"512-555-0142\"}", "null", "None", "NaN", "Infinity", "1e999", "-0", "\x00", "\u202e",
-    "'" * 50, "@" * 50, "@@a@b.c", "9" * 400 + " dollars", "one " * 2_000, "twenty " * 500, "' 19", "2019-",
-    "'-'", "Ω≈ç√∫", "ＴＸ", "２０１９", "١٢٣٤", "<script>alert(1)</script>", "%s%n", "{{ slot }}",
+    "",
+    " ",
+    "\n\t",
+    "x" * 10_000,
+    "1" * 10_000,
+    "$" * 10_000,
+    "🙂🙂🙂",
+    "👨‍👩‍👧",
+    '/affirm{"x":1}',
+    '/inform{"phone": "512-555-0142"}',
+    "null",
+    "None",
+    "NaN",
+    "Infinity",
+    "1e999",
+    "-0",
+    "\x00",
+    "\u202e",
+    "'" * 50,
+    "@" * 50,
+    "@@a@b.c",
+    "9" * 400 + " dollars",
+    "one " * 2_000,
+    "twenty " * 500,
+    "' 19",
+    "2019-",
+    "'-'",
+    "Ω≈ç√∫",
+    "ＴＸ",
+    "２０１９",
+    "١٢٣٤",
+    "<script>alert(1)</script>",
+    "%s%n",
+    "{{ slot }}",
 ]
 
 

@@ -1,4 +1,5 @@
 """The new-case e-mail, sent to a local aiosmtpd server (never a real one)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,14 +11,14 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session, SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from actions.services.delivery import Notifier
-from actions.services.mailer import MailNotConfigured, case_body, send_case_email
-from actions.settings import Settings
-from actions.store.cases import CaseRepository, case_payload
-from actions.store.db import Database
-from actions.store.outbox import Outbox
+from services.delivery import Notifier
+from services.mailer import MailNotConfigured, case_body, send_case_email
+from settings.assistant import Settings
+from store.cases import CaseRepository, case_payload
+from store.db import Database
+from store.outbox import Outbox
 from tests.store.factories import make_new_case
 
 UTC = dt.timezone.utc
@@ -41,8 +42,7 @@ class Inbox:
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
 
-    def authenticate(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str,
-                     data: Any) -> AuthResult:
+    def authenticate(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any) -> AuthResult:
         if isinstance(data, LoginPassword):
             self.logins.append((data.login.decode(), data.password.decode()))
             return AuthResult(success=data.password == b"app-password")
@@ -74,8 +74,13 @@ def database(tmp_path: Path) -> Iterator[Database]:
 
 
 def make_settings(port: Optional[int], **overrides: Any) -> Settings:
-    values: Dict[str, Any] = dict(smtp_host="127.0.0.1" if port else None, smtp_port=port or 587,
-                                  smtp_starttls=False, smtp_from=FROM, onduty_email=ONDUTY)
+    values: Dict[str, Any] = dict(
+        smtp_host="127.0.0.1" if port else None,
+        smtp_port=port or 587,
+        smtp_starttls=False,
+        smtp_from=FROM,
+        onduty_email=ONDUTY,
+    )
     values.update(overrides)
     return Settings(_env_file=None, **values)
 
@@ -99,9 +104,19 @@ async def test_the_email_reaches_the_onduty_pro(database: Database, smtp_server:
     assert (message["From"], message["To"]) == (FROM, ONDUTY)
     assert message["Message-ID"] and message["Date"]
     body = message.get_content()
-    for expected in (case.reference, "Jane Doe", "+15125550142", "jane@example.com", "LT11, CP504",
-                     "$12,500.00", "2026-12-01", "2022, 2023", "Levy active: yes", "Language: English (en)",
-                     case.intake.consent.wording):
+    for expected in (
+        case.reference,
+        "Jane Doe",
+        "+15125550142",
+        "jane@example.com",
+        "LT11, CP504",
+        "$12,500.00",
+        "2026-12-01",
+        "2022, 2023",
+        "Levy active: yes",
+        "Language: English (en)",
+        case.intake.consent.wording,
+    ):
         assert expected in body, expected
     assert Outbox(database).count_pending() == 0
 

@@ -1,4 +1,4 @@
-"""Properties of the PII masker (actions/services/pii.py), checked with hypothesis.
+"""Properties of the PII masker (services/pii.py), checked with hypothesis.
 
 - masking twice gives what masking once gave (idempotent);
 - a message without PII comes back unchanged (so never longer);
@@ -7,28 +7,63 @@
 
 Examples are derandomised (the same every run); ``PII_EXAMPLES`` raises their number locally.
 """
+
 from __future__ import annotations
 
 import os
 import re
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from stdnum import luhn
 
-from actions.services.pii import mask_pii
+from services.pii import mask_pii
 from tests.strategies import valid_ssns
 
-PROPERTIES = settings(max_examples=int(os.environ.get("PII_EXAMPLES", "300")), derandomize=True, database=None,
-                      deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+PROPERTIES = settings(
+    max_examples=int(os.environ.get("PII_EXAMPLES", "300")),
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 # Text around the numbers: no digits of any script (so the output's digits are the number's own).
 NO_DIGITS = st.characters(codec=None, exclude_categories=("Nd", "Nl", "No", "Cs"))
 # Words that say nothing about a number's kind (no "account", "card", "ssn", "routing", ...).
-NEUTRAL_WORDS = ("my", "number", "is", "call", "me", "at", "the", "IRS", "says", "I", "owe", "for", "years",
-                 "please", "reach", "on", "from", "letter", "dated", "zip", "phone", "cell", "text", "about",
-                 "notice", "since", "and", "or", "best", "between", "mobile")
+NEUTRAL_WORDS = (
+    "my",
+    "number",
+    "is",
+    "call",
+    "me",
+    "at",
+    "the",
+    "IRS",
+    "says",
+    "I",
+    "owe",
+    "for",
+    "years",
+    "please",
+    "reach",
+    "on",
+    "from",
+    "letter",
+    "dated",
+    "zip",
+    "phone",
+    "cell",
+    "text",
+    "about",
+    "notice",
+    "since",
+    "and",
+    "or",
+    "best",
+    "between",
+    "mobile",
+)
 
 
 def digits_of(text: str) -> str:
@@ -39,8 +74,23 @@ def digits_of(text: str) -> str:
 @st.composite
 def valid_cards(draw: st.DrawFn) -> str:
     """A Luhn-valid card number with a real issuer prefix, plain or grouped the usual way."""
-    prefix, length = draw(st.sampled_from([("4", 16), ("4", 13), ("51", 16), ("55", 16), ("2221", 16), ("2720", 16),
-                                           ("34", 15), ("37", 15), ("6011", 16), ("65", 16), ("4", 19)]))
+    prefix, length = draw(
+        st.sampled_from(
+            [
+                ("4", 16),
+                ("4", 13),
+                ("51", 16),
+                ("55", 16),
+                ("2221", 16),
+                ("2720", 16),
+                ("34", 15),
+                ("37", 15),
+                ("6011", 16),
+                ("65", 16),
+                ("4", 19),
+            ]
+        )
+    )
     body = prefix + draw(st.from_regex(rf"[0-9]{{{length - 1 - len(prefix)}}}", fullmatch=True))
     number = body + luhn.calc_check_digit(body)
     separator = draw(st.sampled_from(["", " ", "-"]))
@@ -49,15 +99,19 @@ def valid_cards(draw: st.DrawFn) -> str:
     groups = (4, 6, 5) if length == 15 else tuple([4] * (length // 4) + ([length % 4] if length % 4 else []))
     parts, at = [], 0
     for size in groups:
-        parts.append(number[at:at + size])
+        parts.append(number[at : at + size])
         at += size
     return separator.join(parts)
 
 
 def around(numbers: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     """``numbers`` inside any digit-free text, set apart by spaces."""
-    return st.builds(lambda before, number, after: f"{before} {number} {after}",
-                     st.text(NO_DIGITS, max_size=40), numbers, st.text(NO_DIGITS, max_size=40))
+    return st.builds(
+        lambda before, number, after: f"{before} {number} {after}",
+        st.text(NO_DIGITS, max_size=40),
+        numbers,
+        st.text(NO_DIGITS, max_size=40),
+    )
 
 
 @st.composite
@@ -67,17 +121,39 @@ def harmless_numbers(draw: st.DrawFn) -> str:
     amount = draw(st.integers(1, 9_999_999))
     year = draw(st.integers(1990, 2030))
     month, day = draw(st.integers(1, 12)), draw(st.integers(1, 28))
-    return draw(st.sampled_from([
-        f"({area}) {exchange}-{line:04d}", f"{area}-{exchange}-{line:04d}", f"{area}.{exchange}.{line:04d}",
-        f"+1 {area} {exchange} {line:04d}", f"1-{area}-{exchange}-{line:04d}", f"{area} {exchange} {line:04d}",
-        f"+1{area}{exchange}{line:04d}", f"{area}{exchange}{line:04d}",
-        f"${amount:,}", f"${amount:,}.{amount % 100:02d}", f"${amount}", f"{amount:,} dollars",
-        f"${amount // 1000 + 1}k", f"{amount % 1_000_000:,}.00",
-        f"{year}", f"{year}-{year + 3}", f"{year} {year + 1} {year + 2}", f"{year}, {year + 1} and {year + 2}",
-        f"{month}/{day}/{year}", f"{year}-{month:02d}-{day:02d}", f"{month:02d}/{day:02d}/{year % 100:02d}",
-        f"{amount % 100_000:05d}", f"{amount % 100_000:05d}-{line:04d}",
-        f"CP{amount % 3000}", f"LT{amount % 100}", f"Form {amount % 20000}", f"MTS-{line:04d}",
-    ]))
+    return draw(
+        st.sampled_from(
+            [
+                f"({area}) {exchange}-{line:04d}",
+                f"{area}-{exchange}-{line:04d}",
+                f"{area}.{exchange}.{line:04d}",
+                f"+1 {area} {exchange} {line:04d}",
+                f"1-{area}-{exchange}-{line:04d}",
+                f"{area} {exchange} {line:04d}",
+                f"+1{area}{exchange}{line:04d}",
+                f"{area}{exchange}{line:04d}",
+                f"${amount:,}",
+                f"${amount:,}.{amount % 100:02d}",
+                f"${amount}",
+                f"{amount:,} dollars",
+                f"${amount // 1000 + 1}k",
+                f"{amount % 1_000_000:,}.00",
+                f"{year}",
+                f"{year}-{year + 3}",
+                f"{year} {year + 1} {year + 2}",
+                f"{year}, {year + 1} and {year + 2}",
+                f"{month}/{day}/{year}",
+                f"{year}-{month:02d}-{day:02d}",
+                f"{month:02d}/{day:02d}/{year % 100:02d}",
+                f"{amount % 100_000:05d}",
+                f"{amount % 100_000:05d}-{line:04d}",
+                f"CP{amount % 3000}",
+                f"LT{amount % 100}",
+                f"Form {amount % 20000}",
+                f"MTS-{line:04d}",
+            ]
+        )
+    )
 
 
 def sentence(numbers: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -91,12 +167,19 @@ def no_pii_texts() -> st.SearchStrategy[str]:
     short = st.integers(0, 99_999).map(str)
     word = st.text(NO_DIGITS, min_size=1, max_size=12).filter(lambda w: any(ch.isalpha() for ch in w))
     pieces = st.lists(st.tuples(word, short), max_size=6)
-    return st.one_of(st.text(NO_DIGITS, max_size=200),
-                     st.builds(lambda p, tail: " ".join(f"{w} {n}" for w, n in p) + tail, pieces, word))
+    return st.one_of(
+        st.text(NO_DIGITS, max_size=200),
+        st.builds(lambda p, tail: " ".join(f"{w} {n}" for w, n in p) + tail, pieces, word),
+    )
 
 
-any_text = st.one_of(st.text(max_size=200), around(valid_ssns()), around(valid_cards()),
-                     st.from_regex(r"[0-9 ()+$.,/-]{5,40}", fullmatch=True), sentence(harmless_numbers()))
+any_text = st.one_of(
+    st.text(max_size=200),
+    around(valid_ssns()),
+    around(valid_cards()),
+    st.from_regex(r"[0-9 ()+$.,/-]{5,40}", fullmatch=True),
+    sentence(harmless_numbers()),
+)
 
 
 @PROPERTIES

@@ -1,11 +1,12 @@
 """The webhook signature: what we send verifies, and anything altered, stale or malformed does not."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
 
-from actions.services.signing import sign, signature_headers, verify
+from services.signing import sign, signature_headers, verify
 
 SECRET = "whsec_test"
 BODY = b'{"event":"case.created","reference":"MTS-7K3Q9"}'

@@ -1,5 +1,6 @@
 """Spanish intake answers: the parsers read them when the conversation is in Spanish, and only then
 where the two languages disagree ("2 mil" is two million in English, two thousand in Spanish)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,10 +10,10 @@ from typing import List, Optional
 
 import pytest
 
-from actions.services.amounts import parse_amount
-from actions.services.dates import AmbiguousDate, ambiguous_notice_date, find_notice_date, format_date
-from actions.services.intake_context import consent_wording, field_buttons, response_text
-from actions.services.intake_plan import (
+from services.amounts import parse_amount
+from services.dates import AmbiguousDate, ambiguous_notice_date, find_notice_date, format_date
+from services.intake_context import consent_wording, field_buttons, response_text
+from services.intake_plan import (
     FIELD_LABELS,
     FIELD_LABELS_ES,
     display_value,
@@ -20,7 +21,7 @@ from actions.services.intake_plan import (
     method_label,
     summary_lines,
 )
-from actions.services.intake_values import (
+from services.intake_values import (
     parse_contact_method,
     parse_contact_time,
     parse_name,
@@ -28,16 +29,19 @@ from actions.services.intake_values import (
     parse_us_state,
     parse_yes_no,
 )
-from actions.settings import Settings
+from settings.assistant import Settings
 
 D = dt.date
 TODAY = D(2026, 11, 26)
 ES = "es"
 # Words of the English labels and sentences; none may show in a Spanish conversation.
-ENGLISH = re.compile(r"\b(?:the|and|dated|amount|tax years?|notices?|phone|e-mail|email|name|yes|not sure|"
-                     r"text me|call me|reply|something else|hours|today|tomorrow|at|received|waiting|closed|"
-                     r"state|owed|filed|jointly|best time|contact by|levy|garnishment|date|returns|unfiled|"
-                     r"message|may|you|your|about|only|details|case|morning|afternoon|evening)\b", re.IGNORECASE)
+ENGLISH = re.compile(
+    r"\b(?:the|and|dated|amount|tax years?|notices?|phone|e-mail|email|name|yes|not sure|"
+    r"text me|call me|reply|something else|hours|today|tomorrow|at|received|waiting|closed|"
+    r"state|owed|filed|jointly|best time|contact by|levy|garnishment|date|returns|unfiled|"
+    r"message|may|you|your|about|only|details|case|morning|afternoon|evening)\b",
+    re.IGNORECASE,
+)
 
 
 def english_in(text: str) -> List[str]:
@@ -46,16 +50,33 @@ def english_in(text: str) -> List[str]:
 
 # -- yes / no / unsure ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("sí", "yes"), ("Si", "yes"), ("claro", "yes"), ("Correcto", "yes"), ("sí, claro que sí", "yes"),
-        ("así es", "yes"), ("por supuesto", "yes"), ("yes", "yes"),
-        ("no", "no"), ("No.", "no"), ("nunca", "no"), ("todavía no", "no"), ("no tengo", "no"),
+        ("sí", "yes"),
+        ("Si", "yes"),
+        ("claro", "yes"),
+        ("Correcto", "yes"),
+        ("sí, claro que sí", "yes"),
+        ("así es", "yes"),
+        ("por supuesto", "yes"),
+        ("yes", "yes"),
+        ("no", "no"),
+        ("No.", "no"),
+        ("nunca", "no"),
+        ("todavía no", "no"),
+        ("no tengo", "no"),
         ("creo que no", "no"),
-        ("no sé", "unsure"), ("No estoy seguro", "unsure"), ("no estoy segura", "unsure"), ("tal vez", "unsure"),
-        ("quizás", "unsure"), ("no me acuerdo", "unsure"), ("sí, pero no estoy segura del año", "unsure"),
-        ("hola", None), ("", None),
+        ("no sé", "unsure"),
+        ("No estoy seguro", "unsure"),
+        ("no estoy segura", "unsure"),
+        ("tal vez", "unsure"),
+        ("quizás", "unsure"),
+        ("no me acuerdo", "unsure"),
+        ("sí, pero no estoy segura del año", "unsure"),
+        ("hola", None),
+        ("", None),
     ],
 )
 def test_yes_no_in_spanish(text: str, expected: Optional[str]) -> None:
@@ -70,15 +91,27 @@ def test_yes_no_spanish_words_need_a_spanish_conversation() -> None:
 
 # -- contact method and time ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("mensaje de texto", "sms"), ("por texto", "sms"), ("Texto", "sms"), ("mándenme un mensaje", "sms"),
-        ("llamada", "phone"), ("Llámenme", "phone"), ("llámeme al celular", "phone"), ("por teléfono", "phone"),
-        ("correo", "email"), ("correo electrónico", "email"), ("por email", "email"),
-        ("chat", "chat"), ("por aquí", "chat"),
-        ("no me llamen, mejor un texto", "sms"), ("nada de llamadas, correo", "email"),
-        ("text me", "sms"), ("hola", None),
+        ("mensaje de texto", "sms"),
+        ("por texto", "sms"),
+        ("Texto", "sms"),
+        ("mándenme un mensaje", "sms"),
+        ("llamada", "phone"),
+        ("Llámenme", "phone"),
+        ("llámeme al celular", "phone"),
+        ("por teléfono", "phone"),
+        ("correo", "email"),
+        ("correo electrónico", "email"),
+        ("por email", "email"),
+        ("chat", "chat"),
+        ("por aquí", "chat"),
+        ("no me llamen, mejor un texto", "sms"),
+        ("nada de llamadas, correo", "email"),
+        ("text me", "sms"),
+        ("hola", None),
     ],
 )
 def test_contact_method_in_spanish(text: str, expected: Optional[str]) -> None:
@@ -92,10 +125,15 @@ def test_contact_method_spanish_words_need_a_spanish_conversation() -> None:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("por la mañana", "morning"), ("en la mañana", "morning"), ("mañanas", "morning"),
-        ("en la tarde", "afternoon"), ("por la tarde, por favor", "afternoon"),
-        ("por la noche", "evening"), ("después del trabajo", "evening"),
-        ("cualquier hora", "any time"), ("a cualquier hora está bien", "any time"),
+        ("por la mañana", "morning"),
+        ("en la mañana", "morning"),
+        ("mañanas", "morning"),
+        ("en la tarde", "afternoon"),
+        ("por la tarde, por favor", "afternoon"),
+        ("por la noche", "evening"),
+        ("después del trabajo", "evening"),
+        ("cualquier hora", "any time"),
+        ("a cualquier hora está bien", "any time"),
         ("después de las 5", "después de las 5"),  # specific: kept as typed, like "after 5pm"
         ("mañana por la tarde", "mañana por la tarde"),
         ("in the morning", "morning"),
@@ -106,6 +144,7 @@ def test_contact_time_in_spanish(text: str, expected: str) -> None:
 
 
 # -- tax years ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text, expected",
@@ -138,16 +177,30 @@ def test_tax_years_spanish_ranges_need_a_spanish_conversation() -> None:
 
 # -- amounts ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("$1.850,00", "1850.00"), ("1.850", "1850.00"), ("1,850", "1850.00"), ("1850,50", "1850.50"),
-        ("debo 2.500.000", "2500000.00"), ("12.50", "12.50"), ("$1,850.00", "1850.00"),
-        ("4 mil", "4000.00"), ("4 mil dólares", "4000.00"), ("unos 12 mil", "12000.00"),
-        ("unos doce mil dólares", "12000.00"), ("cuatro mil quinientos", "4500.00"), ("3,5 mil", "3500.00"),
-        ("1,5 millones", "1500000.00"), ("entre 5 y 6 mil", "6000.00"),
-        ("nada", "0.00"), ("cero", "0.00"), ("no debo nada", "0.00"),
-        ("2 mil", "2000.00"), ("no sé", None),
+        ("$1.850,00", "1850.00"),
+        ("1.850", "1850.00"),
+        ("1,850", "1850.00"),
+        ("1850,50", "1850.50"),
+        ("debo 2.500.000", "2500000.00"),
+        ("12.50", "12.50"),
+        ("$1,850.00", "1850.00"),
+        ("4 mil", "4000.00"),
+        ("4 mil dólares", "4000.00"),
+        ("unos 12 mil", "12000.00"),
+        ("unos doce mil dólares", "12000.00"),
+        ("cuatro mil quinientos", "4500.00"),
+        ("3,5 mil", "3500.00"),
+        ("1,5 millones", "1500000.00"),
+        ("entre 5 y 6 mil", "6000.00"),
+        ("nada", "0.00"),
+        ("cero", "0.00"),
+        ("no debo nada", "0.00"),
+        ("2 mil", "2000.00"),
+        ("no sé", None),
     ],
 )
 def test_amounts_in_spanish(text: str, expected: Optional[str]) -> None:
@@ -162,6 +215,7 @@ def test_mil_is_a_thousand_only_in_spanish() -> None:
 
 # -- names and states ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -171,7 +225,10 @@ def test_mil_is_a_thousand_only_in_spanish() -> None:
         ("Mi nombre es José Núñez", "José Núñez"),
         ("soy Ana Muñoz", "Ana Muñoz"),
         ("maria de la cruz", "Maria de la Cruz"),
-        ("en español", None), ("sí", None), ("prefiero no decirlo", None), ("no", None),
+        ("en español", None),
+        ("sí", None),
+        ("prefiero no decirlo", None),
+        ("no", None),
     ],
 )
 def test_names_in_spanish(text: str, expected: Optional[str]) -> None:
@@ -181,11 +238,23 @@ def test_names_in_spanish(text: str, expected: Optional[str]) -> None:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("Nueva York", "NY"), ("Carolina del Norte", "NC"), ("carolina del sur", "SC"), ("Nuevo México", "NM"),
-        ("nuevo mexico", "NM"), ("Pensilvania", "PA"), ("Luisiana", "LA"), ("vivo en Texas", "TX"),
-        ("Virginia Occidental", "WV"), ("virginia", "VA"), ("Dakota del Sur", "SD"), ("Hawái", "HI"),
-        ("Distrito de Columbia", "DC"), ("NY", "NY"), ("New York", "NY"),
-        ("Nueva York o Nueva Jersey", None), ("no sé", None),
+        ("Nueva York", "NY"),
+        ("Carolina del Norte", "NC"),
+        ("carolina del sur", "SC"),
+        ("Nuevo México", "NM"),
+        ("nuevo mexico", "NM"),
+        ("Pensilvania", "PA"),
+        ("Luisiana", "LA"),
+        ("vivo en Texas", "TX"),
+        ("Virginia Occidental", "WV"),
+        ("virginia", "VA"),
+        ("Dakota del Sur", "SD"),
+        ("Hawái", "HI"),
+        ("Distrito de Columbia", "DC"),
+        ("NY", "NY"),
+        ("New York", "NY"),
+        ("Nueva York o Nueva Jersey", None),
+        ("no sé", None),
     ],
 )
 def test_states_in_spanish(text: str, expected: Optional[str]) -> None:
@@ -198,6 +267,7 @@ def test_spanish_state_names_need_a_spanish_conversation() -> None:
 
 
 # -- notice dates -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text, expected",
@@ -230,8 +300,9 @@ def test_notice_dates_in_spanish(text: str, expected: dt.date) -> None:
         ("fechada el 1/10/2026, llegó hace dos semanas", "1/10/2026", D(2026, 10, 1), D(2026, 1, 10)),
     ],
 )
-def test_ambiguous_dates_are_not_guessed_in_spanish(text: str, typed: str, day_first: dt.date,
-                                                    month_first: dt.date) -> None:
+def test_ambiguous_dates_are_not_guessed_in_spanish(
+    text: str, typed: str, day_first: dt.date, month_first: dt.date
+) -> None:
     assert find_notice_date(text, TODAY, language=ES) is None
     assert ambiguous_notice_date(text, TODAY, language=ES) == AmbiguousDate(typed, day_first, month_first)
 
@@ -255,10 +326,20 @@ def test_format_date_in_spanish() -> None:
 # -- what reads back: labels, summary, buttons, consent --------------------------------------------
 
 SLOTS = {
-    "language": ES, "full_name": "María José Peña", "phone": "+15125550142", "email": "maria@ejemplo.com",
-    "preferred_channel": "sms", "levy_active": "unsure", "notice_codes": ["CP504"], "notice_date": "2026-10-15",
-    "us_state": "NY", "tax_years": [2020, 2021], "amount_owed": "4000.00", "unfiled_returns": "no",
-    "joint_filing": "yes", "contact_time": "morning",
+    "language": ES,
+    "full_name": "María José Peña",
+    "phone": "+15125550142",
+    "email": "maria@ejemplo.com",
+    "preferred_channel": "sms",
+    "levy_active": "unsure",
+    "notice_codes": ["CP504"],
+    "notice_date": "2026-10-15",
+    "us_state": "NY",
+    "tax_years": [2020, 2021],
+    "amount_owed": "4000.00",
+    "unfiled_returns": "no",
+    "joint_filing": "yes",
+    "contact_time": "morning",
 }
 
 
@@ -305,9 +386,15 @@ def test_field_buttons_follow_the_language_and_keep_their_payloads() -> None:
 @pytest.mark.parametrize(
     "text, field",
     [
-        ("mi correo está mal", "email"), ("cambiar la fecha", "notice_date"), ("el número de aviso", "notice_codes"),
-        ("corregir mi teléfono", "phone"), ("la cantidad que debo", "amount_owed"), ("el estado", "us_state"),
-        ("mi nombre está mal escrito", "full_name"), ("los años", "tax_years"), ("el embargo", "levy_active"),
+        ("mi correo está mal", "email"),
+        ("cambiar la fecha", "notice_date"),
+        ("el número de aviso", "notice_codes"),
+        ("corregir mi teléfono", "phone"),
+        ("la cantidad que debo", "amount_owed"),
+        ("el estado", "us_state"),
+        ("mi nombre está mal escrito", "full_name"),
+        ("los años", "tax_years"),
+        ("el embargo", "levy_active"),
         ("my email is wrong", "email"),
     ],
 )
@@ -316,9 +403,18 @@ def test_corrections_name_the_field_in_spanish(text: str, field: str) -> None:
 
 
 SETTINGS = Settings(_env_file=None, firm_name="Acme Tax Relief")
-CONSENT_DOMAIN = {"responses": {"utter_consent_wording": [{"text": (
-    "May {firm_name} contact you by {method}{address} about your IRS matter? We only use these details for "
-    "your case.")}]}}
+CONSENT_DOMAIN = {
+    "responses": {
+        "utter_consent_wording": [
+            {
+                "text": (
+                    "May {firm_name} contact you by {method}{address} about your IRS matter? "
+                    "We only use these details for your case."
+                )
+            }
+        ]
+    }
+}
 
 
 @pytest.mark.parametrize(
@@ -338,23 +434,30 @@ def test_consent_wording_in_spanish_without_a_spanish_variation(method: str, sho
 
 
 def test_consent_wording_uses_the_domains_spanish_variation() -> None:
-    spanish = {"text": "¿{firm_name} le puede contactar por {method}{address}?",
-               "condition": [{"type": "slot", "name": "language", "value": "es"}]}
-    domain = {"responses": {"utter_consent_wording": [*CONSENT_DOMAIN["responses"]["utter_consent_wording"],
-                                                      spanish]}}
+    spanish = {
+        "text": "¿{firm_name} le puede contactar por {method}{address}?",
+        "condition": [{"type": "slot", "name": "language", "value": "es"}],
+    }
+    domain = {"responses": {"utter_consent_wording": [*CONSENT_DOMAIN["responses"]["utter_consent_wording"], spanish]}}
     assert consent_wording(SETTINGS, SLOTS, domain) == (
-        "¿Acme Tax Relief le puede contactar por mensaje de texto al +15125550142?")
+        "¿Acme Tax Relief le puede contactar por mensaje de texto al +15125550142?"
+    )
     assert consent_wording(SETTINGS, {**SLOTS, "language": "en"}, domain) == (
         "May Acme Tax Relief contact you by text message at +15125550142 about your IRS matter? We only use "
-        "these details for your case.")
+        "these details for your case."
+    )
 
 
 def test_response_text_picks_the_language_variation() -> None:
-    domain = {"responses": {"utter_why_phone": [
-        {"text": "SMS only", "channel": "twilio"},
-        {"text": "¿Por qué?", "condition": [{"type": "slot", "name": "language", "value": "es"}]},
-        {"text": "Why?"},
-    ]}}
+    domain = {
+        "responses": {
+            "utter_why_phone": [
+                {"text": "SMS only", "channel": "twilio"},
+                {"text": "¿Por qué?", "condition": [{"type": "slot", "name": "language", "value": "es"}]},
+                {"text": "Why?"},
+            ]
+        }
+    }
     assert response_text(domain, "utter_why_phone", ES) == "¿Por qué?"
     assert response_text(domain, "utter_why_phone", "en") == "Why?"
     assert response_text(domain, "utter_missing", ES) is None

@@ -5,6 +5,7 @@ CP3219A deficiency/critical, 90 days; CP504 intent_to_levy/high, no fixed window
 balance_due/medium, no fixed window; Form 668-W levy/critical, no fixed window; CP2000
 proposed_change/medium, 30 days; CP501 reminder/medium, no fixed window.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +14,9 @@ from typing import List, Optional
 
 import pytest
 
-from actions.knowledge.schema import Stage, Urgency
-from actions.knowledge.store import cached_knowledge
-from actions.services.triage import CRITICAL, HIGH, NORMAL, Triage, notice_deadline, triage, triage_case
+from knowledge.loader import cached_knowledge
+from knowledge.schema import Stage, Urgency
+from services.triage import CRITICAL, HIGH, NORMAL, Triage, notice_deadline, triage, triage_case
 
 KB = cached_knowledge()
 TODAY = dt.date(2026, 11, 26)
@@ -69,28 +70,57 @@ def test_notice_deadline(code: Optional[str], notice_date: Optional[dt.date], ex
         # a passed Tax Court deadline.
         (None, None, "yes", None, CRITICAL, ["A levy or wage garnishment is active now."]),
         ("CP14", None, "yes", None, CRITICAL, ["A levy or wage garnishment is active now."]),
-        ("668-W", None, None, None, CRITICAL,
-         ["Form 668-W means a levy is already in place.", "Form 668-W is a critical-urgency notice."]),
+        (
+            "668-W",
+            None,
+            None,
+            None,
+            CRITICAL,
+            ["Form 668-W means a levy is already in place.", "Form 668-W is a critical-urgency notice."],
+        ),
         ("LT11", 20, None, None, CRITICAL, ["Final notice LT11: 10 days left to respond."]),
         ("LT11", 30, None, None, CRITICAL, ["Final notice LT11: 0 days left to respond."]),
         ("LT11", 40, None, None, CRITICAL, ["The response window of the LT11 closed 10 days ago."]),
         ("CP3219A", 85, None, None, CRITICAL, ["Final notice CP3219A: 5 days left to respond."]),
         ("CP3219A", 90, None, None, CRITICAL, ["Final notice CP3219A: 0 days left to respond."]),
-        ("CP3219A", 95, None, None, CRITICAL,
-         ["The 90-day Tax Court deadline for the CP3219A passed 5 days ago."]),
+        ("CP3219A", 95, None, None, CRITICAL, ["The 90-day Tax Court deadline for the CP3219A passed 5 days ago."]),
         # High: high or critical urgency, <= 30 days left, a passed response date, a large balance,
         # unsure about a levy on an intent-to-levy or final notice.
-        ("LT11", 19, None, None, HIGH,
-         ["LT11 is a critical-urgency notice.", "11 days left before the LT11 deadline."]),
+        (
+            "LT11",
+            19,
+            None,
+            None,
+            HIGH,
+            ["LT11 is a critical-urgency notice.", "11 days left before the LT11 deadline."],
+        ),
         ("LT11", None, None, None, HIGH, ["LT11 is a critical-urgency notice."]),
         ("CP3219A", 10, None, None, HIGH, ["CP3219A is a critical-urgency notice."]),  # 80 days left
-        ("CP3219A", 60, None, None, HIGH,
-         ["CP3219A is a critical-urgency notice.", "30 days left before the CP3219A deadline."]),
+        (
+            "CP3219A",
+            60,
+            None,
+            None,
+            HIGH,
+            ["CP3219A is a critical-urgency notice.", "30 days left before the CP3219A deadline."],
+        ),
         ("CP504", None, None, None, HIGH, ["CP504 is a high-urgency notice."]),
-        ("CP504", None, "unsure", None, HIGH,
-         ["CP504 is a high-urgency notice.", "Not sure whether a levy has started."]),
-        ("LT11", None, "unsure", None, HIGH,
-         ["LT11 is a critical-urgency notice.", "Not sure whether a levy has started."]),
+        (
+            "CP504",
+            None,
+            "unsure",
+            None,
+            HIGH,
+            ["CP504 is a high-urgency notice.", "Not sure whether a levy has started."],
+        ),
+        (
+            "LT11",
+            None,
+            "unsure",
+            None,
+            HIGH,
+            ["LT11 is a critical-urgency notice.", "Not sure whether a levy has started."],
+        ),
         ("CP2000", 0, None, None, HIGH, ["30 days left before the CP2000 deadline."]),
         ("CP2000", 30, None, None, HIGH, ["0 days left before the CP2000 deadline."]),
         ("CP2000", 40, None, None, HIGH, ["The CP2000 response date passed 10 days ago."]),
@@ -105,10 +135,21 @@ def test_notice_deadline(code: Optional[str], notice_date: Optional[dt.date], ex
         (None, None, "unsure", None, NORMAL, []),
     ],
 )
-def test_triage(code: Optional[str], age: Optional[int], levy: Optional[str], amount: Optional[Decimal],
-                priority: str, reasons: List[str]) -> None:
-    result = triage(notice(code) if code else None, days_ago(age) if age is not None else None, TODAY,
-                    levy_active=levy, amount_owed=amount)
+def test_triage(
+    code: Optional[str],
+    age: Optional[int],
+    levy: Optional[str],
+    amount: Optional[Decimal],
+    priority: str,
+    reasons: List[str],
+) -> None:
+    result = triage(
+        notice(code) if code else None,
+        days_ago(age) if age is not None else None,
+        TODAY,
+        levy_active=levy,
+        amount_owed=amount,
+    )
     assert (result.priority, result.reasons) == (priority, reasons)
     assert result.critical is (priority == CRITICAL)
 
@@ -137,23 +178,67 @@ def test_critical_lists_high_reasons_after_critical_ones() -> None:
         ([], None, None, Decimal("60000"), HIGH, ["Owes about $60,000 (over $50,000)."], None),
         (["CP14"], None, None, None, NORMAL, [], None),
         # The most urgent notice wins, with every notice's reasons.
-        (["CP14", "668-W"], None, None, None, CRITICAL,
-         ["Form 668-W means a levy is already in place.", "Form 668-W is a critical-urgency notice."], None),
-        (["CP504", "LT11"], None, None, None, HIGH,
-         ["CP504 is a high-urgency notice.", "LT11 is a critical-urgency notice."], None),
+        (
+            ["CP14", "668-W"],
+            None,
+            None,
+            None,
+            CRITICAL,
+            ["Form 668-W means a levy is already in place.", "Form 668-W is a critical-urgency notice."],
+            None,
+        ),
+        (
+            ["CP504", "LT11"],
+            None,
+            None,
+            None,
+            HIGH,
+            ["CP504 is a high-urgency notice.", "LT11 is a critical-urgency notice."],
+            None,
+        ),
         # The notice date belongs to the first notice only.
-        (["LT11", "CP14"], 25, None, None, CRITICAL,
-         ["Final notice LT11: 5 days left to respond."], dt.date(2026, 12, 1)),
+        (
+            ["LT11", "CP14"],
+            25,
+            None,
+            None,
+            CRITICAL,
+            ["Final notice LT11: 5 days left to respond."],
+            dt.date(2026, 12, 1),
+        ),
         (["CP14", "LT11"], 25, None, None, HIGH, ["LT11 is a critical-urgency notice."], None),
         # A reason shared by several results is listed once.
-        (["CP504", "LT11"], None, "yes", Decimal("60000"), CRITICAL,
-         ["A levy or wage garnishment is active now.", "Owes about $60,000 (over $50,000).",
-          "CP504 is a high-urgency notice.", "LT11 is a critical-urgency notice."], None),
+        (
+            ["CP504", "LT11"],
+            None,
+            "yes",
+            Decimal("60000"),
+            CRITICAL,
+            [
+                "A levy or wage garnishment is active now.",
+                "Owes about $60,000 (over $50,000).",
+                "CP504 is a high-urgency notice.",
+                "LT11 is a critical-urgency notice.",
+            ],
+            None,
+        ),
     ],
 )
-def test_triage_case(codes: List[str], age: Optional[int], levy: Optional[str], amount: Optional[Decimal],
-                     priority: str, reasons: List[str], deadline: Optional[dt.date]) -> None:
-    result = triage_case([notice(code) for code in codes], days_ago(age) if age is not None else None, TODAY,
-                         levy_active=levy, amount_owed=amount)
+def test_triage_case(
+    codes: List[str],
+    age: Optional[int],
+    levy: Optional[str],
+    amount: Optional[Decimal],
+    priority: str,
+    reasons: List[str],
+    deadline: Optional[dt.date],
+) -> None:
+    result = triage_case(
+        [notice(code) for code in codes],
+        days_ago(age) if age is not None else None,
+        TODAY,
+        levy_active=levy,
+        amount_owed=amount,
+    )
     assert (result.priority, result.reasons, result.deadline) == (priority, reasons, deadline)
     assert result.days_left == ((deadline - TODAY).days if deadline else None)

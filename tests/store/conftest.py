@@ -4,6 +4,7 @@ PostgreSQL runs at 127.0.0.1:5432, database ``test``, trust authentication (user
 ``root`` where that is the superuser); it is started when down, and a test fails (does not skip)
 when it cannot be reached. Every test gets its own schema, dropped afterwards.
 """
+
 from __future__ import annotations
 
 import time
@@ -17,7 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from actions.store.db import Database
+from store.db import Database
 from tests.services_up import ensure_postgres
 
 POSTGRES_URLS = (

@@ -1,4 +1,5 @@
 """Building records for store and delivery tests."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +8,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from actions.store.records import Consent, Intake, NewCase
+from store.records import Consent, Intake, NewCase
 
 UTC = dt.timezone.utc
 CONSENT_GIVEN_AT = dt.datetime(2026, 11, 26, 15, 4, 5, 123456, tzinfo=UTC)

@@ -1,4 +1,5 @@
 """The case repository: idempotent creation with its outbox rows, lookups, the desk's list, the log."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,13 +11,13 @@ from typing import Iterator, List, Tuple
 import pytest
 from sqlalchemy import func, select
 
-from actions.store import cases as cases_module
-from actions.store.cases import CaseNotFound, CaseRepository, case_payload
-from actions.store.db import Database
-from actions.store.outbox import Outbox
-from actions.store.pros import ProRepository
-from actions.store.records import Case
-from actions.store.tables import cases, notifications
+from store import cases as cases_module
+from store.cases import CaseNotFound, CaseRepository, case_payload
+from store.db import Database
+from store.outbox import Outbox
+from store.pros import ProRepository
+from store.records import Case
+from store.tables import cases, notifications
 from tests.store.factories import make_new_case
 
 D = dt.date
@@ -32,8 +33,9 @@ def _count(database: Database, table) -> int:  # type: ignore[no-untyped-def]
         return int(session.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def test_create_stores_the_case_its_event_and_one_notification_per_kind(repo: CaseRepository,
-                                                                        database: Database) -> None:
+def test_create_stores_the_case_its_event_and_one_notification_per_kind(
+    repo: CaseRepository, database: Database
+) -> None:
     new = make_new_case()
     case, created = repo.create(new, notify=["webhook", "email"])
     assert created
@@ -69,8 +71,9 @@ def test_create_without_notifications(repo: CaseRepository, database: Database) 
 def test_create_is_idempotent_per_key(repo: CaseRepository, database: Database) -> None:
     new = make_new_case()
     first, created_first = repo.create(new, notify=["webhook"])
-    second, created_second = repo.create(make_new_case(idempotency_key=new.idempotency_key,
-                                                       priority="normal"), notify=["webhook", "email"])
+    second, created_second = repo.create(
+        make_new_case(idempotency_key=new.idempotency_key, priority="normal"), notify=["webhook", "email"]
+    )
     assert (created_first, created_second) == (True, False)
     assert second == first
     assert _count(database, cases) == 1
@@ -103,8 +106,9 @@ def test_concurrent_creates_with_one_key_store_one_case(repo: CaseRepository, da
     assert _count(database, notifications) == 1
 
 
-def test_a_reference_collision_retries_with_a_new_reference(repo: CaseRepository,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reference_collision_retries_with_a_new_reference(
+    repo: CaseRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
     references: Iterator[str] = iter(["MTS-22222", "MTS-22222", "MTS-33333"])
     monkeypatch.setattr(cases_module, "new_reference", lambda prefix: next(references))
     first, _ = repo.create(make_new_case())
@@ -146,7 +150,14 @@ def test_list_orders_by_priority_then_deadline_then_age(repo: CaseRepository) ->
     for sender, priority, deadline in specs:
         repo.create(make_new_case(sender_id=sender, priority=priority, deadline=deadline))
     assert [case.sender_id for case in repo.list()] == [
-        "critical-soon", "critical-late", "critical-none", "high-soon", "high-none", "normal-a", "normal-b"]
+        "critical-soon",
+        "critical-late",
+        "critical-none",
+        "high-soon",
+        "high-none",
+        "normal-a",
+        "normal-b",
+    ]
     assert [case.sender_id for case in repo.list(limit=2)] == ["critical-soon", "critical-late"]
     assert [case.sender_id for case in repo.list(priorities=["high"])] == ["high-soon", "high-none"]
 
@@ -176,11 +187,14 @@ def test_list_filters_by_status(repo: CaseRepository) -> None:
         ("nobody", []),
     ],
 )
-def test_list_searches_name_phone_email_and_notice_codes(repo: CaseRepository, query: str,
-                                                         matches: List[str]) -> None:
+def test_list_searches_name_phone_email_and_notice_codes(repo: CaseRepository, query: str, matches: List[str]) -> None:
     repo.create(make_new_case(sender_id="jane"))
-    repo.create(make_new_case(sender_id="bob", intake=dict(
-        full_name="Bob Smith", phone="+15125550199", email="bob@example.com", notice_codes=["CP14"])))
+    repo.create(
+        make_new_case(
+            sender_id="bob",
+            intake=dict(full_name="Bob Smith", phone="+15125550199", email="bob@example.com", notice_codes=["CP14"]),
+        )
+    )
     assert sorted(case.sender_id for case in repo.list(query=query)) == matches
 
 
@@ -211,8 +225,7 @@ def test_set_status_logs_each_change(repo: CaseRepository) -> None:
 def test_set_status_with_the_same_status_keeps_the_note(repo: CaseRepository) -> None:
     case, _ = repo.create(make_new_case())
     repo.set_status(case.reference, "new", "ann", note="left a voicemail")
-    assert [(event.kind, event.body) for event in repo.events(case.reference)][1:] == [
-        ("note", "left a voicemail")]
+    assert [(event.kind, event.body) for event in repo.events(case.reference)][1:] == [("note", "left a voicemail")]
 
 
 def test_unknown_references_and_bad_values_raise(repo: CaseRepository) -> None:
@@ -265,8 +278,11 @@ def test_case_payload_is_json_ready(repo: CaseRepository) -> None:
     assert payload["deadline"] == "2026-12-01"
     assert payload["created_at"] == case.created_at.isoformat() and payload["created_at"].endswith("+00:00")
     intake = payload["intake"]
-    assert (intake["amount_owed"], intake["notice_date"], intake["tax_years"]) == ("12500.00", "2026-11-20",
-                                                                                  [2022, 2023])
+    assert (intake["amount_owed"], intake["notice_date"], intake["tax_years"]) == (
+        "12500.00",
+        "2026-11-20",
+        [2022, 2023],
+    )
     assert intake["consent"] == {
         "wording": case.intake.consent.wording,
         "given_at": "2026-11-26T15:04:05.123456+00:00",
@@ -276,8 +292,11 @@ def test_case_payload_is_json_ready(repo: CaseRepository) -> None:
 
 
 def test_case_payload_without_optional_values(repo: CaseRepository) -> None:
-    case, _ = repo.create(make_new_case(deadline=None, intake=dict(
-        amount_owed=None, notice_date=None, phone=None, notice_codes=[], tax_years=[])))
+    case, _ = repo.create(
+        make_new_case(
+            deadline=None, intake=dict(amount_owed=None, notice_date=None, phone=None, notice_codes=[], tax_years=[])
+        )
+    )
     payload = case_payload(case)
     assert (payload["deadline"], payload["intake"]["amount_owed"], payload["intake"]["phone"]) == (None, None, None)
     assert json.loads(json.dumps(payload)) == payload

@@ -1,4 +1,5 @@
 """The database wrapper and the migrations: `upgrade head` must build exactly tables.py's schema."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,19 +7,19 @@ import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import List
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Column, Integer, MetaData, inspect, insert, select, text
+from sqlalchemy import Column, Integer, MetaData, insert, inspect, select, text
 
-from actions.store import tables
-from actions.store.cases import CaseRepository
-from actions.store.db import Database, alembic_config, get_database
+from store import tables
+from store.cases import CaseRepository
+from store.db import Database, alembic_config, get_database
 from tests.store.factories import make_new_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,16 +72,20 @@ def test_session_commits_or_rolls_back(database: Database) -> None:
 def test_timestamps_come_back_aware_utc_and_naive_ones_are_refused(database: Database) -> None:
     eastern = dt.timezone(dt.timedelta(hours=-5))
     with database.session() as session:
-        session.execute(insert(tables.pros).values(
-            username="ann", display_name="Ann", created_at=dt.datetime(2026, 11, 26, 10, 0, 0, 5, tzinfo=eastern)))
+        session.execute(
+            insert(tables.pros).values(
+                username="ann", display_name="Ann", created_at=dt.datetime(2026, 11, 26, 10, 0, 0, 5, tzinfo=eastern)
+            )
+        )
     with database.session() as session:
         created = session.execute(select(tables.pros.c.created_at)).scalar_one()
     assert created == dt.datetime(2026, 11, 26, 15, 0, 0, 5, tzinfo=dt.timezone.utc)
     assert created.utcoffset() == dt.timedelta(0)
     with pytest.raises(Exception, match="naive"):
         with database.session() as session:
-            session.execute(insert(tables.pros).values(
-                username="bob", display_name="Bob", created_at=dt.datetime(2026, 11, 26)))
+            session.execute(
+                insert(tables.pros).values(username="bob", display_name="Bob", created_at=dt.datetime(2026, 11, 26))
+            )
 
 
 def test_sqlite_creates_the_directory_and_enables_foreign_keys_and_wal(tmp_path: Path) -> None:

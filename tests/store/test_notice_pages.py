@@ -1,14 +1,15 @@
 """Attached notice pages in the case store, on SQLite and PostgreSQL: stored, listed, purged."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from actions.store.cases import CaseRepository
-from actions.store.db import Database
-from actions.store.notice_pages import NoticePageRepository
-from actions.store.records import STATUS_CLOSED
+from store.cases import CaseRepository
+from store.db import Database
+from store.notice_pages import NoticePageRepository
+from store.records import STATUS_CLOSED
 from tests.store.factories import make_new_case
 
 T0 = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.timezone.utc)

@@ -1,4 +1,5 @@
 """SMS opt-outs in the case store, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from actions.store.db import Database
-from actions.store.optouts import OptOutRepository, check_phone
-from actions.store.tables import sms_opt_outs
+from store.db import Database
+from store.optouts import OptOutRepository, check_phone
+from store.tables import sms_opt_outs
 
 PHONE = "+15125550142"
 T0 = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.timezone.utc)
@@ -37,8 +38,7 @@ def test_opt_out_then_in_then_out_again(database: Database) -> None:
     assert optouts.opt_out(PHONE, "QUIT", T0 + dt.timedelta(hours=2)) is True
     row = _row(database)
     assert optouts.is_opted_out(PHONE)
-    assert (row["opted_out_at"], row["opted_in_at"], row["last_keyword"]) == (
-        T0 + dt.timedelta(hours=2), None, "QUIT")
+    assert (row["opted_out_at"], row["opted_in_at"], row["last_keyword"]) == (T0 + dt.timedelta(hours=2), None, "QUIT")
 
 
 def test_writes_are_idempotent(database: Database) -> None:
@@ -59,8 +59,9 @@ def test_numbers_are_separate(database: Database) -> None:
     assert not optouts.is_opted_out("+15125550143")
 
 
-@pytest.mark.parametrize("phone", ["5125550142", "+0125550142", "+1 512 555 0142", "whatsapp:+15125550142",
-                                   "+1234567890123456", ""])
+@pytest.mark.parametrize(
+    "phone", ["5125550142", "+0125550142", "+1 512 555 0142", "whatsapp:+15125550142", "+1234567890123456", ""]
+)
 def test_only_e164_numbers_are_stored(database: Database, phone: str) -> None:
     with pytest.raises(ValueError):
         check_phone(phone)

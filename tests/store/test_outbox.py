@@ -1,4 +1,5 @@
 """The outbox: exclusive claims with leases, delivery and failure bookkeeping."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,10 +8,10 @@ from typing import List
 
 import pytest
 
-from actions.store.cases import CaseRepository
-from actions.store.db import Database
-from actions.store.outbox import Outbox
-from actions.store.records import Notification
+from store.cases import CaseRepository
+from store.db import Database
+from store.outbox import Outbox
+from store.records import Notification
 from tests.store.factories import make_new_case
 
 UTC = dt.timezone.utc

@@ -1,4 +1,5 @@
 """Pros, their API tokens and desk sessions (the desk hashes; the store keeps hashes only)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +7,8 @@ import hashlib
 
 import pytest
 
-from actions.store.db import Database
-from actions.store.pros import ProExists, ProNotFound, ProRepository
+from store.db import Database
+from store.pros import ProExists, ProNotFound, ProRepository
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=UTC)

@@ -1,4 +1,5 @@
 """Case references: format, randomness and finding them in what users type."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,7 @@ from typing import Optional
 
 import pytest
 
-from actions.store.references import ALPHABET, new_reference, normalise_reference
+from store.references import ALPHABET, new_reference, normalise_reference
 
 FORMAT = re.compile(r"MTS-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{5}")
 

@@ -6,6 +6,7 @@ gets no composed answer (as in the real bot) and fails. The final reply is judge
 would: every expected code named (an unknown one said honestly), every question answered, every
 situation used, the right out-of-scope answer, and the phrases the answer hinges on present.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,11 +19,11 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import ActionAnswerMessage, memory_from
-from actions.knowledge.codes import normalise_code
-from actions.understanding.composer import ComposedAnswer, compose
-from actions.understanding.passages import passages_for
+from actions.answer import ActionAnswerMessage
+from knowledge.codes import normalise_code
 from nlp.language import detect_language
+from understanding.composer import ComposedAnswer, compose
+from understanding.passages import passages_for
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
@@ -37,16 +38,24 @@ def routed_intents() -> Set[str]:
     for path in (ROOT / "data" / "rules").glob("*.yml"):
         for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules", []):
             steps = rule.get("steps", [])
-            for first, second in zip(steps, steps[1:]):
-                if "intent" in first and second.get("action") == "action_answer_message" and all(c == {"active_loop": None} for c in rule.get("condition") or []):
+            for first, second in zip(steps, steps[1:], strict=False):
+                if (
+                    "intent" in first
+                    and second.get("action") == "action_answer_message"
+                    and all(c == {"active_loop": None} for c in rule.get("condition") or [])
+                ):
                     intents.add(first["intent"])
     return intents
 
 
 # Intents whose own action answers a long message through ActionAnswerMessage.answer_instead (firm
 # info, case status, the start of the intake) and otherwise does its own job: the question it serves.
-ANSWERED_INSTEAD = {"ask_firm_services": "firm_services", "ask_case_status": None, "request_human": "talk_to_pro",
-                    "ask_why_needed": None}  # outside the intake
+ANSWERED_INSTEAD = {
+    "ask_firm_services": "firm_services",
+    "ask_case_status": None,
+    "request_human": "talk_to_pro",
+    "ask_why_needed": None,
+}  # outside the intake
 
 
 def load_items(name: str) -> List[Dict[str, Any]]:
@@ -76,27 +85,37 @@ class Report:
     def summary(self) -> Dict[str, Any]:
         words = sorted(self.words) or [0]
         return {
-            "items": self.items, "fully_right": self.rate(self.fully_right, self.items),
+            "items": self.items,
+            "fully_right": self.rate(self.fully_right, self.items),
             "code_recall": self.rate(self.codes_named, self.codes_expected),
             "questions_answered": self.rate(self.questions_answered, self.questions_expected),
             "situations_used": self.rate(self.situations_used, self.situations_expected),
-            "not_routed": self.not_routed, "median_words": words[len(words) // 2], "max_words": words[-1],
+            "not_routed": self.not_routed,
+            "median_words": words[len(words) // 2],
+            "max_words": words[-1],
         }
 
 
 def _tracker(text: str, parsed: Dict[str, Any], slots: Dict[str, Any]) -> Tracker:
     all_slots = {name: spec.get("initial_value") for name, spec in DOMAIN["slots"].items()}
     all_slots.update(slots)
-    latest = {"text": text, "intent": parsed.get("intent") or {}, "entities": parsed.get("entities") or [],
-              "intent_ranking": parsed.get("intent_ranking") or []}
+    latest = {
+        "text": text,
+        "intent": parsed.get("intent") or {},
+        "entities": parsed.get("entities") or [],
+        "intent_ranking": parsed.get("intent_ranking") or [],
+    }
     return Tracker("eval", all_slots, latest, [], False, None, {}, "action_listen")
 
 
 def response_text(name: str, language: str) -> str:
     """The web text of a domain response in ``language`` (its Spanish variation for ``es``)."""
     variations = [v for v in DOMAIN["responses"][name] if not v.get("channel")]
-    spanish = [v for v in variations if any(c.get("name") == "language" and c.get("value") == "es"
-                                            for c in v.get("condition") or [])]
+    spanish = [
+        v
+        for v in variations
+        if any(c.get("name") == "language" and c.get("value") == "es" for c in v.get("condition") or [])
+    ]
     english = [v for v in variations if not v.get("condition")]
     chosen = spanish if language == "es" and spanish else english
     return chosen[0]["text"] if chosen else ""
@@ -127,8 +146,14 @@ async def play(item: Dict[str, Any], parse: Parse, action: ActionAnswerMessage) 
         parsed = await parse(text)
         slots["language"] = language_from(parsed, slots["language"])
         intent = (parsed.get("intent") or {}).get("name")
-        result = {"intent": intent, "routed": intent in routed or intent in ANSWERED_INSTEAD, "answer": None,
-                  "reading": None, "scope": "", "handled": []}
+        result = {
+            "intent": intent,
+            "routed": intent in routed or intent in ANSWERED_INSTEAD,
+            "answer": None,
+            "reading": None,
+            "scope": "",
+            "handled": [],
+        }
         if not result["routed"]:
             continue
         tracker = _tracker(text, parsed, slots)
@@ -147,8 +172,13 @@ async def play(item: Dict[str, Any], parse: Parse, action: ActionAnswerMessage) 
         reading, memory = action.read(tracker)
         language = slots["language"]
         answer = compose(reading, action.knowledge_in(language), passages_for(language), memory, TODAY, language)
-        result.update(answer=answer, reading=reading, scope=_scope_text(dispatcher.messages, language),
-                      sent=[m.get("response") for m in dispatcher.messages], language=language)
+        result.update(
+            answer=answer,
+            reading=reading,
+            scope=_scope_text(dispatcher.messages, language),
+            sent=[m.get("response") for m in dispatcher.messages],
+            language=language,
+        )
     return result
 
 
@@ -174,7 +204,10 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report, language
     if len(named) < len(codes):
         problems.append(f"codes not named: {sorted(set(codes) - set(named))}")
     for raw in expect.get("unknown_codes") or []:
-        if not (reading and _key(raw) in {_key(u) for u in reading.unknown_codes}) or UNKNOWN_CODE_WORDS[language] not in low:
+        if (
+            not (reading and _key(raw) in {_key(u) for u in reading.unknown_codes})
+            or UNKNOWN_CODE_WORDS[language] not in low
+        ):
             problems.append(f"unknown code {raw} not said honestly")
     questions = expect.get("questions") or []
     answered = [q for q in questions if (answer and q in answer.topics) or q in result.get("handled", [])]
@@ -185,8 +218,12 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report, language
     if len(answered) < len(questions):
         problems.append(f"questions not answered: {[q for q in questions if q not in answered]}")
     situations = expect.get("situations") or []
-    used = [s for s in situations if (answer and s in answer.situations)
-            or (s == "state_notice" and reading is not None and reading.out_of_scope == "state_notice")]
+    used = [
+        s
+        for s in situations
+        if (answer and s in answer.situations)
+        or (s == "state_notice" and reading is not None and reading.out_of_scope == "state_notice")
+    ]
     report.situations_expected += len(situations)
     report.situations_used += len(used)
     if len(used) < len(situations):
@@ -205,8 +242,15 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report, language
     if answer:
         report.words.append(len(answer.text.split()))
     if problems:
-        report.failures.append({"id": item["id"], "text": item["text"], "problems": problems,
-                                "intent": result.get("intent"), "reply": text.strip()})
+        report.failures.append(
+            {
+                "id": item["id"],
+                "text": item["text"],
+                "problems": problems,
+                "intent": result.get("intent"),
+                "reply": text.strip(),
+            }
+        )
     else:
         report.fully_right += 1
 

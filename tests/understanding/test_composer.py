@@ -1,13 +1,14 @@
 """The composed answer in the light of the situation: a stated lapse, a situation told earlier."""
+
 from __future__ import annotations
 
 import datetime as dt
 from typing import Optional
 
-from actions.knowledge.store import cached_knowledge
-from actions.understanding.composer import compose
-from actions.understanding.passages import load_passages
-from actions.understanding.reading import Memory, read_message
+from knowledge.loader import cached_knowledge
+from understanding.composer import compose
+from understanding.passages import load_passages
+from understanding.reading import Memory, read_message
 
 KB = cached_knowledge()
 TODAY = dt.date(2026, 12, 3)
@@ -18,7 +19,8 @@ def lookup(raw: str) -> Optional[str]:
     return notice.code if notice else None
 
 
-def answer(text: str, memory: Memory = Memory()):
+def answer(text: str, memory: Optional[Memory] = None):
+    memory = Memory() if memory is None else memory
     return compose(read_message(text, lookup, TODAY, memory), KB, load_passages(), memory, TODAY)
 
 

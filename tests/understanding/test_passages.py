@@ -1,4 +1,5 @@
 """The answer passages (knowledge/answers.yml) and the readability of every reply the knowledge can produce."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,18 +10,25 @@ import textstat
 import yaml
 from pydantic import ValidationError
 
-from actions.knowledge.store import cached_knowledge
-from actions.understanding.composer import _ANSWERED_BY_NEXT_STEP, summary, deadline_sentence
-from actions.understanding.passages import SPANISH_PATH, Passage, load_passages, load_spanish_passages
-from actions.understanding.questions import QUESTIONS
-from actions.understanding.situations import SITUATIONS
+from knowledge.loader import cached_knowledge
 from tests.understanding.evaluation import ROOT
+from understanding.composer import _ANSWERED_BY_NEXT_STEP, deadline_sentence, summary
+from understanding.passages import SPANISH_PATH, Passage, load_passages, load_spanish_passages
+from understanding.questions import QUESTIONS
+from understanding.situations import SITUATIONS
 
 PASSAGES = load_passages()
 KB = cached_knowledge()
 MAX_GRADE = 8.0  # Flesch-Kincaid grade level
-NEW_RESPONSES = ("utter_answer_next", "utter_answer_next_urgent", "utter_answer_repeat", "utter_no_more",
-                 "utter_scope_refund", "utter_scope_tax_prep", "utter_scope_state")
+NEW_RESPONSES = (
+    "utter_answer_next",
+    "utter_answer_next_urgent",
+    "utter_answer_repeat",
+    "utter_no_more",
+    "utter_scope_refund",
+    "utter_scope_tax_prep",
+    "utter_scope_state",
+)
 
 
 @pytest.mark.parametrize("question", [q for q in QUESTIONS if q not in _ANSWERED_BY_NEXT_STEP])
@@ -67,8 +75,11 @@ def replies() -> Iterator[Tuple[str, str]]:
 
 
 def test_every_reply_reads_at_grade_8_or_lower() -> None:
-    too_hard = [(where, round(textstat.flesch_kincaid_grade(text), 1)) for where, text in replies()
-                if textstat.flesch_kincaid_grade(text) > MAX_GRADE]
+    too_hard = [
+        (where, round(textstat.flesch_kincaid_grade(text), 1))
+        for where, text in replies()
+        if textstat.flesch_kincaid_grade(text) > MAX_GRADE
+    ]
     assert too_hard == []
 
 
@@ -76,25 +87,31 @@ def _passage(source_url: str) -> Passage:
     return Passage(id="x", question=QUESTIONS[0], text="Short text.", source_url=source_url)
 
 
-@pytest.mark.parametrize("url", [
-    "https://www.irs.gov/businesses/small-businesses-self-employed/what-is-a-levy",
-    "https://www.irs.gov/es/individuals/understanding-your-irs-notice-or-letter",
-    "https://www.taxpayeradvocate.irs.gov/notices/letter-3172/",
-    "https://taxpayeradvocate.irs.gov/notices/notice-cp-12",
-    "https://es.taxpayeradvocate.irs.gov/notices/levy-release/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.irs.gov/businesses/small-businesses-self-employed/what-is-a-levy",
+        "https://www.irs.gov/es/individuals/understanding-your-irs-notice-or-letter",
+        "https://www.taxpayeradvocate.irs.gov/notices/letter-3172/",
+        "https://taxpayeradvocate.irs.gov/notices/notice-cp-12",
+        "https://es.taxpayeradvocate.irs.gov/notices/levy-release/",
+    ],
+)
 def test_a_passage_may_cite_an_official_irs_or_tas_page_in_either_language(url: str) -> None:
     assert _passage(url).source_url == url
 
 
-@pytest.mark.parametrize("url", [
-    "http://www.irs.gov/payments/penalty-relief",  # not https
-    "https://www.irs-help.com/levy",
-    "https://irs.gov.example.com/notices/levy-release/",
-    "https://es.taxpayeradvocate.irs.gov.example.com/notices/levy-release/",
-    "https://taxpayeradvocate.org/notices/levy-release/",
-    "ftp://www.irs.gov/pub/irs-pdf/p594.pdf",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://www.irs.gov/payments/penalty-relief",  # not https
+        "https://www.irs-help.com/levy",
+        "https://irs.gov.example.com/notices/levy-release/",
+        "https://es.taxpayeradvocate.irs.gov.example.com/notices/levy-release/",
+        "https://taxpayeradvocate.org/notices/levy-release/",
+        "ftp://www.irs.gov/pub/irs-pdf/p594.pdf",
+    ],
+)
 def test_a_passage_may_not_cite_another_host(url: str) -> None:
     with pytest.raises(ValidationError, match="source_url"):
         _passage(url)

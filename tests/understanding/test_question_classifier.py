@@ -1,4 +1,5 @@
 """The sentence-level question classifier trained on the project's NLU examples."""
+
 from __future__ import annotations
 
 import time
@@ -6,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from actions.understanding.question_classifier import (
+from understanding.question_classifier import (
     QUESTION_OF_INTENT,
     QuestionClassifier,
     question_classifier,
     trained_question_classifier,
     training_examples,
 )
-from actions.understanding.questions import QUESTIONS
-from actions.understanding.reading import read_message
+from understanding.questions import QUESTIONS
+from understanding.reading import read_message
 
 TODAY = __import__("datetime").date(2026, 12, 3)
 
@@ -22,7 +23,9 @@ TODAY = __import__("datetime").date(2026, 12, 3)
 def test_examples_lose_their_entity_annotations(tmp_path: Path) -> None:
     (tmp_path / "a.yml").write_text(
         'version: "3.1"\nnlu:\n- intent: explain_notice\n  examples: |\n    - what is a [CP504](notice_code)\n'
-        '    - got [LT11]{"entity": "notice_code"} today\n- regex: x\n  examples: |\n    - \\d+\n', encoding="utf-8")
+        '    - got [LT11]{"entity": "notice_code"} today\n- regex: x\n  examples: |\n    - \\d+\n',
+        encoding="utf-8",
+    )
     assert training_examples(tmp_path) == [("what is a CP504", "explain_notice"), ("got LT11 today", "explain_notice")]
 
 
@@ -30,12 +33,15 @@ def test_every_mapped_label_is_a_known_question() -> None:
     assert set(QUESTION_OF_INTENT.values()) <= set(QUESTIONS)
 
 
-@pytest.mark.parametrize("sentence, question", [
-    ("can they take my disability check?", "levy_general"),
-    ("is the letter even legit", "scam"),
-    ("hello there", None),
-    ("my name is Dana Reyes", None),
-])
+@pytest.mark.parametrize(
+    "sentence, question",
+    [
+        ("can they take my disability check?", "levy_general"),
+        ("is the letter even legit", "scam"),
+        ("hello there", None),
+        ("my name is Dana Reyes", None),
+    ],
+)
 def test_sentences(sentence: str, question: object) -> None:
     assert question_classifier().question(sentence) == question
 
@@ -53,8 +59,9 @@ def test_reading_adds_the_classified_question_only_for_sentences_the_patterns_mi
         asked.append(sentence)
         return "scam"
 
-    reading = read_message("I got a bill. Can I pay monthly? Is the whole thing legit", lambda raw: None, TODAY,
-                           classify=classify)
+    reading = read_message(
+        "I got a bill. Can I pay monthly? Is the whole thing legit", lambda raw: None, TODAY, classify=classify
+    )
     assert asked == ["Is the whole thing legit"]
     assert reading.questions[0] == "payment_plan" and "scam" in reading.questions
 

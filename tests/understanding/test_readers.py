@@ -1,4 +1,5 @@
 """The pure readers: codes in free text, situations, questions, and the message reading."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,11 +8,11 @@ from typing import Optional
 
 import pytest
 
-from actions.knowledge.store import cached_knowledge
-from actions.understanding.codes_in_text import find_codes
-from actions.understanding.questions import find_questions, sentences
-from actions.understanding.reading import Memory, read_message
-from actions.understanding.situations import find_situations
+from knowledge.loader import cached_knowledge
+from understanding.codes_in_text import find_codes
+from understanding.questions import find_questions, sentences
+from understanding.reading import Memory, read_message
+from understanding.situations import find_situations
 
 KB = cached_knowledge()
 TODAY = dt.date(2026, 12, 3)
@@ -22,20 +23,43 @@ def lookup(raw: str) -> Optional[str]:
     return notice.code if notice else None
 
 
-@pytest.mark.parametrize("text, codes", [
-    ("got a CP504 today", ["CP504"]), ("cp 504", ["CP504"]), ("CP-504", ["CP504"]), ("cp 5O3 again", ["CP503"]),
-    ("letter 3172 came", ["Letter 3172"]), ("LTR 1058", ["Letter 1058"]), ("lt 11", ["LT11"]), ("LT-11", ["LT11"]),
-    ("the 504 says", ["CP504"]), ("a 1058 letter", ["Letter 1058"]), ("Form 668-W at work", ["Form 668-W"]),
-    ("668(Y)(c) on title", ["Form 668(Y)(c)"]), ("CP501 then CP503 then CP504", ["CP501", "CP503", "CP504"]),
-    ("CP14 and cp14 again", ["CP14"]),
-])
+@pytest.mark.parametrize(
+    "text, codes",
+    [
+        ("got a CP504 today", ["CP504"]),
+        ("cp 504", ["CP504"]),
+        ("CP-504", ["CP504"]),
+        ("cp 5O3 again", ["CP503"]),
+        ("letter 3172 came", ["Letter 3172"]),
+        ("LTR 1058", ["Letter 1058"]),
+        ("lt 11", ["LT11"]),
+        ("LT-11", ["LT11"]),
+        ("the 504 says", ["CP504"]),
+        ("a 1058 letter", ["Letter 1058"]),
+        ("Form 668-W at work", ["Form 668-W"]),
+        ("668(Y)(c) on title", ["Form 668(Y)(c)"]),
+        ("CP501 then CP503 then CP504", ["CP501", "CP503", "CP504"]),
+        ("CP14 and cp14 again", ["CP14"]),
+    ],
+)
 def test_codes_in_any_spelling(text: str, codes: list) -> None:
     assert [m.code for m in find_codes(text, lookup) if m.known] == codes
 
 
-@pytest.mark.parametrize("text", ["I owe $504", "in 2023 I paid 1058 dollars", "for tax year 2021", "call 555 0142",
-                                  "what can i do within the 30 days", "i missed the 30 days", "a 15 percent levy",
-                                  "the 21 days the bank holds it", "the 10 years are almost up"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I owe $504",
+        "in 2023 I paid 1058 dollars",
+        "for tax year 2021",
+        "call 555 0142",
+        "what can i do within the 30 days",
+        "i missed the 30 days",
+        "a 15 percent levy",
+        "the 21 days the bank holds it",
+        "the 10 years are almost up",
+    ],
+)
 def test_numbers_that_are_not_codes(text: str) -> None:
     assert find_codes(text, lookup) == []
 
@@ -45,55 +69,64 @@ def test_unknown_code_is_reported_not_guessed() -> None:
     assert [(m.code, m.known) for m in mentions] == [("CP999", False)]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("they garnished my wages last week", ["levied"]),
-    ("will they garnish my wages?", []),
-    ("the irs froze my bank account", ["bank_frozen"]),
-    ("I was laid off in march", ["lost_income"]),
-    ("I'm on social security only", ["fixed_income"]),
-    ("I already paid this", ["already_paid"]),
-    ("I missed a payment on my installment agreement", ["on_payment_plan", "missed_payment"]),
-    ("we're selling our house next month", ["selling_home"]),
-    ("my ex husband didn't report his income", ["spouse_caused"]),
-    ("it's for my LLC's payroll taxes", ["business_taxes"]),
-    ("a letter from the ohio department of taxation", ["state_notice"]),
-    ("I ignored the first letters", ["ignored_letters"]),
-    ("I missed the 30 day deadline", ["deadline_passed"]),
-    ("can we get on a payment plan?", []),
-    ("the autopay failed on my installment plan", ["on_payment_plan", "missed_payment"]),
-    ("my hours got cut in june", ["lost_income"]),
-    ("I missed my June payment", ["missed_payment"]),
-    ("what if I send the form late", ["deadline_passed"]),
-    ("they told the state department and my passport is at risk", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("they garnished my wages last week", ["levied"]),
+        ("will they garnish my wages?", []),
+        ("the irs froze my bank account", ["bank_frozen"]),
+        ("I was laid off in march", ["lost_income"]),
+        ("I'm on social security only", ["fixed_income"]),
+        ("I already paid this", ["already_paid"]),
+        ("I missed a payment on my installment agreement", ["on_payment_plan", "missed_payment"]),
+        ("we're selling our house next month", ["selling_home"]),
+        ("my ex husband didn't report his income", ["spouse_caused"]),
+        ("it's for my LLC's payroll taxes", ["business_taxes"]),
+        ("a letter from the ohio department of taxation", ["state_notice"]),
+        ("I ignored the first letters", ["ignored_letters"]),
+        ("I missed the 30 day deadline", ["deadline_passed"]),
+        ("can we get on a payment plan?", []),
+        ("the autopay failed on my installment plan", ["on_payment_plan", "missed_payment"]),
+        ("my hours got cut in june", ["lost_income"]),
+        ("I missed my June payment", ["missed_payment"]),
+        ("what if I send the form late", ["deadline_passed"]),
+        ("they told the state department and my passport is at risk", []),
+    ],
+)
 def test_situations(text: str, expected: list) -> None:
     assert find_situations(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("will they garnish my wages??", ["wage_levy"]),
-    ("they froze my bank account. how do I get the money back?", ["stop_levy"]),
-    ("can I set up a payment plan? also is this a scam", ["payment_plan", "scam"]),
-    ("I want the penalty removed", ["penalty_relief"]),
-    ("how long do I have to respond", ["deadline"]),
-    ("can they take my house", ["levy_general"]),
-    ("I can't pay, what are my options", ["cnc_hardship", "what_to_do"]),
-    ("how do I get the lien released so I can sell", ["lien_removal"]),
-    ("they took my wages", []),
-    ("what is a lien exactly and will it stop the sale?", ["lien", "lien_removal"]),
-    ("will it affect my passport", ["passport"]),
-    ("what if I don't answer it", ["consequences"]),
-    ("can they take my disability check?", ["social_security_levy"]),
-    ("is it really the IRS or a scammer?", ["scam"]),
-    ("who do I even talk to", ["talk_to_pro"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("will they garnish my wages??", ["wage_levy"]),
+        ("they froze my bank account. how do I get the money back?", ["stop_levy"]),
+        ("can I set up a payment plan? also is this a scam", ["payment_plan", "scam"]),
+        ("I want the penalty removed", ["penalty_relief"]),
+        ("how long do I have to respond", ["deadline"]),
+        ("can they take my house", ["levy_general"]),
+        ("I can't pay, what are my options", ["cnc_hardship", "what_to_do"]),
+        ("how do I get the lien released so I can sell", ["lien_removal"]),
+        ("they took my wages", []),
+        ("what is a lien exactly and will it stop the sale?", ["lien", "lien_removal"]),
+        ("will it affect my passport", ["passport"]),
+        ("what if I don't answer it", ["consequences"]),
+        ("can they take my disability check?", ["social_security_levy"]),
+        ("is it really the IRS or a scammer?", ["scam"]),
+        ("who do I even talk to", ["talk_to_pro"]),
+    ],
+)
 def test_questions(text: str, expected: list) -> None:
     assert find_questions(text) == expected
 
 
 def test_sentences_split_on_punctuation_and_also() -> None:
     assert sentences("I got a CP14. Can I pay monthly? also is it real") == [
-        "I got a CP14.", "Can I pay monthly?", "also is it real"]
+        "I got a CP14.",
+        "Can I pay monthly?",
+        "also is it real",
+    ]
 
 
 def test_reading_of_a_paragraph() -> None:
@@ -113,13 +146,16 @@ def test_a_general_question_about_a_stated_situation_asks_the_specific_one() -> 
     assert reading.questions[0] == "stop_levy" and "what_to_do" in reading.questions
 
 
-@pytest.mark.parametrize("text, last, expected", [
-    ("how do i apply for that", ("innocent_spouse",), ["innocent_spouse"]),
-    ("is it the same for SSI", ("social_security_levy",), ["social_security_levy"]),
-    ("what about my car", ("levy_general",), ["levy_general"]),
-    ("ok and how do i get it removed", ("what_is_notice", "lien"), ["lien_removal"]),
-    ("how do I apply", (), []),
-])
+@pytest.mark.parametrize(
+    "text, last, expected",
+    [
+        ("how do i apply for that", ("innocent_spouse",), ["innocent_spouse"]),
+        ("is it the same for SSI", ("social_security_levy",), ["social_security_levy"]),
+        ("what about my car", ("levy_general",), ["levy_general"]),
+        ("ok and how do i get it removed", ("what_is_notice", "lien"), ["lien_removal"]),
+        ("how do I apply", (), []),
+    ],
+)
 def test_follow_up_about_the_same_topic(text: str, last: tuple, expected: list) -> None:
     assert read_message(text, lookup, TODAY, Memory(last_topics=last)).questions == expected
 
@@ -129,22 +165,35 @@ def test_follow_up_uses_the_last_topic() -> None:
     assert reading.questions == ["lien_removal"]
 
 
-@pytest.mark.parametrize("text, scope", [
-    ("where is my refund", "refund_status"), ("how do I file my 2024 tax return", "tax_prep"),
-    ("the state department of revenue sent me a bill", "state_notice"), ("got an IRS CP14", None),
-    ("wheres my refund", "refund_status"), ("how do I file the old returns", "tax_prep"),
-    ("the franchise tax board froze my account, can I get a hearing like with the irs?", "state_notice"),
-    ("the IRS froze my account and the department of revenue sent a bill", None),
-    ("HMRC sent me a penalty", "other"), ("a credit card company is suing me", "other"),
-])
+@pytest.mark.parametrize(
+    "text, scope",
+    [
+        ("where is my refund", "refund_status"),
+        ("how do I file my 2024 tax return", "tax_prep"),
+        ("the state department of revenue sent me a bill", "state_notice"),
+        ("got an IRS CP14", None),
+        ("wheres my refund", "refund_status"),
+        ("how do I file the old returns", "tax_prep"),
+        ("the franchise tax board froze my account, can I get a hearing like with the irs?", "state_notice"),
+        ("the IRS froze my account and the department of revenue sent a bill", None),
+        ("HMRC sent me a penalty", "other"),
+        ("a credit card company is suing me", "other"),
+    ],
+)
 def test_scope(text: str, scope: Optional[str]) -> None:
     assert read_message(text, lookup, TODAY).out_of_scope == scope
 
 
-@pytest.mark.parametrize("text, codes", [
-    ("two CP504s came", ["CP504"]), ("CP508 C arrived", ["CP508C"]), ("cp 22 a says I owe", ["CP22A"]),
-    ("cp504 a notice", ["CP504"]), ("cp-090", ["CP90"]),
-])
+@pytest.mark.parametrize(
+    "text, codes",
+    [
+        ("two CP504s came", ["CP504"]),
+        ("CP508 C arrived", ["CP508C"]),
+        ("cp 22 a says I owe", ["CP22A"]),
+        ("cp504 a notice", ["CP504"]),
+        ("cp-090", ["CP90"]),
+    ],
+)
 def test_plurals_spaced_suffixes_and_leading_zeros(text: str, codes: list) -> None:
     assert [m.code for m in find_codes(text, lookup) if m.known] == codes
 
@@ -153,31 +202,37 @@ def test_a_number_with_a_letter_suffix_before_letter_is_an_unknown_letter() -> N
     assert [(m.code, m.known) for m in find_codes("got a 725-B letter", lookup)] == [("Letter 725B", False)]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("whats worse a tax lien or a levy", ["lien", "levy_general"]),  # no apostrophe
-    ("do i need to file an amended return or just send the corrected form?", ["what_to_do"]),
-    ("will it show on my credit report and can I still refinance?", ["lien", "lien_removal"]),
-    ("what are his options", ["what_to_do"]),
-    ("whats the quickest way to stop more letters", ["what_to_do"]),
-    ("will they start levying again", ["levy_general"]),
-    ("can they pause it until I find work?", ["cnc_hardship"]),
-    ("is there a penalty if I pay late", ["consequences"]),
-    ("Does the lien have to be paid before we can close?", ["lien_removal"]),
-    ("I heard they take less than you owe. Is that true?", ["offer_in_compromise"]),  # points back
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("whats worse a tax lien or a levy", ["lien", "levy_general"]),  # no apostrophe
+        ("do i need to file an amended return or just send the corrected form?", ["what_to_do"]),
+        ("will it show on my credit report and can I still refinance?", ["lien", "lien_removal"]),
+        ("what are his options", ["what_to_do"]),
+        ("whats the quickest way to stop more letters", ["what_to_do"]),
+        ("will they start levying again", ["levy_general"]),
+        ("can they pause it until I find work?", ["cnc_hardship"]),
+        ("is there a penalty if I pay late", ["consequences"]),
+        ("Does the lien have to be paid before we can close?", ["lien_removal"]),
+        ("I heard they take less than you owe. Is that true?", ["offer_in_compromise"]),  # points back
+    ],
+)
 def test_broader_question_wordings(text: str, expected: list) -> None:
     assert find_questions(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("we havent missed a single payment", []),  # denied
-    ("will they start levying my wages?", []),  # feared, not under way
-    ("i'm between jobs since august", ["lost_income"]),
-    ("I threw the first two away honestly", ["ignored_letters"]),
-    ("the bank rejected my autopay this month", ["missed_payment"]),
-    ("his only income is his pension and SS", ["fixed_income"]),
-    ("under contract to sell our rental property", ["selling_home"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("we havent missed a single payment", []),  # denied
+        ("will they start levying my wages?", []),  # feared, not under way
+        ("i'm between jobs since august", ["lost_income"]),
+        ("I threw the first two away honestly", ["ignored_letters"]),
+        ("the bank rejected my autopay this month", ["missed_payment"]),
+        ("his only income is his pension and SS", ["fixed_income"]),
+        ("under contract to sell our rental property", ["selling_home"]),
+    ],
+)
 def test_situation_wordings_negation_and_fear(text: str, expected: list) -> None:
     assert find_situations(text) == expected
 

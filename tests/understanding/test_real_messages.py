@@ -4,18 +4,18 @@ The sets were written from public questions (see README.md beside this file); he
 apart while the readers and passages were built. The gate runs the trained model's NLU for routing
 and the real answer action, and judges each reply as a reviewer would (see evaluation.py).
 """
+
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Dict
 
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from actions.settings import Settings
-from actions.understanding.questions import QUESTIONS
-from actions.understanding.situations import SITUATIONS
+from settings.assistant import Settings
 from tests.understanding.evaluation import ROOT, TODAY, evaluate, load_items
+from understanding.questions import QUESTIONS
+from understanding.situations import SITUATIONS
 
 MODEL = ROOT / "models" / "tax-assistant.tar.gz"
 SCOPES = {None, "tax_prep", "refund_status", "state_notice", "other"}
@@ -44,10 +44,12 @@ def test_items_are_labelled_with_the_fixed_vocabulary(name: str) -> None:
         assert expect.get("out_of_scope") in SCOPES, item["id"]
 
 
-@pytest.mark.parametrize("dev_name, heldout_name, least, least_heldout", [("dev", "heldout", 200, 80),
-                                                                         ("es_dev", "es_heldout", 150, 60)])
-def test_sets_are_large_enough_and_heldout_is_never_trained_on(dev_name: str, heldout_name: str, least: int,
-                                                                least_heldout: int) -> None:
+@pytest.mark.parametrize(
+    "dev_name, heldout_name, least, least_heldout", [("dev", "heldout", 200, 80), ("es_dev", "es_heldout", 150, 60)]
+)
+def test_sets_are_large_enough_and_heldout_is_never_trained_on(
+    dev_name: str, heldout_name: str, least: int, least_heldout: int
+) -> None:
     dev, heldout = load_items(dev_name), load_items(heldout_name)
     assert len(dev) + len(heldout) >= least and len(heldout) >= least_heldout
     assert not {i["source"] for i in dev} & {i["source"] for i in heldout}, "dev and held-out share a source page"
@@ -72,5 +74,6 @@ async def test_real_messages_are_answered_fully(name: str, parse, monkeypatch: p
     summary = report.summary()
     print(f"\n{name}: {summary}")
     assert summary["code_recall"] >= MIN_CODE_RECALL, report.failures
-    assert summary["fully_right"] >= MIN_FULLY_RIGHT[name], [f["id"] + ": " + "; ".join(f["problems"])
-                                                             for f in report.failures]
+    assert summary["fully_right"] >= MIN_FULLY_RIGHT[name], [
+        f["id"] + ": " + "; ".join(f["problems"]) for f in report.failures
+    ]

@@ -3,27 +3,30 @@
 Every notice, every question label and every situation is composed in Spanish and checked for
 English: no English knowledge text may reach a Spanish conversation.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import List, Set
+from typing import List, Optional, Set
 
 import pytest
 
-from actions.knowledge.spanish import cached_spanish_knowledge
-from actions.knowledge.store import cached_knowledge
-from actions.understanding.composer import MAX_WORDS_SPANISH, compose
-from actions.understanding.passages import load_passages, passages_for
-from actions.understanding.phrases import PHRASES, long_date, short_date
-from actions.understanding.questions import QUESTIONS
-from actions.understanding.reading import Memory, MessageReading, read_message
-from actions.understanding.situations import SITUATIONS
+from knowledge.loader import cached_knowledge
+from knowledge.spanish import cached_spanish_knowledge
 from nlp.language import detect_language
+from understanding.composer import MAX_WORDS_SPANISH, compose
+from understanding.passages import load_passages, passages_for
+from understanding.phrases import PHRASES, long_date, short_date
+from understanding.questions import QUESTIONS
+from understanding.reading import Memory, MessageReading, read_message
+from understanding.situations import SITUATIONS
 
 TODAY = dt.date(2026, 12, 3)
-GSM = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
-          "abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
+    "abcdefghijklmnopqrstuvwxyzäöñüà"
+)
 
 
 def _english_sentences() -> Set[str]:
@@ -38,7 +41,8 @@ def _english_sentences() -> Set[str]:
 ENGLISH_SENTENCES = _english_sentences()
 
 
-def _compose(reading: MessageReading, memory: Memory = Memory()) -> str:
+def _compose(reading: MessageReading, memory: Optional[Memory] = None) -> str:
+    memory = Memory() if memory is None else memory
     answer = compose(reading, cached_spanish_knowledge(), passages_for("es"), memory, TODAY, "es")
     assert len(answer.text.split()) <= MAX_WORDS_SPANISH + 5
     assert set(answer.sms_text()) <= GSM, set(answer.sms_text()) - GSM
@@ -53,8 +57,9 @@ def _assert_spanish(text: str, where: str) -> None:
 
 @pytest.mark.parametrize("code", [n.code for n in cached_knowledge().notices])
 def test_every_notice_is_answered_in_spanish(code: str) -> None:
-    reading = MessageReading(text=f"me llegó un {code}", codes=[code], notice_date=TODAY - dt.timedelta(days=12),
-                             questions=["what_to_do"])
+    reading = MessageReading(
+        text=f"me llegó un {code}", codes=[code], notice_date=TODAY - dt.timedelta(days=12), questions=["what_to_do"]
+    )
     text = _compose(reading)
     assert code in text
     _assert_spanish(text, code)
@@ -79,14 +84,18 @@ def test_a_whole_spanish_message_gets_one_spanish_answer() -> None:
         notice = english.find_notice(raw)
         return notice.code if notice else None
 
-    text = ("Me llegó una carta LT11 fechada el 20 de noviembre, debo $4,000 y perdí mi trabajo en la primavera. "
-            "¿Me pueden embargar el sueldo? ¿Puedo hacer un plan de pagos?")
+    text = (
+        "Me llegó una carta LT11 fechada el 20 de noviembre, debo $4,000 y perdí mi trabajo en la primavera. "
+        "¿Me pueden embargar el sueldo? ¿Puedo hacer un plan de pagos?"
+    )
     reading = read_message(text, lookup, TODAY)
     assert reading.codes == ["LT11"] and reading.notice_date == dt.date(2026, 11, 20)
     assert {"wage_levy", "payment_plan"} <= set(reading.questions) and "lost_income" in reading.situations
     answer = compose(reading, cached_spanish_knowledge(), passages_for("es"), Memory(), TODAY, "es")
     assert answer.text.startswith("**LT11**")
-    assert "Tiene fecha del 20 de noviembre de 2026. Le quedan 17 días, hasta el 20 de diciembre de 2026." in answer.text
+    assert (
+        "Tiene fecha del 20 de noviembre de 2026. Le quedan 17 días, hasta el 20 de diciembre de 2026." in answer.text
+    )
     assert {"wage_levy", "payment_plan"} <= set(answer.topics)
     _assert_spanish(answer.text, "whole message")
 

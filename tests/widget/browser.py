@@ -4,6 +4,7 @@
 own browser download is never used (``playwright install`` needs a CDN this project cannot reach).
 Set ``CHROMIUM=/path/to/chromium`` to use another build.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,15 @@ from typing import List
 
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 # Flags for a headless run as root in a container, without background traffic to Google.
-LAUNCH_ARGS: List[str] = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS: List[str] = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class BrowserUnavailable(RuntimeError):
@@ -45,8 +53,10 @@ def ensure_chromium() -> Path:
         raise BrowserUnavailable(f"CHROMIUM={path} is not an executable file")
     apt_get = shutil.which("apt-get")
     if apt_get is None:
-        raise BrowserUnavailable("Chromium is not installed at /usr/bin/chromium and there is no apt-get: "
-                                 "install Chromium and set CHROMIUM=/path/to/chromium")
+        raise BrowserUnavailable(
+            "Chromium is not installed at /usr/bin/chromium and there is no apt-get: "
+            "install Chromium and set CHROMIUM=/path/to/chromium"
+        )
     if os.geteuid() != 0:
         raise BrowserUnavailable("Chromium is not installed; install it with: sudo apt-get install -y chromium")
     print("==> Installing Chromium with apt-get (for the chat widget's browser test)", flush=True)

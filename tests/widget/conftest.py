@@ -1,4 +1,5 @@
 """Fixtures for the widget tests: the built bundle, Chromium, and the demo site on a free port."""
+
 from __future__ import annotations
 
 import subprocess
@@ -22,11 +23,13 @@ BUNDLE = WIDGET / "dist" / "tax-chat.js"
 def widget_built() -> Path:
     """The bundle, after ``make widget`` (npm ci and the build, each only when stale)."""
     try:
-        result = subprocess.run(["make", "--no-print-directory", "widget"], cwd=ROOT, capture_output=True,
-                                text=True, timeout=600)
+        result = subprocess.run(
+            ["make", "--no-print-directory", "widget"], cwd=ROOT, capture_output=True, text=True, timeout=600
+        )
     except FileNotFoundError:
-        pytest.fail("`make` is not installed: build the widget with `cd widget && npm ci && node build.mjs`",
-                    pytrace=False)
+        pytest.fail(
+            "`make` is not installed: build the widget with `cd widget && npm ci && node build.mjs`", pytrace=False
+        )
     if result.returncode != 0:
         pytest.fail(f"`make widget` failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}", pytrace=False)
     return BUNDLE
@@ -46,8 +49,11 @@ def demo_site(widget_built: Path, tmp_path: Path, demo_port: int) -> Iterator[st
     """The demo website with the built widget (widget/serve.py) on a free loopback port."""
     port = demo_port
     log = tmp_path / "demo-site.log"
-    process = subprocess.Popen([sys.executable, str(WIDGET / "serve.py"), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, str(WIDGET / "serve.py"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 20

@@ -1,4 +1,5 @@
 """Finding or installing Chromium for the browser test (apt-get faked)."""
+
 from __future__ import annotations
 
 import stat
@@ -29,13 +30,16 @@ def system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def fake_apt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: Path, install_works_after_update: bool) -> Path:
     calls = tmp_path / "calls"
-    apt = executable(tmp_path / "apt-get", f"""
+    apt = executable(
+        tmp_path / "apt-get",
+        f"""
 echo "$@" >> {calls}
 if [ "$1" = update ]; then touch {tmp_path}/updated; exit 0; fi
 if [ -f {tmp_path}/updated ] && [ {str(install_works_after_update).lower()} = true ]; then
   printf '#!/bin/sh\\necho Chromium 1.0\\n' > {target}; chmod +x {target}; exit 0
 fi
-echo "E: Unable to locate package chromium" >&2; exit 100""")
+echo "E: Unable to locate package chromium" >&2; exit 100""",
+    )
     monkeypatch.setattr(browser.shutil, "which", lambda name: str(apt) if name == "apt-get" else None)
     return calls
 
@@ -52,7 +56,8 @@ def test_an_installed_chromium_is_used_as_is(system: Path, tmp_path: Path, monke
 
 
 def test_a_missing_chromium_is_installed_after_refreshing_package_lists(
-        system: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    system: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = fake_apt(tmp_path, monkeypatch, system, install_works_after_update=True)
     assert ensure_chromium() == system
     assert calls_made(calls) == ["install -y chromium", "update", "install -y chromium"]

@@ -6,6 +6,7 @@ Playwright: a notice question, a chip, the intake, a reload, injected markup, a 
 pushed through Rasa's HTTP API as the agent desk does, the hand-back, and the phone layout.
 Screenshots go to test-output/widget/.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,11 +42,11 @@ def bot(shared_bot: SharedBot) -> Bot:
     return shared_bot.bot  # open to the demo site's origin (demo_port)
 
 
-@pytest.mark.parametrize("origin, allowed", [("http://127.0.0.1:{port}", True),
-                                             ("http://evil.example", False)])
+@pytest.mark.parametrize("origin, allowed", [("http://127.0.0.1:{port}", True), ("http://evil.example", False)])
 def test_only_the_firm_site_may_open_a_socket(bot: Bot, demo_port: int, origin: str, allowed: bool) -> None:
-    request = urllib.request.Request(f"{bot.url}/socket.io/?EIO=4&transport=polling",
-                                     headers={"Origin": origin.format(port=demo_port)})
+    request = urllib.request.Request(
+        f"{bot.url}/socket.io/?EIO=4&transport=polling", headers={"Origin": origin.format(port=demo_port)}
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             status = response.status
@@ -56,17 +57,21 @@ def test_only_the_firm_site_may_open_a_socket(bot: Bot, demo_port: int, origin: 
 
 def rasa_api(bot: Bot, path: str, body: Any) -> None:
     """POST to Rasa's HTTP API (open in tests: no JWT secret), as the agent desk does."""
-    request = urllib.request.Request(f"{bot.url}{path}", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{bot.url}{path}", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200
 
 
 def pro_says(bot: Bot, session_id: str, text: str) -> None:
     """A tax pro's reply from the desk: a bot event with from_pro metadata, to the latest channel."""
-    rasa_api(bot, f"/conversations/{quote(session_id, safe=':')}/tracker/events?execute_side_effects=true"
-                  "&output_channel=socketio",
-             {"event": "bot", "text": text, "metadata": {"from_pro": "jane"}})
+    rasa_api(
+        bot,
+        f"/conversations/{quote(session_id, safe=':')}/tracker/events?execute_side_effects=true"
+        "&output_channel=socketio",
+        {"event": "bot", "text": text, "metadata": {"from_pro": "jane"}},
+    )
 
 
 def hand_back(bot: Bot, session_id: str) -> None:
@@ -267,8 +272,10 @@ def test_the_site_asks_the_chat_about_a_notice(bot: Bot, demo_site: str, chromiu
             expect(log).to_contain_text("CP14: Balance due notice")
             expect(log).not_to_contain_text("I can explain an IRS notice")
             # Careless host-page CSS does not reach inside the widget.
-            page.add_style_tag(content="div, p, button, textarea, section { display: none !important; "
-                                       "font: 40px serif !important; color: red !important; }")
+            page.add_style_tag(
+                content="div, p, button, textarea, section { display: none !important; "
+                "font: 40px serif !important; color: red !important; }"
+            )
             expect(page.locator(".notices__list button").first).to_be_hidden()  # the page's own buttons
             expect(log.locator(".tc-msg--bot").last).to_be_visible()
             expect(page.get_by_label("Your message")).to_be_visible()

@@ -5,6 +5,7 @@ the demo website serves the built widget. The taxpayer picks a photo with the ca
 bot confirms what it read, "Yes" gives the explanation with the deadline. A file that is not a
 photo gets a polite answer without reaching the server.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from actions.settings import Settings
-from actions.services.deadlines import compute_deadline
+from services.deadlines import compute_deadline
+from settings.assistant import Settings
 from tests.integration.servers import Bot
 from tests.integration.shared_bot import SharedBot
 from tests.notice_photo_images import notice_jpeg
@@ -39,8 +40,9 @@ def _day(value: dt.date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def test_a_photo_from_the_widget_is_confirmed_then_explained(bot: Bot, demo_site: str, chromium: Path,
-                                                            tmp_path: Path) -> None:
+def test_a_photo_from_the_widget_is_confirmed_then_explained(
+    bot: Bot, demo_site: str, chromium: Path, tmp_path: Path
+) -> None:
     today = Settings().today()  # the bot counts days in the firm's time zone, not the machine's
     dated = today - dt.timedelta(days=12)
     deadline = compute_deadline(dated, 30, today)
@@ -67,8 +69,9 @@ def test_a_photo_from_the_widget_is_confirmed_then_explained(bot: Bot, demo_site
         assert errors == []
 
 
-def _photo_conversation(page: Page, demo_site: str, photo: Path, not_a_photo: Path, dated: dt.date,
-                        deadline: dt.date) -> None:
+def _photo_conversation(
+    page: Page, demo_site: str, photo: Path, not_a_photo: Path, dated: dt.date, deadline: dt.date
+) -> None:
     page.goto(demo_site)
     page.get_by_role("button", name="Chat with Milestone Tax Solutions").click()
     log = page.get_by_role("log")

@@ -6,6 +6,7 @@ bot message in Spanish, and the case is stored with the language ``es``. In an E
 EN | ES switch in the header turns the widget and the conversation to Spanish and back.
 Screenshots of failures go to test-output/widget/.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,8 @@ from typing import Callable, Iterator, List
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from actions.store.cases import CaseRepository
 from channels.widget_sessions import WidgetSessions
+from store.cases import CaseRepository
 from tests.integration.shared_bot import SharedBot
 from tests.integration.test_spanish_conversations import FIRST_MESSAGE, REFERENCE, english_in
 from tests.widget.browser import LAUNCH_ARGS
@@ -81,12 +82,17 @@ def typed(page: Page, text: str) -> Callable[[], None]:
 
 def tapped(page: Page, title: str) -> Callable[[], None]:
     """Tap the latest chip named ``title`` (an enabled one: chips of answered turns are disabled)."""
-    return lambda: page.get_by_role("log").locator(".tc-chip:not([disabled])").filter(
-        has_text=re.compile(f"^{re.escape(title)}$")).last.click()
+    return lambda: (
+        page.get_by_role("log")
+        .locator(".tc-chip:not([disabled])")
+        .filter(has_text=re.compile(f"^{re.escape(title)}$"))
+        .last.click()
+    )
 
 
-def test_a_spanish_browser_gets_the_widget_and_a_case_in_spanish(browser: Browser, shared_bot: SharedBot,
-                                                                  demo_site: str) -> None:
+def test_a_spanish_browser_gets_the_widget_and_a_case_in_spanish(
+    browser: Browser, shared_bot: SharedBot, demo_site: str
+) -> None:
     page = open_page(browser, shared_bot, "es-MX")
     errors: List[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -104,8 +110,9 @@ def _spanish_conversation(page: Page, shared_bot: SharedBot, demo_site: str) -> 
     page.get_by_role("button", name=f"Chatear con {FIRM}").click()
     panel = page.get_by_role("dialog", name=FIRM)
     expect(panel).to_be_visible()
-    expect(panel).to_contain_text("Información general, no es asesoría fiscal ni legal. Nunca escriba su número "
-                                  "de Seguro Social.")
+    expect(panel).to_contain_text(
+        "Información general, no es asesoría fiscal ni legal. Nunca escriba su número de Seguro Social."
+    )
     expect(page.locator(".tc-status")).to_have_text("Asistente virtual")
     box = page.get_by_label("Su mensaje")
     expect(box).to_be_focused()
@@ -132,8 +139,16 @@ def _spanish_conversation(page: Page, shared_bot: SharedBot, demo_site: str) -> 
     consent = turn(page, tapped(page, "Por la tarde"), "llamada telefónica al +15125550147")
     assert "¿Puede Milestone Tax Solutions comunicarse con usted" in consent
     summary = turn(page, tapped(page, "Sí, acepto"), "¿Está correcto?")
-    for expected in ("José Núñez", "Contacto por: llamada telefónica", "Avisos: CP504", "15 de octubre de 2026",
-                     "Estado: TX", "2022, 2023", "$4,200.50", "por la tarde"):
+    for expected in (
+        "José Núñez",
+        "Contacto por: llamada telefónica",
+        "Avisos: CP504",
+        "15 de octubre de 2026",
+        "Estado: TX",
+        "2022, 2023",
+        "$4,200.50",
+        "por la tarde",
+    ):
         assert expected in summary, (expected, summary)
     final = turn(page, tapped(page, "Sí, enviarlo"), "referencia de su caso")
     shoot(page, "spanish-case.png")
@@ -144,8 +159,11 @@ def _spanish_conversation(page: Page, shared_bot: SharedBot, demo_site: str) -> 
     case = CaseRepository(shared_bot.database()).latest_for_sender(session_id)
     assert case is not None and case.reference == found.group(1)
     assert case.intake.language == "es" and case.intake.preferred_channel == "phone"
-    assert (case.intake.full_name, case.intake.us_state, case.intake.amount_owed) == ("José Núñez", "TX",
-                                                                                       Decimal("4200.50"))
+    assert (case.intake.full_name, case.intake.us_state, case.intake.amount_owed) == (
+        "José Núñez",
+        "TX",
+        Decimal("4200.50"),
+    )
     assert case.intake.notice_date == dt.date(2026, 10, 15)
     assert english_in(bot_messages(page).all_inner_texts()) == []
     expect(page.get_by_role("button", name="Español")).to_have_attribute("aria-pressed", "true")

@@ -1,1 +1,0 @@
-"""The IRS knowledge base: schema, code normalisation and lookups."""

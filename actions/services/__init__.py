@@ -1,1 +1,0 @@
-"""Pure logic the actions use: dates and deadlines."""

@@ -1,0 +1,1 @@
+"""Messenger helpers of the Facebook channel (channels/facebook.py): events, the Graph API, rendering."""

@@ -1,0 +1,341 @@
+"""Compose one short answer for a whole message: the notice, each question, the situation, one next step.
+
+Every sentence comes from the knowledge base (notice entries and knowledge/answers.yml passages);
+nothing is made up here. The order is fixed: the notice first (what it is and the days left from
+its date), then a short answer to each question in that notice's context, then at most two notes on
+the situation that no answer already covered, then one next step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Tuple
+
+from knowledge.loader import Knowledge
+from knowledge.schema import Notice, Stage, Urgency
+from services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
+from services.gsm import to_gsm
+from understanding.passages import Passages
+from understanding.phrases import ENGLISH, SPANISH, count_days, phrase, short_date
+from understanding.reading import Memory, MessageReading
+
+MAX_QUESTIONS = 4
+MAX_WORDS = 110
+MAX_WORDS_SPANISH = 130  # the same answer takes about a fifth more words in Spanish
+# With the one-line menu that follows, the SMS answer stays within three 153-character segments.
+SMS_ANSWER_CHARS = 330
+MAX_CODES = 5  # the first notice and up to four others, named in one line
+MAX_SITUATION_NOTES = 2
+# A situation already answered by a question's passage needs no separate note.
+_COVERED_BY = {
+    "bank_frozen": ("bank_levy",),
+    "levied": ("wage_levy", "stop_levy", "bank_levy"),
+    "lost_income": ("cnc_hardship", "offer_in_compromise"),
+    "fixed_income": ("cnc_hardship", "social_security_levy"),
+    "missed_payment": ("payment_plan",),
+    "on_payment_plan": ("payment_plan",),
+    "selling_home": ("lien_removal",),
+    "spouse_caused": ("innocent_spouse",),
+    "deadline_passed": ("cdp_hearing",),
+}
+# A situation note that also answers these questions when they were asked but not yet answered.
+_NOTE_ANSWERS = {
+    "spouse_caused": ("innocent_spouse",),
+    "bank_frozen": ("bank_levy", "stop_levy"),
+    "levied": ("stop_levy",),
+    "selling_home": ("lien_removal",),
+    "missed_payment": ("payment_plan",),
+    "already_paid": ("disagree",),
+    "lost_income": ("cnc_hardship",),
+    "fixed_income": ("cnc_hardship",),
+}
+# A situation told in an earlier message that this answer speaks to ("how fast do they release the account").
+_FOLLOW_UP_COVERED_BY = {"bank_frozen": ("stop_levy",), "levied": ("levy_general",)}
+# A time limit in an answer ("within 2 years", "21 days") answers "how long" about that same thing.
+_TIME_LIMIT = re.compile(r"\b\d+\s?(?:days?|weeks?|months?|years?|d[ií]as?|semanas?|meses|a[nñ]os?)\b", re.IGNORECASE)
+# Questions the notice part itself answers, or the next step answers.
+_ANSWERED_BY_NOTICE = ("what_is_notice", "deadline")
+_ANSWERED_BY_NEXT_STEP = ("talk_to_pro", "firm_services")  # the pro offer; the firm's own services reply
+_FINAL_STAGES = (Stage.final_notice_cdp, Stage.lien)
+
+
+@dataclass
+class ComposedAnswer:
+    """The answer's paragraphs and what it covered, for the slots and the "more" details."""
+
+    paragraphs: List[str] = field(default_factory=list)
+    sms_paragraphs: List[str] = field(default_factory=list)  # the same, shorter, for SMS
+    notice: Optional[Notice] = None
+    notice_date: Optional[dt.date] = None
+    topics: List[str] = field(default_factory=list)
+    situations: List[str] = field(default_factory=list)  # the situations the answer speaks to
+    urgent: bool = False
+    sources: List[str] = field(default_factory=list)
+    language: str = ENGLISH
+
+    @property
+    def text(self) -> str:
+        """The whole answer, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+    def add(self, text: str, sms: Optional[str] = None) -> None:
+        """Add a paragraph and its SMS form (by default its first sentence)."""
+        self.paragraphs.append(text)
+        self.sms_paragraphs.append(sms if sms is not None else first_sentence(text))
+
+    def sms_text(self, limit: int = SMS_ANSWER_CHARS) -> str:
+        """The SMS answer: short paragraphs in order, as many as fit in ``limit`` GSM characters."""
+        parts: List[str] = []
+        for paragraph in self.sms_paragraphs:
+            plain = to_gsm(paragraph.replace("**", ""))
+            if parts and len(" ".join(parts + [plain])) > limit:
+                break
+            parts.append(plain if len(plain) <= limit else plain[: limit - 3].rsplit(" ", 1)[0] + "...")
+        return " ".join(parts)
+
+
+def _notice_for(reading: MessageReading, knowledge: Knowledge, memory: Memory) -> Tuple[Optional[Notice], bool]:
+    """The notice the message is about and whether it is new in this message."""
+    if reading.codes:
+        return knowledge.find_notice(reading.codes[0]), True
+    if memory.notice_code and not reading.unknown_codes:
+        return knowledge.find_notice(memory.notice_code), False
+    return None, False
+
+
+def deadline_sentence(
+    notice: Notice, notice_date: Optional[dt.date], today: dt.date, language: str = ENGLISH
+) -> Tuple[str, bool]:
+    """How long is left, counted from the notice date; and whether time is short or gone."""
+    days = notice.response_window.days
+    if days is None:
+        return phrase(language, "no_window"), False
+    if notice_date is None:
+        return phrase(language, "window_no_date", days=days), False
+    deadline = compute_deadline(notice_date, days, today)
+    assert deadline is not None
+    dated, end = short_date(notice_date, language), short_date(deadline.deadline, language)
+    if deadline.state is DeadlineState.future_notice:
+        return phrase(language, "future_date", dated=dated, days=days), False
+    if deadline.state is DeadlineState.open:
+        left = deadline.days_left
+        return phrase(language, "open", dated=dated, left=count_days(language, left), end=end), left <= 10
+    if deadline.state is DeadlineState.last_day:
+        return phrase(language, "last_day", dated=dated, end=end), True
+    text = phrase(language, "ended", dated=dated, days=days, end=end)
+    if notice.stage in _FINAL_STAGES:
+        last = equivalent_hearing_deadline(notice_date)
+        if today <= last:
+            text += phrase(language, "equivalent_hearing", last=short_date(last, language))
+    return text, True
+
+
+def compose(
+    reading: MessageReading,
+    knowledge: Knowledge,
+    passages: Passages,
+    memory: Memory,
+    today: dt.date,
+    language: str = ENGLISH,
+) -> ComposedAnswer:
+    """Build the answer for ``reading`` in ``language`` (``knowledge`` and ``passages`` must be in it too);
+    an empty answer means nothing in it could be answered."""
+    answer = ComposedAnswer(language=language)
+    if reading.out_of_scope in ("state_notice", "other"):
+        return answer  # IRS facts don't apply to a state's notice or another creditor: the scope reply says so
+    notice, is_new = _notice_for(reading, knowledge, memory)
+    situations = list(dict.fromkeys([*reading.situations, *memory.situations]))
+    stage = notice.stage if notice else None
+    questions = list(reading.questions)
+    if notice is not None:
+        same = memory.notice_code == notice.code
+        answer.notice = notice
+        reuse = same or not is_new or memory.notice_code is None  # a date told before the code counts too
+        answer.notice_date = reading.notice_date or (memory.notice_date if reuse else None)
+        # "the response date was last week": the lapse is stated though the date is not
+        window = notice.response_window.days
+        lapsed = (
+            answer.notice_date is None
+            and window is not None
+            and (
+                "deadline_passed" in reading.situations
+                or (reading.received_by is not None and reading.received_by + dt.timedelta(days=window) < today)
+            )
+        )
+        if lapsed and "deadline_passed" not in situations:
+            situations.append("deadline_passed")  # passages for a lapsed window (e.g. the equivalent hearing)
+        if is_new or any(q in _ANSWERED_BY_NOTICE for q in questions) or reading.notice_date or lapsed:
+            sentence, short = deadline_sentence(notice, answer.notice_date, today, language)
+            if lapsed:
+                sure = "deadline_passed" in reading.situations
+                sentence = phrase(language, "lapsed" if sure else "lapsed_likely", window=window)
+            head = (
+                f"**{notice.code}**: {notice.title}."
+                if is_new or "what_is_notice" in questions
+                else f"**{notice.code}**:"
+            )
+            if is_new and not same:
+                head += " " + summary(notice.explanation)
+            short_head = f"{notice.code}: {notice.title}." if head.endswith(".") else f"{notice.code}:"
+            answer.add(
+                " ".join(part for part in (head.strip(), sentence) if part),
+                " ".join(part for part in (short_head, sentence) if part),
+            )
+            answer.urgent = short or notice.urgency is Urgency.critical or lapsed
+            answer.sources.append(notice.source_url)
+            if lapsed:
+                answer.add(notice.after_deadline)  # what the lapse of this notice's window means
+                answer.situations.append("deadline_passed")
+        others = [
+            o for o in (knowledge.find_notice(c) for c in reading.codes[1:MAX_CODES]) if o and o.code != notice.code
+        ]
+        if len(others) == 1:
+            other = others[0]
+            sentence, _ = deadline_sentence(other, None, today, language)
+            answer.add(f"**{other.code}**: {other.title}. {sentence}", f"{other.code}: {sentence}")
+        elif others:  # "I got the CP14, CP501 and CP503 before": name each in one line
+            listed = "; ".join(f"**{o.code}**: {o.title}" for o in others)
+            answer.add(
+                phrase(language, "other_notices", listed=listed),
+                phrase(language, "also", codes=", ".join(o.code for o in others)),
+            )
+        for other in others:
+            answer.urgent = answer.urgent or other.urgency is Urgency.critical
+            answer.sources.append(other.source_url)
+    for raw in reading.unknown_codes[:2]:
+        answer.add(phrase(language, "unknown_code", code=raw))
+    for question in questions[: MAX_QUESTIONS + 1]:
+        if len(answer.topics) == MAX_QUESTIONS:
+            break
+        told = notice is not None or bool(reading.unknown_codes)  # the notice part (or the honest "I don't have it")
+        if question in _ANSWERED_BY_NEXT_STEP or (told and question in _ANSWERED_BY_NOTICE):
+            answer.topics.append(question)
+            continue
+        if question == "what_to_do" and notice is not None and "deadline_passed" in answer.situations:
+            answer.topics.append(question)  # the paragraph on the lapse says what to do now
+            continue
+        if question == "what_to_do" and notice is not None and _passed(notice, answer.notice_date, today):
+            answer.add(notice.after_deadline)  # the steps before the deadline no longer apply
+            answer.topics.append(question)
+            continue
+        if question == "what_to_do" and notice is not None and notice.what_to_do:
+            answer.add(" ".join(notice.what_to_do[:2]), notice.what_to_do[0])
+            answer.topics.append(question)
+            continue
+        if question == "deadline" and notice is None and _timed_elsewhere(questions, passages, stage, situations):
+            answer.topics.append(question)  # the other answer states the time limit
+            continue
+        passage = passages.for_question(question, stage, situations)
+        if passage is None:
+            continue
+        answer.add(passage.text)
+        answer.topics.append(question)
+        answer.sources.append(passage.source_url)
+        if passage.when_situation and passage.when_situation not in answer.situations:
+            answer.situations.append(passage.when_situation)  # chosen for the situation (this or an earlier message)
+    if notice is not None and not answer.paragraphs and answer.topics:
+        # a follow-up answered by the next step alone ("should I get a lawyer?"): still say which notice it is about
+        sentence, _ = deadline_sentence(notice, answer.notice_date, today, language)
+        answer.add(f"**{notice.code}**: {notice.title}. {sentence}", f"{notice.code}: {sentence}")
+    if notice is not None and answer.paragraphs and not any(f"**{notice.code}**" in p for p in answer.paragraphs):
+        # a follow-up about the notice told earlier: say which notice the answer is about
+        answer.paragraphs[0] = phrase(language, "about", code=notice.code, text=answer.paragraphs[0])
+        answer.sms_paragraphs[0] = phrase(language, "about_sms", code=notice.code, text=answer.sms_paragraphs[0])
+    notes = 0
+    for situation in [s for s in memory.situations if s not in reading.situations]:
+        covering = (*_COVERED_BY.get(situation, ()), *_FOLLOW_UP_COVERED_BY.get(situation, ()))
+        if any(q in answer.topics for q in covering) and situation not in answer.situations:
+            answer.situations.append(situation)  # a follow-up answered in the light of what was said before
+    for situation in reading.situations:
+        if situation in answer.situations:
+            continue
+        covered = any(q in answer.topics for q in _COVERED_BY.get(situation, ()))
+        if situation == "on_payment_plan" and "missed_payment" in reading.situations:
+            covered = True  # the missed-payment note says it
+        if situation == "deadline_passed" and notice is not None and answer.notice_date is not None:
+            covered = True  # the deadline sentence already says it
+        if situation == "state_notice":
+            covered = reading.out_of_scope == "state_notice"  # said by the scope answer
+        if covered:
+            answer.situations.append(situation)
+            continue
+        passage = passages.for_situation(situation)
+        if passage is not None and notes < MAX_SITUATION_NOTES:
+            answer.add(passage.text)
+            answer.sources.append(passage.source_url)
+            answer.situations.append(situation)
+            answer.topics.extend(
+                q for q in _NOTE_ANSWERS.get(situation, ()) if q in questions and q not in answer.topics
+            )
+            notes += 1
+    # a follow-up is answered in the light of what was said before: its note, when no answer above spoke to it
+    earlier = [s for s in memory.situations if s not in answer.situations and s != "state_notice"]
+    for situation in earlier:
+        if situation == "on_payment_plan" and "missed_payment" in earlier + answer.situations:
+            continue  # the missed-payment note says it
+        passage = passages.for_situation(situation)
+        if passage is not None and notes < MAX_SITUATION_NOTES:
+            answer.add(passage.text)
+            answer.sources.append(passage.source_url)
+            answer.situations.append(situation)
+            notes += 1
+    if "missed_payment" in answer.situations and "on_payment_plan" in memory.situations:
+        answer.situations.append("on_payment_plan")
+    answer.situations = list(dict.fromkeys(answer.situations))
+    answer.urgent = answer.urgent or reading.urgent
+    _fit(answer)
+    return answer
+
+
+def _timed_elsewhere(
+    questions: Sequence[str], passages: Passages, stage: Optional[Stage], situations: Sequence[str]
+) -> bool:
+    """True when the passage of another question asked states a time limit ("how long do I have to ask?")."""
+    for other in questions[: MAX_QUESTIONS + 1]:
+        passage = passages.for_question(other, stage, situations) if other not in _GENERIC_TIMES else None
+        if passage is not None and _TIME_LIMIT.search(passage.text):
+            return True
+    return False
+
+
+_GENERIC_TIMES = ("deadline", "what_to_do", "consequences", "what_is_notice", "talk_to_pro", "firm_services")
+
+
+def _passed(notice: Notice, notice_date: Optional[dt.date], today: dt.date) -> bool:
+    """True when the notice's response window is known to have ended."""
+    if notice_date is None or notice.response_window.days is None:
+        return False
+    deadline = compute_deadline(notice_date, notice.response_window.days, today)
+    return deadline is not None and deadline.state is DeadlineState.passed
+
+
+def _fit(answer: ComposedAnswer) -> None:
+    """Keep the answer within MAX_WORDS: later paragraphs shrink to their first sentence first."""
+    index = len(answer.paragraphs) - 1
+    limit = MAX_WORDS_SPANISH if answer.language == SPANISH else MAX_WORDS
+    while index > 0 and len(answer.text.split()) > limit:
+        answer.paragraphs[index] = first_sentence(answer.paragraphs[index])
+        index -= 1
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text``; with the next one when the first is only "Yes." or "Not yet."."""
+    parts = " ".join(text.split()).split(". ")
+    head = parts[0] if len(parts[0].split()) > 3 or len(parts) == 1 else f"{parts[0]}. {parts[1]}"
+    return head if head.endswith((".", "?", "!")) else head + "."
+
+
+def summary(text: str) -> str:
+    """The first sentence of an explanation, or the first two when the first is very short."""
+    parts = [p.strip().rstrip(".") + "." for p in " ".join(text.split()).split(". ") if p.strip()]
+    chosen = parts[:1]
+    if parts and len(parts[0].split()) < 9 and len(parts) > 1:
+        chosen = parts[:2]
+    return " ".join(chosen)
+
+
+def answered_topics(answer: ComposedAnswer) -> Sequence[str]:
+    """The question labels the answer covered, for the follow-up memory."""
+    return tuple(answer.topics)

@@ -1,0 +1,223 @@
+"""A sentence-level question classifier trained on the assistant's own NLU examples.
+
+Rasa's DIET gives one intent per message; a paragraph asks two or three things. The question
+patterns (questions.py) catch the common wordings; this classifier reads each asking sentence the
+patterns found nothing in and maps its likeliest intent to a question label. It is trained at first
+use from ``data/nlu/*.yml`` (every intent, so greetings, intake answers and out-of-scope messages
+compete too), with character and word n-grams and a one-vs-rest logistic regression (scikit-learn,
+which Rasa already installs); fitting takes about half a second and nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import re
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+NLU_DIR = Path(__file__).resolve().parents[1] / "data" / "nlu"
+# The question each intent asks; other intents are trained on but answer no question here.
+QUESTION_OF_INTENT: Dict[str, str] = {
+    "ask_levy": "levy_general",
+    "ask_lien": "lien",
+    "ask_collection_statute": "collection_statute",
+    "ask_installment_agreement": "payment_plan",
+    "ask_offer_in_compromise": "offer_in_compromise",
+    "ask_cnc": "cnc_hardship",
+    "ask_innocent_spouse": "innocent_spouse",
+    "ask_penalty_relief": "penalty_relief",
+    "ask_cdp_appeals": "cdp_hearing",
+    "ask_scam": "scam",
+    "ask_deadline": "deadline",
+    "ask_relief_options": "what_to_do",
+    "ask_collection_process": "consequences",
+    "request_human": "talk_to_pro",
+}
+# Below this probability the sentence is left to the patterns alone.
+MIN_PROBABILITY = 0.3
+# "[CP504](notice_code)" and "[CP504]{"entity": ...}" in the examples: keep the text only.
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+def training_examples(nlu_dir: Path = NLU_DIR) -> List[Tuple[str, str]]:
+    """(text, intent) for every intent example under ``nlu_dir``, annotations removed."""
+    examples: List[Tuple[str, str]] = []
+    for path in sorted(nlu_dir.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu") or []:
+            intent = block.get("intent")
+            if not intent:
+                continue
+            for line in str(block.get("examples") or "").splitlines():
+                text = _ANNOTATION.sub(r"\1", line.strip().removeprefix("- ").strip())
+                if text:
+                    examples.append((text, intent))
+    return examples
+
+
+class QuestionClassifier:
+    """Intent probabilities for one sentence, mapped to a question label."""
+
+    def __init__(self, examples: Sequence[Tuple[str, str]]) -> None:
+        features = FeatureUnion(
+            [
+                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
+                ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
+            ]
+        )
+        self.model = Pipeline([("features", features), ("classify", LogisticRegression(C=10.0, solver="liblinear"))])
+        texts, intents = zip(*examples, strict=True)
+        self.model.fit(list(texts), list(intents))
+
+    def intent(self, sentence: str) -> Tuple[str, float]:
+        """The likeliest intent of ``sentence`` and its probability."""
+        probabilities = self.model.predict_proba([sentence])[0]
+        best = int(probabilities.argmax())
+        return str(self.model.classes_[best]), float(probabilities[best])
+
+    def question(self, sentence: str, min_probability: float = MIN_PROBABILITY) -> Optional[str]:
+        """The question label ``sentence`` asks, or None when no question intent is likely enough."""
+        intent, probability = self.intent(sentence)
+        return QUESTION_OF_INTENT.get(intent) if probability >= min_probability else None
+
+
+# Sentences as they come inside a longer message (a clause, no greeting, often no notice code), which the
+# NLU examples, written as whole messages, cover thinly. They are written for this classifier, in the
+# wordings people use for each question, and train it alongside the NLU examples.
+SENTENCE_EXAMPLES: Tuple[Tuple[str, str], ...] = tuple(
+    (text, intent)
+    for intent, texts in {
+        "ask_levy": (
+            "could they go after my car next",
+            "are they allowed to touch my retirement money",
+            "would they really sell my house over this",
+            "can the irs just take money whenever they want",
+            "is my truck safe from them",
+            "pueden quitarme la troca",
+            "me pueden quitar mis cosas",
+        ),
+        "ask_lien": (
+            "does this put a claim on my house",
+            "will it show up when someone runs my credit",
+            "is a lien public record",
+            "que es un gravamen y me afecta",
+        ),
+        "ask_collection_statute": (
+            "does this debt ever go away on its own",
+            "is there a point where they have to stop collecting",
+            "how many years can they keep chasing me",
+            "at some point doesnt it expire",
+            "se borra la deuda con el tiempo",
+            "cuantos años pueden cobrarme",
+        ),
+        "ask_installment_agreement": (
+            "can i split it up over a few months",
+            "would they let me pay a bit at a time",
+            "is there a way to spread the payments out",
+            "can i do 200 a month",
+            "puedo pagar un poco cada mes",
+            "me dejan pagarlo en partes",
+        ),
+        "ask_offer_in_compromise": (
+            "will they take less than the full amount",
+            "can i make them an offer",
+            "is settling for less realistic",
+            "do those settle for less programs work",
+            "puedo ofrecerles menos",
+            "aceptan menos de lo que debo",
+        ),
+        "ask_cnc": (
+            "can they hold off until i am working again",
+            "is there relief if i have zero income",
+            "what if i literally have nothing to pay with",
+            "can collection be paused for hardship",
+            "is there a program for people who cant pay",
+            "pueden esperar hasta que tenga trabajo",
+            "hay ayuda si no tengo ingresos",
+        ),
+        "ask_innocent_spouse": (
+            "why should i pay for what my ex did",
+            "can they only go after him",
+            "do i have to pay for my husbands mistakes",
+            "can i get my name off that debt",
+            "por que tengo que pagar lo que hizo mi ex",
+            "me pueden separar de la deuda de mi esposo",
+        ),
+        "ask_penalty_relief": (
+            "can those charges be waived",
+            "can they drop the late fees",
+            "is there forgiveness for the penalties",
+            "will they knock off the penalty part",
+            "me pueden perdonar los recargos",
+            "se pueden quitar los cargos por pagar tarde",
+        ),
+        "ask_cdp_appeals": (
+            "can i fight this",
+            "is there someone independent who can review it",
+            "can i challenge the levy",
+            "how do i contest this decision",
+            "puedo pelear esto",
+            "hay alguien que revise mi caso",
+        ),
+        "ask_scam": (
+            "how do i know this is actually them",
+            "could this be someone pretending",
+            "is this letter for real",
+            "they called and threatened me, is that how they work",
+            "como se si de verdad es del irs",
+            "me llamaron diciendo que eran del irs es normal",
+        ),
+        "ask_deadline": (
+            "by when do i have to do something",
+            "how much longer do i have",
+            "is it already too late",
+            "when is the cutoff",
+            "para cuando tengo que responder",
+            "ya es muy tarde",
+        ),
+        "ask_relief_options": (
+            "what can i even do here",
+            "where do i go from here",
+            "whats my best move",
+            "what should my first step be",
+            "que opciones tengo",
+            "por donde empiezo con esto",
+        ),
+        "ask_collection_process": (
+            "what comes after this letter",
+            "what happens next if i do nothing",
+            "how bad can this get",
+            "what will they do to me",
+            "que sigue despues de esta carta",
+            "que tan grave es esto",
+        ),
+        "request_human": (
+            "can someone look at my case",
+            "should i get a professional involved",
+            "do i need representation",
+            "can my accountant deal with them for me",
+            "necesito que alguien me ayude con esto",
+            "me conviene un abogado",
+        ),
+    }.items()
+    for text in texts
+)
+
+
+@functools.lru_cache(maxsize=1)
+def question_classifier() -> QuestionClassifier:
+    """The classifier trained on the project's NLU data and SENTENCE_EXAMPLES (once per process)."""
+    return QuestionClassifier([*training_examples(), *SENTENCE_EXAMPLES])
+
+
+async def trained_question_classifier() -> QuestionClassifier:
+    """The classifier; its first use trains it in a worker thread, so the action server keeps serving."""
+    if question_classifier.cache_info().currsize:
+        return question_classifier()
+    return await asyncio.to_thread(question_classifier)

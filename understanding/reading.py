@@ -1,0 +1,412 @@
+"""Read one message whole: codes, amounts, dates, tax years, situation, questions, scope.
+
+``read_message`` combines the smaller readers and the conversation so far (the notice, date and
+topics remembered from earlier turns), so a follow-up such as "how do I get rid of it" after a
+question about liens is read as a question about removing the lien.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, List, Optional, Sequence, Tuple
+
+from nlp.language import plain
+from services.amounts import parse_amount
+from services.dates import find_notice_date
+from understanding.codes_in_text import CodeMention, find_codes
+from understanding.questions import GENERIC, covered, find_questions, is_asking, sentence_questions, sentences
+from understanding.situations import URGENT_SITUATIONS, find_situations
+
+OUT_OF_SCOPE = ("tax_prep", "refund_status", "state_notice", "other")
+_TAX_YEAR = re.compile(
+    r"\b(?:tax year|for|in|year|of|del|de|ano|año|en|para el)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\s+(?:tax(?:es)?|return|taxes)\b",
+    re.I,
+)
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|to|through|thru|a|al|hasta)\s*((?:19|20)\d\d)\b", re.I)
+_REFUND = re.compile(
+    r"\b(?:where(?:'s| is|s) my (?:tax )?refund|(?:get|receive) my (?:tax )?refund\b|refund (?:status|is late|hasn'?t|has not|still|delayed|taking)|"
+    r"(?:haven'?t|have not|didn'?t|did not|still haven'?t) (?:got|gotten|received) (?:my )?(?:tax )?refund|"
+    r"when will i (?:get|receive) my refund|track (?:my )?refund|(?:still )?waiting (?:on|for) (?:my )?(?:tax )?refund|"
+    r"refund (?:never came|never arrived|is (?:still )?(?:pending|processing|under review)|status)|"
+    r"(?:sigo|seguimos) esperando (?:mi|el) reembolso|(?:and |but |still )?no refund (?:yet|still)?\b[^.?!]{0,20}\bwhere|"
+    # Spanish, on the text without accents
+    r"donde esta (?:mi|el) reembolso|(?:no me ha|todavia no me|aun no me) (?:llegado|llega) (?:el |mi )?reembolso|"
+    r"cuando (?:me llega|recibo|llega) (?:el |mi )?reembolso|estado de (?:mi|el) reembolso|"
+    r"(?:no he|todavia no he|aun no he) recibido (?:mi|el) reembolso|"
+    r"(?:no (?:me )?(?:ha )?llega\w*|todavia no|aun no)[^.?!]{0,30}\b(?:reembolso|refund)\b)",
+    re.I,
+)
+_TAX_PREP = re.compile(
+    r"\b(?:how (?:do|can|should) i (?:file|prepare|do) (?:my )?(?:\d{4} )?(?:tax(?:es)?|return)|"
+    r"(?:file|prepare|do) my (?:\d{4} )?(?:taxes|tax return|return)\b(?! (?:late|that|which))|"
+    r"file (?:all )?(?:the |my |those )?(?:old|back|past|missing|unfiled|prior) (?:year )?(?:tax )?returns?|which (?:form|software)|standard deduction|w-?4|claim (?:my )?(?:kid|child|dependent)|"
+    r"(?:how (?:do|can|should) i )?(?:file|prepare|do) (?:an|a|my) amended (?:tax )?return|amend (?:my|a|the) (?:\d{4} )?(?:tax )?return|"
+    r"how (?:do|can|should) i (?:file|prepare|submit|catch up on)\b[^?.!]{0,30}\breturns?\b|"
+    r"help (?:me )?(?:filing|file|with filing)|"
+    r"como (?:declaro|hago|presento|preparo) (?:mis |los )?(?:impuestos|taxes|declaracion)|"
+    r"(?:declarar|presentar|hacer) (?:mis |los )?(?:impuestos|taxes|declaraciones?)(?: de impuestos)?(?: atrasad\w*| de a[nñ]os anteriores)?\b(?! (?:tarde|que))|"
+    r"(?:declarar|presentar)\b[^.?!]{0,25}\ba[nñ]os (?:atrasados|anteriores|pasados)|"
+    r"que formulario|deduccion estandar|reclamar a mis (?:hijos|dependientes))",
+    re.I,
+)
+# Debts and agencies that are not the IRS: HMRC, the CRA, card companies, student loans.
+_OTHER_CREDITOR = re.compile(
+    r"\b(?:hmrc|cra|canada revenue|credit card (?:company|companies|debt)|student loans?|"
+    r"medical (?:bill|debt)s?|debt collectors? (?:for|from) (?:a|my) (?:credit|card|hospital)|"
+    r"tarjetas? de credito|prestamos? estudiantil\w*|deudas? medicas?|cobradores?)\b",
+    re.I,
+)
+# Words that say the IRS itself sent it or acted ("from the IRS", "the IRS froze", "federal tax lien").
+_IRS_SENDER = re.compile(
+    r"\bfrom the irs\b|\birs (?:notice|letter|sent|says|said|levied|took|froze|filed|garnish\w*|"
+    r"is (?:taking|levying|garnishing))\b|\bfederal (?:tax )?(?:notice|lien|levy|return)\b|"
+    r"\bdel irs\b|\bel irs (?:me )?(?:mando|envio|dice|embargo|congelo|quito|presento)\b|\b(?:gravamen|embargo) federal\b",
+    re.I,
+)
+# A follow-up that points back at the last topic: "how do I get rid of it", "can I stop it".
+_REMOVE_IT = re.compile(
+    r"\b(?:get rid of|remove|stop|release|lift|end|undo|fix|take care of|make|reverse)\b[^?.!]{0,12}\b(?:it|that|this|them)\b(?! (?:mean|says?))|"
+    r"\b(?:it|that|this|them) (?:be )?(?:reversed|undone)\b|"
+    r"\b(?:parar|detener|quitar|frenar|levantar|cancelar|parar)(?:lo|la)? (?:eso|esto)\b|\bse (?:puede|pueden|podra) (?:parar|detener|quitar|frenar|levantar|cancelar)\b|"
+    r"\b(?:lo|la|los|las) (?:pueden|puede|podrian|van a) (?:quitar|eliminar|perdonar|levantar|cancelar|bajar)\b|"
+    r"\b(?:it|that|this|them|those|these) (?:part |amount )?(?:be )?(?:removed|released|lifted|stopped|go away|back|taken off|come off|waived|abated|forgiven|reduced)\b|"
+    r"\b(?:lo|la|los|las) (?:quito|quitan|elimino|paro|detengo|levanto|arreglo|cancelo|quiten|eliminen|levanten)\b|"
+    r"\b(?:quitarl[oa]s?|eliminarl[oa]s?|pararl[oa]s?|detenerl[oa]s?|levantarl[oa]s?|arreglarl[oa]s?|cancelarl[oa]s?)\b",
+    re.I,
+)
+_MENTIONS = (
+    ("lien", re.compile(r"\blien|\bgravamen", re.I)),
+    (
+        "passport",
+        re.compile(
+            r"\bpassport|\bstate dep(?:artment|t)\b|\btravel\w* abroad|\bpasaporte|\bdepartamento de estado\b", re.I
+        ),
+    ),
+    (
+        "bank_levy",
+        re.compile(
+            r"\b(?:bank|account)\b[^.?!]{0,40}\b(?:levied|levy|froze|frozen|took|seized|garnish)|"
+            r"\b(?:levied|froze|took|seized|garnished)\b[^.?!]{0,30}\b(?:bank|account)|"
+            r"\b(?:cuenta|banco)\b[^.?!]{0,40}\b(?:embarg|congel|bloque)|\b(?:embarg|congel|bloque)\w*\b[^.?!]{0,30}\b(?:cuenta|banco)",
+            re.I,
+        ),
+    ),
+    (
+        "wage_levy",
+        re.compile(
+            r"\bgarnish|\bwage levy|\blevy on (?:my )?wages|\bembargo de (?:salario|sueldo)|"
+            r"\bembarg\w*\b[^.?!]{0,30}\b(?:salario|sueldo|cheque|nomina)",
+            re.I,
+        ),
+    ),
+    (
+        "social_security_levy",
+        re.compile(
+            r"\b(?:take|levy|garnish|keep)\w*\b[^.?!]{0,30}\b(?:social security|ssi|ssdi|benefits|pension)\b|"
+            r"\b(?:quit|embarg|tom)\w*\b[^.?!]{0,30}\b(?:seguro social|beneficios|pension)\b",
+            re.I,
+        ),
+    ),
+    ("levy_general", re.compile(r"\blev(?:y|ied)\b|\bembarg", re.I)),
+    ("penalty", re.compile(r"\bpenalt|\bmultas?\b|\brecargos?\b", re.I)),
+    # last: "can I fix it?" means the plan only when nothing else named could be "it"
+    (
+        "payment_plan",
+        re.compile(r"\b(?:payment plan|installment|cp\s?-?52[13]|plan de pagos?|acuerdo de pagos?)\b", re.I),
+    ),
+)
+
+
+def _mentioned_topics(text: str) -> List[str]:
+    """Topics the message itself mentions, for "how do I get it removed" in the same message."""
+    return [name for name, pattern in _MENTIONS if pattern.search(text)]
+
+
+_REMOVAL_OF = {
+    "penalty": "penalty_relief",
+    "lien": "lien_removal",
+    "passport": "passport",
+    "penalty_relief": "penalty_relief",
+    "payment_plan": "payment_plan",
+    "lien_removal": "lien_removal",
+    "stop_levy": "stop_levy",
+    "wage_levy": "stop_levy",
+    "bank_levy": "stop_levy",
+    "levy_general": "stop_levy",
+    "social_security_levy": "stop_levy",
+    "consequences": "what_to_do",
+    "what_is_notice": "what_to_do",
+}
+# "They garnished my wages. What can I do?": a general question about a stated situation asks this.
+_SITUATION_QUESTION = {
+    "levied": "stop_levy",
+    "bank_frozen": "stop_levy",
+    "missed_payment": "payment_plan",
+    "lost_income": "cnc_hardship",
+    "fixed_income": "cnc_hardship",
+    "spouse_caused": "innocent_spouse",
+    "selling_home": "lien_removal",
+}
+# "Will it come off?" with nothing else named: the enforcement under way is what "it" is.
+_ENFORCED = {"levied": "levy_general", "bank_frozen": "bank_levy"}
+_LEVY_KINDS = ("social_security_levy", "bank_levy", "wage_levy")
+# Words that say a paycheck is meant: "my check" from someone living on benefits is the benefit check.
+_WAGES = re.compile(r"\b(?:wages?|paychecks?|salary|job|employer|work|sueldo|salario|nomina|trabajo|patron)\b", re.I)
+_GENERAL_TOPICS = ("consequences", "what_is_notice")  # "get rid of it" means these only when nothing specific was said
+# "How do I apply for that?", "is it the same for SSI?", "what about my wife's refund?": the last topic again.
+_SAME_TOPIC = re.compile(
+    r"\b(?:how|where|can) (?:do |can |would |should )?(?:i|we) (?:apply|ask|sign up|request|qualify|file)"
+    r"(?: for)?(?: (?:that|it|this|one))?\s*(?:[?.!,]|$)|\bis (?:it|that|this) the same (?:for|with|if)\b|"
+    r"^\s*(?:ok(?:ay)?|and|so)?[, ]*what about\b|\bdoes (?:that|it|this) (?:apply|work) (?:for|to|with|if)\b|"
+    r"\bhow do i (?:do|start) (?:that|it|this)\b|\bhow long (?:does|will|would) (?:it|that|this) (?:last|take)\b|\bcuanto (?:tiempo )?dura\b|"
+    r"\bcuanto (?:tiempo )?(?:se )?(?:tarda|demora)\w*\b[^?.!]{0,12}\b(?:eso|esto)\b|\bwhat if (?:they|the irs) (?:say no|deny|reject|refuse)|"
+    r"\bis there a form (?:for|to do) (?:that|it|this)\b|\bwhat form (?:is (?:that|it)|do i (?:use|need|file))\b|"
+    r"\b(?:que|cual) (?:forma|formulario) (?:es|uso|necesito|lleno)\b|"
+    r"\bwith (?:it|that|this|the lien) (?:still )?(?:there|on (?:it|there|record|the house|my house))\b|"
+    r"\b(?:reject|deny|denie|turn down|refuse)\w*\b[^?.!]{0,10}\b(?:it|that|this|them|my offer|my request)\b|"
+    r"\b(?:me )?(?:la|lo|las|los) (?:rechaz|nieg|negar)\w*\b|"
+    r"\bcomo (?:lo |la )?(?:solicito|pido|aplico|tramito|hago|consigo|empiezo)\s*[?.!]*$|\bes (?:lo )?(?:mismo|igual) (?:para|con|si)\b|"
+    r"^\s*(?:ok|bueno|y|entonces)?[, ]*(?:y )?(?:que tal|que pasa) (?:con|si)\b|\b(?:aplica|funciona|sirve) (?:para|con|si|a)\b|"
+    r"^\s*(?:y )?(?:con|para) (?:el|la|mi|mis)\b[^?.!]{0,30}\?\s*$",
+    re.IGNORECASE,
+)
+_REMOVALS = {"penalty_relief", "lien_removal", "stop_levy"}  # a question that already asks to remove something
+
+
+@dataclass
+class MessageReading:
+    """What one message says, with what the conversation already told us."""
+
+    text: str
+    codes: List[str] = field(default_factory=list)
+    unknown_codes: List[str] = field(default_factory=list)
+    notice_date: Optional[dt.date] = None
+    amount: Optional[Decimal] = None
+    tax_years: List[int] = field(default_factory=list)
+    situations: List[str] = field(default_factory=list)
+    questions: List[str] = field(default_factory=list)
+    out_of_scope: Optional[str] = None
+    # "got it back in March": no notice date, but it came no later than the end of that month
+    received_by: Optional[dt.date] = None
+
+    @property
+    def urgent(self) -> bool:
+        """Enforcement under way or a hearing right being lost."""
+        return any(s in URGENT_SITUATIONS for s in self.situations)
+
+    @property
+    def has_content(self) -> bool:
+        """True when there is something to answer."""
+        return bool(self.codes or self.unknown_codes or self.questions or self.situations or self.out_of_scope)
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What earlier turns established."""
+
+    notice_code: Optional[str] = None
+    notice_date: Optional[dt.date] = None
+    situations: Tuple[str, ...] = ()
+    last_topics: Tuple[str, ...] = ()
+
+
+# Property named in a question that a benefit check is not ("can they take my house").
+_PROPERTY = re.compile(
+    r"\b(?:house|home|car|truck|bank|account|401k|ira|savings|casa|carro|troca|cuenta|banco|ahorros)\b", re.I
+)
+
+
+def benefit_levy(questions: List[str], situations: Sequence[str], text: str) -> List[str]:
+    """``questions`` with a levy question read as one about benefits when the taxpayer lives on them:
+    "can they take my check?" / "can they take some of it?" from someone on Social Security."""
+    on_benefits = "fixed_income" in situations or any(
+        name == "social_security_levy" for name, p in _MENTIONS if p.search(text)
+    )
+    if not on_benefits or _WAGES.search(text):
+        return questions
+    general = "wage_levy" if "wage_levy" in questions else "levy_general" if not _PROPERTY.search(text) else None
+    if general not in questions:
+        return questions
+    kept = [q for q in questions if q != "social_security_levy"]
+    kept[kept.index(general)] = "social_security_levy"
+    return kept
+
+
+def _tax_years(text: str) -> List[int]:
+    years: List[int] = []
+    for start, end in _YEAR_RANGE.findall(text):
+        a, b = int(start), int(end)
+        if a <= b and b - a <= 15:
+            years.extend(range(a, b + 1))
+    for a, b in _TAX_YEAR.findall(text):
+        years.append(int(a or b))
+    return sorted(set(years))
+
+
+# "from the bureau of fiscal service, not the IRS", "el estado, no el IRS": the IRS is ruled out, not named.
+_NOT_IRS = re.compile(r"\b(?:not|no|isn'?t|wasn'?t|ni) (?:from |del |de )?(?:the |el )?irs\b", re.I)
+
+
+def _scope(text: str, situations: Sequence[str], has_codes: bool) -> Optional[str]:
+    text = _NOT_IRS.sub(" ", text)
+    # a state agency named, no IRS code and nothing saying the IRS sent it ("can they levy me like the irs?")
+    if "state_notice" in situations and not has_codes and not _IRS_SENDER.search(text):
+        return "state_notice"
+    if _OTHER_CREDITOR.search(text) and not has_codes and not re.search(r"\birs\b|\bfederal\b", text, re.I):
+        return "other"
+    if _REFUND.search(text) and not has_codes:
+        return "refund_status"
+    if _TAX_PREP.search(text) and not has_codes:
+        return "tax_prep"
+    return None
+
+
+def read_message(
+    text: str,
+    lookup: Callable[[str], Optional[str]],
+    today: dt.date,
+    memory: Memory = Memory(),
+    code_spans: Sequence[Tuple[int, int]] = (),
+    classify: Optional[Callable[[str], Optional[str]]] = None,
+) -> MessageReading:
+    """Read ``text`` in the light of ``memory``.
+
+    Args:
+        text: the message as written.
+        lookup: the knowledge base's code for a raw code, or None.
+        today: the date used to resolve "three weeks ago".
+        memory: what earlier turns established.
+        code_spans: character spans that must not be read as dates (codes, amounts).
+        classify: the question an asking sentence asks when the patterns find none in it
+            (question_classifier.py), or None to use the patterns alone.
+    """
+    mentions: List[CodeMention] = find_codes(text, lookup)
+    codes = [m.code for m in mentions if m.known]
+    unknown = [m.code for m in mentions if not m.known]
+    spans = list(code_spans) + [(m.start, m.start + len(m.code) + 6) for m in mentions]
+    situations = find_situations(text)
+    questions = find_questions(text)
+    flat = plain(text)  # Spanish wordings are written without accents
+    if _REMOVE_IT.search(flat) and not set(questions) & _REMOVALS:
+        mentioned = _mentioned_topics(flat)
+        # a plan named beside "it" is what "it" is only when no earlier topic is ("I'm on a plan, can they waive it?")
+        earlier = (
+            [m for m in mentioned if m != "payment_plan"]
+            or sorted(memory.last_topics, key=lambda t: t in _GENERAL_TOPICS)
+            or mentioned
+            or [_ENFORCED[s] for s in (*situations, *memory.situations) if s in _ENFORCED]
+        )
+        for topic in earlier:
+            if topic in _REMOVAL_OF:
+                # "they take 15% of her benefits, can she get it stopped?" asks about that levy too
+                also = [topic] if topic in _LEVY_KINDS and _mentioned_topics(flat) else []
+                # "las multas... me las pueden quitar?": "quitar" removes the penalty, it takes nothing
+                taken = {"levy_general"} if _REMOVAL_OF[topic] == "penalty_relief" else set()
+                questions = [
+                    _REMOVAL_OF[topic],
+                    *also,
+                    *[q for q in questions if q != "what_to_do" and q not in also and q not in taken],
+                ]
+                break
+    if _SAME_TOPIC.search(flat) and not (set(questions) - GENERIC):
+        last = [t for t in memory.last_topics if t not in GENERIC and not t.startswith("topic:")]
+        if last:
+            questions = [last[0], *[q for q in questions if q != "what_to_do"]]
+    if "bank_frozen" in situations and "stop_levy" in questions and "bank_levy" not in questions:
+        questions.append("bank_levy")  # "the bank froze it, can I get it back?" is about the bank levy
+    questions = benefit_levy(questions, [*situations, *memory.situations], flat)
+    if classify is not None:
+        for sentence in sentences(text):
+            if is_asking(sentence) and not sentence_questions(sentence):
+                question = classify(sentence)
+                if question and not covered(question, questions):
+                    questions.append(question)
+    if questions and (set(questions) <= GENERIC or "what_to_do" in questions):
+        specific = [_SITUATION_QUESTION[s] for s in situations if s in _SITUATION_QUESTION]
+        # a general question the message asked stays ("can they do that without notice? what now?")
+        questions = [*dict.fromkeys(q for q in specific if q not in questions), *questions]
+    questions = list(dict.fromkeys(questions))
+    reading = MessageReading(
+        text=text,
+        codes=codes,
+        unknown_codes=unknown,
+        notice_date=find_notice_date(text, today, spans) if _states_a_date(text) else None,
+        amount=_amount(text),
+        tax_years=_tax_years(text),
+        situations=situations,
+        questions=questions,
+    )
+    reading.out_of_scope = _scope(flat, situations, bool(codes))
+    if reading.notice_date is None:
+        reading.received_by = _month_end(text, today)
+    return reading
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_IN_MONTH = re.compile(
+    r"\b(?:back in|in|since|around|early|late|mid|end of|beginning of)[- ]"
+    r"(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b(?!\s*\d)",
+    re.IGNORECASE,
+)
+
+
+_MONTHS_ES = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
+_IN_MONTH_ES = re.compile(
+    r"\b(?:en|desde|a principios de|a finales de|a mediados de|a fines de|por)\s+"
+    r"(enero|febrero|marzo|abril|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\b(?!\s*\d)",
+    re.IGNORECASE,
+)
+
+
+# "the company sent a corrected 1099 in March" says nothing about when the notice came.
+_NOTICE_WORDS = re.compile(
+    r"\b(?:notice|letter|bill|it|this one|cp\s?-?\d+|lt\s?-?\d+|aviso|carta|la recibi|lo recibi|llego)\b", re.I
+)
+
+
+def _month_end(text: str, today: dt.date) -> Optional[dt.date]:
+    """The last day of the latest past month named as when something came ("back in March", "en marzo")."""
+    about = " ".join(sentence for sentence in sentences(text) if _NOTICE_WORDS.search(sentence))
+    match = _IN_MONTH.search(about)
+    spanish = _IN_MONTH_ES.search(about) if not match else None
+    if not match and not spanish:
+        return None
+    if spanish:
+        month = _MONTHS_ES.index(spanish.group(1).lower().replace("setiembre", "septiembre")[:3]) + 1
+    else:
+        assert match is not None
+        month = _MONTHS.index(match.group(1).lower()[:3]) + 1
+    year = today.year if month <= today.month else today.year - 1
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return min(following - dt.timedelta(days=1), today)
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A notice date is read only when the message states one: after "dated" / "the date on it", or as a
+# calendar date ("Oct 20", "10/20/2026"). A bare year ("for 2022") or "rent due friday" is no notice date.
+_DATE_STATED = re.compile(
+    r"\bdated\b|(?<!response )(?<!due )(?<!reply )(?<!payment )\bdate(?:d)? (?:on|of|is|was|says|printed)\b(?=[^.?!]{0,25}\d)|\bdate:|\bfecha\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])"
+    r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b"
+    r"|\bfechad[ao]\b|\b\d{1,2}\s+de\s+(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\b",
+    re.IGNORECASE,
+)
+
+
+def _states_a_date(text: str) -> bool:
+    return bool(_DATE_STATED.search(text))
+
+
+def _amount(text: str) -> Optional[Decimal]:
+    match = re.search(
+        r"\$\s?[\d,]+(?:\.\d\d)?\s?[kK]?|\b\d[\d,]*(?:\.\d\d)?\s?(?:k\b|dollars|grand|thousand)", text, re.I
+    )
+    if not match:
+        return None
+    try:
+        return parse_amount(match.group(0))
+    except (ValueError, ArithmeticError):
+        return None

@@ -1,0 +1,244 @@
+"""Read the taxpayer's situation from what they wrote: levied, account frozen, lost income, ...
+
+Each situation is a small set of patterns. They look for statements ("they garnished my wages",
+"I was laid off"), not questions ("will they garnish my wages?"), which the question reader handles.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Pattern
+
+from understanding.questions import normalise
+from understanding.spanish_patterns import SITUATIONS as SPANISH_SITUATIONS
+
+SITUATIONS = (
+    "levied",
+    "bank_frozen",
+    "lost_income",
+    "fixed_income",
+    "already_paid",
+    "on_payment_plan",
+    "missed_payment",
+    "ignored_letters",
+    "deadline_passed",
+    "selling_home",
+    "spouse_caused",
+    "business_taxes",
+    "state_notice",
+)
+# Situations that make a case urgent: enforcement is under way or a hearing right is being lost.
+URGENT_SITUATIONS = ("levied", "bank_frozen", "deadline_passed")
+
+
+def _any(*patterns: str) -> Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_NOT_QUESTION = r"(?<!will they )(?<!can they )(?<!could they )(?<!would they )(?<!to )"
+_PATTERNS: Dict[str, Pattern[str]] = {
+    "levied": _any(
+        _NOT_QUESTION
+        + r"\b(?:garnished|levied|seized|garnishing|levying)\b(?! (?:my )?bank)(?! (?:my )?(?:checking|savings|account))",
+        r"\b(?:are|is|started|been|already|now)\s+(?:garnish|levy|tak)\w*\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|checks?|social security|benefits|refund)",
+        r"\b(?:wage|paycheck)\s+(?:garnishment|levy)\s+(?:started|has started|began|is|was)",
+        r"\btook\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|refund|social security|benefits|car|house)",
+        r"\b(?:employer|job|hr|payroll)\s+(?:got|received|was sent|has)\s+(?:a|an|the)?\s*(?:levy|garnishment|notice of levy|668)",
+        r"\b(?:levy|garnishment)\s+on\s+(?:my|our)\s+(?:wages?|pay|paycheck)",
+        r"\b(?:started|are|been|keep|now) taking\b[^.?!]{0,30}\b(?:check|paycheck|pay|wages|salary)\b",
+        r"\b668-?w\b",
+        r"\b(?:sent|served|gave|mailed)\b[^.?!]{0,25}\b(?:employer|job|work|boss|hr)\b[^.?!]{0,25}\b(?:levy|garnish)",
+        r"\b(?:sent|served|issued|mailed)\b[^.?!]{0,30}\b(?:a|an) (?:levy|notice of levy|garnishment)\b",
+        r"\bstatement of exemptions\b",
+        r"\b(?:employer|job|work|payroll|hr)\b[^.?!]{0,20}\b(?:started |is |are |been |keeps )?(?:taking|withholding|deducting) (?:money|part|half|\$)",
+    ),
+    "bank_frozen": _any(
+        r"\b(?:bank|account|checking|savings)\b[^.?!]{0,40}\b(?:frozen|froze|levied|seized|emptied|drained|garnished|on hold|hold on it|locked)\b",
+        r"\b(?:froze|frozen|levied|emptied|drained|seized|garnished|cleaned out|took (?:all )?(?:the )?money (?:from|out of))\b[^.?!]{0,30}\b(?:bank|account|checking|savings)\b",
+        r"\b(?:account|balance) (?:is |was |went to |down to )?(?:at )?(?:zero|\$0)\b",
+        r"\bbank levy\b(?! (?:is|would|will|could))",
+        r"\b668-?a\b",
+        r"\b(?:put|placed) a hold on (?:my|our|the) (?:account|bank|checking|savings)",
+        r"\b(?:took|taken|take out|pulled)\b[^.?!]{0,20}\b(?:from|out of) (?:my |our )?(?:bank|account|checking|savings)\b",
+    ),
+    "lost_income": _any(
+        r"\blaid off\b",
+        r"\blost (?:my|our|his|her) (?:job|income|work|business)\b",
+        r"\bunemployed\b",
+        r"\bno (?:income|job|work)\b",
+        r"\bout of work\b",
+        r"\b(?:got|was|been) fired\b",
+        r"\bnot working\b",
+        r"\bjob ?less\b",
+        r"\bunemployment\b",
+        r"\bcan'?t find (?:a )?(?:job|work)\b",
+        r"\bno longer (?:working|employed)\b",
+        r"\bhours (?:got |were |was )?cut\b",
+        r"\bcut (?:my |our )?hours\b",
+        r"\bpay cut\b",
+        r"\blost (?:my |our )?(?:job|income)\b",
+        r"\bbetween jobs\b",
+        r"\b(?:got|was|been|were) let go\b",
+        r"\bfurlough\w*",
+        r"\bout of a job\b",
+    ),
+    "fixed_income": _any(
+        r"\b(?:on|only|live on|living on|receive|get|collect|only income is)\s+(?:my\s+|his\s+|her\s+|our\s+|their\s+)?(?:social security|ssi|ssdi|disability)\b",
+        r"\bonly income is\b[^.?!]{0,15}\b(?:social security|ss|ssi|ssdi|disability|pension|retirement)\b",
+        r"\b(?:social security|ssi|ssdi|a pension|my pension) is (?:all|the only (?:income|money))\b",
+        r"\bfixed income\b",
+        r"\bdisabled\b",
+        r"\bon disability\b",
+        r"\bssdi\b",
+        r"\bretired\b",
+        r"\bonly (?:have|get|receive|collect) (?:my |a |his |her )?(?:social security|pension|ssi|ssdi|disability)\b",
+    ),
+    "already_paid": _any(
+        r"\b(?:already|i|we|i've|i have|we have|we've)\s+(?:already\s+)?paid\b(?! (?:nothing|anything))",
+        r"\bpaid (?:it|this|that|the (?:balance|bill|amount|full amount|tax))(?: off| in full)?\b",
+        r"\bpaid in full\b",
+        r"\bmade (?:the|a|my) (?:full )?payment\b",
+        r"\bsent (?:them )?(?:a )?(?:check|payment)\b",
+        r"\b(?:never|didn'?t|did not) appl(?:y|ied) (?:my|our|the) (?:\d{4} )?payments?\b",
+        r"\b(?:never|didn'?t|did not|don'?t|doesn'?t) (?:count|credit|apply|include|record|post|show)\w*\b[^.?!]{0,20}\b(?:the |my |our )?(?:\w+ )?payments? (?:i|we) (?:made|sent|mailed)\b",
+    ),
+    "on_payment_plan": _any(
+        # said of oneself ("I set up a plan", "we're on an installment agreement"), not asked ("can I get on a plan")
+        r"\b(?:i|we|already|i've|we've|i'm|we're|im|ive)\s+(?:already\s+)?(?:have|had|set up|setup|got|signed up for|entered|"
+        r"on|in|been on|been in|was on|were on|am on|are on)\s+(?:a|an|the|my|our)?\s*(?:irs\s+)?"
+        r"(?:payment plan|installment (?:agreement|plan)|monthly payment plan)",
+        r"\b(?:my|our) (?:irs )?(?:payment plan|installment (?:agreement|plan))\b(?! (?:request|application))",
+        r"\bmaking (?:monthly )?payments\b",
+        r"\bpaying (?:them )?(?:monthly|every month|\$\s?\d+ a month)\b",
+    ),
+    "missed_payment": _any(
+        r"\bmiss(?:ed|ing)? (?:a|an|my|the|one|two|three|\d+|some|last month'?s?)?\s*"
+        r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?(?:irs )?(?:monthly |installment |plan )?payments?\b",
+        r"\bskipped (?:a |one |two |three |\d+ |some )?(?:payments?|months?)\b",
+        r"\bautopay (?:failed|bounced|didn'?t go through)\b",
+        r"\bpayment (?:bounced|failed|didn'?t go through|was returned)\b",
+        r"\b(?:couldn'?t|could not|didn'?t|did not|unable to) (?:make|pay) (?:a|my|the|this month'?s?|last month'?s?) (?:monthly )?payment",
+        r"\bbehind on (?:my |the )?(?:payments|payment plan|installment)",
+        r"\bdefaulted\b",
+        r"\bin default\b",
+        r"\b(?:missed|skipped|didn'?t pay|couldn'?t pay) (?:the |my |our )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b(?! \d)",
+        r"\b(?:autopay|auto-pay|payment|direct debit|debit)\b[^.?!]{0,15}\b(?:rejected|declined|bounced|failed|returned|reversed)\b",
+        r"\b(?:rejected|declined|returned|bounced|reversed)\b[^.?!]{0,15}\b(?:my |the |our )?(?:autopay|auto-pay|payment|direct debit)\b",
+    ),
+    "ignored_letters": _any(
+        r"\bignored\b",
+        r"\bdidn'?t (?:open|respond|answer|reply)\b",
+        r"\bnever (?:opened|responded|answered|replied)\b",
+        r"\bthrew (?:\w+ ){0,3}(?:away|out)\b",
+        r"\btossed (?:it|them|the)\b",
+        r"\bput (?:it|them) off\b",
+        r"\bavoid(?:ed|ing) (?:it|them|the)\b",
+        r"\bstuck (?:it|them) in a drawer\b",
+        r"\bdid nothing\b",
+        r"\bdidn'?t do anything\b",
+        r"\bhaven'?t (?:opened|responded|answered|read)\b",
+        r"\b(?:never|didn'?t|did not) (?:even )?(?:read|opened|open)\b",
+    ),
+    "deadline_passed": _any(
+        r"\bmissed the (?:deadline|30[- ]day|due date|window|date)",
+        r"\b(?:response|due|reply) date (?:was|passed|has passed|went by)\b",
+        r"\b(?:send|sent|file|filed|mail|mailed|submit|submitted) (?:the |my )?(?:form|request|appeal|it)(?: \d+)? late\b",
+        r"\bdeadline (?:has )?(?:passed|is past|went by)",
+        r"\bpast the (?:deadline|due date|30 days)",
+        r"\bafter the (?:deadline|30 days)\b",
+        r"\b(?:it'?s|it has|its) been (?:over |more than |almost |about )?(?:\d+|two|three|four|five|six|seven|eight|several) (?:weeks|months)\b",
+        r"\bmore than 30 days\b",
+        r"\b30 days (?:have|has) (?:passed|gone by)\b",
+    ),
+    "selling_home": _any(
+        r"\bsell(?:ing)? (?:my|our|the|a) (?:\w+ )?(?:house|home|property|condo|land)\b",
+        r"\brefinanc\w*",
+        r"\bdownsiz\w*",
+        r"\bunder contract\b",
+        r"\blisted (?:the|our|my) (?:house|home|property|condo)\b",
+        r"\btitle (?:company|search)\b",
+        r"\b(?:house|home|property) (?:is )?(?:for sale|under contract|on the market)\b",
+        r"\bclosing on\b",
+        r"\b(?:have|got|found) a buyer\b",
+        r"\bclosing (?:is )?(?:in|next|date)\b",
+    ),
+    "spouse_caused": _any(
+        r"\bex[- ]?(?:husband|wife|spouse|partner)\b",
+        r"\b(?:husband|wife|spouse)(?:'s)? (?:\w+ ){0,4}(?:business|income|fault|debt|taxes|didn'?t|never|lied|hid|forged)",
+        r"\b(?:his|her) (?:business|taxes|income|debt|fault)\b",
+        r"\binnocent spouse\b",
+        r"\bdivorced?\b",
+        r"\b(?:husband|wife|spouse|ex) owes\b",
+        r"\bmy ex\b[^.?!]{0,40}\b(?:claimed|reported|filed|hid|lied|cheated)\b",
+        r"\b(?:he|she) (?:handled|did|filed) (?:the|our) taxes\b",
+    ),
+    "business_taxes": _any(
+        r"\bpayroll tax",
+        r"\b(?:form )?94[01]s?\b",
+        r"\b(?:my|our) (?:small )?(?:business|company|llc|corporation|restaurant|shop|store|salon|bakery)\b",
+        r"\b(?:llc|s[- ]?corp|c[- ]?corp)\b",
+        r"\bemployment tax",
+        r"\btrust fund\b",
+        r"\bsales tax\b",
+        r"\bbusiness (?:tax|taxes|owes?|debt)\b",
+        r"\b(?:i|we) (?:run|own|have) (?:a|an|my|our) (?:small )?(?:\w+ )?(?:business|company|llc|restaurant|shop|store)\b",
+    ),
+    "state_notice": _any(
+        # "the state department" alone is the U.S. Department of State (passports), not a state tax agency
+        r"\bstate (?:tax|taxes|revenue|board|agency|notice|letter|of \w+ (?:tax|revenue))(?! refund)",
+        r"\bstate (?:department|dept\.?) of (?:revenue|taxation|taxes|finance)\b",
+        r"\bdepartment of (?:revenue|taxation|taxes|finance)\b",
+        r"\bdept\.? of (?:revenue|taxation)\b",
+        r"\bfranchise tax board\b",
+        r"\bftb\b",
+        r"\b(?:edd|dor|nys|dtf)\b",
+        r"\bcomptroller\b",
+        r"\b(?:california|new york|nys|illinois|georgia|ohio|virginia|arizona|pennsylvania|michigan|new jersey|"
+        r"massachusetts|colorado|wisconsin|minnesota|oregon|kentucky|alabama|indiana|missouri|maryland|north carolina|"
+        r"south carolina|louisiana|utah|iowa|kansas|arkansas|oklahoma|connecticut|idaho|mississippi|nebraska|"
+        r"new mexico|west virginia|hawaii|maine|montana|rhode island|delaware|vermont|dc) (?:state )?"
+        r"(?:tax|taxes|department|dept|franchise|revenue)\b",
+    ),
+}
+
+
+# Spanish wordings match alongside, on the text without accents (see spanish_patterns.py).
+_PATTERNS = {name: _any(pattern.pattern, *SPANISH_SITUATIONS.get(name, ())) for name, pattern in _PATTERNS.items()}
+_PLAN_WORDS = re.compile(r"\b(?:payment plan|installment|agreement|plan|acuerdo|plazos|cp\s?-?52[13])\b", re.IGNORECASE)
+
+
+# "We haven't missed a single payment", "nunca falle un pago": the statement is denied.
+_DENIED = re.compile(
+    r"\b(?:never|not|haven'?t|hasn'?t|didn'?t|don'?t|nunca|no (?:he|hemos|ha)|no)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
+_DENIABLE = ("missed_payment", "already_paid", "ignored_letters", "lost_income", "deadline_passed")
+
+
+# "will they start levying?", "if they freeze my account": enforcement feared, not under way.
+_FEARED = re.compile(
+    r"\b(?:will|would|can|could|might|may|going to|gonna|if|before|van a|pueden|podrian|si|"
+    r"does (?:that|this|it) mean|did (?:they|the irs)|have they|has the irs)\b[^.?!]{0,25}$",
+    re.IGNORECASE,
+)
+_FEARABLE = ("levied", "bank_frozen")
+
+
+def _stated(name: str, text: str) -> bool:
+    """True when ``text`` states the situation at least once without denying it."""
+    for match in _PATTERNS[name].finditer(text):
+        before = text[max(0, match.start() - 25) : match.start()]
+        if name in _DENIABLE and _DENIED.search(before):
+            continue
+        if name in _FEARABLE and _FEARED.search(before):
+            continue
+        return True
+    return False
+
+
+def find_situations(text: str) -> List[str]:
+    """The situations stated in ``text`` (English or Spanish), in the fixed order of SITUATIONS."""
+    text = normalise(text)
+    found = {name for name in SITUATIONS if _stated(name, text)}
+    if "missed_payment" in found and _PLAN_WORDS.search(text):
+        found.add("on_payment_plan")  # a missed plan payment means the taxpayer is on a plan
+    return [name for name in SITUATIONS if name in found]
