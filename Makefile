@@ -11,7 +11,7 @@ WIDGET_JS := widget/dist/tax-chat.js
 WIDGET_NPM := widget/node_modules/.npm-ci-done
 WIDGET_SRC := $(wildcard widget/src/*) widget/build.mjs
 
-.PHONY: help setup spacy train run shell lint test test-unit test-nlu test-stories validate lock clean widget browser bench profile read-notice knowledge-stale knowledge-links security
+.PHONY: help setup spacy train run shell lint test test-unit test-model test-stories validate lock clean widget browser bench profile read-notice knowledge-stale knowledge-links security
 
 help:
 	@echo "make run    set up, train if needed, start the bot on http://localhost:5005"
@@ -29,7 +29,7 @@ help:
 	@echo "make validate  rasa data validate, failing on any unexpected warning"
 	@echo "make lint   ruff (lint and format check) and mypy, configured in pyproject.toml"
 	@echo "make test-unit  the tests that need no trained model"
-	@echo "make test-nlu   the tests that need the trained model (NLU, understanding, servers)"
+	@echo "make test-model  the tests that need the trained model (NLU gate, understanding sets, the servers)"
 	@echo "make test-stories  the conversation tests (rasa test core)"
 	@echo "make browser  install Chromium for the widget's browser tests (Debian package)"
 	@echo "make profile  py-spy profile of the bot under 10 conversations"
@@ -80,7 +80,7 @@ validate: setup
 test-unit: setup spacy widget
 	@$(PY) -m pytest -m "not model" tests
 
-test-nlu: train widget browser
+test-model: train widget browser
 	@$(PY) -m pytest -m model tests
 
 test-stories: train

@@ -24,9 +24,10 @@ _LITERAL = re.compile(r"[\"'](utter_[a-z0-9_]+)[\"']")
 
 
 def responses_sent_by_actions(root: Path = ROOT) -> Set[str]:
-    """Response names the action server and the agent desk send, and the form's questions and hints."""
+    """Response names the action server (actions and the shared code they call) and the desk send, and the
+    form's questions and hints."""
     names: Set[str] = set()
-    for folder in ("actions", "desk", "channels"):
+    for folder in ("actions", "desk", "channels", "services", "understanding"):
         for path in (root / folder).rglob("*.py"):
             names.update(_LITERAL.findall(path.read_text(encoding="utf-8")))
     sys.path.insert(0, str(root))
