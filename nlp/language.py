@@ -217,6 +217,8 @@ def detect_language(text: str) -> Optional[str]:
         if rest in phrases:
             return language
     words = rest.split()
+    if all(len(word) == 1 for word in words):
+        return None  # single letters ("A J Q" between symbols) are no sentence
     spanish_words = sum(w in _COMMON[SPANISH] for w in words)
     english_words = sum(w in _COMMON[ENGLISH] for w in words)
     if spanish_words == english_words:

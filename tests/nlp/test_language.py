@@ -53,6 +53,8 @@ UNDECIDED = [
     "de la " * 40,
     "a1b2 c3d4 q5",
     "si si si si",
+    "A\ue000J\ue000Q",
+    "x y q a",
 ]
 
 
