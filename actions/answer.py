@@ -23,23 +23,17 @@ from services.dates import parse_iso
 from understanding.composer import ComposedAnswer, compose
 from understanding.passages import passages_for
 from understanding.phrases import long_date, phrase
-from understanding.question_classifier import question_classifier, trained_question_classifier
+from understanding.question_classifier import (
+    TOPIC_QUESTION_OF_INTENT,
+    question_classifier,
+    trained_question_classifier,
+)
 from understanding.questions import covered
 from understanding.reading import Memory, MessageReading, benefit_levy, read_message
 
 # When the text itself names no question, the intent still says what was asked.
 INTENT_QUESTIONS: Dict[str, str] = {
-    "ask_levy": "levy_general",
-    "ask_lien": "lien",
-    "ask_collection_statute": "collection_statute",
-    "ask_installment_agreement": "payment_plan",
-    "ask_offer_in_compromise": "offer_in_compromise",
-    "ask_cnc": "cnc_hardship",
-    "ask_innocent_spouse": "innocent_spouse",
-    "ask_penalty_relief": "penalty_relief",
-    "ask_cdp_appeals": "cdp_hearing",
-    "ask_scam": "scam",
-    "ask_deadline": "deadline",
+    **TOPIC_QUESTION_OF_INTENT,
     "explain_notice": "what_is_notice",
     "got_letter": "what_is_notice",
 }

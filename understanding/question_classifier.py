@@ -22,8 +22,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 NLU_DIR = Path(__file__).resolve().parents[1] / "data" / "nlu"
-# The question each intent asks; other intents are trained on but answer no question here.
-QUESTION_OF_INTENT: Dict[str, str] = {
+# The question each topic intent asks (the answer action and this classifier both map intents with it).
+TOPIC_QUESTION_OF_INTENT: Dict[str, str] = {
     "ask_levy": "levy_general",
     "ask_lien": "lien",
     "ask_collection_statute": "collection_statute",
@@ -35,6 +35,11 @@ QUESTION_OF_INTENT: Dict[str, str] = {
     "ask_cdp_appeals": "cdp_hearing",
     "ask_scam": "scam",
     "ask_deadline": "deadline",
+}
+# Inside a longer message a sentence of these intents asks a question too (as a whole message they
+# get a whole knowledge topic or the handoff instead); other intents are trained on but answer none.
+QUESTION_OF_INTENT: Dict[str, str] = {
+    **TOPIC_QUESTION_OF_INTENT,
     "ask_relief_options": "what_to_do",
     "ask_collection_process": "consequences",
     "request_human": "talk_to_pro",
