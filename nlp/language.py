@@ -241,8 +241,13 @@ def detect_language(text: str) -> Optional[str]:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def read_language(text: str) -> Optional[LanguageReading]:
-    """The language asked for, else the language detected, else None."""
+    """The language asked for, else the language detected, else None.
+
+    Remembered per text: the channel reads a message's language for its metadata and the NLU
+    component reads the same text again in the same process, so the detector runs once.
+    """
     asked = requested_language(text)
     if asked:
         return LanguageReading(asked, requested=True)

@@ -161,3 +161,24 @@ def test_locale_language_reads_locales_and_language_tags(locale: Any, language: 
 @pytest.mark.parametrize("value, language", [("es", "es"), (" EN ", "en"), ("es-MX", None), ("fr", None), (None, None)])
 def test_valid_language_takes_only_the_two_codes(value: Any, language: Optional[str]) -> None:
     assert valid_language(value) == language
+
+
+def test_channel_and_nlu_component_detect_a_message_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The channel reads the language for the metadata, the NLU component reads the same text
+    again: the detection runs for the first read only."""
+    import nlp.language as language_module
+    from channels.metadata import with_language
+
+    calls: list[str] = []
+    real = language_module.detect_language
+
+    def counting(text: str) -> Optional[str]:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(language_module, "detect_language", counting)
+    read_language.cache_clear()
+    text = "me llegó una carta del IRS y no tengo trabajo, que hago ahora con esto"
+    assert with_language(None, text) == {"language": "es"}
+    assert _entities(text)[0]["value"] == "es"
+    assert len(calls) == 1
