@@ -16,7 +16,7 @@ import functools
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 from pydantic import BaseModel, Field, validator
@@ -120,7 +120,11 @@ def _same_facts(where: str, english: Sequence[str], spanish: Sequence[str]) -> L
 
 
 def _notice_fields(notice: Dict[str, Any]) -> List[str]:
-    window = notice.get("response_window") or {}
+    """The text fields of a raw notice, English or Spanish, in one order so their facts can be compared.
+
+    The English entry nests the purpose in its ``response_window``; the Spanish entry gives it at the top.
+    """
+    window = notice.get("response_window") or notice
     return [
         notice.get("title", ""),
         notice.get("explanation", ""),
@@ -132,19 +136,8 @@ def _notice_fields(notice: Dict[str, Any]) -> List[str]:
     ]
 
 
-def _spanish_notice_fields(entry: Dict[str, Any]) -> List[str]:
-    return [
-        entry.get("title", ""),
-        entry.get("explanation", ""),
-        entry.get("sms", ""),
-        *entry.get("what_to_do", []),
-        entry.get("purpose", ""),
-        entry.get("after_deadline", ""),
-        entry.get("sources_note") or "",
-    ]
-
-
 def _topic_fields(topic: Dict[str, Any]) -> List[str]:
+    """The text fields of a raw topic, English or Spanish, in one order so their facts can be compared."""
     return [
         topic.get("title", ""),
         topic.get("answer", ""),
@@ -180,7 +173,7 @@ def _entries(
     model: Any,
     english: Dict[str, Dict[str, Any]],
     list_field: str,
-    spanish_fields: Any,
+    fields: Callable[[Dict[str, Any]], List[str]],
     report: SpanishReport,
     seen: Dict[str, Any],
 ) -> Dict[str, Any]:
@@ -207,8 +200,7 @@ def _entries(
             )
         if bool(entry.sources_note) != bool(source.get("sources_note")):
             report.problems.append(f"{file_name}: {name}: sources_note must be given exactly when the English has one")
-        english_fields = _notice_fields(source) if isinstance(entry, SpanishNotice) else _topic_fields(source)
-        report.problems += _same_facts(f"{file_name}: {name}", english_fields, spanish_fields(item))
+        report.problems += _same_facts(f"{file_name}: {name}", fields(source), fields(item))
         found[key] = entry
     return found
 
@@ -243,7 +235,7 @@ def read_spanish(
                 SpanishNotice,
                 en_notices,
                 "what_to_do",
-                _spanish_notice_fields,
+                _notice_fields,
                 report,
                 notices,
             )

@@ -3,7 +3,7 @@ the same numbers and figures as the English, and reads as Spanish."""
 
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import pytest
 
@@ -102,21 +102,42 @@ def test_the_spanish_knowledge_is_built_on_the_cached_english(monkeypatch: pytes
     assert [n.code for n in built.notices] == [n.code for n in english.notices]
 
 
-def test_a_spanish_entry_whose_code_is_no_code_is_a_problem() -> None:
-    item = {
-        "code": "—",
+def _spanish_notice_item(code: str, purpose: str) -> Dict[str, Any]:
+    """A raw Spanish notice entry as a file under knowledge/es/ gives it."""
+    return {
+        "code": code,
         "title": "Un título",
         "explanation": "Texto.",
         "sms": "Texto.",
         "what_to_do": ["Uno.", "Dos."],
-        "purpose": "Para pagar.",
+        "purpose": purpose,
         "after_deadline": "Después del plazo.",
         "source_url": "https://www.irs.gov/es/",
         "source_lang": "es",
         "last_checked": "2026-01-02",
     }
+
+
+def test_a_spanish_entry_whose_code_is_no_code_is_a_problem() -> None:
+    item = _spanish_notice_item("—", "Para pagar.")
     report = SpanishReport()
     found = _entries(
         "x.yml", [item], SpanishNotice, {"CP14": {"code": "CP14"}}, "what_to_do", lambda entry: [], report, {}
     )
     assert found == {} and report.problems == ["x.yml: — is not an English entry"]
+
+
+def test_a_spanish_purpose_must_keep_the_numbers_of_the_english_response_window() -> None:
+    """The English nests the purpose in its response window, the Spanish gives it flat: both are compared."""
+    english = {
+        "code": "CP14",
+        "what_to_do": ["Pay.", "Call."],
+        "response_window": {"purpose": "Pay within 21 days to avoid more interest."},
+    }
+    item = _spanish_notice_item("CP14", "Pague dentro de 30 días para evitar más intereses.")
+    report = SpanishReport()
+    found = _entries(
+        "x.yml", [item], SpanishNotice, {"CP14": english}, "what_to_do", spanish_module._notice_fields, report, {}
+    )
+    assert list(found) == ["CP14"]
+    assert report.problems == ["x.yml: CP14: numbers differ from the English (missing ['21'], added ['30'])"]
