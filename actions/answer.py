@@ -19,10 +19,10 @@ from actions.base import BaseAction, conversation_language, entity_spans, latest
 from actions.fallback import did_you_mean_buttons
 from actions.replies import Reply, deadline_replies, explanation_replies, send, topic_replies
 from knowledge.loader import Knowledge
-from services.dates import parse_iso
+from services.dates import long_date, parse_iso
 from understanding.composer import ComposedAnswer, compose
 from understanding.passages import passages_for
-from understanding.phrases import long_date, phrase
+from understanding.phrases import phrase
 from understanding.question_classifier import (
     TOPIC_QUESTION_OF_INTENT,
     question_classifier,

@@ -16,6 +16,7 @@ from actions.intake_controls import contact_suffix, new_intake_events
 from services.business_hours import BusinessHours, describe_opening
 from services.case_spool import key_hash
 from services.casework import add_case_note, chat_can_receive, in_store, new_case, notifier, submit_case
+from services.dates import long_date, short_date
 from services.intake_context import current_triage
 from services.intake_plan import method_label
 from settings.assistant import Settings
@@ -27,7 +28,6 @@ from store.records import (
     Case,
 )
 from store.references import normalise_reference
-from understanding.phrases import long_date, short_date
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import BaseAction, conversation_language, entity_spans, latest_intent, latest_text
 from services.casework import chat_can_receive
-from services.dates import ambiguous_notice_date
+from services.dates import ambiguous_notice_date, short_date
 from services.intake_context import consent_wording
 from services.intake_plan import method_choices, summary_lines
-from understanding.phrases import short_date
 
 METHOD_TITLES = {"sms": "Text me", "phone": "Call me", "email": "E-mail me", "chat": "Reply in this chat"}
 METHOD_TITLES_ES = {

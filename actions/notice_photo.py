@@ -28,8 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerMessage, memory_from
 from actions.base import BaseAction, conversation_language, latest_intent
-from services.dates import parse_iso
-from understanding.phrases import short_date
+from services.dates import parse_iso, short_date
 from understanding.reading import Memory, MessageReading
 
 PHOTO_INTENT = "notice_photo"

@@ -13,8 +13,9 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.schema import Notice, Stage, Topic, Urgency
+from services.dates import long_date
 from services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
-from understanding.phrases import ENGLISH, long_date
+from understanding.phrases import ENGLISH
 from understanding.phrases import count_days as count_days_in
 
 URGENCY_RESPONSES = {

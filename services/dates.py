@@ -17,10 +17,23 @@ from typing import Iterable, List, NamedTuple, Optional, Tuple
 import dateparser
 from dateparser.search import search_dates
 
-from understanding.phrases import long_date, short_date
-
 LANGUAGES = ["en", "es"]
 SPANISH = "es"
+_MONTHS_ES = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+_WEEKDAYS_ES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 # Words that introduce the notice date; a date right after one of them wins over other dates.
 _DATE_CUES = re.compile(r"\b(?:dated|date|fecha|fechada|fechado|from|on)\s*(?:is|was|of|:)?\s*$", re.IGNORECASE)
 # dateparser reads some plain words as dates ("a and an" becomes January 1). A phrase counts only if
@@ -206,8 +219,15 @@ def parse_iso(value: Optional[str]) -> Optional[dt.date]:
         return None
 
 
-def format_date(day: dt.date, language: str = "en") -> str:
-    """Write a date the way a US reader expects: "Tuesday, November 3, 2026" ("martes, 3 de noviembre de 2026")."""
+def short_date(day: dt.date, language: str = "en") -> str:
+    """'November 3, 2026' or '3 de noviembre de 2026': short enough for an SMS."""
     if language == SPANISH:
-        return long_date(day, SPANISH)
+        return f"{day.day} de {_MONTHS_ES[day.month - 1]} de {day.year}"
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def long_date(day: dt.date, language: str = "en") -> str:
+    """The way a US reader expects a date: 'Tuesday, November 3, 2026' or 'martes, 3 de noviembre de 2026'."""
+    if language == SPANISH:
+        return f"{_WEEKDAYS_ES[day.weekday()]}, {short_date(day, SPANISH)}"
     return f"{day:%A}, {day:%B} {day.day}, {day.year}"

@@ -12,8 +12,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-from services.dates import parse_iso
-from understanding.phrases import short_date
+from services.dates import parse_iso, short_date
 
 SPANISH = "es"
 

@@ -15,10 +15,11 @@ from typing import List, Optional, Sequence, Tuple
 
 from knowledge.loader import Knowledge
 from knowledge.schema import Notice, Stage, Urgency
+from services.dates import short_date
 from services.deadlines import DeadlineState, compute_deadline, equivalent_hearing_deadline
 from services.gsm import to_gsm
 from understanding.passages import Passages
-from understanding.phrases import ENGLISH, SPANISH, count_days, phrase, short_date
+from understanding.phrases import ENGLISH, SPANISH, count_days, phrase
 from understanding.reading import Memory, MessageReading
 
 MAX_QUESTIONS = 4

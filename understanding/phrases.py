@@ -1,4 +1,4 @@
-"""The composer's own sentences in English and Spanish, and dates written for each.
+"""The composer's own sentences in English and Spanish (dates are written by services.dates).
 
 Everything else in an answer comes from the knowledge base; these few sentences join it together
 (the days left, a notice we do not have, "Source:"). Both languages have every key; a test checks it.
@@ -6,7 +6,6 @@ Everything else in an answer comes from the knowledge base; these few sentences 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Dict
 
 ENGLISH, SPANISH = "en", "es"
@@ -51,21 +50,6 @@ PHRASES: Dict[str, Dict[str, str]] = {
         "days": "días",
     },
 }
-_MONTHS_ES = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
-_WEEKDAYS_ES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
 
 def language_of(value: object) -> str:
@@ -81,17 +65,3 @@ def phrase(language: str, key: str, **values: object) -> str:
 def count_days(language: str, days: int) -> str:
     """'1 day' / '12 days'; '1 día' / '12 días'."""
     return f"{days} {phrase(language, 'day' if abs(days) == 1 else 'days')}"
-
-
-def short_date(day: dt.date, language: str = ENGLISH) -> str:
-    """'November 3, 2026' or '3 de noviembre de 2026': short enough for an SMS."""
-    if language_of(language) == SPANISH:
-        return f"{day.day} de {_MONTHS_ES[day.month - 1]} de {day.year}"
-    return f"{day:%B} {day.day}, {day.year}"
-
-
-def long_date(day: dt.date, language: str = ENGLISH) -> str:
-    """'Tuesday, November 3, 2026' or 'martes, 3 de noviembre de 2026'."""
-    if language_of(language) == SPANISH:
-        return f"{_WEEKDAYS_ES[day.weekday()]}, {short_date(day, SPANISH)}"
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"

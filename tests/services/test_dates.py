@@ -7,7 +7,7 @@ from typing import Optional
 
 import pytest
 
-from services.dates import find_notice_date, format_date, parse_iso
+from services.dates import find_notice_date, long_date, parse_iso
 
 D = dt.date
 TODAY = D(2026, 11, 26)  # a Thursday
@@ -118,5 +118,5 @@ def test_parse_iso(value: Optional[str], expected: Optional[dt.date]) -> None:
         (D(2024, 2, 29), "Thursday, February 29, 2024"),
     ],
 )
-def test_format_date(day: dt.date, text: str) -> None:
-    assert format_date(day) == text
+def test_long_date(day: dt.date, text: str) -> None:
+    assert long_date(day) == text

@@ -11,7 +11,7 @@ from typing import List, Optional
 import pytest
 
 from services.amounts import parse_amount
-from services.dates import AmbiguousDate, ambiguous_notice_date, find_notice_date, format_date
+from services.dates import AmbiguousDate, ambiguous_notice_date, find_notice_date, long_date
 from services.intake_context import consent_wording, field_buttons, response_text
 from services.intake_plan import (
     FIELD_LABELS,
@@ -318,9 +318,9 @@ def test_ignored_spans_hide_a_figure_date() -> None:
     assert ambiguous_notice_date(text, TODAY, [(0, 8)]) is None
 
 
-def test_format_date_in_spanish() -> None:
-    assert format_date(D(2026, 11, 3), ES) == "martes, 3 de noviembre de 2026"
-    assert format_date(D(2026, 11, 3)) == "Tuesday, November 3, 2026"
+def test_long_date_in_spanish() -> None:
+    assert long_date(D(2026, 11, 3), ES) == "martes, 3 de noviembre de 2026"
+    assert long_date(D(2026, 11, 3)) == "Tuesday, November 3, 2026"
 
 
 # -- what reads back: labels, summary, buttons, consent --------------------------------------------

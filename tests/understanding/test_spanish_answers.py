@@ -15,9 +15,10 @@ import pytest
 from knowledge.loader import cached_knowledge
 from knowledge.spanish import cached_spanish_knowledge
 from nlp.language import detect_language
+from services.dates import long_date, short_date
 from understanding.composer import MAX_WORDS_SPANISH, compose
 from understanding.passages import load_passages, passages_for
-from understanding.phrases import PHRASES, long_date, short_date
+from understanding.phrases import PHRASES
 from understanding.questions import QUESTIONS
 from understanding.reading import Memory, MessageReading, read_message
 from understanding.situations import SITUATIONS
