@@ -1,18 +1,18 @@
 """Business hours: whether a pro is on duty now, and when the next working period starts.
 
 Pure logic, no Rasa imports. Configured with day names, an HH:MM-HH:MM range, a time zone and a
-list of holiday dates, all from the environment (see Settings).
+list of holiday dates, all from the environment (see Settings; settings.calendar_values reads the text).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import FrozenSet, Iterable
+from typing import FrozenSet
 from zoneinfo import ZoneInfo
 
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from settings.calendar_values import read_days, read_holidays, read_hours
+
 MAX_DAYS_AHEAD = 400  # a calendar with no working day at all within a year is a configuration error
 
 
@@ -29,23 +29,9 @@ class BusinessHours:
     @classmethod
     def parse(cls, days: str, hours: str, zone: str, holidays: str = "") -> BusinessHours:
         """Build from settings text, e.g. ("mon,tue,wed,thu,fri", "09:00-18:00", "America/New_York")."""
-        day_set = frozenset(index for item in _split(days) for index in _day_range(item))
-        if not day_set:
-            raise ValueError("BUSINESS_DAYS names no day")
-        try:
-            start_text, end_text = hours.split("-")
-            opens = dt.time.fromisoformat(start_text.strip())
-            # "24:00" closes at midnight: the whole day is open.
-            closes = dt.time.max if end_text.strip() == "24:00" else dt.time.fromisoformat(end_text.strip())
-        except ValueError as exc:
-            raise ValueError(f"BUSINESS_HOURS must look like 09:00-18:00, not {hours!r}") from exc
-        if opens >= closes:
-            raise ValueError("BUSINESS_HOURS must open before it closes")
-        try:
-            holiday_set = frozenset(dt.date.fromisoformat(item) for item in _split(holidays))
-        except ValueError as exc:
-            raise ValueError(f"BUSINESS_HOLIDAYS must be ISO dates (2026-12-25), not {holidays!r}") from exc
-        return cls(day_set, opens, closes, ZoneInfo(zone), holiday_set)
+        day_set = read_days(days)
+        opens, closes = read_hours(hours)
+        return cls(day_set, opens, closes, ZoneInfo(zone), read_holidays(holidays))
 
     def _working_day(self, day: dt.date) -> bool:
         return day.weekday() in self.days and day not in self.holidays
@@ -83,26 +69,6 @@ def describe_opening(opening: dt.datetime, now: dt.datetime) -> str:
     else:
         when = opening.strftime("%A, %B ") + str(opening.day)
     return f"{when} at {clock} {zone}".strip()
-
-
-def _split(text: str) -> Iterable[str]:
-    return [item.strip().lower() for item in text.split(",") if item.strip()]
-
-
-def _day_index(name: str) -> int:
-    name = name.strip()
-    for index, short in enumerate(DAY_NAMES):
-        if name == short or name == FULL_DAY_NAMES[index]:
-            return index
-    raise ValueError(f"unknown day {name!r} in BUSINESS_DAYS (use mon, tue, … sun, or ranges like mon-fri)")
-
-
-def _day_range(item: str) -> Iterable[int]:
-    """One day ("mon") or a range ("mon-fri", "fri-mon" wraps around the week)."""
-    if "-" not in item:
-        return [_day_index(item)]
-    first, last = (_day_index(part) for part in item.split("-", 1))
-    return [(first + step) % 7 for step in range((last - first) % 7 + 1)]
 
 
 def _at(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:

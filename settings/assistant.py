@@ -13,6 +13,7 @@ from pydantic import AnyHttpUrl, SecretStr, root_validator, validator
 
 from knowledge.loader import DEFAULT_PATH
 from settings.base import EnvSettings
+from settings.calendar_values import read_days, read_holidays, read_hours
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'cases.db'}"
@@ -72,14 +73,20 @@ class Settings(EnvSettings):
             raise ValueError("CASE_REFERENCE_PREFIX must be 2-6 letters or digits")
         return value.upper()
 
-    @root_validator(skip_on_failure=True)
-    def _business_hours_readable(cls, values: dict) -> dict:
-        from services.business_hours import BusinessHours
+    @validator("business_days")
+    def _days_readable(cls, value: str) -> str:
+        read_days(value)
+        return value
 
-        BusinessHours.parse(
-            values["business_days"], values["business_hours"], values["firm_timezone"], values["business_holidays"]
-        )
-        return values
+    @validator("business_hours")
+    def _hours_readable(cls, value: str) -> str:
+        read_hours(value)
+        return value
+
+    @validator("business_holidays")
+    def _holidays_readable(cls, value: str) -> str:
+        read_holidays(value)
+        return value
 
     @root_validator(skip_on_failure=True)
     def _secrets_present(cls, values: dict) -> dict:
