@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from desk.settings import SettingsError, load_settings
+from settings.desk import SettingsError, load_settings
 
 
 def _configure_logging() -> None:

@@ -23,9 +23,9 @@ from desk.blueprints import api, auth, health, knowledge, live, notice_pages, pa
 from desk.casework import CaseNotFound, Conflict, Invalid, RasaUnavailable
 from desk.guards import secure_request
 from desk.hub import EventHub
-from desk.settings import DeskSettings, safe_summary
 from desk.views import render, template_environment
 from settings.assistant import Settings, get_settings
+from settings.desk import DeskSettings, safe_summary
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def create_app(settings: DeskSettings, core: Optional[Settings] = None, sweeper:
     """Build the desk app.
 
     Args:
-        settings: the desk's own settings (:func:`desk.settings.load_settings`).
+        settings: the desk's own settings (:func:`settings.desk.load_settings`).
         core: firm, database and notification settings (default: ``settings.assistant``).
         sweeper: run the retry sweeper for undelivered notifications in the background.
     """

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from desk.auth import hash_password, random_password
-from desk.settings import DeskSettings
+from settings.desk import DeskSettings
 from store.pros import ProRepository
 
 logger = logging.getLogger(__name__)

@@ -171,7 +171,7 @@ def test_every_variable_of_the_production_profile_is_set(values: Dict[str, Any])
     assert not CHART_ENV & set(env), "the chart already sets these; a second entry would clash"
     assert env["BOT_PROFILE"]["value"] == "production"
     # The queue Rasa binds is the one the desk consumes by default.
-    from desk.settings import DEFAULT_EVENTS_QUEUE, DEFAULT_EXCHANGE
+    from settings.desk import DEFAULT_EVENTS_QUEUE, DEFAULT_EXCHANGE
 
     assert env["RABBITMQ_QUEUE"]["value"] == DEFAULT_EVENTS_QUEUE
     assert env["RABBITMQ_EXCHANGE"]["value"] == DEFAULT_EXCHANGE

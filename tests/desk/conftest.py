@@ -16,8 +16,8 @@ from sanic import Sanic
 
 from desk.app import create_app
 from desk.auth import digest, hash_password, new_token
-from desk.settings import DeskSettings, load_settings
 from settings.assistant import Settings
+from settings.desk import DeskSettings, load_settings
 from store.cases import CaseRepository
 from store.db import get_database
 from store.pros import ProRepository

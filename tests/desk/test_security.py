@@ -13,8 +13,8 @@ import pytest
 from markupsafe import escape
 
 from desk.app import HSTS, MAX_REQUEST_BYTES, create_app
-from desk.settings import load_settings
 from settings.assistant import Settings
+from settings.desk import load_settings
 from store.cases import CaseRepository
 from store.pros import ProRepository
 from store.records import NewCase

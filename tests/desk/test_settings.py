@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desk.settings import SettingsError, load_settings, safe_summary
+from settings.desk import SettingsError, load_settings, safe_summary
 
 SECRET = "s3cret-value-for-tests"
 

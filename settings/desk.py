@@ -1,4 +1,4 @@
-"""Settings of the agent desk, read from the environment (pydantic v1 ``BaseSettings``).
+"""Settings of the agent desk (``python -m desk``), read from the environment (pydantic v1 ``BaseSettings``).
 
 Firm, database and notification settings are not repeated here: the desk reuses
 :class:`settings.assistant.Settings` for those.
