@@ -20,7 +20,7 @@ from sanic.response import BaseHTTPResponse, HTTPResponse, json
 
 from desk.auth import LoginThrottle
 from desk.blueprints import api, auth, health, knowledge, live, notice_pages, pages
-from desk.casework import CaseNotFound, Conflict, Invalid, RasaUnavailable
+from desk.case_handling import CaseNotFound, Conflict, Invalid, RasaUnavailable
 from desk.guards import secure_request
 from desk.hub import EventHub
 from desk.views import render, template_environment
@@ -76,7 +76,7 @@ def create_app(settings: DeskSettings, core: Optional[Settings] = None, sweeper:
 async def _open_resources(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
     # Imported here: the store needs the database driver and migrations, loaded only to serve.
     from desk.bootstrap import ensure_pros
-    from desk.casework import Casework
+    from desk.case_handling import Casework
     from desk.rasa_client import RasaClient
     from services.delivery import Notifier
     from store.cases import CaseRepository

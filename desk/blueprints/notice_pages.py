@@ -12,7 +12,7 @@ import asyncio
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 
-from desk.casework import CaseNotFound
+from desk.case_handling import CaseNotFound
 from desk.guards import login_required
 from desk.views import render
 from store.notice_pages import NoticePageRepository

@@ -8,7 +8,7 @@ from typing import Any, Awaitable, Callable, Optional
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 
-from desk.casework import (
+from desk.case_handling import (
     MAX_NOTE_CHARS,
     MAX_REPLY_CHARS,
     CaseNotFound,

@@ -99,7 +99,7 @@ async def test_widget_sessions_are_issued_by_the_server_and_bound_to_the_socket(
 
 
 def test_the_desk_judges_a_conversation_by_the_channel_its_id_names() -> None:
-    from desk.casework import can_push, conversation_channel
+    from desk.case_handling import can_push, conversation_channel
     from tests.store.factories import make_new_case
 
     # a case recorded "socketio" (the latest channel at the time) for an SMS conversation
