@@ -15,7 +15,7 @@ import pytest
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import create_tracker_store
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import exc as sa_exc
@@ -199,3 +199,85 @@ async def test_sqlite_runs_with_a_write_ahead_log(tmp_path: Path, domain: Domain
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def untimed(events: Any) -> List[Dict[str, Any]]:
+    """Events as stored, without their timestamps (two trackers played the same turns)."""
+    return [{k: v for k, v in e.as_dict().items() if k != "timestamp"} for e in events]
+
+
+def notice_turn(tracker: DialogueStateTracker, domain: Domain, code: str) -> None:
+    tracker.update_with_events(
+        [
+            UserUttered(f"I got a {code}", {"name": "notice_code", "confidence": 1.0}),
+            ActionExecuted("action_explain_notice"),
+            SlotSet("notice_code", code),
+            BotUttered(f"A {code} means..."),
+            ActionExecuted("action_listen"),
+        ],
+        domain,
+    )
+
+
+async def test_rasa_gets_a_bounded_tracker_while_every_event_is_kept(tmp_path: Path, domain: Domain) -> None:
+    broker = CollectingBroker()
+    store = DurableSQLTrackerStore(
+        domain=domain, host=f"sqlite:///{tmp_path / 'long.db'}", event_broker=broker, keep_turns=5
+    )
+    full = DialogueStateTracker("long", domain.slots)
+    notice_turn(full, domain, "CP2000")
+    await store.save(full)
+    sizes = []
+    for n in range(60):  # each turn as Rasa plays it: read, add the turn, save the same object
+        tracker = await store.retrieve("long")
+        turn(tracker, domain, f"message {n}")
+        turn(full, domain, f"message {n}")
+        await store.save(tracker)
+        sizes.append(len(tracker.events))
+
+    assert max(sizes[20:]) == min(sizes[20:]) < 40  # the window stops growing
+    window = await store.retrieve("long")
+    assert window.get_slot("notice_code") == "CP2000"  # the remembered notice, 60 turns on
+    assert window.current_slot_values() == full.current_slot_values()
+    assert window.past_states(domain)[-8:] == full.past_states(domain)[-8:]
+    assert untimed(window.events)[-20:] == untimed(full.events)[-20:]
+
+    transcript = await store.retrieve_full_tracker("long")
+    assert untimed(transcript.events) == untimed(full.events)
+    assert [b["event"] for b in broker.published] == [e.as_dict()["event"] for e in full.events]
+
+
+async def test_a_window_survives_a_restart_a_new_session_and_a_deleted_conversation(
+    tmp_path: Path, domain: Domain
+) -> None:
+    path = f"sqlite:///{tmp_path / 'restart.db'}"
+    store = DurableSQLTrackerStore(domain=domain, host=path, keep_turns=3)
+    tracker = DialogueStateTracker("s", domain.slots)
+    notice_turn(tracker, domain, "LT11")
+    for n in range(10):
+        turn(tracker, domain, f"m{n}")
+    await store.save(tracker)
+    first = await store.retrieve("s")
+    notice_turn(first, domain, "CP504")
+    await store.save(first)
+
+    fresh = DurableSQLTrackerStore(domain=domain, host=path, keep_turns=3)  # no checkpoint in memory
+    again = await fresh.retrieve("s")
+    assert again.get_slot("notice_code") == "CP504"
+    assert [e.as_dict() for e in again.events] == [e.as_dict() for e in (await store.retrieve("s")).events]
+
+    again.update_with_events(
+        [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")], domain
+    )
+    await fresh.save(again)
+    new_session = await fresh.retrieve("s")
+    assert [e.type_name for e in new_session.events][-2:] == ["session_started", "action"]  # as Rasa reads a session
+
+    with fresh.session_scope() as session:  # retention deletes a whole conversation
+        session.query(fresh.SQLEvent).filter(fresh.SQLEvent.sender_id == "s").delete()
+        session.commit()
+    assert await fresh.retrieve("s") is None
+    reborn = DialogueStateTracker("s", domain.slots)
+    turn(reborn, domain, "hello")
+    await fresh.save(reborn)
+    assert (await fresh.retrieve("s")).get_slot("notice_code") is None  # nothing of the deleted one
