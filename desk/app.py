@@ -18,10 +18,10 @@ from sanic import Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import BaseHTTPResponse, HTTPResponse, json
 
+from desk.access_control import secure_request
 from desk.auth import LoginThrottle
 from desk.blueprints import api, auth, health, knowledge, live, notice_pages, pages
 from desk.case_handling import CaseNotFound, Conflict, Invalid, RasaUnavailable
-from desk.guards import secure_request
 from desk.hub import EventHub
 from desk.views import render, template_environment
 from settings.assistant import Settings, get_settings

@@ -15,7 +15,7 @@ import yaml
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-from desk.guards import token_required
+from desk.access_control import token_required
 from desk.views import BadFilter, event_payload, parse_filters
 from store.cases import case_payload
 

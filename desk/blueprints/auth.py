@@ -10,6 +10,7 @@ import math
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 
+from desk.access_control import current_session, login_required, now_utc, secure_request
 from desk.auth import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -21,7 +22,6 @@ from desk.auth import (
     verify_password,
 )
 from desk.bootstrap import forget_bootstrap_password
-from desk.guards import current_session, login_required, now_utc, secure_request
 from desk.views import render
 
 bp = Blueprint("auth")

@@ -13,8 +13,8 @@ from typing import FrozenSet
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
+from desk.access_control import login_required
 from desk.bootstrap import BOOTSTRAP_USERNAME
-from desk.guards import login_required
 from desk.views import render
 from knowledge.loader import KnowledgeError, cached_knowledge
 from knowledge.stale import DEFAULT_REVIEW_DAYS, due_items

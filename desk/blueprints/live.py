@@ -12,7 +12,7 @@ from typing import Optional
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, text
 
-from desk.guards import current_session
+from desk.access_control import current_session
 from desk.hub import HubClosed, sse_frame
 
 bp = Blueprint("live")

@@ -12,8 +12,8 @@ import asyncio
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 
+from desk.access_control import login_required
 from desk.case_handling import CaseNotFound
-from desk.guards import login_required
 from desk.views import render
 from store.notice_pages import NoticePageRepository
 

@@ -8,6 +8,7 @@ from typing import Any, Awaitable, Callable, Optional
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 
+from desk.access_control import login_required
 from desk.case_handling import (
     MAX_NOTE_CHARS,
     MAX_REPLY_CHARS,
@@ -18,7 +19,6 @@ from desk.case_handling import (
     can_push,
     no_push_reason,
 )
-from desk.guards import login_required
 from desk.views import BadFilter, Filters, days_left, deadline_text, parse_filters, render
 from store.records import STATUS_CLOSED
 
