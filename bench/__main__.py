@@ -2,8 +2,8 @@
 
 Phases: build (or reuse) the stock bot; train our bot and the light config from scratch (timed);
 score held-out NLU; then start each bot in turn, time start-up, warm up and measure 1 and 10
-concurrent conversations; print the markdown table and the targets, and write them to
-``<out>/latest.md`` and ``<out>/latest.json``.
+concurrent conversations, then, for our bot, one long conversation (bench/long.py); print the
+markdown table and the targets, and write them to ``<out>/latest.md`` and ``<out>/latest.json``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from bench import replicas, training
 from bench.bots import ours_spec, server_commands
+from bench.long import DEFAULT_MESSAGES, DEFAULT_WINDOW, QUICK_MESSAGES
 from bench.machine import machine_info
 from bench.mix import load_mixes
 from bench.nlu import cached_score, evaluate
@@ -29,7 +30,7 @@ from bench.records import BenchRun, BotRun
 from bench.report import render
 from bench.runner import LoadOptions, run_bot
 from bench.servers import BotSpec
-from bench.targets import check_targets
+from bench.targets import OURS, check_targets
 
 QUICK_DURATION_S = 4.0
 QUICK_PHOTOS = 4  # files read by --quick, spread across the generated set
@@ -51,6 +52,20 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--messages", type=int, default=None, help="messages per scenario instead of a duration")
     parser.add_argument(
         "--concurrency", default="1,10", help="comma-separated concurrent conversations per scenario (default 1,10)"
+    )
+    parser.add_argument(
+        "--long-messages",
+        type=int,
+        default=None,
+        help=f"messages of our bot's one long conversation (default {DEFAULT_MESSAGES}, --quick "
+        f"{QUICK_MESSAGES}; 0 leaves it out)",
+    )
+    parser.add_argument(
+        "--long-window",
+        type=int,
+        default=DEFAULT_WINDOW,
+        help=f"messages at the start and at the end of the long conversation whose p95 are compared "
+        f"(default {DEFAULT_WINDOW})",
     )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a message is an error")
     parser.add_argument("--skip-stock", action="store_true", help="do not build or run the stock bot")
@@ -87,6 +102,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         parser.error("--concurrency takes integers >= 1")
     if args.messages is None and args.duration is None:
         args.duration = QUICK_DURATION_S if args.quick else 60.0
+    if args.long_messages is None:
+        args.long_messages = QUICK_MESSAGES if args.quick else DEFAULT_MESSAGES
+    if args.long_messages < 0 or args.long_window < 1:
+        parser.error("--long-messages takes an integer >= 0 and --long-window one >= 1")
     args.out = args.out or (QUICK_RESULTS_DIR if args.quick else RESULTS_DIR)
     args.skip_training = args.skip_training or args.quick
     return args
@@ -187,6 +206,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             "max_messages": args.messages,
             "concurrencies": args.concurrencies,
             "timeout_s": args.timeout,
+            "long_messages": args.long_messages,
+            "long_window": args.long_window,
         },
     )
     workdir = BUILD_DIR / f"run-{dt.datetime.now():%Y%m%d-%H%M%S}"
@@ -194,7 +215,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f"==> Logs in {workdir}", flush=True)
     mixes = load_mixes()
     options = LoadOptions(
-        concurrencies=args.concurrencies, duration_s=args.duration, max_messages=args.messages, timeout_s=args.timeout
+        concurrencies=args.concurrencies,
+        duration_s=args.duration,
+        max_messages=args.messages,
+        timeout_s=args.timeout,
+        long_messages=args.long_messages,
+        long_window=args.long_window,
     )
     if not args.skip_photos:
         with phase(run.phases, "notice photos: read the generated set"):
@@ -206,7 +232,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             )
     for bot, spec, mix in prepare(args, run, workdir):
         with phase(run.phases, f"{bot.name}: start-up and load"):
-            run.bots.append(run_bot(bot, spec, mixes[mix], options, workdir))
+            run.bots.append(run_bot(bot, spec, mixes[mix], options, workdir, with_long=bot.name == OURS))
     if not args.skip_replicas:
         with phase(run.phases, f"{replicas.NAME}: start-up and load"):
             run.bots.append(replicas.run_replicas(mixes["ours"], options, workdir))

@@ -95,7 +95,12 @@ class _Plan:
         return True
 
 
-async def _send(session: aiohttp.ClientSession, url: str, sender: str, turn: Turn, result: LoadResult) -> None:
+async def send(
+    session: aiohttp.ClientSession, url: str, sender: str, turn: Turn, result: LoadResult
+) -> Optional[float]:
+    """Send one message and wait for the reply; its latency in ms, or ``None`` when it failed
+    (the failure is counted in ``result``; an answered message with an empty reply is counted
+    as an error but keeps its latency)."""
     start = time.perf_counter()
     result.sent += 1
     try:
@@ -106,22 +111,23 @@ async def _send(session: aiohttp.ClientSession, url: str, sender: str, turn: Tur
             latency_ms = (time.perf_counter() - start) * 1000
             if response.status != 200:
                 result.add_error(f"http_{response.status}", turn, body.decode(errors="replace"))
-                return
+                return None
     except asyncio.TimeoutError:
         result.add_error("timeout", turn, "no reply within the timeout")
-        return
+        return None
     except aiohttp.ClientError as error:
         result.add_error("connection", turn, repr(error))
         await asyncio.sleep(CONNECTION_BACKOFF_S)
-        return
+        return None
     result.latencies_ms.append(latency_ms)
     try:
         replies = json.loads(body)
     except ValueError:
         result.add_error("bad_json", turn, body.decode(errors="replace"))
-        return
+        return latency_ms
     if turn.expect_reply and not has_content(replies):
         result.add_error("empty_reply", turn, body.decode(errors="replace"))
+    return latency_ms
 
 
 async def _user(session: aiohttp.ClientSession, plan: _Plan, result: LoadResult) -> None:
@@ -130,7 +136,7 @@ async def _user(session: aiohttp.ClientSession, plan: _Plan, result: LoadResult)
         for turn in conversation.turns:
             if not plan.take_message():
                 return
-            await _send(session, url, sender, turn, result)
+            await send(session, url, sender, turn, result)
 
 
 async def drive(
@@ -160,11 +166,15 @@ async def drive(
     if duration_s is None and max_messages is None:
         raise ValueError("give duration_s or max_messages")
     result = LoadResult(concurrency=concurrency, base_urls=[u.rstrip("/") for u in base_urls])
-    connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=60)
-    timeout = aiohttp.ClientTimeout(total=timeout_s)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+    async with client_session(timeout_s) as session:
         plan = _Plan(conversations, result.base_urls, duration_s, max_messages)
         start = time.perf_counter()
         await asyncio.gather(*(_user(session, plan, result) for _ in range(concurrency)))
         result.elapsed_s = time.perf_counter() - start
     return result
+
+
+def client_session(timeout_s: float) -> aiohttp.ClientSession:
+    """A keep-alive HTTP client without a connection limit; a message times out after ``timeout_s``."""
+    connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=60)
+    return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout_s))

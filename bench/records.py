@@ -32,6 +32,33 @@ class Scenario:
 
 
 @dataclass
+class LongRun:
+    """One conversation of many messages (bench/long.py): latency early on against near the end.
+
+    ``early_p95_ms`` is the p95 of messages 1 to ``window``, ``late_p95_ms`` that of the last
+    ``window`` messages; ``blocks`` holds ``[first message, last message, p95 ms]`` for consecutive
+    blocks of the conversation, to show how latency grows with it.
+    """
+
+    messages: int
+    window: int
+    early_p95_ms: float
+    late_p95_ms: float
+    errors: int = 0
+    errors_by_kind: Dict[str, int] = field(default_factory=dict)
+    error_samples: List[Dict[str, Any]] = field(default_factory=list)
+    blocks: List[List[float]] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    @property
+    def ratio(self) -> float:
+        """The late window's p95 over the early window's (NaN when either is missing)."""
+        if math.isnan(self.early_p95_ms) or math.isnan(self.late_p95_ms) or self.early_p95_ms <= 0:
+            return math.nan
+        return self.late_p95_ms / self.early_p95_ms
+
+
+@dataclass
 class BotRun:
     """Everything measured for one bot (a row group of the table)."""
 
@@ -47,6 +74,7 @@ class BotRun:
     warmup_errors: int = 0
     nlu: Optional[Dict[str, Any]] = None
     failure: Optional[str] = None
+    long: Optional[LongRun] = None
 
     def scenario(self, concurrency: int) -> Optional[Scenario]:
         """The scenario with this concurrency, if it ran."""
@@ -54,8 +82,8 @@ class BotRun:
 
     @property
     def errors(self) -> int:
-        """Errors over every measured scenario."""
-        return sum(s.summary.errors for s in self.scenarios)
+        """Errors over every measured scenario, the long conversation included."""
+        return sum(s.summary.errors for s in self.scenarios) + (self.long.errors if self.long else 0)
 
 
 @dataclass

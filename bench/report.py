@@ -132,6 +132,24 @@ def photo_line(run: BenchRun) -> List[str]:
     ]
 
 
+def long_line(run: BenchRun) -> List[str]:
+    """One paragraph per bot on its long conversation (bench/long.py), when it ran."""
+    lines = []
+    for bot in run.bots:
+        long = bot.long
+        if long is None:
+            continue
+        blocks = ", ".join(f"{int(first)}-{int(last)}: {fmt(p95, 0)}" for first, last, p95 in long.blocks)
+        lines += [
+            f"Long conversation (`bench/long.py`, {bot.name}): one sender, {long.messages} messages one at a "
+            f"time (the mix's turns over and over), {long.errors} errors, {fmt(long.elapsed_s, 0)} s; p95 of "
+            f"messages 1-{long.window} {fmt(long.early_p95_ms)} ms, of the last {long.window} "
+            f"{fmt(long.late_p95_ms)} ms ({fmt(long.ratio, 2)}x); p95 ms per block of messages: {blocks}.",
+            "",
+        ]
+    return lines
+
+
 def notes(run: BenchRun) -> List[str]:
     """Footnotes: what each bot is, where numbers came from, failures and error kinds."""
     s = run.settings
@@ -177,10 +195,11 @@ def render(run: BenchRun, checks: Sequence[Check]) -> str:
         "",
         table(BUILD_COLUMNS, build_rows(run.bots)),
         "",
+        *long_line(run),
         *photo_line(run),
         *notes(run),
         "",
-        "Targets (issues 5 and 16):",
+        "Targets (issues 5, 16 and 17):",
         "",
         table(TARGET_COLUMNS, target_rows),
         "",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence
 
 from bench.load import LoadResult, drive
+from bench.long import DEFAULT_WINDOW, run_long
 from bench.memory import RssSampler
 from bench.mix import Mix
 from bench.records import BotRun, Scenario
@@ -32,6 +33,8 @@ class LoadOptions:
     max_messages: Optional[int] = None
     timeout_s: float = 30.0
     warmup: bool = True
+    long_messages: int = 0  # the long conversation (bench/long.py); 0 leaves it out
+    long_window: int = DEFAULT_WINDOW
 
 
 def _drive(
@@ -83,8 +86,13 @@ def measure(
     return scenarios
 
 
-def run_bot(bot: BotRun, spec: BotSpec, mix: Mix, options: LoadOptions, workdir: Path) -> BotRun:
-    """Start ``spec``, time start-up, measure every scenario and fill ``bot``; failures recorded."""
+def run_bot(
+    bot: BotRun, spec: BotSpec, mix: Mix, options: LoadOptions, workdir: Path, with_long: bool = False
+) -> BotRun:
+    """Start ``spec``, time start-up, measure every scenario and fill ``bot``; failures recorded.
+
+    With ``with_long`` (and ``options.long_messages``), the long conversation follows the scenarios.
+    """
     try:
         with running(spec, workdir, mix.startup) as started:
             bot.startup_s, bot.actions_ready_s = started.startup_s, started.actions_ready_s
@@ -92,6 +100,8 @@ def run_bot(bot: BotRun, spec: BotSpec, mix: Mix, options: LoadOptions, workdir:
             if options.warmup:
                 bot.warmup_errors = warm_up([started.url], mix, options).error_count
             bot.scenarios = measure([started.url], mix, options, started.sampler)
+            if with_long and options.long_messages > 0:
+                bot.long = run_long(started.url, mix, options.long_messages, options.long_window, options.timeout_s)
             if died := started.died():
                 raise RuntimeError(
                     "; ".join(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from bench.records import BenchRun, BotRun, Scenario
+from bench.records import BenchRun, BotRun, LongRun, Scenario
 from bench.stats import summarise
 
 MACHINE = {
@@ -21,26 +21,44 @@ MACHINE = {
 
 
 def scenario(
-    concurrency: int, p_ms: float, errors: int = 0, rasa_mb: float = 1200.0, actions_mb: Optional[float] = 150.0
+    concurrency: int,
+    p_ms: float,
+    errors: int = 0,
+    rasa_mb: float = 900.0,
+    actions_mb: Optional[float] = 150.0,
+    messages: int = 20,
 ) -> Scenario:
-    """A scenario whose every latency is ``p_ms`` (so every percentile is ``p_ms``)."""
-    summary = summarise([p_ms] * 20, errors=errors, messages=20 + errors, elapsed_s=2.0)
+    """A scenario whose every latency is ``p_ms`` (so every percentile is ``p_ms``), ``messages``
+    answered in 2 s."""
+    summary = summarise([p_ms] * messages, errors=errors, messages=messages + errors, elapsed_s=2.0)
     rss = {"rasa": rasa_mb, **({"actions": actions_mb} if actions_mb else {})}
     return Scenario(concurrency, summary, {"empty_reply": errors} if errors else {}, [], rss)
 
 
+def long_run(early_ms: float = 40.0, late_ms: float = 44.0, errors: int = 0) -> LongRun:
+    """A 1,000-message conversation whose first and last ten messages took these p95s."""
+    blocks = [[float(1 + 100 * i), float(100 + 100 * i), early_ms + (late_ms - early_ms) * i / 9] for i in range(10)]
+    return LongRun(1000, 10, early_ms, late_ms, errors, {"timeout": errors} if errors else {}, [], blocks, 50.0)
+
+
 def bot(name: str, p1: float, p10: float, **fields) -> BotRun:
-    """A bot measured at 1 and 10 concurrent conversations."""
+    """A bot measured at 1 and 10 concurrent conversations (20 messages each, or ``messages``);
+    ours also over one long conversation."""
     errors = fields.pop("errors", 0)
+    messages = fields.pop("messages", 20)
     actions = None if name == "stock" else 150.0
     run = BotRun(
         name,
         f"{name} bot",
-        training_s=fields.pop("training_s", 200.0),
-        startup_s=fields.pop("startup_s", 30.0),
-        rasa_peak_mb=fields.pop("rasa_peak_mb", 1250.0),
+        training_s=fields.pop("training_s", 140.0),
+        startup_s=fields.pop("startup_s", 20.0),
+        rasa_peak_mb=fields.pop("rasa_peak_mb", 950.0),
         actions_peak_mb=150.0 if name != "stock" else None,
-        scenarios=[scenario(1, p1, actions_mb=actions), scenario(10, p10, errors=errors, actions_mb=actions)],
+        scenarios=[
+            scenario(1, p1, actions_mb=actions, messages=messages),
+            scenario(10, p10, errors=errors, actions_mb=actions, messages=messages),
+        ],
+        long=fields.pop("long", long_run() if name == "ours" else None),
         **fields,
     )
     return run

@@ -1,7 +1,8 @@
 """Smoke run of the benchmark machinery: ``python -m bench --quick`` against the real servers.
 
-Our bot always; the stock ``rasa init`` bot only when it is already built (``make bench`` builds
-it once per Rasa version, about a minute of training on 2 cores), so this test never trains.
+Our bot always, with a 60-message long conversation; the stock ``rasa init`` bot only when it is
+already built (``make bench`` builds it once per Rasa version, about a minute of training on
+2 cores), so this test never trains.
 Takes about 1 minute with our bot alone and 2 with both on a 2-core machine.
 """
 
@@ -67,12 +68,17 @@ def test_quick_benchmark_prints_a_complete_table(tmp_path: Path) -> None:
     assert _number(ours_build["actions peak RSS MB"]) > 10
     for column in ("intent accuracy", "entity F1"):  # scored by a full run, or not yet
         assert ours_build[column] == MISSING or 0 <= _number(ours_build[column]) <= 1
-    assert {r[0] for r in target_rows} >= {"errors", "Rasa server peak RSS", "start-up to first answer"}
+    long_target = "long conversation: p95 near the end vs near the start"
+    assert {r[0] for r in target_rows} >= {"errors", "Rasa server peak RSS", "start-up to first answer", long_target}
     assert all(r[3].strip("*") in ("PASS", "MISS", "SKIP") for r in target_rows)
 
     data = json.loads((tmp_path / "latest.json").read_text())
     assert [b["name"] for b in data["bots"]] == bots
     assert data["machine"]["rasa"] == "3.6.21" and not any(b["failure"] for b in data["bots"])
+    long = next(b for b in data["bots"] if b["name"] == "ours")["long"]
+    assert (long["messages"], long["window"], long["errors"]) == (60, 10, 0)
+    assert 0 < long["early_p95_ms"] < 10_000 and 0 < long["late_p95_ms"] < 10_000 and len(long["blocks"]) == 10
+    assert "Long conversation (`bench/long.py`, ours): one sender, 60 messages" in report
     photos = data["photos"]  # the notice reader over a spread of the generated set
     assert photos["files"] == 4 and photos["photos"] >= 1 and 0 < photos["photo_max_s"] < 20
     assert "Notice photos (`bench/photos.py`)" in report and "slowest notice photo read" in {r[0] for r in target_rows}

@@ -20,6 +20,19 @@ def test_quick_is_short_skips_training_and_keeps_the_published_table() -> None:
     assert (args.duration, args.skip_training, args.out) == (QUICK_DURATION_S, True, QUICK_RESULTS_DIR)
 
 
+def test_the_long_conversation_is_a_thousand_messages_and_sixty_in_a_smoke_run() -> None:
+    assert (parse_args([]).long_messages, parse_args([]).long_window) == (1000, 10)
+    assert parse_args(["--quick"]).long_messages == 60
+    assert parse_args(["--quick", "--long-messages", "0"]).long_messages == 0  # left out
+    assert parse_args(["--long-messages", "400", "--long-window", "25"]).long_window == 25
+
+
+@pytest.mark.parametrize("option", [["--long-messages", "-1"], ["--long-window", "0"]])
+def test_bad_long_options_are_refused(option) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(option)
+
+
 def test_options(tmp_path: Path) -> None:
     args = parse_args(["--messages", "200", "--concurrency", "1,5,10", "--skip-stock", "--out", str(tmp_path)])
     assert (args.messages, args.duration, args.concurrencies, args.skip_stock, args.out) == (

@@ -41,7 +41,13 @@ def test_report_has_three_tables_with_bots_side_by_side() -> None:
             float(cell)
     assert load_rows[0][-1] == MISSING  # the stock bot has no action server
     assert build_rows[1][-2:] == ["0.951", "0.980"]
-    assert len(target_rows) == 7
+    assert len(target_rows) == 11
+    assert (
+        "Long conversation (`bench/long.py`, ours): one sender, 1000 messages one at a time (the mix's turns "
+        "over and over), 0 errors, 50 s; p95 of messages 1-10 40.0 ms, of the last 10 44.0 ms (1.10x); "
+        "p95 ms per block of messages: 1-100: 40, 101-200: 40, 201-300: 41" in report
+    )
+    assert report.count("Long conversation (") == 1  # the stock bot plays no long conversation
     assert "code 98%, date 91%, amount 95%" in report and "slowest photo 2.37 s" in report
     assert "Test CPU" in report and "Rasa 3.6.21" in report and "2026-11-26" in report
 
