@@ -36,18 +36,16 @@ import logging
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Collection, Dict, FrozenSet, List, Optional, Protocol, Set, Tuple, cast
+from typing import Any, Awaitable, Callable, Collection, Dict, List, Optional, Set, Tuple, cast
 
-from rasa.core.actions.action import create_bot_utterance
 from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.events import BotUttered, Event, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic
-from sanic.exceptions import SanicException
 
+from channels.agent_view import AgentView, BotView
+from channels.counting_output import CountingOutput
 from channels.guard_settings import GuardSettings, get_guard_settings
-from channels.languages import ENGLISH, LANGUAGE_SLOT, SPANISH, text_language, tracker_language, valid_language
+from channels.languages import ENGLISH, SPANISH, text_language, tracker_language, valid_language
 from channels.metadata import LANGUAGE_FIELD, with_language
 from channels.ratelimit import RateDecision, RateLimiter, build_limiter, build_rate_limiter
 from channels.turn_failures import watching
@@ -153,131 +151,6 @@ def offered_payloads(events: Collection[Event]) -> Set[str]:
                 buttons.extend(element.get("buttons") or [] if isinstance(element, dict) else [])
             payloads.update(b["payload"] for b in buttons if isinstance(b, dict) and isinstance(b.get("payload"), str))
     return payloads
-
-
-class BotView(Protocol):
-    """What the guard reads from the bot (tests pass a fake)."""
-
-    def intents(self) -> FrozenSet[str]:
-        """The domain's intents (empty when unknown)."""
-
-    def render(
-        self, response: str, channel: str, language: Optional[str] = None, **values: Any
-    ) -> Optional[List[Dict[str, Any]]]:
-        """A domain response as messages for ``channel`` (the variation for ``language``), or None
-        when the domain lacks it."""
-
-    async def tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        """The conversation's tracker, or None when unknown."""
-
-    async def record(self, sender_id: str, messages: List[Dict[str, Any]], reason: str) -> bool:
-        """Append what the guard said to the conversation's stored tracker; False when it could not."""
-
-
-class AgentView:
-    """Reads the running Rasa server's agent (``app.ctx.agent``), which a model reload replaces."""
-
-    def __init__(self, app: Optional[Sanic] = None) -> None:
-        self.app = app
-
-    def _agent(self) -> Any:
-        app = self.app
-        if app is None:
-            try:
-                app = Sanic.get_app()  # the Rasa server runs one app
-            except SanicException:
-                return None
-        return getattr(app.ctx, "agent", None)
-
-    def intents(self) -> FrozenSet[str]:
-        """The loaded domain's intents."""
-        domain = getattr(self._agent(), "domain", None)
-        return frozenset(domain.intents) if domain is not None else frozenset()
-
-    def responses(self) -> Optional[Dict[str, Any]]:
-        """The loaded domain's responses (None before a model is loaded)."""
-        return getattr(getattr(self._agent(), "domain", None), "responses", None)
-
-    def render(
-        self, response: str, channel: str, language: Optional[str] = None, **values: Any
-    ) -> Optional[List[Dict[str, Any]]]:
-        """The response through Rasa's own templating (``channel:`` variants, the variation the
-        ``language`` slot selects, ``{placeholders}``)."""
-        domain = getattr(self._agent(), "domain", None)
-        if domain is None or response not in domain.responses:
-            return None
-        slots = {LANGUAGE_SLOT: language} if language else {}
-        message = TemplatedNaturalLanguageGenerator(domain.responses).generate_from_slots(
-            response, slots, channel, **values
-        )
-        return [message] if message else None
-
-    async def tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        """The stored tracker (read-only; no lock needed), None when the store fails."""
-        store = getattr(self._agent(), "tracker_store", None)
-        if store is None:
-            return None
-        try:
-            return await store.retrieve(sender_id)
-        except Exception:
-            logger.warning("guard: could not read a tracker", exc_info=True)
-            return None
-
-    async def record(self, sender_id: str, messages: List[Dict[str, Any]], reason: str) -> bool:
-        """Append the messages as bot events (``metadata.guard = reason``) under the conversation's
-        lock, so the tax pro's transcript shows them. A conversation not stored yet is left alone:
-        a tracker that starts with these events would skip Rasa's session start."""
-        agent = self._agent()
-        store, locks = getattr(agent, "tracker_store", None), getattr(agent, "lock_store", None)
-        if store is None or locks is None or not messages:
-            return False
-        try:
-            async with locks.lock(sender_id):
-                tracker = await store.retrieve(sender_id)
-                if tracker is None:
-                    return False
-                for message in messages:
-                    event = create_bot_utterance(dict(message))
-                    event.metadata = {**(event.metadata or {}), "guard": reason}
-                    tracker.update(event)
-                await store.save(tracker)
-            return True
-        except Exception:
-            logger.warning("guard: could not store its %s reply", reason, exc_info=True)
-            return False
-
-
-class CountingOutput:
-    """Stands in for the real output channel and counts what is sent through it.
-
-    Not an ``OutputChannel`` subclass: every attribute comes from the real channel, and each
-    ``send_*`` method is counted on its way there (Rasa calls ``send_response``; custom code may
-    call ``send_text_message`` directly).
-    """
-
-    def __init__(self, inner: OutputChannel, failures: Optional[List[str]] = None) -> None:
-        self.inner = inner
-        self.sent = 0
-        # Once Rasa has dropped a failed action, what it says next (e.g. "I couldn't follow
-        # that" after a failed session start) is a guess: hold it back for the polite reply.
-        self.failures = failures if failures is not None else []
-
-    def name(self) -> str:
-        """The real channel's name, so Rasa picks its response variants."""
-        return self.inner.name()
-
-    def __getattr__(self, attribute: str) -> Any:
-        value = getattr(self.inner, attribute)
-        if not (attribute.startswith("send_") and callable(value)):
-            return value
-
-        async def counted(*args: Any, **kwargs: Any) -> Any:
-            if self.failures:
-                return None
-            self.sent += 1
-            return await value(*args, **kwargs)
-
-        return counted
 
 
 class MessageGuard:

@@ -23,11 +23,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from channels.agent_view import AgentView
 from channels.guard import (
     FALLBACK_TEXTS,
     PII_REMOVED,
     TECHNICAL_PROBLEM,
-    AgentView,
     GuardResult,
     MessageGuard,
     Verdict,
