@@ -118,7 +118,9 @@ def _start_consumer(ctx: Any, settings: DeskSettings) -> Optional[Any]:
     """Consume Rasa's tracker events when RABBITMQ_URL is set (connects in the background)."""
     if settings.rabbitmq_url is None:
         return None
-    from desk.events import BrokerConsumer, HandoffDetector, HandoffRelay
+    from desk.broker.consumer import BrokerConsumer
+    from desk.broker.detector import HandoffDetector
+    from desk.broker.relay import HandoffRelay
 
     # Looked up at call time: tests (and a future reload) may swap the notifier or hub.
     ctx.relay = HandoffRelay(

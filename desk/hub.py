@@ -1,6 +1,6 @@
 """Live notifications for signed-in pros: one in-process hub fanning out to server-sent events.
 
-The broker consumer (:mod:`desk.events`) publishes a notice per handoff; every open ``/events``
+The broker relay (:mod:`desk.broker.relay`) publishes a notice per handoff; every open ``/events``
 stream has its own bounded queue, so a slow browser drops old notices instead of holding memory.
 """
 

@@ -10,14 +10,10 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from desk.events import (
-    BrokerConsumer,
-    Handoff,
-    HandoffDetector,
-    HandoffRelay,
-    MalformedEvent,
-    parse_event,
-)
+from desk.broker.consumer import BrokerConsumer
+from desk.broker.detector import Handoff, HandoffDetector
+from desk.broker.messages import MalformedEvent, parse_event
+from desk.broker.relay import HandoffRelay
 from store.records import Case
 
 SENDER = "c0ffee-1234"
@@ -263,7 +259,7 @@ async def test_consumer_retries_an_unreachable_broker_without_logging_the_passwo
     consumer = BrokerConsumer(
         f"amqp://guest:{leaked}@127.0.0.1:5672/", "x", "q", handler, connect=fake.connect, retry_max_s=0.01
     )
-    with caplog.at_level(logging.WARNING, logger="desk.events"):
+    with caplog.at_level(logging.WARNING, logger="desk.broker.consumer"):
         consumer.start()
         await asyncio.wait_for(consumer.ready.wait(), 2)
     assert fake.attempts == 3 and consumer.attempts == 3
