@@ -35,9 +35,7 @@ def run_replicas(mix: Mix, options: LoadOptions, workdir: Path) -> BotRun:
     logs.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
-        with running_cluster(
-            logs, env={**BENCH_LIMITS_OFF, "RATE_LIMIT_MESSAGES": "0", "REST_TOKEN": BENCH_REST_TOKEN}
-        ) as cluster:
+        with running_cluster(logs, env={**BENCH_LIMITS_OFF, "REST_TOKEN": BENCH_REST_TOKEN}) as cluster:
             bot.startup_s = round(time.perf_counter() - started, 1)
             print(f"    {NAME}: both replicas answering after {bot.startup_s:.1f} s", flush=True)
             pids = {"actions": cluster.processes[0].pid}
