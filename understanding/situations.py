@@ -40,9 +40,9 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     "levied": _any(
         _NOT_QUESTION
         + r"\b(?:garnished|levied|seized|garnishing|levying)\b(?! (?:my )?bank)(?! (?:my )?(?:checking|savings|account))",
-        r"\b(?:are|is|started|been|already|now)\s+(?:garnish|levy|tak)\w*\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|checks?|social security|benefits|refund)",
+        r"\b(?:are|is|started|been|already|now)\s+(?:garnish|levy|tak)\w*\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|checks?|social security|benefits)",
         r"\b(?:wage|paycheck)\s+(?:garnishment|levy)\s+(?:started|has started|began|is|was)",
-        r"\btook\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|refund|social security|benefits|car|house)",
+        r"\btook\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|social security|benefits|car|house)",
         r"\b(?:employer|job|hr|payroll)\s+(?:got|received|was sent|has)\s+(?:a|an|the)?\s*(?:levy|garnishment|notice of levy|668)",
         r"\b(?:levy|garnishment)\s+on\s+(?:my|our)\s+(?:wages?|pay|paycheck)",
         r"\b(?:started|are|been|keep|now) taking\b[^.?!]{0,30}\b(?:check|paycheck|pay|wages|salary)\b",
@@ -164,8 +164,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     ),
     "spouse_caused": _any(
         r"\bex[- ]?(?:husband|wife|spouse|partner)\b",
-        r"\b(?:husband|wife|spouse)(?:'s)? (?:\w+ ){0,4}(?:business|income|fault|debt|taxes|didn'?t|never|lied|hid|forged)",
-        r"\b(?:his|her) (?:business|taxes|income|debt|fault)\b",
+        r"\b(?:husband|wife|spouse)(?:'?s)? (?:\w+ ){0,4}(?:business|income|fault|debt|taxes|didn'?t|never|lied|hid|forged)",
         r"\binnocent spouse\b",
         r"\bdivorced?\b",
         r"\b(?:husband|wife|spouse|ex) owes\b",
@@ -223,6 +222,33 @@ _FEARED = re.compile(
 _FEARABLE = ("levied", "bank_frozen")
 
 
+# "if I set up a payment plan", "should we get on a plan": a plan wished for, not one in place.
+_WISHED = re.compile(
+    r"\b(?:if|when|once|should|can|could|would|will|whether|want to|going to|gonna|planning to|"
+    r"si|cuando|quiero|puedo|podria|deberia|voy a)\b[^.?!,]{0,20}$",
+    re.IGNORECASE,
+)
+# A plan asked for and not yet granted is no plan ("my payment plan request", "en tramite").
+_PENDING = re.compile(
+    r"\b(?:request\w*|applied|application|pending|approv\w*|tramite|solicit\w*|aprob\w*)\b", re.IGNORECASE
+)
+# "his taxes", "her business" speak of a spouse only when the message names one.
+_SPOUSE = re.compile(r"\b(?:husband|wife|spouse|ex|esposo|esposa|marido|mujer)(?:'?s)?\b", re.IGNORECASE)
+# "the IRS is going to sell my house", "van a vender mi casa": a seizure sale, not the taxpayer selling.
+_SEIZURE_SALE = re.compile(
+    r"\b(?:irs|they|they'?re|they will|va a|van a|quiere|quieren|threaten\w*|amenaz\w*)\b[^.?!]{0,20}$", re.IGNORECASE
+)
+_HIS_OR_HERS = re.compile(r"\b(?:his|her) (?:business|taxes|income|debt)\b", re.IGNORECASE)
+# "its been 6 weeks" since a return was filed is about a refund, not a notice's deadline.
+_REFUND = re.compile(r"\b(?:refund|reembolso)\b", re.IGNORECASE)
+
+
+def _sentence_at(text: str, position: int) -> str:
+    start = max(text.rfind(mark, 0, position) for mark in ".?!\n") + 1
+    ends = [i for i in (text.find(mark, position) for mark in ".?!\n") if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
+
+
 def _stated(name: str, text: str) -> bool:
     """True when ``text`` states the situation at least once without denying it."""
     for match in _PATTERNS[name].finditer(text):
@@ -231,14 +257,29 @@ def _stated(name: str, text: str) -> bool:
             continue
         if name in _FEARABLE and _FEARED.search(before):
             continue
+        if name == "on_payment_plan" and (_WISHED.search(before) or _PENDING.search(_sentence_at(text, match.start()))):
+            continue
+        if name == "selling_home" and _SEIZURE_SALE.search(before):
+            continue
+        if name == "deadline_passed" and _REFUND.search(_sentence_at(text, match.start())):
+            continue
         return True
-    return False
+    return name == "spouse_caused" and bool(_SPOUSE.search(text) and _HIS_OR_HERS.search(text))
+
+
+_NEVER_MISSED = re.compile(
+    r"\b(?:never|not|haven'?t|havent|didn'?t|didnt|no)\s+(?:once\s+|even\s+|ever\s+)?miss(?:ed)? (?:a|one|any|my)\b|"
+    r"\bnunca (?:he )?(?:falle|fallado|deje de pagar)\b",
+    re.IGNORECASE,
+)
 
 
 def find_situations(text: str) -> List[str]:
     """The situations stated in ``text`` (English or Spanish), in the fixed order of SITUATIONS."""
     text = normalise(text)
     found = {name for name in SITUATIONS if _stated(name, text)}
+    if _NEVER_MISSED.search(text):
+        found.discard("missed_payment")  # "in default but I never missed a payment": the cause is something else
     if "missed_payment" in found and _PLAN_WORDS.search(text):
         found.add("on_payment_plan")  # a missed plan payment means the taxpayer is on a plan
     return [name for name in SITUATIONS if name in found]

@@ -91,6 +91,19 @@ def test_unknown_code_is_reported_not_guessed() -> None:
         ("I missed my June payment", ["missed_payment"]),
         ("what if I send the form late", ["deadline_passed"]),
         ("they told the state department and my passport is at risk", []),
+        # a plan wished for or still pending is no plan; a default denied is no missed payment
+        ("will it stop if i set up a payment plan", []),
+        ("i had my payment plan request in but they hadnt approved it yet", []),
+        ("tengo un plan de pagos en tramite, todavia no me lo aprueban", []),
+        ("I set up a payment plan last year and pay 200 a month", ["on_payment_plan"]),
+        ("CP523 says my installment agreement is in default but i never missed a payment", ["on_payment_plan"]),
+        # a refund kept for a debt is an offset, not a levy; "his fault" is a spouse's only beside one
+        ("the IRS took my refund for my husbands back taxes from his business", ["spouse_caused"]),
+        ("my CPA filed late and the IRS charged me penalties, it was his fault not mine", []),
+        # a refund's wait is no passed deadline; the IRS selling a house is no sale by the taxpayer
+        ("wheres my refund its been 6 weeks", []),
+        ("el IRS dice que va a vender mi casa en subasta", []),
+        ("im going to sell my house to pay it", ["selling_home"]),
     ],
 )
 def test_situations(text: str, expected: list) -> None:
