@@ -20,7 +20,7 @@ from actions.fallback import did_you_mean_buttons
 from actions.replies import Reply, deadline_replies, explanation_replies, send, topic_replies
 from knowledge.loader import Knowledge
 from services.dates import long_date, parse_iso
-from understanding.composer import ComposedAnswer, compose
+from understanding.composer import MAX_QUESTIONS, ComposedAnswer, compose
 from understanding.passages import passages_for
 from understanding.phrases import phrase
 from understanding.question_classifier import (
@@ -29,7 +29,7 @@ from understanding.question_classifier import (
     trained_question_classifier,
 )
 from understanding.questions import covered
-from understanding.reading import Memory, MessageReading, benefit_levy, read_message
+from understanding.reading import Memory, MessageReading, benefit_levy, read_message, unplaced_question
 
 # When the text itself names no question, the intent still says what was asked.
 INTENT_QUESTIONS: Dict[str, str] = {
@@ -138,6 +138,9 @@ class ActionAnswerMessage(BaseAction):
             confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
             if confidence >= INTENT_QUESTION_CONFIDENCE and not covered(question, reading.questions):
                 reading.questions.append(question)  # the model read a question the patterns missed
+        fallback = unplaced_question(reading, memory)
+        if fallback and len(reading.questions) < MAX_QUESTIONS and not covered(fallback, reading.questions):
+            reading.questions.append(fallback)  # every question asked gets an answer, if only the general one
         # the intent's levy question from someone living on benefits is about the benefit check
         reading.questions = benefit_levy(reading.questions, [*reading.situations, *memory.situations], reading.text)
         if intent == "out_of_scope" and not reading.has_content:

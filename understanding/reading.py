@@ -17,7 +17,15 @@ from nlp.language import plain
 from services.amounts import parse_amount
 from services.dates import find_notice_date
 from understanding.codes_in_text import CodeMention, find_codes
-from understanding.questions import GENERIC, covered, find_questions, is_asking, sentence_questions, sentences
+from understanding.questions import (
+    GENERIC,
+    covered,
+    find_questions,
+    is_asking,
+    normalise,
+    sentence_questions,
+    sentences,
+)
 from understanding.situations import URGENT_SITUATIONS, find_situations
 
 OUT_OF_SCOPE = ("tax_prep", "refund_status", "state_notice", "other")
@@ -191,6 +199,8 @@ class MessageReading:
     out_of_scope: Optional[str] = None
     # "got it back in March": no notice date, but it came no later than the end of that month
     received_by: Optional[dt.date] = None
+    # asking sentences that neither the patterns nor the sentence classifier placed
+    unplaced: List[str] = field(default_factory=list)
 
     @property
     def urgent(self) -> bool:
@@ -264,6 +274,26 @@ def _scope(text: str, situations: Sequence[str], has_codes: bool) -> Optional[st
     return None
 
 
+# "is this a bill?", "is that even legal?", "es una factura?": a question pointing at the notice itself.
+_POINTS_AT_NOTICE = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:is (?:this|that|it)|what(?: is|s) (?:this|that|it)|es (?:esto|eso|esta|este|una|un)|"
+    r"que es (?:esto|eso))\b",
+    re.IGNORECASE,
+)
+
+
+def unplaced_question(reading: MessageReading, memory: Memory) -> Optional[str]:
+    """What a message with an asking sentence nothing placed is taken to ask, when it is about a notice
+    or a stated situation: what the notice is when the sentence points at it, else what to do now."""
+    asks = [s for s in reading.unplaced if len(s.split()) >= 3]  # "ok?", "right??" ask nothing to answer
+    about_notice = bool(reading.codes or reading.unknown_codes or memory.notice_code)
+    if not asks or reading.out_of_scope or not (about_notice or reading.situations or memory.situations):
+        return None
+    if about_notice and any(_POINTS_AT_NOTICE.search(normalise(s)) for s in asks):
+        return "what_is_notice"
+    return "what_to_do"
+
+
 def read_message(
     text: str,
     lookup: Callable[[str], Optional[str]],
@@ -318,11 +348,14 @@ def read_message(
     if "bank_frozen" in situations and "stop_levy" in questions and "bank_levy" not in questions:
         questions.append("bank_levy")  # "the bank froze it, can I get it back?" is about the bank levy
     questions = benefit_levy(questions, [*situations, *memory.situations], flat)
+    unplaced: List[str] = []
     if classify is not None:
         for sentence in sentences(text):
             if is_asking(sentence) and not sentence_questions(sentence):
                 question = classify(sentence)
-                if question and not covered(question, questions):
+                if question is None:
+                    unplaced.append(sentence)
+                elif not covered(question, questions):
                     questions.append(question)
     if questions and (set(questions) <= GENERIC or "what_to_do" in questions):
         specific = [_SITUATION_QUESTION[s] for s in situations if s in _SITUATION_QUESTION]
@@ -338,6 +371,7 @@ def read_message(
         tax_years=_tax_years(text),
         situations=situations,
         questions=questions,
+        unplaced=unplaced,
     )
     reading.out_of_scope = _scope(flat, situations, bool(codes))
     if reading.notice_date is None:

@@ -75,6 +75,7 @@ class Report:
     questions_answered: int = 0
     situations_expected: int = 0
     situations_used: int = 0
+    situations_unsupported: int = 0
     not_routed: int = 0
     words: List[int] = field(default_factory=list)
     failures: List[Dict[str, Any]] = field(default_factory=list)
@@ -90,6 +91,7 @@ class Report:
             "code_recall": self.rate(self.codes_named, self.codes_expected),
             "questions_answered": self.rate(self.questions_answered, self.questions_expected),
             "situations_used": self.rate(self.situations_used, self.situations_expected),
+            "situations_unsupported": self.situations_unsupported,
             "not_routed": self.not_routed,
             "median_words": words[len(words) // 2],
             "max_words": words[-1],
@@ -228,6 +230,17 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report, language
     report.situations_used += len(used)
     if len(used) < len(situations):
         problems.append(f"situations not used: {[s for s in situations if s not in used]}")
+    # a reply that speaks to a situation the taxpayer did not state says something unsupported
+    # (a lapsed window the answer works out from the notice's date is not a claim about the taxpayer)
+    dated = reading is not None and (reading.notice_date or reading.received_by)
+    # and a levied bank account is a levy, a missed plan payment means a plan
+    implied = {*situations, *(IMPLIED.get(s, "") for s in situations)}
+    unsupported = [
+        s for s in (answer.situations if answer else []) if s not in implied and not (s == "deadline_passed" and dated)
+    ]
+    report.situations_unsupported += len(unsupported)
+    if unsupported:
+        problems.append(f"situations not stated: {unsupported}")
     scope = expect.get("out_of_scope")
     got_scope = reading.out_of_scope if reading else None
     if scope != got_scope and not (scope == "other" and got_scope is None and not (answer and answer.paragraphs)):
@@ -253,6 +266,9 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report, language
         )
     else:
         report.fully_right += 1
+
+
+IMPLIED = {"bank_frozen": "levied", "missed_payment": "on_payment_plan"}
 
 
 def _key(code: str) -> str:

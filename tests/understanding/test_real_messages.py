@@ -21,13 +21,13 @@ MODEL = ROOT / "models" / "tax-assistant.tar.gz"
 SCOPES = {None, "tax_prep", "refund_status", "state_notice", "other"}
 # Floors the sets must keep: the measured figures (README.md) less about 0.03, so a regression fails
 # here. The goal is 0.90 fully right on the held-out set; on 2026-12-04 it measured 0.475 (dev 0.885),
-# code recall 0.927 on held-out (1.0 on dev). After the broader readers (dev grown to 259 items), measured
-# once: held-out 0.566 (dev 0.934), code recall 0.982 (dev 0.992).
-MIN_FULLY_RIGHT = {"dev": 0.90, "heldout": 0.53, "es_dev": 0.92, "es_heldout": 0.60}
-# Spanish, measured 2026-12-04 (before the Spanish text of the supplementary notices and topics
-# landed): es_dev 0.860, es_heldout 0.565 (held-out scored once then), code recall 1.0 / 0.92. After the
-# broader readers (es_dev grown to 160 items), measured once: es_heldout 0.638 (es_dev 0.950), code recall
-# 0.96 (es_dev 1.0).
+# then 0.566 after the broader readers. Since the third session of 2026-12-04 a reply that speaks to a
+# situation the taxpayer did not state fails too, and dev grew to 319 items (60 scored first at 0.48):
+# held-out 0.556 (dev 0.846), code recall 1.0.
+MIN_FULLY_RIGHT = {"dev": 0.82, "heldout": 0.53, "es_dev": 0.84, "es_heldout": 0.65}
+# Spanish: es_dev 0.860 and es_heldout 0.565 first, then 0.638 after the broader readers; with the
+# stricter judge and es_dev at 200 items (40 scored first at 0.53): es_heldout 0.681 (es_dev 0.865),
+# code recall 0.96.
 MIN_CODE_RECALL = 0.93
 SETS = ["dev", "heldout", "es_dev", "es_heldout"]  # es_*: Spanish, written from Spanish public questions (README_es.md)
 
