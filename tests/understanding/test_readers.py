@@ -11,7 +11,7 @@ import pytest
 from knowledge.loader import cached_knowledge
 from understanding.codes_in_text import find_codes
 from understanding.questions import find_questions, sentences
-from understanding.reading import Memory, read_message
+from understanding.reading import Memory, read_message, unplaced_question
 from understanding.situations import find_situations
 
 KB = cached_knowledge()
@@ -258,3 +258,22 @@ def test_someone_living_on_benefits_asks_about_the_benefit_check() -> None:
 def test_a_month_named_for_something_else_is_no_notice_date() -> None:
     reading = read_message("got a CP2000. the company sent me a corrected 1099 in march. what now", lookup, TODAY)
     assert reading.received_by is None
+
+
+@pytest.mark.parametrize(
+    "text, memory, expected",
+    [
+        ("cp 71 annual reminder. is this a bill?", Memory(), "what_is_notice"),
+        ("I got a CP503 for 900. who am I supposed to call about it", Memory(), "what_to_do"),
+        ("they froze my bank account. who am I supposed to call about it", Memory(), "what_to_do"),
+        ("who am I supposed to call about it", Memory(notice_code="CP14"), "what_to_do"),
+        ("who am I supposed to call about it", Memory(), None),  # about nothing we know of
+        ("I got a CP503. ok?", Memory(), None),  # too short to be a question
+    ],
+)
+def test_an_unplaced_question_gets_the_general_answer(text: str, memory: Memory, expected: Optional[str]) -> None:
+    lookup = cached_knowledge().find_notice
+    reading = read_message(
+        text, lambda raw: getattr(lookup(raw), "code", None), dt.date(2026, 12, 3), memory, classify=lambda s: None
+    )
+    assert unplaced_question(reading, memory) == expected
