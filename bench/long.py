@@ -2,8 +2,9 @@
 
 A single sender plays every turn of a mix's conversations in order, over and over, until it has
 sent ``messages`` messages, one at a time. The p95 of the first ``window`` messages (the bot is
-already warm) is compared with the p95 of the last ``window``: a tracker store, policy or action
-whose work grows with the conversation shows as a ratio above 1.
+already warm) is compared with the p95 of the same turns in the script's last full repetition of
+them near the end: a tracker store, policy or action whose work grows with the conversation shows
+as a ratio above 1.
 """
 
 from __future__ import annotations
@@ -36,9 +37,21 @@ def _p95(latencies: Sequence[Optional[float]]) -> float:
     return percentiles(answered, (95,))[95]
 
 
-def summarise_long(latencies: Sequence[Optional[float]], window: int, result: LoadResult, elapsed_s: float) -> LongRun:
-    """The long run from each message's latency in order (``None`` for a failed message)."""
+def late_start(count: int, window: int, period: int) -> int:
+    """The index of the first message of the late window: the last time the script's first
+    ``window`` turns were all sent (``period`` turns a repetition; 0: the last ``window`` messages)."""
+    if period <= 0 or count < window:
+        return max(count - window, 0)
+    return ((count - window) // period) * period
+
+
+def summarise_long(
+    latencies: Sequence[Optional[float]], window: int, result: LoadResult, elapsed_s: float, period: int = 0
+) -> LongRun:
+    """The long run from each message's latency in order (``None`` for a failed message), for a
+    script of ``period`` turns (0: compare with the last ``window`` messages)."""
     count = len(latencies)
+    late = late_start(count, window, period)
     size = max(1, math.ceil(count / BLOCKS))
     blocks = [
         [float(first + 1), float(min(first + size, count)), round(_p95(latencies[first : first + size]), 1)]
@@ -48,7 +61,8 @@ def summarise_long(latencies: Sequence[Optional[float]], window: int, result: Lo
         messages=count,
         window=window,
         early_p95_ms=_p95(latencies[:window]),
-        late_p95_ms=_p95(latencies[-window:]) if count else math.nan,
+        late_p95_ms=_p95(latencies[late : late + window]) if count else math.nan,
+        late_first=late + 1,
         errors=result.error_count,
         errors_by_kind=dict(result.errors),
         error_samples=result.error_samples,
@@ -71,7 +85,7 @@ async def converse(
     async with client_session(timeout_s) as session:
         for turn in itertools.islice(itertools.cycle(turns), messages):
             latencies.append(await send(session, url, sender, turn, result))
-    return summarise_long(latencies, window, result, time.perf_counter() - start)
+    return summarise_long(latencies, window, result, time.perf_counter() - start, period=len(turns))
 
 
 def run_long(base_url: str, mix: Mix, messages: int, window: int, timeout_s: float) -> LongRun:
@@ -79,7 +93,8 @@ def run_long(base_url: str, mix: Mix, messages: int, window: int, timeout_s: flo
     long = asyncio.run(converse(base_url, script(mix), messages, window, timeout_s))
     print(
         f"    long conversation: {long.messages} messages in {long.elapsed_s:.0f} s, p95 of messages "
-        f"1-{window} {long.early_p95_ms:.1f} ms, of the last {window} {long.late_p95_ms:.1f} ms "
+        f"1-{window} {long.early_p95_ms:.1f} ms, of {long.late_first}-{long.late_first + window - 1} "
+        f"(the same turns) {long.late_p95_ms:.1f} ms "
         f"({long.ratio:.2f}x), {long.errors} errors; p95 per block: "
         + ", ".join(f"{int(b[0])}-{int(b[1])}: {b[2]:.0f}" for b in long.blocks),
         flush=True,

@@ -35,15 +35,18 @@ class Scenario:
 class LongRun:
     """One conversation of many messages (bench/long.py): latency early on against near the end.
 
-    ``early_p95_ms`` is the p95 of messages 1 to ``window``, ``late_p95_ms`` that of the last
-    ``window`` messages; ``blocks`` holds ``[first message, last message, p95 ms]`` for consecutive
-    blocks of the conversation, to show how latency grows with it.
+    ``early_p95_ms`` is the p95 of messages 1 to ``window``, ``late_p95_ms`` that of the ``window``
+    messages from message ``late_first`` on: the same turns of the script, its last full repetition
+    of them (different turns cost different work, so only like is compared with like). ``blocks``
+    holds ``[first message, last message, p95 ms]`` for consecutive blocks of the conversation, to
+    show how latency grows with it.
     """
 
     messages: int
     window: int
     early_p95_ms: float
     late_p95_ms: float
+    late_first: int = 0
     errors: int = 0
     errors_by_kind: Dict[str, int] = field(default_factory=dict)
     error_samples: List[Dict[str, Any]] = field(default_factory=list)

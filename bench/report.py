@@ -143,8 +143,9 @@ def long_line(run: BenchRun) -> List[str]:
         lines += [
             f"Long conversation (`bench/long.py`, {bot.name}): one sender, {long.messages} messages one at a "
             f"time (the mix's turns over and over), {long.errors} errors, {fmt(long.elapsed_s, 0)} s; p95 of "
-            f"messages 1-{long.window} {fmt(long.early_p95_ms)} ms, of the last {long.window} "
-            f"{fmt(long.late_p95_ms)} ms ({fmt(long.ratio, 2)}x); p95 ms per block of messages: {blocks}.",
+            f"messages 1-{long.window} {fmt(long.early_p95_ms)} ms, of messages {long.late_first}-"
+            f"{long.late_first + long.window - 1} (the same turns) {fmt(long.late_p95_ms)} ms "
+            f"({fmt(long.ratio, 2)}x); p95 ms per block of messages: {blocks}.",
             "",
         ]
     return lines

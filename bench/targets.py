@@ -76,8 +76,8 @@ def _long_check(ours: BotRun) -> Check:
         return Check(target, limit, "not measured", "SKIP")
     window = long.window
     measured = (
-        f"messages {long.messages - window + 1}-{long.messages} {long.late_p95_ms:.1f} ms vs "
-        f"1-{window} {long.early_p95_ms:.1f} ms"
+        f"messages {long.late_first}-{long.late_first + window - 1} of {long.messages} "
+        f"{long.late_p95_ms:.1f} ms vs 1-{window} {long.early_p95_ms:.1f} ms"
     )
     if _missing(long.ratio):
         return Check(target, limit, f"{measured} ({long.errors} errors)", "MISS")

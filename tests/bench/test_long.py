@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 
 from bench.load import LoadResult
-from bench.long import converse, script, summarise_long
+from bench.long import converse, late_start, script, summarise_long
 from bench.mix import Conversation, Mix, Turn
 
 
@@ -52,8 +52,8 @@ async def test_one_sender_cycles_the_turns_and_the_growth_shows(server: Tuple[st
     assert len(senders) == 1
     assert next(iter(senders.values())) == ["a", "b", "c"] * 13 + ["a"]
     assert long.messages == 40 and long.errors == 0
-    # message n waits 2 ms x n: the last five take 70-80 ms, the first five at most 8 ms + overhead
-    assert long.late_p95_ms >= 70 and long.ratio > 3
+    # message n waits 2 ms x n; the late window is the last full "a b c a b" (messages 34-38)
+    assert long.late_first == 34 and long.late_p95_ms >= 66 and long.ratio > 3
     assert [b[:2] for b in long.blocks] == [[float(1 + 4 * i), float(4 + 4 * i)] for i in range(10)]
     assert long.blocks[-1][2] > long.blocks[0][2]
 
@@ -67,10 +67,20 @@ async def test_failed_messages_count_and_are_left_out_of_the_windows(
     assert not math.isnan(long.early_p95_ms) and not math.isnan(long.late_p95_ms)
 
 
-def test_windows_take_the_first_and_the_last_messages() -> None:
-    latencies = [10.0] * 10 + [50.0] * 80 + [12.0] * 10
-    long = summarise_long(latencies, 10, LoadResult(1, ["u"]), elapsed_s=3.0)
-    assert (long.early_p95_ms, long.late_p95_ms) == (10.0, 12.0)
+@pytest.mark.parametrize(
+    "count, window, period, first",
+    [(1000, 10, 27, 972), (1000, 10, 0, 990), (1000, 10, 10, 990), (60, 10, 27, 27), (30, 10, 27, 0), (5, 10, 27, 0)],
+)
+def test_the_late_window_repeats_the_first_turns_as_near_the_end_as_it_can(
+    count: int, window: int, period: int, first: int
+) -> None:
+    assert late_start(count, window, period) == first
+
+
+def test_windows_take_the_first_messages_and_the_same_turns_near_the_end() -> None:
+    latencies = [10.0] * 10 + [50.0] * 80 + [12.0] * 10 + [99.0] * 5
+    long = summarise_long(latencies, 10, LoadResult(1, ["u"]), elapsed_s=3.0, period=45)
+    assert (long.late_first, long.early_p95_ms, long.late_p95_ms) == (91, 10.0, 12.0)
     assert math.isclose(long.ratio, 1.2)
     empty = summarise_long([None, None], 1, LoadResult(1, ["u"]), elapsed_s=0.0)
     assert math.isnan(empty.ratio)

@@ -44,7 +44,8 @@ def test_report_has_three_tables_with_bots_side_by_side() -> None:
     assert len(target_rows) == 11
     assert (
         "Long conversation (`bench/long.py`, ours): one sender, 1000 messages one at a time (the mix's turns "
-        "over and over), 0 errors, 50 s; p95 of messages 1-10 40.0 ms, of the last 10 44.0 ms (1.10x); "
+        "over and over), 0 errors, 50 s; p95 of messages 1-10 40.0 ms, of messages 973-982 (the same turns) "
+        "44.0 ms (1.10x); "
         "p95 ms per block of messages: 1-100: 40, 101-200: 40, 201-300: 41" in report
     )
     assert report.count("Long conversation (") == 1  # the stock bot plays no long conversation

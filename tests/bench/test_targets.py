@@ -62,7 +62,7 @@ def test_a_long_conversation_may_slow_down_by_a_fifth_at_most() -> None:
         run = bench_run(bot("stock", 50.0, 300.0), bot("ours", 40.0, 300.0, long=long_run(40.0, late)))
         assert statuses(run)[target] == expected, late
     slow = bench_run(bot("ours", 40.0, 300.0, long=long_run(40.0, 1000.0)))
-    assert "messages 991-1000 1000.0 ms vs 1-10 40.0 ms = 25.00x" in measured(slow)[target]
+    assert "messages 973-982 of 1000 1000.0 ms vs 1-10 40.0 ms = 25.00x" in measured(slow)[target]
     failing = bench_run(bot("ours", 40.0, 300.0, long=long_run(40.0, 41.0, errors=3)))
     assert statuses(failing)[target] == statuses(failing)["errors"] == "MISS"
     assert statuses(bench_run(bot("ours", 40.0, 300.0, long=None)))[target] == "SKIP"
