@@ -68,6 +68,7 @@ def summarise_long(
         error_samples=result.error_samples,
         blocks=blocks,
         elapsed_s=round(elapsed_s, 1),
+        latencies_ms=[None if value is None else round(value, 1) for value in latencies],
     )
 
 

@@ -39,7 +39,7 @@ class LongRun:
     messages from message ``late_first`` on: the same turns of the script, its last full repetition
     of them (different turns cost different work, so only like is compared with like). ``blocks``
     holds ``[first message, last message, p95 ms]`` for consecutive blocks of the conversation, to
-    show how latency grows with it.
+    show how latency grows with it; ``latencies_ms`` keeps every message's (``None``: failed).
     """
 
     messages: int
@@ -52,6 +52,7 @@ class LongRun:
     error_samples: List[Dict[str, Any]] = field(default_factory=list)
     blocks: List[List[float]] = field(default_factory=list)
     elapsed_s: float = 0.0
+    latencies_ms: List[Optional[float]] = field(default_factory=list)  # every message's, in order
 
     @property
     def ratio(self) -> float:

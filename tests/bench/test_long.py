@@ -51,7 +51,7 @@ async def test_one_sender_cycles_the_turns_and_the_growth_shows(server: Tuple[st
     long = await converse(url, (Turn("a"), Turn("b"), Turn("c")), messages=40, window=5)
     assert len(senders) == 1
     assert next(iter(senders.values())) == ["a", "b", "c"] * 13 + ["a"]
-    assert long.messages == 40 and long.errors == 0
+    assert long.messages == 40 and long.errors == 0 and len(long.latencies_ms) == 40
     # message n waits 2 ms x n; the late window is the last full "a b c a b" (messages 34-38)
     assert long.late_first == 34 and long.late_p95_ms >= 66 and long.ratio > 3
     assert [b[:2] for b in long.blocks] == [[float(1 + 4 * i), float(4 + 4 * i)] for i in range(10)]
