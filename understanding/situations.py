@@ -51,6 +51,13 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:sent|served|issued|mailed)\b[^.?!]{0,30}\b(?:a|an) (?:levy|notice of levy|garnishment)\b",
         r"\bstatement of exemptions\b",
         r"\b(?:employer|job|work|payroll|hr)\b[^.?!]{0,20}\b(?:started |is |are |been |keeps )?(?:taking|withholding|deducting) (?:money|part|half|\$)",
+        r"\b(?:irs|they)\s+(?:is |are |r |been |keeps? )?(?:garnish\w*|garnsh\w*|levying|levied)\s+(?:my|our|his|her)\b",
+        r"\b(?:wage|paycheck|pay) (?:garnishment|levy) (?:kicked in|started|began|is on)\b",
+        r"\b(?:levy|garnishment) on (?:my|our|his|her) (?:social security|ss|benefits|pension)\b",
+        r"\b(?:taking|took)\s+(?:like\s+)?(?:\d+\s?%|half|part|a portion)\b[^.?!]{0,20}\b(?:social security|ss|check|chk|paycheck|pay|wages|benefits)\b",
+        r"\b(?:short|went to)\b[^.?!]{0,30}\b(?:irs )?(?:garnishment|levy)\b",
+        r"\b(?:hr|payroll|employer)\b[^.?!]{0,40}\b(?:sent|got|received|has)\b[^.?!]{0,15}\b(?:wage levy|levy|garnishment)\b",
+        r"\btook\s+(?:my|our|his|her)\s+(?:401k|ira|retirement)\b",
     ),
     "bank_frozen": _any(
         r"\b(?:bank|account|checking|savings)\b[^.?!]{0,40}\b(?:frozen|froze|levied|seized|emptied|drained|garnished|on hold|hold on it|locked)\b",
@@ -60,6 +67,12 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b668-?a\b",
         r"\b(?:put|placed) a hold on (?:my|our|the) (?:account|bank|checking|savings)",
         r"\b(?:took|taken|take out|pulled)\b[^.?!]{0,20}\b(?:from|out of) (?:my |our )?(?:bank|account|checking|savings)\b",
+        r"\b(?:levy|hold|notice of levy)\b[^.?!]{0,25}\bon (?:my|our|the) (?:checking|savings|account|acct|money)\b",
+        r"\bacct\b[^.?!]{0,30}\bfrozen\b",
+        r"\b(?:drained|froze|emptied) (?:my|our) acct\b",
+        r"\b(?:checking|account|acct)\b[^.?!]{0,15}\bgot hit with a levy\b",
+        r"\bafter the (?:irs )?levy hit\b",
+        r"\btook everything in (?:my|our) (?:checking|savings|account|acct)\b",
     ),
     "lost_income": _any(
         r"\blaid off\b",
@@ -81,6 +94,12 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:got|was|been|were) let go\b",
         r"\bfurlough\w*",
         r"\bout of a job\b",
+        r"\blaid (?:me|us|him|her) off\b",
+        r"\bhaven'?t had (?:a )?(?:job|work)\b",
+        r"\bzero income\b",
+        r"\b(?:job|work) ended\b",
+        r"\blost (?:my|our|his|her) \w+ job\b",
+        r"\bno money coming in\b",
     ),
     "fixed_income": _any(
         r"\b(?:on|only|live on|living on|receive|get|collect|only income is)\s+(?:my\s+|his\s+|her\s+|our\s+|their\s+)?(?:social security|ssi|ssdi|disability)\b",
@@ -92,6 +111,12 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bssdi\b",
         r"\bretired\b",
         r"\bonly (?:have|get|receive|collect) (?:my |a |his |her )?(?:social security|pension|ssi|ssdi|disability)\b",
+        r"\b(?:only gets?|lives? off|living off|live off)\b[^.?!]{0,25}\b(?:social security|ss|ssi|pension|disability)\b",
+        r"\b(?:i|we|he|she|mom|dad) (?:only )?(?:gets?|receives?) (?:a small pension|ss|ssi|va disability|ss disability)\b",
+        r"\bretiree\b",
+        r"\b(?:ss|ssi|ssdi|va disability|social security)\b[^.?!]{0,25}\b(?:only|and thats it|thats it|and nothing else|alone)\b",
+        r"\bon (?:ss|ssi) only\b",
+        r"\bonly income is\b[^.?!]{0,30}\b(?:social security|ss|ssi|ssdi|disability|pension)\b",
     ),
     "already_paid": _any(
         r"\b(?:already|i|we|i've|i have|we have|we've)\s+(?:already\s+)?paid\b(?! (?:nothing|anything))",
@@ -101,6 +126,13 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bsent (?:them )?(?:a )?(?:check|payment)\b",
         r"\b(?:never|didn'?t|did not) appl(?:y|ied) (?:my|our|the) (?:\d{4} )?payments?\b",
         r"\b(?:never|didn'?t|did not|don'?t|doesn'?t) (?:count|credit|apply|include|record|post|show)\w*\b[^.?!]{0,20}\b(?:the |my |our )?(?:\w+ )?payments? (?:i|we) (?:made|sent|mailed)\b",
+        r"\b(?:already|i|we)\s+pd\b",
+        r"\b(?:check|payment) (?:i|we) (?:mailed|sent|made)\b",
+        r"\b(?:cashed|cleared) (?:my |our |the )?check\b",
+        r"\bcheck (?:i mailed |we mailed )?cleared\b",
+        r"\balready sent (?:them|it|the irs)\b",
+        r"\bmade (?:my|our|the) (?:estimated )?payments\b",
+        r"\bpaid \$?\d[\d,]* (?:of it|already|with|last)\b",
     ),
     "on_payment_plan": _any(
         # said of oneself ("I set up a plan", "we're on an installment agreement"), not asked ("can I get on a plan")
@@ -110,6 +142,15 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:my|our) (?:irs )?(?:payment plan|installment (?:agreement|plan))\b(?! (?:request|application))",
         r"\bmaking (?:monthly )?payments\b",
         r"\bpaying (?:them )?(?:monthly|every month|\$\s?\d+ a month)\b",
+        r"\b(?:i'?m|im|we'?re|been|currently|already)\s+(?:on|in|paying on)\s+(?:a|an|my|our|the)?\s*(?:[\w-]+ ){0,2}(?:installment (?:plan|agreement)|payment plan|plan)\b",
+        r"\b(?:i|we)\s+(?:have|got)\s+(?:a|an)\s+(?:[\w-]+ ){0,2}(?:payment plan|installment agreement|ddia|plan with the irs)\b",
+        r"\b(?:i|we)\s+pay\s+(?:them |the irs )?\$?\d[\d,]*\s+(?:a month|every month|monthly|/mo)\b",
+        r"\bpaying (?:the irs |them )?\$?\d[\d,]* (?:a month|monthly|every month)\b",
+        r"\b\$?\d[\d,]* (?:a month |monthly )?on (?:my|our) (?:irs )?plan\b",
+        r"\b(?:got|been) approved for (?:a|an) (?:payment plan|installment)",
+        r"\bgot (?:a|an) (?:installment agreement|payment plan)\b",
+        r"\bset up monthly payments\b",
+        r"\bddia\b",
     ),
     "missed_payment": _any(
         r"\bmiss(?:ed|ing)? (?:a|an|my|the|one|two|three|\d+|some|last month'?s?)?\s*"
@@ -124,6 +165,14 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:missed|skipped|didn'?t pay|couldn'?t pay) (?:the |my |our )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b(?! \d)",
         r"\b(?:autopay|auto-pay|payment|direct debit|debit)\b[^.?!]{0,15}\b(?:rejected|declined|bounced|failed|returned|reversed)\b",
         r"\b(?:rejected|declined|returned|bounced|reversed)\b[^.?!]{0,15}\b(?:my |the |our )?(?:autopay|auto-pay|payment|direct debit)\b",
+        r"\bskipped\b[^.?!]{0,25}\bpayment\b",
+        r"\b(?:couldn'?t|could not|didn'?t|did not) (?:make|pay)\b[^.?!]{0,25}\b(?:payment|installment|plan)\b",
+        r"\b(?:debit|pmt|payment)\b[^.?!]{0,25}\b(?:rejected|declined|bounced)\b",
+        r"\b\d+ payments? behind\b",
+        r"\bforgot to pay (?:the|my|our) (?:installment|payment|plan)\b",
+        r"\bstopped paying\b",
+        r"\bmiss\w* (?:a|my|our) (?:\w+ )?(?:payment|pmt)\b",
+        r"\bbehind on (?:my|our) (?:irs )?payments\b",
     ),
     "ignored_letters": _any(
         r"\bignored\b",
@@ -138,6 +187,13 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bdidn'?t do anything\b",
         r"\bhaven'?t (?:opened|responded|answered|read)\b",
         r"\b(?:never|didn'?t|did not) (?:even )?(?:read|opened|open)\b",
+        r"\blet (?:the |their )?(?:notices|letters|mail) pile up\b",
+        r"\bignoring\b",
+        r"\bputting it off\b",
+        r"\bdidn'?t do nothing\b",
+        r"\bnever op\w*d\b",
+        r"\bthrew\b[^.?!]{0,30}\baway\b",
+        r"\btossed (?:a bunch|some|all)\b",
     ),
     "deadline_passed": _any(
         r"\bmissed the (?:deadline|30[- ]day|due date|window|date)",
@@ -149,6 +205,15 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:it'?s|it has|its) been (?:over |more than |almost |about )?(?:\d+|two|three|four|five|six|seven|eight|several) (?:weeks|months)\b",
         r"\bmore than 30 days\b",
         r"\b30 days (?:have|has) (?:passed|gone by)\b",
+        r"\bthe \d+ days (?:already )?(?:passed|ran out|lapsed|are up|went by)\b",
+        r"\b(?:response|due|reply) date\b[^.?!]{0,30}\b(?:was last|passed|went by)\b",
+        r"\bdate to respond went by\b",
+        r"\bdeadline (?:is long gone|was last|expired|ran out)\b",
+        r"\bafter the (?:reply|response|due) date\b",
+        r"\b(?:time|days|window)\b[^.?!]{0,30}\b(?:already )?ran out\b",
+        r"\bdidn'?t make the deadline\b",
+        r"\blet the \d+ days lapse\b",
+        r"\bover \d+ days since\b",
     ),
     "selling_home": _any(
         r"\bsell(?:ing)? (?:my|our|the|a) (?:\w+ )?(?:house|home|property|condo|land)\b",
@@ -161,6 +226,14 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bclosing on\b",
         r"\b(?:have|got|found) a buyer\b",
         r"\bclosing (?:is )?(?:in|next|date)\b",
+        r"\brefi\b",
+        r"\b(?:house|home|condo|property)\b[^.?!]{0,20}\b(?:for sale|up for sale)\b",
+        r"\b(?:put|have) (?:my|our|the) (?:house|home) up for sale\b",
+        r"\baccepted an offer\b",
+        r"\bin escrow\b",
+        r"\bsale of (?:my|our|the) (?:home|house)\b",
+        r"\bselling (?:some |my |our )?(?:land|lot)\b",
+        r"\bgot an offer on (?:our|my|the) (?:home|house)\b",
     ),
     "spouse_caused": _any(
         r"\bex[- ]?(?:husband|wife|spouse|partner)\b",
@@ -170,6 +243,11 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:husband|wife|spouse|ex) owes\b",
         r"\bmy ex\b[^.?!]{0,40}\b(?:claimed|reported|filed|hid|lied|cheated)\b",
         r"\b(?:he|she) (?:handled|did|filed) (?:the|our) taxes\b",
+        r"\bfrom my ex\b",
+        r"\bmy (?:husband|wife|hubby|spouse)s?\b[^.?!]{0,40}\b(?:never told me|caused|gambling|didn'?t report|cashed out)\b",
+        r"\bmy ex'?s debt\b",
+        r"\b(?:he|she) filed our joint return\b",
+        r"\bex[- ]?(?:husband|wife)s\b",
     ),
     "business_taxes": _any(
         r"\bpayroll tax",
@@ -181,6 +259,8 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bsales tax\b",
         r"\bbusiness (?:tax|taxes|owes?|debt)\b",
         r"\b(?:i|we) (?:run|own|have) (?:a|an|my|our) (?:small )?(?:\w+ )?(?:business|company|llc|restaurant|shop|store)\b",
+        r"\b(?:my|our) (?:own )?(?:[\w-]+ )?(?:business|company|studio)\b(?! (?:card|account))",
+        r"\bown (?:a|an) (?:salon|restaurant|shop|store|business|studio)\b",
     ),
     "state_notice": _any(
         # "the state department" alone is the U.S. Department of State (passports), not a state tax agency
@@ -197,6 +277,12 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"south carolina|louisiana|utah|iowa|kansas|arkansas|oklahoma|connecticut|idaho|mississippi|nebraska|"
         r"new mexico|west virginia|hawaii|maine|montana|rhode island|delaware|vermont|dc) (?:state )?"
         r"(?:tax|taxes|department|dept|franchise|revenue)\b",
+        r"\bfrom the state\b",
+        r"\bowe the state\b",
+        r"\bdivision of taxation\b",
+        r"\brevenue dept\b",
+        r"\bstate of [a-z]+(?: [a-z]+)? (?:says|sent|wants|is)\b",
+        r"\bthe state is (?:charging|billing|saying)\b",
     ),
 }
 
@@ -233,7 +319,7 @@ _PENDING = re.compile(
     r"\b(?:request\w*|applied|application|pending|approv\w*|tramite|solicit\w*|aprob\w*)\b", re.IGNORECASE
 )
 # "his taxes", "her business" speak of a spouse only when the message names one.
-_SPOUSE = re.compile(r"\b(?:husband|wife|spouse|ex|esposo|esposa|marido|mujer)(?:'?s)?\b", re.IGNORECASE)
+_SPOUSE = re.compile(r"\b(?:husband|wife|spouse|ex|joint|esposo|esposa|marido|mujer)(?:'?s)?\b", re.IGNORECASE)
 # "the IRS is going to sell my house", "van a vender mi casa": a seizure sale, not the taxpayer selling.
 _SEIZURE_SALE = re.compile(
     r"\b(?:irs|they|they'?re|they will|va a|van a|quiere|quieren|threaten\w*|amenaz\w*)\b[^.?!]{0,20}$", re.IGNORECASE
