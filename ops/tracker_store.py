@@ -24,7 +24,7 @@ In endpoints.yml::
       type: ops.tracker_store.DurableSQLTrackerStore
       url: ${TRACKER_STORE_URL}      # sqlite:///var/tracker.db or postgresql://user@host/db
       retry_s: 90                    # optional
-      keep_turns: 12                 # optional; 0 hands Rasa the whole session as Rasa's own store does
+      keep_turns: 4                  # optional; 0 hands Rasa the whole session as Rasa's own store does
 """
 
 from __future__ import annotations

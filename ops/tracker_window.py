@@ -41,10 +41,13 @@ from rasa.shared.core.events import (
 from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-# User turns a window keeps: each turn yields at least two dialogue states (the action after the
-# message, then action_listen), so 12 turns cover MemoizationPolicy's max_history (4 states in
-# config.yml) and the longest rule several times over; a form's questions live in slots.
-DEFAULT_KEEP_TURNS = 12
+# Stored user turns a window keeps, before the turn being answered. Each turn yields at least two
+# dialogue states (the action after the message, then action_listen), so 4 turns hold 8 states: twice
+# MemoizationPolicy's max_history (4 in config.yml) and four times the longest rule (one user turn);
+# a form's progress lives in slots. Every event kept costs each later turn a little (replay,
+# featurizing, the action server's copy), so the window is no larger than that
+# (tests/ops/test_tracker_window.py checks it against config.yml and data/rules).
+DEFAULT_KEEP_TURNS = 4
 Events = List[Dict[str, Any]]
 
 USER = UserUttered.type_name

@@ -1,5 +1,5 @@
 """A long conversation through the real servers: what the bot remembers outlives the turns the
-tracker store hands Rasa (the session's last 12 user turns, ops/tracker_window.py), and the
+tracker store hands Rasa (the session's last 4 user turns, ops/tracker_window.py), and the
 conversation's transcript stays whole."""
 
 from __future__ import annotations

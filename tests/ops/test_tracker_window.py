@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+import yaml
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -20,7 +21,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from ops.tracker_window import checkpoint, cut_index, session_head
+from ops.tracker_window import DEFAULT_KEEP_TURNS, checkpoint, cut_index, session_head
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,3 +104,18 @@ def test_a_window_has_the_whole_sessions_state(domain: Domain) -> None:
     kept = 4 * 2  # each kept turn yields two dialogue states
     assert window.past_states(domain)[-kept:] == full.past_states(domain)[-kept:]
     assert [e.as_dict() for e in window.events][-len(stored) + cut :] == stored[cut:]
+
+
+def test_the_default_window_covers_what_the_policies_look_back_on() -> None:
+    """Every policy's max_history (states) and every rule (user turns) fit in the kept turns, at
+    two states a turn (the fewest a turn yields), with the turn being answered on top."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    histories = [p["max_history"] for p in config["policies"] if p.get("max_history")]
+    assert {p["name"] for p in config["policies"]} <= {"RulePolicy", "MemoizationPolicy"}  # no other reader
+    assert histories and 2 * DEFAULT_KEEP_TURNS >= max(histories)
+    rule_turns = [
+        sum(1 for step in rule["steps"] if "intent" in step or "or" in step)
+        for path in sorted((ROOT / "data" / "rules").glob("*.yml"))
+        for rule in yaml.safe_load(path.read_text()).get("rules") or []
+    ]
+    assert rule_turns and DEFAULT_KEEP_TURNS >= max(rule_turns) + 1
