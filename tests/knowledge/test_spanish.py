@@ -3,6 +3,7 @@ the same numbers and figures as the English, and reads as Spanish."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Tuple
 
 import pytest
@@ -80,7 +81,10 @@ def test_spanish_text_reads_as_spanish() -> None:
 def test_spanish_sources_are_irs_spanish_pages() -> None:
     spanish, topics = read_spanish()[0], read_spanish()[1]
     for entry in [*spanish.values(), *topics.values()]:
-        spanish_page = "/es/" in entry.source_url or entry.source_url.startswith("https://es.")
+        url = entry.source_url
+        spanish_page = (
+            "/es/" in url or url.startswith("https://es.") or bool(re.search(r"/instructions/i\w+sp/?$", url))
+        )
         assert spanish_page == (entry.source_lang == "es"), entry.source_url
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Iterator, Tuple
 
 import pytest
@@ -117,10 +118,15 @@ def test_a_passage_may_not_cite_another_host(url: str) -> None:
         _passage(url)
 
 
+# The IRS's Spanish form instructions live beside the English ones ("/instructions/i8857sp").
+_SPANISH_INSTRUCTIONS = re.compile(r"/instructions/i\w+sp/?$")
+
+
 def test_spanish_passages_say_which_sources_are_spanish_pages() -> None:
     entries = yaml.safe_load(SPANISH_PATH.read_text(encoding="utf-8"))["passages"]
     for entry in entries:
-        spanish_page = "/es/" in entry["source_url"] or entry["source_url"].startswith("https://es.")
+        url = entry["source_url"]
+        spanish_page = "/es/" in url or url.startswith("https://es.") or bool(_SPANISH_INSTRUCTIONS.search(url))
         assert spanish_page == (entry["source_lang"] == "es"), entry["id"]
     cited = {entry["id"]: entry["source_url"] for entry in entries}
     assert cited["stop_levy"] == "https://es.taxpayeradvocate.irs.gov/notices/levy-release/"
