@@ -272,7 +272,7 @@ class Stack:
 
     bot: Bot
     receiver: Receiver
-    jwt_secret: str
+    jwt_secret: Optional[str]  # None: Rasa's HTTP API is open (the shared bot)
     tmp: Path
     database_url: str
     loop: LoopThread = field(default_factory=LoopThread)
@@ -393,17 +393,15 @@ class Stack:
     # Rasa's HTTP API --------------------------------------------------------------------------
     def jwt(self) -> str:
         """An admin JWT signed the way the agent desk signs one."""
+        assert self.jwt_secret, "this bot's HTTP API is open: it takes no token"
         return RasaClient(self.url, self.jwt_secret, cast(aiohttp.ClientSession, None)).token()
 
     def tracker(self, sender: str) -> Dict[str, Any]:
         """``GET /conversations/{sender}/tracker`` with every event."""
         token = self.widget_tokens.get(sender)
         path = urllib.parse.quote(WidgetSessions.conversation_id(token) if token else conversation(sender), safe=":+")
-        reply = http(
-            f"{self.url}/conversations/{path}/tracker?include_events=ALL",
-            method="GET",
-            headers={"Authorization": f"Bearer {self.jwt()}"},
-        )
+        headers = {"Authorization": f"Bearer {self.jwt()}"} if self.jwt_secret else {}
+        reply = http(f"{self.url}/conversations/{path}/tracker?include_events=ALL", method="GET", headers=headers)
         assert reply.status == 200, str(reply)
         return cast(Dict[str, Any], reply.json())
 

@@ -1,8 +1,9 @@
 """Property-based fuzzing of the public channels of the running bot: nothing typed or posted to a
 channel may crash it, leak an error or lose a conversation.
 
-One bot for the module (tests/integration/hostile.py) with the production limits (20 messages
-per sender per 60 s, 2,000 characters, 64 KiB REST bodies). Hypothesis generates REST bodies
+The tests run on the shared bot (tests/integration/shared_bot.py), which has every public channel
+and the production limits (20 messages per sender per 60 s, 2,000 characters, 64 KiB REST bodies);
+the ``stack`` fixture checks those limits are the defaults it expects. Hypothesis generates REST bodies
 (any JSON, any bytes, texts from all of Unicode with lone surrogates escaped, very long texts,
 ``/intent{...}`` syntax, PII-looking digit runs), content types and headers, signed and unsigned
 Twilio forms, signed and unsigned Messenger deliveries, and socket.io events.
@@ -22,7 +23,7 @@ Properties, for every request:
 Budget (CI): the example counts in ``EXAMPLES``, 2,000 examples in all, took 64 s of fuzzing on
 2 shared cores (REST bodies 600 in 3 s, REST texts 250 in 18 s, REST headers 150 in 2 s, Twilio
 signed 150 in 5 s and unsigned 300 in 1 s, Messenger signed 250 in 16 s and unsigned 300 in 5 s,
-socket.io 100 in 13 s), plus about 10 s of follow-up checks and 25-45 s to start the bot.
+socket.io 100 in 13 s), plus about 10 s of follow-up checks.
 ``derandomize=True`` makes every run generate the same examples, so a CI failure reproduces.
 Locally, ``FUZZ_EXAMPLES=<n>`` runs ``n`` examples per test and ``FUZZ_RANDOM=1`` new random ones.
 """
@@ -36,7 +37,6 @@ import time
 import urllib.parse
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 import pytest
@@ -46,6 +46,7 @@ from stdnum import luhn
 from twilio.request_validator import RequestValidator
 
 from channels.facebook import signature as sign
+from channels.guard_settings import GuardSettings
 from channels.identity import LOCAL_ID
 from tests.integration.hostile import (
     AUTH_TOKEN,
@@ -63,9 +64,9 @@ from tests.integration.hostile import (
     http,
     messenger_delivery,
     new_id,
-    running_stack,
     wait_until,
 )
+from tests.integration.shared_bot import SharedBot
 from tests.strategies import valid_ssns
 
 pytestmark = pytest.mark.model
@@ -103,16 +104,17 @@ def fuzz(name: str) -> settings:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    env = {
-        "RATE_LIMIT_MESSAGES": str(RATE_LIMIT),
-        "RATE_LIMIT_WINDOW_S": "60",
-        "MAX_MESSAGE_CHARS": str(MAX_CHARS),
-        "REST_MAX_BODY_BYTES": str(MAX_BODY),
-    }
-    with running_stack(Path(tmp_path_factory.mktemp("fuzz")), env) as running:
+def stack(shared_bot: SharedBot) -> Iterator[Stack]:
+    """The shared bot (tests/integration/shared_bot.py): every public channel, the production limits."""
+    limits = GuardSettings()
+    assert (limits.rate_limit_messages, limits.rate_limit_window_s) == (RATE_LIMIT, 60)
+    assert (limits.max_message_chars, limits.rest_max_body_bytes) == (MAX_CHARS, MAX_BODY)
+    running = Stack(shared_bot.bot, shared_bot.services, None, shared_bot.tmp, shared_bot.database_url)
+    try:
         running.answers_normally()  # warms the model up before anything is timed
         yield running
+    finally:
+        running.close()
 
 
 @pytest.fixture(autouse=True)

@@ -16,13 +16,12 @@ import json
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
 
 from channels.guard_settings import GuardSettings
-from tests.integration.servers import MODEL, Bot, conversation, stop_processes
+from tests.integration.servers import Bot, conversation
 from tests.integration.shared_bot import SharedBot
 
 pytestmark = pytest.mark.model
@@ -188,49 +187,23 @@ def test_malformed_bodies_get_400(bot: Bot, body: bytes, headers: Dict[str, str]
     still_answers(bot)
 
 
-def test_with_the_action_server_down_the_user_still_gets_an_answer(tmp_path: Path) -> None:
+def test_with_the_action_server_down_the_user_still_gets_an_answer(bot: Bot) -> None:
     """Rasa drops a custom action's events when the action server is unreachable and may send
-    nothing at all: the guard then sends the technical-problem reply."""
-    import os
-    import subprocess
+    nothing at all: the guard then sends the technical-problem reply.
 
-    from tests.integration.servers import RASA, ROOT, _model_loaded, _wait, channels_off, free_port
-
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{free_port()}/webhook"\n')  # nobody there
-    port, log = free_port(), tmp_path / "rasa.log"
-    env = channels_off({**os.environ, "RATE_LIMIT_REDIS_URL": ""})
-    process = subprocess.Popen(
-        [
-            str(RASA),
-            "run",
-            "--model",
-            str(MODEL),
-            "--port",
-            str(port),
-            "--enable-api",
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            str(ROOT / "credentials.yml"),
-            "-i",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    The shared bot's action server is killed (as a crash would) and started again on its port."""
+    actions = bot.actions
+    assert actions is not None, "the shared bot runs its own action server"
+    actions.kill()
     try:
-        _wait(f"http://127.0.0.1:{port}/status", process, log, check=_model_loaded)
-        down = Bot(f"http://127.0.0.1:{port}")
         sender = new_sender()
         # The first turn's failing action_session_start makes Rasa fall back to utter_default.
-        assert texts(down, sender, "hi")
+        assert texts(bot, sender, "hi")
         for question in ("what does CP504 mean?", "I'd like to talk to a tax pro"):  # custom actions
-            [reply] = texts(down, sender, question)
+            [reply] = texts(bot, sender, question)
             assert reply.startswith("Sorry, something went wrong on my side and I couldn't answer")
-        said = [event["text"] for event in user_events(tracker(down, sender))]
+        said = [event["text"] for event in user_events(tracker(bot, sender))]
         assert said == ["hi", "what does CP504 mean?", "I'd like to talk to a tax pro"]  # saved
     finally:
-        stop_processes([process])
+        actions.start()  # the same port: Rasa finds it again
+    still_answers(bot)
