@@ -1,4 +1,5 @@
-"""Session-wide fixtures: the bot the integration and widget tests share (tests/integration/shared_bot.py)."""
+"""Session-wide fixtures: the bot the integration and widget tests share (tests/integration/shared_bot.py)
+and the PostgreSQL test database (tests/databases.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Iterator
 
 import pytest
 
+from tests.databases import usable_postgres_url
 from tests.integration.servers import free_port
 from tests.integration.shared_bot import SharedBot, running_shared_bot
 
@@ -21,3 +23,9 @@ def shared_bot(tmp_path_factory: pytest.TempPathFactory, demo_port: int) -> Iter
     """The bot every module that needs no special settings talks to (started on first use)."""
     with running_shared_bot(tmp_path_factory.mktemp("shared-bot"), f"http://127.0.0.1:{demo_port}") as shared:
         yield shared
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The URL of the PostgreSQL test database, with whichever user can connect."""
+    return usable_postgres_url()

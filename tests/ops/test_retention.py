@@ -10,69 +10,19 @@ import datetime as dt
 import os
 import subprocess
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Tuple
 
 import pytest
 from sqlalchemy import func, insert, select, update
 
 from ops.retention import Report, RetentionSettings, run
-from store.cases import CaseRepository
 from store.db import Database
 from store.records import STATUS_CLOSED, STATUS_WAITING
 from store.tables import case_events, cases, notifications
 from tests.integration.servers import ROOT
-from tests.store.conftest import open_database, postgres_url  # noqa: F401 - postgres_url is a fixture
-from tests.store.factories import make_new_case
+from tests.ops.retention_data import DAYS, NOW, add_case
 
-NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
-DAYS = 365
-# Conversations: the age in days of each of their events.
-CONVERSATIONS: Dict[str, List[int]] = {
-    "+15125550101": [400, 390, 380],  # old: goes
-    "old-web-visitor": [366],  # just over the limit: goes
-    "came-back": [500, 499, 10],  # old start, recent end: stays whole
-    "recent": [3, 1],  # stays
-}
 SECRETS = ("+15125550101", "old-web-visitor", "Jane Doe", "MTS-")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tuple[Database, RetentionSettings]]:
-    """A migrated case store and a tracker table with :data:`CONVERSATIONS`, on one backend."""
-    from rasa.core.tracker_store import SQLTrackerStore
-
-    with open_database(request.param, tmp_path, request) as database:
-        database.migrate()
-        # On SQLite the tracker has its own file, as in the embedded profile; on PostgreSQL a table
-        # beside the cases in the test's schema.
-        tracker = Database(f"sqlite:///{tmp_path / 'tracker.db'}") if request.param == "sqlite" else database
-        events = SQLTrackerStore.SQLEvent.__table__
-        events.create(tracker.engine)
-        with tracker.engine.begin() as connection:
-            for sender, ages in CONVERSATIONS.items():
-                for age in ages:
-                    connection.execute(
-                        insert(events).values(
-                            sender_id=sender,
-                            type_name="user",
-                            timestamp=(NOW - dt.timedelta(days=age)).timestamp(),
-                            intent_name="greet",
-                            action_name=None,
-                            data="{}",
-                        )
-                    )
-        yield database, RetentionSettings(_env_file=None, tracker_store_url=tracker.url, database_url=database.url)
-        tracker.dispose()
-
-
-def add_case(database: Database, status: str, age_days: int, notify: Tuple[str, ...] = ("webhook",)) -> int:
-    repository = CaseRepository(database)
-    case, _ = repository.create(make_new_case(), notify)
-    if status != "new":
-        repository.set_status(case.reference, status, "pro1")
-    with database.session() as session:
-        session.execute(update(cases).where(cases.c.id == case.id).values(updated_at=NOW - dt.timedelta(days=age_days)))
-    return case.id
 
 
 def counts(database: Database, tracker_url: str) -> Dict[str, int]:

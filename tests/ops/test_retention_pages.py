@@ -10,8 +10,7 @@ from store.db import Database
 from store.notice_pages import NoticePageRepository
 from store.records import STATUS_CLOSED, STATUS_WAITING
 from store.tables import cases
-from tests.ops.test_retention import DAYS, NOW, add_case, stores  # noqa: F401 - stores is a fixture
-from tests.store.conftest import postgres_url  # noqa: F401 - a fixture
+from tests.ops.retention_data import DAYS, NOW, add_case
 
 JPEG = b"\xff\xd8\xff" + b"p" * 64
 
@@ -21,7 +20,7 @@ def sender_of(database: Database, case_id: int) -> str:
         return connection.execute(cases.select().where(cases.c.id == case_id)).one().sender_id
 
 
-def test_pages_go_with_old_closed_cases_and_stay_with_open_ones(stores: Tuple[Database, RetentionSettings]) -> None:  # noqa: F811 - the fixture
+def test_pages_go_with_old_closed_cases_and_stay_with_open_ones(stores: Tuple[Database, RetentionSettings]) -> None:
     database, settings = stores
     pages = NoticePageRepository(database)
     closed, waiting = add_case(database, STATUS_CLOSED, 400), add_case(database, STATUS_WAITING, 700)
