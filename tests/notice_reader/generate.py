@@ -3,17 +3,22 @@ files, plus pictures that are not notices, each with the fields the reader must 
 
 Deterministic: the same seed gives the same files. ``python -m tests.notice_reader.generate DIR``
 writes the files and an ``expected.json`` to DIR, to try ``make read-notice FILE=...`` on them.
+Rendering the set takes about 20 s on 2 cores, so :func:`cached_cases` keeps it in build/ and
+renders it again only when the generator, the knowledge base or the imaging libraries change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import io
 import json
+import pickle
 import random
 import sys
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -24,7 +29,13 @@ from PIL import Image, ImageDraw
 from tests.notice_reader.photo import flat_scan, heic, pdf, phone_photo
 from tests.notice_reader.render import BODY, PAGE, NoticeSpec, font, render_continuation, render_notice
 
-KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge" / "irs_knowledge.yml"
+ROOT = Path(__file__).resolve().parents[2]
+KNOWLEDGE = ROOT / "knowledge" / "irs_knowledge.yml"
+CACHE_DIR = ROOT / "build" / "notice_reader_cache"
+# What the rendered files depend on besides the seed: the generator's code, the knowledge base
+# (codes and titles), and the libraries that draw, distort and encode the pages.
+_SOURCES = (Path(__file__), Path(__file__).with_name("render.py"), Path(__file__).with_name("photo.py"), KNOWLEDGE)
+_LIBRARIES = ("pillow", "numpy", "opencv-python-headless", "opencv-python", "pillow-heif")
 SEED = 1604
 COUNTS = {"photo": 24, "photo_hard": 6, "scan": 8, "pdf": 3, "pdf_multi": 1, "heic": 2}
 
@@ -154,6 +165,39 @@ def non_notice_cases(seed: int = SEED) -> List[Case]:
 def all_cases(seed: int = SEED) -> List[Case]:
     """The whole set: notices first, then non-notices."""
     return notice_cases(seed) + non_notice_cases(seed)
+
+
+def fingerprint(seed: int = SEED) -> str:
+    """A hash of everything the generated set depends on: same hash, same files."""
+    digest = hashlib.sha256(f"seed={seed}\n".encode())
+    for path in _SOURCES:
+        digest.update(path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def cached_cases(seed: int = SEED, directory: Path = CACHE_DIR) -> List[Case]:
+    """:func:`all_cases`, rendered once and kept in ``directory`` until :func:`fingerprint` changes."""
+    path = directory / f"cases-{fingerprint(seed)}.pickle"
+    if path.exists():
+        try:
+            cases = pickle.loads(path.read_bytes())
+            if isinstance(cases, list) and all(isinstance(case, Case) for case in cases):
+                return cases
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # a damaged or foreign file: render again
+    cases = all_cases(seed)
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("cases-*.pickle"):
+        stale.unlink(missing_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_bytes(pickle.dumps(cases))
+    partial.replace(path)  # readers never see half a file
+    return cases
 
 
 def _receipt(rng: random.Random) -> Image.Image:
