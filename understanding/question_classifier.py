@@ -1,11 +1,14 @@
-"""A sentence-level question classifier trained on the assistant's own NLU examples.
+"""A sentence-level question classifier trained on the assistant's own NLU examples and question sentences.
 
 Rasa's DIET gives one intent per message; a paragraph asks two or three things. The question
 patterns (questions.py) catch the common wordings; this classifier reads each asking sentence the
-patterns found nothing in and maps its likeliest intent to a question label. It is trained at first
-use from ``data/nlu/*.yml`` (every intent, so greetings, intake answers and out-of-scope messages
-compete too), with character and word n-grams and a one-vs-rest logistic regression (scikit-learn,
-which Rasa already installs); fitting takes about half a second and nothing is downloaded.
+patterns found nothing in and gives its likeliest question label. It is trained at first use from
+``data/nlu/*.yml`` (every intent: a question intent's examples count as its question label, and
+greetings, intake answers and out-of-scope messages compete under their own names), the clause-like
+``SENTENCE_EXAMPLES`` below and ``question_examples.yml`` (asking sentences labelled with the 23 question
+labels, and sentences that ask none of them), with character and word n-grams and a one-vs-rest
+logistic regression (scikit-learn, which Rasa already installs); fitting takes about a second and
+nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -21,7 +24,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from understanding.questions import QUESTIONS
+
 NLU_DIR = Path(__file__).resolve().parents[1] / "data" / "nlu"
+QUESTION_EXAMPLES = Path(__file__).with_name("question_examples.yml")
+NO_QUESTION = "none"
 # The question each topic intent asks (the answer action and this classifier both map intents with it).
 TOPIC_QUESTION_OF_INTENT: Dict[str, str] = {
     "ask_levy": "levy_general",
@@ -66,8 +73,24 @@ def training_examples(nlu_dir: Path = NLU_DIR) -> List[Tuple[str, str]]:
     return examples
 
 
+def question_examples(path: Path = QUESTION_EXAMPLES) -> List[Tuple[str, str]]:
+    """(sentence, question label or ``none``) for every sentence in ``path``, English and Spanish."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    examples = [
+        (str(text), label)
+        for label, languages in data["questions"].items()
+        for texts in languages.values()
+        for text in texts
+    ]
+    examples += [(str(text), NO_QUESTION) for texts in data[NO_QUESTION].values() for text in texts]
+    unknown = {label for _, label in examples} - {*QUESTIONS, NO_QUESTION}
+    if unknown:
+        raise ValueError(f"{path.name}: unknown question labels {sorted(unknown)}")
+    return examples
+
+
 class QuestionClassifier:
-    """Intent probabilities for one sentence, mapped to a question label."""
+    """Label probabilities for one sentence: a question label, another intent or ``none``."""
 
     def __init__(self, examples: Sequence[Tuple[str, str]]) -> None:
         features = FeatureUnion(
@@ -77,19 +100,20 @@ class QuestionClassifier:
             ]
         )
         self.model = Pipeline([("features", features), ("classify", LogisticRegression(C=10.0, solver="liblinear"))])
-        texts, intents = zip(*examples, strict=True)
-        self.model.fit(list(texts), list(intents))
+        # a question intent's examples train its question label
+        texts, labels = zip(*((text, QUESTION_OF_INTENT.get(label, label)) for text, label in examples), strict=True)
+        self.model.fit(list(texts), list(labels))
 
-    def intent(self, sentence: str) -> Tuple[str, float]:
-        """The likeliest intent of ``sentence`` and its probability."""
+    def label(self, sentence: str) -> Tuple[str, float]:
+        """The likeliest label of ``sentence`` and its probability."""
         probabilities = self.model.predict_proba([sentence])[0]
         best = int(probabilities.argmax())
         return str(self.model.classes_[best]), float(probabilities[best])
 
     def question(self, sentence: str, min_probability: float = MIN_PROBABILITY) -> Optional[str]:
-        """The question label ``sentence`` asks, or None when no question intent is likely enough."""
-        intent, probability = self.intent(sentence)
-        return QUESTION_OF_INTENT.get(intent) if probability >= min_probability else None
+        """The question label ``sentence`` asks, or None when no question is likely enough."""
+        label, probability = self.label(sentence)
+        return label if label in QUESTIONS and probability >= min_probability else None
 
 
 # Sentences as they come inside a longer message (a clause, no greeting, often no notice code), which the
@@ -217,8 +241,8 @@ SENTENCE_EXAMPLES: Tuple[Tuple[str, str], ...] = tuple(
 
 @functools.lru_cache(maxsize=1)
 def question_classifier() -> QuestionClassifier:
-    """The classifier trained on the project's NLU data and SENTENCE_EXAMPLES (once per process)."""
-    return QuestionClassifier([*training_examples(), *SENTENCE_EXAMPLES])
+    """The classifier trained on the NLU data, SENTENCE_EXAMPLES and question_examples.yml (once per process)."""
+    return QuestionClassifier([*training_examples(), *SENTENCE_EXAMPLES, *question_examples()])
 
 
 async def trained_question_classifier() -> QuestionClassifier:

@@ -36,7 +36,8 @@ def test_every_mapped_label_is_a_known_question() -> None:
 @pytest.mark.parametrize(
     "sentence, question",
     [
-        ("can they take my disability check?", "levy_general"),
+        ("can they take my disability check?", "social_security_levy"),  # a disability check is a benefit
+        ("can they go after my car next", "levy_general"),
         ("is the letter even legit", "scam"),
         ("hello there", None),
         ("my name is Dana Reyes", None),
