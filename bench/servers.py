@@ -166,7 +166,8 @@ def running(
                 stdout=_log(logs["actions"], handles),
                 stderr=subprocess.STDOUT,
             )
-        jwt_secret = secrets.token_urlsafe(32)
+        # Hex, not URL-safe base64: a secret starting with "-" reads as an option on Rasa's command line.
+        jwt_secret = secrets.token_hex(32)
         rasa_env = {**env, "RASA_JWT_SECRET": jwt_secret} if _serves_through_ops(spec) else env
         processes["rasa"] = subprocess.Popen(
             _rasa_command(spec, rasa_port, endpoints, jwt_secret),

@@ -231,6 +231,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     }
     settings = ActionServerSettings(**overrides)
     app = create_app(settings)
+    from ops.gc_freeze import freeze
+
+    freeze()  # full garbage collections skip the SDK and the actions loaded at start
     logger.info(
         "Action server on http://%s:%d (%d actions, token %s, body limit %d bytes)",
         settings.actions_host,

@@ -101,11 +101,12 @@ def main(argv: Optional[List[str]] = None) -> None:
     set_action_timeout(settings.action_timeout_s)
     limit_request_size(os.environ)
     limit_tensorflow_threads(os.environ)
-    from ops import action_client, action_replies
+    from ops import action_client, action_replies, gc_freeze
 
     action_replies.install()  # half of the server's CPU per turn went to re-checking a schema
     action_client.install()  # keep the connection to the action server open between actions
     api_guard.install(jwt_args[1] if jwt_args else None)  # odd or forged bearer tokens: 401, not 500
+    gc_freeze.install()  # full garbage collections skip the loaded model (a 200 ms pause each)
     import rasa.__main__
     import rasa.core.run
 
