@@ -19,7 +19,8 @@ ASKING = (
     r"cuando|donde|cual|cuales|a quien|con quien|q (?:es|significa)|"
     r"me pueden|me puede|pueden|puede el irs|van a|podran|podria|quiero saber|quisiera saber|necesito saber|"
     r"no se|tengo miedo|me da miedo|miedo (?:de )?que|de verdad|me preocupa|preocupad[oa]|ayuda|ayudarme|alguien sabe|es posible|hay (?:alguna )?manera|"
-    r"hay forma|hay algo|me gustaria|quiero|necesito|por favor|pregunta|dudas?)\b"
+    r"hay forma|hay algo|me gustaria|quiero|necesito|por favor|pregunta|dudas?|"
+    r"puede|se puede|es cierto|es verdad|es legit|todavia puedo|ya es tarde|voy a poder|me dan|me dejan|califico)\b"
 )
 SENTENCE_CONNECTORS = r"y ademas|ademas|otra cosa|otra pregunta"
 
@@ -38,6 +39,11 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bno se (?:que|lo que) (?:es|significa)\b",
         r"\bes (?:grave|malo|serio|peligroso|urgente|una auditoria|una multa|lo mismo que|el (?:aviso )?final|el ultimo(?: aviso)?|real)\b",
         r"\b(?:cual|que aviso) es (?:el )?mas (?:urgente|grave|importante)\b",
+        r"\bq significa\b",
+        r"\bque (?:me )?(?:estan diciendo|dice|dicen) (?:en )?(?:esta|este|la|el)\b",
+        r"\bque onda con\b",
+        r"\bque es (?:ese|esa|este|esta) (?:papel|forma|formulario|carta|aviso)\b",
+        r"\bcual es la diferencia entre (?:el |la |un |una )?(?:cp|lt|aviso|carta|letter)",
     ),
     "what_to_do": (
         r"\bque (?:hago|puedo hacer|debo hacer|tengo que hacer|me recomienda|me aconseja|hacemos|opciones|podemos hacer|debemos hacer|tenemos que hacer|se puede hacer)\b",
@@ -57,6 +63,12 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bque (?:me )?conviene\b",
         r"\bme conviene\b",
         r"\b(?:a quien|que|cual) (?:le )?(?:pago|debo pagar|pagar) primero\b",
+        r"\ba quien (?:le )?(?:hablo|llamo|contacto|escribo)\b",
+        r"\b(?:cual seria|cual es) el (?:siguiente|proximo) paso\b",
+        r"\bque (?:harias|haria usted)\b",
+        r"\bcomo le (?:hago|hacemos)\b",
+        r"\b(?:le |les )?contesto o\b",
+        r"\btengo que (?:mandar|enviar)\w+\b",
     ),
     "deadline": (
         r"\bcuanto tiempo (?:tengo|tenemos|me queda|hay)\b",
@@ -71,6 +83,10 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bcuanto tiempo (?:tengo|me queda|hay|tienen) antes\b",
         r"\b(?:la )?tengo que entregar\b",
         r"\bcuanto (?:tiempo )?(?:se )?(?:tarda|demora|toma|lleva)\w*\b",
+        r"\bpara cuando (?:hay que|tengo que|debo)\b",
+        r"\bque tan pronto\b",
+        r"\bcuanto (?:falta|tiempo (?:me dan|da|dan|tengo|hay|tenemos))\b",
+        r"\b(?:nomas|solo|solamente) tengo \d+ dias\b",
     ),
     "consequences": (
         r"\bque (?:pasa|pasaria|sucede|puede pasar|va a pasar|me pueden hacer|me puede hacer)\b",
@@ -83,12 +99,19 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:me meto|meterme|tener|estar) (?:en )?problemas\b",
         r"\b(?:cerrar|cierren) (?:el|mi) negocio\b",
         r"\b(?:me|nos) van a (?:cobrar|poner|multar|cargar)\b",
+        r"\bme debo preocupar\b",
+        r"\bque (?:le )?pasa (?:a|con) mi\b",
+        r"\bque van a hacer (?:despues|luego|ahora)\b",
+        r"\bconsecuencias\b",
+        r"\b(?:algo )?penal\b",
+        r"\bque tan (?:feo|grave|malo) se (?:puede )?poner\b",
     ),
     "wage_levy": (
         r"\b(?:embargar|embarguen|embargan|quitar|quiten|quitan|tomar|tomen)\b[^?.!]{0,30}\b(?:salario|sueldo|cheque|pago|nomina|paga)\b",
         r"\b(?:salario|sueldo|cheque de pago|nomina)\b",
         r"\bembargo de (?:salario|sueldo)\b",
         r"\bgarnish\w*",
+        r"\b(?:embarg\w*|quitar\w*|ir contra|tocar)\b[^.?!]{0,20}\b(?:cheque|salario|sueldo|paga|nomina|trabajos?)\b",
     ),
     "bank_levy": (
         r"\bcuenta (?:de banco|bancaria|de cheques|de ahorros)\b",
@@ -96,6 +119,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bembargo bancario\b",
         r"\bdeposit(?:o|os|e|en|ar|aron|ado|ados|ada|an|aba|ara)\b",
         r"\b(?:mi|mis|nuestro|nuestros) (?:dinero|ahorros|fondos)\b",
+        r"\b(?:vaciar|sacar|agarrar|quitar\w*|congelar|embargar)\b[^.?!]{0,30}\b(?:ahorros|cuenta(?! de retiro)|credit union|banco)\b",
     ),
     "levy_general": (
         r"\bembarg\w*\b",
@@ -105,10 +129,13 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bvenir por (?:mi|mis)\b",
         r"\b(?:toc|quit|embarg|llev|tom|remat|confisc)\w*\b[^?.!]{0,20}\b(?:401k|ira|retiro|carro|troca|camioneta|casa|vivienda|propiedad|auto|bienes|cosas)\b",
         r"\b(?:me )?(?:la|lo|los|las) (?:pueden|puede|van a|podrian|podra) (?:quitar|embargar|tomar|confiscar|rematar|vender)\b",
+        r"\b(?:llevar|quitar\w*|embargar|agarrar)\b[^.?!]{0,25}\b(?:equipo|lancha|terreno|carro|casa|troca|camioneta|propiedad|cuenta de retiro|401k|herramientas)\b",
     ),
     "social_security_levy": (
         r"\b(?:seguro social|incapacidad|discapacidad|ssi|ssdi|pension|beneficios)\b[^?.!]{0,40}\b(?:quit|embarg|toc|tom|reduc)",
         r"\b(?:quit\w*|embarg\w*|toc\w*|tom\w*)\b[^?.!]{0,40}\b(?:seguro social|incapacidad|discapacidad|ssi|ssdi|pension|beneficios)\b",
+        r"\b(?:ssi|ssdi|seguro social|jubilacion|retiro militar|anualidad|pension)\b[^.?!]{0,25}\b(?:seguro|exent\w*|tocar|protegid\w*)\b",
+        r"\b(?:tocar|quitar\w*|embargar)\b[^.?!]{0,20}\b(?:ssi|ssdi|seguro social|jubilacion|retiro militar|anualidad|pension)\b",
     ),
     "stop_levy": (
         r"\b(?:parar|detener|frenar|quitar|levantar|liberar|cancelar|suspender)\b[^?.!]{0,30}\b(?:embargo|congelamiento|retencion)\b",
@@ -126,8 +153,16 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:bajar|bajen|bajarme|bajan|reducir|reduzcan|reducirme|rebajar|rebajen)\b[^?.!]{0,15}\b(?:el |mi |ese )?embargo\b",
         r"\b(?:paro|paramos|paren|pare|detengo|detenga|detengan|freno|levanto|levanten|suspendan|quiten|cancelen)\b[^?.!]{0,25}\b(?:embargo|levy|garnishment|congelamiento)\b",
         r"\bse (?:acaba|termina|quita|levanta|cancela|para)\b[^?.!]{0,15}\bembargo\b|\bembargo\b[^?.!]{0,20}\bse (?:acaba|termina|quita|levanta)\b",
+        r"\b(?:descongel\w*|suelten|soltar|liberar|libere|liberen|deshago|deshacer|recupero|recuperar)\b[^.?!]{0,30}\b(?:embargo|cuenta|garnishment|cheque|levy|\$|dinero)\b",
+        r"\bquit\w* (?:el|ese|este) (?:garnishment|embargo|levy)\b",
+        r"\bquito eso de encima\b",
     ),
-    "lien": (r"\bgravamen(?:es)?\b", r"\blien\b", r"\b(?:afecta|da[nñ]a|arruina|aparece en) (?:mi |el )?credito\b"),
+    "lien": (
+        r"\bgravamen(?:es)?\b",
+        r"\blien\b",
+        r"\b(?:afecta|da[nñ]a|arruina|aparece en) (?:mi |el )?credito\b",
+        r"\b(?:puntaje|historial|reporte) de credito\b",
+    ),
     "lien_removal": (
         r"\b(?:quit|elimin|retir|liber|levant|borr|cancel)\w*\b[^?.!]{0,30}\b(?:gravamen|lien)\b",
         r"\b(?:gravamen|lien)\b[^?.!]{0,40}\b(?:vender|venta|refinanciar)\b",
@@ -136,6 +171,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\breporte de credito\b",
         r"\b(?:la |lo )?(?:quiero|queremos|podemos) (?:vender|refinanciar)\b",
         r"\b(?:la|lo) (?:quiero|puedo) (?:vender|refinanciar)\b",
+        r"\b(?:sueltan|soltar|quitar\w*|deshag\w*|liberar\w*)\b[^.?!]{0,20}\bgravamen\b",
+        r"\bdeshag\w* de (?:eso|el|esto)\b[^.?!]{0,20}\bvender\b",
     ),
     "payment_plan": (
         r"\bplan(?:es)? de pagos?\b",
@@ -153,6 +190,9 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bcuanto (?:tendria que|tengo que|debo) pagar al mes\b",
         r"\bmas tiempo para pagar\b",
         r"\b(?:sigue|sigo|seguir|mantener|mantengo|conservar|conservo|salvar|salvo|recuperar|recupero|pierdo|perder|perdi)\b[^?.!]{0,12}\b(?:el|mi|nuestro) (?:plan|acuerdo)\b",
+        r"\b(?:puedo|podemos|puede|pueden|se puede|me dan|dan|me dejan|me dejarian|aceptan|volver)\b[^.?!]{0,30}\b(?:plan de pagos?|acuerdos? de pagos?|al plan|pagar (?:en|a) plazos|pagos mensuales|pagar (?:como )?\$?\d+ al mes|un poquito cada mes|poco a poco)\b",
+        r"\bdan acuerdos? de pagos?\b",
+        r"\bestirar los pagos\b",
     ),
     "offer_in_compromise": (
         r"\bofrecimiento de transaccion\b",
@@ -168,6 +208,12 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bperdonen\b",
         r"\bsettle\w*\b",
         r"\barreglo\b",
+        r"\b(?:aceptarian|aceptan|acepta)\b[^.?!]{0,20}\b(?:\d|mil|menos)\b",
+        r"\bnegociar\b[^.?!]{0,20}\b(?:balance|deuda|saldo|menos)\b",
+        r"\bperdonar (?:una parte|parte|la mitad)\b",
+        r"\boferta (?:de|en) compromiso\b",
+        r"\b(?:la|otra) oferta\b",
+        r"\bsettlement\b",
     ),
     "cnc_hardship": (
         r"\bno (?:puedo|podemos|puede|pueden|tengo (?:como|con que)|alcanzo a) pagar\b",
@@ -182,6 +228,12 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bno tengo para pagar\b",
         r"\ben pausa\b",
         r"\bpaus(?:ar|en)\b",
+        r"\bno cobrable\b",
+        r"\balivio\b[^.?!]{0,20}\b(?:quebrad\w*|sin dinero)\b",
+        r"\b(?:estoy|estamos) quebrad\w*\b",
+        r"\bno (?:nos|me) alcanza\b",
+        r"\besperar\b[^.?!]{0,20}\b(?:enferm\w*|sin trabajo)\b",
+        r"\brenta y (?:la )?comida\b",
     ),
     "innocent_spouse": (
         r"\bconyuge inocente\b",
@@ -189,6 +241,13 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:deuda|impuestos|error)\b[^?.!]{0,30}\b(?:de mi|del|de su) (?:ex|esposo|esposa|marido|mujer|pareja)\b",
         r"\b(?:mi )?ex(?:-| )?(?:esposo|esposa|marido|mujer)\b[^?.!]{0,60}\b(?:yo|me|mi)\b[^?.!]{0,30}\b(?:pagar|responsable|culpa)\b",
         r"\bseparacion de responsabilidad\b",
+        r"\b(?:deuda|lo) que (?:escondio|hizo|causo|debe|dejo) mi (?:ex|esposo|esposa|marido)\b",
+        r"\bsepar\w* mi responsabilidad\b",
+        r"\bconyuge (?:perjudicado|lesionado)\b",
+        r"\bmi parte del reembolso\b",
+        r"\b(?:refund|reembolso) por la deuda\b[^.?!]{0,30}\b(?:esposo|esposa|marido|ex)\b",
+        r"\bpor que tengo que pagar\b[^.?!]{0,30}\b(?:esposo|esposa|marido|ex)\b",
+        r"\b8379\b",
     ),
     "penalty_relief": (
         r"\bmultas?\b[^?.!]{0,40}\b(?:quitar|quiten|eliminar|perdonar|perdonen|reducir|rebajar|alivio|condonar|cancelar)",
@@ -196,6 +255,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\balivio (?:de|por) (?:multas|primera vez)\b",
         r"\bcausa razonable\b",
         r"\bprimera vez\b[^?.!]{0,20}\bmulta",
+        r"\bprimera exencion\b",
+        r"\b(?:perdonar|quitar|devolver|devuelven|condonar)\b[^.?!]{0,20}\b(?:multas|penalties|penalidades|cargos por atraso|recargos)\b",
     ),
     "cdp_hearing": (
         r"\baudiencia\b",
@@ -206,6 +267,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bcdp\b",
         r"\btribunal\b",
         r"\bcorte de impuestos\b",
+        r"\baudiencia\b",
+        r"\bapel(?:ar|o)\b",
     ),
     "collection_statute": (
         r"\b(?:10|diez) a[nñ]os\b",
@@ -216,6 +279,12 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\besperar (?:a )?que (?:se )?(?:venza|expire|pase)\b",
         r"\bplazo\b[^?.!]{0,30}\bcobrar\w*",
         r"\bcuanto tiempo tienen? (?:el irs )?para cobrar\w*",
+        r"\bcuanto tiempo (?:me |le |les )?pueden seguir cobrando\b",
+        r"\bque tan atras\b",
+        r"\bel plazo\b[^.?!]{0,20}\bse (?:para|pausa|detiene)\b",
+        r"\bse (?:para|pausa|detiene) el plazo\b",
+        r"\bdejar de cobrar\b",
+        r"\btodavia (?:le|me|les|nos) pueden cobrar\b",
     ),
     "scam": (
         r"\bestafa\w*\b",
@@ -225,8 +294,14 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:sera|es) (?:de verdad )?del irs\b",
         r"\btarjetas? de regalo\b",
         r"\benga[nñ]o\b",
+        r"\b(?:enlace|link|click)\b",
+        r"\bmanda(?:n)? (?:emails|correos|mensajes de texto|textos)\b",
+        r"\b(?:legit|legitim\w*|verdader\w*|phishing|estafa|fraude)\b",
+        r"\bnunca llama\b",
+        r"\bde verdad son ellos\b",
+        r"\b(?:zelle|gift cards?|tarjetas de regalo|bitcoin)\b",
     ),
-    "passport": (r"\bpasaporte\b", r"\bviajar (?:fuera|al extranjero)\b"),
+    "passport": (r"\bpasaportes?\b", r"\bviajar (?:fuera|al extranjero)\b", r"\bpoder viajar\b"),
     "disagree": (
         r"\bno estoy de acuerdo\b",
         r"\b(?:esta|es) (?:mal|equivocad\w*|incorrect\w*)\b",
@@ -242,6 +317,12 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bpelear\w*\b",
         r"\bcomo reclamo\b",
         r"\breclamar\b",
+        r"\bdisput\w*\b",
+        r"\b(?:ni es mio|no es mio|no son mios)\b",
+        r"\bcomo (?:se los|se lo|les|le) (?:demuestro|pruebo|digo)\b",
+        r"\b(?:estan|esta) mal\b",
+        r"\bcorrij\w*\b",
+        r"\bque vean que ya pague\b",
     ),
     "talk_to_pro": (
         r"\bhablar con (?:alguien|una persona|un agente|un profesional|un experto|usted|ustedes|un humano)\b",
@@ -253,6 +334,12 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bnecesito (?:ayuda|un abogado|un contador|un profesional)\b",
         r"\b(?:abogado|contador|cpa|agente inscrito)\b",
         r"\bcon quien (?:hablo|puedo hablar)\b",
+        r"\bpersona real\b",
+        r"\balguien (?:de ustedes|de su oficina)\b",
+        r"\bun (?:profesional|especialista|experto|contador|abogado)\b[^.?!]{0,30}\b(?:puede|podria|revisar|tratar)\b",
+        r"\bhacer una cita\b",
+        r"\bme (?:puede|pueden) (?:contactar|llamar)\b",
+        r"\brevis\w+ mi (?:carta|caso|situacion)\b",
     ),
     "firm_services": (
         r"\bque (?:hacen|ofrecen|servicios)\b",
@@ -260,6 +347,9 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bsus (?:precios|tarifas|servicios|honorarios)\b",
         r"\bconsulta gratis\b",
         r"\bconsulta gratuita\b",
+        r"\b(?:tarifa|anticipo|honorarios|cuanto cobran|cobran)\b",
+        r"\bque hace (?:exactamente )?su (?:firma|oficina|empresa)\b",
+        r"\bson (?:un )?(?:bufete|abogados|contadores)\b",
     ),
 }
 

@@ -61,9 +61,9 @@ def test_reading_adds_the_classified_question_only_for_sentences_the_patterns_mi
         return "scam"
 
     reading = read_message(
-        "I got a bill. Can I pay monthly? Is the whole thing legit", lambda raw: None, TODAY, classify=classify
+        "I got a bill. Can I pay monthly? Is the whole thing on the level", lambda raw: None, TODAY, classify=classify
     )
-    assert asked == ["Is the whole thing legit"]
+    assert asked == ["Is the whole thing on the level"]
     assert reading.questions[0] == "payment_plan" and "scam" in reading.questions
 
 

@@ -19,8 +19,9 @@ from understanding.questions import QUESTIONS, find_questions, is_asking, senten
 SENTENCES = yaml.safe_load((Path(__file__).with_name("question_sentences.yml")).read_text(encoding="utf-8"))
 # Measured on 560 sentences (280 a language): patterns alone en 0.65 / es 0.49 of the whole written set;
 # with the classifier trained on NLU examples only, 0.664 of this half; trained with the other half too, 0.693
-# (en 0.786, es 0.600); sentences asking nothing read as a question: en 0 of 55, es 3 of 56.
-MIN_RECALL = {"en": 0.76, "es": 0.57}
+# (en 0.786, es 0.600); after Spanish question wordings written from the training half, es 0.657.
+# Sentences asking nothing read as a question: en 0 of 55, es 3 of 56.
+MIN_RECALL = {"en": 0.76, "es": 0.62}
 MAX_NONE_READ = 0.08  # sentences that ask none of the questions but get one
 
 
