@@ -6,6 +6,7 @@ from typing import Any, Dict, List
 
 import pytest
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerMessage, ActionAnswerMore
 from knowledge.loader import cached_knowledge
@@ -291,6 +292,18 @@ async def test_a_hearing_question_read_as_a_status_question_is_answered() -> Non
     )
     messages, _ = await run_action(ActionCaseStatus(), tracker)
     assert "equivalent hearing" in answer_text(messages)
+
+
+async def test_a_status_question_after_a_notice_is_the_status_action_s_own() -> None:
+    """An asking sentence nothing places gets the general answer only in action_answer_message: a
+    status question after an LT11 stays a status question."""
+    tracker = make_tracker(
+        "any update on my case?", intent="ask_case_status", slots={"notice_code": "LT11", "notice_date": "2026-09-01"}
+    )
+    dispatcher_events = await ANSWER.answer_instead(CollectingDispatcher(), tracker)
+    assert dispatcher_events is None
+    reading, _ = ANSWER.read(tracker)
+    assert "what_to_do" in reading.questions  # the answer action itself would still say what to do
 
 
 async def test_asking_for_a_pro_with_questions_answers_them_first() -> None:
