@@ -108,7 +108,8 @@ def install(jwt_secret: Optional[str] = None) -> None:
 
 
 def jwt_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> List[str]:
-    """``--jwt-secret <secret>`` from the environment or its file ([] when neither is set).
+    """``--jwt-secret=<secret>`` from the environment or its file ([] when neither is set); one
+    argument, so a secret that starts with "-" is not read as another option.
 
     Raises:
         SecretOnCommandLine: ``argv`` already carries ``--jwt-secret``.
@@ -122,4 +123,4 @@ def jwt_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> List[str]:
     path = (environ.get("RASA_JWT_SECRET_FILE") or "").strip()
     if not secret and path:
         secret = Path(path).read_text(encoding="utf-8").strip()
-    return ["--jwt-secret", secret] if secret else []
+    return [f"--jwt-secret={secret}"] if secret else []

@@ -105,7 +105,7 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     action_replies.install()  # half of the server's CPU per turn went to re-checking a schema
     action_client.install()  # keep the connection to the action server open between actions
-    api_guard.install(jwt_args[1] if jwt_args else None)  # odd or forged bearer tokens: 401, not 500
+    api_guard.install(jwt_args[0].partition("=")[2] if jwt_args else None)  # odd or forged bearer tokens: 401, not 500
     gc_freeze.install()  # full garbage collections skip the loaded model (a 200 ms pause each)
     import rasa.__main__
     import rasa.core.run

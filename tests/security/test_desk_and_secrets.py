@@ -71,9 +71,9 @@ def test_the_jwt_secret_never_goes_on_the_command_line(tmp_path: Path) -> None:
     value = uuid.uuid4().hex  # a random stand-in, never a real secret
     with pytest.raises(SecretOnCommandLine):
         jwt_arguments(["--enable-api", "--jwt-secret", value], {})
-    assert jwt_arguments(["--enable-api"], {"RASA_JWT_SECRET": value}) == ["--jwt-secret", value]
+    assert jwt_arguments(["--enable-api"], {"RASA_JWT_SECRET": value}) == [f"--jwt-secret={value}"]
     (tmp_path / "jwt").write_text("from-a-file\n")
-    assert jwt_arguments([], {"RASA_JWT_SECRET_FILE": str(tmp_path / "jwt")}) == ["--jwt-secret", "from-a-file"]
+    assert jwt_arguments([], {"RASA_JWT_SECRET_FILE": str(tmp_path / "jwt")}) == ["--jwt-secret=from-a-file"]
     run = (ROOT / "scripts" / "run.sh").read_text()
     assert "--jwt-secret" not in run
 
@@ -95,3 +95,11 @@ def test_the_bootstrap_password_file_is_removed_after_the_first_sign_in(tmp_path
     assert not forget_bootstrap_password(settings, "jane") and path.exists()  # type: ignore[arg-type]
     assert forget_bootstrap_password(settings, "admin")  # type: ignore[arg-type]
     assert not path.exists()
+
+
+def test_a_jwt_secret_that_starts_with_a_dash_reaches_rasa_whole() -> None:
+    from rasa.__main__ import create_argument_parser
+
+    args = jwt_arguments(["--enable-api"], {"RASA_JWT_SECRET": "-starts-with-a-dash"})
+    parsed = create_argument_parser().parse_args(["run", "--enable-api", *args])
+    assert parsed.jwt_secret == "-starts-with-a-dash"
