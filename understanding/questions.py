@@ -12,7 +12,7 @@ import re
 from typing import Dict, List, Optional, Pattern, Tuple
 
 from nlp.language import plain
-from understanding import spanish_patterns as spanish
+from understanding import spanish_questions as spanish
 
 QUESTIONS = (
     "what_is_notice",
@@ -351,7 +351,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bfree consultation\b",
     ),
 }
-# Spanish wordings match alongside, on the text without accents (see spanish_patterns.py).
+# Spanish wordings match alongside, on the text without accents (see spanish_questions.py).
 _PATTERNS = {label: _any(pattern.pattern, *spanish.QUESTIONS.get(label, ())) for label, pattern in _PATTERNS.items()}
 # Labels about a threat or a fact: they count only in a sentence that asks something.
 _NEEDS_ASKING = {

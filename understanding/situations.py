@@ -10,7 +10,7 @@ import re
 from typing import Dict, List, Pattern
 
 from understanding.questions import normalise
-from understanding.spanish_patterns import SITUATIONS as SPANISH_SITUATIONS
+from understanding.spanish_situations import SITUATIONS as SPANISH_SITUATIONS
 
 SITUATIONS = (
     "levied",
@@ -287,7 +287,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
 }
 
 
-# Spanish wordings match alongside, on the text without accents (see spanish_patterns.py).
+# Spanish wordings match alongside, on the text without accents (see spanish_situations.py).
 _PATTERNS = {name: _any(pattern.pattern, *SPANISH_SITUATIONS.get(name, ())) for name, pattern in _PATTERNS.items()}
 _PLAN_WORDS = re.compile(r"\b(?:payment plan|installment|agreement|plan|acuerdo|plazos|cp\s?-?52[13])\b", re.IGNORECASE)
 
