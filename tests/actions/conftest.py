@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import types
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -13,7 +14,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.base
+import actions.handoff
 from settings.assistant import Settings
+from store.cases import CaseRepository
+from store.db import get_database
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -119,3 +123,46 @@ def only(messages: List[Dict[str, Any]], response: str) -> Dict[str, Any]:
     found = [m for m in messages if m["response"] == response]
     assert len(found) == 1, f"expected one {response}, got {names(messages)}"
     return found[0]
+
+
+# Thursday 2026-11-26 (the tests' today): 10:00 and 20:00 in New York.
+ON_DUTY = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.timezone.utc)
+OFF_DUTY = dt.datetime(2026, 11, 27, 1, 0, tzinfo=dt.timezone.utc)
+
+
+class Store:
+    """The case store of one test, and a way to freeze the handoff's clock."""
+
+    def __init__(self, url: str, install: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch) -> None:
+        self.url = url
+        self._install = install
+        self._monkeypatch = monkeypatch
+        self.settings = install(database_url=url)
+        self.now(ON_DUTY)
+
+    @property
+    def repo(self) -> CaseRepository:
+        return CaseRepository(get_database(self.url))
+
+    def configure(self, **overrides: Any) -> Settings:
+        self.settings = self._install(database_url=self.url, **overrides)
+        return self.settings
+
+    def now(self, moment: dt.datetime) -> None:
+        class Frozen(dt.datetime):
+            @classmethod
+            def now(cls, tz: Optional[dt.tzinfo] = None) -> dt.datetime:  # type: ignore[override]
+                return moment.astimezone(tz)
+
+        clock = types.SimpleNamespace(**{name: getattr(dt, name) for name in dir(dt) if not name.startswith("_")})
+        clock.datetime = Frozen
+        self._monkeypatch.setattr(actions.handoff, "dt", clock)
+
+    def cases(self):
+        return self.repo.list()
+
+
+@pytest.fixture
+def store(tmp_path: Path, use_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch) -> Store:
+    """A fresh SQLite case store, the actions' settings pointing at it, the clock at ON_DUTY."""
+    return Store(f"sqlite:///{tmp_path}/cases.db", use_settings, monkeypatch)

@@ -7,9 +7,7 @@ unless a test says otherwise), so whether a pro is on duty never depends on when
 from __future__ import annotations
 
 import datetime as dt
-import types
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Callable, Dict, Optional
 from zoneinfo import ZoneInfo
 
@@ -17,63 +15,21 @@ import pytest
 from pydantic import ValidationError
 from rasa_sdk.events import ConversationPaused, SlotSet
 
-import actions.handoff
 from actions.handoff import STATUS_WORDS, ActionCaseStatus, ActionSubmitCase
 from services import casework
 from services.casework import consent_from_record, new_case
 from services.triage import Triage
 from settings.assistant import Settings
-from store.cases import CaseRepository
 from store.db import get_database
 from store.outbox import Outbox
 from store.records import STATUS_CLOSED, STATUS_IN_CONVERSATION, STATUS_NEW, STATUS_WAITING, Intake
-from tests.actions.conftest import FIRM, names, only, run_action, settings_with
+from tests.actions.conftest import FIRM, OFF_DUTY, ON_DUTY, Store, names, only, run_action, settings_with
 from tests.actions.test_intake import CONSENT, PHONE, answered_before, form_tracker
 
 SUBMIT = ActionSubmitCase()
 STATUS = ActionCaseStatus()
 SENDER = "conv-1"
-# Thursday 2026-11-26 (the tests' today): 10:00 and 20:00 in New York.
-ON_DUTY = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.timezone.utc)
-OFF_DUTY = dt.datetime(2026, 11, 27, 1, 0, tzinfo=dt.timezone.utc)
 SUBMITTED = answered_before("intake_confirmed", intake_confirmed=True, intake_id="intake-1")
-
-
-class Store:
-    """The case store of one test, and a way to freeze the handoff's clock."""
-
-    def __init__(self, url: str, install: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch) -> None:
-        self.url = url
-        self._install = install
-        self._monkeypatch = monkeypatch
-        self.settings = install(database_url=url)
-        self.now(ON_DUTY)
-
-    @property
-    def repo(self) -> CaseRepository:
-        return CaseRepository(get_database(self.url))
-
-    def configure(self, **overrides: Any) -> Settings:
-        self.settings = self._install(database_url=self.url, **overrides)
-        return self.settings
-
-    def now(self, moment: dt.datetime) -> None:
-        class Frozen(dt.datetime):
-            @classmethod
-            def now(cls, tz: Optional[dt.tzinfo] = None) -> dt.datetime:  # type: ignore[override]
-                return moment.astimezone(tz)
-
-        clock = types.SimpleNamespace(**{name: getattr(dt, name) for name in dir(dt) if not name.startswith("_")})
-        clock.datetime = Frozen
-        self._monkeypatch.setattr(actions.handoff, "dt", clock)
-
-    def cases(self):
-        return self.repo.list()
-
-
-@pytest.fixture
-def store(tmp_path: Path, use_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch) -> Store:
-    return Store(f"sqlite:///{tmp_path}/cases.db", use_settings, monkeypatch)
 
 
 def submit_tracker(

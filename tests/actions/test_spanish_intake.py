@@ -24,16 +24,8 @@ from actions.intake_prompts import (
 from actions.notice_photo import ActionReadNoticePhoto
 from services.intake_plan import FORM_SLOTS
 from store.records import STATUS_CLOSED, STATUS_IN_CONVERSATION, STATUS_NEW, STATUS_WAITING
-from tests.actions.conftest import DOMAIN, FIRM, make_tracker, names, only, run_action
-from tests.actions.test_handoff import (  # noqa: F401 - `store` is a fixture
-    OFF_DUTY,
-    STATUS,
-    SUBMIT,
-    Store,
-    store,
-    stored_case,
-    submit_tracker,
-)
+from tests.actions.conftest import DOMAIN, FIRM, OFF_DUTY, Store, make_tracker, names, only, run_action
+from tests.actions.test_handoff import STATUS, SUBMIT, stored_case, submit_tracker
 from tests.actions.test_intake import PHONE, answered_before, form_tracker
 from tests.actions.test_notice_photo import fields, photo_tracker
 from tests.services.test_spanish_values import english_in
@@ -321,7 +313,7 @@ async def test_did_you_mean_in_spanish_has_no_english_button() -> None:
 # -- the handoff in Spanish -----------------------------------------------------------------------
 
 
-async def test_off_duty_handoff_in_spanish(store: Store) -> None:  # noqa: F811 - the fixture
+async def test_off_duty_handoff_in_spanish(store: Store) -> None:
     store.now(OFF_DUTY)
     messages, _ = await run_action(SUBMIT, submit_tracker({**ES, "preferred_channel": "email"}))
     later = only(messages, "utter_handoff_later")
@@ -334,7 +326,7 @@ async def test_off_duty_handoff_in_spanish(store: Store) -> None:  # noqa: F811 
     assert first.intake.language == "es"
 
 
-async def test_declined_consent_contact_in_spanish(store: Store) -> None:  # noqa: F811 - the fixture
+async def test_declined_consent_contact_in_spanish(store: Store) -> None:
     store.configure(firm_phone="(512) 555-0100")
     messages, _ = await run_action(SUBMIT, submit_tracker({**ES, "contact_consent": False}))
     assert only(messages, "utter_consent_declined")["contact"] == " Teléfono: (512) 555-0100"
@@ -349,7 +341,7 @@ async def test_declined_consent_contact_in_spanish(store: Store) -> None:  # noq
         (STATUS_CLOSED, 'cerrado. Si necesita más ayuda, diga "hablar con un profesional de impuestos"'),
     ],
 )
-async def test_case_status_in_spanish(store: Store, status: str, words: str) -> None:  # noqa: F811
+async def test_case_status_in_spanish(store: Store, status: str, words: str) -> None:
     case = stored_case(store)
     if status != STATUS_NEW:
         store.repo.set_status(case.reference, status, "pro1")
