@@ -108,6 +108,15 @@ def _fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def ask_the_general_question(reading: MessageReading, memory: Memory) -> MessageReading:
+    """``reading`` with the general question of an asking sentence nothing placed: every question asked
+    gets an answer, if only what the notice is or what to do now."""
+    question = unplaced_question(reading, memory)
+    if question and len(reading.questions) < MAX_QUESTIONS and not covered(question, reading.questions):
+        reading.questions.append(question)
+    return reading
+
+
 class ActionAnswerMessage(BaseAction):
     """Compose one answer for everything the latest message says, then offer the next step."""
 
@@ -118,9 +127,8 @@ class ActionAnswerMessage(BaseAction):
         notice = self.knowledge.find_notice(raw)
         return notice.code if notice else None
 
-    def read(self, tracker: Tracker, general_fallback: bool = True) -> Tuple[MessageReading, Memory]:
-        """The reading of the latest message, with the intent's question when the text names none, and
-        (``general_fallback``) the general question for an asking sentence nothing placed."""
+    def read(self, tracker: Tracker) -> Tuple[MessageReading, Memory]:
+        """The reading of the latest message, with the intent's question when the text names none."""
         memory = memory_from(tracker)
         today = self.settings.today()
         reading = read_message(
@@ -139,9 +147,6 @@ class ActionAnswerMessage(BaseAction):
             confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
             if confidence >= INTENT_QUESTION_CONFIDENCE and not covered(question, reading.questions):
                 reading.questions.append(question)  # the model read a question the patterns missed
-        fallback = unplaced_question(reading, memory) if general_fallback else None
-        if fallback and len(reading.questions) < MAX_QUESTIONS and not covered(fallback, reading.questions):
-            reading.questions.append(fallback)  # every question asked gets an answer, if only the general one
         # the intent's levy question from someone living on benefits is about the benefit check
         reading.questions = benefit_levy(reading.questions, [*reading.situations, *memory.situations], reading.text)
         if intent == "out_of_scope" and not reading.has_content:
@@ -153,20 +158,20 @@ class ActionAnswerMessage(BaseAction):
     ) -> Optional[List[EventType]]:
         """For an action whose intent was read from a long message: answer the notices and questions
         in it (returns the events), or None when the message carries none and the caller goes on.
-        A question only the general fallback would place ("any update on my case?") is the caller's."""
-        reading, memory = await self._read_turn(tracker, general_fallback=False)
+        A question nothing places ("any update on my case?") is the caller's own job."""
+        reading, memory = await self._read_turn(tracker)
         asked = set(reading.questions) - {"talk_to_pro", "firm_services"}
         if not (reading.codes or reading.unknown_codes or asked or reading.situations or reading.out_of_scope):
             return None
         return self._answer(dispatcher, tracker, reading, memory, next_step)
 
-    async def _read_turn(self, tracker: Tracker, general_fallback: bool = True) -> Tuple[MessageReading, Memory]:
+    async def _read_turn(self, tracker: Tracker) -> Tuple[MessageReading, Memory]:
         await trained_question_classifier()  # trained off the event loop on the first message
-        return self.read(tracker, general_fallback)
+        return self.read(tracker)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         reading, memory = await self._read_turn(tracker)
-        return self._answer(dispatcher, tracker, reading, memory, next_step=True)
+        return self._answer(dispatcher, tracker, ask_the_general_question(reading, memory), memory, next_step=True)
 
     def _answer(
         self,

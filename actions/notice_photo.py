@@ -216,9 +216,8 @@ class ActionConfirmNoticePhoto(ActionAnswerMessage):
     def name(self) -> str:
         return "action_confirm_notice_photo"
 
-    def read(self, tracker: Tracker, general_fallback: bool = True) -> Tuple[MessageReading, Memory]:
-        """The confirmed reading as a message that named the code and the date (a photo asks no
-        question, so there is nothing for the general fallback)."""
+    def read(self, tracker: Tracker) -> Tuple[MessageReading, Memory]:
+        """The confirmed reading as a message that named the code and the date."""
         stored = tracker.get_slot(READING_SLOT) or {}
         code = stored.get("code") if isinstance(stored, dict) else None
         known = self._lookup(code) if isinstance(code, str) else None

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import ActionAnswerMessage, ActionAnswerMore
+from actions.answer import ActionAnswerMessage, ActionAnswerMore, ask_the_general_question
 from knowledge.loader import cached_knowledge
 from tests.actions.conftest import make_tracker, names, only, run_action
 
@@ -302,7 +302,8 @@ async def test_a_status_question_after_a_notice_is_the_status_action_s_own() -> 
     )
     dispatcher_events = await ANSWER.answer_instead(CollectingDispatcher(), tracker)
     assert dispatcher_events is None
-    reading, _ = ANSWER.read(tracker)
+    reading, memory = ANSWER.read(tracker)
+    reading = ask_the_general_question(reading, memory)
     assert "what_to_do" in reading.questions  # the answer action itself would still say what to do
 
 

@@ -19,7 +19,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import ActionAnswerMessage
+from actions.answer import ActionAnswerMessage, ask_the_general_question
 from knowledge.codes import normalise_code
 from nlp.language import detect_language
 from understanding.composer import ComposedAnswer, compose
@@ -172,6 +172,8 @@ async def play(item: Dict[str, Any], parse: Parse, action: ActionAnswerMessage) 
             if event.get("event") == "slot":
                 slots[event["name"]] = event["value"]
         reading, memory = action.read(tracker)
+        if intent not in ANSWERED_INSTEAD:
+            reading = ask_the_general_question(reading, memory)  # as action_answer_message.run does
         language = slots["language"]
         answer = compose(reading, action.knowledge_in(language), passages_for(language), memory, TODAY, language)
         result.update(
