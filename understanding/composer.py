@@ -4,6 +4,12 @@ Every sentence comes from the knowledge base (notice entries and knowledge/answe
 nothing is made up here. The order is fixed: the notice first (what it is and the days left from
 its date), then a short answer to each question in that notice's context, then at most two notes on
 the situation that no answer already covered, then one next step.
+
+The first answer is short (about 100 words, see MAX_WORDS; the SMS form three segments): when it runs
+longer, the situation notes, then the notice's explanation, then the answers shrink to their first
+sentence, and the other notices to their codes (see _fit). Every question keeps at least its first
+sentence, or the reply says there is more on it; what was cut is in ``cut`` and in the "more"
+details (the notice's explanation and steps, the full topic behind each answer).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from knowledge.loader import Knowledge
 from knowledge.schema import Notice, Stage, Urgency
@@ -23,12 +29,19 @@ from understanding.phrases import ENGLISH, SPANISH, count_days, phrase
 from understanding.reading import Memory, MessageReading
 
 MAX_QUESTIONS = 4
-MAX_WORDS = 110
-MAX_WORDS_SPANISH = 130  # the same answer takes about a fifth more words in Spanish
+MAX_WORDS = 100
+MAX_WORDS_SPANISH = 100
 # With the one-line menu that follows, the SMS answer stays within three 153-character segments.
 SMS_ANSWER_CHARS = 330
 MAX_CODES = 5  # the first notice and up to four others, named in one line
 MAX_SITUATION_NOTES = 2
+# What a paragraph is, and the order in which a long answer shrinks them to their short form: the
+# notes on the situation first, then the notice's explanation ("more" sends it whole), then the
+# answers to the broad questions (what to do, what happens next), then the other answers, then the
+# other notices named (to their codes).
+NOTE, NOTICE, GENERAL, ANSWER, OTHERS, FIXED = "note", "notice", "general", "answer", "others", "fixed"
+FIT_ORDER = (NOTE, NOTICE, GENERAL, ANSWER, OTHERS)
+_GENERAL_QUESTIONS = ("what_to_do", "consequences", "deadline")
 # A situation already answered by a question's passage needs no separate note.
 _COVERED_BY = {
     "bank_frozen": ("bank_levy",),
@@ -75,26 +88,50 @@ class ComposedAnswer:
     urgent: bool = False
     sources: List[str] = field(default_factory=list)
     language: str = ENGLISH
+    shorter: List[str] = field(default_factory=list)  # each paragraph's short form, used when the answer is long
+    parts: List[str] = field(default_factory=list)  # what each paragraph is (NOTE, NOTICE, GENERAL, ...)
+    cut: List[str] = field(default_factory=list)  # the full paragraphs shortened to fit ("more" has their details)
+    noted: Dict[int, str] = field(default_factory=dict)  # the situation of each note, by paragraph index
 
     @property
     def text(self) -> str:
         """The whole answer, paragraphs separated by blank lines."""
         return "\n\n".join(self.paragraphs)
 
-    def add(self, text: str, sms: Optional[str] = None) -> None:
-        """Add a paragraph and its SMS form (by default its first sentence)."""
+    def add(self, text: str, sms: Optional[str] = None, short: Optional[str] = None, part: str = "answer") -> None:
+        """Add a paragraph with its SMS form and its short form (both by default its first sentence);
+        ``part`` says what it is, which decides when it is shortened (see FIT_ORDER)."""
         self.paragraphs.append(text)
         self.sms_paragraphs.append(sms if sms is not None else first_sentence(text))
+        self.shorter.append(short if short is not None else first_sentence(text))
+        self.parts.append(part)
 
     def sms_text(self, limit: int = SMS_ANSWER_CHARS) -> str:
-        """The SMS answer: short paragraphs in order, as many as fit in ``limit`` GSM characters."""
-        parts: List[str] = []
-        for paragraph in self.sms_paragraphs:
-            plain = to_gsm(paragraph.replace("**", ""))
-            if parts and len(" ".join(parts + [plain])) > limit:
-                break
-            parts.append(plain if len(plain) <= limit else plain[: limit - 3].rsplit(" ", 1)[0] + "...")
-        return " ".join(parts)
+        """The SMS answer: short paragraphs in order, as many as fit in ``limit`` GSM characters; when an
+        answer to a question does not fit, a last line says to reply MORE for it."""
+        more = to_gsm(phrase(self.language, "sms_more"))
+        said = [
+            (to_gsm(text.replace("**", "")), part)
+            for text, part in zip(self.sms_paragraphs, self.parts, strict=True)
+            if text != phrase(self.language, "more_on_questions")
+        ]
+        asked_more = len(said) < len(self.sms_paragraphs)  # the answer itself left answers to "more"
+        chosen = _fill([text for text, _ in said], limit - (len(more) + 1 if asked_more else 0))
+        if not asked_more and len(chosen) < len(said):
+            asked_more = any(part in (GENERAL, ANSWER) for _, part in said[len(chosen) :])
+            if asked_more:
+                chosen = _fill([text for text, _ in said], limit - len(more) - 1)
+        return " ".join([*chosen, *([more] if asked_more else [])])
+
+
+def _fill(paragraphs: Sequence[str], limit: int) -> List[str]:
+    """The first paragraphs that fit in ``limit`` characters together (the first one cut if it alone is longer)."""
+    chosen: List[str] = []
+    for plain in paragraphs:
+        if chosen and len(" ".join([*chosen, plain])) > limit:
+            break
+        chosen.append(plain if len(plain) <= limit else plain[: limit - 3].rsplit(" ", 1)[0] + "...")
+    return chosen
 
 
 def _notice_for(reading: MessageReading, knowledge: Knowledge, memory: Memory) -> Tuple[Optional[Notice], bool]:
@@ -177,12 +214,15 @@ def compose(
                 if is_new or "what_is_notice" in questions
                 else f"**{notice.code}**:"
             )
+            short_head = f"{notice.code}: {notice.title}." if head.endswith(".") else f"{notice.code}:"
+            bare = " ".join(part for part in (head.strip(), sentence) if part)
             if is_new and not same:
                 head += " " + summary(notice.explanation)
-            short_head = f"{notice.code}: {notice.title}." if head.endswith(".") else f"{notice.code}:"
             answer.add(
                 " ".join(part for part in (head.strip(), sentence) if part),
                 " ".join(part for part in (short_head, sentence) if part),
+                short=bare,  # the notice's explanation is the first thing "more" sends
+                part=ANSWER if "what_is_notice" in questions else NOTICE,
             )
             answer.urgent = short or notice.urgency is Urgency.critical or lapsed
             answer.sources.append(notice.source_url)
@@ -195,18 +235,26 @@ def compose(
         if len(others) == 1:
             other = others[0]
             sentence, _ = deadline_sentence(other, None, today, language)
-            answer.add(f"**{other.code}**: {other.title}. {sentence}", f"{other.code}: {sentence}")
+            said = answer.paragraphs and sentence in answer.paragraphs[0]  # the same window: said just above
+            answer.add(
+                f"**{other.code}**: {other.title}. {sentence}",
+                f"{other.code}: {sentence}",
+                short=phrase(language, "also", codes=f"**{other.code}**") if said else f"**{other.code}**: {sentence}",
+                part=OTHERS,
+            )
         elif others:  # "I got the CP14, CP501 and CP503 before": name each in one line
             listed = "; ".join(f"**{o.code}**: {o.title}" for o in others)
             answer.add(
                 phrase(language, "other_notices", listed=listed),
                 phrase(language, "also", codes=", ".join(o.code for o in others)),
+                short=phrase(language, "also", codes=", ".join(f"**{o.code}**" for o in others)),
+                part=OTHERS,
             )
         for other in others:
             answer.urgent = answer.urgent or other.urgency is Urgency.critical
             answer.sources.append(other.source_url)
     for raw in reading.unknown_codes[:2]:
-        answer.add(phrase(language, "unknown_code", code=raw))
+        answer.add(phrase(language, "unknown_code", code=raw), part=FIXED)
     for question in questions[: MAX_QUESTIONS + 1]:
         if len(answer.topics) == MAX_QUESTIONS:
             break
@@ -218,11 +266,11 @@ def compose(
             answer.topics.append(question)  # the paragraph on the lapse says what to do now
             continue
         if question == "what_to_do" and notice is not None and _passed(notice, answer.notice_date, today):
-            answer.add(notice.after_deadline)  # the steps before the deadline no longer apply
+            answer.add(notice.after_deadline, part=GENERAL)  # the steps before the deadline no longer apply
             answer.topics.append(question)
             continue
         if question == "what_to_do" and notice is not None and notice.what_to_do:
-            answer.add(" ".join(notice.what_to_do[:2]), notice.what_to_do[0])
+            answer.add(" ".join(notice.what_to_do[:2]), notice.what_to_do[0], part=GENERAL)
             answer.topics.append(question)
             continue
         if question == "deadline" and notice is None and _timed_elsewhere(questions, passages, stage, situations):
@@ -231,7 +279,7 @@ def compose(
         passage = passages.for_question(question, stage, situations)
         if passage is None:
             continue
-        answer.add(passage.text)
+        answer.add(passage.text, part=GENERAL if question in _GENERAL_QUESTIONS else ANSWER)
         answer.topics.append(question)
         answer.sources.append(passage.source_url)
         if passage.when_situation and passage.when_situation not in answer.situations:
@@ -239,10 +287,11 @@ def compose(
     if notice is not None and not answer.paragraphs and answer.topics:
         # a follow-up answered by the next step alone ("should I get a lawyer?"): still say which notice it is about
         sentence, _ = deadline_sentence(notice, answer.notice_date, today, language)
-        answer.add(f"**{notice.code}**: {notice.title}. {sentence}", f"{notice.code}: {sentence}")
+        answer.add(f"**{notice.code}**: {notice.title}. {sentence}", f"{notice.code}: {sentence}", part=FIXED)
     if notice is not None and answer.paragraphs and not any(f"**{notice.code}**" in p for p in answer.paragraphs):
         # a follow-up about the notice told earlier: say which notice the answer is about
         answer.paragraphs[0] = phrase(language, "about", code=notice.code, text=answer.paragraphs[0])
+        answer.shorter[0] = phrase(language, "about", code=notice.code, text=answer.shorter[0])
         answer.sms_paragraphs[0] = phrase(language, "about_sms", code=notice.code, text=answer.sms_paragraphs[0])
     notes = 0
     for situation in [s for s in memory.situations if s not in reading.situations]:
@@ -264,12 +313,10 @@ def compose(
             continue
         passage = passages.for_situation(situation)
         if passage is not None and notes < MAX_SITUATION_NOTES:
-            answer.add(passage.text)
+            answering = [q for q in _NOTE_ANSWERS.get(situation, ()) if q in questions and q not in answer.topics]
+            _add_note(answer, situation, passage.text, answers=bool(answering))
             answer.sources.append(passage.source_url)
-            answer.situations.append(situation)
-            answer.topics.extend(
-                q for q in _NOTE_ANSWERS.get(situation, ()) if q in questions and q not in answer.topics
-            )
+            answer.topics.extend(answering)
             notes += 1
     # a follow-up is answered in the light of what was said before: its note, when no answer above spoke to it
     earlier = [s for s in memory.situations if s not in answer.situations and s != "state_notice"]
@@ -278,9 +325,8 @@ def compose(
             continue  # the missed-payment note says it
         passage = passages.for_situation(situation)
         if passage is not None and notes < MAX_SITUATION_NOTES:
-            answer.add(passage.text)
+            _add_note(answer, situation, passage.text)
             answer.sources.append(passage.source_url)
-            answer.situations.append(situation)
             notes += 1
     if "missed_payment" in answer.situations and "on_payment_plan" in memory.situations:
         answer.situations.append("on_payment_plan")
@@ -312,13 +358,55 @@ def _passed(notice: Notice, notice_date: Optional[dt.date], today: dt.date) -> b
     return deadline is not None and deadline.state is DeadlineState.passed
 
 
+def _add_note(answer: ComposedAnswer, situation: str, text: str, answers: bool = False) -> None:
+    """Add the note on ``situation``; a note that answers a question asked is kept like an answer."""
+    if not answers:
+        answer.noted[len(answer.paragraphs)] = situation
+    answer.add(text, part=ANSWER if answers else NOTE)
+    answer.situations.append(situation)
+
+
 def _fit(answer: ComposedAnswer) -> None:
-    """Keep the answer within MAX_WORDS: later paragraphs shrink to their first sentence first."""
-    index = len(answer.paragraphs) - 1
+    """Keep the answer within MAX_WORDS: paragraphs take their short form in FIT_ORDER, the last first,
+    until it fits; the full paragraphs go to ``answer.cut``. Should that not be enough (four questions
+    and a note), the broad answers go (the notice's steps and "more" have them), then the notes, then
+    the other answers but the first, the last first; a line then says there is more on the questions."""
     limit = MAX_WORDS_SPANISH if answer.language == SPANISH else MAX_WORDS
-    while index > 0 and len(answer.text.split()) > limit:
-        answer.paragraphs[index] = first_sentence(answer.paragraphs[index])
-        index -= 1
+    for part in FIT_ORDER:
+        for index in reversed(range(len(answer.paragraphs))):
+            if len(answer.text.split()) <= limit:
+                return
+            if answer.parts[index] == part and answer.shorter[index] != answer.paragraphs[index]:
+                answer.cut.append(answer.paragraphs[index])
+                answer.paragraphs[index] = answer.shorter[index]
+    if len(answer.text.split()) <= limit:
+        return
+    answers = [index for index, part in enumerate(answer.parts) if part in (GENERAL, ANSWER)]
+    specific = [index for index in answers if answer.parts[index] == ANSWER]
+    kept = specific[0] if specific else answers[0] if answers else None  # one answer always stays
+    order = [
+        *(i for i in reversed(answers) if answer.parts[i] == GENERAL and i != kept),
+        *sorted(answer.noted, reverse=True),
+        *(i for i in reversed(specific) if i != kept),
+    ]
+    more = phrase(answer.language, "more_on_questions")
+    words = len(answer.text.split())
+    dropped: Set[int] = set()
+    for index in order:
+        if words + (len(more.split()) if dropped & set(answers) else 0) <= limit:
+            break
+        dropped.add(index)
+        words -= len(answer.paragraphs[index].split())
+    answer.situations = [s for s in answer.situations if s not in {answer.noted.get(i) for i in dropped}]
+    answer.cut += [answer.paragraphs[i] for i in sorted(dropped)]
+    left = [i for i in range(len(answer.paragraphs)) if i not in dropped]
+    answer.paragraphs = [answer.paragraphs[i] for i in left]
+    answer.sms_paragraphs = [answer.sms_paragraphs[i] for i in left]
+    answer.shorter = [answer.shorter[i] for i in left]
+    answer.parts = [answer.parts[i] for i in left]
+    answer.noted = {}  # the indices changed; no note is dropped after this
+    if dropped & set(answers):
+        answer.add(more, part=FIXED)
 
 
 def first_sentence(text: str) -> str:

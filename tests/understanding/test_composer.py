@@ -1,13 +1,19 @@
-"""The composed answer in the light of the situation: a stated lapse, a situation told earlier."""
+"""The composed answer in the light of the situation (a stated lapse, a situation told earlier), and its length."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+from typing import Any, Dict, Optional
+
+import pytest
 
 from knowledge.loader import cached_knowledge
-from understanding.composer import compose
-from understanding.passages import load_passages
+from knowledge.spanish import cached_spanish_knowledge
+from services.gsm import to_gsm
+from tests.understanding.evaluation import load_items
+from understanding.composer import MAX_WORDS, MAX_WORDS_SPANISH, ComposedAnswer, compose, first_sentence
+from understanding.passages import load_passages, passages_for
+from understanding.phrases import ENGLISH, SPANISH, phrase
 from understanding.reading import Memory, read_message
 
 KB = cached_knowledge()
@@ -65,3 +71,84 @@ def test_a_time_limit_in_the_topic_answer_answers_how_long() -> None:
     composed = answer("how do I ask for innocent spouse relief and how long do I have")
     assert {"innocent_spouse", "deadline"} <= set(composed.topics)
     assert composed.text.count("\n\n") == 0  # one paragraph: the generic deadline text is not added
+
+
+def _played(item: Dict[str, Any], language: str) -> ComposedAnswer:
+    """The answer to a dev item's last message, its context messages read first (the text readers
+    only: the model's intents are left out, so this needs no trained model)."""
+    knowledge = cached_spanish_knowledge() if language == SPANISH else KB
+    memory, composed = Memory(), ComposedAnswer()
+    for text in [*(item.get("context") or []), item["text"]]:
+        reading = read_message(text, lookup, TODAY, memory)
+        composed = compose(reading, knowledge, passages_for(language), memory, TODAY, language)
+        memory = Memory(
+            notice_code=composed.notice.code if composed.notice else memory.notice_code,
+            notice_date=composed.notice_date or memory.notice_date,
+            situations=tuple(dict.fromkeys([*memory.situations, *reading.situations])),
+            last_topics=tuple(composed.topics),
+        )
+    return composed
+
+
+def _segments(text: str) -> int:
+    """SMS segments of a GSM-7 text: one of 160 characters, or parts of 153."""
+    return 1 if len(text) <= 160 else -(-len(text) // 153)
+
+
+@pytest.mark.parametrize("name, language", [("dev", ENGLISH), ("es_dev", SPANISH)])
+def test_every_first_answer_on_the_dev_sets_is_short(name: str, language: str) -> None:
+    """About 100 words on the web and three SMS segments at most, for every reply on the dev sets."""
+    limit = MAX_WORDS_SPANISH if language == SPANISH else MAX_WORDS
+    too_long, too_many_segments = [], []
+    for item in load_items(name):
+        composed = _played(item, language)
+        if len(composed.text.split()) > limit:
+            too_long.append((item["id"], len(composed.text.split())))
+        if _segments(composed.sms_text()) > 3:
+            too_many_segments.append(item["id"])
+    assert too_long == [] and too_many_segments == [], (too_long, too_many_segments)
+
+
+def test_a_long_answer_keeps_the_first_sentence_of_every_answer() -> None:
+    text = "got a CP504. what happens if I don't pay, can they take my paycheck, and can I get a payment plan?"
+    composed = answer(text)
+    assert {"consequences", "wage_levy", "payment_plan"} <= set(composed.topics)
+    assert len(composed.text.split()) <= MAX_WORDS
+    assert composed.cut  # the full passages, for "more"
+    notice = KB.find_notice("CP504")
+    assert notice is not None
+    for question in ("wage_levy", "payment_plan"):
+        passage = load_passages().for_question(question, notice.stage, [])
+        assert passage is not None and first_sentence(passage.text) in composed.text
+
+
+def test_an_answer_too_long_even_in_short_says_there_is_more() -> None:
+    """Four questions, two other notices and a note: the broad answers go, with a line that says so."""
+    text = (
+        "el IRS me mando el 504 despues del CP14 y el CP501 que no conteste porque no tenia dinero. "
+        "me van a poner un gravamen en la casa? cual es la diferencia entre gravamen y embargo? que hago?"
+    )
+    composed = compose(
+        read_message(text, lookup, TODAY, Memory()),
+        cached_spanish_knowledge(),
+        passages_for(SPANISH),
+        Memory(),
+        TODAY,
+        SPANISH,
+    )
+    assert {"consequences", "lien", "levy_general", "what_to_do"} <= set(composed.topics)
+    assert len(composed.text.split()) <= MAX_WORDS_SPANISH
+    assert "gravamen es el derecho legal" in composed.text and "No de inmediato" in composed.text
+    assert "ignored_letters" in composed.situations  # the note stays: the broad answers went first
+    assert composed.paragraphs[-1] == phrase(SPANISH, "more_on_questions")
+    assert composed.sms_text().endswith(to_gsm(phrase(SPANISH, "sms_more")))
+
+
+def test_an_sms_that_leaves_out_an_answer_says_to_reply_more() -> None:
+    composed = answer(
+        "got a CP504. what happens if I don't pay, can they take my paycheck, and can I get a payment plan?"
+    )
+    short = composed.sms_text(limit=160)
+    assert len(short) <= 160
+    assert short.endswith(phrase(ENGLISH, "sms_more"))
+    assert composed.sms_text().startswith("CP504:")
