@@ -24,6 +24,7 @@ import logging
 import traceback
 import uuid
 import zlib
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
 from pydantic import SecretStr, validator
@@ -35,6 +36,7 @@ from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
+from ops.action_domain import DOMAIN_FILE, load_domain, with_domain
 from settings.base import EnvSettings
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ class ActionServerSettings(EnvSettings):
     actions_package: str = "actions"
     action_server_token: Optional[SecretStr] = None
     action_server_max_body_bytes: int = 8_000_000
+    actions_domain: Path = DOMAIN_FILE
 
     @validator("action_server_max_body_bytes")
     def _positive(cls, value: int) -> int:
@@ -105,6 +108,7 @@ def create_app(
         executor.register_package(package or settings.actions_package)
     app.ctx.executor = executor
     app.ctx.settings = settings
+    domain = load_domain(settings.actions_domain)  # Rasa sends none (enable_selective_domain)
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:
@@ -119,7 +123,7 @@ def create_app(
     async def webhook(request: Request) -> HTTPResponse:
         _check_token(request, settings)
         call = _action_call(request, settings.action_server_max_body_bytes)
-        return await _run(executor, call)
+        return await _run(executor, with_domain(call, domain))
 
     app.error_handler.add(Exception, _on_error)
     return app

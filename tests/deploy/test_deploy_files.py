@@ -127,7 +127,11 @@ def test_rasa_and_the_action_server_share_the_token(values: Dict[str, Any]) -> N
         }
     )
     profile = yaml.safe_load((ROOT / "endpoints.production.yml").read_text(encoding="utf-8"))
-    assert profile["action_endpoint"] == {"url": "${ACTION_SERVER_URL}", "token": "${ACTION_SERVER_TOKEN}"}
+    assert profile["action_endpoint"] == {
+        "url": "${ACTION_SERVER_URL}",
+        "token": "${ACTION_SERVER_TOKEN}",
+        "enable_selective_domain": True,  # the action server has its own copy (ops/action_domain.py)
+    }
 
 
 def test_stores_point_at_postgres_redis_and_rabbitmq() -> None:
@@ -339,6 +343,7 @@ def test_dockerfiles_build_what_the_values_run(values: Dict[str, Any]) -> None:
     cmd = json.loads(re.search(r"^CMD (\[.*?\])$", rasa, re.MULTILINE | re.DOTALL).group(1).replace("\\\n", ""))
     assert "run" not in cmd and _option(cmd, "--endpoints") == ["endpoints.production.yml"]
     assert "COPY desk/ desk/" in actions
+    assert re.search(r"^COPY domain\.yml \./$", actions, re.MULTILINE)  # Rasa sends the actions no domain
     assert re.search(r'^CMD \["python", "-m", "ops.action_server"\]$', actions, re.MULTILINE)
     assert values["rasa-action-server"]["command"] == ["python", "-m", "ops.action_server"]
     assert re.search(r"^ENV ACTIONS_HOST=0\.0\.0\.0", actions, re.MULTILINE)

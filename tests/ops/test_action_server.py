@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -48,9 +49,17 @@ def sample_reject(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Di
     raise ActionExecutionRejection("sample_reject", f"no slot in {tracker.latest_message.get('text')}")
 
 
+def sample_domain(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[Dict]:
+    """Tells which domain it was handed: its forms and whether it has the disclaimer response."""
+    return [
+        SlotSet("forms", sorted(domain.get("forms") or {})),
+        SlotSet("disclaimer", "utter_disclaimer" in domain.get("responses", {})),
+    ]
+
+
 def sample_executor() -> ActionExecutor:
     executor = ActionExecutor()
-    for action in (sample_echo, sample_boom, sample_reject):
+    for action in (sample_echo, sample_boom, sample_reject, sample_domain):
         executor.register_function(action.__name__, action)
     return executor
 
@@ -150,6 +159,41 @@ async def test_an_action_runs(server: Server) -> None:
             }
         ],
     }
+
+
+async def test_a_call_without_a_domain_gets_the_projects_domain(server: Server) -> None:
+    call = {key: value for key, value in action_call("sample_domain").items() if key != "domain"}
+    response = await server.post(json.dumps(call).encode())
+    assert response.status == 200
+    slots = {event["name"]: event["value"] for event in json.loads(response._body)["events"]}
+    assert slots == {"forms": ["intake_form"], "disclaimer": True}
+
+
+async def test_a_call_with_a_domain_keeps_its_own(server: Server) -> None:
+    response = await server.post(json.dumps(action_call("sample_domain")).encode())
+    slots = {event["name"]: event["value"] for event in json.loads(response._body)["events"]}
+    assert slots == {"forms": [], "disclaimer": False}
+
+
+@pytest.mark.parametrize("endpoints", ["endpoints.yml", "endpoints.production.yml"])
+def test_rasa_sends_no_domain_to_our_actions(endpoints: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import read_endpoint_config
+
+    for name in re.findall(r"\$\{(\w+)\}", (ROOT / endpoints).read_text(encoding="utf-8")):
+        monkeypatch.setenv(name, "5672" if name.endswith("PORT") else "unused")  # only the action endpoint is read
+    endpoint = read_endpoint_config(str(ROOT / endpoints), "action_endpoint")
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    tracker = DialogueStateTracker.from_events("someone", [], domain.slots)
+    sent = {
+        name
+        for name in domain.user_actions
+        if "domain" in RemoteAction(name, endpoint)._action_call_format(tracker, domain)
+    }
+    # Rasa always sends it to a form's validator; every other action (the answer, the session start) gets none.
+    assert "action_answer_message" in domain.user_actions and sent == {"validate_intake_form"}
 
 
 ERROR_CASES = {
