@@ -80,6 +80,11 @@ class RssSampler:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    @property
+    def pids(self) -> Dict[str, int]:
+        """The sampled process ids by role."""
+        return dict(self._pids)
+
     def reset_window(self) -> None:
         """Start a new window (e.g. at the start of a scenario)."""
         self.sample()

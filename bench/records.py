@@ -24,6 +24,7 @@ class Scenario:
     errors_by_kind: Dict[str, int] = field(default_factory=dict)
     error_samples: List[Dict[str, Any]] = field(default_factory=list)
     rss_mb: Dict[str, float] = field(default_factory=dict)
+    cpu_cores: Dict[str, float] = field(default_factory=dict)  # bench/cpu.py: cores used per role and machine
 
     def peak_mb(self, role: str) -> Optional[float]:
         """The largest RSS among processes whose role starts with ``role``."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+from bench.cpu import CpuMeter
 from bench.load import LoadResult, drive
 from bench.long import DEFAULT_WINDOW, run_long
 from bench.memory import RssSampler
@@ -70,9 +71,11 @@ def measure(
     for concurrency in options.concurrencies:
         if sampler:
             sampler.reset_window()
+        meter = CpuMeter(sampler.pids if sampler else {}).start()
         result = _drive(
             base_urls, mix, concurrency, options, max_messages=options.max_messages, duration_s=options.duration_s
         )
+        cpu_cores = meter.cores()
         summary = summarise(result.latencies_ms, result.error_count, result.sent, result.elapsed_s)
         scenarios.append(
             Scenario(
@@ -81,6 +84,7 @@ def measure(
                 dict(result.errors),
                 result.error_samples,
                 sampler.window_peaks_mb() if sampler else {},
+                cpu_cores,
             )
         )
     return scenarios
