@@ -14,25 +14,20 @@ from typing import Dict, Mapping
 
 import psutil
 
+from bench.processes import tree_sum
+
 MACHINE = "machine"  # every process on the machine, idle and I/O wait left out
 LOAD = "load generator"  # this process: the benchmark's own clients
 
 
+def _cpu_s(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
 def tree_cpu_s(pid: int) -> float:
     """CPU seconds (user + system) used so far by ``pid`` and its live child processes."""
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0.0
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-        except psutil.Error:
-            continue
-        total += times.user + times.system
-    return total
+    return tree_sum(pid, _cpu_s)
 
 
 def machine_busy_s() -> float:

@@ -5,25 +5,14 @@ from __future__ import annotations
 import threading
 from typing import Dict, Mapping, Optional
 
-import psutil
+from bench.processes import tree_sum
 
 MB = 1_000_000  # decimal megabytes: the targets are in GB = 1000 MB
 
 
 def tree_rss(pid: int) -> int:
     """Bytes resident in ``pid`` and all its child processes (0 when it is gone)."""
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0
-    total = 0
-    for process in processes:
-        try:
-            total += process.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
+    return int(tree_sum(pid, lambda process: process.memory_info().rss))
 
 
 class RssSampler:
