@@ -158,7 +158,10 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bcuando estaba casad[ao]\b",
     ),
     "business_taxes": (
-        r"\b(?:mi |el |nuestro )?negocio\b",
+        # one's own business, not the business account of a frozen bank ("la cuenta de mi negocio"),
+        # an ex's business or a question ("es del negocio?")
+        r"(?<!cuenta del )(?<!cuenta de )(?<!cuenta de mi )\b(?:mi |el |nuestro )?negocio\b(?! de mi ex)(?!\s*\?)",
+        r"\bpagar(?:le)? (?:la )?nomina\b",  # paying the payroll: an employer (a levy "en mi nomina" is wages)
         r"\bimpuestos? (?:de )?nomina\b",
         r"\bempleados\b",
         r"\b941\b",
