@@ -14,6 +14,8 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bembargo (?:de|en) (?:mi )?(?:salario|sueldo|cheque)\b[^.?!]{0,20}\b(?:empezo|ya|tengo)\b",
         r"\b(?:mi )?(?:empleador|trabajo|patron|jefe|recursos humanos)\b[^.?!]{0,30}\b(?:recibio|le llego|le mandaron)\b[^.?!]{0,20}\b(?:embargo|levy|668)",
         r"\btengo un embargo\b",
+        # a seizure sale that happened (a fear, "van a rematar mi casa?", is not one)
+        r"\b(?:vendio|vendieron|remato|remataron)\b[^.?!]{0,20}\b(?:mi|nuestra|la) (?:casa|carro|coche|propiedad|troca|camioneta)\b",
         r"\b668-?w\b",
         r"\b(?:me|nos) (?:esta|estan) (?:quitando|embargando|tomando|descontando)\b",
         r"\b(?:patron|empleador|jefe|trabajo|recursos humanos)\b[^.?!]{0,40}\b(?:papel|carta|aviso|forma)\b[^.?!]{0,30}\b(?:irs|embargo|levy)\b",
@@ -86,7 +88,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     "on_payment_plan": (
         r"\b(?:tengo|estoy en|ya tengo|tenemos) (?:un )?(?:plan|acuerdo) de pagos?\b",
         r"\bestoy pagando (?:mensual|cada mes|en plazos)\b",
-        r"\b(?:pagos?|cuotas?|mensualidad\w*) del plan\b",
+        r"\b(?:pagos?|cuotas?|mensualidad\w*|meses) del plan\b",
         r"\b(?:mi|nuestro) (?:plan|acuerdo) de pagos?\b",
         r"\b(?:hice|hicimos|saque|sacamos|me aprobaron|nos aprobaron|me dieron|estamos en) (?:un |el |mi )?(?:plan de pagos?|installment agreement|acuerdo de pagos?)\b",
         r"\b(?:tengo|tenemos) (?:un )?installment agreement\b",
@@ -97,6 +99,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     "missed_payment": (
         r"\b(?:no (?:pude|hice|pague|alcance a pagar)|se me paso|me atrase en|falle|perdi)\b[^.?!]{0,30}\b(?:pago|pagos|mensualidad|cuota)\b",
         r"\bme atrase\b",
+        r"\bno (?:pude|alcance a) pagar\b[^.?!]{0,20}\b(?:meses|cuotas?|mensualidad\w*|pagos?) del plan\b",
         r"\bme salte (?:el|un) pago\b",
         r"\b(?:reboto|rechazo|rechazaron)\b[^.?!]{0,30}\b(?:pago|cobro|debito)\b",
         r"\b(?:pago|debito|cobro)\b[^.?!]{0,20}\breboto\b",
@@ -114,6 +117,8 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bnunca (?:abri|lei|conteste|respondi)\b",
         r"\b(?:tire|tiramos|bote|botamos) (?:las|los) (?:cartas|avisos)\b",
         r"\bsin abrir\b",
+        r"\bque ni (?:he |hemos )?(?:abierto|abri|leido|lei|contestado|conteste)\b",  # "cartas que ni he abierto"
+        r"\bni (?:he|hemos) (?:abierto|leido|contestado)\b",
         r"\bno (?:hice|hicimos) nada\b",
         r"\bno le (?:hice|hicimos) caso\b",
         r"\bnunca (?:respondimos|contestamos|contesto|respondio)\b",
