@@ -45,7 +45,7 @@ ENGLISH_SENTENCES = _english_sentences()
 def _compose(reading: MessageReading, memory: Optional[Memory] = None) -> str:
     memory = Memory() if memory is None else memory
     answer = compose(reading, cached_spanish_knowledge(), passages_for("es"), memory, TODAY, "es")
-    assert len(answer.text.split()) <= MAX_WORDS_SPANISH + 5
+    assert len(answer.text.split()) <= MAX_WORDS_SPANISH
     assert set(answer.sms_text()) <= GSM, set(answer.sms_text()) - GSM
     return answer.text
 
