@@ -67,7 +67,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b668-?a\b",
         r"\b(?:put|placed) a hold on (?:my|our|the) (?:account|bank|checking|savings)",
         r"\b(?:took|taken|take out|pulled)\b[^.?!]{0,20}\b(?:from|out of) (?:my |our )?(?:bank|account|checking|savings)\b",
-        r"\b(?:levy|hold|notice of levy)\b[^.?!]{0,25}\bon (?:my|our|the) (?:checking|savings|account|acct|money)\b",
+        r"\b(?:levy|hold|notice of levy)\b[^.?!]{0,25}\bon (?:my|our|the) (?:bank )?(?:checking|savings|account|acct|money)\b",
         r"\bacct\b[^.?!]{0,30}\bfrozen\b",
         r"\b(?:drained|froze|emptied) (?:my|our) acct\b",
         r"\b(?:checking|account|acct)\b[^.?!]{0,15}\bgot hit with a levy\b",
@@ -142,7 +142,8 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:my|our) (?:irs )?(?:payment plan|installment (?:agreement|plan))\b(?! (?:request|application))",
         r"\bmaking (?:monthly )?payments\b",
         r"\bpaying (?:them )?(?:monthly|every month|\$\s?\d+ a month)\b",
-        r"\b(?:i'?m|im|we'?re|been|currently|already)\s+(?:on|in|paying on)\s+(?:a|an|my|our|the)?\s*(?:[\w-]+ ){0,2}(?:installment (?:plan|agreement)|payment plan|plan)\b",
+        # "I'm on a $450/month installment agreement"
+        r"\b(?:i'?m|im|we'?re|been|currently|already)\s+(?:on|in|paying on)\s+(?:a|an|my|our|the)?\s*(?:[\w$/,.-]+ ){0,2}(?:installment (?:plan|agreement)|payment plan|plan)\b",
         r"\b(?:i|we)\s+(?:have|got)\s+(?:a|an)\s+(?:[\w-]+ ){0,2}(?:payment plan|installment agreement|ddia|plan with the irs)\b",
         r"\b(?:i|we)\s+pay\s+(?:them |the irs )?\$?\d[\d,]*\s+(?:a month|every month|monthly|/mo)\b",
         r"\bpaying (?:the irs |them )?\$?\d[\d,]* (?:a month|monthly|every month)\b",
@@ -216,7 +217,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bover \d+ days since\b",
     ),
     "selling_home": _any(
-        r"\bsell(?:ing)? (?:my|our|the|a) (?:\w+ )?(?:house|home|property|condo|land)\b",
+        r"\bsell(?:ing)? (?:my|our|the|a|his|her|their|(?:my )?(?:mom|dad|mother|father|parents)'?s) (?:\w+ )?(?:house|home|property|condo|land)\b",
         r"\brefinanc\w*",
         r"\bdownsiz\w*",
         r"\bunder contract\b",
@@ -251,7 +252,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     ),
     "business_taxes": _any(
         r"\bpayroll tax",
-        r"\b(?:form )?94[01]s?\b",
+        r"(?<![\d,.$])\b(?:form )?94[01]s?\b",  # not the end of an amount ("$2,940")
         r"\b(?:my|our) (?:small )?(?:business|company|llc|corporation|restaurant|shop|store|salon|bakery)\b",
         r"\b(?:llc|s[- ]?corp|c[- ]?corp)\b",
         r"\bemployment tax",

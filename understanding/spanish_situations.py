@@ -169,7 +169,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bpagar(?:le)? (?:la )?nomina\b",  # paying the payroll: an employer (a levy "en mi nomina" is wages)
         r"\bimpuestos? (?:de )?nomina\b",
         r"\bempleados\b",
-        r"\b941\b",
+        r"(?<![\d,.$])\b941\b",  # not the end of an amount ("$2,941")
         r"\bmi (?:empresa|compania)\b",
         r"\b(?:mi|nuestra?) (?:restaurante|salon|tienda|taller|sociedad|compañia|compania|empresa)\b",
         r"\btenemos un (?:salon|restaurante|taller|negocio)\b",
