@@ -68,6 +68,7 @@ DETAIL_TOPICS: Dict[str, str] = {
     "passport": "passport_certification",
     "consequences": "collection_process",
     "deadline": "deadlines_general",
+    "taxpayer_advocate": "taxpayer_advocate",
 }
 SCOPE_RESPONSES = {
     "refund_status": "utter_scope_refund",

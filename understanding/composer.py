@@ -51,12 +51,12 @@ _COVERED_BY = {
     "missed_payment": ("payment_plan",),
     "on_payment_plan": ("payment_plan",),
     "selling_home": ("lien_removal",),
-    "spouse_caused": ("innocent_spouse",),
+    "spouse_caused": ("innocent_spouse", "injured_spouse"),
     "deadline_passed": ("cdp_hearing",),
 }
 # A situation note that also answers these questions when they were asked but not yet answered.
 _NOTE_ANSWERS = {
-    "spouse_caused": ("innocent_spouse",),
+    "spouse_caused": ("innocent_spouse", "injured_spouse"),
     "bank_frozen": ("bank_levy", "stop_levy"),
     "levied": ("stop_levy",),
     "selling_home": ("lien_removal",),

@@ -5,7 +5,7 @@ patterns (questions.py) catch the common wordings; this classifier reads each as
 patterns found nothing in and gives its likeliest question label. It is trained at first use from
 ``data/nlu/*.yml`` (every intent: a question intent's examples count as its question label, and
 greetings, intake answers and out-of-scope messages compete under their own names), the clause-like
-``SENTENCE_EXAMPLES`` below and ``question_examples.yml`` (asking sentences labelled with the 23 question
+``SENTENCE_EXAMPLES`` below and ``question_examples.yml`` (asking sentences labelled with the 27 question
 labels, and sentences that ask none of them), with character and word n-grams and a one-vs-rest
 logistic regression (scikit-learn, which Rasa already installs); fitting takes about a second and
 nothing is downloaded.
@@ -42,6 +42,7 @@ TOPIC_QUESTION_OF_INTENT: Dict[str, str] = {
     "ask_cdp_appeals": "cdp_hearing",
     "ask_scam": "scam",
     "ask_deadline": "deadline",
+    "ask_taxpayer_advocate": "taxpayer_advocate",
 }
 # Inside a longer message a sentence of these intents asks a question too (as a whole message they
 # get a whole knowledge topic or the handoff instead); other intents are trained on but answer none.

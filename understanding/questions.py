@@ -39,6 +39,10 @@ QUESTIONS = (
     "disagree",
     "talk_to_pro",
     "firm_services",
+    "taxpayer_advocate",
+    "bankruptcy",
+    "unfiled_returns",
+    "injured_spouse",
 )
 
 
@@ -68,6 +72,7 @@ _NEEDS_ASKING = {
     "offer_in_compromise",
     "innocent_spouse",
     "cnc_hardship",
+    "unfiled_returns",
 }
 # A more specific label in the same sentence hides the general one.
 _HIDES: Dict[str, Tuple[str, ...]] = {
@@ -77,6 +82,8 @@ _HIDES: Dict[str, Tuple[str, ...]] = {
     "bank_levy": ("levy_general",),
     "lien_removal": ("lien",),
     "penalty_relief": (),
+    # a joint refund kept for the spouse's own debt is injured spouse relief, not innocent spouse relief
+    "injured_spouse": ("innocent_spouse",),
 }
 _ASKING = re.compile(
     r"\?|^\s*(?:will|can|could|would|do|does|did|is|are|am|should|how|what|when|why|where|who|which|any|has|have)\b"
@@ -181,7 +188,10 @@ def _unhidden(spans: Dict[str, Tuple[int, int]], sentence: str) -> List[str]:
 
 
 # What a general label asks on its own beside the specific one: the lien's effect on credit.
-_OWN_QUESTION = {"lien": re.compile(r"\bcredit\b|\bcredito\b", re.IGNORECASE)}
+_OWN_QUESTION = {
+    "lien": re.compile(r"\bcredit\b|\bcredito\b", re.IGNORECASE),
+    "innocent_spouse": re.compile(r"\binnocent spouse\b|\b8857\b|\bconyuge inocente\b", re.IGNORECASE),
+}
 
 
 def _asked_apart(general: str, sentence: str, start: int, end: int) -> bool:
@@ -216,6 +226,10 @@ QUESTION_FAMILY: Dict[str, Tuple[str, ...]] = {
         "offer_in_compromise",
         "penalty_relief",
         "innocent_spouse",
+        "injured_spouse",
+        "unfiled_returns",
+        "taxpayer_advocate",
+        "bankruptcy",
         "disagree",
     ),
 }
@@ -242,6 +256,10 @@ _FROM_STATEMENTS = (
     "innocent_spouse",
     "offer_in_compromise",
     "cdp_hearing",
+    "taxpayer_advocate",
+    "bankruptcy",
+    "unfiled_returns",
+    "injured_spouse",
 )
 
 
@@ -270,7 +288,25 @@ def find_questions(text: str) -> List[str]:
             for label in _statement_topics(sentence):
                 if label not in found:
                     found.insert(len([f for f in found if f not in GENERIC]), label)
-    return found
+    return _unsuperseded(found, text)
+
+
+# A specific label that hides a general one in the whole message, not only in its own sentence: "they kept
+# our refund for his child support. can I get my half back?" asks for injured spouse relief only.
+_HIDES_IN_MESSAGE: Dict[str, Tuple[str, ...]] = {"injured_spouse": ("innocent_spouse",)}
+
+
+def _unsuperseded(found: List[str], text: str) -> List[str]:
+    """``found`` without a general label a specific one in the message hides, unless the general one is
+    named on its own ("is this innocent spouse or injured spouse?")."""
+    flat = normalise(text)
+    hidden = {
+        general
+        for label in found
+        for general in _HIDES_IN_MESSAGE.get(label, ())
+        if not (general in _OWN_QUESTION and _OWN_QUESTION[general].search(flat))
+    }
+    return [label for label in found if label not in hidden]
 
 
 def _statement_topics(sentence: str) -> List[str]:
