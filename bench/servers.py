@@ -8,7 +8,6 @@ the first HTTP 200 with a visible reply on the REST channel; the action server m
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import subprocess
 import time
@@ -17,7 +16,7 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Dict, Iterator, Mapping, Optional, Tuple
 
 import yaml
 
@@ -25,7 +24,17 @@ from bench.load import REST_HEADERS, REST_PATH, has_content
 from bench.memory import RssSampler
 from bench.paths import RASA
 from bench.training import quiet_env
-from ops.local_servers import answers_ok, channels_off, free_port, stop_processes
+from ops.local_servers import (
+    action_server_command,
+    answers_ok,
+    channels_off,
+    check_running,
+    free_port,
+    launch,
+    rasa_command,
+    server_error,
+    stop_processes,
+)
 
 START_TIMEOUT_S = 300.0
 POLL_S = 0.25
@@ -110,37 +119,6 @@ def _endpoints_file(spec: BotSpec, actions_port: Optional[int], workdir: Path) -
     return path
 
 
-def _serves_through_ops(spec: BotSpec) -> bool:
-    """Our bot starts through ``ops.serve``, which takes the JWT secret from the environment only."""
-    return "ops.serve" in spec.rasa_command
-
-
-def _rasa_command(spec: BotSpec, port: int, endpoints: Optional[Path], jwt_secret: str) -> List[str]:
-    command = [*spec.rasa_command, "--model", str(spec.model), "--port", str(port), "-i", "127.0.0.1"]
-    if spec.credentials:
-        command += ["--credentials", str(spec.credentials)]
-    if endpoints:
-        command += ["--endpoints", str(endpoints)]
-    if spec.enable_api:
-        command += ["--enable-api", "--jwt-method", "HS256"]
-        if not _serves_through_ops(spec):  # stock `rasa run`: the only way it takes a secret
-            command += ["--jwt-secret", jwt_secret]
-    return command
-
-
-def _fail(what: str, log: Path) -> RuntimeError:
-    text = log.read_text(errors="replace") if log.exists() else ""
-    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in text.splitlines()]
-    last = next((line for line in reversed(lines) if line), "empty log")
-    return RuntimeError(f"{what}: {last[:300]} (log {log})\n{text[-3000:]}")
-
-
-def _log(path: Path, handles: List[IO[bytes]]) -> IO[bytes]:
-    handle = path.open("wb")
-    handles.append(handle)
-    return handle
-
-
 @contextmanager
 def running(
     spec: BotSpec, workdir: Path, startup_message: str, timeout_s: float = START_TIMEOUT_S
@@ -153,29 +131,25 @@ def running(
     endpoints = _endpoints_file(spec, actions_port, workdir)
     logs = {"rasa": workdir / f"{spec.name}-rasa.log"}
     processes: Dict[str, subprocess.Popen] = {}
-    handles: List[IO[bytes]] = []
     sampler: Optional[RssSampler] = None
     try:
         start = time.perf_counter()
-        if spec.actions_command:
+        if spec.actions_command and actions_port is not None:
             logs["actions"] = workdir / f"{spec.name}-actions.log"
-            processes["actions"] = subprocess.Popen(
-                [*spec.actions_command, "--port", str(actions_port)],
-                cwd=spec.project,
-                env=env,
-                stdout=_log(logs["actions"], handles),
-                stderr=subprocess.STDOUT,
-            )
+            command = action_server_command(actions_port, spec.actions_command)
+            processes["actions"] = launch(command, logs["actions"], env, cwd=spec.project)
         # Hex, not URL-safe base64: a secret starting with "-" reads as an option on Rasa's command line.
-        jwt_secret = secrets.token_hex(32)
-        rasa_env = {**env, "RASA_JWT_SECRET": jwt_secret} if _serves_through_ops(spec) else env
-        processes["rasa"] = subprocess.Popen(
-            _rasa_command(spec, rasa_port, endpoints, jwt_secret),
-            cwd=spec.project,
-            env=rasa_env,
-            stdout=_log(logs["rasa"], handles),
-            stderr=subprocess.STDOUT,
+        jwt_secret = secrets.token_hex(32) if spec.enable_api else None
+        command = rasa_command(
+            spec.model,
+            rasa_port,
+            endpoints=endpoints,
+            credentials=spec.credentials,
+            enable_api=spec.enable_api,
+            jwt_secret=jwt_secret,
+            program=spec.rasa_command,
         )
+        processes["rasa"] = launch(command, logs["rasa"], env, cwd=spec.project)
         pids = {role: process.pid for role, process in processes.items()}
         sampler = RssSampler(pids).start()
         url = f"http://127.0.0.1:{rasa_port}"
@@ -190,8 +164,6 @@ def running(
         stop_processes(processes.values())
         if sampler:
             sampler.stop()
-        for handle in handles:
-            handle.close()
 
 
 def _wait_until_answering(
@@ -209,8 +181,7 @@ def _wait_until_answering(
     attempt = 0
     while time.perf_counter() - start < timeout_s:
         for role, process in processes.items():
-            if process.poll() is not None:
-                raise _fail(f"{spec.name}: the {role} server exited early", logs[role])
+            check_running(process, logs[role], f"{spec.name}: the {role} server")
         if actions_port is not None and actions_ready_s is None:
             if answers_ok(f"http://127.0.0.1:{actions_port}/health"):
                 actions_ready_s = time.perf_counter() - start
@@ -219,4 +190,4 @@ def _wait_until_answering(
             if first_answer(url, message, f"bench-startup-{attempt}"):
                 return actions_ready_s
         time.sleep(POLL_S)
-    raise _fail(f"{spec.name}: no answer within {timeout_s:.0f} s", logs["rasa"])
+    raise server_error(f"{spec.name}: no answer within {timeout_s:.0f} s", logs["rasa"])

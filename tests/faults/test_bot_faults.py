@@ -93,7 +93,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "DESK_ADMIN_PASSWORD_FILE": str(tmp / "desk-admin.txt"),
         }
         environment = {**os.environ, **env}
-        actions = ActionServer(tmp, environment).start()
+        actions = ActionServer(tmp, environment).launch()  # starts while Rasa does; waited for below
         running.callback(actions.stop)
         slow = DelayProxy(actions.port).start()
         running.callback(slow.stop)
@@ -102,6 +102,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 tmp, env=env, action_url=slow.url, action_token=actions.token, jwt_secret=env["RASA_JWT_SECRET"]
             )
         )
+        actions.wait_ready()
         running.enter_context(running_desk(tmp, {**env, "RASA_URL": bot.url}))
         yield Stack(bot, actions, slow, database, schema["direct"], Path(env["CASE_SPOOL_PATH"]), receiver)
 

@@ -15,8 +15,19 @@ from typing import Dict, Iterator, List, Optional
 
 import psycopg2
 
-from ops.local_servers import CHANNEL_ENV
-from tests.integration.servers import MODEL, PYTHON, ROOT, _ready, _ready_any, _wait, free_port, stop_processes
+from ops.local_servers import (
+    ROOT,
+    action_server_command,
+    answers_ok,
+    channels_off,
+    free_port,
+    launch,
+    rasa_answers,
+    rasa_command,
+    stop_processes,
+    wait_ready,
+)
+from tests.integration.servers import MODEL
 from tests.services_up import ensure_postgres, ensure_rabbitmq, ensure_redis
 
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -80,34 +91,35 @@ def running_cluster(
     actions_port = free_port()
     ports = [free_port() for _ in range(replicas)]
     database_url = f"postgresql://postgres@127.0.0.1:5432/{database}"
-    environment = {
-        **{name: "" for name in CHANNEL_ENV},
-        **os.environ,
-        "BOT_PROFILE": "production",
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}/webhook",
-        "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
-        "TRACKER_STORE_URL": database_url,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": "redis://127.0.0.1:6379/2",
-        "LOCK_KEY_PREFIX": f"scale{tag}",
-        "RABBITMQ_HOST": "127.0.0.1",
-        "RABBITMQ_PORT": "5672",
-        "RABBITMQ_USERNAME": "guest",
-        "RABBITMQ_PASSWORD": "guest",
-        "RABBITMQ_EXCHANGE": f"scale-{tag}",
-        "RABBITMQ_QUEUE": f"scale-{tag}",
-        "SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6379/2",
-        "SOCKETIO_CHANNEL": f"socketio-{tag}",
-        "RATE_LIMIT_REDIS_URL": "redis://127.0.0.1:6379/2",
-        "RATE_LIMIT_REDIS_PREFIX": f"scale{tag}:ratelimit:",
-        # production: the REST channel needs its token; per-address limits off (one test client)
-        "REST_TOKEN": REST_TOKEN,
-        "WIDGET_SESSION_SECRET": uuid.uuid4().hex,
-        "ADDRESS_MESSAGES_PER_MINUTE": "0",
-        "ADDRESS_NEW_CONVERSATIONS": "0",
-        "GLOBAL_NEW_CONVERSATIONS": "0",
-        **(env or {}),
-    }
+    environment = channels_off(
+        {
+            **os.environ,
+            "BOT_PROFILE": "production",
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}/webhook",
+            "ACTION_SERVER_TOKEN": uuid.uuid4().hex,
+            "TRACKER_STORE_URL": database_url,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": "redis://127.0.0.1:6379/2",
+            "LOCK_KEY_PREFIX": f"scale{tag}",
+            "RABBITMQ_HOST": "127.0.0.1",
+            "RABBITMQ_PORT": "5672",
+            "RABBITMQ_USERNAME": "guest",
+            "RABBITMQ_PASSWORD": "guest",
+            "RABBITMQ_EXCHANGE": f"scale-{tag}",
+            "RABBITMQ_QUEUE": f"scale-{tag}",
+            "SOCKETIO_MESSAGE_QUEUE": "redis://127.0.0.1:6379/2",
+            "SOCKETIO_CHANNEL": f"socketio-{tag}",
+            "RATE_LIMIT_REDIS_URL": "redis://127.0.0.1:6379/2",
+            "RATE_LIMIT_REDIS_PREFIX": f"scale{tag}:ratelimit:",
+            # production: the REST channel needs its token; per-address limits off (one test client)
+            "REST_TOKEN": REST_TOKEN,
+            "WIDGET_SESSION_SECRET": uuid.uuid4().hex,
+            "ADDRESS_MESSAGES_PER_MINUTE": "0",
+            "ADDRESS_NEW_CONVERSATIONS": "0",
+            "GLOBAL_NEW_CONVERSATIONS": "0",
+            **(env or {}),
+        }
+    )
     cluster = Cluster(
         [f"http://127.0.0.1:{port}" for port in ports],
         database_url,
@@ -118,59 +130,26 @@ def running_cluster(
     try:
         log = tmp_dir / "actions.log"
         cluster.logs.append(log)
-        cluster.processes.append(
-            subprocess.Popen(
-                [str(PYTHON), "-m", "ops.action_server", "--port", str(actions_port)],
-                cwd=ROOT,
-                env=environment,
-                stdout=log.open("w"),
-                stderr=subprocess.STDOUT,
-            )
-        )
-        _wait(f"http://127.0.0.1:{actions_port}/health", cluster.processes[0], log)
+        cluster.processes.append(launch(action_server_command(actions_port), log, environment))
         for index, port in enumerate(ports):
             log = tmp_dir / f"rasa-{index}.log"
             cluster.logs.append(log)
-            cluster.processes.append(
-                subprocess.Popen(
-                    [
-                        str(PYTHON),
-                        "-m",
-                        "ops.serve",
-                        "--model",
-                        str(MODEL),
-                        "--port",
-                        str(port),
-                        "-i",
-                        "127.0.0.1",
-                        "--enable-api",
-                        "--jwt-method",
-                        "HS256",  # the secret comes from RASA_JWT_SECRET
-                        "--endpoints",
-                        str(endpoints),
-                        "--credentials",
-                        str(ROOT / "credentials.yml"),
-                    ],
-                    cwd=ROOT,
-                    env={**environment, "RASA_JWT_SECRET": JWT_SECRET},
-                    stdout=log.open("w"),
-                    stderr=subprocess.STDOUT,
-                )
+            command = rasa_command(
+                MODEL,
+                port,
+                endpoints=endpoints,
+                credentials=ROOT / "credentials.yml",
+                enable_api=True,
+                jwt_secret=JWT_SECRET,
             )
+            cluster.processes.append(launch(command, log, environment))
             time.sleep(1)  # let the first replica create the tables before the second looks
+        # The action server starts while the replicas do; each must be up before the cluster is.
+        wait_ready(f"http://127.0.0.1:{actions_port}/health", cluster.processes[0], cluster.logs[0])
         for index, port in enumerate(ports):
-            _wait(
-                f"http://127.0.0.1:{port}/status",
-                cluster.processes[index + 1],
-                cluster.logs[index + 1],
-                check=_ready_any,
-            )
-            _wait(
-                f"http://127.0.0.1:{port}/webhooks/rest/",
-                cluster.processes[index + 1],
-                cluster.logs[index + 1],
-                check=_ready,
-            )
+            process, log = cluster.processes[index + 1], cluster.logs[index + 1]
+            wait_ready(f"http://127.0.0.1:{port}/status", process, log, ready=rasa_answers)
+            wait_ready(f"http://127.0.0.1:{port}/webhooks/rest/", process, log, ready=answers_ok)
         yield cluster
     finally:
         stop_processes(cluster.processes, timeout_s=30)

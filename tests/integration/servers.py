@@ -2,7 +2,8 @@
 
 Both start the way ``make run`` starts them: ``python -m ops.action_server`` (with a shared token
 Rasa sends from the endpoints file) and ``python -m ops.serve`` (``rasa run`` with the action
-timeout from ``ACTION_TIMEOUT_S``).
+timeout from ``ACTION_TIMEOUT_S``), with the command lines, launch and readiness wait of
+:mod:`ops.local_servers`; this module adds the :class:`Bot` client and the test environment.
 """
 
 from __future__ import annotations
@@ -22,46 +23,23 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple, TypeVar, cas
 
 import aiohttp
 
-from ops.local_servers import answers_ok, channels_off, free_port, stop_processes
+from ops.local_servers import (
+    PYTHON,
+    ROOT,
+    Command,
+    action_server_command,
+    channels_off,
+    free_port,
+    launch,
+    model_loaded,
+    rasa_answers,
+    rasa_command,
+    stop_processes,
+    wait_ready,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
-RASA = ROOT / ".venv" / "bin" / "rasa"
-PYTHON = ROOT / ".venv" / "bin" / "python"
 MODEL = ROOT / "models" / "tax-assistant.tar.gz"
-START_TIMEOUT_S = 180
-
-
-def _ready(url: str) -> bool:
-    return answers_ok(url)
-
-
-def _wait(url: str, process: subprocess.Popen, log: Path, check=_ready) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early; log:\n{log.read_text()[-3000:]}")
-        if check(url):
-            return
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready after {START_TIMEOUT_S} s; log:\n{log.read_text()[-3000:]}")
-
-
-def _model_loaded(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return bool(json.loads(response.read()).get("model_file"))
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
-
-
-def _ready_any(url: str) -> bool:
-    """The server answers at all (a JWT-protected /status answers 401 until authorised)."""
-    try:
-        with urllib.request.urlopen(url.replace("/status", "/version"), timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @contextmanager
@@ -70,22 +48,12 @@ def running_desk(tmp_dir: Path, env: Dict[str, str]) -> Iterator[str]:
     port = free_port()
     log = tmp_dir / "desk.log"
     environment = {**os.environ, **env, "DESK_PORT": str(port), "DESK_HOST": "127.0.0.1"}
-    process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "python"), "-m", "desk"],
-        cwd=ROOT,
-        env=environment,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    process = launch(Command((str(PYTHON), "-m", "desk")), log, environment)
     try:
-        _wait(f"http://127.0.0.1:{port}/health", process, log)
+        wait_ready(f"http://127.0.0.1:{port}/health", process, log)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_processes([process])
 
 
 class Bot:
@@ -148,14 +116,17 @@ class ActionServer:
 
     def start(self) -> ActionServer:
         """Start the process and wait until it answers /health."""
-        self.process = subprocess.Popen(
-            [str(PYTHON), "-m", "ops.action_server", "--port", str(self.port)],
-            cwd=ROOT,
-            env=self._env,
-            stdout=self.log.open("a"),
-            stderr=subprocess.STDOUT,
-        )
-        _wait(f"http://127.0.0.1:{self.port}/health", self.process, self.log)
+        return self.launch().wait_ready()
+
+    def launch(self) -> ActionServer:
+        """Start the process without waiting (start Rasa meanwhile, then :meth:`wait_ready`)."""
+        self.process = launch(action_server_command(self.port), self.log, self._env, append=True)
+        return self
+
+    def wait_ready(self) -> ActionServer:
+        """Wait until the launched process answers /health."""
+        assert self.process is not None, "launch() first"
+        wait_ready(f"http://127.0.0.1:{self.port}/health", self.process, self.log)
         return self
 
     def kill(self) -> None:
@@ -221,8 +192,8 @@ def running_bot(
     actions: Optional[ActionServer] = None
     processes: List[subprocess.Popen] = []
     try:
-        if action_url is None:
-            actions = ActionServer(tmp_dir, environment).start()
+        if action_url is None:  # it starts while Rasa does: both take seconds of one core each
+            actions = ActionServer(tmp_dir, environment).launch()
             action_url, action_token = actions.url, actions.token
         endpoints = tmp_dir / "endpoints.yml"
         endpoints.write_text(
@@ -230,33 +201,19 @@ def running_bot(
         )
         rasa_port = free_port()
         rasa_log = tmp_dir / "rasa.log"
-        processes.append(
-            subprocess.Popen(
-                [
-                    str(PYTHON),
-                    "-m",
-                    "ops.serve",
-                    "--model",
-                    str(MODEL),
-                    "--port",
-                    str(rasa_port),
-                    "--enable-api",
-                    "--endpoints",
-                    str(endpoints),
-                    "--credentials",
-                    str(credentials or ROOT / "credentials.yml"),
-                    "-i",
-                    "127.0.0.1",
-                    *(["--jwt-method", "HS256"] if jwt_secret else []),
-                ],
-                cwd=ROOT,
-                env={**environment, **({"RASA_JWT_SECRET": jwt_secret} if jwt_secret else {})},
-                stdout=rasa_log.open("w"),
-                stderr=subprocess.STDOUT,
-            )
+        command = rasa_command(
+            MODEL,
+            rasa_port,
+            endpoints=endpoints,
+            credentials=credentials or ROOT / "credentials.yml",
+            enable_api=True,
+            jwt_secret=jwt_secret,
         )
+        processes.append(launch(command, rasa_log, environment))
+        if actions is not None:
+            actions.wait_ready()
         status_url = f"http://127.0.0.1:{rasa_port}/status"
-        _wait(status_url, processes[0], rasa_log, check=_model_loaded if not jwt_secret else _ready_any)
+        wait_ready(status_url, processes[0], rasa_log, ready=rasa_answers if jwt_secret else model_loaded)
         yield Bot(f"http://127.0.0.1:{rasa_port}", actions, jwt_secret)
     finally:
         stop_processes(processes)
