@@ -10,13 +10,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from twilio.request_validator import RequestValidator
 
 from channels.facebook import signature
+from channels.sms.render import mask_phone
 from tests.integration.receiver import Received, Receiver
-from tests.integration.servers import Bot
+from tests.integration.servers import Bot, wait_until
 from tests.integration.shared_bot import ACCOUNT_SID, AUTH_TOKEN, GRAPH_PATH, MESSAGES_PATH, SECRET, TWILIO_NUMBER
 
 
@@ -63,6 +65,19 @@ class Sms:
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.status == 200
+
+    def push_to_opted_out(self, phone: str, text: str, log: Path, timeout_s: float) -> None:
+        """Push ``text`` to the opted-out ``phone`` and wait until the bot has dropped it (at most ``timeout_s``).
+
+        The bot logs each SMS it drops for an opted-out number (channels/sms/sender.py), and sends
+        the messages to one number in order: once the pushed one is dropped, everything queued for
+        ``phone`` before it has been sent or dropped as well, so the caller can check that nothing
+        went out without waiting a fixed time. Without that log line it waits the whole ``timeout_s``.
+        """
+        dropped = f"Dropped an SMS to {mask_phone(phone)}"
+        before = log.read_text(errors="replace").count(dropped)
+        self.push(phone, text)
+        wait_until(lambda: log.read_text(errors="replace").count(dropped) > before, timeout_s=timeout_s)
 
     def texts_to(self, phone: str) -> List[Dict[str, str]]:
         """Every message sent to ``phone`` so far (To, From, Body)."""
