@@ -3,7 +3,8 @@ and the PostgreSQL test database (tests/databases.py), and the trained model loa
 
 When the collected tests include one that uses ``shared_bot``, the bot starts in the background as
 soon as collection ends (:class:`StartingSharedBot`), so its start-up overlaps with the unit tests
-that run first; the fixture waits for it.
+that run first; the fixture waits for it. The benchmark's smoke run (``quick_bench``,
+tests/bench/quick_run.py) starts the same way, so its minute overlaps with the tests before it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, Union
 
 import pytest
 
+from tests.bench.quick_run import QuickBench
 from tests.databases import usable_postgres_url
 from tests.integration.servers import MODEL, free_port
 from tests.integration.shared_bot import SharedBot, StartingSharedBot
@@ -24,21 +26,6 @@ if TYPE_CHECKING:
 
 
 _DEMO_PORT = free_port()  # the widget demo website's port, fixed for the run: the shared bot allows its origin
-_starting: Optional[StartingSharedBot] = None
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the shared bot in the background when a collected test will use it."""
-    global _starting
-    if session.config.option.collectonly or not any("shared_bot" in item.fixturenames for item in session.items):
-        return
-    _starting = _start_shared_bot()
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Stop the shared bot if it was started and is still running (e.g. after ``-x``)."""
-    if _starting is not None:
-        _stop_shared_bot(_starting)
 
 
 def _start_shared_bot() -> StartingSharedBot:
@@ -46,11 +33,55 @@ def _start_shared_bot() -> StartingSharedBot:
     return StartingSharedBot(tmp, f"http://127.0.0.1:{_DEMO_PORT}").start()
 
 
+def _start_quick_bench() -> QuickBench:
+    return QuickBench(Path(tempfile.mkdtemp(prefix="pytest-quick-bench-"))).start()
+
+
+# What starts in the background when collection ends, by the name of the fixture that waits for it.
+_STARTERS: Dict[str, Callable[[], Union[StartingSharedBot, QuickBench]]] = {
+    "shared_bot": _start_shared_bot,
+    "quick_bench": _start_quick_bench,
+}
+_started: Dict[str, Union[StartingSharedBot, QuickBench]] = {}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the shared bot and the benchmark's smoke run in the background when a collected test uses them."""
+    if session.config.option.collectonly:
+        return
+    for name, start in _STARTERS.items():
+        if any(name in item.fixturenames for item in session.items):
+            _started[name] = start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop what was started and no fixture took over (e.g. after ``-x``)."""
+    for name in list(_started):
+        running = _started.pop(name)
+        if isinstance(running, StartingSharedBot):
+            _stop_shared_bot(running)
+        else:
+            running.stop()
+
+
+def _take(name: str) -> Union[StartingSharedBot, QuickBench]:
+    """What was started for fixture ``name``; started now if its test was not collected (requested dynamically)."""
+    return _started.pop(name, None) or _STARTERS[name]()
+
+
 def _stop_shared_bot(starting: StartingSharedBot) -> None:
-    global _starting
-    _starting = None
     starting.stop()  # raises when a channel secret is in the Rasa log
     shutil.rmtree(starting.tmp, ignore_errors=True)  # kept when the check fails
+
+
+@pytest.fixture(scope="session")
+def quick_bench() -> Iterator[QuickBench]:
+    """The benchmark's smoke run (started after collection); the test waits for its result."""
+    run = _take("quick_bench")
+    assert isinstance(run, QuickBench)
+    yield run
+    run.stop()
+    shutil.rmtree(run.out, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -62,10 +93,8 @@ def demo_port() -> int:
 @pytest.fixture(scope="session")
 def shared_bot() -> Iterator[SharedBot]:
     """The bot every module that needs no special settings talks to (started after collection)."""
-    global _starting
-    if _starting is None:  # the test was not in the collected set (e.g. requested dynamically)
-        _starting = _start_shared_bot()
-    starting = _starting
+    starting = _take("shared_bot")
+    assert isinstance(starting, StartingSharedBot)
     yield starting.wait()
     _stop_shared_bot(starting)  # fails the last test's teardown when a secret is in the log
 

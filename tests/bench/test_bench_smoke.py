@@ -3,21 +3,21 @@
 Our bot always, with a 60-message long conversation; the stock ``rasa init`` bot only when it is
 already built (``make bench`` builds it once per Rasa version, about a minute of training on
 2 cores), so this test never trains.
-Takes about 1 minute with our bot alone and 2 with both on a 2-core machine.
+Takes about 1 minute with our bot alone and 2 with both on a 2-core machine; it starts in the
+background when collection ends (``quick_bench`` in tests/conftest.py, tests/bench/quick_run.py),
+so most of that overlaps with the tests before it.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from bench.paths import MODEL, PYTHON, ROOT
+from bench.paths import MODEL
 from bench.report import BUILD_COLUMNS, LOAD_COLUMNS, MISSING, TARGET_COLUMNS
-from bench.training import cached_stock
 from tests.bench.markdown import tables
+from tests.bench.quick_run import QuickBench
 
 pytestmark = pytest.mark.model
 SMOKE_TIMEOUT_S = 300
@@ -27,27 +27,13 @@ def _number(cell: str) -> float:
     return float(cell)
 
 
-def test_quick_benchmark_prints_a_complete_table(tmp_path: Path) -> None:
+def test_quick_benchmark_prints_a_complete_table(quick_bench: QuickBench) -> None:
     assert MODEL.exists(), "train first: make train"
-    with_stock = cached_stock() is not None
-    command = [
-        str(PYTHON),
-        "-m",
-        "bench",
-        "--quick",
-        "--duration",
-        "3",
-        "--skip-light",
-        "--skip-replicas",
-        "--out",
-        str(tmp_path),
-    ]
-    if not with_stock:
-        command.append("--skip-stock")
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=SMOKE_TIMEOUT_S)
+    with_stock, out = quick_bench.with_stock, quick_bench.out
+    done = quick_bench.wait(timeout_s=SMOKE_TIMEOUT_S)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
 
-    report = (tmp_path / "latest.md").read_text()
+    report = (out / "latest.md").read_text()
     assert report in done.stdout
     (load_header, load_rows), (build_header, build_rows), (target_header, target_rows) = tables(report)
     assert (tuple(load_header), tuple(build_header), tuple(target_header)) == (
@@ -72,7 +58,7 @@ def test_quick_benchmark_prints_a_complete_table(tmp_path: Path) -> None:
     assert {r[0] for r in target_rows} >= {"errors", "Rasa server peak RSS", "start-up to first answer", long_target}
     assert all(r[3].strip("*") in ("PASS", "MISS", "SKIP") for r in target_rows)
 
-    data = json.loads((tmp_path / "latest.json").read_text())
+    data = json.loads((out / "latest.json").read_text())
     assert [b["name"] for b in data["bots"]] == bots
     assert data["machine"]["rasa"] == "3.6.21" and not any(b["failure"] for b in data["bots"])
     long = next(b for b in data["bots"] if b["name"] == "ours")["long"]
