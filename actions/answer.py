@@ -20,6 +20,7 @@ from actions.fallback import did_you_mean_buttons
 from actions.replies import Reply, deadline_replies, explanation_replies, send, topic_replies
 from knowledge.loader import Knowledge
 from services.dates import long_date, parse_iso
+from services.gsm import to_gsm
 from understanding.composer import MAX_QUESTIONS, ComposedAnswer, compose
 from understanding.passages import passages_for
 from understanding.phrases import phrase
@@ -77,6 +78,8 @@ SCOPE_RESPONSES = {
     "other": "utter_out_of_scope",
 }
 MAX_DETAIL_TOPICS = 2
+# The paragraphs the last short answer shortened or left out to fit ("more" sends them in full first).
+MORE_SLOT = "answer_more"
 
 
 def detail_replies(knowledge: Knowledge, labels: List[str]) -> List[Reply]:
@@ -249,6 +252,7 @@ class ActionAnswerMessage(BaseAction):
         situations = list(dict.fromkeys([*(tracker.get_slot("situations") or []), *reading.situations]))
         events: List[EventType] = [
             SlotSet("last_answer", fingerprint),
+            SlotSet(MORE_SLOT, answer.for_more or None),
             SlotSet("answered_topics", answer.topics or None),
             SlotSet("situations", situations or None),
         ]
@@ -269,7 +273,11 @@ class ActionAnswerMore(BaseAction):
         return "action_answer_more"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        replies: List[Reply] = []
+        # what the short answer shortened or left out to fit, in full, then the notice and the topics
+        replies: List[Reply] = [
+            Reply("utter_answer", {"answer": text, "sms": to_gsm(text.replace("**", ""))})
+            for text in tracker.get_slot(MORE_SLOT) or []
+        ]
         language = conversation_language(tracker)
         knowledge = self.knowledge_in(language)
         code = tracker.get_slot("notice_code")
@@ -285,4 +293,4 @@ class ActionAnswerMore(BaseAction):
             return []
         send(dispatcher, replies)
         offer_next_step(dispatcher, tracker)
-        return [SlotSet("last_answer", None)]
+        return [SlotSet("last_answer", None), SlotSet(MORE_SLOT, None)]

@@ -15,7 +15,7 @@ DISCLAIMER_SLOT = "disclaimer_shown"
 # Empty values equal the domain's initial values: carrying them over would only add noise.
 NOT_CARRIED: Tuple[Any, ...] = (None, [], {}, False)
 # Per-turn state that must not outlive its session ("that's what I said just above" needs a "just").
-NOT_CARRIED_SLOTS = ("requested_slot", "last_answer")
+NOT_CARRIED_SLOTS = ("requested_slot", "last_answer", "answer_more")
 # The channel's hint of the taxpayer's language (the widget's browser language, Messenger's locale),
 # sent as message metadata {"language": "es"}; Rasa hands the first message's metadata to this action.
 METADATA_SLOT = "session_started_metadata"

@@ -90,8 +90,17 @@ class ComposedAnswer:
     language: str = ENGLISH
     shorter: List[str] = field(default_factory=list)  # each paragraph's short form, used when the answer is long
     parts: List[str] = field(default_factory=list)  # what each paragraph is (NOTE, NOTICE, GENERAL, ...)
-    cut: List[str] = field(default_factory=list)  # the full paragraphs shortened to fit ("more" has their details)
+    cut: List[str] = field(default_factory=list)  # the full paragraphs shortened or left out to fit
+    cut_parts: List[str] = field(default_factory=list)  # what each paragraph in ``cut`` is
     noted: Dict[int, str] = field(default_factory=dict)  # the situation of each note, by paragraph index
+
+    @property
+    def for_more(self) -> List[str]:
+        """The full paragraphs "more" must send again: all that were cut but the notice's explanation,
+        which "more" sends in full anyway."""
+        order = (ANSWER, GENERAL, OTHERS, NOTE)  # the answers to questions first
+        kept = [(text, part) for text, part in zip(self.cut, self.cut_parts, strict=True) if part != NOTICE]
+        return [text for text, part in sorted(kept, key=lambda pair: order.index(pair[1]) if pair[1] in order else 9)]
 
     @property
     def text(self) -> str:
@@ -372,12 +381,15 @@ def _fit(answer: ComposedAnswer) -> None:
     and a note), the broad answers go (the notice's steps and "more" have them), then the notes, then
     the other answers but the first, the last first; a line then says there is more on the questions."""
     limit = MAX_WORDS_SPANISH if answer.language == SPANISH else MAX_WORDS
+    shortened: Set[int] = set()  # their full form is in ``cut`` already
     for part in FIT_ORDER:
         for index in reversed(range(len(answer.paragraphs))):
             if len(answer.text.split()) <= limit:
                 return
             if answer.parts[index] == part and answer.shorter[index] != answer.paragraphs[index]:
                 answer.cut.append(answer.paragraphs[index])
+                answer.cut_parts.append(part)
+                shortened.add(index)
                 answer.paragraphs[index] = answer.shorter[index]
     if len(answer.text.split()) <= limit:
         return
@@ -398,7 +410,8 @@ def _fit(answer: ComposedAnswer) -> None:
         dropped.add(index)
         words -= len(answer.paragraphs[index].split())
     answer.situations = [s for s in answer.situations if s not in {answer.noted.get(i) for i in dropped}]
-    answer.cut += [answer.paragraphs[i] for i in sorted(dropped)]
+    answer.cut += [answer.paragraphs[i] for i in sorted(dropped - shortened)]
+    answer.cut_parts += [answer.parts[i] for i in sorted(dropped - shortened)]
     left = [i for i in range(len(answer.paragraphs)) if i not in dropped]
     answer.paragraphs = [answer.paragraphs[i] for i in left]
     answer.sms_paragraphs = [answer.sms_paragraphs[i] for i in left]

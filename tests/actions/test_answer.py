@@ -233,6 +233,18 @@ async def test_more_gives_the_full_notice_and_topic_details() -> None:
     assert got.count("utter_official_page") == 3
 
 
+async def test_more_first_sends_what_the_short_answer_cut_then_clears_it() -> None:
+    text = "got a CP504. what happens if I don't pay, can they take my paycheck, and can I get a payment plan?"
+    _, events = await run_action(ANSWER, make_tracker(text))
+    cut = slot(events, "answer_more")
+    assert cut, "a long answer keeps what it cut for more"
+    slots = {"notice_code": "CP504", "answered_topics": slot(events, "answered_topics"), "answer_more": cut}
+    messages, more_events = await run_action(MORE, make_tracker("more", intent="ask_more", slots=slots))
+    assert [m["answer"] for m in messages[: len(cut)]] == cut
+    assert names(messages)[len(cut)] == "utter_notice_explanation"
+    assert slot(more_events, "answer_more") is None
+
+
 async def test_more_with_nothing_answered_yet() -> None:
     messages, _ = await run_action(MORE, make_tracker("more", intent="ask_more"))
     assert names(messages) == ["utter_no_more"]

@@ -152,3 +152,16 @@ def test_an_sms_that_leaves_out_an_answer_says_to_reply_more() -> None:
     assert len(short) <= 160
     assert short.endswith(phrase(ENGLISH, "sms_more"))
     assert composed.sms_text().startswith("CP504:")
+
+
+def test_more_gets_every_cut_answer_in_full_once_and_not_the_notice() -> None:
+    text = "got a CP504. what happens if I don't pay, can they take my paycheck, and can I get a payment plan?"
+    composed = answer(text)
+    notice = KB.find_notice("CP504")
+    assert notice is not None
+    full = {q: load_passages().for_question(q, notice.stage, []) for q in ("wage_levy", "payment_plan")}
+    shortened = [p.text for p in full.values() if p is not None and p.text not in composed.text]
+    assert shortened and set(shortened) <= set(composed.for_more)  # what was shortened comes back in full
+    assert len(composed.for_more) == len(set(composed.for_more))
+    assert not any(paragraph.startswith("**CP504**") for paragraph in composed.for_more)  # more resends it anyway
+    assert all(paragraph not in composed.paragraphs for paragraph in composed.for_more)
