@@ -144,8 +144,8 @@ class ActionAnswerMessage(BaseAction):
             classify=question_classifier().question,
         )
         intent = latest_intent(tracker) or ""
-        if not reading.questions and intent in INTENT_QUESTIONS:
-            reading.questions = [INTENT_QUESTIONS[intent]]
+        if not reading.questions and intent in INTENT_QUESTIONS and not reading.out_of_scope:
+            reading.questions = [INTENT_QUESTIONS[intent]]  # a refund or tax-prep question gets no collection topic
         elif intent in INTENT_QUESTIONS and not intent.startswith(("explain_", "got_")) and not reading.out_of_scope:
             question = INTENT_QUESTIONS[intent]
             confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)

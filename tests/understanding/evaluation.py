@@ -24,6 +24,7 @@ from knowledge.codes import normalise_code
 from nlp.language import detect_language
 from understanding.composer import ComposedAnswer, compose
 from understanding.passages import passages_for
+from understanding.questions import GENERIC
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
@@ -244,6 +245,11 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report, language
     if unsupported:
         problems.append(f"situations not stated: {unsupported}")
     scope = expect.get("out_of_scope")
+    # a question outside what the assistant covers gets an honest "not here", not collection facts it
+    # did not ask about (refund status answered with an offer in compromise is wrong, not extra)
+    unasked = [t for t in (answer.topics if answer else []) if t not in questions and t not in GENERIC]
+    if scope and unasked:
+        problems.append(f"answers questions not asked: {unasked}")
     got_scope = reading.out_of_scope if reading else None
     if scope != got_scope and not (scope == "other" and got_scope is None and not (answer and answer.paragraphs)):
         problems.append(f"scope {got_scope} instead of {scope}")
