@@ -20,8 +20,7 @@ from actions.fallback import did_you_mean_buttons
 from actions.replies import Reply, deadline_replies, explanation_replies, send, topic_replies
 from knowledge.loader import Knowledge
 from services.dates import long_date, parse_iso
-from services.gsm import to_gsm
-from understanding.composer import MAX_QUESTIONS, ComposedAnswer, compose
+from understanding.composer import MAX_QUESTIONS, ComposedAnswer, compose, sms_plain
 from understanding.passages import passages_for
 from understanding.phrases import phrase
 from understanding.question_classifier import (
@@ -275,7 +274,7 @@ class ActionAnswerMore(BaseAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         # what the short answer shortened or left out to fit, in full, then the notice and the topics
         replies: List[Reply] = [
-            Reply("utter_answer", {"answer": text, "sms": to_gsm(text.replace("**", ""))})
+            Reply("utter_answer", {"answer": text, "sms": sms_plain(text)})
             for text in tracker.get_slot(MORE_SLOT) or []
         ]
         language = conversation_language(tracker)

@@ -98,9 +98,9 @@ class ComposedAnswer:
     def for_more(self) -> List[str]:
         """The full paragraphs "more" must send again: all that were cut but the notice's explanation,
         which "more" sends in full anyway."""
-        order = (ANSWER, GENERAL, OTHERS, NOTE)  # the answers to questions first
+        order = (ANSWER, GENERAL, OTHERS, NOTE)  # the answers to questions first; only these parts are cut
         kept = [(text, part) for text, part in zip(self.cut, self.cut_parts, strict=True) if part != NOTICE]
-        return [text for text, part in sorted(kept, key=lambda pair: order.index(pair[1]) if pair[1] in order else 9)]
+        return [text for text, _ in sorted(kept, key=lambda pair: order.index(pair[1]))]
 
     @property
     def text(self) -> str:
@@ -120,7 +120,7 @@ class ComposedAnswer:
         answer to a question does not fit, a last line says to reply MORE for it."""
         more = to_gsm(phrase(self.language, "sms_more"))
         said = [
-            (to_gsm(text.replace("**", "")), part)
+            (sms_plain(text), part)
             for text, part in zip(self.sms_paragraphs, self.parts, strict=True)
             if text != phrase(self.language, "more_on_questions")
         ]
@@ -131,6 +131,11 @@ class ComposedAnswer:
             if asked_more:
                 chosen = _fill([text for text, _ in said], limit - len(more) - 1)
         return " ".join([*chosen, *([more] if asked_more else [])])
+
+
+def sms_plain(text: str) -> str:
+    """A paragraph as SMS text: no bold marks, GSM characters only."""
+    return to_gsm(text.replace("**", ""))
 
 
 def _fill(paragraphs: Sequence[str], limit: int) -> List[str]:
