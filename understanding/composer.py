@@ -290,7 +290,7 @@ def compose(
         if question == "deadline" and notice is None and _timed_elsewhere(questions, passages, stage, situations):
             answer.topics.append(question)  # the other answer states the time limit
             continue
-        passage = passages.for_question(question, stage, situations)
+        passage = passages.for_question(question, stage, situations, reading.text)
         if passage is None:
             continue
         answer.add(passage.text, part=GENERAL if question in _GENERAL_QUESTIONS else ANSWER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
@@ -12,7 +13,7 @@ from pydantic import BaseModel, Field, root_validator, validator
 from knowledge.figures import load_figures
 from knowledge.numbers import numbers
 from knowledge.schema import Stage, _check_official_url
-from understanding.questions import QUESTIONS
+from understanding.questions import QUESTIONS, normalise
 from understanding.situations import SITUATIONS
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "knowledge" / "answers.yml"
@@ -29,12 +30,20 @@ class Passage(BaseModel):
     situation: Optional[str] = None
     when_stage: List[Stage] = []
     when_situation: Optional[str] = None
+    # a pattern the message must match (after normalise): "can they take my pension" is not about Social Security
+    when_words: Optional[str] = None
     text: str
     source_url: str
 
     class Config:
         extra = "forbid"
         allow_mutation = False
+
+    @validator("when_words")
+    def _pattern(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
+        if value is not None:
+            re.compile(value)
+        return value
 
     @validator("question")
     def _known_question(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
@@ -64,9 +73,11 @@ class Passage(BaseModel):
             raise ValueError("a passage answers exactly one question or describes one situation")
         return values
 
-    def fits(self, stage: Optional[Stage], situations: Sequence[str]) -> bool:
-        """True when the notice stage and the situation meet this passage's conditions."""
+    def fits(self, stage: Optional[Stage], situations: Sequence[str], text: str = "") -> bool:
+        """True when the notice stage, the situation and the message ``text`` meet this passage's conditions."""
         if self.when_stage and stage not in self.when_stage:
+            return False
+        if self.when_words is not None and not re.search(self.when_words, normalise(text), re.IGNORECASE):
             return False
         return self.when_situation is None or self.when_situation in situations
 
@@ -77,9 +88,11 @@ class Passages:
     def __init__(self, passages: List[Passage]) -> None:
         self.all = passages
 
-    def for_question(self, question: str, stage: Optional[Stage], situations: Sequence[str]) -> Optional[Passage]:
-        """The first passage for ``question`` whose conditions hold."""
-        return next((p for p in self.all if p.question == question and p.fits(stage, situations)), None)
+    def for_question(
+        self, question: str, stage: Optional[Stage], situations: Sequence[str], text: str = ""
+    ) -> Optional[Passage]:
+        """The first passage for ``question`` whose conditions hold for the message ``text``."""
+        return next((p for p in self.all if p.question == question and p.fits(stage, situations, text)), None)
 
     def for_situation(self, situation: str) -> Optional[Passage]:
         """The note for ``situation``."""

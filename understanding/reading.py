@@ -245,6 +245,38 @@ def benefit_levy(questions: List[str], situations: Sequence[str], text: str) -> 
     return kept
 
 
+# Words, notices and earlier topics that put a levy in the conversation: "how do I get it released?" about a
+# lien, "me regresan el pasaporte?" or "lo puedo recuperar?" about a lapsed plan is no question about a levy.
+_LEVY_WORDS = re.compile(
+    r"\b(?:lev(?:y|ies|ied|ying)|garnish\w*|seiz\w*|froze\w*|freez\w*|took|taken|taking|takes?|"
+    r"paychecks?|wages?|bank|account|deposit\w*|social security|benefits?|refund|offset|"
+    r"embarg\w*|congel\w*|quit\w*|llev\w*|tom\w*|cuenta|banco|sueldo|cheque|deposit\w*|seguro social|reembolso|"
+    r"668-?[aw]?|cp ?(?:91|298|90|297))\b",
+    re.IGNORECASE,
+)
+_LEVY_TOPICS = {"levy_general", "wage_levy", "bank_levy", "social_security_levy", "stop_levy"}
+_LEVY_CODES = re.compile(r"^(?:form )?668|^cp ?(?:91|298|90|297|504)$|^lt ?11$|^letter 1058$|^lt ?1058$", re.I)
+
+
+def levy_in_context(
+    questions: List[str], situations: Sequence[str], memory: Memory, text: str, codes: Sequence[str]
+) -> List[str]:
+    """``questions`` without a question on stopping a levy when nothing in the conversation is a levy:
+    the removal asked is then the lien's when a lien is named, the plan's when a plan is, or none."""
+    if "stop_levy" not in questions:
+        return questions
+    enforced = {"levied", "bank_frozen"} & set(situations)
+    levy_codes = [c for c in [*codes, memory.notice_code or ""] if c and _LEVY_CODES.search(c)]
+    if enforced or levy_codes or _LEVY_WORDS.search(text) or _LEVY_TOPICS & set(memory.last_topics):
+        return questions
+    mentioned = _mentioned_topics(text)
+    instead = next((_REMOVAL_OF[t] for t in mentioned if t in _REMOVAL_OF), None)
+    if instead is None and {"on_payment_plan", "missed_payment"} & set(situations):
+        instead = "payment_plan"
+    kept = [instead if q == "stop_levy" else q for q in questions]
+    return list(dict.fromkeys(q for q in kept if q is not None))
+
+
 def _tax_years(text: str) -> List[int]:
     years: List[int] = []
     for start, end in _YEAR_RANGE.findall(text):
@@ -361,6 +393,7 @@ def read_message(
         specific = [_SITUATION_QUESTION[s] for s in situations if s in _SITUATION_QUESTION]
         # a general question the message asked stays ("can they do that without notice? what now?")
         questions = [*dict.fromkeys(q for q in specific if q not in questions), *questions]
+    questions = levy_in_context(questions, [*situations, *memory.situations], memory, flat, codes)
     questions = list(dict.fromkeys(questions))
     reading = MessageReading(
         text=text,

@@ -49,8 +49,24 @@ def test_specific_passages_come_before_the_general_one() -> None:
         if passage.question is None:
             continue
         assert passage.question not in seen_general, f"{passage.id} can never be chosen"
-        if not passage.when_stage and passage.when_situation is None:
+        if not passage.when_stage and passage.when_situation is None and passage.when_words is None:
             seen_general.add(passage.question)
+
+
+@pytest.mark.parametrize(
+    "text, passage_id",
+    [
+        ("can the irs take my pension", "retirement_levy"),
+        ("will they touch my 401k or my roth ira", "retirement_levy"),
+        ("pueden quitarme mi plan de retiro?", "retirement_levy"),
+        # Social Security named: its own rule (at most 15% a payment), even beside a pension
+        ("can they take my social security and my pension", "social_security_levy"),
+        ("el irs ira a quitarme el seguro social?", "social_security_levy"),
+    ],
+)
+def test_a_pension_is_not_answered_with_the_social_security_rule(text: str, passage_id: str) -> None:
+    passage = PASSAGES.for_question("social_security_levy", None, [], text)
+    assert passage is not None and passage.id == passage_id
 
 
 def replies() -> Iterator[Tuple[str, str]]:

@@ -154,6 +154,24 @@ def test_a_request_to_waive_it_after_a_penalty_asks_for_penalty_relief() -> None
     assert read_message("the penalty was $900. can it be waived?", lookup, TODAY).questions == ["penalty_relief"]
 
 
+@pytest.mark.parametrize(
+    "text, memory, asked, not_asked",
+    [
+        # a lien "released" is the lien's removal; nothing in the message is a levy
+        ("my lien is from 2011, the title company still shows it. how do I get it released", Memory(), "lien_removal", "stop_levy"),
+        ("falle 2 pagos del plan de pagos y me llego carta que lo van a cancelar. lo puedo recuperar?", Memory(), "payment_plan", "stop_levy"),
+        # a levy stated, named, or the last topic keeps the question
+        ("they levied my bank account, how do I get it released", Memory(), "stop_levy", None),
+        ("how do I get it released?", Memory(last_topics=("bank_levy",)), "stop_levy", None),
+    ],
+)
+def test_stopping_a_levy_is_asked_only_when_a_levy_is_in_the_conversation(
+    text: str, memory: Memory, asked: str, not_asked: Optional[str]
+) -> None:
+    questions = read_message(text, lookup, TODAY, memory).questions
+    assert asked in questions and (not_asked is None or not_asked not in questions), questions
+
+
 def test_a_general_question_about_a_stated_situation_asks_the_specific_one() -> None:
     reading = read_message("They garnished my paycheck. What can I do?", lookup, TODAY)
     assert reading.questions[0] == "stop_levy" and "what_to_do" in reading.questions
