@@ -7,9 +7,10 @@ Each situation is a small set of patterns. They look for statements ("they garni
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Pattern
+from typing import Dict, List, Pattern, Set
 
-from understanding.questions import normalise
+from understanding.questions import is_asking, normalise, sentences
+from understanding.situation_classifier import situation_classifier
 from understanding.spanish_situations import SITUATIONS as SPANISH_SITUATIONS
 
 SITUATIONS = (
@@ -354,6 +355,20 @@ def _stated(name: str, text: str) -> bool:
     return name == "spouse_caused" and bool(_SPOUSE.search(text) and _HIS_OR_HERS.search(text))
 
 
+def _classified(text: str) -> Set[str]:
+    """Situations the classifier reads, with high probability, in stating sentences the patterns find none in.
+
+    An asking sentence ("can they freeze my account?") is left to the patterns: what it names is mostly
+    feared or wished for, and on the dev sets the classifier's readings of asking sentences were wrong.
+    """
+    unread = [
+        sentence
+        for sentence in sentences(text)
+        if not is_asking(sentence) and not any(_stated(name, sentence) for name in SITUATIONS)
+    ]
+    return {situation for situation in situation_classifier().situations(unread) if situation}
+
+
 _NEVER_MISSED = re.compile(
     r"\b(?:never|not|haven'?t|havent|didn'?t|didnt|no)\s+(?:once\s+|even\s+|ever\s+)?miss(?:ed)? (?:a|one|any|my)\b|"
     r"\bnunca (?:he )?(?:falle|fallado|deje de pagar)\b",
@@ -361,10 +376,18 @@ _NEVER_MISSED = re.compile(
 )
 
 
-def find_situations(text: str) -> List[str]:
-    """The situations stated in ``text`` (English or Spanish), in the fixed order of SITUATIONS."""
+def find_situations(text: str, classify: bool = True) -> List[str]:
+    """The situations stated in ``text`` (English or Spanish), in the fixed order of SITUATIONS.
+
+    Args:
+        text: the message as written.
+        classify: also ask the sentence classifier (situation_classifier.py) about each sentence the
+            patterns find nothing in; False reads with the patterns alone.
+    """
     text = normalise(text)
     found = {name for name in SITUATIONS if _stated(name, text)}
+    if classify:
+        found |= _classified(text)
     if _NEVER_MISSED.search(text):
         found.discard("missed_payment")  # "in default but I never missed a payment": the cause is something else
     if "missed_payment" in found and _PLAN_WORDS.search(text):

@@ -15,7 +15,11 @@ from understanding.situations import SITUATIONS, find_situations
 SENTENCES = yaml.safe_load((Path(__file__).with_name("situation_sentences.yml")).read_text(encoding="utf-8"))
 # Measured: recall en 0.679, es 0.524 (en 0.913, es 0.765 after the wordings of 2026-12-04, written from these
 # sentences: an upper bound, es_dev and es_heldout tell what generalises); near misses read: en 13 of 206, es 13 of 209.
-MIN_RECALL = {"en": 0.88, "es": 0.73}
+# With the sentence classifier (situation_classifier.py, trained on situation_examples.yml, never on these sentences)
+# for sentences the patterns find nothing in: en 0.913 -> 0.936, es 0.769 -> 0.838; near misses read en 13 -> 13 of
+# 207, es 13 -> 14 of 214. Patterns alone keep their floors.
+MIN_RECALL = {"en": 0.90, "es": 0.80}
+MIN_PATTERN_RECALL = {"en": 0.88, "es": 0.73}
 MAX_FALSE_SHARE = 0.08
 
 
@@ -30,14 +34,16 @@ def test_every_situation_has_sentences_in_both_languages() -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_stated_situations_are_read(language: str) -> None:
+@pytest.mark.parametrize("classify", [True, False], ids=["with_classifier", "patterns_alone"])
+def test_stated_situations_are_read(language: str, classify: bool) -> None:
     missed: Dict[str, List[str]] = {}
     pairs = _stated(language)
     for text, name in pairs:
-        if name not in find_situations(text):
+        if name not in find_situations(text, classify=classify):
             missed.setdefault(name, []).append(text)
     recall = 1 - sum(map(len, missed.values())) / len(pairs)
-    assert recall >= MIN_RECALL[language], (round(recall, 3), {k: v[:3] for k, v in missed.items()})
+    floor = (MIN_RECALL if classify else MIN_PATTERN_RECALL)[language]
+    assert recall >= floor, (round(recall, 3), {k: v[:3] for k, v in missed.items()})
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
