@@ -23,7 +23,10 @@ SENTENCES = yaml.safe_load((Path(__file__).with_name("question_sentences.yml")).
 # Sentences asking nothing read as a question: en 0 of 55, es 3 of 56. With the Taxpayer Advocate, bankruptcy,
 # unfiled returns and injured spouse labels (328 sentences a language): en 0.777, es 0.652, the 23 older
 # labels' sentences read as before (en 220 / 280, es 184 / 280), nothing-asking sentences as before.
-MIN_RECALL = {"en": 0.76, "es": 0.62}
+# With asking sentences for the labels read worst (wage, Social Security and stopping levies, plans, deadlines,
+# consequences, the collection statute, disagreeing, offers, innocent spouse, the firm's services), written from
+# public pages apart from the held-out sources: en 0.787 -> 0.796, es 0.665 -> 0.686, nothing-asking read as before.
+MIN_RECALL = {"en": 0.76, "es": 0.65}
 MAX_NONE_READ = 0.08  # sentences that ask none of the questions but get one
 
 
