@@ -16,9 +16,9 @@ SENTENCES = yaml.safe_load((Path(__file__).with_name("situation_sentences.yml"))
 # Measured: recall en 0.679, es 0.524 (en 0.913, es 0.765 after the wordings of 2026-12-04, written from these
 # sentences: an upper bound, es_dev and es_heldout tell what generalises); near misses read: en 13 of 206, es 13 of 209.
 # With the sentence classifier (situation_classifier.py, trained on situation_examples.yml, never on these sentences)
-# for sentences the patterns find nothing in: en 0.913 -> 0.936, es 0.769 -> 0.838; near misses read en 13 -> 13 of
-# 207, es 13 -> 14 of 214. Patterns alone keep their floors.
-MIN_RECALL = {"en": 0.90, "es": 0.80}
+# for sentences the patterns find nothing in: en 0.913 -> 0.941, es 0.769 -> 0.847; near misses read en 13 -> 13 of
+# 207, es 13 -> 15 of 214. Patterns alone keep their floors.
+MIN_RECALL = {"en": 0.91, "es": 0.81}
 MIN_PATTERN_RECALL = {"en": 0.88, "es": 0.73}
 MAX_FALSE_SHARE = 0.08
 
