@@ -157,6 +157,16 @@ def _notice_for(reading: MessageReading, knowledge: Knowledge, memory: Memory) -
     return None, False
 
 
+# The notice whose rules stand for a family named by its title: LT11, Letter 1058 and CP90 share them.
+_FAMILY_OF_STAGE = {"final_notice_cdp": "LT11"}
+
+
+def _described(reading: MessageReading, knowledge: Knowledge) -> Optional[Notice]:
+    """The notice standing for one the message names by its title only, or None."""
+    code = _FAMILY_OF_STAGE.get(reading.described_stage or "")
+    return knowledge.find_notice(code) if code and not reading.out_of_scope else None
+
+
 def deadline_sentence(
     notice: Notice, notice_date: Optional[dt.date], today: dt.date, language: str = ENGLISH
 ) -> Tuple[str, bool]:
@@ -198,12 +208,16 @@ def compose(
     if reading.out_of_scope in ("state_notice", "other"):
         return answer  # IRS facts don't apply to a state's notice or another creditor: the scope reply says so
     notice, is_new = _notice_for(reading, knowledge, memory)
+    # a notice named by its title, not its code: its family's rules (the final notice: LT11, 1058, CP90)
+    family = _described(reading, knowledge) if notice is None else None
+    if family is not None:
+        notice, is_new = family, True
     situations = list(dict.fromkeys([*reading.situations, *memory.situations]))
     stage = notice.stage if notice else None
     questions = list(reading.questions)
     if notice is not None:
         same = memory.notice_code == notice.code
-        answer.notice = notice
+        answer.notice = notice if family is None else None  # no code to remember: none was written
         reuse = same or not is_new or memory.notice_code is None  # a date told before the code counts too
         answer.notice_date = reading.notice_date or (memory.notice_date if reuse else None)
         # "the response date was last week": the lapse is stated though the date is not
@@ -229,8 +243,14 @@ def compose(
                 else f"**{notice.code}**:"
             )
             short_head = f"{notice.code}: {notice.title}." if head.endswith(".") else f"{notice.code}:"
+            if family is not None:
+                described = passages.for_question("what_is_notice", stage, situations, reading.text)
+                head = short_head = described.text if described else ""
+                sentence = sentence if answer.notice_date or lapsed else ""  # the passage says "30 days from its date"
+                if described:
+                    answer.sources.append(described.source_url)
             bare = " ".join(part for part in (head.strip(), sentence) if part)
-            if is_new and not same:
+            if is_new and not same and family is None:
                 head += " " + summary(notice.explanation)
             answer.add(
                 " ".join(part for part in (head.strip(), sentence) if part),
@@ -239,7 +259,8 @@ def compose(
                 part=ANSWER if "what_is_notice" in questions else NOTICE,
             )
             answer.urgent = short or notice.urgency is Urgency.critical or lapsed
-            answer.sources.append(notice.source_url)
+            if family is None:
+                answer.sources.append(notice.source_url)
             if lapsed:
                 answer.add(notice.after_deadline)  # what the lapse of this notice's window means
                 answer.situations.append("deadline_passed")
@@ -276,6 +297,9 @@ def compose(
         if question in _ANSWERED_BY_NEXT_STEP or (told and question in _ANSWERED_BY_NOTICE):
             answer.topics.append(question)
             continue
+        if family is not None and question == "cdp_hearing" and Stage.final_notice_cdp is stage:
+            answer.topics.append(question)
+            continue
         if question == "what_to_do" and notice is not None and "deadline_passed" in answer.situations:
             answer.topics.append(question)  # the paragraph on the lapse says what to do now
             continue
@@ -298,11 +322,18 @@ def compose(
         answer.sources.append(passage.source_url)
         if passage.when_situation and passage.when_situation not in answer.situations:
             answer.situations.append(passage.when_situation)  # chosen for the situation (this or an earlier message)
-    if notice is not None and not answer.paragraphs and answer.topics:
+    if family is not None and "cdp_hearing" not in answer.topics:
+        answer.topics.append("cdp_hearing")  # the family's paragraph says how to ask for the hearing
+    if notice is not None and family is None and not answer.paragraphs and answer.topics:
         # a follow-up answered by the next step alone ("should I get a lawyer?"): still say which notice it is about
         sentence, _ = deadline_sentence(notice, answer.notice_date, today, language)
         answer.add(f"**{notice.code}**: {notice.title}. {sentence}", f"{notice.code}: {sentence}", part=FIXED)
-    if notice is not None and answer.paragraphs and not any(f"**{notice.code}**" in p for p in answer.paragraphs):
+    if (
+        family is None
+        and notice is not None
+        and answer.paragraphs
+        and not any(f"**{notice.code}**" in p for p in answer.paragraphs)
+    ):
         # a follow-up about the notice told earlier: say which notice the answer is about
         answer.paragraphs[0] = phrase(language, "about", code=notice.code, text=answer.paragraphs[0])
         answer.shorter[0] = phrase(language, "about", code=notice.code, text=answer.shorter[0])

@@ -30,6 +30,8 @@ class Passage(BaseModel):
     situation: Optional[str] = None
     when_stage: List[Stage] = []
     when_situation: Optional[str] = None
+    # situations that rule the passage out ("no levy has started" is wrong once one has)
+    unless_situations: List[str] = []
     # a pattern the message must match (after normalise): "can they take my pension" is not about Social Security
     when_words: Optional[str] = None
     text: str
@@ -51,7 +53,7 @@ class Passage(BaseModel):
             raise ValueError(f"unknown question label {value!r}")
         return value
 
-    @validator("situation", "when_situation")
+    @validator("situation", "when_situation", "unless_situations", each_item=True)
     def _known_situation(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
         if value is not None and value not in SITUATIONS:
             raise ValueError(f"unknown situation {value!r}")
@@ -76,6 +78,8 @@ class Passage(BaseModel):
     def fits(self, stage: Optional[Stage], situations: Sequence[str], text: str = "") -> bool:
         """True when the notice stage, the situation and the message ``text`` meet this passage's conditions."""
         if self.when_stage and stage not in self.when_stage:
+            return False
+        if set(self.unless_situations) & set(situations):
             return False
         if self.when_words is not None and not re.search(self.when_words, normalise(text), re.IGNORECASE):
             return False

@@ -201,6 +201,8 @@ class MessageReading:
     received_by: Optional[dt.date] = None
     # asking sentences that neither the patterns nor the sentence classifier placed
     unplaced: List[str] = field(default_factory=list)
+    # the stage of a notice named by its title, not its code ("a final notice of intent to levy")
+    described_stage: Optional[str] = None
 
     @property
     def urgent(self) -> bool:
@@ -256,6 +258,15 @@ _LEVY_WORDS = re.compile(
 )
 _LEVY_TOPICS = {"levy_general", "wage_levy", "bank_levy", "social_security_levy", "stop_levy"}
 _LEVY_CODES = re.compile(r"^(?:form )?668|^cp ?(?:91|298|90|297|504)$|^lt ?11$|^letter 1058$|^lt ?1058$", re.I)
+
+
+# The final notice of intent to levy named by its title (LT11, Letter 1058 and CP90 all carry it).
+_FINAL_NOTICE = re.compile(
+    r"\bfinal notice\b[^.?!]{0,30}\bintent to (?:levy|seize)|"
+    r"\baviso final\b[^.?!]{0,30}\b(?:intencion de embarg\w*|embargo|embargar)\b|"
+    r"\b(?:ultimo|ultima) (?:aviso|carta)\b[^.?!]{0,20}\b(?:intencion de embarg\w*|embargo|embargar)\b",
+    re.IGNORECASE,
+)
 
 
 def levy_in_context(
@@ -407,6 +418,8 @@ def read_message(
         unplaced=unplaced,
     )
     reading.out_of_scope = _scope(flat, situations, bool(codes))
+    if not codes and not unknown and _FINAL_NOTICE.search(flat):
+        reading.described_stage = "final_notice_cdp"
     if reading.notice_date is None:
         reading.received_by = _month_end(text, today)
     return reading

@@ -51,6 +51,23 @@ def test_several_other_notices_are_named_in_one_line() -> None:
     assert all(f"**{code}**" in composed.paragraphs[1] for code in ("CP14", "CP501", "CP503"))
 
 
+def test_a_final_notice_named_by_its_title_gets_its_hearing_rights_and_days_left() -> None:
+    composed = answer("got a final notice of intent to levy dated Nov 20. what can i do within the 30 days?")
+    assert composed.paragraphs[0].startswith("A final notice of intent to levy (LT11, Letter 1058 or CP90)")
+    assert "Form 12153" in composed.paragraphs[0] and "until December 20, 2026" in composed.paragraphs[0]
+    assert "cdp_hearing" in composed.topics and composed.urgent
+    assert composed.notice is None  # no code was written: none is remembered as the taxpayer's
+
+
+def test_stopping_a_levy_before_one_has_started_does_not_send_to_a_levy_notice() -> None:
+    before = answer("I got a final notice of intent to levy. is there a way to stop this before they do?")
+    assert (
+        "Nothing has been taken yet" in before.text and "call the number on the levy notice" not in before.text.lower()
+    )
+    levied = answer("got a final notice of intent to levy and they already garnished my wages. how do I stop it?")
+    assert "Nothing has been taken yet" not in levied.text and "levy notice" in levied.text
+
+
 def test_a_month_long_past_means_the_window_has_most_likely_passed() -> None:
     composed = answer("got an LT11 back in march and did nothing. can I still appeal?")
     assert "have most likely passed" in composed.text and "equivalent hearing" in composed.text
