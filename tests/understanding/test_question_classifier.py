@@ -6,11 +6,13 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from understanding.question_classifier import (
     QUESTION_OF_INTENT,
     QuestionClassifier,
     question_classifier,
+    question_examples,
     trained_question_classifier,
     training_examples,
 )
@@ -45,6 +47,13 @@ def test_every_mapped_label_is_a_known_question() -> None:
 )
 def test_sentences(sentence: str, question: object) -> None:
     assert question_classifier().question(sentence) == question
+
+
+def test_examples_are_not_taken_from_the_measuring_set() -> None:
+    measured = yaml.safe_load(Path(__file__).with_name("question_sentences.yml").read_text(encoding="utf-8"))
+    asked = [text for by in measured["questions"].values() for texts in by.values() for text in texts]
+    measuring = {str(text).lower() for text in [*asked, *(t for texts in measured["none"].values() for t in texts)]}
+    assert not {text.lower() for text, _ in question_examples()} & measuring
 
 
 def test_fits_in_about_a_second() -> None:
