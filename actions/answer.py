@@ -30,6 +30,7 @@ from understanding.question_classifier import (
 )
 from understanding.questions import covered
 from understanding.reading import Memory, MessageReading, benefit_levy, read_message, unplaced_question
+from understanding.situation_classifier import trained_situation_classifier
 
 # When the text itself names no question, the intent still says what was asked.
 INTENT_QUESTIONS: Dict[str, str] = {
@@ -141,6 +142,7 @@ class ActionAnswerMessage(BaseAction):
             memory,
             entity_spans(tracker),
             classify=question_classifier().question,
+            scope_of=question_classifier().scope,
         )
         intent = latest_intent(tracker) or ""
         if not reading.questions and intent in INTENT_QUESTIONS and not reading.out_of_scope:
@@ -169,7 +171,8 @@ class ActionAnswerMessage(BaseAction):
         return self._answer(dispatcher, tracker, reading, memory, next_step)
 
     async def _read_turn(self, tracker: Tracker) -> Tuple[MessageReading, Memory]:
-        await trained_question_classifier()  # trained off the event loop on the first message
+        await trained_question_classifier()  # both trained off the event loop on the first message
+        await trained_situation_classifier()
         return self.read(tracker)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:

@@ -28,7 +28,12 @@ from understanding.questions import QUESTIONS
 
 NLU_DIR = Path(__file__).resolve().parents[1] / "data" / "nlu"
 QUESTION_EXAMPLES = Path(__file__).with_name("question_examples.yml")
+SCOPE_EXAMPLES = Path(__file__).with_name("scope_examples.yml")
 NO_QUESTION = "none"
+# Labels of sentences that ask what the assistant does not cover (scope_examples.yml): "scope_" + the scope.
+SCOPE_PREFIX = "scope_"
+# A sentence is out of scope only above this probability: a refund offset or an unfiled return is in scope.
+MIN_SCOPE_PROBABILITY = 0.6
 # The question each topic intent asks (the answer action and this classifier both map intents with it).
 TOPIC_QUESTION_OF_INTENT: Dict[str, str] = {
     "ask_levy": "levy_general",
@@ -90,6 +95,23 @@ def question_examples(path: Path = QUESTION_EXAMPLES) -> List[Tuple[str, str]]:
     return examples
 
 
+def scope_examples(path: Path = SCOPE_EXAMPLES) -> List[Tuple[str, str]]:
+    """(sentence, ``scope_<scope>``) for every sentence in ``path``, English and Spanish, and the in-scope
+    look-alikes with their question labels ("can they take my refund for the debt" is a levy question)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    outside = [
+        (str(text), SCOPE_PREFIX + scope)
+        for scope, languages in data["scopes"].items()
+        for texts in languages.values()
+        for text in texts
+    ]
+    inside = [(str(text), label) for label, texts in data["in_scope"].items() for text in texts]
+    unknown = {label for _, label in inside} - set(QUESTIONS)
+    if unknown:
+        raise ValueError(f"{path.name}: unknown question labels {sorted(unknown)}")
+    return outside + inside
+
+
 class QuestionClassifier:
     """Label probabilities for one sentence: a question label, another intent or ``none``."""
 
@@ -115,6 +137,13 @@ class QuestionClassifier:
         """The question label ``sentence`` asks, or None when no question is likely enough."""
         label, probability = self.label(sentence)
         return label if label in QUESTIONS and probability >= min_probability else None
+
+    def scope(self, sentence: str, min_probability: float = MIN_SCOPE_PROBABILITY) -> Optional[str]:
+        """The scope ``sentence`` asks about that the assistant does not cover (refund_status, tax_prep), or None."""
+        label, probability = self.label(sentence)
+        if label.startswith(SCOPE_PREFIX) and probability >= min_probability:
+            return label.removeprefix(SCOPE_PREFIX)
+        return None
 
 
 # Sentences as they come inside a longer message (a clause, no greeting, often no notice code), which the
@@ -243,7 +272,7 @@ SENTENCE_EXAMPLES: Tuple[Tuple[str, str], ...] = tuple(
 @functools.lru_cache(maxsize=1)
 def question_classifier() -> QuestionClassifier:
     """The classifier trained on the NLU data, SENTENCE_EXAMPLES and question_examples.yml (once per process)."""
-    return QuestionClassifier([*training_examples(), *SENTENCE_EXAMPLES, *question_examples()])
+    return QuestionClassifier([*training_examples(), *SENTENCE_EXAMPLES, *question_examples(), *scope_examples()])
 
 
 async def trained_question_classifier() -> QuestionClassifier:

@@ -260,6 +260,9 @@ _LEVY_TOPICS = {"levy_general", "wage_levy", "bank_levy", "social_security_levy"
 _LEVY_CODES = re.compile(r"^(?:form )?668|^cp ?(?:91|298|90|297|504)$|^lt ?11$|^letter 1058$|^lt ?1058$", re.I)
 
 
+# How sure the sentence classifier must be that a sentence asks what the assistant does not cover; a sentence
+# beside one it is sure of asks about the same thing with less.
+_OUT_OF_SCOPE, _BESIDE_SCOPE = 0.6, 0.3
 # The final notice of intent to levy named by its title (LT11, Letter 1058 and CP90 all carry it).
 _FINAL_NOTICE = re.compile(
     r"\bfinal notice\b[^.?!]{0,30}\bintent to (?:levy|seize)|"
@@ -344,6 +347,7 @@ def read_message(
     memory: Memory = Memory(),
     code_spans: Sequence[Tuple[int, int]] = (),
     classify: Optional[Callable[[str], Optional[str]]] = None,
+    scope_of: Optional[Callable[[str, float], Optional[str]]] = None,
 ) -> MessageReading:
     """Read ``text`` in the light of ``memory``.
 
@@ -355,6 +359,8 @@ def read_message(
         code_spans: character spans that must not be read as dates (codes, amounts).
         classify: the question an asking sentence asks when the patterns find none in it
             (question_classifier.py), or None to use the patterns alone.
+        scope_of: what a sentence asks that the assistant does not cover (refund_status, tax_prep), or None;
+            asked only when the patterns find no scope and the message names no notice.
     """
     mentions: List[CodeMention] = find_codes(text, lookup)
     codes = [m.code for m in mentions if m.known]
@@ -418,6 +424,20 @@ def read_message(
         unplaced=unplaced,
     )
     reading.out_of_scope = _scope(flat, situations, bool(codes))
+    if scope_of is not None and not codes and not unknown:
+        outside = [sentence for sentence in sentences(text) if scope_of(sentence, _OUT_OF_SCOPE)]
+        if reading.out_of_scope is None and outside:
+            reading.out_of_scope = scope_of(outside[0], _OUT_OF_SCOPE)
+        if outside:  # "... cuando me cae el deposito?" beside a refund question asks about the refund too
+            outside = [s for s in sentences(text) if scope_of(s, _BESIDE_SCOPE) == reading.out_of_scope]
+        if reading.out_of_scope in ("refund_status", "tax_prep") and outside:
+            # "when does the deposit come?" in a refund question asks nothing about a bank levy: keep only
+            # what the other sentences ask
+            rest = [sentence for sentence in sentences(text) if sentence not in outside]
+            asked = {q for sentence in rest for q in sentence_questions(sentence)}
+            if classify is not None:
+                asked |= {q for q in map(classify, (s for s in rest if is_asking(s))) if q is not None}
+            reading.questions = [q for q in reading.questions if q in asked or q in GENERIC]
     if not codes and not unknown and _FINAL_NOTICE.search(flat):
         reading.described_stage = "final_notice_cdp"
     if reading.notice_date is None:
