@@ -6,39 +6,27 @@ and values assigned to names like secret/token/password/key) plus the formats it
 (Facebook and Google API tokens, a Twilio auth token assigned by name). A finding fails the test
 unless :data:`ALLOWED` lists it: a short, reviewed list of obviously fake test values and false
 positives. An entry nobody needs any more fails too, so the list stays short.
+
+The scanner is tests/secret_scan.py; the repository's scan runs in the background from the end of
+collection (``secret_scan`` in tests/conftest.py), and the tests here read its findings.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
-import re
 import secrets
 import string
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Set, Tuple
 
 import pytest
 
 from store.references import ALPHABET as REFERENCE_ALPHABET
+from tests.secret_scan import NOT_INSTALLED, BackgroundScan, Finding, ScannerMissing, ds_scan
+from tests.secret_scan import scan as _scan
 
-try:
-    from detect_secrets.core import scan as ds_scan
-    from detect_secrets.settings import default_settings
-except ImportError:  # pragma: no cover - a clear failure instead of an import error
-    ds_scan = None
-
-ROOT = Path(__file__).resolve().parents[1]
-
-# Formats detect-secrets 1.5 has no detector for.
-EXTRA_PATTERNS: Dict[str, re.Pattern[str]] = {
-    "Facebook Access Token": re.compile(r"\bEAA[A-Za-z0-9]{30,}"),
-    "Google API Key": re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"),
-    "Twilio Auth Token": re.compile(r"(?i)auth[_-]?token[\"']?\s*[:=]\s*[\"']?([0-9a-f]{32})\b"),
-}
+SCAN_TIMEOUT_S = 900  # the repository's scan takes 20-64 s of one core
 
 # (path, value) -> why it is not a secret. Only obviously fake values and false positives.
 ALLOWED: Dict[Tuple[str, str], str] = {
@@ -66,62 +54,11 @@ ALLOWED: Dict[Tuple[str, str], str] = {
 }
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A secret-looking value: where, what kind, and the value itself (never printed whole)."""
-
-    path: str
-    line: int
-    kind: str
-    value: str
-
-    def describe(self) -> str:
-        """``path:line kind (sha1 prefix)``: enough to find it, without repeating the secret."""
-        digest = hashlib.sha1(self.value.encode("utf-8")).hexdigest()[:10]
-        return f"{self.path}:{self.line} {self.kind} (sha1 {digest})"
-
-
-def tracked_files(root: Path = ROOT) -> List[str]:
-    """Paths of every git-tracked file, relative to ``root``."""
-    out = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True)
-    return [name for name in out.stdout.decode("utf-8").split("\0") if name]
-
-
-def scan_extra(root: Path, paths: Iterable[str]) -> List[Finding]:
-    """Findings of :data:`EXTRA_PATTERNS` in text files (binary files are skipped)."""
-    found: List[Finding] = []
-    for path in paths:
-        try:
-            text = (root / path).read_text(encoding="utf-8")
-        except (UnicodeDecodeError, FileNotFoundError, IsADirectoryError):
-            continue
-        for number, line in enumerate(text.splitlines(), start=1):
-            for kind, pattern in EXTRA_PATTERNS.items():
-                for match in pattern.finditer(line):
-                    value = match.group(match.lastindex or 0)
-                    found.append(Finding(path, number, kind, value))
-    return found
-
-
-def scan_detect_secrets(root: Path, paths: Iterable[str]) -> List[Finding]:
-    """Findings of every detect-secrets plugin with its default filters (one process)."""
-    if ds_scan is None:
-        pytest.fail("detect-secrets is not installed: add detect-secrets==1.5.0 to requirements.lock")
-    found: List[Finding] = []
-    with default_settings():
-        for path in paths:
-            if not (root / path).is_file():
-                continue  # deleted in the work tree but still in the index
-            for secret in ds_scan.scan_file(str(root / path)):
-                found.append(Finding(path, secret.line_number, secret.type, secret.secret_value or ""))
-    return found
-
-
 def scan(root: Path, paths: List[str]) -> List[Finding]:
-    """All findings in ``paths`` (relative to ``root``), deduplicated."""
-    return sorted(
-        set(scan_detect_secrets(root, paths) + scan_extra(root, paths)), key=lambda f: (f.path, f.line, f.kind)
-    )
+    """All findings in ``paths`` (relative to ``root``), deduplicated (tests/secret_scan.py)."""
+    if ds_scan is None:
+        pytest.fail(NOT_INSTALLED)
+    return _scan(root, paths)
 
 
 def not_allowed(findings: Iterable[Finding]) -> List[Finding]:
@@ -130,9 +67,12 @@ def not_allowed(findings: Iterable[Finding]) -> List[Finding]:
 
 
 @pytest.fixture(scope="module")
-def repository_findings() -> Tuple[List[str], List[Finding]]:
-    paths = tracked_files()
-    return paths, scan(ROOT, paths)
+def repository_findings(secret_scan: BackgroundScan) -> Tuple[List[str], List[Finding]]:
+    """Every tracked path and its findings, from the scan started when collection ended (tests/conftest.py)."""
+    try:
+        return secret_scan.wait(timeout_s=SCAN_TIMEOUT_S)
+    except ScannerMissing as error:
+        pytest.fail(str(error))
 
 
 def test_no_secrets_in_tracked_files(repository_findings: Tuple[List[str], List[Finding]]) -> None:

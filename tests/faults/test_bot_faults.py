@@ -21,10 +21,10 @@ import os
 import stat
 import time
 import uuid
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 from sqlalchemy import func, select
@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 from store.cases import CaseRepository
 from store.db import Database
 from store.tables import cases, notifications
+from tests import background
 from tests.faults.conftest import TECHNICAL_PROBLEM, postgres_schema, response_text, schema_url
 from tests.faults.proxies import DelayProxy
 from tests.integration.receiver import Receiver
@@ -66,10 +67,10 @@ class Stack:
         return "\n".join(reply.get("text", "") for reply in replies)
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+@contextmanager
+def start_stack(tmp: Path, _param: Optional[str] = None) -> Iterator[Stack]:
+    """Start the stack in ``tmp``, warmed up; stop it when the block ends."""
     assert MODEL.exists(), "train first: make train"
-    tmp = Path(tmp_path_factory.mktemp("faults"))
     with ExitStack() as running:
         schema = running.enter_context(postgres_schema())
         database = TcpProxy(("127.0.0.1", 5432)).start()
@@ -104,7 +105,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         )
         actions.wait_ready()
         running.enter_context(running_desk(tmp, {**env, "RASA_URL": bot.url}))
-        yield Stack(bot, actions, slow, database, schema["direct"], Path(env["CASE_SPOOL_PATH"]), receiver)
+        stack = Stack(bot, actions, slow, database, schema["direct"], Path(env["CASE_SPOOL_PATH"]), receiver)
+        # The action server's first answer trains its sentence classifiers (a few seconds of CPU, more
+        # than ACTION_TIMEOUT_S on a busy machine): warm it up, so the tests time the faults only.
+        warm_up = f"fault-warm-up-{uuid.uuid4().hex}"
+        assert wait_until(lambda: "CP504" in stack.say(warm_up, "what is a CP504?"), timeout_s=120)
+        yield stack
+
+
+BACKGROUND_STACK = start_stack  # started while the tests before this module run (tests/background.py)
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    yield from background.take(start_stack)
 
 
 def user_texts(tracker: Dict) -> List[str]:

@@ -13,15 +13,15 @@ limits) starts its own bot with :func:`tests.integration.servers.running_bot`.
 from __future__ import annotations
 
 import base64
-import threading
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 import yaml
 
 from store.db import Database
+from tests.background import InBackground
 from tests.integration.receiver import Receiver
 from tests.integration.servers import MODEL, ROOT, Bot, running_bot
 
@@ -106,7 +106,7 @@ def running_shared_bot(tmp: Path, web_origin: str) -> Iterator[SharedBot]:
         services.stop()
 
 
-class StartingSharedBot:
+class StartingSharedBot(InBackground[SharedBot]):
     """The shared bot started in a background thread, so its start-up (about 15 s) overlaps with the
     tests that run before the first one that needs it.
 
@@ -118,32 +118,5 @@ class StartingSharedBot:
     """
 
     def __init__(self, tmp: Path, web_origin: str) -> None:
+        super().__init__(lambda: running_shared_bot(tmp, web_origin), name="shared-bot-start")
         self.tmp, self.web_origin = tmp, web_origin
-        self._running = ExitStack()
-        self._shared: Optional[SharedBot] = None
-        self._error: Optional[BaseException] = None
-        self._thread = threading.Thread(target=self._start, name="shared-bot-start", daemon=True)
-
-    def start(self) -> StartingSharedBot:
-        """Begin starting the bot; returns at once."""
-        self._thread.start()
-        return self
-
-    def _start(self) -> None:
-        try:
-            self._shared = self._running.enter_context(running_shared_bot(self.tmp, self.web_origin))
-        except Exception as error:  # noqa: BLE001 - any start-up failure is raised in the test that waits
-            self._error = error
-
-    def wait(self) -> SharedBot:
-        """The running bot, once it is up; raises what made its start fail."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._shared is not None
-        return self._shared
-
-    def stop(self) -> None:
-        """Stop the bot (after its start-up has finished); safe to call more than once."""
-        self._thread.join()
-        self._running.close()

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 from services.signing import verify
 from store.cases import CaseRepository
 from store.db import Database
+from tests import background
 from tests.integration.receiver import Receiver
 from tests.integration.servers import MODEL, ROOT, running_bot, running_desk
 from tests.services_up import ensure_postgres
@@ -106,10 +107,11 @@ def _cli(env: Dict[str, str], *args: str, stdin: str = "") -> str:
     return result.stdout
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+@contextmanager
+def start_stack(tmp: Path, backend: Optional[str]) -> Iterator[Stack]:
+    """Start the stack on ``backend`` (sqlite or postgresql) in ``tmp``; stop it when the block ends."""
     assert MODEL.exists(), "train first: make train"
-    tmp = Path(tmp_path_factory.mktemp(f"handoff-{request.param}"))
+    assert backend is not None
     receiver = Receiver().start()
     credentials = tmp / "credentials.yml"
     credentials.write_text(f'rest:\ncallback:\n  url: "{receiver.url}/bot"\n')
@@ -117,7 +119,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     with ExitStack() as running:
         running.callback(receiver.stop)
         env = {
-            "DATABASE_URL": running.enter_context(_database_url(tmp, request.param)),
+            "DATABASE_URL": running.enter_context(_database_url(tmp, backend)),
             "HANDOFF_WEBHOOK_URL": f"{receiver.url}/hook",
             "HANDOFF_WEBHOOK_SECRET": SECRET,
             "RETRY_BASE_S": "0.5",
@@ -131,7 +133,15 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         receiver.statuses.append(500)  # the first webhook delivery fails: it must be retried, not lost
         bot = running.enter_context(running_bot(tmp, env=env, credentials=credentials, jwt_secret=jwt_secret))
         desk_url = running.enter_context(running_desk(tmp, {**env, "RASA_URL": bot.url}))
-        yield Stack(bot.url, desk_url, token, receiver, env["DATABASE_URL"], request.param)
+        yield Stack(bot.url, desk_url, token, receiver, env["DATABASE_URL"], backend)
+
+
+BACKGROUND_STACK = start_stack  # started while the tests before this module run (tests/background.py)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
+    yield from background.take(start_stack, request.param)
 
 
 def test_lt11_three_weeks_ago_to_a_pro_and_back(stack: Stack) -> None:

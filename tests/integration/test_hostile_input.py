@@ -21,6 +21,7 @@ import re
 import time
 import urllib.parse
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
@@ -29,6 +30,7 @@ import pytest
 
 from store.cases import CaseRepository
 from store.db import Database
+from tests import background
 from tests.integration.hostile import (
     EMPTY,
     NORMAL_ANSWER,
@@ -85,17 +87,26 @@ class Stored:
     events: List[Dict[str, Any]]
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+@contextmanager
+def start_stack(tmp: Path, _param: Optional[str] = None) -> Iterator[Stack]:
+    """Start the module's bot in ``tmp``, warmed up; stop it when the block ends."""
     env = {
         "RATE_LIMIT_MESSAGES": str(RATE_LIMIT),
         "RATE_LIMIT_WINDOW_S": "3600",
         "MAX_MESSAGE_CHARS": str(MAX_CHARS),
         "REST_MAX_BODY_BYTES": "65536",
     }
-    with running_stack(Path(tmp_path_factory.mktemp("hostile")), env) as running:
+    with running_stack(tmp, env) as running:
         running.answers_normally()  # the first turn warms the model up
         yield running
+
+
+BACKGROUND_STACK = start_stack  # started while the tests before this module run (tests/background.py)
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    yield from background.take(start_stack)
 
 
 @pytest.fixture(scope="module")

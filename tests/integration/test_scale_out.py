@@ -13,7 +13,8 @@ import json
 import time
 import uuid
 from collections import Counter
-from typing import Dict, Iterator, List, Tuple
+from pathlib import Path
+from typing import ContextManager, Dict, Iterator, List, Optional, Tuple
 
 import aiohttp
 import pytest
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 
 from channels.widget_sessions import WidgetSessions
 from desk.rasa_client import RasaClient
+from tests import background
 from tests.integration.cluster import REST_TOKEN, Cluster, running_cluster
 from tests.rabbitmq import drain
 
@@ -141,10 +143,17 @@ async def run_load(cluster: Cluster, stop_after: int) -> Tuple[Dict[str, List[st
     return sent, stats, time.monotonic() - started
 
 
+def start_cluster(tmp: Path, _param: Optional[str] = None) -> ContextManager[Cluster]:
+    """Start the two replicas and their action server in ``tmp``; stopped when the block ends."""
+    return running_cluster(tmp)
+
+
+BACKGROUND_STACK = start_cluster  # started while the tests before this module run (tests/background.py)
+
+
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    with running_cluster(tmp_path_factory.mktemp("cluster")) as running:
-        yield running
+def cluster() -> Iterator[Cluster]:
+    yield from background.take(start_cluster)
 
 
 async def widget_user_gets_a_pro_reply_sent_through_the_other_replica(cluster: Cluster) -> Dict:
