@@ -67,6 +67,11 @@ _OTHER_CREDITOR = re.compile(
     r"tarjetas? de credito|prestamos? estudiantil\w*|deudas? medicas?|cobradores?)\b",
     re.I,
 )
+# The IRS or a federal tax named beside another creditor ("a federal student loan" is no tax debt).
+_IRS_DEBT = re.compile(
+    r"\birs\b|\bfederal (?:tax|taxes|lien|levy|notice)\b|\bimpuestos? federal\w*\b|(?<!estudiantil )\bfederal\b(?! (?:student|loan))",
+    re.I,
+)
 # Words that say the IRS itself sent it or acted ("from the IRS", "the IRS froze", "federal tax lien").
 _IRS_SENDER = re.compile(
     r"\bfrom the irs\b|\birs (?:notice|letter|sent|says|said|levied|took|froze|filed|garnish\w*|"
@@ -306,12 +311,19 @@ def _tax_years(text: str) -> List[int]:
 _NOT_IRS = re.compile(r"\b(?:not|no|isn'?t|wasn'?t|ni) (?:from |del |de )?(?:the |el )?irs\b", re.I)
 
 
+# "is it from the IRS?", "eso es del IRS?": the IRS asked about, not named as the sender.
+_IRS_ASKED = re.compile(
+    r"\b(?:is (?:it|this|that)|(?:eso|esto) es|es) (?:really )?(?:from |del |de )(?:the )?irs\b|\birs or the state\b",
+    re.I,
+)
+
+
 def _scope(text: str, situations: Sequence[str], has_codes: bool) -> Optional[str]:
-    text = _NOT_IRS.sub(" ", text)
+    text = _IRS_ASKED.sub(" ", _NOT_IRS.sub(" ", text))
     # a state agency named, no IRS code and nothing saying the IRS sent it ("can they levy me like the irs?")
     if "state_notice" in situations and not has_codes and not _IRS_SENDER.search(text):
         return "state_notice"
-    if _OTHER_CREDITOR.search(text) and not has_codes and not re.search(r"\birs\b|\bfederal\b", text, re.I):
+    if _OTHER_CREDITOR.search(text) and not has_codes and not _IRS_DEBT.search(text):
         return "other"
     if _REFUND.search(text) and not has_codes:
         return "refund_status"

@@ -36,6 +36,12 @@ def _any(*patterns: str) -> Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
+_STATE_NAMES = (
+    r"alabama|arizona|arkansas|california|colorado|connecticut|delaware|georgia|hawaii|idaho|illinois|indiana|iowa|"
+    r"kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|missouri|montana|"
+    r"nebraska|nevada|new jersey|new mexico|new york|north carolina|ohio|oklahoma|oregon|pennsylvania|rhode island|"
+    r"south carolina|utah|vermont|virginia|west virginia|wisconsin"
+)
 _NOT_QUESTION = r"(?<!will they )(?<!can they )(?<!could they )(?<!would they )(?<!to )"
 _PATTERNS: Dict[str, Pattern[str]] = {
     "levied": _any(
@@ -285,6 +291,11 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\brevenue dept\b",
         r"\bstate of [a-z]+(?: [a-z]+)? (?:says|sent|wants|is)\b",
         r"\bthe state is (?:charging|billing|saying)\b",
+        # a state named as the sender ("maryland sent an agreement default notice"), a state plan or return
+        rf"\b(?:{_STATE_NAMES}) (?:sent|mailed|says|said|wants|is (?:charging|billing|garnishing)|garnish\w*|levied|took)\b",
+        r"\bmy state (?:payment plan|plan|return|balance|tax bill)\b",
+        # a county's or city's property tax is local, not the IRS's
+        r"\b(?:county|city) (?:tax|taxes|treasurer|tax collector|assessor)\b|\bproperty tax(?:es)? (?:bill|notice|are|is)\b",
     ),
 }
 

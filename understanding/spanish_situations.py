@@ -182,5 +182,8 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bel estado (?:de [a-z ]+ )?(?:dice|me manda|me mando|me cobra|me reclama)\b",
         r"\b(?:le )?debo (?:impuestos )?al estado\b",
         r"\bdepartamento de revenue\b",
+        # un condado o una ciudad cobra el impuesto de propiedad: es local, no del IRS
+        r"\b(?:el |del )?condado de\b|\bimpuestos? (?:de|a la|sobre la) propiedad\b|\bimpuesto predial\b",
+        r"\bplan de pagos (?:del|con el) estado\b",
     ),
 }

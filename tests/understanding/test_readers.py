@@ -212,6 +212,14 @@ def test_follow_up_uses_the_last_topic() -> None:
         ("the IRS froze my account and the department of revenue sent a bill", None),
         ("HMRC sent me a penalty", "other"),
         ("a credit card company is suing me", "other"),
+        # a state named as the sender, a county's property tax; a federal student loan is no tax debt
+        ("ohio sent me a notice that my state plan defaulted", "state_notice"),
+        (
+            "the county tax collector says my property taxes are late, will they auction the house? is it the irs?",
+            "state_notice",
+        ),
+        ("they froze my account over a federal student loan, it is not taxes", "other"),
+        ("the IRS levied my account for federal taxes and I also have student loans", None),
     ],
 )
 def test_scope(text: str, scope: Optional[str]) -> None:

@@ -89,6 +89,8 @@ def test_numbers_that_are_not_codes(text: str) -> None:
         ("todavía no me llega el cheque del refund", "refund_status"),
         ("¿cómo declaro mis impuestos?", "tax_prep"),
         ("no he declarado en 3 años, como hago para declarar los años atrasados", "tax_prep"),
+        ("el condado me manda cobro de impuestos de propiedad atrasados, es del IRS?", "state_notice"),
+        ("me congelaron la cuenta por un prestamo estudiantil federal, como lo paro", "other"),
     ],
 )
 def test_spanish_out_of_scope(text: str, scope: str) -> None:
