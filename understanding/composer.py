@@ -73,6 +73,7 @@ _TIME_LIMIT = re.compile(r"\b\d+\s?(?:days?|weeks?|months?|years?|d[ií]as?|sema
 _ANSWERED_BY_NOTICE = ("what_is_notice", "deadline")
 _ANSWERED_BY_NEXT_STEP = ("talk_to_pro", "firm_services")  # the pro offer; the firm's own services reply
 _FINAL_STAGES = (Stage.final_notice_cdp, Stage.lien)
+_REJECTED_OFFER = "offer_in_compromise_rejected"  # its passage says how to appeal the rejection
 
 
 @dataclass
@@ -290,6 +291,7 @@ def compose(
             answer.sources.append(other.source_url)
     for raw in reading.unknown_codes[:2]:
         answer.add(phrase(language, "unknown_code", code=raw), part=FIXED)
+    chosen: Set[str] = set()  # the passages used
     for question in questions[: MAX_QUESTIONS + 1]:
         if len(answer.topics) == MAX_QUESTIONS:
             break
@@ -299,6 +301,9 @@ def compose(
             continue
         if family is not None and question == "cdp_hearing" and Stage.final_notice_cdp is stage:
             answer.topics.append(question)
+            continue
+        if question == "cdp_hearing" and _REJECTED_OFFER in chosen:
+            answer.topics.append(question)  # the appeal asked is the rejected offer's, answered above
             continue
         if question == "what_to_do" and notice is not None and "deadline_passed" in answer.situations:
             answer.topics.append(question)  # the paragraph on the lapse says what to do now
@@ -317,6 +322,7 @@ def compose(
         passage = passages.for_question(question, stage, situations, reading.text)
         if passage is None:
             continue
+        chosen.add(passage.id)
         answer.add(passage.text, part=GENERAL if question in _GENERAL_QUESTIONS else ANSWER)
         answer.topics.append(question)
         answer.sources.append(passage.source_url)

@@ -87,6 +87,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\barrest",
         r"\bwhat are the consequences\b",
         r"\bshould i (?:be )?(?:worried|scared)\b",
+        # what the balance does meanwhile ("does the debt keep growing?", "will interest keep adding up?")
+        r"\b(?:debt|balance|interest|penalt\w*|amount)\b[^?.!]{0,20}\b(?:keep|still|continue)\w*\s+(?:growing|going up|adding|building|piling|accru\w*|to grow|to go up|to add)",
         r"\bwhat if (?:i|we) (?:don'?t|do not|never|ignore|miss)\b",
         r"\bwhat comes (?:after|next)\b",
         r"\bshut (?:us|me|it) down\b",
@@ -190,6 +192,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\boic\b",
         r"\bsettle\w*\b",
         r"\bpennies on the dollar\b",
+        r"\b(?:resubmit|re-?submit|another|a new|a higher|a bigger|a better|a lower) (?:\w+ )?offer\b",
         r"\bless than (?:i|we|you|what (?:i|we|you)) owe",
         r"\bnegotiate\b",
         r"\breduce (?:the|my) (?:debt|balance|amount)\b",

@@ -51,8 +51,23 @@ def _any(*patterns: str) -> Pattern[str]:
 
 
 # English and Spanish wordings of each label match as one pattern (Spanish on the text without accents).
+# A form named by its number is a question about what it is for ("para que sirve el formulario 656"),
+# in either language: the form's own topic.
+_FORM = r"\b(?:(?:irs )?form|formulario|forma|the)\s*"
+FORM_QUESTIONS: Dict[str, Tuple[str, ...]] = {
+    "offer_in_compromise": (_FORM + r"656\b",),
+    "payment_plan": (_FORM + r"9465\b",),
+    "cdp_hearing": (_FORM + r"(?:12153|9423)\b",),
+    "innocent_spouse": (_FORM + r"8857\b",),
+    "injured_spouse": (_FORM + r"8379\b",),
+    "cnc_hardship": (_FORM + r"433-?(?:a|f)\b",),
+    "penalty_relief": (_FORM + r"843\b",),
+    "taxpayer_advocate": (_FORM + r"911\b",),
+    "lien_removal": (_FORM + r"(?:14135|14134|12277)\b",),
+}
 _PATTERNS: Dict[str, Pattern[str]] = {
-    label: _any(*english.QUESTIONS.get(label, ()), *spanish.QUESTIONS.get(label, ())) for label in QUESTIONS
+    label: _any(*english.QUESTIONS.get(label, ()), *spanish.QUESTIONS.get(label, ()), *FORM_QUESTIONS.get(label, ()))
+    for label in QUESTIONS
 }
 # Labels about a threat or a fact: they count only in a sentence that asks something.
 _NEEDS_ASKING = {
@@ -89,7 +104,7 @@ _ASKING = re.compile(
     r"\?|^\s*(?:will|can|could|would|do|does|did|is|are|am|should|how|what|when|why|where|who|which|any|has|have)\b"
     r"|\b(?:what|how|when|why|which|can i|could i|can we|can they|could they|will they|would they|will i|do i|"
     r"do they|does it|should i|is it|is this|is that|am i|are they|what if|will it|will this|will that|"
-    r"does this|does that|can it|would it|will my|does my)\b"
+    r"does this|does that|can it|would it|will my|does my|does the|will the|would the|can the|is the irs|do the)\b"
     r"|^\s*or\b"  # "...? or should I just set up a plan": the alternative is asked too
     r"|\b(?:wondering|want to know|wanted to know|like to know|need to know|not sure|worried|afraid|scared|"
     r"concerned|is there|are there|how do i|how can i|can i|should i|i want|i'd like|i would like|i need|"

@@ -265,6 +265,18 @@ _LEVY_TOPICS = {"levy_general", "wage_levy", "bank_levy", "social_security_levy"
 _LEVY_CODES = re.compile(r"^(?:form )?668|^cp ?(?:91|298|90|297|504)$|^lt ?11$|^letter 1058$|^lt ?1058$", re.I)
 
 
+# A number of days named with a clock or a limit: the notice's window ("the 90 day clock", "el plazo de 30 dias").
+_DAYS_CLOCK = re.compile(
+    r"\b\d+[- ]?days?\b[^.?!]{0,12}\b(?:clock|deadline|window|limit|countdown)\b|"
+    r"\b(?:clock|deadline|window|plazo)\b[^.?!]{0,12}\b\d+ ?(?:days?|dias)\b|\b\d+ dias\b[^.?!]{0,12}\bplazo\b",
+    re.IGNORECASE,
+)
+_TEN_YEARS = re.compile(r"\b(?:10|ten|diez) (?:years?|anos|años)\b|\bstatute\b|\bcsed\b|\bprescri", re.IGNORECASE)
+# A rejected offer in compromise named: its appeal is the offer's own (Form 13711), not a hearing.
+_OFFER_APPEAL = re.compile(
+    r"\b(?:offer(?:ed)?|oic|oferta)\b[^.?!]{0,40}\b(?:reject\w*|denied|turned down|declined|rechaz\w*|negaron|denegad\w*)",
+    re.IGNORECASE,
+)
 # How sure the sentence classifier must be that a sentence asks what the assistant does not cover; a sentence
 # beside one it is sure of asks about the same thing with less.
 _OUT_OF_SCOPE, _BESIDE_SCOPE = 0.6, 0.3
@@ -423,6 +435,12 @@ def read_message(
         # a general question the message asked stays ("can they do that without notice? what now?")
         questions = [*dict.fromkeys(q for q in specific if q not in questions), *questions]
     questions = levy_in_context(questions, [*situations, *memory.situations], memory, flat, codes)
+    if _DAYS_CLOCK.search(flat) and "collection_statute" in questions and not _TEN_YEARS.search(flat):
+        # "does that stop the 90 day clock?" is about the notice's days, not the ten years to collect
+        questions = ["deadline" if q == "collection_statute" else q for q in questions]
+    if _OFFER_APPEAL.search(flat) and "cdp_hearing" in questions:
+        # "my offer got rejected, is it worth appealing?" appeals the offer, not a levy notice
+        questions = ["offer_in_compromise", *(q for q in questions if q != "offer_in_compromise")]
     questions = list(dict.fromkeys(questions))
     reading = MessageReading(
         text=text,

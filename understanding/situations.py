@@ -50,6 +50,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:are|is|started|been|already|now)\s+(?:garnish|levy|tak)\w*\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|checks?|social security|benefits)",
         r"\b(?:wage|paycheck)\s+(?:garnishment|levy)\s+(?:started|has started|began|is|was)",
         r"\btook\s+(?:my|our|his|her)\s+(?:wages?|pay|paychecks?|social security|benefits|car|house)",
+        r"\btook\s+(?:most|part|half|all|some|a (?:lot|chunk|big chunk)) of\s+(?:my|our|his|her)\s+(?:last\s+|whole\s+)?(?:wages?|pay|paychecks?|checks?)\b",
         r"\b(?:employer|job|hr|payroll)\s+(?:got|received|was sent|has)\s+(?:a|an|the)?\s*(?:levy|garnishment|notice of levy|668)",
         r"\b(?:levy|garnishment)\s+on\s+(?:my|our)\s+(?:wages?|pay|paycheck)",
         r"\b(?:started|are|been|keep|now) taking\b[^.?!]{0,30}\b(?:check|paycheck|pay|wages|salary)\b",
@@ -148,6 +149,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"(?:payment plan|installment (?:agreement|plan)|monthly payment plan)",
         r"\b(?:my|our) (?:irs )?(?:payment plan|installment (?:agreement|plan))\b(?! (?:request|application))",
         r"\bmaking (?:monthly )?payments\b",
+        r"\b(?:payments?|paid)\b[^.?!]{0,20}\bon (?:my|our) (?:payment )?plan\b",
         r"\bpaying (?:them )?(?:monthly|every month|\$\s?\d+ a month)\b",
         # "I'm on a $450/month installment agreement"
         r"\b(?:i'?m|im|we'?re|been|currently|already)\s+(?:on|in|paying on)\s+(?:a|an|my|our|the)?\s*(?:[\w$/,.-]+ ){0,2}(?:installment (?:plan|agreement)|payment plan|plan)\b",

@@ -12,7 +12,7 @@ from typing import Dict, Tuple
 
 # Words that make a Spanish sentence a question, a wish or a worry ("¿puedo...", "quiero saber").
 ASKING = (
-    r"^\s*(?:que|q|como|cuando|cuanto|cuanta|cuantos|cuantas|donde|por que|cual|cuales|quien|puedo|pueden|podria|podrian|debo|deberia|o|o mejor|"
+    r"^\s*(?:que|q|como|cuando|cuanto|cuanta|cuantos|cuantas|donde|por que|para que|cual|cuales|quien|puedo|pueden|podria|podrian|debo|deberia|o|o mejor|"
     r"tengo que|hay|existe|sera|y si)\b|"
     r"\b(?:que (?:hago|puedo|debo|pasa|pasara|significa|quiere decir|es)|como (?:puedo|hago|se|lo|la|le)|cuanto|cuanta|cuantos|cuantas|"
     r"cuando|donde|cual|cuales|a quien|con quien|q (?:es|significa)|"
@@ -95,6 +95,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bme (?:van a )?(?:arrestar|meter preso)\b",
         r"\bque tan (?:grave|serio)\b",
         r"\bdebo preocuparme\b",
+        r"\b(?:seguir|sigue|siguen|van a seguir)\w*\s+(?:sumando|creciendo|subiendo|acumulando)\w*\b|\b(?:intereses|recargos|multas|deuda)\b[^?.!]{0,20}\b(?:crec\w*|sub\w*|acumul\w*)\b",
         r"\b(?:me meto|meterme|tener|estar) (?:en )?problemas\b",
         r"\b(?:cerrar|cierren) (?:el|mi) negocio\b",
         r"\b(?:me|nos) van a (?:cobrar|poner|multar|cargar)\b",

@@ -82,6 +82,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:mande|envie|mandamos|enviamos) un cheque\b",
         r"\b(?:cobraron|depositaron) el cheque\b",
         r"\bpague (?:los |las )?\$?\d",
+        r"\b(?:yo|ya) (?:si )?pague\b|\bpague con (?:la|mi) declaracion\b",
         r"\bpagamos todo\b",
         r"\bel pago que (?:hice|hicimos)\b",
     ),

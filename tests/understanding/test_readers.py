@@ -104,6 +104,10 @@ def test_unknown_code_is_reported_not_guessed() -> None:
         ("wheres my refund its been 6 weeks", []),
         ("el IRS dice que va a vender mi casa en subasta", []),
         ("im going to sell my house to pay it", ["selling_home"]),
+        ("the irs took most of my last paycheck", ["levied"]),
+        ("the notice came but I havent missed a single payment on my plan", ["on_payment_plan"]),
+        ("yo pague con la declaracion en abril", ["already_paid"]),
+        ("no se si pague", []),
     ],
 )
 def test_situations(text: str, expected: list) -> None:
@@ -128,6 +132,14 @@ def test_situations(text: str, expected: list) -> None:
         ("can they take my disability check?", ["social_security_levy"]),
         ("is it really the IRS or a scammer?", ["scam"]),
         ("who do I even talk to", ["talk_to_pro"]),
+        # a form named by its number asks what it is for; "does the ..." asks
+        ("para que sirve el formulario 656", ["offer_in_compromise"]),
+        ("what is form 433-F for?", ["what_is_notice", "cnc_hardship"]),
+        ("I owe 656 dollars, can I pay monthly?", ["payment_plan"]),
+        ("if I quit and go work somewhere else does the garnishment follow me", ["wage_levy"]),
+        # what the balance does meanwhile
+        ("and does the debt keep growing meanwhile", ["consequences"]),
+        ("y se me van a seguir sumando los intereses?", ["consequences"]),
     ],
 )
 def test_questions(text: str, expected: list) -> None:
@@ -152,6 +164,18 @@ def test_reading_of_a_paragraph() -> None:
 
 def test_a_request_to_waive_it_after_a_penalty_asks_for_penalty_relief() -> None:
     assert read_message("the penalty was $900. can it be waived?", lookup, TODAY).questions == ["penalty_relief"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my offer in compromise got rejected. is it worth appealing?", "offer_in_compromise"),
+        ("me rechazaron la oferta, puedo apelar?", "offer_in_compromise"),
+        ("got an LT11, can I appeal?", "cdp_hearing"),
+    ],
+)
+def test_appealing_a_rejected_offer_is_a_question_about_the_offer(text: str, expected: str) -> None:
+    assert read_message(text, lookup, TODAY).questions[0] == expected
 
 
 LEVY = "stop_levy"
