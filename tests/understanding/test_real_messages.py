@@ -28,8 +28,11 @@ SCOPES = {None, "tax_prep", "refund_status", "state_notice", "other"}
 # held-out 0.556 (dev 0.846), code recall 1.0; after the question classifier learned question labels, 0.566
 # (dev 0.859). Fifth session of 2026-12-04: an out-of-scope reply that answers a collection question nobody
 # asked fails too; after answers of at most 100 words, four new question labels and no intent question for
-# an out-of-scope message: dev 0.868, held-out 0.556, es_dev 0.890, es_heldout 0.681.
-MIN_FULLY_RIGHT = {"dev": 0.83, "heldout": 0.53, "es_dev": 0.86, "es_heldout": 0.65}
+# an out-of-scope message: dev 0.868, held-out 0.556, es_dev 0.890, es_heldout 0.681. Sixth session: a fresh
+# batch written before any fix scored 0.65 (60 EN) and 0.60 (40 ES); after readers generalised from its
+# failures (scope classifier, form numbers, a final notice named by its title, ...): dev 0.855 (379 items),
+# held-out 0.596, es_dev 0.875 (240), es_heldout 0.710.
+MIN_FULLY_RIGHT = {"dev": 0.82, "heldout": 0.56, "es_dev": 0.84, "es_heldout": 0.68}
 # Spanish: es_dev 0.860 and es_heldout 0.565 first, then 0.638 after the broader readers; with the
 # stricter judge and es_dev at 200 items (40 scored first at 0.53): es_heldout 0.681 (es_dev 0.865),
 # code recall 0.96.
