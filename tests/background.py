@@ -10,7 +10,10 @@ leave the other idle (they wait on a server of their own, or run in the one pyte
   is the module's parametrized ``stack`` fixture's parameter, else None). tests/conftest.py hands
   :func:`plan` the order in which the collected tests first use each stack and starts the first;
   when a module takes its stack (:func:`take`), the next one starts, so at most two private stacks
-  run beside the shared bot. What was started and not taken is stopped when the session ends.
+  run beside the shared bot. A module whose tests time its servers closely (the fault tests: a 6 s
+  action timeout, a restarted action server's first answer) sets ``BACKGROUND_QUIET = True``: the
+  next stack starts only once its own has stopped. What was started and not taken is stopped when
+  the session ends.
 
 Usage in a test module::
 
@@ -26,7 +29,7 @@ Usage in a test module::
 
 from __future__ import annotations
 
-import shutil
+import sys
 import tempfile
 import threading
 from contextlib import AbstractContextManager, ExitStack
@@ -88,21 +91,30 @@ class _Stack:
 
     def __init__(self, key: Key) -> None:
         starter, param = key
-        self.tmp = Path(tempfile.mkdtemp(prefix=f"pytest-{starter.__module__.rpartition('.')[2]}-{param or 'stack'}-"))
+        self.tmp = _make_tmp(f"{starter.__module__.rpartition('.')[2]}-{param or 'stack'}")
         self.running: InBackground = InBackground(lambda: starter(self.tmp, param), name=f"start-{self.tmp.name}")
 
     def stop(self) -> None:
-        """Stop it; its directory (logs) is kept when stopping fails."""
+        """Stop it; its directory (logs) stays with pytest's other temporary directories."""
         self.running.stop()
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 _order: List[Key] = []
 _stacks: Dict[Key, _Stack] = {}
 
 
-def plan(order: List[Key]) -> None:
-    """The order in which the collected tests first use each private stack; the first starts now."""
+def _make_tmp(name: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"pytest-{name}-"))
+
+
+def plan(order: List[Key], make_tmp: Optional[Callable[[str], Path]] = None) -> None:
+    """The order in which the collected tests first use each private stack; the first starts now.
+
+    ``make_tmp`` makes a stack's directory from a name (e.g. pytest's ``tmp_path_factory.mktemp``).
+    """
+    global _make_tmp  # set once per session, before any stack starts
+    if make_tmp is not None:
+        _make_tmp = make_tmp
     _order[:] = order
     if order:
         _start(order[0])
@@ -122,13 +134,21 @@ def take(starter: StackStarter, param: Optional[str] = None) -> Iterator:
     """
     key = (starter, param)
     stack = _start(key)
-    if key in _order and _order.index(key) + 1 < len(_order):
-        _start(_order[_order.index(key) + 1])
+    quiet = getattr(sys.modules.get(starter.__module__), "BACKGROUND_QUIET", False)
+    if not quiet:
+        _start_next(key)
     try:
         yield stack.running.wait()
     finally:
         _stacks.pop(key, None)
         stack.stop()
+        if quiet:
+            _start_next(key)
+
+
+def _start_next(key: Key) -> None:
+    if key in _order and _order.index(key) + 1 < len(_order):
+        _start(_order[_order.index(key) + 1])
 
 
 def stop_all() -> None:

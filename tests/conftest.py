@@ -65,7 +65,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     for name, start in _STARTERS.items():
         if any(name in item.fixturenames for item in session.items):
             _started[name] = start()
-    background.plan(_private_stacks(session.items))
+    background.plan(_private_stacks(session.items), session.config._tmp_path_factory.mktemp)  # type: ignore[attr-defined]
 
 
 def _private_stacks(items: List[pytest.Item]) -> List[background.Key]:

@@ -114,6 +114,7 @@ def start_stack(tmp: Path, _param: Optional[str] = None) -> Iterator[Stack]:
 
 
 BACKGROUND_STACK = start_stack  # started while the tests before this module run (tests/background.py)
+BACKGROUND_QUIET = True  # the next module's stack starts after these tests: they time the action server
 
 
 @pytest.fixture(scope="module")
