@@ -206,8 +206,10 @@ def compose(
     """Build the answer for ``reading`` in ``language`` (``knowledge`` and ``passages`` must be in it too);
     an empty answer means nothing in it could be answered."""
     answer = ComposedAnswer(language=language)
-    if reading.out_of_scope in ("state_notice", "other"):
-        return answer  # IRS facts don't apply to a state's notice or another creditor: the scope reply says so
+    if reading.out_of_scope == "state_notice":
+        return _state_notes(answer, reading, passages)  # the scope reply says IRS rights don't apply
+    if reading.out_of_scope == "other":
+        return answer  # IRS facts don't apply to another creditor: the scope reply says so
     notice, is_new = _notice_for(reading, knowledge, memory)
     # a notice named by its title, not its code: its family's rules (the final notice: LT11, 1058, CP90)
     family = _described(reading, knowledge) if notice is None else None
@@ -407,6 +409,23 @@ def _passed(notice: Notice, notice_date: Optional[dt.date], today: dt.date) -> b
         return False
     deadline = compute_deadline(notice_date, notice.response_window.days, today)
     return deadline is not None and deadline.state is DeadlineState.passed
+
+
+def _state_notes(answer: ComposedAnswer, reading: MessageReading, passages: Passages) -> ComposedAnswer:
+    """Beside the state-notice reply: what to do about the state's own levy, plan or bill the taxpayer told of."""
+    said: Set[str] = set()
+    for situation in reading.situations:
+        passage = passages.for_situation(situation, "state_notice")
+        if passage is None:
+            continue
+        if passage.text not in said:  # a levy and a frozen account share one note, a plan and its missed payment too
+            answer.add(passage.text, part=NOTE)
+            answer.sources.append(passage.source_url)
+            said.add(passage.text)
+        answer.situations.append(situation)
+    answer.urgent = reading.urgent
+    _fit(answer)
+    return answer
 
 
 def _add_note(answer: ComposedAnswer, situation: str, text: str, answers: bool = False) -> None:

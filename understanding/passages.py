@@ -30,6 +30,8 @@ class Passage(BaseModel):
     situation: Optional[str] = None
     when_stage: List[Stage] = []
     when_situation: Optional[str] = None
+    # a note said only inside an out-of-scope answer of this kind (a state's own levy, plan or bill)
+    when_scope: Optional[str] = Field(None, regex=r"^state_notice$")
     # situations that rule the passage out ("no levy has started" is wrong once one has)
     unless_situations: List[str] = []
     # a pattern the message must match (after normalise): "can they take my pension" is not about Social Security
@@ -98,9 +100,9 @@ class Passages:
         """The first passage for ``question`` whose conditions hold for the message ``text``."""
         return next((p for p in self.all if p.question == question and p.fits(stage, situations, text)), None)
 
-    def for_situation(self, situation: str) -> Optional[Passage]:
-        """The note for ``situation``."""
-        return next((p for p in self.all if p.situation == situation), None)
+    def for_situation(self, situation: str, scope: Optional[str] = None) -> Optional[Passage]:
+        """The note for ``situation`` (in an answer of out-of-scope kind ``scope``, e.g. a state notice)."""
+        return next((p for p in self.all if p.situation == situation and p.when_scope == scope), None)
 
 
 @functools.lru_cache(maxsize=4)

@@ -216,7 +216,10 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report, language
             problems.append(f"unknown code {raw} not said honestly")
     questions = expect.get("questions") or []
     answered = [q for q in questions if (answer and q in answer.topics) or q in result.get("handled", [])]
-    if not (answer and answer.paragraphs) and expect.get("out_of_scope"):
+    # the scope reply answers an out-of-scope message's questions; beside a state's notice, notes on the
+    # state's own levy, bill or plan may follow it (they answer no IRS question)
+    state_notes = reading is not None and reading.out_of_scope == "state_notice"
+    if (not (answer and answer.paragraphs) or state_notes) and expect.get("out_of_scope"):
         answered = [q for q in questions if result.get("scope")]
     report.questions_expected += len(questions)
     report.questions_answered += len(answered)

@@ -183,3 +183,12 @@ def test_more_gets_every_cut_answer_in_full_once_and_not_the_notice() -> None:
     assert len(composed.for_more) == len(set(composed.for_more))
     assert not any(paragraph.startswith("**CP504**") for paragraph in composed.for_more)  # more resends it anyway
     assert all(paragraph not in composed.paragraphs for paragraph in composed.for_more)
+
+
+def test_a_states_own_levy_or_plan_gets_a_note_beside_the_state_reply_and_no_irs_facts() -> None:
+    levied = answer("the ohio department of taxation froze my bank account, can I get a payment plan?")
+    assert levied.paragraphs == [load_passages().for_situation("bank_frozen", "state_notice").text]
+    assert levied.urgent and "bank_frozen" in levied.situations and not levied.topics
+    plan = answer("maryland sent an agreement default notice on my state payment plan, I missed the june payment")
+    assert len(plan.paragraphs) == 1 and "state payment plan" in plan.text
+    assert answer("the state department of revenue sent me a bill, what is it?").paragraphs == []
