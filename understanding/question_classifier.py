@@ -56,6 +56,8 @@ QUESTION_OF_INTENT: Dict[str, str] = {
     "ask_relief_options": "what_to_do",
     "ask_collection_process": "consequences",
     "request_human": "talk_to_pro",
+    "ask_firm_services": "firm_services",
+    "explain_notice": "what_is_notice",
 }
 # Below this probability the sentence is left to the patterns alone.
 MIN_PROBABILITY = 0.3
