@@ -57,7 +57,7 @@ _TAX_PREP = re.compile(
     r"como (?:declaro|hago|presento|preparo) (?:mis |los )?(?:impuestos|taxes|declaracion)|"
     r"(?:declarar|presentar|hacer) (?:mis |los )?(?:impuestos|taxes|declaraciones?)(?: de impuestos)?(?: atrasad\w*| de a[nñ]os anteriores)?\b(?! (?:tarde|que))|"
     r"(?:declarar|presentar)\b[^.?!]{0,25}\ba[nñ]os (?:atrasados|anteriores|pasados)|"
-    r"que formulario|deduccion estandar|reclamar a mis (?:hijos|dependientes))",
+    r"deduccion estandar|reclamar a mis (?:hijos|dependientes))",
     re.I,
 )
 # Debts and agencies that are not the IRS: HMRC, the CRA, card companies, student loans.
@@ -280,6 +280,7 @@ _OFFER_APPEAL = re.compile(
 # How sure the sentence classifier must be that a sentence asks what the assistant does not cover; a sentence
 # beside one it is sure of asks about the same thing with less.
 _OUT_OF_SCOPE, _BESIDE_SCOPE = 0.6, 0.3
+_STATED_OUT_OF_SCOPE = 0.75  # a statement ("the refund still hasn't come") decides only when the classifier is surer
 # The final notice of intent to levy named by its title (LT11, Letter 1058 and CP90 all carry it).
 _FINAL_NOTICE = re.compile(
     r"\bfinal notice\b[^.?!]{0,30}\bintent to (?:levy|seize)|"
@@ -455,7 +456,8 @@ def read_message(
     )
     reading.out_of_scope = _scope(flat, situations, bool(codes))
     if scope_of is not None and not codes and not unknown:
-        outside = [sentence for sentence in sentences(text) if scope_of(sentence, _OUT_OF_SCOPE)]
+        # an asking sentence decides ("how do I report it?"); a statement of what happened only goes with one
+        outside = [s for s in sentences(text) if scope_of(s, _OUT_OF_SCOPE if is_asking(s) else _STATED_OUT_OF_SCOPE)]
         if reading.out_of_scope is None and outside:
             reading.out_of_scope = scope_of(outside[0], _OUT_OF_SCOPE)
         if outside:  # "... cuando me cae el deposito?" beside a refund question asks about the refund too
