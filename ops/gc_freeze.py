@@ -14,6 +14,8 @@ import gc
 import logging
 from typing import Any, Awaitable, Callable, TypeVar
 
+from ops import memory
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -32,6 +34,7 @@ def after(load: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
     async def loaded(*args: Any, **kwargs: Any) -> T:
         result = await load(*args, **kwargs)
         logger.info("Froze %d start-up objects out of full garbage collections", freeze())
+        memory.trim()  # what loading freed goes back to the system
         return result
 
     return loaded

@@ -101,7 +101,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     set_action_timeout(settings.action_timeout_s)
     limit_request_size(os.environ)
     limit_tensorflow_threads(os.environ)
-    from ops import action_client, action_replies, gc_freeze
+    from ops import action_client, action_replies, gc_freeze, memory
+
+    memory.limit_arenas()  # before TensorFlow and Sanic start their threads
 
     action_replies.install()  # half of the server's CPU per turn went to re-checking a schema
     action_client.install()  # keep the connection to the action server open between actions
