@@ -78,6 +78,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bwhat (?:happens|will happen|would happen|could happen)\b",
         r"\bif (?:i|we) (?:don'?t|do not|can'?t|cannot|never) pay\b",
         r"\bif (?:i|we) ignore\b",
+        r"\bif (?:i|we) (?:just )?(?:let it sit|leave it|sit on it|put it (?:away|aside|in a drawer)|(?:don'?t|do not|never) (?:respond|answer|reply|do anything))\b",
         r"\bwhat (?:will|can|could) (?:they|the irs) do\b",
         r"\bhow bad is\b",
         r"\bif (?:i|we) (?:pay|file|respond|answer) (?:it |this |that )?late\b",
@@ -164,6 +165,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "payment_plan": (
         r"\bpayment (?:plan|arrangement|agreement)s?\b",
         r"\binstall?ment",
+        # not all at once (a plan), as against not at all (hardship)
+        r"\bcan'?t pay (?:it |this |that )?(?:all|the whole (?:thing|amount|balance)|in full)\b[^?.!]{0,10}\bat once\b",
         r"\bpay (?:it |this |them )?(?:off )?(?:monthly|in payments|over time|a little)",
         r"\bmonthly payments?\b",
         r"\bin (?:monthly )?payments\b",

@@ -188,7 +188,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bignored\b",
         r"\bdidn'?t (?:open|respond|answer|reply)\b",
         r"\bnever (?:opened|responded|answered|replied)\b",
-        r"\bthrew (?:\w+ ){0,3}(?:away|out)\b",
+        r"\b(?:i|we|he|she)\s+(?:\w+\s+)?threw (?:\w+ ){0,3}(?:away|out)\b",  # "they threw out my mileage" is an examiner's change
         r"\btossed (?:it|them|the)\b",
         r"\bput (?:it|them) off\b",
         r"\bavoid(?:ed|ing) (?:it|them|the)\b",

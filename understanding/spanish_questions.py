@@ -178,6 +178,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bplan(?:es)? de pagos?\b",
         r"\bacuerdo de pagos?\b",
         r"\bpagos? a plazos\b",
+        r"\bno (?:puedo|podemos|alcanzo a) pagar(?:lo|la)? (?:todo |toda )?(?:junto|de una vez|de un jalon|completo)\b",
         r"\ba plazos\b",
         r"\bpagos mensuales\b",
         r"\bpagar (?:poco a poco|por mes|mensualmente|en partes|en pagos|de a poco)\b",

@@ -108,6 +108,8 @@ def test_unknown_code_is_reported_not_guessed() -> None:
         ("the notice came but I havent missed a single payment on my plan", ["on_payment_plan"]),
         ("yo pague con la declaracion en abril", ["already_paid"]),
         ("no se si pague", []),
+        ("I honestly threw out a bunch of their mail", ["ignored_letters"]),
+        ("I agree with some of it but not the mileage they threw out", []),
     ],
 )
 def test_situations(text: str, expected: list) -> None:
@@ -140,6 +142,8 @@ def test_situations(text: str, expected: list) -> None:
         # what the balance does meanwhile
         ("and does the debt keep growing meanwhile", ["consequences"]),
         ("y se me van a seguir sumando los intereses?", ["consequences"]),
+        ("what if we just dont respond by the date", ["consequences"]),
+        ("y si estoy de acuerdo pero no puedo pagar todo junto?", ["payment_plan", "cnc_hardship"]),
     ],
 )
 def test_questions(text: str, expected: list) -> None:
