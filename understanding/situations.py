@@ -248,7 +248,8 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     "spouse_caused": _any(
         r"\bex[- ]?(?:husband|wife|spouse|partner)\b",
         r"\b(?:husband|wife|spouse)(?:'?s)? (?:\w+ ){0,4}(?:business|income|fault|debt|taxes|didn'?t|never|lied|hid|forged)",
-        r"\binnocent spouse\b",
+        # "innocent spouse" alone names the relief asked about, not what a spouse did; "for HER old debt" does
+        r"\b(?:for|from|over) (?:her|his) (?:own |old |back |past |previous |student )?(?:tax |taxes )?(?:debts?|loans?|balance|back taxes)\b",
         r"\bdivorced?\b",
         r"\b(?:husband|wife|spouse|ex) owes\b",
         r"\bmy ex\b[^.?!]{0,40}\b(?:claimed|reported|filed|hid|lied|cheated)\b",

@@ -158,7 +158,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bex[- ]?(?:esposo|esposa|marido|mujer|pareja)\b",
         r"\bexesposo|exesposa|exmarido\b",
         r"\bdivorci\w*",
-        r"\bconyuge inocente\b",
+        # "conyuge inocente" solo nombra el alivio, no lo que hizo el conyuge
         r"\b(?:mi )?(?:esposo|esposa|marido)\b[^.?!]{0,50}\b(?:falsific\w*|escond\w*|causo|se encargaba|debia|dejo una deuda|se quedo con)\b",
         r"\bel que debe es mi (?:esposo|esposa|marido)\b",
         r"\bcuando estaba casad[ao]\b",

@@ -110,6 +110,9 @@ def test_unknown_code_is_reported_not_guessed() -> None:
         ("no se si pague", []),
         ("I honestly threw out a bunch of their mail", ["ignored_letters"]),
         ("I agree with some of it but not the mileage they threw out", []),
+        # the relief named is asked about; a spouse's own debt is stated
+        ("is there a deadline to ask for innocent spouse relief", []),
+        ("the whole refund got taken for HER old tax debt", ["spouse_caused"]),
     ],
 )
 def test_situations(text: str, expected: list) -> None:
