@@ -21,6 +21,7 @@ import argparse
 import hmac
 import json
 import logging
+import time
 import traceback
 import uuid
 import zlib
@@ -221,6 +222,18 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def warm_up() -> None:
+    """Train the sentence classifiers before serving (about 3 s on 2 cores): a first message, or the first
+    after a restart, would otherwise wait for them and could run past Rasa's action timeout."""
+    from understanding.question_classifier import question_classifier
+    from understanding.situation_classifier import situation_classifier
+
+    started = time.perf_counter()
+    question_classifier()
+    situation_classifier()
+    logger.info("Sentence classifiers trained in %.1f s", time.perf_counter() - started)
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     """Read the settings and options, then serve until interrupted."""
     args = parse_args(argv)
@@ -235,6 +248,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     }
     settings = ActionServerSettings(**overrides)
     app = create_app(settings)
+    warm_up()
     from ops.gc_freeze import freeze
 
     freeze()  # full garbage collections skip the SDK and the actions loaded at start

@@ -400,3 +400,12 @@ def test_the_port_option_wins_over_the_environment(tmp_path: Path) -> None:
         wait_healthy(f"http://127.0.0.1:{port}", process, log)
     finally:
         stop(process)
+
+
+def test_the_sentence_classifiers_are_trained_before_serving() -> None:
+    from ops.action_server import warm_up
+    from understanding.question_classifier import question_classifier
+    from understanding.situation_classifier import situation_classifier
+
+    warm_up()
+    assert question_classifier.cache_info().currsize == 1 and situation_classifier.cache_info().currsize == 1
