@@ -31,8 +31,9 @@ SCOPES = {None, "tax_prep", "refund_status", "state_notice", "other"}
 # an out-of-scope message: dev 0.868, held-out 0.556, es_dev 0.890, es_heldout 0.681. Sixth session: a fresh
 # batch written before any fix scored 0.65 (60 EN) and 0.60 (40 ES); after readers generalised from its
 # failures (scope classifier, form numbers, a final notice named by its title, ...): dev 0.855 (379 items),
-# held-out 0.596, es_dev 0.875 (240), es_heldout 0.710.
-MIN_FULLY_RIGHT = {"dev": 0.82, "heldout": 0.56, "es_dev": 0.84, "es_heldout": 0.68}
+# held-out 0.596, es_dev 0.875 (240), es_heldout 0.710; then, with notes on a state's own levy or plan and more
+# general readers: dev 0.884, held-out 0.626, es_dev 0.917, es_heldout 0.739 (a second fresh batch follows).
+MIN_FULLY_RIGHT = {"dev": 0.83, "heldout": 0.59, "es_dev": 0.85, "es_heldout": 0.70}
 # Spanish: es_dev 0.860 and es_heldout 0.565 first, then 0.638 after the broader readers; with the
 # stricter judge and es_dev at 200 items (40 scored first at 0.53): es_heldout 0.681 (es_dev 0.865),
 # code recall 0.96.
