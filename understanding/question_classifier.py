@@ -130,7 +130,12 @@ class QuestionClassifier:
         self.model.fit(list(texts), list(labels))
 
     def label(self, sentence: str) -> Tuple[str, float]:
-        """The likeliest label of ``sentence`` and its probability."""
+        """The likeliest label of ``sentence`` and its probability (one prediction per sentence: the question
+        reader and the scope reader both ask about the same sentences)."""
+        return self._label(sentence)
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - one classifier lives as long as the process
+    def _label(self, sentence: str) -> Tuple[str, float]:
         probabilities = self.model.predict_proba([sentence])[0]
         best = int(probabilities.argmax())
         return str(self.model.classes_[best]), float(probabilities[best])

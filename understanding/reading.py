@@ -280,6 +280,7 @@ _OFFER_APPEAL = re.compile(
 # How sure the sentence classifier must be that a sentence asks what the assistant does not cover; a sentence
 # beside one it is sure of asks about the same thing with less.
 _OUT_OF_SCOPE, _BESIDE_SCOPE = 0.6, 0.3
+_FEWEST_SCOPE_WORDS = 3
 _STATED_OUT_OF_SCOPE = 0.75  # a statement ("the refund still hasn't come") decides only when the classifier is surer
 # The final notice of intent to levy named by its title (LT11, Letter 1058 and CP90 all carry it).
 _FINAL_NOTICE = re.compile(
@@ -457,11 +458,13 @@ def read_message(
     reading.out_of_scope = _scope(flat, situations, bool(codes))
     if scope_of is not None and not codes and not unknown:
         # an asking sentence decides ("how do I report it?"); a statement of what happened only goes with one
-        outside = [s for s in sentences(text) if scope_of(s, _OUT_OF_SCOPE if is_asking(s) else _STATED_OUT_OF_SCOPE)]
+        # "hi", "thanks", "yes": too short to ask about a refund or a return, not worth a prediction
+        said = [s for s in sentences(text) if len(s.split()) >= _FEWEST_SCOPE_WORDS]
+        outside = [s for s in said if scope_of(s, _OUT_OF_SCOPE if is_asking(s) else _STATED_OUT_OF_SCOPE)]
         if reading.out_of_scope is None and outside:
             reading.out_of_scope = scope_of(outside[0], _OUT_OF_SCOPE)
         if outside:  # "... cuando me cae el deposito?" beside a refund question asks about the refund too
-            outside = [s for s in sentences(text) if scope_of(s, _BESIDE_SCOPE) == reading.out_of_scope]
+            outside = [s for s in said if scope_of(s, _BESIDE_SCOPE) == reading.out_of_scope]
         if reading.out_of_scope in ("refund_status", "tax_prep") and outside:
             # "when does the deposit come?" in a refund question asks nothing about a bank levy: keep only
             # what the other sentences ask

@@ -369,6 +369,10 @@ def _stated(name: str, text: str) -> bool:
     return name == "spouse_caused" and bool(_SPOUSE.search(text) and _HIS_OR_HERS.search(text))
 
 
+# "thanks", "ok", "John Smith": too short to state a situation the patterns miss; not worth a prediction.
+_FEWEST_WORDS = 4
+
+
 def _classified(text: str) -> Set[str]:
     """Situations the classifier reads, with high probability, in stating sentences the patterns find none in.
 
@@ -378,7 +382,9 @@ def _classified(text: str) -> Set[str]:
     unread = [
         sentence
         for sentence in sentences(text)
-        if not is_asking(sentence) and not any(_stated(name, sentence) for name in SITUATIONS)
+        if len(sentence.split()) >= _FEWEST_WORDS
+        and not is_asking(sentence)
+        and not any(_stated(name, sentence) for name in SITUATIONS)
     ]
     return {situation for situation in situation_classifier().situations(unread) if situation}
 
