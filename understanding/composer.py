@@ -307,8 +307,8 @@ def compose(
         if question == "cdp_hearing" and _REJECTED_OFFER in chosen:
             answer.topics.append(question)  # the appeal asked is the rejected offer's, answered above
             continue
-        if question == "what_to_do" and notice is not None and "deadline_passed" in answer.situations:
-            answer.topics.append(question)  # the paragraph on the lapse says what to do now
+        if question in ("what_to_do", "consequences") and notice is not None and "deadline_passed" in answer.situations:
+            answer.topics.append(question)  # the paragraph on the lapse says what happens and what to do now
             continue
         if question == "what_to_do" and notice is not None and _passed(notice, answer.notice_date, today):
             answer.add(notice.after_deadline, part=GENERAL)  # the steps before the deadline no longer apply
