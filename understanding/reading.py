@@ -36,6 +36,7 @@ _TAX_YEAR = re.compile(
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|to|through|thru|a|al|hasta)\s*((?:19|20)\d\d)\b", re.I)
 _REFUND = re.compile(
     r"\b(?:where(?:'s| is|s) my (?:tax )?refund|(?:get|receive) my (?:tax )?refund\b|refund (?:status|is late|hasn'?t|has not|still|delayed|taking)|"
+    r"refund is (?:way |really |so |very )?(?:late|overdue)|form 3911\b|"
     r"(?:haven'?t|have not|didn'?t|did not|still haven'?t) (?:got|gotten|received) (?:my )?(?:tax )?refund|"
     r"when will i (?:get|receive) my refund|track (?:my )?refund|(?:still )?waiting (?:on|for) (?:my )?(?:tax )?refund|"
     r"refund (?:never came|never arrived|is (?:still )?(?:pending|processing|under review)|status)|"
@@ -63,7 +64,7 @@ _TAX_PREP = re.compile(
 # Debts and agencies that are not the IRS: HMRC, the CRA, card companies, student loans.
 _OTHER_CREDITOR = re.compile(
     r"\b(?:hmrc|cra|canada revenue|credit card (?:company|companies|debt)|student loans?|"
-    r"medical (?:bill|debt)s?|debt collectors? (?:for|from) (?:a|my) (?:credit|card|hospital)|"
+    r"medical (?:bill|debt)s?|hospital (?:bill|debt)s?|debt collectors? (?:for|from) (?:a|my) (?:credit|card|hospital)|"
     r"tarjetas? de credito|prestamos? estudiantil\w*|deudas? medicas?|cobradores?)\b",
     re.I,
 )

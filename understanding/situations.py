@@ -293,7 +293,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bdivision of taxation\b",
         r"\brevenue dept\b",
         r"\bstate of [a-z]+(?: [a-z]+)? (?:says|sent|wants|is)\b",
-        r"\bthe state is (?:charging|billing|saying)\b",
+        r"\bthe state is (?:charging|billing|saying|garnishing|levying|taking)\b",
         # a state named as the sender ("maryland sent an agreement default notice"), a state plan or return
         rf"\b(?:{_STATE_NAMES}) (?:sent|mailed|says|said|wants|is (?:charging|billing|garnishing)|garnish\w*|levied|took)\b",
         r"\bmy state (?:payment plan|plan|return|balance|tax bill)\b",

@@ -251,6 +251,9 @@ def test_follow_up_uses_the_last_topic() -> None:
         ),
         ("they froze my account over a federal student loan, it is not taxes", "other"),
         ("the IRS levied my account for federal taxes and I also have student loans", None),
+        ("a collection agency for an old hospital bill says they will garnish my wages", "other"),
+        ("the state is garnishing 25% of my paycheck for old state income taxes", "state_notice"),
+        ("my refund is way late, should I file a form 3911 or just keep waiting", "refund_status"),
     ],
 )
 def test_scope(text: str, scope: Optional[str]) -> None:
