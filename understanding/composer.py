@@ -301,7 +301,7 @@ def compose(
         if question in _ANSWERED_BY_NEXT_STEP or (told and question in _ANSWERED_BY_NOTICE):
             answer.topics.append(question)
             continue
-        if family is not None and question == "cdp_hearing" and Stage.final_notice_cdp is stage:
+        if family is not None and question == "cdp_hearing":  # the family's paragraph says how to ask for it
             answer.topics.append(question)
             continue
         if question == "cdp_hearing" and _REJECTED_OFFER in chosen:

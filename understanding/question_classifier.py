@@ -20,11 +20,9 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
 
 from understanding.questions import QUESTIONS
+from understanding.sentence_model import fitted_sentence_model
 
 NLU_DIR = Path(__file__).resolve().parents[1] / "data" / "nlu"
 QUESTION_EXAMPLES = Path(__file__).with_name("question_examples.yml")
@@ -118,16 +116,9 @@ class QuestionClassifier:
     """Label probabilities for one sentence: a question label, another intent or ``none``."""
 
     def __init__(self, examples: Sequence[Tuple[str, str]]) -> None:
-        features = FeatureUnion(
-            [
-                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
-                ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
-            ]
-        )
-        self.model = Pipeline([("features", features), ("classify", LogisticRegression(C=10.0, solver="liblinear"))])
         # a question intent's examples train its question label
         texts, labels = zip(*((text, QUESTION_OF_INTENT.get(label, label)) for text, label in examples), strict=True)
-        self.model.fit(list(texts), list(labels))
+        self.model = fitted_sentence_model(texts, labels)
 
     def label(self, sentence: str) -> Tuple[str, float]:
         """The likeliest label of ``sentence`` and its probability (one prediction per sentence: the question

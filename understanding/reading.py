@@ -258,7 +258,7 @@ def benefit_levy(questions: List[str], situations: Sequence[str], text: str) -> 
 _LEVY_WORDS = re.compile(
     r"\b(?:lev(?:y|ies|ied|ying)|garnish\w*|seiz\w*|froze\w*|freez\w*|took|taken|taking|takes?|"
     r"paychecks?|wages?|bank|account|deposit\w*|social security|benefits?|refund|offset|"
-    r"embarg\w*|congel\w*|quit\w*|llev\w*|tom\w*|cuenta|banco|sueldo|cheque|deposit\w*|seguro social|reembolso|"
+    r"embarg\w*|congel\w*|quit\w*|llev\w*|tom\w*|cuenta|banco|sueldo|cheque|seguro social|reembolso|"
     r"668-?[aw]?|cp ?(?:91|298|90|297))\b",
     re.IGNORECASE,
 )
@@ -386,8 +386,10 @@ def read_message(
         code_spans: character spans that must not be read as dates (codes, amounts).
         classify: the question an asking sentence asks when the patterns find none in it
             (question_classifier.py), or None to use the patterns alone.
-        scope_of: what a sentence asks that the assistant does not cover (refund_status, tax_prep), or None;
-            asked only when the patterns find no scope and the message names no notice.
+        scope_of: what a sentence asks that the assistant does not cover (refund_status, tax_prep) at a given
+            probability, or None; asked only when the message names no notice. It decides the scope when the
+            patterns find none, and either way keeps the out-of-scope sentences' words from asking a
+            collection question.
     """
     mentions: List[CodeMention] = find_codes(text, lookup)
     codes = [m.code for m in mentions if m.known]

@@ -18,11 +18,9 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
 
 from understanding.questions import normalise
+from understanding.sentence_model import fitted_sentence_model
 
 SITUATION_EXAMPLES = Path(__file__).with_name("situation_examples.yml")
 NO_SITUATION = "none"
@@ -48,15 +46,8 @@ class SituationClassifier:
     """Situation probabilities for one sentence: a situation name or ``none``."""
 
     def __init__(self, examples: Sequence[Tuple[str, str]]) -> None:
-        features = FeatureUnion(
-            [
-                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
-                ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
-            ]
-        )
-        self.model = Pipeline([("features", features), ("classify", LogisticRegression(C=10.0, solver="liblinear"))])
         texts, labels = zip(*((normalise(text).lower(), label) for text, label in examples), strict=True)
-        self.model.fit(list(texts), list(labels))
+        self.model = fitted_sentence_model(texts, labels)
 
     def labels(self, sentences: Sequence[str]) -> List[Tuple[str, float]]:
         """The likeliest label of each sentence (a situation or ``none``) and its probability, in one pass."""
