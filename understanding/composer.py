@@ -364,7 +364,7 @@ def compose(
         if covered:
             answer.situations.append(situation)
             continue
-        passage = passages.for_situation(situation)
+        passage = passages.for_situation(situation, text=reading.text)
         if passage is not None and notes < MAX_SITUATION_NOTES:
             answering = [q for q in _NOTE_ANSWERS.get(situation, ()) if q in questions and q not in answer.topics]
             _add_note(answer, situation, passage.text, answers=bool(answering))

@@ -100,9 +100,19 @@ class Passages:
         """The first passage for ``question`` whose conditions hold for the message ``text``."""
         return next((p for p in self.all if p.question == question and p.fits(stage, situations, text)), None)
 
-    def for_situation(self, situation: str, scope: Optional[str] = None) -> Optional[Passage]:
-        """The note for ``situation`` (in an answer of out-of-scope kind ``scope``, e.g. a state notice)."""
-        return next((p for p in self.all if p.situation == situation and p.when_scope == scope), None)
+    def for_situation(self, situation: str, scope: Optional[str] = None, text: str = "") -> Optional[Passage]:
+        """The note for ``situation`` (in an answer of out-of-scope kind ``scope``, e.g. a state notice) whose
+        words, if it has any, occur in the message ``text`` (refinancing a home is not selling it)."""
+        return next(
+            (
+                p
+                for p in self.all
+                if p.situation == situation
+                and p.when_scope == scope
+                and (p.when_words is None or re.search(p.when_words, normalise(text), re.IGNORECASE))
+            ),
+            None,
+        )
 
 
 @functools.lru_cache(maxsize=4)

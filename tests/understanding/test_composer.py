@@ -192,3 +192,30 @@ def test_a_states_own_levy_or_plan_gets_a_note_beside_the_state_reply_and_no_irs
     plan = answer("maryland sent an agreement default notice on my state payment plan, I missed the june payment")
     assert len(plan.paragraphs) == 1 and "state payment plan" in plan.text
     assert answer("the state department of revenue sent me a bill, what is it?").paragraphs == []
+
+
+@pytest.mark.parametrize(
+    "text, expected, not_expected",
+    [
+        (
+            "we want to refinance our house but there is a federal tax lien on it. what can we do?",
+            "subordination (Form 14134)",
+            "Form 14135",
+        ),
+        ("there is a lien on the house and we are selling it next month. how do we close?", "Form 14135", "14134"),
+        (
+            "the irs terminated my installment agreement after I missed two payments. can I appeal that?",
+            "Collection Appeals Program (Form 9423), not Form 12153",
+            "Tax Court",
+        ),
+        ("got a 668-W at work, how much of my paycheck can they take?", "return it within 3 days", "15%"),
+    ],
+)
+def test_the_situation_in_the_words_picks_the_passage(text: str, expected: str, not_expected: str) -> None:
+    composed = answer(text)
+    assert expected in composed.text and not_expected not in composed.text
+
+
+def test_a_final_notice_keeps_its_hearing_even_after_a_plan_ended() -> None:
+    composed = answer("my payment plan was cancelled and now I got an LT11. can I ask for a hearing?")
+    assert "Form 12153" in composed.text and "not Form 12153" not in composed.text
