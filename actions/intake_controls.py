@@ -152,6 +152,10 @@ class ActionCancelIntake(BaseAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if tracker.active_loop_name != FORM:
+            # outside the intake "how do I stop it?" is a question, not a cancel: answer what it asks
+            answered = await ActionAnswerMessage().answer_instead(dispatcher, tracker)
+            if answered is not None:
+                return answered
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return []
         dispatcher.utter_message(

@@ -294,6 +294,7 @@ def compose(
     for raw in reading.unknown_codes[:2]:
         answer.add(phrase(language, "unknown_code", code=raw), part=FIXED)
     chosen: Set[str] = set()  # the passages used
+    said: Set[str] = set()  # their texts: a text is said once
     for question in questions[: MAX_QUESTIONS + 1]:
         if len(answer.topics) == MAX_QUESTIONS:
             break
@@ -321,10 +322,12 @@ def compose(
         if question == "deadline" and notice is None and _timed_elsewhere(questions, passages, stage, situations):
             answer.topics.append(question)  # the other answer states the time limit
             continue
-        passage = passages.for_question(question, stage, situations, reading.text)
+        # a text already said for another question ("does the levy end if I change jobs") gives way to the next
+        passage = passages.for_question(question, stage, situations, reading.text, said)
         if passage is None:
             continue
         chosen.add(passage.id)
+        said.add(passage.text)
         answer.add(passage.text, part=GENERAL if question in _GENERAL_QUESTIONS else ANSWER)
         answer.topics.append(question)
         answer.sources.append(passage.source_url)

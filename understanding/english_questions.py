@@ -195,7 +195,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\boic\b",
         r"\bsettle\w*\b",
         r"\bpennies on the dollar\b",
-        r"\b(?:resubmit|re-?submit|another|a new|a higher|a bigger|a better|a lower) (?:\w+ )?offer\b",
+        r"\b(?:resubmit|re-?submit|another|a new|a higher|a bigger|a better|a lower) (?:(?!job\b)\w+ )?offer\b",
         r"\bless than (?:i|we|you|what (?:i|we|you)) owe",
         r"\bnegotiate\b",
         r"\breduce (?:the|my) (?:debt|balance|amount)\b",

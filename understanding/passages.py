@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Collection, Dict, List, Optional, Sequence
 
 import yaml
 from pydantic import BaseModel, Field, root_validator, validator
@@ -95,10 +95,19 @@ class Passages:
         self.all = passages
 
     def for_question(
-        self, question: str, stage: Optional[Stage], situations: Sequence[str], text: str = ""
+        self,
+        question: str,
+        stage: Optional[Stage],
+        situations: Sequence[str],
+        text: str = "",
+        said: Collection[str] = (),
     ) -> Optional[Passage]:
-        """The first passage for ``question`` whose conditions hold for the message ``text``."""
-        return next((p for p in self.all if p.question == question and p.fits(stage, situations, text)), None)
+        """The first passage for ``question`` whose conditions hold for the message ``text`` and whose text
+        is not among those already ``said`` in the answer."""
+        return next(
+            (p for p in self.all if p.question == question and p.text not in said and p.fits(stage, situations, text)),
+            None,
+        )
 
     def for_situation(self, situation: str, scope: Optional[str] = None, text: str = "") -> Optional[Passage]:
         """The note for ``situation`` (in an answer of out-of-scope kind ``scope``, e.g. a state notice) whose

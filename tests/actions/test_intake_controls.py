@@ -409,3 +409,12 @@ async def test_a_correction_after_submission_is_noted_on_the_case(use_settings, 
         "taxpayer",
         "Correction from the taxpayer: my email is wrong, it's new@example.com",
     )
+
+
+async def test_a_question_read_as_cancel_outside_the_form_is_answered() -> None:
+    tracker = form_tracker(
+        "if I change jobs will the levy stop? how do I stop it", None, intent="cancel", active_loop=None
+    )
+    messages, _ = await run_action(CANCEL, tracker)
+    assert "utter_nothing_to_cancel" not in names(messages)
+    assert "new levy to your next employer" in str(messages)

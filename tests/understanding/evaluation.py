@@ -56,6 +56,7 @@ ANSWERED_INSTEAD = {
     "ask_case_status": None,
     "request_human": "talk_to_pro",
     "ask_why_needed": None,
+    "cancel": None,
 }  # outside the intake
 
 

@@ -209,6 +209,11 @@ def test_a_states_own_levy_or_plan_gets_a_note_beside_the_state_reply_and_no_irs
             "Tax Court",
         ),
         ("got a 668-W at work, how much of my paycheck can they take?", "return it within 3 days", "15%"),
+        (
+            "I have a new job offer but the IRS garnished my wages at my current job, what happens",
+            "new levy to your next employer",
+            "offer in compromise",
+        ),
     ],
 )
 def test_the_situation_in_the_words_picks_the_passage(text: str, expected: str, not_expected: str) -> None:
@@ -219,3 +224,9 @@ def test_the_situation_in_the_words_picks_the_passage(text: str, expected: str, 
 def test_a_final_notice_keeps_its_hearing_even_after_a_plan_ended() -> None:
     composed = answer("my payment plan was cancelled and now I got an LT11. can I ask for a hearing?")
     assert "Form 12153" in composed.text and "not Form 12153" not in composed.text
+
+
+def test_a_text_that_answers_two_questions_is_said_once_and_the_second_gets_the_next_passage() -> None:
+    composed = answer("if I quit my job does the wage garnishment stop? how do I stop the levy on my wages?")
+    assert composed.text.count("new levy to your next employer") == 1
+    assert "release" in composed.text.split("next employer.")[1] and "stop_levy" in composed.topics
