@@ -30,6 +30,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bwhat (?:exactly |even )?(?:is|are) (?:this|that|these) (?:letters?|notices?|things?|forms?)\b",
         r"\bis (?:this|it|that) (?:the )?(?:last|final) (?:warning|notice|letter|step)\b",
         r"\bis (?:this|that|it) (?:bad|serious|urgent)\b",
+        r"\bis (?:this|that|it) the (?:letter|notice|one)(?: (?:that|where|people|everyone|they)\b| you (?:guys )?(?:talk|warn))",
     ),
     "what_to_do": (
         r"\bwhat (?:should|do|can|would|must) (?:i|we) do\b",
@@ -140,6 +141,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:will|would|does|can) (?:it|that|the levy|the garnishment) (?:come off|end|go away|be lifted|be released)\b",
         r"\bget (?:it|them|my (?:money|funds|paycheck|account)) back\b",
         r"\brelease (?:my|the|our) (?:account|wages|funds|money)",
+        r"\bget (?:it|them|this|that|those|these) (?:released|lifted|unfrozen|stopped)\b",
     ),
     "lien": (
         r"\blien\b",

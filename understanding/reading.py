@@ -169,6 +169,13 @@ _ENFORCED = {"levied": "levy_general", "bank_frozen": "bank_levy"}
 _LEVY_KINDS = ("social_security_levy", "bank_levy", "wage_levy")
 # Words that say a paycheck is meant: "my check" from someone living on benefits is the benefit check.
 _WAGES = re.compile(r"\b(?:wages?|paychecks?|salary|job|employer|work|sueldo|salario|nomina|trabajo|patron)\b", re.I)
+# "How much can they take?" beside a job, a paycheck or a wage levy notice: how much a wage levy takes.
+_HOW_MUCH_TAKEN = re.compile(
+    r"\bhow much\b[^?.!]{0,30}\b(?:take|taking|keep|garnish\w*|levy)\b|"
+    r"\bcuanto\b[^?.!]{0,30}\b(?:quit\w*|tom\w*|embarg\w*|retien\w*|retener)\b",
+    re.IGNORECASE,
+)
+_WAGE_LEVY_CODE = re.compile(r"^(?:form )?668-?w", re.IGNORECASE)
 _GENERAL_TOPICS = ("consequences", "what_is_notice")  # "get rid of it" means these only when nothing specific was said
 # "How do I apply for that?", "is it the same for SSI?", "what about my wife's refund?": the last topic again.
 _SAME_TOPIC = re.compile(
@@ -426,6 +433,10 @@ def read_message(
     if "bank_frozen" in situations and "stop_levy" in questions and "bank_levy" not in questions:
         questions.append("bank_levy")  # "the bank froze it, can I get it back?" is about the bank levy
     questions = benefit_levy(questions, [*situations, *memory.situations], flat)
+    if _HOW_MUCH_TAKEN.search(flat) and "wage_levy" not in questions and "social_security_levy" not in questions:
+        # "got a 668-W at work ... how much are they allowed to take?" asks how much of the pay a wage levy takes
+        if _WAGES.search(flat) or any(_WAGE_LEVY_CODE.search(c) for c in codes):
+            questions = ["wage_levy", *(q for q in questions if q != "levy_general")]
     unplaced: List[str] = []
     if classify is not None:
         for sentence in sentences(text):

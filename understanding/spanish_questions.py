@@ -43,6 +43,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bque onda con\b",
         r"\bque es (?:ese|esa|este|esta) (?:papel|forma|formulario|carta|aviso)\b",
         r"\bcual es la diferencia entre (?:el |la |un |una )?(?:cp|lt|aviso|carta|letter)",
+        # "es la carta esa que dicen que ...": is this the letter people talk about
+        r"\bes (?:la|el|esta|este) (?:carta|aviso|notificacion)(?: (?:esa|ese|esta|este))? (?:que|de la que|del que)\b",
     ),
     "what_to_do": (
         r"\bque (?:hago|puedo hacer|debo hacer|tengo que hacer|me recomienda|me aconseja|hacemos|opciones|podemos hacer|debemos hacer|tenemos que hacer|se puede hacer)\b",

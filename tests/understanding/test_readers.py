@@ -340,3 +340,21 @@ def test_an_unplaced_question_gets_the_general_answer(text: str, memory: Memory,
         text, lambda raw: getattr(lookup(raw), "code", None), dt.date(2026, 12, 3), memory, classify=lambda s: None
     )
     assert unplaced_question(reading, memory) == expected
+
+
+@pytest.mark.parametrize(
+    "text, asked, not_asked",
+    [
+        ("my job got a 668-W. how much are they allowed to take?", "wage_levy", "levy_general"),
+        ("they garnish my paycheck now, how much can they keep each week?", "wage_levy", None),
+        ("me llego un embargo a mi trabajo, cuanto me pueden quitar?", "wage_levy", None),
+        ("the irs froze my bank account, how much can they take?", "bank_levy", "wage_levy"),
+        ("IRS took my paycheck and froze my savings. whats the fastest way to get them released?", "stop_levy", None),
+        ("me llego un aviso final. es la carta esa que dicen que te embargan la cuenta?", "what_is_notice", None),
+        ("is this the letter where they take your paycheck?", "what_is_notice", None),
+        ("I have a new job offer but they garnish my wages, what happens", "wage_levy", "offer_in_compromise"),
+    ],
+)
+def test_what_is_asked_in_context(text: str, asked: str, not_asked: Optional[str]) -> None:
+    questions = read_message(text, lookup, TODAY).questions
+    assert asked in questions and not_asked not in questions
