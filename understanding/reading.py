@@ -285,6 +285,12 @@ _OFFER_APPEAL = re.compile(
     r"\b(?:offer(?:ed)?|oic|oferta)\b[^.?!]{0,40}\b(?:reject\w*|denied|turned down|declined|rechaz\w*|negaron|denegad\w*)",
     re.IGNORECASE,
 )
+# Enforcement asked about while an offer in compromise is reviewed: the offer's own rule answers it.
+_PENDING_OFFER = re.compile(
+    r"\b(?:offer|oic|oferta)\b[^?!]{0,120}\b(?:while|during|pending|mientras|pendiente|en revision)\b|"
+    r"\b(?:while|during|mientras)\b[^?!]{0,40}\b(?:offer|oic|oferta)\b",
+    re.IGNORECASE,
+)
 # How sure the sentence classifier must be that a sentence asks what the assistant does not cover; a sentence
 # beside one it is sure of asks about the same thing with less.
 _OUT_OF_SCOPE, _BESIDE_SCOPE = 0.6, 0.3
@@ -457,6 +463,9 @@ def read_message(
     if _OFFER_APPEAL.search(flat) and "cdp_hearing" in questions:
         # "my offer got rejected, is it worth appealing?" appeals the offer, not a levy notice
         questions = ["offer_in_compromise", *(q for q in questions if q != "offer_in_compromise")]
+    if _PENDING_OFFER.search(flat) and {"levy_general", "wage_levy", "bank_levy"} & set(questions):
+        # "mientras revisan la oferta, me pueden embargar?": whether the IRS levies while an offer is pending
+        questions = ["offer_in_compromise" if q in ("levy_general", "wage_levy", "bank_levy") else q for q in questions]
     questions = list(dict.fromkeys(questions))
     reading = MessageReading(
         text=text,

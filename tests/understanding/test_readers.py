@@ -358,3 +358,15 @@ def test_an_unplaced_question_gets_the_general_answer(text: str, memory: Memory,
 def test_what_is_asked_in_context(text: str, asked: str, not_asked: Optional[str]) -> None:
     questions = read_message(text, lookup, TODAY).questions
     assert asked in questions and not_asked not in questions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I sent in an offer in compromise last month. can they still levy my bank while it is pending?",
+        "voy a mandar una oferta de compromiso. mientras la revisan me pueden embargar?",
+    ],
+)
+def test_a_levy_asked_about_while_an_offer_is_reviewed_is_the_offers_question(text: str) -> None:
+    questions = read_message(text, lookup, TODAY).questions
+    assert "offer_in_compromise" in questions and not {"levy_general", "bank_levy"} & set(questions)
