@@ -156,6 +156,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:paro|paramos|paren|pare|detengo|detenga|detengan|freno|levanto|levanten|suspendan|quiten|cancelen)\b[^?.!]{0,25}\b(?:embargo|levy|garnishment|congelamiento)\b",
         r"\bse (?:acaba|termina|quita|levanta|cancela|para)\b[^?.!]{0,15}\bembargo\b|\bembargo\b[^?.!]{0,20}\bse (?:acaba|termina|quita|levanta)\b",
         r"\b(?:descongel\w*|suelten|soltar|liberar|libere|liberen|deshago|deshacer|recupero|recuperar)\b[^.?!]{0,30}\b(?:embargo|cuenta|garnishment|cheque|levy|\$|dinero)\b",
+        r"\b(?:liberen|libere|liberar|devuelvan|regresen)\b[^.?!]{0,10}\b(?:una parte|parte|algo)\b",
         r"\bquit\w* (?:el|ese|este) (?:garnishment|embargo|levy)\b",
         r"\bquito eso de encima\b",
     ),

@@ -352,6 +352,11 @@ def test_an_unplaced_question_gets_the_general_answer(text: str, memory: Memory,
         ("IRS took my paycheck and froze my savings. whats the fastest way to get them released?", "stop_levy", None),
         ("me llego un aviso final. es la carta esa que dicen que te embargan la cuenta?", "what_is_notice", None),
         ("is this the letter where they take your paycheck?", "what_is_notice", None),
+        (
+            "el IRS me congelo la cuenta. puedo pedir que me liberen una parte por dificultad economica?",
+            "stop_levy",
+            None,
+        ),
         ("I have a new job offer but they garnish my wages, what happens", "wage_levy", "offer_in_compromise"),
     ],
 )
