@@ -130,7 +130,10 @@ class ActionSkipQuestion(BaseAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         slot = requested_slot(tracker)
-        if slot is None:
+        if slot is None:  # outside the intake "and can I sell the house with it on there" can read as a skip
+            answered = await ActionAnswerMessage().answer_instead(dispatcher, tracker)
+            if answered is not None:
+                return answered
             dispatcher.utter_message(response="utter_nothing_to_skip")
             return []
         if not can_skip(slot, tracker.slots):

@@ -418,3 +418,11 @@ async def test_a_question_read_as_cancel_outside_the_form_is_answered() -> None:
     messages, _ = await run_action(CANCEL, tracker)
     assert "utter_nothing_to_cancel" not in names(messages)
     assert "new levy to your next employer" in str(messages)
+
+
+async def test_a_question_read_as_a_skip_outside_the_form_is_answered() -> None:
+    tracker = form_tracker(
+        "and can I sell the house with the lien on it", None, intent="skip_question", active_loop=None
+    )
+    messages, _ = await run_action(SKIP, tracker)
+    assert "utter_nothing_to_skip" not in names(messages) and "Form 14135" in str(messages)

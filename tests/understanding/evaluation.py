@@ -57,6 +57,7 @@ ANSWERED_INSTEAD = {
     "request_human": "talk_to_pro",
     "ask_why_needed": None,
     "cancel": None,
+    "skip_question": None,
 }  # outside the intake
 
 
