@@ -194,6 +194,16 @@ _SAME_TOPIC = re.compile(
     r"^\s*(?:y )?(?:con|para) (?:el|la|mi|mis)\b[^?.!]{0,30}\?\s*$",
     re.IGNORECASE,
 )
+# "Can I pay just my part?" after a spouse's debt: the spouse relief asked before (innocent or injured spouse).
+_MY_SHARE = re.compile(r"\b(?:mi parte|my (?:share|part|half|portion)|la mitad|mi mitad)\b", re.IGNORECASE)
+_SPOUSE_RELIEF = ("innocent_spouse", "injured_spouse")
+# "Every month or just once?" after a levy: how that levy works.
+_HOW_OFTEN = re.compile(
+    r"\b(?:cada mes|cada cheque|cada pago|(?:solo|nomas) una vez|una sola vez|every (?:month|check|paycheck|payment)|"
+    r"each (?:month|check|paycheck|payment)|just once|only once|one time only|(?:a|one) one-time)\b",
+    re.IGNORECASE,
+)
+_LEVY_KINDS_ASKED = ("social_security_levy", "wage_levy", "bank_levy")
 _REMOVALS = {"penalty_relief", "lien_removal", "stop_levy"}  # a question that already asks to remove something
 
 
@@ -303,6 +313,22 @@ _FINAL_NOTICE = re.compile(
     r"\b(?:ultimo|ultima) (?:aviso|carta)\b[^.?!]{0,20}\b(?:intencion de embarg\w*|embargo|embargar)\b",
     re.IGNORECASE,
 )
+
+
+def _follow_up_topic(questions: List[str], situations: Sequence[str], memory: Memory, text: str) -> List[str]:
+    """``questions`` with the earlier topic a short follow-up points back to: "puedo pagar nomas mi parte?"
+    after a spouse's debt is the spouse relief asked before; "cada mes o solo una vez?" after a levy on
+    Social Security is that levy."""
+    last = [t for t in memory.last_topics if t not in GENERIC]
+    if _MY_SHARE.search(text) and "spouse_caused" in situations and not set(_SPOUSE_RELIEF) & set(questions):
+        relief = next((t for t in last if t in _SPOUSE_RELIEF), "innocent_spouse")
+        return [relief, *(q for q in questions if q not in GENERIC and q != "payment_plan")]
+    taking = {"levy_general", "stop_levy"}  # "se lo quitan cada mes?" reads as taking or removing
+    if _HOW_OFTEN.search(text) and set(questions) <= GENERIC | taking:
+        kind = next((t for t in last if t in _LEVY_KINDS_ASKED), None)
+        if kind is not None:
+            return [kind, *(q for q in questions if q not in taking)]
+    return questions
 
 
 def levy_in_context(
@@ -436,6 +462,7 @@ def read_message(
         last = [t for t in memory.last_topics if t not in GENERIC and not t.startswith("topic:")]
         if last:
             questions = [last[0], *[q for q in questions if q != "what_to_do"]]
+    questions = _follow_up_topic(questions, [*situations, *memory.situations], memory, flat)
     if "bank_frozen" in situations and "stop_levy" in questions and "bank_levy" not in questions:
         questions.append("bank_levy")  # "the bank froze it, can I get it back?" is about the bank levy
     questions = benefit_levy(questions, [*situations, *memory.situations], flat)

@@ -375,3 +375,28 @@ def test_what_is_asked_in_context(text: str, asked: str, not_asked: Optional[str
 def test_a_levy_asked_about_while_an_offer_is_reviewed_is_the_offers_question(text: str) -> None:
     questions = read_message(text, lookup, TODAY).questions
     assert "offer_in_compromise" in questions and not {"levy_general", "bank_levy"} & set(questions)
+
+
+@pytest.mark.parametrize(
+    "text, memory, expected",
+    [
+        (
+            "ya no vivimos juntos, puedo pagar nomas mi parte?",
+            Memory(situations=("spouse_caused",), last_topics=("innocent_spouse",)),
+            "innocent_spouse",
+        ),
+        (
+            "we're divorced now, can I still get my share back?",
+            Memory(situations=("spouse_caused",), last_topics=("injured_spouse",)),
+            "injured_spouse",
+        ),
+        (
+            "se lo quitan cada mes o solo una vez?",
+            Memory(situations=("fixed_income",), last_topics=("social_security_levy",)),
+            "social_security_levy",
+        ),
+        ("is it every month or just once?", Memory(last_topics=("what_is_notice", "bank_levy")), "bank_levy"),
+    ],
+)
+def test_a_short_follow_up_points_back_to_the_earlier_topic(text: str, memory: Memory, expected: str) -> None:
+    assert read_message(text, lookup, TODAY, memory).questions[0] == expected
