@@ -384,6 +384,9 @@ def compose(
             _add_note(answer, situation, passage.text)
             answer.sources.append(passage.source_url)
             notes += 1
+    if "bank_frozen" in answer.situations and {"bank_levy", "stop_levy"} & set(answer.topics):
+        if "levied" not in answer.situations:  # an account frozen by the IRS is a levy in place, answered as one
+            answer.situations.append("levied")
     if "missed_payment" in answer.situations and "on_payment_plan" in memory.situations:
         answer.situations.append("on_payment_plan")
     answer.situations = list(dict.fromkeys(answer.situations))

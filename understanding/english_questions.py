@@ -142,6 +142,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bget (?:it|them|my (?:money|funds|paycheck|account)) back\b",
         r"\brelease (?:my|the|our) (?:account|wages|funds|money)",
         r"\bget (?:it|them|this|that|those|these) (?:released|lifted|unfrozen|stopped)\b",
+        r"\b(?:get|make|ask) (?:them|the irs|irs|it) (?:to )?stop\b(?! (?:sending|calling|writing|mailing))",
     ),
     "lien": (
         r"\blien\b",

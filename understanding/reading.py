@@ -61,11 +61,13 @@ _TAX_PREP = re.compile(
     r"deduccion estandar|reclamar a mis (?:hijos|dependientes))",
     re.I,
 )
-# Debts and agencies that are not the IRS: HMRC, the CRA, card companies, student loans.
+# Debts and agencies that are not the IRS: HMRC, the CRA, Spain's or Mexico's tax office, card companies, student loans.
 _OTHER_CREDITOR = re.compile(
     r"\b(?:hmrc|cra|canada revenue|credit card (?:company|companies|debt)|student loans?|"
     r"medical (?:bill|debt)s?|hospital (?:bill|debt)s?|debt collectors? (?:for|from) (?:a|my) (?:credit|card|hospital)|"
-    r"tarjetas? de credito|prestamos? estudiantil\w*|deudas? medicas?|cobradores?)\b",
+    r"tarjetas? de credito|prestamos? estudiantil\w*|deudas? medicas?|cobradores?|"
+    # another country's tax office: Spain's or Mexico's (Hacienda, la Agencia Tributaria, el SAT), in euros
+    r"hacienda (?:de espana|espanola|me|nos|le)|agencia tributaria|el sat|euros?)\b",
     re.I,
 )
 # The IRS or a federal tax named beside another creditor ("a federal student loan" is no tax debt).
@@ -262,6 +264,10 @@ def benefit_levy(questions: List[str], situations: Sequence[str], text: str) -> 
     )
     if not on_benefits or _WAGES.search(text):
         return questions
+    levied = "levied" in situations and not _PROPERTY.search(text)
+    if levied and "stop_levy" in questions and "social_security_levy" not in questions:
+        # "my social security check was short by 15%, how do I stop it": how that levy works, then stopping it
+        return ["social_security_levy", *questions]
     general = "wage_levy" if "wage_levy" in questions else "levy_general" if not _PROPERTY.search(text) else None
     if general not in questions:
         return questions

@@ -66,6 +66,8 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:short|went to)\b[^.?!]{0,30}\b(?:irs )?(?:garnishment|levy)\b",
         r"\b(?:hr|payroll|employer)\b[^.?!]{0,40}\b(?:sent|got|received|has)\b[^.?!]{0,15}\b(?:wage levy|levy|garnishment)\b",
         r"\btook\s+(?:my|our|his|her)\s+(?:401k|ira|retirement)\b",
+        # "my social security check was short by 15%": the IRS levy on benefits is a share of each payment
+        r"\b(?:social security|ss|ssi|ssdi|benefits?)\b[^.?!]{0,20}\b(?:short|less|reduced|cut|docked)\b[^.?!]{0,15}\b\d+ ?%",
     ),
     "bank_frozen": _any(
         r"\b(?:bank|account|checking|savings)\b[^.?!]{0,40}\b(?:frozen|froze|levied|seized|emptied|drained|garnished|on hold|hold on it|locked)\b",
@@ -125,6 +127,9 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:ss|ssi|ssdi|va disability|social security)\b[^.?!]{0,25}\b(?:only|and thats it|thats it|and nothing else|alone)\b",
         r"\bon (?:ss|ssi) only\b",
         r"\bonly income is\b[^.?!]{0,30}\b(?:social security|ss|ssi|ssdi|disability|pension)\b",
+        # "my social security check was short ... thats my only income"
+        r"\b(?:social security|ssi|ssdi|disability|pension)\b.{0,200}\b(?:thats|that is|its|it is) (?:my|our|his|her) "
+        r"(?:only|sole) (?:income|money)\b",
     ),
     "already_paid": _any(
         r"\b(?:already|i|we|i've|i have|we have|we've)\s+(?:already\s+)?paid\b(?! (?:nothing|anything))",
@@ -138,6 +143,9 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:check|payment) (?:i|we) (?:mailed|sent|made)\b",
         r"\b(?:cashed|cleared) (?:my |our |the )?check\b",
         r"\bcheck (?:i mailed |we mailed )?cleared\b",
+        r"\bmailed (?:a|the|my|our) (?:check|payment)\b",
+        r"\b(?:bank|account|statement) shows (?:it|the (?:check|payment)) (?:cleared|went through|was paid)\b",
+        r"\b(?:filed and|i|we) paid (?:it )?(?:on time|in full|with (?:my|our|the) return)\b",
         r"\balready sent (?:them|it|the irs)\b",
         r"\bmade (?:my|our|the) (?:estimated )?payments\b",
         r"\bpaid \$?\d[\d,]* (?:of it|already|with|last)\b",
@@ -159,7 +167,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b\$?\d[\d,]* (?:a month |monthly )?on (?:my|our) (?:irs )?plan\b",
         r"\b(?:got|been) approved for (?:a|an) (?:payment plan|installment)",
         r"\bgot (?:a|an) (?:installment agreement|payment plan)\b",
-        r"\bset up monthly payments\b",
+        r"\b(?:i|we|already|i'?ve|we'?ve)\s+(?:already\s+)?set up monthly payments\b",
         r"\bddia\b",
     ),
     "missed_payment": _any(
@@ -315,10 +323,12 @@ _DENIED = re.compile(
 _DENIABLE = ("missed_payment", "already_paid", "ignored_letters", "lost_income", "deadline_passed")
 
 
-# "will they start levying?", "if they freeze my account": enforcement feared, not under way.
+# "will they start levying?", "if they freeze my account", "does that keep them from garnishing": enforcement
+# feared, not under way.
 _FEARED = re.compile(
     r"\b(?:will|would|can|could|might|may|going to|gonna|if|before|van a|pueden|podrian|si|"
-    r"does (?:that|this|it) mean|did (?:they|the irs)|have they|has the irs)\b[^.?!]{0,25}$",
+    r"does (?:that|this|it) mean|did (?:they|the irs)|have they|has the irs|"
+    r"(?:stop|keep|prevent|block)\w* (?:(?:them|the irs|irs|it|him|her) )?from)\b[^.?!]{0,25}$",
     re.IGNORECASE,
 )
 _FEARABLE = ("levied", "bank_frozen")

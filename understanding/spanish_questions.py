@@ -154,7 +154,9 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\brecuper\w*\b[^?.!]{0,20}\b(?:dinero|plata|fondos|cuenta)\b",
         r"\b(?:bajar|bajen|bajarme|bajan|reducir|reduzcan|reducirme|rebajar|rebajen)\b[^?.!]{0,15}\b(?:el |mi |ese )?embargo\b",
         r"\b(?:paro|paramos|paren|pare|detengo|detenga|detengan|freno|levanto|levanten|suspendan|quiten|cancelen)\b[^?.!]{0,25}\b(?:embargo|levy|garnishment|congelamiento)\b",
-        r"\bse (?:acaba|termina|quita|levanta|cancela|para)\b[^?.!]{0,15}\bembargo\b|\bembargo\b[^?.!]{0,20}\bse (?:acaba|termina|quita|levanta)\b",
+        r"\bse (?:acaba|termina|quita|levanta|cancela|para|detiene|suspende)\b[^?.!]{0,15}\bembargo\b|"
+        r"\bembargo\b[^?.!]{0,20}\bse (?:acaba|termina|quita|levanta|detiene|suspende)\b",
+        r"\b(?:hago|hacer|logro|consigo) (?:para )?que (?:me )?(?:lo |la )?(?:paren|detengan|dejen de (?:quitar|embargar|tomar)\w*)\b",
         r"\b(?:descongel\w*|suelten|soltar|liberar|libere|liberen|deshago|deshacer|recupero|recuperar)\b[^.?!]{0,30}\b(?:embargo|cuenta|garnishment|cheque|levy|\$|dinero)\b",
         r"\b(?:liberen|libere|liberar|devuelvan|regresen)\b[^.?!]{0,10}\b(?:una parte|parte|algo)\b",
         r"\bquit\w* (?:el|ese|este) (?:garnishment|embargo|levy)\b",

@@ -400,3 +400,30 @@ def test_a_levy_asked_about_while_an_offer_is_reviewed_is_the_offers_question(te
 )
 def test_a_short_follow_up_points_back_to_the_earlier_topic(text: str, memory: Memory, expected: str) -> None:
     assert read_message(text, lookup, TODAY, memory).questions[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text, stated, not_stated",
+    [
+        ("can I pay part of it now and set up monthly payments for the rest?", None, "on_payment_plan"),
+        ("i mailed a check in april with my return and my bank shows it cleared", "already_paid", None),
+        ("if I send the 12153 does that stop them from levying while its pending?", None, "levied"),
+        ("does the hearing request keep them from garnishing my new paycheck?", None, "levied"),
+        ("my social security check was short by 15% this month", "levied", None),
+        ("my social security was cut, I'm 71 and thats my only income", "fixed_income", None),
+    ],
+)
+def test_situations_stated_and_only_feared(text: str, stated: Optional[str], not_stated: Optional[str]) -> None:
+    found = find_situations(text)
+    assert (stated is None or stated in found) and not_stated not in found
+
+
+@pytest.mark.parametrize(
+    "text, scope",
+    [
+        ("estoy en paro y Hacienda me reclama 1.200 euros. me pueden embargar la prestacion?", "other"),
+        ("el SAT me mando un requerimiento de pago", "other"),
+    ],
+)
+def test_another_countrys_tax_office_is_out_of_scope(text: str, scope: str) -> None:
+    assert read_message(text, lookup, TODAY).out_of_scope == scope
