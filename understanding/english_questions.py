@@ -79,6 +79,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bwhat (?:happens|will happen|would happen|could happen)\b",
         r"\bif (?:i|we) (?:don'?t|do not|can'?t|cannot|never) pay\b",
         r"\bif (?:i|we) ignore\b",
+        r"\b(?:am i|are we|is (?:she|he|my wife|my husband)) (?:still )?(?:on the hook|personally (?:liable|responsible))\b",
         r"\bif (?:i|we) (?:just )?(?:let it sit|leave it|sit on it|put it (?:away|aside|in a drawer)|(?:don'?t|do not|never) (?:respond|answer|reply|do anything))\b",
         r"\bwhat (?:will|can|could) (?:they|the irs) do\b",
         r"\bhow bad is\b",
@@ -143,6 +144,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\brelease (?:my|the|our) (?:account|wages|funds|money)",
         r"\bget (?:it|them|this|that|those|these) (?:released|lifted|unfrozen|stopped)\b",
         r"\b(?:get|make|ask) (?:them|the irs|irs|it) (?:to )?stop\b(?! (?:sending|calling|writing|mailing))",
+        r"\b(?:will|would|does|can) (?:the )?(?:levy|garnishment) still (?:start|happen|go through|come|go ahead)\b",
     ),
     "lien": (
         r"\blien\b",
@@ -168,6 +170,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "payment_plan": (
         r"\bpayment (?:plan|arrangement|agreement)s?\b",
         r"\binstall?ment",
+        r"\b(?:i|we) (?:can|could) (?:maybe |probably |only |prob )?(?:do|pay|afford|swing) (?:about |around |like |maybe )?"
+        r"\$?\d[\d,]* (?:a|per|each|every) month\b",
         # not all at once (a plan), as against not at all (hardship)
         r"\bcan'?t pay (?:it |this |that )?(?:all|the whole (?:thing|amount|balance)|in full)\b[^?.!]{0,10}\bat once\b",
         r"\bpay (?:it |this |them )?(?:off )?(?:monthly|in payments|over time|a little)",
@@ -275,7 +279,12 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:texts?|text message|e-?mails?|voicemail|phone call|robocall|dm)\b[^?.!]{0,30}\b(?:from|saying|claiming|says)\b[^?.!]{0,15}\birs\b",
         r"\bclick (?:on )?(?:the|a|this) link\b",
     ),
-    "passport": (r"\bpassport\b", r"\btravel (?:abroad|out of)\b"),
+    "passport": (
+        r"\bpassport\b",
+        r"\btravel (?:abroad|out of)\b",
+        r"\b(?:certification|certified debt)\b[^?.!]{0,20}\b(?:revers\w*|removed|lifted|withdrawn|undone)\b",
+        r"\b(?:reverse|remove|lift|withdraw|undo) (?:the |my )?(?:certification|decertif\w*)\b",
+    ),
     "disagree": (
         r"\bdisagree\b",
         r"\bdon'?t agree\b",

@@ -174,6 +174,7 @@ _WAGES = re.compile(r"\b(?:wages?|paychecks?|salary|job|employer|work|sueldo|sal
 # "How much can they take?" beside a job, a paycheck or a wage levy notice: how much a wage levy takes.
 _HOW_MUCH_TAKEN = re.compile(
     r"\bhow much\b[^?.!]{0,30}\b(?:take|taking|keep|garnish\w*|levy)\b|"
+    r"\bhow much (?:do|can|will|would) (?:i|we) (?:get to )?keep\b|"
     r"\bcuanto\b[^?.!]{0,30}\b(?:quit\w*|tom\w*|embarg\w*|retien\w*|retener)\b",
     re.IGNORECASE,
 )
@@ -474,7 +475,8 @@ def read_message(
     questions = benefit_levy(questions, [*situations, *memory.situations], flat)
     if _HOW_MUCH_TAKEN.search(flat) and "wage_levy" not in questions and "social_security_levy" not in questions:
         # "got a 668-W at work ... how much are they allowed to take?" asks how much of the pay a wage levy takes
-        if _WAGES.search(flat) or any(_WAGE_LEVY_CODE.search(c) for c in codes):
+        wages_before = "wage_levy" in memory.last_topics  # "how much do I get to keep each week?" after a wage levy
+        if _WAGES.search(flat) or wages_before or any(_WAGE_LEVY_CODE.search(c) for c in codes):
             questions = ["wage_levy", *(q for q in questions if q != "levy_general")]
     unplaced: List[str] = []
     if classify is not None:
@@ -493,9 +495,11 @@ def read_message(
     if _DAYS_CLOCK.search(flat) and "collection_statute" in questions and not _TEN_YEARS.search(flat):
         # "does that stop the 90 day clock?" is about the notice's days, not the ten years to collect
         questions = ["deadline" if q == "collection_statute" else q for q in questions]
-    if _OFFER_APPEAL.search(flat) and "cdp_hearing" in questions:
-        # "my offer got rejected, is it worth appealing?" appeals the offer, not a levy notice
-        questions = ["offer_in_compromise", *(q for q in questions if q != "offer_in_compromise")]
+    offer_before = "offer_in_compromise" in memory.last_topics and not memory.notice_code and not codes
+    if "cdp_hearing" in questions and (_OFFER_APPEAL.search(flat) or offer_before):
+        # "my offer got rejected, is it worth appealing?" (or "can I appeal?" after it) appeals the offer, not a levy
+        dropped = {"offer_in_compromise"} | ({"cdp_hearing"} if offer_before else set())
+        questions = ["offer_in_compromise", *(q for q in questions if q not in dropped)]
     if _PENDING_OFFER.search(flat) and {"levy_general", "wage_levy", "bank_levy"} & set(questions):
         # "mientras revisan la oferta, me pueden embargar?": whether the IRS levies while an offer is pending
         questions = ["offer_in_compromise" if q in ("levy_general", "wage_levy", "bank_levy") else q for q in questions]

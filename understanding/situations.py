@@ -295,7 +295,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"massachusetts|colorado|wisconsin|minnesota|oregon|kentucky|alabama|indiana|missouri|maryland|north carolina|"
         r"south carolina|louisiana|utah|iowa|kansas|arkansas|oklahoma|connecticut|idaho|mississippi|nebraska|"
         r"new mexico|west virginia|hawaii|maine|montana|rhode island|delaware|vermont|dc) (?:state )?"
-        r"(?:tax|taxes|department|dept|franchise|revenue)\b",
+        r"(?:tax|taxes|department|dept|franchise|revenue|treasury)\b",
         r"\bfrom the state\b",
         r"\bowe the state\b",
         r"\bdivision of taxation\b",

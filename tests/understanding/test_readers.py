@@ -427,3 +427,34 @@ def test_situations_stated_and_only_feared(text: str, stated: Optional[str], not
 )
 def test_another_countrys_tax_office_is_out_of_scope(text: str, scope: str) -> None:
     assert read_message(text, lookup, TODAY).out_of_scope == scope
+
+
+@pytest.mark.parametrize(
+    "text, memory, expected, not_expected",
+    [
+        (
+            "puedo apelar o tengo que empezar todo de nuevo?",
+            Memory(last_topics=("offer_in_compromise",)),
+            "offer_in_compromise",
+            "cdp_hearing",
+        ),
+        ("can I appeal?", Memory(notice_code="LT11", last_topics=("offer_in_compromise",)), "cdp_hearing", None),
+        (
+            "married with 3 kids, how much do I get to keep each week?",
+            Memory(last_topics=("wage_levy",)),
+            "wage_levy",
+            None,
+        ),
+        ("received a CP 91. if I call and set up a plan will the levy still start?", Memory(), "stop_levy", None),
+        ("CP2000 on my ex husbands 1099 income. Am I on the hook?", Memory(), "consequences", None),
+        ("the IRS certified my debt. how do I get the certification reversed", Memory(), "passport", None),
+    ],
+)
+def test_more_questions_in_context(text: str, memory: Memory, expected: str, not_expected: Optional[str]) -> None:
+    questions = read_message(text, lookup, TODAY, memory).questions
+    assert expected in questions and not_expected not in questions
+
+
+def test_a_states_treasury_is_a_state_notice() -> None:
+    text = "Michigan treasury sent me a bill for state income tax. can I do an offer in compromise with the state?"
+    assert read_message(text, lookup, TODAY).out_of_scope == "state_notice"
