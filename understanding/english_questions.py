@@ -35,6 +35,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "what_to_do": (
         r"\bwhat (?:should|do|can|would|must) (?:i|we) do\b",
         r"\bwhat (?:are )?(?:my|our|his|her|their) options\b",
+        r"\bdo (?:i|we) (?:have|need) to pay (?:it |this |that )?(?:now|right (?:now|away)|immediately|today)\b",
+        r"\bhow (?:do|can) (?:i|we) (?:check|verify|confirm|find out) (?:if|whether) (?:i|we) (?:really |actually )?owe\b",
         r"\bwhat now\b",
         r"\bwhat (?:happens|do i do) now\b",
         r"\b(?:need|have) to do (?:something|anything)\b",

@@ -56,7 +56,7 @@ _TAX_PREP = re.compile(
     r"how (?:do|can|should) i (?:file|prepare|submit|catch up on)\b[^?.!]{0,30}\breturns?\b|"
     r"help (?:me )?(?:filing|file|with filing)|"
     r"como (?:declaro|hago|presento|preparo) (?:mis |los )?(?:impuestos|taxes|declaracion)|"
-    r"(?:declarar|presentar|hacer) (?:mis |los )?(?:impuestos|taxes|declaraciones?)(?: de impuestos)?(?: atrasad\w*| de a[nñ]os anteriores)?\b(?! (?:tarde|que))|"
+    r"(?:declarar|presentar|hacer) (?:mis |los )?(?:impuestos|taxes|declaracion(?:es)?)(?: de impuestos)?(?: atrasad\w*| de a[nñ]os anteriores)?\b(?! (?:tarde|que))|"
     r"(?:declarar|presentar)\b[^.?!]{0,25}\ba[nñ]os (?:atrasados|anteriores|pasados)|"
     r"deduccion estandar|reclamar a mis (?:hijos|dependientes))",
     re.I,
@@ -207,6 +207,13 @@ _HOW_OFTEN = re.compile(
     re.IGNORECASE,
 )
 _LEVY_KINDS_ASKED = ("social_security_levy", "wage_levy", "bank_levy")
+# A passport named in the message and a question about getting "it" back or in time for a trip.
+_PASSPORT = re.compile(r"\bpas(?:s|a)ports?e?s?\b", re.IGNORECASE)
+_PASSPORT_BACK = re.compile(
+    r"\b(?:in time|before (?:my|the|our) (?:trip|flight|travel)|get it (?:back|renewed)|renew it|a tiempo|"
+    r"antes (?:de|del) (?:mi |el )?(?:viaje|vuelo)|me lo (?:dan|renuevan|aprueban|devuelven|regresan))\b",
+    re.IGNORECASE,
+)
 _REMOVALS = {"penalty_relief", "lien_removal", "stop_levy"}  # a question that already asks to remove something
 
 
@@ -470,6 +477,9 @@ def read_message(
         if last:
             questions = [last[0], *[q for q in questions if q != "what_to_do"]]
     questions = _follow_up_topic(questions, [*situations, *memory.situations], memory, flat)
+    if _PASSPORT_BACK.search(flat) and _PASSPORT.search(flat) and "passport" not in questions:
+        # "they denied my passport renewal ... if I set up a plan, will I get it in time?"
+        questions.append("passport")
     if "bank_frozen" in situations and "stop_levy" in questions and "bank_levy" not in questions:
         questions.append("bank_levy")  # "the bank froze it, can I get it back?" is about the bank levy
     questions = benefit_levy(questions, [*situations, *memory.situations], flat)

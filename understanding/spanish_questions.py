@@ -49,6 +49,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "what_to_do": (
         r"\bque (?:hago|puedo hacer|debo hacer|tengo que hacer|me recomienda|me aconseja|hacemos|opciones|podemos hacer|debemos hacer|tenemos que hacer|se puede hacer)\b",
         r"\bcuales son (?:mis|las) opciones\b",
+        r"\btengo que pagar(?:lo|la)? (?:ya|ahora|ahorita|de inmediato|enseguida|luego luego)\b",
+        r"\bcomo (?:verifico|compruebo|confirmo|reviso|se) si (?:de verdad|realmente|en verdad)? ?(?:debo|le debo)\b",
         r"\bmis opciones\b",
         r"\bque (?:pasos|sigue)\b",
         r"\bcomo (?:lo )?(?:resuelvo|arreglo|soluciono)\b",
@@ -167,6 +169,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\blien\b",
         r"\b(?:afecta|da[nñ]a|arruina|aparece en) (?:mi |el )?credito\b",
         r"\b(?:puntaje|historial|reporte) de credito\b",
+        r"\bmi credito\b(?! fiscal| tributario)",
     ),
     "lien_removal": (
         r"\b(?:quit|elimin|retir|liber|levant|borr|cancel)\w*\b[^?.!]{0,30}\b(?:gravamen|lien)\b",
@@ -378,7 +381,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bno (?:he|hemos|ha|han|habia|habiamos) (?:declarado|presentado|hecho|llenado|mandado)\b[^?.!]{0,30}\b(?:a[nñ]os|desde|20\d\d|impuestos|taxes|declaraci\w+|income tax)\b",
         r"\bno (?:declare|presente|hice|llene|mande)\b[^?.!]{0,25}\b(?:a[nñ]os|desde|20\d\d|impuestos|taxes|declaraci\w+)\b",
         r"\b(?:a[nñ]os|tiempo) sin (?:declarar|presentar|hacer (?:mis |los )?(?:impuestos|taxes))\b",
-        r"\bdeclaraciones? (?:atrasad\w*|pendientes?|que (?:me )?faltan|sin presentar|no presentad\w*|vencid\w*)\b",
+        r"\bdeclaracion(?:es)? (?:atrasad\w*|pendientes?|que (?:me )?faltan|sin presentar|no presentad\w*|vencid\w*)\b",
         r"\b(?:el irs|ellos)\b[^?.!]{0,15}\b(?:hizo|hicieron|presento|presentaron|preparo|prepararon|calculo|calcularon|lleno|llenaron)\b[^?.!]{0,25}\b(?:declaracion|impuestos|taxes)\b[^?.!]{0,15}\bpor (?:mi|nosotros)\b",
         r"\bdeclaracion sustitut\w*\b|\bsustitut\w* (?:de|para) (?:la )?declaracion\b",
         r"\btodavia (?:puedo|podemos) (?:declarar|presentar)\b",

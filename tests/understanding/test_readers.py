@@ -458,3 +458,18 @@ def test_more_questions_in_context(text: str, memory: Memory, expected: str, not
 def test_a_states_treasury_is_a_state_notice() -> None:
     text = "Michigan treasury sent me a bill for state income tax. can I do an offer in compromise with the state?"
     assert read_message(text, lookup, TODAY).out_of_scope == "state_notice"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("recibi un cp 2000, eso es una auditoria? tengo que pagar ya?", "what_to_do"),
+        ("aviso de gravamen federal. que pasa con mi casa y con mi credito?", "lien"),
+        ("me negaron la renovacion del pasaporte. si hago plan de pagos me lo dan a tiempo?", "passport"),
+        ("my passport was denied. if I set up a plan will I get it in time for my trip?", "passport"),
+        ("y que pasa si tengo una declaracion sin presentar del 2022", "unfiled_returns"),
+        ("me llamaron diciendo que eran del IRS. es estafa? como verifico si de verdad debo algo", "what_to_do"),
+    ],
+)
+def test_questions_asked_in_passing(text: str, expected: str) -> None:
+    assert expected in read_message(text, lookup, TODAY).questions
