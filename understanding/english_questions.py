@@ -15,6 +15,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bwhat (?:is|'?s|are) (?:a |an |the )?(?:cp|lt|letter|ltr|notice|form)\s?-?\s?\d",
         r"\bwhat does (?:it|this|that) mean\b",
         r"\bwhat (?:is|'?s) this\b",
+        r"\bwhat (?:is|'?s) (?:it|that)\s*(?:[?,!]|$)",  # "got a cp 508r. what is it, do I need to do anything?"
         r"\bexplain\b",
         r"\bmeaning of\b",
         r"\bwhat (?:it|this) (?:is|means)\b",
@@ -172,8 +173,6 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "payment_plan": (
         r"\bpayment (?:plan|arrangement|agreement)s?\b",
         r"\binstall?ment",
-        r"\b(?:i|we) (?:can|could) (?:maybe |probably |only |prob )?(?:do|pay|afford|swing) (?:about |around |like |maybe )?"
-        r"\$?\d[\d,]* (?:a|per|each|every) month\b",
         # not all at once (a plan), as against not at all (hardship)
         r"\bcan'?t pay (?:it |this |that )?(?:all|the whole (?:thing|amount|balance)|in full)\b[^?.!]{0,10}\bat once\b",
         r"\bpay (?:it |this |them )?(?:off )?(?:monthly|in payments|over time|a little)",

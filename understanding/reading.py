@@ -207,6 +207,14 @@ _HOW_OFTEN = re.compile(
     re.IGNORECASE,
 )
 _LEVY_KINDS_ASKED = ("social_security_levy", "wage_levy", "bank_levy")
+# A monthly amount the taxpayer says they can pay: a payment plan offered.
+_CAN_AFFORD = re.compile(
+    r"\b(?:i|we) (?:can|could) (?:maybe |probably |only |prob )?(?:do|pay|afford|swing|manage) (?:about |around |like |maybe )?"
+    r"\$?\d[\d,]* (?:a|per|each|every) month\b|"
+    r"\b(?:puedo|podemos|podria|podriamos) (?:pagar|dar|abonar) (?:como |unos |alrededor de |hasta )?\$?\d[\d,.]* "
+    r"(?:al|por|cada) mes\b",
+    re.IGNORECASE,
+)
 # A passport named in the message and a question about getting "it" back or in time for a trip.
 _PASSPORT = re.compile(r"\bpas(?:s|a)ports?e?s?\b", re.IGNORECASE)
 _PASSPORT_BACK = re.compile(
@@ -477,6 +485,9 @@ def read_message(
         if last:
             questions = [last[0], *[q for q in questions if q != "what_to_do"]]
     questions = _follow_up_topic(questions, [*situations, *memory.situations], memory, flat)
+    if _CAN_AFFORD.search(flat) and questions and "payment_plan" not in questions:
+        # "can they garnish my paycheck? I can maybe do $150 a month": a plan offered beside the questions
+        questions.append("payment_plan")
     if _PASSPORT_BACK.search(flat) and _PASSPORT.search(flat) and "passport" not in questions:
         # "they denied my passport renewal ... if I set up a plan, will I get it in time?"
         questions.append("passport")

@@ -467,6 +467,8 @@ def test_a_states_treasury_is_a_state_notice() -> None:
         ("aviso de gravamen federal. que pasa con mi casa y con mi credito?", "lien"),
         ("me negaron la renovacion del pasaporte. si hago plan de pagos me lo dan a tiempo?", "passport"),
         ("my passport was denied. if I set up a plan will I get it in time for my trip?", "passport"),
+        ("got a cp 508r in the mail. what is it, do I need to do anything?", "what_is_notice"),
+        ("can they garnish my paycheck off this notice? I can maybe do $150 a month", "payment_plan"),
         ("y que pasa si tengo una declaracion sin presentar del 2022", "unfiled_returns"),
         ("me llamaron diciendo que eran del IRS. es estafa? como verifico si de verdad debo algo", "what_to_do"),
     ],
