@@ -43,12 +43,17 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bque onda con\b",
         r"\bque es (?:ese|esa|este|esta) (?:papel|forma|formulario|carta|aviso)\b",
         r"\bcual es la diferencia entre (?:el |la |un |una )?(?:cp|lt|aviso|carta|letter)",
+        r"\bes (?:la|el) (?:ultima?|final) (?:carta|aviso|notificacion)\b",
+        r"\b(?:esto|eso|esta carta|este aviso) (?:significa|quiere decir) que\b",
         # "es la carta esa que dicen que ...": is this the letter people talk about
         r"\bes (?:la|el|esta|este) (?:carta|aviso|notificacion)(?: (?:esa|ese|esta|este))? (?:que|de la que|del que)\b",
     ),
     "what_to_do": (
         r"\bque (?:hago|puedo hacer|debo hacer|tengo que hacer|me recomienda|me aconseja|hacemos|opciones|podemos hacer|debemos hacer|tenemos que hacer|se puede hacer)\b",
         r"\bcuales son (?:mis|las) opciones\b",
+        r"\b(?:tengo|debo|hay) que (?:pagar(?:lo|la)?|volver a pagar) (?:otra vez|de nuevo|dos veces)\b|"
+        r"\bdebo pagar(?:lo|la)? (?:otra vez|de nuevo)\b|\b(?:lo|la) (?:tengo|debo) (?:que )?pagar (?:otra vez|de nuevo)\b",
+        r"\ba quien (?:tengo que |debo |le )?(?:llamo|llamar|hablo|hablar|contacto|contactar|escribo|escribir)\b",
         r"\btengo que pagar(?:lo|la)? (?:ya|ahora|ahorita|de inmediato|enseguida|luego luego)\b",
         r"\bcomo (?:verifico|compruebo|confirmo|reviso|se) si (?:de verdad|realmente|en verdad)? ?(?:debo|le debo)\b",
         r"\bmis opciones\b",
@@ -77,6 +82,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bcuanto tiempo (?:tengo|tenemos|me queda|hay)\b",
         r"\bcuantos dias\b",
         r"\bfecha (?:limite|de vencimiento)\b",
+        r"\b(?:ya )?es (?:muy|demasiado) tarde\b",
         r"\bplazo\b",
         r"\bhasta cuando\b",
         r"\btodavia (?:tengo|estoy a) tiempo\b",
