@@ -174,7 +174,7 @@ _WAGES = re.compile(r"\b(?:wages?|paychecks?|salary|job|employer|work|sueldo|sal
 # "How much can they take?" beside a job, a paycheck or a wage levy notice: how much a wage levy takes.
 _HOW_MUCH_TAKEN = re.compile(
     r"\bhow much\b[^?.!]{0,30}\b(?:take|taking|keep|garnish\w*|levy)\b|"
-    r"\bhow much (?:do|can|will|would) (?:i|we) (?:get to )?keep\b|"
+    r"\bhow much (?:do|can|will|would) (?:i|we) (?:get to )?keep\b|\b(?:quiten|quitan|tomen) menos\b|"
     r"\bcuanto\b[^?.!]{0,30}\b(?:quit\w*|tom\w*|embarg\w*|retien\w*|retener)\b",
     re.IGNORECASE,
 )
@@ -207,6 +207,13 @@ _HOW_OFTEN = re.compile(
     re.IGNORECASE,
 )
 _LEVY_KINDS_ASKED = ("social_security_levy", "wage_levy", "bank_levy")
+# Leaving or changing a job, asked beside ending a levy.
+_JOB_CHANGE = re.compile(
+    r"\b(?:change|changing|switch\w*|quit\w*|leav\w*|left) (?:my |the |this |a )?(?:job|jobs|employer|work)\b|"
+    r"\b(?:new|another|different) (?:job|employer)\b|\bcambi\w* de (?:trabajo|empleo|empleador)\b|"
+    r"\b(?:nuevo|otro) (?:trabajo|empleo|empleador)\b|\brenunci\w*\b",
+    re.IGNORECASE,
+)
 # A monthly amount the taxpayer says they can pay: a payment plan offered.
 _CAN_AFFORD = re.compile(
     r"\b(?:i|we) (?:can|could) (?:maybe |probably |only |prob )?(?:do|pay|afford|swing|manage) (?:about |around |like |maybe )?"
@@ -485,6 +492,9 @@ def read_message(
         if last:
             questions = [last[0], *[q for q in questions if q != "what_to_do"]]
     questions = _follow_up_topic(questions, [*situations, *memory.situations], memory, flat)
+    if _JOB_CHANGE.search(flat) and "stop_levy" in questions and "wage_levy" not in questions:
+        # "si me cambio de trabajo se acaba el embargo?": whether a wage levy follows to the next job
+        questions.insert(questions.index("stop_levy"), "wage_levy")
     if _CAN_AFFORD.search(flat) and questions and "payment_plan" not in questions:
         # "can they garnish my paycheck? I can maybe do $150 a month": a plan offered beside the questions
         questions.append("payment_plan")

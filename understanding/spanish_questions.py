@@ -44,6 +44,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bque es (?:ese|esa|este|esta) (?:papel|forma|formulario|carta|aviso)\b",
         r"\bcual es la diferencia entre (?:el |la |un |una )?(?:cp|lt|aviso|carta|letter)",
         r"\bes (?:la|el) (?:ultima?|final) (?:carta|aviso|notificacion)\b",
+        r"\b(?:ya )?es (?:un|el) embargo\b",
         r"\b(?:esto|eso|esta carta|este aviso) (?:significa|quiere decir) que\b",
         # "es la carta esa que dicen que ...": is this the letter people talk about
         r"\bes (?:la|el|esta|este) (?:carta|aviso|notificacion)(?: (?:esa|ese|esta|este))? (?:que|de la que|del que)\b",
@@ -54,6 +55,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:tengo|debo|hay) que (?:pagar(?:lo|la)?|volver a pagar) (?:otra vez|de nuevo|dos veces)\b|"
         r"\bdebo pagar(?:lo|la)? (?:otra vez|de nuevo)\b|\b(?:lo|la) (?:tengo|debo) (?:que )?pagar (?:otra vez|de nuevo)\b",
         r"\ba quien (?:tengo que |debo |le )?(?:llamo|llamar|hablo|hablar|contacto|contactar|escribo|escribir)\b",
+        r"\bcomo (?:evito|evitamos|puedo evitar|podemos evitar|hago para evitar)\b",
         r"\btengo que pagar(?:lo|la)? (?:ya|ahora|ahorita|de inmediato|enseguida|luego luego)\b",
         r"\bcomo (?:verifico|compruebo|confirmo|reviso|se) si (?:de verdad|realmente|en verdad)? ?(?:debo|le debo)\b",
         r"\bmis opciones\b",
@@ -83,6 +85,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bcuantos dias\b",
         r"\bfecha (?:limite|de vencimiento)\b",
         r"\b(?:ya )?es (?:muy|demasiado) tarde\b",
+        r"\b(?:hay|tiene|existe) (?:un |algun )?(?:limite|plazo)(?: de tiempo)?\b",
         r"\bplazo\b",
         r"\bhasta cuando\b",
         r"\btodavia (?:tengo|estoy a) tiempo\b",
@@ -122,6 +125,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bembargo de (?:salario|sueldo)\b",
         r"\bgarnish\w*",
         r"\b(?:embarg\w*|quitar\w*|ir contra|tocar)\b[^.?!]{0,20}\b(?:cheque|salario|sueldo|paga|nomina|trabajos?)\b",
+        r"\bcambi\w* de (?:trabajo|empleo)\b[^?.!]{0,30}\bembargo|\bembargo\b[^?.!]{0,30}\bcambi\w* de (?:trabajo|empleo)\b",
     ),
     "bank_levy": (
         r"\bcuenta (?:de banco|bancaria|de cheques|de ahorros)\b",
@@ -285,6 +289,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:10|diez) a[nñ]os\b",
         r"\bprescri\w*\b",
         r"\bvence\w*\b[^?.!]{0,20}\bdeuda\b",
+        r"\bse (?:borra|olvida) la deuda\b(?! si)|\bla deuda (?:se )?(?:borra|expira|desaparece)\b",
         r"\bexpir\w*\b",
         r"\bcaduc\w*\b",
         r"\besperar (?:a )?que (?:se )?(?:venza|expire|pase)\b",
