@@ -289,6 +289,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:10|diez) a[nñ]os\b",
         r"\bprescri\w*\b",
         r"\bvence\w*\b[^?.!]{0,20}\bdeuda\b",
+        r"\bcuant(?:os a[nñ]os|o tiempo) (?:tiene|le queda|tienen) (?:el irs|ellos|hacienda)? ?(?:para|de) cobrar",
         r"\bse (?:borra|olvida) la deuda\b(?! si)|\bla deuda (?:se )?(?:borra|expira|desaparece)\b",
         r"\bexpir\w*\b",
         r"\bcaduc\w*\b",
