@@ -58,7 +58,9 @@ _TAX_PREP = re.compile(
     r"como (?:declaro|hago|presento|preparo) (?:mis |los )?(?:impuestos|taxes|declaracion)|"
     r"(?:declarar|presentar|hacer) (?:mis |los )?(?:impuestos|taxes|declaracion(?:es)?)(?: de impuestos)?(?: atrasad\w*| de a[nñ]os anteriores)?\b(?! (?:tarde|que))|"
     r"(?:declarar|presentar)\b[^.?!]{0,25}\ba[nñ]os (?:atrasados|anteriores|pasados)|"
-    r"deduccion estandar|reclamar a mis (?:hijos|dependientes))",
+    r"deduccion estandar|reclamar a mis (?:hijos|dependientes)|"
+    # an ITIN to file with (Form W-7): how to get one belongs to tax preparation
+    r"(?:get|apply for|need|sacar|tramitar|pedir|necesito) (?:an |a |un |mi |el )?itin\b|\bw-?7\b)",
     re.I,
 )
 # Debts and agencies that are not the IRS: HMRC, the CRA, Spain's or Mexico's tax office, card companies, student loans.

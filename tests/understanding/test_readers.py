@@ -423,6 +423,8 @@ def test_situations_stated_and_only_feared(text: str, stated: Optional[str], not
     [
         ("estoy en paro y Hacienda me reclama 1.200 euros. me pueden embargar la prestacion?", "other"),
         ("el SAT me mando un requerimiento de pago", "other"),
+        ("no tengo seguro social. como hago mi declaracion, necesito sacar un ITIN?", "tax_prep"),
+        ("how do I apply for an ITIN", "tax_prep"),
     ],
 )
 def test_another_countrys_tax_office_is_out_of_scope(text: str, scope: str) -> None:
