@@ -294,7 +294,7 @@ def compose(
     for raw in reading.unknown_codes[:2]:
         answer.add(phrase(language, "unknown_code", code=raw), part=FIXED)
     chosen: Set[str] = set()  # the passages used
-    said: Set[str] = set()  # their texts: a text is said once
+    texts_said: Set[str] = set()  # their texts: a text is said once
     for question in questions[: MAX_QUESTIONS + 1]:
         if len(answer.topics) == MAX_QUESTIONS:
             break
@@ -323,11 +323,11 @@ def compose(
             answer.topics.append(question)  # the other answer states the time limit
             continue
         # a text already said for another question ("does the levy end if I change jobs") gives way to the next
-        passage = passages.for_question(question, stage, situations, reading.text, said)
+        passage = passages.for_question(question, stage, situations, reading.text, texts_said)
         if passage is None:
             continue
         chosen.add(passage.id)
-        said.add(passage.text)
+        texts_said.add(passage.text)
         answer.add(passage.text, part=GENERAL if question in _GENERAL_QUESTIONS else ANSWER)
         answer.topics.append(question)
         answer.sources.append(passage.source_url)
