@@ -83,9 +83,13 @@ class Passage(BaseModel):
             return False
         if set(self.unless_situations) & set(situations):
             return False
-        if self.when_words is not None and not re.search(self.when_words, normalise(text), re.IGNORECASE):
+        if not self.words_fit(text):
             return False
         return self.when_situation is None or self.when_situation in situations
+
+    def words_fit(self, text: str) -> bool:
+        """True when the passage names no words or the message ``text`` contains them."""
+        return self.when_words is None or bool(re.search(self.when_words, normalise(text), re.IGNORECASE))
 
 
 class Passages:
@@ -113,13 +117,7 @@ class Passages:
         """The note for ``situation`` (in an answer of out-of-scope kind ``scope``, e.g. a state notice) whose
         words, if it has any, occur in the message ``text`` (refinancing a home is not selling it)."""
         return next(
-            (
-                p
-                for p in self.all
-                if p.situation == situation
-                and p.when_scope == scope
-                and (p.when_words is None or re.search(p.when_words, normalise(text), re.IGNORECASE))
-            ),
+            (p for p in self.all if p.situation == situation and p.when_scope == scope and p.words_fit(text)),
             None,
         )
 

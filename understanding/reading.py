@@ -208,7 +208,6 @@ _HOW_OFTEN = re.compile(
     r"each (?:month|check|paycheck|payment)|just once|only once|one time only|(?:a|one) one-time)\b",
     re.IGNORECASE,
 )
-_LEVY_KINDS_ASKED = ("social_security_levy", "wage_levy", "bank_levy")
 # Leaving or changing a job, asked beside ending a levy.
 _JOB_CHANGE = re.compile(
     r"\b(?:change|changing|switch\w*|quit\w*|leav\w*|left) (?:my |the |this |a )?(?:job|jobs|employer|work)\b|"
@@ -356,7 +355,7 @@ def _follow_up_topic(questions: List[str], situations: Sequence[str], memory: Me
         return [relief, *(q for q in questions if q not in GENERIC and q != "payment_plan")]
     taking = {"levy_general", "stop_levy"}  # "se lo quitan cada mes?" reads as taking or removing
     if _HOW_OFTEN.search(text) and set(questions) <= GENERIC | taking:
-        kind = next((t for t in last if t in _LEVY_KINDS_ASKED), None)
+        kind = next((t for t in last if t in _LEVY_KINDS), None)
         if kind is not None:
             return [kind, *(q for q in questions if q not in taking)]
     return questions
