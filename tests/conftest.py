@@ -6,7 +6,9 @@ soon as collection ends (:class:`StartingSharedBot`), so its start-up overlaps w
 that run first; the fixture waits for it. The benchmark's smoke run (``quick_bench``,
 tests/bench/quick_run.py) starts the same way, so its minute overlaps with the tests before it, and
 so does the secret scan of every tracked file (``secret_scan``, tests/secret_scan.py), niced so it
-only takes a core the tests leave idle. The modules with servers of their own (faults, hand-off,
+only takes a core the tests leave idle; the tests that wait for the scan's findings run last
+(:func:`pytest_collection_modifyitems`), so the scan has the whole run to finish instead of holding
+up the third module (it waited 68 s there). The modules with servers of their own (faults, hand-off,
 hostile input, scale-out) get them started one module ahead (tests/background.py).
 """
 
@@ -55,6 +57,15 @@ _STARTERS: Dict[str, Callable[[], Background]] = {
     "secret_scan": _start_secret_scan,
 }
 _started: Dict[str, Background] = {}
+
+
+# Fixtures whose background run the tests wait for: those tests go last, after everything else.
+_WAIT_LAST = ("secret_scan",)
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Move the tests that wait for a background run's result to the end (otherwise in collection order)."""
+    items.sort(key=lambda item: any(name in item.fixturenames for name in _WAIT_LAST))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
