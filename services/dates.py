@@ -60,6 +60,26 @@ _ARRIVAL_ONLY = re.compile(r"^\s*(?:today|now|hoy|ahora)\s*$", re.IGNORECASE)
 _STRAY_ARTICLE = re.compile(r"^(?:a|an)\s+(?!(?:week|month|year|day|couple|few)s?\b)", re.IGNORECASE)
 
 
+# A bare duration ("3 weeks") is read as that long ago; followed by one of these it lies ahead instead
+# ("the response date is 3 weeks out", "2 months left"), as does "in 3 weeks": no date printed on a notice.
+_AMOUNT_OF_TIME = (
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|couple of|dos|tres|cuatro|cinco|seis|unos)"
+    r"\s+(?:days?|weeks?|months?|d[ií]as|semanas?|mes(?:es)?)"
+)
+_BARE_DURATION = re.compile(rf"^\s*{_AMOUNT_OF_TIME}\s*$", re.IGNORECASE)
+_IN_A_WHILE = rf"\b(?:in|within|en|dentro de)\s+{_AMOUNT_OF_TIME}\b"
+_TIME_AHEAD = re.compile(
+    rf"\b{_AMOUNT_OF_TIME}\s+(?:out|away|from now|later|left|to go|remaining|m[aá]s|que quedan|de plazo)\b"
+    rf"|{_IN_A_WHILE}",
+    re.IGNORECASE,
+)
+
+
+def speaks_of_time_ahead(text: str) -> bool:
+    """True when ``text`` gives time still left ("3 weeks out", "2 months left", "in 10 days", "en 2 semanas")."""
+    return bool(_TIME_AHEAD.search(text))
+
+
 # A date in figures: "15/10/2026", "5/6/26", "15/10", "15-10"; with dots only when it has a year
 # ("1.850" is an amount).
 _NUMERIC_DATE = re.compile(r"(?<![\w/.\-])(\d{1,2})([/.\-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/\-]|[.,]\d)")
@@ -156,6 +176,10 @@ def _dates_in(segment: str, settings: dict) -> List[Tuple[bool, dt.date]]:
             value = reparsed
         index = segment.find(phrase, position)
         position = max(position, index)
+        if _TIME_AHEAD.match(phrase.strip()) or (
+            index >= 0 and _BARE_DURATION.match(phrase) and _TIME_AHEAD.match(segment[index:])
+        ):
+            continue  # time still ahead, not a date
         cued = index > 0 and bool(_DATE_CUES.search(segment[:index]))
         results.append((cued, value.date()))
     return results

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Pattern, Set
 
+from services.dates import speaks_of_time_ahead
 from understanding.questions import is_asking, normalise, sentences
 from understanding.situation_classifier import situation_classifier
 from understanding.spanish_situations import SITUATIONS as SPANISH_SITUATIONS
@@ -379,6 +380,14 @@ def _stated(name: str, text: str) -> bool:
     return name == "spouse_caused" and bool(_SPOUSE.search(text) and _HIS_OR_HERS.search(text))
 
 
+# "I still have time", "not due until the 20th", "quedan 10 dias": time still left, whatever the classifier reads
+# (as is "3 weeks out" or "in 10 days": services.dates.speaks_of_time_ahead).
+_STILL_TIME = re.compile(
+    r"\bstill (?:have|got)\b|\bnot (?:due )?(?:until|till)\b|\b(?:quedan|faltan|tengo) (?:\d+|unos|dos|tres) (?:dias|semanas)\b",
+    re.IGNORECASE,
+)
+
+
 # "thanks", "ok", "John Smith": too short to state a situation the patterns miss; not worth a prediction.
 _FEWEST_WORDS = 4
 
@@ -396,7 +405,13 @@ def _classified(text: str) -> Set[str]:
         and not is_asking(sentence)
         and not any(_stated(name, sentence) for name in SITUATIONS)
     ]
-    return {situation for situation in situation_classifier().situations(unread) if situation}
+    readings = situation_classifier().situations(unread)
+    return {
+        situation
+        for sentence, situation in zip(unread, readings, strict=True)
+        if situation
+        and not (situation == "deadline_passed" and (speaks_of_time_ahead(sentence) or _STILL_TIME.search(sentence)))
+    }
 
 
 _NEVER_MISSED = re.compile(

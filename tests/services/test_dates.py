@@ -39,6 +39,23 @@ def test_find_notice_date(text: str, expected: dt.date) -> None:
     assert find_notice_date(text, TODAY) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the response date is 3 weeks out",
+        "I have 2 months left to answer",
+        "the hearing is a week away",
+        "vence en 3 semanas mas",
+    ],
+)
+def test_a_time_still_ahead_is_no_notice_date(text: str) -> None:
+    assert find_notice_date(text, TODAY) is None
+
+
+def test_a_bare_time_behind_is_still_read() -> None:
+    assert find_notice_date("it came 3 weeks back", TODAY) == D(2026, 11, 5)
+
+
 def test_relative_dates_follow_today() -> None:
     other_today = D(2026, 3, 10)
     assert find_notice_date("3 weeks ago", other_today) == D(2026, 2, 17)
