@@ -26,6 +26,7 @@ from services.deadlines import DeadlineState, compute_deadline, equivalent_heari
 from services.gsm import to_gsm
 from understanding.passages import Passages
 from understanding.phrases import ENGLISH, SPANISH, count_days, phrase
+from understanding.questions import QUESTION_FAMILY
 from understanding.reading import Memory, MessageReading
 
 MAX_QUESTIONS = 4
@@ -295,8 +296,13 @@ def compose(
         answer.add(phrase(language, "unknown_code", code=raw), part=FIXED)
     chosen: Set[str] = set()  # the passages used
     texts_said: Set[str] = set()  # their texts: a text is said once
+    already_said = 0  # questions answered by what was said for another one (they take no room)
     for question in questions[: MAX_QUESTIONS + 1]:
-        if len(answer.topics) == MAX_QUESTIONS:
+        if question == "what_to_do" and notice is None and set(QUESTION_FAMILY["what_to_do"]) & set(answer.topics):
+            answer.topics.append(question)  # the steps given ("call the number on the levy notice") say what to do
+            already_said += 1
+            continue
+        if len(answer.topics) - already_said == MAX_QUESTIONS:
             break
         told = notice is not None or bool(reading.unknown_codes)  # the notice part (or the honest "I don't have it")
         if question in _ANSWERED_BY_NEXT_STEP or (told and question in _ANSWERED_BY_NOTICE):

@@ -33,11 +33,15 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bdoes (?:this|that|it) (?:letter |notice )?mean\b",
         r"\bis (?:this|that|it) (?:bad|serious|urgent)\b",
         r"\bis (?:this|that|it) the (?:letter|notice|one)(?: (?:that|where|people|everyone|they)\b| you (?:guys )?(?:talk|warn))",
+        r"\bwhat (?:is|'?s) the difference\b",  # "ltr 3172 and a 668(Y)(c): whats the difference"
+        r"\bhow (?:is|are) (?:it|they|this|these|that|those|the two)\b[^?.!]{0,15}\bdifferent\b",
+        r"\bwhat does the [a-z] (?:mean|stand for)\b",  # "Letter 1058-A: what does the A mean"
     ),
     "what_to_do": (
         r"\bwhat (?:should|do|can|would|must) (?:i|we) do\b",
         r"\bwhat (?:are )?(?:my|our|his|her|their) options\b",
         r"\bwho (?:do|should|can) (?:i|we) (?:call|contact|talk to|reach|write to)\b",
+        r"\bwho (?:do|should|can) (?:i|we) (?:even|actually|now|then) (?:call|contact|reach|write to)\b",
         r"\bhow (?:do|can) (?:i|we) (?:avoid|prevent)\b",
         r"\bshould (?:i|we) (?:just )?pay (?:it|this|that)\b",
         r"\bdo (?:i|we) (?:still |really )?(?:have|need) to pay (?:it|this|that|for (?:it|this|that|his|her))\b",
@@ -65,6 +69,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bwhat can be done\b",
         r"\bwhat (?:can|could) (?:i|we) (?:still )?do\b",
         r"\bshould (?:i|we) (?:call|contact|respond|reply|answer|pay|ignore|worry)\b",
+        r"\bshould (?:i|we) (?:be |also |first |even )?(?:calling|contacting|call|contact)\b",
         r"\bwhat are (?:my|our) next\b",
         r"\bhow do (?:i|we) (?:fix|handle) this\b",
     ),
@@ -78,6 +83,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bwhen (?:is|do i have to|must i|should i|does) [^?.!]{0,30}(?:due|pay|respond|reply)",
         r"\bhow long (?:does|will|would|do) (?:it|this|that|the process|they) (?:take|usually take)\b",
         r"\bwhen (?:would|will|could|can|do|does|might) (?:they|the irs|it)\b[^?.!]{0,15}\b(?:start|begin|levy|garnish|take|seize|freeze)",
+        r"\bwhen (?:does|do|will|would) (?:the |that |this |my )?(?:\d+ ?%|(?:levy|garnish\w*|withholding|payments?|deductions?|taking)\b)[^?.!]{0,25}\b(?:start|begin|kick in|come out|coming out)",
         r"\bwhen is it due\b",
         r"\bhow many days\b",
         r"\btime (?:left|limit to respond)\b",
@@ -108,6 +114,9 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bshut (?:us|me|it) down\b",
         r"\b(?:can|could) they (?:really )?make (?:me|us) pay\b",
         r"\bnext (?:letter|notice|step)\b[^?.!]{0,25}\b(?:after|from them)\b|\bwhat(?: is)? (?:the )?next (?:letter|notice)\b",
+        r"\b(?:com(?:e|es|ing)|go(?:es|ing)?) after (?:me|us|my|our)\b",  # "is this the start of them coming after me"
+        r"\bpersonally (?:responsible|liable)\b",
+        r"\b(?:penalt\w*|interest|rate)\b[^?.!]{0,25}\b(?:goes|go|going|will go|gets|get|getting) (?:up|higher|worse)\b",
     ),
     "wage_levy": (
         r"\bgarnish\w*\b(?![^?.!]{0,20}\b(?:bank|account|social security))",
@@ -271,7 +280,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bgo away (?:after|eventually)\b",
         r"\btime limit\b[^?.!]{0,20}\bcollect",
         r"\bfall off\b",
-        r"\bhow far back\b",
+        r"\bhow far back\b(?! (?:do|should|must|will) (?:i|we) (?:have to |need to )?(?:go|file)\b)",
         r"\b(?:keep|continue) (?:coming|going) after\b",
         r"\bhow long can (?:the irs|they) (?:collect|keep|go|come|chase)\b",
         r"\b(?:still|ever) (?:collect|come after|go after)\b[^?.!]{0,20}\b(?:old|19\d\d|20[01]\d)\b",
@@ -376,6 +385,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:can|could|should|do) (?:i|we) still file\b",
         r"\bfile (?:all )?(?:those|these|the|my|our)? ?(?:missing|old|back|past|past[- ]due|late|prior|overdue) (?:years?|returns?|tax returns?)\b",
         r"\b(?:how (?:far|many years) back|how many years) (?:do|should|must|will) (?:i|we) (?:have to |need to )?file\b",
+        r"\bhow (?:far|many years) back (?:do|should|must|will) (?:i|we) (?:have to |need to )?go\b",
+        r"\bmake up (?:a |the |my |our )?(?:number|amount|return|bill|income)\b",  # a substitute for return
         r"\b(?:last|past) (?:\d+|few|several|two|three|four|five|six) (?:years|returns)\b[^?.!]{0,20}\b(?:not|never|un)\s?filed\b",
     ),
     "injured_spouse": (

@@ -40,6 +40,7 @@ _REFUND = re.compile(
     r"(?:haven'?t|have not|didn'?t|did not|still haven'?t) (?:got|gotten|received) (?:my )?(?:tax )?refund|"
     r"when will i (?:get|receive) my refund|track (?:my )?refund|(?:still )?waiting (?:on|for) (?:my )?(?:tax )?refund|"
     r"refund (?:never came|never arrived|is (?:still )?(?:pending|processing|under review)|status)|"
+    r"\btracker\b[^.?!]{0,25}\b(?:says|shows)\b[^.?!]{0,10}\bprocessing|\bpath act\b|\bholds? (?:those|the|these|my) refunds?\b|"
     r"(?:sigo|seguimos) esperando (?:mi|el) reembolso|(?:and |but |still )?no refund (?:yet|still)?\b[^.?!]{0,20}\bwhere|"
     # Spanish, on the text without accents
     r"donde esta (?:mi|el) reembolso|(?:no me ha|todavia no me|aun no me) (?:llegado|llega) (?:el |mi )?reembolso|"
@@ -52,6 +53,7 @@ _TAX_PREP = re.compile(
     r"\b(?:how (?:do|can|should) i (?:file|prepare|do) (?:my )?(?:\d{4} )?(?:tax(?:es)?|return)|"
     r"(?:file|prepare|do) my (?:\d{4} )?(?:taxes|tax return|return)\b(?! (?:late|that|which))|"
     r"file (?:all )?(?:the |my |those )?(?:old|back|past|missing|unfiled|prior) (?:year )?(?:tax )?returns?|which (?:form|software)|standard deduction|w-?4|claim (?:my )?(?:kid|child|dependent)|"
+    r"\b1040-?x\b|(?:file|fill out|do) (?:an|a) amendment\b|"
     r"(?:how (?:do|can|should) i )?(?:file|prepare|do) (?:an|a|my) amended (?:tax )?return|amend (?:my|a|the) (?:\d{4} )?(?:tax )?return|"
     r"how (?:do|can|should) i (?:file|prepare|submit|catch up on)\b[^?.!]{0,30}\breturns?\b|"
     r"help (?:me )?(?:filing|file|with filing)|"
@@ -70,6 +72,13 @@ _OTHER_CREDITOR = re.compile(
     r"tarjetas? de credito|prestamos? estudiantil\w*|deudas? medicas?|cobradores?|"
     # another country's tax office: Spain's or Mexico's (Hacienda, la Agencia Tributaria, el SAT), in euros
     r"hacienda (?:de espana|espanola|me|nos|le)|agencia tributaria|el sat|euros?)\b",
+    re.I,
+)
+# A joint refund kept for a spouse's own debt (a student loan, child support) is injured spouse relief (Form 8379),
+# which the assistant covers, even though the debt itself is not the IRS's.
+_SHARE_BACK = re.compile(
+    r"\b(?:get|have|claim) (?:my|our) (?:half|share|part|portion)\b[^?.!]{0,15}\bback\b|\binjured spouse\b|\b8379\b|"
+    r"\brecuperar mi (?:parte|mitad)\b|\bconyuge perjudicad\w*",
     re.I,
 )
 # The IRS or a federal tax named beside another creditor ("a federal student loan" is no tax debt).
@@ -407,7 +416,7 @@ def _scope(text: str, situations: Sequence[str], has_codes: bool) -> Optional[st
     # a state agency named, no IRS code and nothing saying the IRS sent it ("can they levy me like the irs?")
     if "state_notice" in situations and not has_codes and not _IRS_SENDER.search(text):
         return "state_notice"
-    if _OTHER_CREDITOR.search(text) and not has_codes and not _IRS_DEBT.search(text):
+    if _OTHER_CREDITOR.search(text) and not has_codes and not _IRS_DEBT.search(text) and not _SHARE_BACK.search(text):
         return "other"
     if _REFUND.search(text) and not has_codes:
         return "refund_status"
@@ -485,7 +494,7 @@ def read_message(
                 questions = [
                     _REMOVAL_OF[topic],
                     *also,
-                    *[q for q in questions if q != "what_to_do" and q not in also and q not in taken],
+                    *[q for q in questions if q not in also and q not in taken],
                 ]
                 break
     if _SAME_TOPIC.search(flat) and not (set(questions) - GENERIC):

@@ -52,6 +52,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "what_to_do": (
         r"\bque (?:hago|puedo hacer|debo hacer|tengo que hacer|me recomienda|me aconseja|hacemos|opciones|podemos hacer|debemos hacer|tenemos que hacer|se puede hacer)\b",
         r"\bcuales son (?:mis|las) opciones\b",
+        r"\b(?:les|le) (?:puedo|podemos|debo) pagar (?:a ellos |a ella |a esa agencia )?directamente\b",
         r"\b(?:tengo|debo|hay) que (?:pagar(?:lo|la)?|volver a pagar) (?:otra vez|de nuevo|dos veces)\b|"
         r"\bdebo pagar(?:lo|la)? (?:otra vez|de nuevo)\b|\b(?:lo|la) (?:tengo|debo) (?:que )?pagar (?:otra vez|de nuevo)\b",
         r"\ba quien (?:tengo que |debo |le )?(?:llamo|llamar|hablo|hablar|contacto|contactar|escribo|escribir)\b",
@@ -137,6 +138,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     ),
     "levy_general": (
         r"\bembarg\w*\b",
+        r"\bque (?:cosas|bienes|mas) (?:me |nos |le )?(?:pueden|puede|podrian|van a) (?:quitar|embargar|tomar|llevar|confiscar)\b",
         r"\bquitar(?:me)? (?:mi |la |el |mis )?(?:casa|carro|auto|propiedad|cosas|todo)\b",
         r"\bconfisca\w*\b",
         r"\bincauta\w*\b",
@@ -397,6 +399,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:el irs|ellos)\b[^?.!]{0,15}\b(?:hizo|hicieron|presento|presentaron|preparo|prepararon|calculo|calcularon|lleno|llenaron)\b[^?.!]{0,25}\b(?:declaracion|impuestos|taxes)\b[^?.!]{0,15}\bpor (?:mi|nosotros)\b",
         r"\bdeclaracion sustitut\w*\b|\bsustitut\w* (?:de|para) (?:la )?declaracion\b",
         r"\btodavia (?:puedo|podemos) (?:declarar|presentar)\b",
+        r"\b(?:tengo|tenemos|debo|hay) que (?:presentar|declarar|mandar)\b[^?.!]{0,40}\baunque no (?:pueda|pueda|puedo|podamos|tenga|tengo)\b",
         r"\bnunca (?:he )?(?:declarado|declare|presente|he presentado)\b",
         r"\bcuantos a[nñ]os (?:para )?atras\b[^?.!]{0,30}\b(?:declar\w*|present\w*)\b",
         r"\bdej(?:e|amos|o) de (?:declarar|presentar)\b",

@@ -31,7 +31,8 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     ),
     "bank_frozen": (
         r"\b(?:cuenta|banco)\b[^.?!]{0,40}\b(?:congelad\w*|congelaron|embargad\w*|embargaron|bloquead\w*|bloquearon|vaciaron|retenid\w*)\b",
-        r"\b(?:congelaron|congelo|embargaron|bloquearon|bloqueo|vaciaron|vacio|sacaron|saco)\b[^.?!]{0,30}\b(?:cuenta|banco|dinero del banco)\b",
+        # "mi ex saco dinero de una cuenta de retiro" is a withdrawal, not a freeze
+        r"\b(?:congelaron|congelo|embargaron|bloquearon|bloqueo|vaciaron|vacio|sacaron|saco)\b[^.?!]{0,30}\b(?:cuenta|banco|dinero del banco)\b(?! de (?:retiro|jubilacion)| ira\b| 401)",
         r"\b668-?a\b",
         r"\bembargo (?:la|mi|mis|nuestra|su) (?:cuenta|cuentas|banco)\b",
         r"\b(?:dejaron|dejo|quedo|quedaron) (?:la |mi |nuestra )?cuenta en (?:cero|ceros)\b",
@@ -111,7 +112,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     ),
     "ignored_letters": (
         r"\bno (?:abri|lei|conteste|respondi|hice caso)\b[^.?!]{0,30}\b(?:cartas|avisos|carta|aviso)\b",
-        r"\bignore (?:las|los|la|el)\b",
+        r"\bignore (?:todas |todos )?(?:las|los|la|el|sus|esas|esos)\b",
         r"\b(?:cartas|avisos) (?:anteriores|que no conteste)\b",
         r"\bno (?:los |las |la |lo )?(?:conteste|respondi|abri|lei)\b",
         r"\bno (?:he|hemos) (?:contestado|respondido|abierto|leido)\b",
@@ -153,6 +154,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     "spouse_caused": (
         r"\b(?:mi )?(?:ex|esposo|esposa|marido|exesposo|exesposa)\b[^.?!]{0,60}\b(?:no (?:declaro|pago|reporto)|escondio|mintio|nunca me dijo|sin decirme|debe)\b",
         r"\b(?:culpa|deuda) de mi (?:ex|esposo|esposa|marido)\b",
+        r"\bdeuda (?:es|era) (?:solo |solamente )?(?:de|del) (?:mi )?(?:ex|esposo|esposa|marido)\b",
         r"\bdeclaracion conjunta\b[^.?!]{0,40}\b(?:ex|divorci)",
         r"\bmi ex\b",
         r"\bex[- ]?(?:esposo|esposa|marido|mujer|pareja)\b",

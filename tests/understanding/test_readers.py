@@ -113,6 +113,10 @@ def test_unknown_code_is_reported_not_guessed() -> None:
         # the relief named is asked about; a spouse's own debt is stated
         ("is there a deadline to ask for innocent spouse relief", []),
         ("the whole refund got taken for HER old tax debt", ["spouse_caused"]),
+        # time still left is no passed deadline; a spouse's withdrawal is no bank freeze; "ignore todas las cartas"
+        ("my CP2000 says they want $1,460. the response date is 3 weeks out", []),
+        ("mi ex saco dinero de una cuenta de retiro en 2022 y no lo reporto", ["spouse_caused"]),
+        ("la verdad ignore todas las cartas del IRS el año pasado", ["ignored_letters"]),
     ],
 )
 def test_situations(text: str, expected: list) -> None:
@@ -147,6 +151,12 @@ def test_situations(text: str, expected: list) -> None:
         ("y se me van a seguir sumando los intereses?", ["consequences"]),
         ("what if we just dont respond by the date", ["consequences"]),
         ("y si estoy de acuerdo pero no puedo pagar todo junto?", ["payment_plan", "cnc_hardship"]),
+        ("whats the difference between the two and do I have to answer both", ["what_is_notice", "what_to_do"]),
+        ("is this the start of them coming after me?", ["consequences"]),
+        ("When does the 15% start coming out?", ["deadline"]),
+        ("will they make up a number for me? how far back do I have to go", ["unfiled_returns"]),
+        ("should I be calling social security about it?", ["what_to_do"]),
+        ("que cosas me pueden quitar?", ["levy_general"]),
     ],
 )
 def test_questions(text: str, expected: list) -> None:
@@ -254,6 +264,10 @@ def test_follow_up_uses_the_last_topic() -> None:
         ("a collection agency for an old hospital bill says they will garnish my wages", "other"),
         ("the state is garnishing 25% of my paycheck for old state income taxes", "state_notice"),
         ("my refund is way late, should I file a form 3911 or just keep waiting", "refund_status"),
+        ("claimed the earned income credit, the tracker just says processing. when will it hit my bank", "refund_status"),
+        ("I left a 1099-INT off my return. how do I fill out a 1040-X to fix it?", "tax_prep"),
+        # a joint refund kept for a spouse's student loan: injured spouse relief, which the assistant covers
+        ("our refund went to my husbands old student loan, can I get my half back?", None),
     ],
 )
 def test_scope(text: str, scope: Optional[str]) -> None:
