@@ -7,7 +7,7 @@ import uuid
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswerMessage
@@ -176,6 +176,12 @@ class ActionCorrectIntake(BaseAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         if tracker.get_slot("case_reference"):
             return await self._note_on_case(dispatcher, tracker)
+        if tracker.active_loop_name != FORM and not tracker.get_slot("intake_id") and not field_buttons(tracker.slots):
+            # nothing given yet, so nothing to correct: "I haven't filed 2022 yet, do I need to file those
+            # first?" is a question; answer it, and listen instead of starting the form (the rule's next step)
+            answered = await ActionAnswerMessage().answer_instead(dispatcher, tracker)
+            if answered is not None:
+                return [*answered, FollowupAction("action_listen")]
         events = new_intake_events(tracker)
         language = conversation_language(tracker)
         text = latest_text(tracker)

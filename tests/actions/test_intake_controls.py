@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.intake_controls import (
     ActionCancelIntake,
@@ -418,6 +418,19 @@ async def test_a_question_read_as_cancel_outside_the_form_is_answered() -> None:
     messages, _ = await run_action(CANCEL, tracker)
     assert "utter_nothing_to_cancel" not in names(messages)
     assert "new levy to your next employer" in str(messages)
+
+
+async def test_a_question_read_as_a_correction_before_any_intake_is_answered_without_starting_it() -> None:
+    tracker = form_tracker(
+        "I havent filed 2022 or 2023 yet though. do I need to file those first?",
+        None,
+        intent="correct_intake",
+        active_loop=None,
+    )
+    messages, events = await run_action(CORRECT, tracker)
+    assert "utter_change_which" not in names(messages) and "utter_answer" in names(messages)
+    assert events[-1] == FollowupAction("action_listen")  # the form does not start
+    assert not any(event.get("name") == "intake_id" for event in events)
 
 
 async def test_a_question_read_as_a_skip_outside_the_form_is_answered() -> None:

@@ -58,6 +58,7 @@ ANSWERED_INSTEAD = {
     "ask_why_needed": None,
     "cancel": None,
     "skip_question": None,
+    "correct_intake": None,  # with no intake begun
 }  # outside the intake
 
 
