@@ -264,7 +264,7 @@ def test_follow_up_uses_the_last_topic() -> None:
         ("a collection agency for an old hospital bill says they will garnish my wages", "other"),
         ("the state is garnishing 25% of my paycheck for old state income taxes", "state_notice"),
         ("my refund is way late, should I file a form 3911 or just keep waiting", "refund_status"),
-        ("claimed the earned income credit, the tracker just says processing. when will it hit my bank", "refund_status"),
+        ("claimed the EITC, the tracker just says processing. when will it hit my bank", "refund_status"),
         ("I left a 1099-INT off my return. how do I fill out a 1040-X to fix it?", "tax_prep"),
         # a joint refund kept for a spouse's student loan: injured spouse relief, which the assistant covers
         ("our refund went to my husbands old student loan, can I get my half back?", None),
