@@ -121,10 +121,11 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "wage_levy": (
         r"\bgarnish\w*\b(?![^?.!]{0,20}\b(?:bank|account|social security))",
         r"\b(?:wages?|paychecks?|my pay\b|my check\b|salary)",
+        r"\bexemption (?:claim )?(?:form|statement)\b|\bstatement of exemptions\b|\b668-?w\b",
     ),
     # "the bank" as lender or statement ("will the bank approve me", "bank statements") is no bank levy
     "bank_levy": (
-        r"\bbank\b(?!\s+(?:statements?|loans?|even|approv\w*|lend\w*|financ\w*|mortgage))",
+        r"(?<!hit my )(?<!hits my )(?<!land in my )\bbank\b(?!\s+(?:statements?|loans?|even|approv\w*|lend\w*|financ\w*|mortgage))",
         r"\b(?:checking|savings) account\b",
         r"\bmy account\b",
         r"\bmy (?:money|savings|funds)\b",

@@ -206,6 +206,10 @@ def _unhidden(spans: Dict[str, Tuple[int, int]], sentence: str) -> List[str]:
 _OWN_QUESTION = {
     "lien": re.compile(r"\bcredit\b|\bcredito\b", re.IGNORECASE),
     "innocent_spouse": re.compile(r"\binnocent spouse\b|\b8857\b|\bconyuge inocente\b", re.IGNORECASE),
+    # "me pueden embargar el carro y la cuenta": the car is asked about beside the account
+    "levy_general": re.compile(
+        r"\b(?:car|truck|house|home|property|boat|carro|troca|camioneta|casa|propiedad|auto|bienes)\b", re.IGNORECASE
+    ),
 }
 
 
@@ -214,6 +218,8 @@ def _asked_apart(general: str, sentence: str, start: int, end: int) -> bool:
     own = _OWN_QUESTION.get(general)
     if own is None:
         return False
+    if general == "levy_general":  # property named anywhere beside the account ("el carro y la cuenta")
+        return bool(own.search(sentence))
     return any(not start <= m.start() < end for m in own.finditer(sentence))
 
 

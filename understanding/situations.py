@@ -179,7 +179,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bpayment (?:bounced|failed|didn'?t go through|was returned)\b",
         r"\b(?:couldn'?t|could not|didn'?t|did not|unable to) (?:make|pay) (?:a|my|the|this month'?s?|last month'?s?) (?:monthly )?payment",
         r"\bbehind on (?:my |the )?(?:payments|payment plan|installment)",
-        r"\bdefaulted\b",
+        r"\bdefaulted\b(?! (?:student |school |car |auto |home )?loans?\b)",  # a defaulted loan is no IRS plan
         r"\bin default\b",
         r"\b(?:missed|skipped|didn'?t pay|couldn'?t pay) (?:the |my |our )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b(?! \d)",
         r"\b(?:autopay|auto-pay|payment|direct debit|debit)\b[^.?!]{0,15}\b(?:rejected|declined|bounced|failed|returned|reversed)\b",
@@ -256,7 +256,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     ),
     "spouse_caused": _any(
         r"\bex[- ]?(?:husband|wife|spouse|partner)\b",
-        r"\b(?:husband|wife|spouse)(?:'?s)? (?:\w+ ){0,4}(?:business|income|fault|debt|taxes|didn'?t|never|lied|hid|forged)",
+        r"\b(?:husband|wife|spouse)(?:'?s)? (?:\w+ ){0,4}(?:business|income|fault|debt|loan|child support|taxes|didn'?t|never|lied|hid|forged)",
         # "innocent spouse" alone names the relief asked about, not what a spouse did; "for HER old debt" does
         r"\b(?:for|from|over) (?:her|his) (?:own |old |back |past |previous |student )?(?:tax |taxes )?(?:debts?|loans?|balance|back taxes)\b",
         r"\bdivorced?\b",

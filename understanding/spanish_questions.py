@@ -127,6 +127,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bgarnish\w*",
         r"\b(?:embarg\w*|quitar\w*|ir contra|tocar)\b[^.?!]{0,20}\b(?:cheque|salario|sueldo|paga|nomina|trabajos?)\b",
         r"\bcambi\w* de (?:trabajo|empleo)\b[^?.!]{0,30}\bembargo|\bembargo\b[^?.!]{0,30}\bcambi\w* de (?:trabajo|empleo)\b",
+        r"\b(?:segundo|otro|nuevo) (?:trabajo|empleo)\b[^?.!]{0,40}\bembarg\w*|\bembarg\w*\b[^?.!]{0,40}\b(?:segundo|otro|nuevo) (?:trabajo|empleo)\b",
     ),
     "bank_levy": (
         r"\bcuenta (?:de banco|bancaria|de cheques|de ahorros)\b",

@@ -117,6 +117,7 @@ def test_unknown_code_is_reported_not_guessed() -> None:
         ("my CP2000 says they want $1,460. the response date is 3 weeks out", []),
         ("mi ex saco dinero de una cuenta de retiro en 2022 y no lo reporto", ["spouse_caused"]),
         ("la verdad ignore todas las cartas del IRS el año pasado", ["ignored_letters"]),
+        ("it went to my husbands old defaulted student loan, not anything I owe", ["spouse_caused"]),
     ],
 )
 def test_situations(text: str, expected: list) -> None:
@@ -157,6 +158,9 @@ def test_situations(text: str, expected: list) -> None:
         ("will they make up a number for me? how far back do I have to go", ["unfiled_returns"]),
         ("should I be calling social security about it?", ["what_to_do"]),
         ("que cosas me pueden quitar?", ["levy_general"]),
+        ("me pueden embargar el carro y la cuenta. es cierto eso?", ["bank_levy", "levy_general"]),
+        ("si consigo un segundo trabajo tambien me pueden embargar ese?", ["wage_levy"]),
+        ("is there a law that holds those refunds, and when will mine actually hit my bank?", []),
     ],
 )
 def test_questions(text: str, expected: list) -> None:
