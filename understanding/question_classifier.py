@@ -118,7 +118,7 @@ class QuestionClassifier:
     def __init__(self, examples: Sequence[Tuple[str, str]]) -> None:
         # a question intent's examples train its question label
         texts, labels = zip(*((text, QUESTION_OF_INTENT.get(label, label)) for text, label in examples), strict=True)
-        self.model = fitted_sentence_model(texts, labels)
+        self.model = fitted_sentence_model(texts, labels, "questions")
 
     def label(self, sentence: str) -> Tuple[str, float]:
         """The likeliest label of ``sentence`` and its probability (one prediction per sentence: the question

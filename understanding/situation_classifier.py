@@ -47,7 +47,7 @@ class SituationClassifier:
 
     def __init__(self, examples: Sequence[Tuple[str, str]]) -> None:
         texts, labels = zip(*((normalise(text).lower(), label) for text, label in examples), strict=True)
-        self.model = fitted_sentence_model(texts, labels)
+        self.model = fitted_sentence_model(texts, labels, "situations")
 
     def labels(self, sentences: Sequence[str]) -> List[Tuple[str, float]]:
         """The likeliest label of each sentence (a situation or ``none``) and its probability, in one pass."""
