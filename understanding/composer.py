@@ -26,7 +26,7 @@ from services.deadlines import DeadlineState, compute_deadline, equivalent_heari
 from services.gsm import to_gsm
 from understanding.passages import Passages
 from understanding.phrases import ENGLISH, SPANISH, count_days, phrase
-from understanding.questions import QUESTION_FAMILY
+from understanding.questions import covered
 from understanding.reading import Memory, MessageReading
 
 MAX_QUESTIONS = 4
@@ -298,7 +298,7 @@ def compose(
     texts_said: Set[str] = set()  # their texts: a text is said once
     already_said = 0  # questions answered by what was said for another one (they take no room)
     for question in questions[: MAX_QUESTIONS + 1]:
-        if question == "what_to_do" and notice is None and set(QUESTION_FAMILY["what_to_do"]) & set(answer.topics):
+        if question == "what_to_do" and notice is None and covered(question, answer.topics):
             answer.topics.append(question)  # the steps given ("call the number on the levy notice") say what to do
             already_said += 1
             continue
@@ -363,14 +363,14 @@ def compose(
     for situation in reading.situations:
         if situation in answer.situations:
             continue
-        covered = any(q in answer.topics for q in _COVERED_BY.get(situation, ()))
+        already_told = any(q in answer.topics for q in _COVERED_BY.get(situation, ()))
         if situation == "on_payment_plan" and "missed_payment" in reading.situations:
-            covered = True  # the missed-payment note says it
+            already_told = True  # the missed-payment note says it
         if situation == "deadline_passed" and notice is not None and answer.notice_date is not None:
-            covered = True  # the deadline sentence already says it
+            already_told = True  # the deadline sentence already says it
         if situation == "state_notice":
-            covered = reading.out_of_scope == "state_notice"  # said by the scope answer
-        if covered:
+            already_told = reading.out_of_scope == "state_notice"  # said by the scope answer
+        if already_told:
             answer.situations.append(situation)
             continue
         passage = passages.for_situation(situation, text=reading.text)

@@ -74,13 +74,6 @@ _OTHER_CREDITOR = re.compile(
     r"hacienda (?:de espana|espanola|me|nos|le)|agencia tributaria|el sat|euros?)\b",
     re.I,
 )
-# A joint refund kept for a spouse's own debt (a student loan, child support) is injured spouse relief (Form 8379),
-# which the assistant covers, even though the debt itself is not the IRS's.
-_SHARE_BACK = re.compile(
-    r"\b(?:get|have|claim) (?:my|our) (?:half|share|part|portion)\b[^?.!]{0,15}\bback\b|\binjured spouse\b|\b8379\b|"
-    r"\brecuperar mi (?:parte|mitad)\b|\bconyuge perjudicad\w*",
-    re.I,
-)
 # The IRS or a federal tax named beside another creditor ("a federal student loan" is no tax debt).
 _IRS_DEBT = re.compile(
     r"\birs\b|\bfederal (?:tax|taxes|lien|levy|notice)\b|\bimpuestos? federal\w*\b|(?<!estudiantil )\bfederal\b(?! (?:student|loan))",
@@ -411,12 +404,14 @@ _IRS_ASKED = re.compile(
 )
 
 
-def _scope(text: str, situations: Sequence[str], has_codes: bool) -> Optional[str]:
+def _scope(text: str, situations: Sequence[str], has_codes: bool, questions: Sequence[str]) -> Optional[str]:
     text = _IRS_ASKED.sub(" ", _NOT_IRS.sub(" ", text))
     # a state agency named, no IRS code and nothing saying the IRS sent it ("can they levy me like the irs?")
     if "state_notice" in situations and not has_codes and not _IRS_SENDER.search(text):
         return "state_notice"
-    if _OTHER_CREDITOR.search(text) and not has_codes and not _IRS_DEBT.search(text) and not _SHARE_BACK.search(text):
+    # a joint refund kept for a spouse's own debt (a student loan, child support) is injured spouse relief, in scope
+    other_debt = _OTHER_CREDITOR.search(text) and not _IRS_DEBT.search(text) and "injured_spouse" not in questions
+    if other_debt and not has_codes:
         return "other"
     if _REFUND.search(text) and not has_codes:
         return "refund_status"
@@ -556,7 +551,7 @@ def read_message(
         questions=questions,
         unplaced=unplaced,
     )
-    reading.out_of_scope = _scope(flat, situations, bool(codes))
+    reading.out_of_scope = _scope(flat, situations, bool(codes), questions)
     if scope_of is not None and not codes and not unknown:
         # an asking sentence decides ("how do I report it?"); a statement of what happened only goes with one
         # "hi", "thanks", "yes": too short to ask about a refund or a return, not worth a prediction
