@@ -10,10 +10,11 @@ from settings.desk import SettingsError, load_settings
 
 def _configure_logging() -> None:
     # Sanic configures its own loggers; ours get one handler each instead of the root logger,
-    # which would print Sanic's lines twice.
+    # which would print Sanic's lines twice. The shared packages log too (e.g. the spool sweeper's
+    # "case store is unreachable" in services.case_spool).
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("[%(asctime)s] [%(levelname)s] %(name)s: %(message)s"))
-    for name in ("desk", "actions"):
+    for name in ("desk", "services", "store", "settings", "ops"):
         logger = logging.getLogger(name)
         logger.setLevel(logging.INFO)
         logger.addHandler(handler)

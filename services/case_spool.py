@@ -246,6 +246,11 @@ def replay(spool: CaseSpool, create: Create) -> Replayed:
             _, was_created = create(new)
         except Exception as exc:  # noqa: BLE001 - classified below, never raised to the sweeper
             if is_transient(exc):
+                logger.warning(
+                    "The case store is unreachable (%s): %d spooled intakes wait for the next sweep",
+                    type(exc).__name__,
+                    len(waiting) - len(done) - len(refused),
+                )
                 break
             logger.error(
                 "Spooled intake %s refused by the case store (%s): moved to %s",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import stat
 import threading
@@ -136,7 +137,9 @@ def test_replay_stores_each_case_exactly_once(spool: CaseSpool, repo: CaseReposi
     assert len(repo.list()) == 2 and not spool.has_pending()
 
 
-def test_replay_stops_while_the_store_is_down_and_keeps_the_order(spool: CaseSpool, repo: CaseRepository) -> None:
+def test_replay_stops_while_the_store_is_down_and_keeps_the_order(
+    spool: CaseSpool, repo: CaseRepository, caplog: pytest.LogCaptureFixture
+) -> None:
     for key in ("a", "b", "c"):
         spool.add(intake(key))
     calls: List[str] = []
@@ -147,8 +150,10 @@ def test_replay_stops_while_the_store_is_down_and_keeps_the_order(spool: CaseSpo
             raise down()
         return repo.create(new, ())
 
-    assert replay(spool, flaky) == Replayed(created=1, left=2)
+    with caplog.at_level(logging.WARNING, logger="services.case_spool"):
+        assert replay(spool, flaky) == Replayed(created=1, left=2)
     assert len(calls) == 2  # stopped at the first connection error
+    assert "case store is unreachable (OperationalError): 2 spooled intakes wait" in caplog.text
     assert [new.idempotency_key for new in spool.pending()] == [intake(k).idempotency_key for k in ("b", "c")]
 
 
