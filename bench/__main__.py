@@ -73,7 +73,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         "--skip-replicas",
         action="store_true",
-        help="do not measure the production profile with two replicas (needs PostgreSQL, "
+        help="do not measure the production profile with one and two replicas (needs PostgreSQL, "
         "Redis and RabbitMQ on 127.0.0.1; started when down)",
     )
     parser.add_argument(
@@ -234,6 +234,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         with phase(run.phases, f"{bot.name}: start-up and load"):
             run.bots.append(run_bot(bot, spec, mixes[mix], options, workdir, with_long=bot.name == OURS))
     if not args.skip_replicas:
+        with phase(run.phases, f"{replicas.ONE_NAME}: start-up and load"):
+            run.bots.append(replicas.run_replicas(mixes["ours"], options, workdir, count=1))
         with phase(run.phases, f"{replicas.NAME}: start-up and load"):
             run.bots.append(replicas.run_replicas(mixes["ours"], options, workdir))
     run.phases["total"] = round(time.perf_counter() - started, 1)

@@ -19,7 +19,7 @@ RSS_LIMIT_MB = 1000.0  # 1.0 GB
 STARTUP_LIMIT_S = 25.0
 TRAINING_LIMIT_S = 150.0
 PHOTO_LIMIT_S = 3.0  # one notice photo read in at most 3 s (a taxpayer waits for the confirmation)
-OURS, STOCK, REPLICAS = "ours", "stock", "ours-2x"
+OURS, STOCK, REPLICAS, ONE_REPLICA = "ours", "stock", "ours-2x", "ours-1x-prod"
 
 
 @dataclass
@@ -86,24 +86,34 @@ def _long_check(ours: BotRun) -> Check:
     return Check(target, limit, measured, "PASS" if long.ratio <= LONG_RATIO and not long.errors else "MISS")
 
 
+def _roles(scenario: Scenario) -> str:
+    """The cores each process used in ``scenario``, largest first."""
+    ranked = sorted(scenario.cpu_cores.items(), key=lambda kv: -kv[1])
+    return ", ".join(f"{role} {value:.2f}" for role, value in ranked if role != MACHINE)
+
+
 def _cpu_note(one: Scenario, two: Scenario, cores: int) -> str:
     """Why two replicas went no faster, from the CPU both scenarios used (bench/cpu.py)."""
     used, used_two = one.cpu_cores.get(MACHINE), two.cpu_cores.get(MACHINE)
     if not used or not used_two:
         return ""
-    parts = ", ".join(
-        f"{role} {value:.2f}" for role, value in sorted(one.cpu_cores.items(), key=lambda kv: -kv[1]) if role != MACHINE
-    )
+    replicas = sum(value for role, value in two.cpu_cores.items() if role.startswith("rasa"))
     return (
-        f"; with one replica the machine used {used:.2f} of its {cores} cores ({parts}), so at most "
-        f"{replica_ceiling(used, cores):.2f}x is possible here; with two, {used_two:.2f} cores were busy"
+        f"; with one replica the machine used {used:.2f} of its {cores} cores ({_roles(one)}), so at most "
+        f"{replica_ceiling(used, cores):.2f}x is possible here; with two, {used_two:.2f} cores were busy, of which "
+        f"the two replicas had {replicas:.2f} ({_roles(two)})"
     )
 
 
-def _replica_check(ours: BotRun, replicas: Optional[BotRun], cores: int = 0) -> Check:
+def _replica_check(
+    ours: BotRun, replicas: Optional[BotRun], cores: int = 0, one_prod: Optional[BotRun] = None
+) -> Check:
     """Two replicas against one, at the highest concurrency both ran (one conversation cannot
-    use a second replica: its turns run one at a time). A miss says how much CPU was left: the
-    target assumes a core for each replica."""
+    use a second replica: its turns run one at a time). The baseline is one replica of the same
+    production profile when it was measured (else the default profile). A miss says how much CPU
+    was left and where it went: the target assumes a core for each replica."""
+    if one_prod is not None and not one_prod.failure and one_prod.scenarios:
+        ours = one_prod
     target, limit = "2 replicas vs 1: throughput", f">= {REPLICA_SPEEDUP:g}x"
     if replicas is None:
         return Check(target, limit, "not measured", "SKIP")
@@ -119,7 +129,7 @@ def _replica_check(ours: BotRun, replicas: Optional[BotRun], cores: int = 0) -> 
     if _missing(single) or _missing(double) or single <= 0:
         return Check(target, limit, f"no message answered at {level} concurrent", "MISS")
     speedup = double / single
-    measured = f"{double:.1f} vs {single:.1f} msg/s at {level} concurrent = {speedup:.2f}x"
+    measured = f"{double:.1f} vs {single:.1f} msg/s ({ours.name}) at {level} concurrent = {speedup:.2f}x"
     if speedup >= REPLICA_SPEEDUP:
         return Check(target, limit, measured, "PASS")
     return Check(target, limit, measured + _cpu_note(one, two, cores), "MISS")
@@ -147,7 +157,7 @@ def check_targets(run: BenchRun) -> List[Check]:
     )
     checks.append(_long_check(ours))
     cores = run.machine.get("cores_usable") or run.machine.get("cores_logical") or 0
-    checks.append(_replica_check(ours, run.bot(REPLICAS), cores))
+    checks.append(_replica_check(ours, run.bot(REPLICAS), cores, run.bot(ONE_REPLICA)))
     checks.append(
         _limit("Rasa server peak RSS", f"<= {RSS_LIMIT_MB:.0f} MB", ours.rasa_peak_mb, RSS_LIMIT_MB, " MB", "{:.0f}")
     )

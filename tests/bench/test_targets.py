@@ -75,7 +75,15 @@ def test_two_replicas_must_carry_at_least_one_and_six_tenths_of_one() -> None:
         run = bench_run(ours, bot("ours-2x", 20.0, 300.0, messages=messages))
         assert statuses(run)[target] == expected, messages
     run = bench_run(ours, bot("ours-2x", 20.0, 300.0, messages=31))
-    assert measured(run)[target] == "15.5 vs 10.0 msg/s at 10 concurrent = 1.55x"
+    assert measured(run)[target] == "15.5 vs 10.0 msg/s (ours) at 10 concurrent = 1.55x"
+    # one replica of the production profile, when measured, is the baseline (slower than the default profile)
+    one_prod = bot("ours-1x-prod", 20.0, 300.0, messages=18)
+    one_prod.scenarios = one_prod.scenarios[1:]  # measured at the highest concurrency only
+    run = bench_run(ours, one_prod, bot("ours-2x", 20.0, 300.0, messages=31))
+    assert measured(run)[target] == "15.5 vs 9.0 msg/s (ours-1x-prod) at 10 concurrent = 1.72x"
+    assert statuses(run)[target] == "PASS"
+    failed = bot("ours-1x-prod", 20.0, 300.0, failure="Redis did not start")
+    assert "(ours)" in measured(bench_run(ours, failed, bot("ours-2x", 20.0, 300.0, messages=31)))[target]
     broken = bot("ours-2x", 20.0, 300.0, failure="PostgreSQL did not start\nlog")
     assert statuses(bench_run(ours, broken))[target] == "MISS"
     assert statuses(bench_run(ours))[target] == "SKIP"
