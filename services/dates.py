@@ -56,6 +56,8 @@ _DATE_WORDS = re.compile(
 )
 # "I got a notice today" tells when it arrived, not the date printed on it.
 _ARRIVAL_ONLY = re.compile(r"^\s*(?:today|now|hoy|ahora)\s*$", re.IGNORECASE)
+# "...last year and now got a CP3219A": dateparser reads "year and now" as today; "now" never names a date.
+_NOW_WORD = re.compile(r"\b(?:now|ahora)\b", re.IGNORECASE)
 # "a on monday" is read as January 26; "a week ago" is fine. Re-read without a stray leading article.
 _STRAY_ARTICLE = re.compile(r"^(?:a|an)\s+(?!(?:week|month|year|day|couple|few)s?\b)", re.IGNORECASE)
 
@@ -167,6 +169,8 @@ def _dates_in(segment: str, settings: dict) -> List[Tuple[bool, dt.date]]:
     position = 0
     for phrase, value in found:
         if not _DATE_WORDS.search(phrase) or _ARRIVAL_ONLY.match(phrase):
+            continue
+        if _NOW_WORD.search(phrase) and not re.search(r"\d", phrase):
             continue
         if _STRAY_ARTICLE.match(phrase):
             phrase = _STRAY_ARTICLE.sub("", phrase)

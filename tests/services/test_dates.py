@@ -137,3 +137,16 @@ def test_parse_iso(value: Optional[str], expected: Optional[dt.date]) -> None:
 )
 def test_long_date(day: dt.date, text: str) -> None:
     assert long_date(day) == text
+
+
+@pytest.mark.parametrize(
+    "text, spans, expected",
+    [
+        # dateparser reads "year and now" as today; with the code's span blanked, only "nov 14" is a date
+        ("I ignored a CP2000 last year and now got a CP3219A dated nov 14", [(12, 24), (43, 56)], D(2026, 11, 14)),
+        ("got the notice a while back and now I'm scared", [], None),
+        ("lo ignore el año pasado y ahora me llego otro", [], None),
+    ],
+)
+def test_now_is_never_the_date_on_a_notice(text: str, spans: list, expected: Optional[dt.date]) -> None:
+    assert find_notice_date(text, TODAY, spans) == expected
