@@ -75,6 +75,9 @@ _ANSWERED_BY_NOTICE = ("what_is_notice", "deadline")
 _ANSWERED_BY_NEXT_STEP = ("talk_to_pro", "firm_services")  # the pro offer; the firm's own services reply
 _FINAL_STAGES = (Stage.final_notice_cdp, Stage.lien)
 _REJECTED_OFFER = "offer_in_compromise_rejected"  # its passage says how to appeal the rejection
+# Notices with an appeal of their own (a proposed change, a deficiency, a trust fund penalty, an audit):
+# "how do I appeal this?" asks for that route, not for a collection hearing.
+_OWN_APPEAL = (Stage.proposed_change, Stage.deficiency, Stage.trust_fund_penalty, Stage.audit, Stage.math_error)
 
 
 @dataclass
@@ -219,6 +222,9 @@ def compose(
     situations = list(dict.fromkeys([*reading.situations, *memory.situations]))
     stage = notice.stage if notice else None
     questions = list(reading.questions)
+    own_appeal = stage in _OWN_APPEAL and "cdp_hearing" in questions  # answered by the notice's own route
+    if own_appeal:
+        questions = list(dict.fromkeys("disagree" if q == "cdp_hearing" else q for q in questions))
     if notice is not None:
         same = memory.notice_code == notice.code
         answer.notice = notice if family is None else None  # no code to remember: none was written
@@ -341,6 +347,8 @@ def compose(
             answer.situations.append(passage.when_situation)  # chosen for the situation (this or an earlier message)
     if family is not None and "cdp_hearing" not in answer.topics:
         answer.topics.append("cdp_hearing")  # the family's paragraph says how to ask for the hearing
+    if own_appeal and "disagree" in answer.topics:
+        answer.topics.append("cdp_hearing")  # the appeal asked about is the one that paragraph describes
     if notice is not None and family is None and not answer.paragraphs and answer.topics:
         # a follow-up answered by the next step alone ("should I get a lawyer?"): still say which notice it is about
         sentence, _ = deadline_sentence(notice, answer.notice_date, today, language)

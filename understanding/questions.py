@@ -227,6 +227,8 @@ def _asked_apart(general: str, sentence: str, start: int, end: int) -> bool:
 _POINTS_BACK = re.compile(
     r"^\s*(?:(?:is|was) (?:that|it|this) (?:true|right|correct|so|real|possible)|really|"
     r"(?:can|could|would|will) (?:they|the irs) (?:really )?do (?:that|this|it)\b[^?.!]{0,25}|"
+    r"(?:does|do|will|would) (?:that|it|this) (?:matter|change anything|make a difference|affect (?:it|this|that|anything))\b[^?.!]{0,25}|"
+    r"(?:do i have to|must i|should i) sign (?:it|this|that)|(?:tengo que|debo|estoy obligad[oa] a) firmar(?:lo|la)?|"
     r"es (?:cierto|verdad|asi|posible)|de verdad|(?:pueden|puede|podrian) (?:hacer|hacerme) (?:eso|esto)\b[^?.!]{0,25})"
     r"\s*[?.!]*\s*$",
     re.IGNORECASE,

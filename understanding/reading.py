@@ -41,6 +41,9 @@ _REFUND = re.compile(
     r"when will i (?:get|receive) my refund|track (?:my )?refund|(?:still )?waiting (?:on|for) (?:my )?(?:tax )?refund|"
     r"refund (?:never came|never arrived|is (?:still )?(?:pending|processing|under review)|status)|"
     r"\btracker\b[^.?!]{0,25}\b(?:says|shows)\b[^.?!]{0,10}\bprocessing|\bpath act\b|\bholds? (?:those|the|these|my) refunds?\b|"
+    # an amended return sent and waited on: its status, not how to prepare one
+    r"where(?:'s| is|s) my amended return\b|\bamended return\b[^.?!]{0,30}\b(?:says|shows|status|still)\b|"
+    r"status of (?:my |the )?amended return|donde esta (?:mi|la) declaracion enmendada|"
     r"(?:sigo|seguimos) esperando (?:mi|el) reembolso|(?:and |but |still )?no refund (?:yet|still)?\b[^.?!]{0,20}\bwhere|"
     # Spanish, on the text without accents
     r"donde esta (?:mi|el) reembolso|(?:no me ha|todavia no me|aun no me) (?:llegado|llega) (?:el |mi )?reembolso|"
@@ -394,12 +397,19 @@ def _tax_years(text: str) -> List[int]:
 
 
 # "from the bureau of fiscal service, not the IRS", "el estado, no el IRS": the IRS is ruled out, not named.
-_NOT_IRS = re.compile(r"\b(?:not|no|isn'?t|wasn'?t|ni) (?:from |del |de )?(?:the |el )?irs\b", re.I)
+# So is "I don't owe the IRS anything", "al IRS no le debo nada".
+_NOT_IRS = re.compile(
+    r"\b(?:not|no|isn'?t|wasn'?t|ni) (?:from |del |de )?(?:the |el )?irs\b|"
+    r"\b(?:don'?t|do not|never) owe (?:the )?irs\b|\bowe (?:the )?irs nothing\b|"
+    r"\b(?:al )?irs no (?:le )?debo\b|\bno (?:le )?debo (?:nada )?al irs\b",
+    re.I,
+)
 
 
 # "is it from the IRS?", "eso es del IRS?": the IRS asked about, not named as the sender.
 _IRS_ASKED = re.compile(
-    r"\b(?:is (?:it|this|that)|(?:eso|esto) es|es) (?:really )?(?:from |del |de )(?:the )?irs\b|\birs or the state\b",
+    r"\b(?:is (?:it|this|that)|(?:eso|esto) es|es) (?:really )?(?:from |del |de )(?:the )?irs\b|\birs or the state\b|"
+    r"\b(?:is it|es) (?:the |el )irs (?:who|that|el que|quien)\b",
     re.I,
 )
 
@@ -440,6 +450,26 @@ def unplaced_question(reading: MessageReading, memory: Memory) -> Optional[str]:
     return "what_to_do"
 
 
+# "I ignored a CP2000 last year and now got a CP3219A": the notice that came now is the one to explain.
+_NOW_WORD = re.compile(r"\b(?:now|just|today|finally|this week|ahora|hoy|recien)\b", re.IGNORECASE)
+_PAST_WORD = re.compile(r"\b(?:already|before|earlier|ignored|last|ya|antes|ignore)\b", re.IGNORECASE)
+
+
+def _current_first(text: str, mentions: List[CodeMention]) -> List[CodeMention]:
+    """``mentions`` with the first known code said to have come now moved to the front, when the first is not."""
+
+    def now(mention: CodeMention) -> bool:  # a "now" word nearer the code than any "before" word, same sentence
+        before = re.split(r"[.?!]", text[max(0, mention.start - 30) : mention.start])[-1]
+        last_now = max((m.end() for m in _NOW_WORD.finditer(before)), default=-1)
+        return last_now >= 0 and last_now > max((m.end() for m in _PAST_WORD.finditer(before)), default=-1)
+
+    known = [m for m in mentions if m.known]
+    if len(known) < 2 or now(known[0]):
+        return mentions
+    current = next((m for m in known[1:] if now(m)), None)
+    return mentions if current is None else [current, *(m for m in mentions if m is not current)]
+
+
 def read_message(
     text: str,
     lookup: Callable[[str], Optional[str]],
@@ -464,7 +494,7 @@ def read_message(
             patterns find none, and either way keeps the out-of-scope sentences' words from asking a
             collection question.
     """
-    mentions: List[CodeMention] = find_codes(text, lookup)
+    mentions: List[CodeMention] = _current_first(text, find_codes(text, lookup))
     codes = [m.code for m in mentions if m.known]
     unknown = [m.code for m in mentions if not m.known]
     spans = list(code_spans) + [(m.start, m.start + len(m.code) + 6) for m in mentions]

@@ -253,6 +253,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bsale of (?:my|our|the) (?:home|house)\b",
         r"\bselling (?:some |my |our )?(?:land|lot)\b",
         r"\bgot an offer on (?:our|my|the) (?:home|house)\b",
+        r"\bshort sale\b|\bventa corta\b",
     ),
     "spouse_caused": _any(
         r"\bex[- ]?(?:husband|wife|spouse|partner)\b",
@@ -333,6 +334,10 @@ _FEARED = re.compile(
     re.IGNORECASE,
 )
 _FEARABLE = ("levied", "bank_frozen")
+# "my bank account isn't going to get levied, right?": the fear inside the match itself
+_FEARED_INSIDE = re.compile(
+    r"\b(?:going to|gonna|will|won'?t|would|could|might|can|isn'?t|aren'?t|not) (?:\w+ )?(?:get|be)\b", re.IGNORECASE
+)
 
 
 # "if I set up a payment plan", "should we get on a plan": a plan wished for, not one in place.
@@ -368,7 +373,7 @@ def _stated(name: str, text: str) -> bool:
         before = text[max(0, match.start() - 25) : match.start()]
         if name in _DENIABLE and _DENIED.search(before):
             continue
-        if name in _FEARABLE and _FEARED.search(before):
+        if name in _FEARABLE and (_FEARED.search(before) or _FEARED_INSIDE.search(match.group())):
             continue
         if name == "on_payment_plan" and (_WISHED.search(before) or _PENDING.search(_sentence_at(text, match.start()))):
             continue

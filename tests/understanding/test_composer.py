@@ -230,3 +230,20 @@ def test_a_text_that_answers_two_questions_is_said_once_and_the_second_gets_the_
     composed = answer("if I quit my job does the wage garnishment stop? how do I stop the levy on my wages?")
     assert composed.text.count("new levy to your next employer") == 1
     assert "release" in composed.text.split("next employer.")[1] and "stop_levy" in composed.topics
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("got Letter 1153 for the company's payroll taxes. how do I appeal it?", "Form 2751"),
+        ("got a CP3219A. can I appeal to tax court?", "petition"),
+    ],
+)
+def test_appealing_a_notice_with_its_own_appeal_gets_that_route_not_a_collection_hearing(text: str, says: str) -> None:
+    composed = answer(text)
+    assert "disagree" in composed.topics and "cdp_hearing" in composed.topics  # the appeal asked is answered
+    assert says in composed.text and "Collection Due Process" not in composed.text and "hearing" not in composed.text
+
+
+def test_an_appeal_of_a_final_notice_is_still_the_collection_hearing() -> None:
+    assert "cdp_hearing" in answer("got an LT11 last week. how do I appeal it?").topics

@@ -272,6 +272,10 @@ def test_follow_up_uses_the_last_topic() -> None:
         ("I left a 1099-INT off my return. how do I fill out a 1040-X to fix it?", "tax_prep"),
         # a joint refund kept for a spouse's student loan: injured spouse relief, which the assistant covers
         ("our refund went to my husbands old student loan, can I get my half back?", None),
+        ("they took my refund for a defaulted student loan. I don't owe the IRS anything, how do I stop it?", "other"),
+        ("tengo un prestamo estudiantil en mora y al IRS no le debo nada. me quitan el reembolso?", "other"),
+        ("me van a embargar por mis prestamos estudiantiles. es el IRS el que me embarga?", "other"),
+        ("mailed a 1040-X in march, the amended return tool still says received. how long?", "refund_status"),
     ],
 )
 def test_scope(text: str, scope: Optional[str]) -> None:
@@ -510,7 +514,59 @@ def test_a_states_treasury_is_a_state_notice() -> None:
         ("can they garnish my paycheck off this notice? I can maybe do $150 a month", "payment_plan"),
         ("y que pasa si tengo una declaracion sin presentar del 2022", "unfiled_returns"),
         ("me llamaron diciendo que eran del IRS. es estafa? como verifico si de verdad debo algo", "what_to_do"),
+        ("the CP2000 is partly right. can I agree with some of it and dispute the other part?", "disagree"),
+        ("I will pay what I owe but I want to fight the penalty", "disagree"),
+        ("got letter 5071C, how do I verify it?", "what_to_do"),
+        ("the letter wants ID. how do I verify, online or by phone?", "what_to_do"),
+        ("got a notice of deficiency. whats the last day to petition?", "deadline"),
+        ("me llego el aviso de deficiencia. cual es el ultimo dia para ir a la corte?", "deadline"),
+        ("I'm on a plan and got a CP523. will one late payment end my agreement?", "consequences"),
+        ("my refund is on hold. will they still send it if I answer late?", "consequences"),
+        ("I never filed 2020, is that a problem?", "unfiled_returns"),
+        ("she lives on social security. can they take 15% of it?", "social_security_levy"),
+        ("my uncle got a CP504. can they take 70% of my paycheck now?", "wage_levy"),
+        ("if the taxes are discharged in chapter 7, what about the lien?", "bankruptcy"),
+        ("a company pitched me an OIC. is an offer worth it with my income?", "offer_in_compromise"),
+        ("ya tengo plan de pagos. le tengo que pagar a la agencia o sigo pagando al IRS?", "what_to_do"),
+        ("si estoy de acuerdo tengo que contestar o no hace falta?", "what_to_do"),
+        ("no presente 2021. todavia puedo reclamar esos reembolsos?", "unfiled_returns"),
+        ("me piden firmar un papel para extender el plazo de cobro. tengo que firmar?", "collection_statute"),
     ],
 )
 def test_questions_asked_in_passing(text: str, expected: str) -> None:
     assert expected in read_message(text, lookup, TODAY).questions
+
+
+def test_a_question_pointing_back_asks_about_the_statement_before_it() -> None:
+    text = "the letter says to file any missing returns. I never filed 2019. does that matter?"
+    assert "unfiled_returns" in read_message(text, lookup, TODAY).questions
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("I ignored a CP2000 last year and now got a CP3219A. what now?", "CP3219A"),
+        ("got the CP14 in march and just got a CP504 today", "CP504"),
+        ("Got a CP504 today. I already got the CP14 and CP501 before.", "CP504"),
+        ("got a CP504 and an LT11, which one matters?", "CP504"),  # no word says which came now
+    ],
+)
+def test_the_notice_that_came_now_is_explained_first(text: str, first: str) -> None:
+    assert read_message(text, lookup, TODAY).codes[0] == first
+
+
+@pytest.mark.parametrize(
+    "text, stated, not_stated",
+    [
+        ("I'm in hardship status, so my checking account won't get levied, right?", None, "bank_frozen"),
+        ("my savings account is not going to be seized while I'm on a plan?", None, "bank_frozen"),
+        ("the IRS levied my checking account last week", "bank_frozen", None),
+        ("we owe more than the house is worth and want a short sale", "selling_home", None),
+    ],
+)
+def test_fifth_batch_situations(text: str, stated: Optional[str], not_stated: Optional[str]) -> None:
+    found = find_situations(text, classify=False)
+    if stated:
+        assert stated in found
+    if not_stated:
+        assert not_stated not in found
