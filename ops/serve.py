@@ -101,7 +101,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     set_action_timeout(settings.action_timeout_s)
     limit_request_size(os.environ)
     limit_tensorflow_threads(os.environ)
-    from ops import action_client, action_replies, gc_freeze, memory
+    from ops import action_client, action_replies, event_types, gc_freeze, memory
 
     memory.limit_arenas()  # before TensorFlow and Sanic start their threads
     memory.fix_mmap_threshold()  # loading's large temporary buffers go back to the system when freed
@@ -113,6 +113,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     warm_up()
 
     action_replies.install()  # half of the server's CPU per turn went to re-checking a schema
+    event_types.install()  # every event read back walked all of Event's subclasses
     action_client.install()  # keep the connection to the action server open between actions
     api_guard.install(jwt_args[0].partition("=")[2] if jwt_args else None)  # odd or forged bearer tokens: 401, not 500
     gc_freeze.install()  # full garbage collections skip the loaded model (a 200 ms pause each)

@@ -15,6 +15,7 @@ ORIGINAL = RemoteAction.__dict__[action_replies.METHOD]
 
 VALID = [
     {"events": [], "responses": []},
+    {"events": [{"event": "bot", "text": "Hi", "data": {}}, {"event": "active_loop", "name": None}]},
     {
         "events": [{"event": "slot", "name": "full_name", "value": "Jane"}],
         "responses": [{"response": "utter_ask_phone"}, {"text": "Hello", "buttons": []}],
@@ -26,6 +27,11 @@ INVALID = [
     {"events": [{"name": "no event key"}]},
     {"events": [{"event": "not-an-event-type"}]},
     {"responses": "nope"},
+    # the shape of its own name fails (a slot without its name; a user event whose text is a number)
+    {"events": [{"event": "slot", "value": 1}]},
+    {"events": [{"event": "user", "text": 5}]},
+    {"events": [{"event": "bot", "text": "hi"}, {"event": "action", "name": 3}]},
+    [],
 ]
 
 
@@ -82,3 +88,9 @@ def test_the_check_built_once_is_much_faster() -> None:
         action_replies.validate_action_result(action, reply)
     ours = time.perf_counter() - started
     assert ours * 4 < theirs, f"ours {ours * 50:.2f} ms/call, Rasa's {theirs * 50:.2f} ms/call"
+
+
+def test_every_event_shape_is_checked_by_its_name_alone() -> None:
+    outer, shapes = action_replies._by_event_name()
+    items = RemoteAction.action_response_format_spec()["properties"]["events"]["items"]
+    assert len(shapes) == len(items["oneOf"]) and "oneOf" not in outer.schema["properties"]["events"]["items"]
