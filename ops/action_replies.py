@@ -47,8 +47,8 @@ def reply_validator() -> Validator:
 @lru_cache(maxsize=1)
 def _by_event_name() -> Tuple[Validator, Dict[str, Validator]]:
     """A validator for the reply without the events' ``oneOf``, and one per event shape, by event name."""
-    schema = RemoteAction.action_response_format_spec()
-    validator_class = validator_for(schema)
+    full = reply_validator()  # the schema, already checked, and its validator class
+    schema, validator_class = full.schema, type(full)
     items = schema["properties"]["events"]["items"]
     shapes = items["oneOf"]
     names = [shape["properties"]["event"]["const"] for shape in shapes]
@@ -106,6 +106,7 @@ def install() -> None:
             f"ops/action_replies.py against the installed Rasa before serving"
         )
     setattr(RemoteAction, METHOD, validate_action_result)
+    _by_event_name()  # built at start-up (with the full validator), not on the first custom action's turn
 
 
 __all__ = ["ReplyCheckMissing", "ValidationError", "install", "reply_validator", "validate_action_result"]
