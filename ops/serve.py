@@ -2,7 +2,8 @@
 
 It also installs :mod:`ops.action_replies` (each action-server reply checked by a validator built
 once instead of one rebuilt per call), :mod:`ops.graph_runner` (the model's graph run node by node
-in a cached order instead of through dask) and :mod:`ops.api_guard` (odd credentials get 401, not 500),
+in a cached order instead of through dask), :mod:`ops.rule_lookup` (each rule parsed once and only
+the rules that can follow the last action tried) and :mod:`ops.api_guard` (odd credentials get 401, not 500),
 passes the JWT secret from ``RASA_JWT_SECRET`` / ``RASA_JWT_SECRET_FILE`` to Rasa inside the
 process (never on the command line, which ``ps`` shows), and makes ``var/`` private (ops.files).
 
@@ -102,7 +103,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     set_action_timeout(settings.action_timeout_s)
     limit_request_size(os.environ)
     limit_tensorflow_threads(os.environ)
-    from ops import action_client, action_replies, event_types, gc_freeze, graph_runner, memory
+    from ops import action_client, action_replies, event_types, gc_freeze, graph_runner, memory, rule_lookup
 
     memory.limit_arenas()  # before TensorFlow and Sanic start their threads
     memory.fix_mmap_threshold()  # loading's large temporary buffers go back to the system when freed
@@ -116,6 +117,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     action_replies.install()  # half of the server's CPU per turn went to re-checking a schema
     event_types.install()  # every event read back walked all of Event's subclasses
     graph_runner.install()  # each parse and prediction ordered its ~20 nodes with dask afresh
+    rule_lookup.install()  # each prediction parsed every rule's JSON for every recent turn
     action_client.install()  # keep the connection to the action server open between actions
     api_guard.install(jwt_args[0].partition("=")[2] if jwt_args else None)  # odd or forged bearer tokens: 401, not 500
     gc_freeze.install()  # full garbage collections skip the loaded model (a 200 ms pause each)
