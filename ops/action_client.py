@@ -10,6 +10,10 @@ configuration, which keeps connections alive. An idle connection is dropped by t
 :data:`IDLE_S` seconds, before the action server's own keep-alive limit (Sanic closes idle
 connections after 5 s), so a request never goes out on a connection the server is closing.
 ``ops.serve`` installs it and closes the sessions when the server stops.
+
+The shared sessions write request bodies with ujson (already installed with Sanic) instead of the
+standard library's encoder: each custom action sends the conversation's tracker, and encoding it was
+3.5 % of the Rasa server's CPU at one conversation (py-spy); the JSON is the same data.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from types import TracebackType
 from typing import Any, Dict, Hashable, Optional, Tuple, Type
 
 import aiohttp
+import ujson
 from rasa.utils import endpoints
 from rasa.utils.endpoints import EndpointConfig
 
@@ -59,6 +64,7 @@ def shared_session(config: EndpointConfig) -> BorrowedSession:
             auth=aiohttp.BasicAuth(basic["username"], basic["password"]) if basic else None,
             timeout=aiohttp.ClientTimeout(total=timeout),
             connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, keepalive_timeout=IDLE_S),
+            json_serialize=ujson.dumps,
         )
         _sessions[key] = (loop, session)
     return BorrowedSession(session)

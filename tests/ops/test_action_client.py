@@ -87,6 +87,23 @@ async def test_concurrent_requests_all_get_their_own_answer(server: CountingServ
     assert [reply["echo"]["n"] for reply in replies] == list(range(30))
 
 
+async def test_the_body_arrives_as_the_same_data(server: CountingServer, kept_alive: None) -> None:
+    """ujson writes the body: accents, slashes, floats, nulls and nesting come back unchanged."""
+    body = {
+        "tracker": {
+            "latest_message": {
+                "text": '¿me embargarán? </script> 50% \\ "ok"',
+                "intent": {"confidence": 0.1234567890123},
+            },
+            "events": [{"event": "slot", "name": "amount", "value": 4000.5, "timestamp": 1764900000.123456}, None],
+        },
+        "big": 2**53 + 1,
+        "empty": [],
+    }
+    reply = await EndpointConfig(server.url).request(json=body, method="post")
+    assert reply["echo"] == body
+
+
 async def test_headers_and_basic_auth_still_go_with_every_request(server: CountingServer, kept_alive: None) -> None:
     config = EndpointConfig(
         server.url, headers={"X-Firm": "milestone"}, basic_auth={"username": "rasa", "password": "pw"}
