@@ -361,6 +361,26 @@ _HIS_OR_HERS = re.compile(r"\b(?:his|her) (?:business|taxes|income|debt)\b", re.
 _REFUND = re.compile(r"\b(?:refund|reembolso)\b", re.IGNORECASE)
 
 
+# "a coworker of mine got her wages garnished", "a un compañero le embargaron el sueldo": someone else's case
+# (a parent's or spouse's case is the family's, and the writer's to deal with).
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:co-?workers?|friends?|neighbou?rs?|brother[- ]in[- ]law|sister[- ]in[- ]law|cousins?|"
+    r"compa(?:n|ñ)er[oa]s?|amig[oa]s?|vecin[oa]s?|cu(?:n|ñ)ad[oa]s?|prim[oa]s?)\b",
+    re.IGNORECASE,
+)
+# ... unless the writer's own case is in the same sentence ("my friend said my account was levied")
+_FIRST_PERSON_CASE = re.compile(
+    r"\b(?:my|our|me|mi|mis|nuestr[oa]s?)\b(?! (?:co-?worker|friend|neighbou?r|compa|amig|vecin))", re.I
+)
+# "we might have to sell the house someday", "thinking about starting an llc", "tal vez algun dia": not yet so.
+_HYPOTHETICAL = re.compile(
+    r"\b(?:might|may have to|someday|some day|one day|thinking (?:about|of)|considering|"
+    r"tal vez|quizas?|algun dia|pensando en)\b[^.?!]{0,30}$",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL_ABLE = ("selling_home", "business_taxes", "lost_income")
+
+
 def _sentence_at(text: str, position: int) -> str:
     start = max(text.rfind(mark, 0, position) for mark in ".?!\n") + 1
     ends = [i for i in (text.find(mark, position) for mark in ".?!\n") if i >= 0]
@@ -380,6 +400,11 @@ def _stated(name: str, text: str) -> bool:
         if name == "selling_home" and _SEIZURE_SALE.search(before):
             continue
         if name == "deadline_passed" and _REFUND.search(_sentence_at(text, match.start())):
+            continue
+        sentence = _sentence_at(text, match.start())
+        if _SOMEONE_ELSE.search(sentence) and not _FIRST_PERSON_CASE.search(sentence):
+            continue
+        if name in _HYPOTHETICAL_ABLE and _HYPOTHETICAL.search(text[max(0, match.start() - 45) : match.start()]):
             continue
         return True
     return name == "spouse_caused" and bool(_SPOUSE.search(text) and _HIS_OR_HERS.search(text))

@@ -329,6 +329,12 @@ def test_broader_question_wordings(text: str, expected: list) -> None:
         ("the bank rejected my autopay this month", ["missed_payment"]),
         ("his only income is his pension and SS", ["fixed_income"]),
         ("under contract to sell our rental property", ["selling_home"]),
+        ("a coworker of mine got her wages garnished last year", []),  # someone else's case
+        ("a un compañero de trabajo le embargaron el sueldo", []),
+        ("my friend said the irs levied my bank account", ["levied", "bank_frozen"]),  # the writer's, told by a friend
+        ("we might have to sell the house someday to cover this", []),  # not yet so
+        ("im thinking about starting an llc for my side gig", []),
+        ("tal vez algun dia tengamos que vender la casa", []),
     ],
 )
 def test_situation_wordings_negation_and_fear(text: str, expected: list) -> None:

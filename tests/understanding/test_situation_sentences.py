@@ -17,7 +17,9 @@ SENTENCES = yaml.safe_load((Path(__file__).with_name("situation_sentences.yml"))
 # sentences: an upper bound, es_dev and es_heldout tell what generalises); near misses read: en 13 of 206, es 13 of 209.
 # With the sentence classifier (situation_classifier.py, trained on situation_examples.yml, never on these sentences)
 # for sentences the patterns find nothing in: en 0.913 -> 0.941, es 0.769 -> 0.847; near misses read en 13 -> 13 of
-# 207, es 13 -> 15 of 214. Patterns alone keep their floors.
+# 207, es 13 -> 15 of 214. Patterns alone keep their floors. Tenth session: 80 fresh sentences (written with 166
+# training ones, from other public pages) read en 0.846 / es 0.731 before their training half was added, 0.872 / 0.808
+# after; with them the whole set reads en 0.945 (510), es 0.859 (490), near misses read en 16 of 217, es 16 of 219.
 MIN_RECALL = {"en": 0.91, "es": 0.81}
 MIN_PATTERN_RECALL = {"en": 0.88, "es": 0.73}
 MAX_FALSE_SHARE = 0.08
