@@ -8,6 +8,7 @@ full details of what the short answer covered (``action_answer_more``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -24,6 +25,7 @@ from understanding.composer import MAX_QUESTIONS, ComposedAnswer, compose, sms_p
 from understanding.passages import passages_for
 from understanding.phrases import phrase
 from understanding.question_classifier import (
+    BESIDE_PATTERNS_PROBABILITY,
     TOPIC_QUESTION_OF_INTENT,
     question_classifier,
     trained_question_classifier,
@@ -142,6 +144,9 @@ class ActionAnswerMessage(BaseAction):
             memory,
             entity_spans(tracker),
             classify=question_classifier().question,
+            classify_beside=functools.partial(
+                question_classifier().question, min_probability=BESIDE_PATTERNS_PROBABILITY
+            ),
             scope_of=question_classifier().scope,
         )
         intent = latest_intent(tracker) or ""

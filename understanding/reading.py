@@ -477,6 +477,7 @@ def read_message(
     memory: Memory = Memory(),
     code_spans: Sequence[Tuple[int, int]] = (),
     classify: Optional[Callable[[str], Optional[str]]] = None,
+    classify_beside: Optional[Callable[[str], Optional[str]]] = None,
     scope_of: Optional[Callable[[str, float], Optional[str]]] = None,
 ) -> MessageReading:
     """Read ``text`` in the light of ``memory``.
@@ -489,6 +490,8 @@ def read_message(
         code_spans: character spans that must not be read as dates (codes, amounts).
         classify: the question an asking sentence asks when the patterns find none in it
             (question_classifier.py), or None to use the patterns alone.
+        classify_beside: a further question an asking sentence asks beside those the patterns found in it
+            (the classifier at a higher probability), or None.
         scope_of: what a sentence asks that the assistant does not cover (refund_status, tax_prep) at a given
             probability, or None; asked only when the message names no notice. It decides the scope when the
             patterns find none, and either way keeps the out-of-scope sentences' words from asking a
@@ -552,6 +555,11 @@ def read_message(
                 if question is None:
                     unplaced.append(sentence)
                 elif not covered(question, questions):
+                    questions.append(question)
+            elif classify_beside is not None and is_asking(sentence):
+                # "can I agree to part of it and fight the rest": the patterns read one thing, the sentence asks two
+                question = classify_beside(sentence)
+                if question is not None and not covered(question, questions):
                     questions.append(question)
     if questions and (set(questions) <= GENERIC or "what_to_do" in questions):
         specific = [_SITUATION_QUESTION[s] for s in situations if s in _SITUATION_QUESTION]

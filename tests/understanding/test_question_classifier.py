@@ -76,6 +76,20 @@ def test_reading_adds_the_classified_question_only_for_sentences_the_patterns_mi
     assert reading.questions[0] == "payment_plan" and "scam" in reading.questions
 
 
+def test_a_sentence_the_patterns_read_can_ask_the_classifiers_question_too() -> None:
+    beside: list = []
+
+    def classify_beside(sentence: str):
+        beside.append(sentence)
+        return "cnc_hardship" if "monthly" in sentence else None
+
+    text = "I got a bill. Can I pay monthly, I have almost nothing? Is the whole thing on the level"
+    reading = read_message(text, lambda raw: None, TODAY, classify=lambda s: None, classify_beside=classify_beside)
+    assert beside == ["Can I pay monthly, I have almost nothing?"]  # only asking sentences the patterns placed
+    assert reading.questions[:2] == ["payment_plan", "cnc_hardship"]
+    assert "cnc_hardship" not in read_message(text, lambda raw: None, TODAY, classify=lambda s: None).questions
+
+
 async def test_first_use_trains_off_the_event_loop_and_later_uses_share_one_classifier() -> None:
     question_classifier.cache_clear()
     first = await trained_question_classifier()
