@@ -83,7 +83,7 @@ class _ByPreviousAction:
     def candidates(self, current: State) -> Set[str]:
         """The keys that may fit a conversation whose current turn is ``current``."""
         name = _previous_action_name(current)
-        return set(self.anywhere | self.by_name.get(name, frozenset())) if name else set(self.anywhere)
+        return set(self.anywhere).union(self.by_name.get(name, ())) if name else set(self.anywhere)
 
 
 _INDEXES: Dict[int, _ByPreviousAction] = {}

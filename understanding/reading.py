@@ -550,17 +550,19 @@ def read_message(
     unplaced: List[str] = []
     if classify is not None:
         for sentence in sentences(text):
-            if is_asking(sentence) and not sentence_questions(sentence):
+            if not is_asking(sentence):
+                continue
+            if not sentence_questions(sentence):
                 question = classify(sentence)
                 if question is None:
                     unplaced.append(sentence)
-                elif not covered(question, questions):
-                    questions.append(question)
-            elif classify_beside is not None and is_asking(sentence):
+            elif classify_beside is not None:
                 # "can I agree to part of it and fight the rest": the patterns read one thing, the sentence asks two
                 question = classify_beside(sentence)
-                if question is not None and not covered(question, questions):
-                    questions.append(question)
+            else:
+                continue
+            if question is not None and not covered(question, questions):
+                questions.append(question)
     if questions and (set(questions) <= GENERIC or "what_to_do" in questions):
         specific = [_SITUATION_QUESTION[s] for s in situations if s in _SITUATION_QUESTION]
         # a general question the message asked stays ("can they do that without notice? what now?")

@@ -391,17 +391,17 @@ def _stated(name: str, text: str) -> bool:
     """True when ``text`` states the situation at least once without denying it."""
     for match in _PATTERNS[name].finditer(text):
         before = text[max(0, match.start() - 25) : match.start()]
+        sentence = _sentence_at(text, match.start())
         if name in _DENIABLE and _DENIED.search(before):
             continue
         if name in _FEARABLE and (_FEARED.search(before) or _FEARED_INSIDE.search(match.group())):
             continue
-        if name == "on_payment_plan" and (_WISHED.search(before) or _PENDING.search(_sentence_at(text, match.start()))):
+        if name == "on_payment_plan" and (_WISHED.search(before) or _PENDING.search(sentence)):
             continue
         if name == "selling_home" and _SEIZURE_SALE.search(before):
             continue
-        if name == "deadline_passed" and _REFUND.search(_sentence_at(text, match.start())):
+        if name == "deadline_passed" and _REFUND.search(sentence):
             continue
-        sentence = _sentence_at(text, match.start())
         if _SOMEONE_ELSE.search(sentence) and not _FIRST_PERSON_CASE.search(sentence):
             continue
         if name in _HYPOTHETICAL_ABLE and _HYPOTHETICAL.search(text[max(0, match.start() - 45) : match.start()]):
