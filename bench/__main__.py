@@ -1,8 +1,10 @@
 """``python -m bench``: our bot against a stock ``rasa init`` bot, in one run.
 
 Phases: build (or reuse) the stock bot; train our bot and the light config from scratch (timed);
-score held-out NLU; then start each bot in turn, time start-up, warm up and measure 1 and 10
-concurrent conversations, then, for our bot, one long conversation (bench/long.py); print the
+score held-out NLU; then start the bots one by one (start-up timed), warm each up, and measure 1 and 10
+concurrent conversations with the bots taking turns (``--rounds`` slices of each scenario per bot, so a
+busy spell of the machine falls on all of them), then, for our bot, one long conversation
+(bench/long.py); print the
 markdown table and the targets, and write them to ``<out>/latest.md`` and ``<out>/latest.json``.
 """
 
@@ -28,12 +30,13 @@ from bench.paths import BUILD_DIR, MODEL, QUICK_RESULTS_DIR, RESULTS_DIR, ROOT
 from bench.photos import measure_photos
 from bench.records import BenchRun, BotRun
 from bench.report import render
-from bench.runner import LoadOptions, run_bot
+from bench.runner import LoadOptions, run_in_turn
 from bench.servers import BotSpec
 from bench.targets import OURS, check_targets
 
 QUICK_DURATION_S = 4.0
 QUICK_PHOTOS = 4  # files read by --quick, spread across the generated set
+DEFAULT_ROUNDS = 3  # a 60 s scenario as three 20 s turns per bot
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -66,6 +69,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=DEFAULT_WINDOW,
         help=f"messages at the start and at the end of the long conversation whose p95 are compared "
         f"(default {DEFAULT_WINDOW})",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="turns the bots take per scenario, each playing its share of the duration in every turn "
+        f"(default {DEFAULT_ROUNDS}, --quick 1)",
     )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a message is an error")
     parser.add_argument("--skip-stock", action="store_true", help="do not build or run the stock bot")
@@ -102,6 +112,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         parser.error("--concurrency takes integers >= 1")
     if args.messages is None and args.duration is None:
         args.duration = QUICK_DURATION_S if args.quick else 60.0
+    if args.rounds is None:
+        args.rounds = 1 if args.quick else DEFAULT_ROUNDS
+    if args.rounds < 1:
+        parser.error("--rounds takes an integer >= 1")
     if args.long_messages is None:
         args.long_messages = QUICK_MESSAGES if args.quick else DEFAULT_MESSAGES
     if args.long_messages < 0 or args.long_window < 1:
@@ -208,6 +222,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             "timeout_s": args.timeout,
             "long_messages": args.long_messages,
             "long_window": args.long_window,
+            "rounds": args.rounds,
         },
     )
     workdir = BUILD_DIR / f"run-{dt.datetime.now():%Y%m%d-%H%M%S}"
@@ -221,6 +236,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         timeout_s=args.timeout,
         long_messages=args.long_messages,
         long_window=args.long_window,
+        rounds=args.rounds,
     )
     if not args.skip_photos:
         with phase(run.phases, "notice photos: read the generated set"):
@@ -230,9 +246,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                 f"{run.photos['photo_max_s']} s, code right {run.photos['code_right']}",
                 flush=True,
             )
-    for bot, spec, mix in prepare(args, run, workdir):
-        with phase(run.phases, f"{bot.name}: start-up and load"):
-            run.bots.append(run_bot(bot, spec, mixes[mix], options, workdir, with_long=bot.name == OURS))
+    plan = [(bot, spec, mixes[mix]) for bot, spec, mix in prepare(args, run, workdir)]
+    with phase(run.phases, " and ".join(bot.name for bot, _, _ in plan) + ": start-up and load, in turn"):
+        run.bots.extend(run_in_turn(plan, options, workdir, long_for=OURS))
     if not args.skip_replicas:
         with phase(run.phases, f"{replicas.ONE_NAME}: start-up and load"):
             run.bots.append(replicas.run_replicas(mixes["ours"], options, workdir, count=1))

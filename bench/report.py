@@ -155,9 +155,16 @@ def notes(run: BenchRun) -> List[str]:
     """Footnotes: what each bot is, where numbers came from, failures and error kinds."""
     s = run.settings
     budget = f"{s['duration_s']:g} s" if s.get("duration_s") else f"{s['max_messages']} messages"
+    rounds = int(s.get("rounds") or 1)
+    turns = (
+        f", played by the bots in turn in {rounds} rounds (each bot its share in every round, so a busy spell "
+        "of the machine falls on all of them)"
+        if rounds > 1
+        else ""
+    )
     lines = [
         f"- Each scenario: {budget} of scripted conversations over the REST channel "
-        "(bench/messages.yml), each conversation sending one message at a time; "
+        f"(bench/messages.yml){turns}, each conversation sending one message at a time; "
         "latency is from send to the full HTTP reply; RSS includes child processes "
         "(sampled every 0.2 s)."
     ]
