@@ -93,6 +93,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bstill (?:time|able) to\b",
         r"\bdo i (?:still )?have time\b",
         r"\bdo (?:i|we) (?:still |only )?have (?:\d+|thirty|sixty|ninety|21|30) days\b",
+        # "can i get more time to send my documents" (more time to pay is a plan)
+        r"\b(?:get|ask for|request|have|give me|need) (?:a (?:little|bit) )?(?:more|extra|additional) time\b(?! to pay)",
     ),
     "consequences": (
         r"\bwhat (?:happens|will happen|would happen|could happen)\b",
@@ -216,6 +218,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:add|added|include|included|roll\w*|put)\b[^?.!]{0,30}\b(?:to|into|in) (?:the|my|our) (?:same )?(?:payment )?(?:plan|agreement)\b",
         r"\bmake up (?:the |my |that )?(?:missed |late )?payment\b",
         r"\bmore time to pay\b",
+        # "would they work out a plan with me", "do they still charge interest if im on a plan"
+        r"\b(?:work out|work something out on|agree to|go on|be on|i'?m on|i am on|if (?:i|we) (?:get|go) on) (?:a |an )?(?:monthly )?plan\b",
         r"\bset up (?:monthly )?payments\b",
         r"\bpayment arrangement\b",
         r"\bpay (?:the )?(?:whole|full|entire) (?:thing|amount|balance|bill)\b",
@@ -306,6 +310,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bhow (?:do|can|would) (?:i|we) (?:know|tell|check|verify)\b[^?.!]{0,30}\b(?:real|legit|fake|scam\w*|really)\b",
         r"\b(?:texts?|text message|e-?mails?|voicemail|phone call|robocall|dm)\b[^?.!]{0,30}\b(?:from|saying|claiming|says)\b[^?.!]{0,15}\birs\b",
         r"\bclick (?:on )?(?:the|a|this) link\b",
+        # a caller's number, not the one printed on the notice: "should I call the number back?"
+        r"\bcall (?:the|that|this|their|his|her) (?:number|guy|man|woman|agent|person|officer) back\b",
     ),
     "passport": (
         r"\bpassport\b",
@@ -360,6 +366,9 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\byour (?:fees?|services|prices?|rates?)\b",
         r"\bhow much do you charge\b",
         r"\bfree consultation\b",
+        # "do you guys do offers in compromise", "can your firm handle a bank levy" (not "can you help me with":
+        # the pro; "can you do my taxes" is tax preparation)
+        r"\b(?:do|can|could) (?:you|y'?all|your (?:firm|office|team))(?: guys| folks| all)? (?:do|handle|take on|work on)\b(?! (?:my |our |the )?(?:taxes|tax returns?|returns?)\b)",
     ),
     "taxpayer_advocate": (
         r"\btaxpayers?'? advocat\w*",

@@ -19,7 +19,12 @@ ASKING = (
     r"me pueden|me puede|pueden|puede el irs|van a|podran|podria|quiero saber|quisiera saber|necesito saber|"
     r"no se|tengo miedo|me da miedo|miedo (?:de )?que|de verdad|me preocupa|preocupad[oa]|ayuda|ayudarme|alguien sabe|es posible|hay (?:alguna )?manera|"
     r"hay forma|hay algo|me gustaria|quiero|necesito|por favor|pregunta|dudas?|"
-    r"puede|se puede|es cierto|es verdad|es legit|todavia puedo|ya es tarde|voy a poder|me dan|me dejan|califico)\b"
+    r"puede|se puede|es cierto|es verdad|es legit|todavia puedo|ya es tarde|voy a poder|me dan|me dejan|califico|"
+    # written without question marks: "si ya falle un plan puedo pedir otro", "ustedes hacen ofrecimientos",
+    # "me negaran el pasaporte", "dejan de crecer los intereses"
+    r"de que se trata|(?<!no )puedo (?:pedir|solicitar|apelar|negociar|evitar|detener|parar|quitar|entrar|volver)|"
+    r"ustedes (?:hacen|ayudan|manejan|trabajan|llevan|ofrecen|cobran)|dejan de|"
+    r"(?:negaran|quitaran|embargaran|congelaran|cobraran|cancelaran))\b"
 )
 SENTENCE_CONNECTORS = r"y ademas|ademas|otra cosa|otra pregunta"
 

@@ -8,7 +8,7 @@ from typing import List
 import pytest
 
 from understanding.passages import Passages, load_passages, load_spanish_passages
-from understanding.questions import find_questions
+from understanding.questions import find_questions, is_asking
 
 
 @pytest.mark.parametrize(
@@ -29,6 +29,37 @@ from understanding.questions import find_questions
 )
 def test_new_topics_are_read(text: str, expected: List[str]) -> None:
     assert find_questions(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("can i get more time to send my documents", ["deadline"]),
+        ("i need more time to pay", ["payment_plan"]),
+        ("would they work out a plan with me if i call", ["payment_plan"]),
+        ("do they still charge interest if im on a plan", ["payment_plan"]),
+        ("do you guys do offers in compromise", ["firm_services", "offer_in_compromise"]),
+        ("can you do my taxes this year?", []),  # tax preparation, not the firm's resolution work
+        ("should I call the number back?", ["what_to_do", "scam"]),
+        ("de que se trata la carta 1058 que me llego ayer", ["what_is_notice"]),
+    ],
+)
+def test_wordings_seen_in_public_questions_are_read(text: str, expected: List[str]) -> None:
+    assert find_questions(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, asking",
+    [
+        ("si ya falle un plan puedo pedir otro", True),
+        ("ustedes hacen ofrecimientos de transaccion", True),
+        ("me negaran la renovacion del pasaporte por deber impuestos", True),
+        ("no puedo pagar nada", False),
+        ("me embargaron la cuenta", False),
+    ],
+)
+def test_spanish_questions_without_question_marks_are_asking(text: str, asking: bool) -> None:
+    assert is_asking(text) is asking
 
 
 @pytest.mark.parametrize(
