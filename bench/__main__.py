@@ -250,10 +250,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     with phase(run.phases, " and ".join(bot.name for bot, _, _ in plan) + ": start-up and load, in turn"):
         run.bots.extend(run_in_turn(plan, options, workdir, long_for=OURS))
     if not args.skip_replicas:
-        with phase(run.phases, f"{replicas.ONE_NAME}: start-up and load"):
-            run.bots.append(replicas.run_replicas(mixes["ours"], options, workdir, count=1))
-        with phase(run.phases, f"{replicas.NAME}: start-up and load"):
-            run.bots.append(replicas.run_replicas(mixes["ours"], options, workdir))
+        with phase(run.phases, f"{replicas.ONE_NAME} and {replicas.NAME}: start-up and load, in turn"):
+            run.bots.extend(replicas.run_replicas(mixes["ours"], options, workdir))
     run.phases["total"] = round(time.perf_counter() - started, 1)
     checks = check_targets(run)
     report = render(run, checks)

@@ -1,4 +1,5 @@
-"""The production profile with two Rasa replicas, measured like the single bots.
+"""The production profile with two Rasa replicas, and with one as its baseline, measured in turn
+like the single bots.
 
 The replicas share a fresh PostgreSQL database, the atomic Redis lock store and a RabbitMQ
 exchange (started by the scale-out test's launcher, ``tests/integration/cluster.py``, which
@@ -10,9 +11,9 @@ replicas, as behind a proxy without sticky sessions.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Dict
+from typing import Dict, List
 
 import psutil
 
@@ -20,7 +21,7 @@ from bench.memory import RssSampler
 from bench.mix import Mix
 from bench.paths import BENCH_LIMITS_OFF, BENCH_REST_TOKEN
 from bench.records import BotRun
-from bench.runner import LoadOptions, measure, warm_up
+from bench.runner import LoadOptions, Player, measure_in_turn, warm_up
 
 NAME = "ours-2x"
 DESCRIPTION = (
@@ -49,43 +50,40 @@ def service_pids() -> Dict[str, int]:
     return {role: process.pid for role, process in found.items()}
 
 
-def run_replicas(mix: Mix, options: LoadOptions, workdir: Path, count: int = 2) -> BotRun:
-    """Start the production profile with ``count`` replicas, measure the scenarios across them, stop it.
+def run_replicas(mix: Mix, options: LoadOptions, workdir: Path) -> List[BotRun]:
+    """Start the production profile with one replica and with two, then measure them in turn
+    (``bench.runner.measure_in_turn``); stop both. Returns the one-replica run and the two-replica run.
 
-    One replica is the two-replica target's baseline: it runs the highest concurrency only.
+    One replica is the two-replica target's baseline: it plays the highest concurrency only.
     """
     from tests.integration.cluster import running_cluster
 
-    name, description = (NAME, DESCRIPTION) if count == 2 else (ONE_NAME, ONE_DESCRIPTION)
-    if count == 1:
-        options = replace(options, concurrencies=(max(options.concurrencies),), long_messages=0)
-    bot = BotRun(name, description)
-    logs = workdir / f"replicas-{count}"
-    logs.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
+    runs = [(BotRun(ONE_NAME, ONE_DESCRIPTION), 1), (BotRun(NAME, DESCRIPTION), 2)]
     env = {**BENCH_LIMITS_OFF, "REST_TOKEN": BENCH_REST_TOKEN}
-    try:
-        with running_cluster(logs, replicas=count, env=env) as cluster:
-            bot.startup_s = round(time.perf_counter() - started, 1)
-            print(f"    {name}: {count} replica(s) answering after {bot.startup_s:.1f} s", flush=True)
-            pids = {"actions": cluster.processes[0].pid}
-            pids.update({f"rasa-{index + 1}": process.pid for index, process in enumerate(cluster.processes[1:])})
-            pids.update(service_pids())
-            with RssSampler(pids) as sampler:
+    players: List[Player] = []
+    with ExitStack() as stack:
+        for bot, count in runs:
+            logs = workdir / f"replicas-{count}"
+            logs.mkdir(parents=True, exist_ok=True)
+            started = time.perf_counter()
+            try:
+                cluster = stack.enter_context(running_cluster(logs, replicas=count, env=env))
+                bot.startup_s = round(time.perf_counter() - started, 1)
+                print(f"    {bot.name}: {count} replica(s) answering after {bot.startup_s:.1f} s", flush=True)
+                pids = {"actions": cluster.processes[0].pid}
+                pids.update({f"rasa-{index + 1}": process.pid for index, process in enumerate(cluster.processes[1:])})
+                pids.update(service_pids())
+                sampler = stack.enter_context(RssSampler(pids))
                 if options.warmup:
                     bot.warmup_errors = warm_up(cluster.urls, mix, options).error_count
-                bot.scenarios = measure(cluster.urls, mix, options, sampler)
-            peaks = sampler.peaks_mb()
-            bot.rasa_peak_mb = max(peaks.get("rasa-1", 0.0), peaks.get("rasa-2", 0.0)) or None
-            bot.actions_peak_mb = peaks.get("actions")
-            for scenario in bot.scenarios:
-                s = scenario.summary
-                print(
-                    f"    {name} x{scenario.concurrency}: {s.messages} messages, p50 {s.p50_ms:.1f} ms, "
-                    f"p95 {s.p95_ms:.1f} ms, {s.messages_per_s:.1f} msg/s, {s.errors} errors",
-                    flush=True,
-                )
-    except (RuntimeError, OSError, TimeoutError) as error:
-        bot.failure = str(error)
-        print(f"    {name} FAILED: {str(error)[:2000]}", flush=True)
-    return bot
+                only = (max(options.concurrencies),) if count == 1 else ()
+                players.append(Player(bot, list(cluster.urls), mix, sampler, only))
+            except (RuntimeError, OSError, TimeoutError) as error:
+                bot.failure = str(error)
+                print(f"    {bot.name} FAILED: {str(error)[:2000]}", flush=True)
+        measure_in_turn(players, options)
+        for player in players:
+            peaks = player.sampler.peaks_mb()
+            player.bot.rasa_peak_mb = max(peaks.get("rasa-1", 0.0), peaks.get("rasa-2", 0.0)) or None
+            player.bot.actions_peak_mb = peaks.get("actions")
+    return [bot for bot, _ in runs]

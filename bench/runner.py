@@ -1,11 +1,8 @@
-"""Measure running bots: warm-up, then one load scenario per concurrency level.
+"""Measure running bots: warm-up, then the load scenarios, with the bots taking turns.
 
-``measure`` only needs base URLs and, optionally, an RSS sampler of the processes behind them, so
-a later "production profile, two replicas" row is::
-
-    with RssSampler({"rasa-1": pid1, "rasa-2": pid2, "actions": pid3}) as sampler:
-        scenarios = measure([url1, url2], mix, options, sampler)
-    run.bots.append(BotRun("ours-2x", "production profile, two replicas", scenarios=scenarios))
+``measure_in_turn`` only needs each player's base URLs, its mix and an RSS sampler of the processes
+behind it, so the production profile's replicas (bench/replicas.py) take turns the same way as the
+single bots (``run_in_turn``).
 """
 
 from __future__ import annotations
@@ -68,33 +65,6 @@ def warm_up(base_urls: Sequence[str], mix: Mix, options: LoadOptions) -> LoadRes
     return _drive(base_urls, mix, 1, options, max_messages=mix.messages * len(base_urls))
 
 
-def measure(
-    base_urls: Sequence[str], mix: Mix, options: LoadOptions, sampler: Optional[RssSampler] = None
-) -> List[Scenario]:
-    """Run one scenario per concurrency level against ``base_urls``; peak RSS per scenario."""
-    scenarios = []
-    for concurrency in options.concurrencies:
-        if sampler:
-            sampler.reset_window()
-        meter = CpuMeter(sampler.pids if sampler else {}).start()
-        result = _drive(
-            base_urls, mix, concurrency, options, max_messages=options.max_messages, duration_s=options.duration_s
-        )
-        cpu_cores = meter.cores()
-        summary = summarise(result.latencies_ms, result.error_count, result.sent, result.elapsed_s)
-        scenarios.append(
-            Scenario(
-                concurrency,
-                summary,
-                dict(result.errors),
-                result.error_samples,
-                sampler.window_peaks_mb() if sampler else {},
-                cpu_cores,
-            )
-        )
-    return scenarios
-
-
 @dataclass
 class _Turns:
     """The slices one bot played of one scenario, merged into one :class:`Scenario` at the end."""
@@ -123,6 +93,52 @@ def _share(total: Optional[float], rounds: int) -> Optional[float]:
     return None if total is None else total / rounds
 
 
+@dataclass
+class Player:
+    """A started bot (or set of replicas) that takes turns: where to send, what, and its RSS sampler.
+
+    ``concurrencies`` limits the scenarios it plays (empty: all of them)."""
+
+    bot: BotRun
+    urls: List[str]
+    mix: Mix
+    sampler: RssSampler
+    concurrencies: Sequence[int] = ()
+
+
+def measure_in_turn(players: Sequence[Player], options: LoadOptions) -> None:
+    """Play every scenario in ``options.rounds`` rounds, each player its share in every round, one
+    after the other; append each player's merged scenario to its bot."""
+    rounds = max(1, options.rounds)
+    for concurrency in options.concurrencies:
+        playing = [p for p in players if not p.concurrencies or concurrency in p.concurrencies]
+        turns = {id(player): _Turns(concurrency) for player in playing}
+        for player in playing:
+            player.sampler.reset_window()
+        for _ in range(rounds):
+            for player in playing:
+                meter = CpuMeter(player.sampler.pids).start()
+                result = _drive(
+                    player.urls,
+                    player.mix,
+                    concurrency,
+                    options,
+                    max_messages=None if options.max_messages is None else max(1, options.max_messages // rounds),
+                    duration_s=_share(options.duration_s, rounds),
+                )
+                turns[id(player)].results.append(result)
+                turns[id(player)].cpu.append(meter.cores())
+        for player in playing:
+            scenario = turns[id(player)].scenario(player.sampler.window_peaks_mb())
+            player.bot.scenarios.append(scenario)
+            s = scenario.summary
+            print(
+                f"    {player.bot.name} x{concurrency}: {s.messages} messages in {rounds} turns, "
+                f"p50 {s.p50_ms:.1f} ms, p95 {s.p95_ms:.1f} ms, {s.messages_per_s:.1f} msg/s, {s.errors} errors",
+                flush=True,
+            )
+
+
 def run_in_turn(
     entries: Sequence[Tuple[BotRun, BotSpec, Mix]], options: LoadOptions, workdir: Path, long_for: str = ""
 ) -> List[BotRun]:
@@ -134,7 +150,6 @@ def run_in_turn(
     ratios between bots are fairer. The bot named ``long_for`` then plays the long conversation.
     Returns the bots in ``entries``' order, each with its scenarios or its failure.
     """
-    rounds = max(1, options.rounds)
     live: List[Tuple[BotRun, RunningBot, Mix]] = []
     with ExitStack() as stack:
         for bot, spec, mix in entries:
@@ -148,32 +163,7 @@ def run_in_turn(
             except (RuntimeError, OSError) as error:
                 bot.failure = str(error)
                 print(f"    {bot.name} FAILED: {str(error)[:2000]}", flush=True)
-        for concurrency in options.concurrencies:
-            turns = {bot.name: _Turns(concurrency) for bot, _, _ in live}
-            for _, started, _ in live:
-                started.sampler.reset_window()
-            for _ in range(rounds):
-                for bot, started, mix in live:
-                    meter = CpuMeter(started.sampler.pids).start()
-                    result = _drive(
-                        [started.url],
-                        mix,
-                        concurrency,
-                        options,
-                        max_messages=None if options.max_messages is None else max(1, options.max_messages // rounds),
-                        duration_s=_share(options.duration_s, rounds),
-                    )
-                    turns[bot.name].results.append(result)
-                    turns[bot.name].cpu.append(meter.cores())
-            for bot, started, _ in live:
-                scenario = turns[bot.name].scenario(started.sampler.window_peaks_mb())
-                bot.scenarios.append(scenario)
-                s = scenario.summary
-                print(
-                    f"    {bot.name} x{concurrency}: {s.messages} messages in {rounds} turns, "
-                    f"p50 {s.p50_ms:.1f} ms, p95 {s.p95_ms:.1f} ms, {s.messages_per_s:.1f} msg/s, {s.errors} errors",
-                    flush=True,
-                )
+        measure_in_turn([Player(bot, [started.url], mix, started.sampler) for bot, started, mix in live], options)
         for bot, started, mix in live:
             if bot.name == long_for and options.long_messages > 0:
                 bot.long = run_long(started.url, mix, options.long_messages, options.long_window, options.timeout_s)
