@@ -97,6 +97,11 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bya tengo plan\b",
         r"\b(?:les )?pago \$?\d[\d,]* (?:al mes|cada mes|mensuales)\b",
         r"\b(?:estoy|estamos) haciendo pagos\b",
+        # "me aprobaron el plan en marzo", "mi plan empezo en enero", "estoy pagando a plazos", "ya estoy en payment plan"
+        r"\b(?:me|nos) aprobaron (?:el|un|mi) plan\b",
+        r"\bmi plan (?:empezo|comenzo|inicio|va)\b",
+        r"\b(?:estoy|estamos) pagando (?:a|en) (?:plazos|cuotas|mensualidades)\b",
+        r"\b(?:ya )?(?:estoy|estamos) en (?:un |el )?payment plan\b",
     ),
     "missed_payment": (
         r"\b(?:no (?:pude|hice|pague|alcance a pagar)|se me paso|me atrase en|falle|perdi)\b[^.?!]{0,30}\b(?:pago|pagos|mensualidad|cuota)\b",
@@ -109,6 +114,16 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bdeje de pagar\b",
         r"\batrasad\w* (?:\d+|uno|dos|tres) pagos?\b",
         r"\bse (?:me |le )?olvido (?:de )?pagar\b",
+        # "me salte 2 pagos del plan", "estoy atrasado en los pagos", "incumpli el plan", "el pago del plan no paso",
+        # "me devolvieron el pago por falta de fondos", "no he pagado tres meses del acuerdo", "se me fue un pago"
+        r"\bme salte (?:\d+ |uno |dos |tres |un |una )?(?:pagos?|meses|mensualidad\w*|cuotas?)\b",
+        r"\b(?:estoy|estamos|voy|vamos|ando|andamos) atrasad[oa]s?\b[^.?!]{0,25}\b(?:pagos?|cuotas?|mensualidad\w*|acuerdo|plan)\b",
+        r"\batrasad[oa]s? (?:en|con) (?:los |el |las |mis )?(?:pagos?|cuotas?|mensualidad\w*|acuerdo|plan)\b",
+        r"\bincumpl\w*\b[^.?!]{0,20}\b(?:plan|acuerdo)\b",
+        r"\b(?:devolvieron|devolvio|regresaron|regreso)\b[^.?!]{0,20}\bpago\b[^.?!]{0,40}\b(?:fondos|insuficiente\w*)\b",
+        r"\bpago\b[^.?!]{0,20}\bno (?:paso|entro|salio|se proceso)\b",
+        r"\bno he pagado\b[^.?!]{0,25}\b(?:acuerdo|plan)\b",
+        r"\bse me fue (?:un|el) pago\b",
     ),
     "ignored_letters": (
         r"\bno (?:abri|lei|conteste|respondi|hice caso)\b[^.?!]{0,30}\b(?:cartas|avisos|carta|aviso)\b",
@@ -139,6 +154,15 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bla fecha para (?:responder|contestar) (?:era|paso|fue)\b",
         r"\bpasaron mas de \d+ dias\b",
         r"\bdespues de los \d+ dias\b",
+        # "se acabaron los 90 dias", "los 30 dias se acabaron", "dejamos pasar los 30 dias", "no pedi la audiencia
+        # a tiempo", "mande mi apelacion tarde", "hace mas de 30 dias que me llego el aviso final"
+        r"\b(?:se acabaron|se terminaron|se vencieron|vencieron) (?:los|mis) \d+ dias\b",
+        r"\blos \d+ dias (?:ya )?se (?:acabaron|vencieron|pasaron|terminaron)\b",
+        r"\bdej\w+ pasar (?:el plazo|la fecha|los \d+ dias)\b",
+        r"\bno (?:pedi|solicite|mande|envie|llegue)\b[^.?!]{0,40}\ba tiempo\b",  # "no conteste a tiempo": ignored
+        r"\b(?:mande|envie|presente|pedi|solicite)\b[^.?!]{0,30}\b(?:tarde|fuera de tiempo)\b",
+        r"\bhace mas de \d+ dias (?:que|desde)\b",
+        r"\bla fecha limite\b[^.?!]{0,30}\bfue (?:el mes pasado|la semana pasada|ayer|hace)\b",
     ),
     "selling_home": (
         r"\b(?:vender|vendiendo|venta de) (?:mi |la |nuestra )?(?:casa|propiedad|hogar)\b",
