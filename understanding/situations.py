@@ -170,6 +170,10 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bgot (?:a|an) (?:installment agreement|payment plan)\b",
         r"\b(?:i|we|already|i'?ve|we'?ve)\s+(?:already\s+)?set up monthly payments\b",
         r"\bddia\b",
+        # "im on an ia", "got a pmt plan set up", "i have had an installment agreement for 2 years"
+        r"\b(?:i'?m|im|we'?re|been) on an ia\b",
+        r"\b(?:i|we|i'?ve|we'?ve|i'?m|im|we'?re|got)\b[^.?!]{0,20}\b(?:pmt|pymt|paymt) plan\b",
+        r"\b(?:i|we)(?:'ve| have|ve) had (?:a|an|my|our) (?:payment plan|installment (?:agreement|plan))\b",
     ),
     "missed_payment": _any(
         r"\bmiss(?:ed|ing)? (?:a|an|my|the|one|two|three|\d+|some|last month'?s?)?\s*"
@@ -233,6 +237,9 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bdidn'?t make the deadline\b",
         r"\blet the \d+ days lapse\b",
         r"\bover \d+ days since\b",
+        # "the days to respond are over", "the 30 dys are long gone"
+        r"\b(?:days|time) to (?:respond|reply|answer|appeal)\b[^.?!]{0,10}\b(?:are|is) (?:long )?(?:over|up|gone)\b",
+        r"\b\d+ d(?:a)?ys (?:are|r) (?:long )?(?:gone|over|up)\b",
     ),
     "selling_home": _any(
         r"\bsell(?:ing)? (?:my|our|the|a|his|her|their|(?:my )?(?:mom|dad|mother|father|parents)'?s) (?:\w+ )?(?:house|home|property|condo|land)\b",
@@ -346,9 +353,12 @@ _WISHED = re.compile(
     r"si|cuando|quiero|puedo|podria|deberia|voy a)\b[^.?!,]{0,20}$",
     re.IGNORECASE,
 )
-# A plan asked for and not yet granted is no plan ("my payment plan request", "en tramite").
+# A plan asked for and not yet granted is no plan ("my payment plan request", "en tramite"); one granted is
+# ("i got approved for a payment plan", "me aprobaron el plan").
 _PENDING = re.compile(
-    r"\b(?:request\w*|applied|application|pending|approv\w*|tramite|solicit\w*|aprob\w*)\b", re.IGNORECASE
+    r"\b(?:request\w*|applied|application|pending|tramite|solicit\w*|"
+    r"(?<!got )(?<!was )(?<!were )(?<!been )(?<!they )approv\w*|(?<!me )(?<!nos )(?<!les )aprob\w*)\b",
+    re.IGNORECASE,
 )
 # "his taxes", "her business" speak of a spouse only when the message names one.
 _SPOUSE = re.compile(r"\b(?:husband|wife|spouse|ex|joint|esposo|esposa|marido|mujer)(?:'?s)?\b", re.IGNORECASE)

@@ -118,6 +118,16 @@ def test_unknown_code_is_reported_not_guessed() -> None:
         ("mi ex saco dinero de una cuenta de retiro en 2022 y no lo reporto", ["spouse_caused"]),
         ("la verdad ignore todas las cartas del IRS el año pasado", ["ignored_letters"]),
         ("it went to my husbands old defaulted student loan, not anything I owe", ["spouse_caused"]),
+        # a plan granted is a plan, one asked for is not
+        ("i got approved for a payment plan in march", ["on_payment_plan"]),
+        ("me aprobaron el plan de pagos en marzo", ["on_payment_plan"]),
+        ("my payment plan is waiting to be approved", []),
+        ("estoy esperando la aprobacion de mi plan de pagos", []),
+        ("im on an ia, pay 150/mo", ["on_payment_plan"]),
+        ("me salte 2 pagos del plan y llego el cp523", ["on_payment_plan", "missed_payment"]),
+        ("cp 523 me llego y ya pague lo atrasado, sigue el plan o no?", ["already_paid"]),
+        ("the 30 dys are long gone", ["deadline_passed"]),
+        ("se acabaron los 90 dias del aviso de deficiencia", ["deadline_passed"]),
     ],
 )
 def test_situations(text: str, expected: list) -> None:
