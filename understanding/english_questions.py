@@ -129,6 +129,10 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bgarnish\w*\b(?![^?.!]{0,20}\b(?:bank|account|social security))",
         r"\b(?:wages?|paychecks?|my pay\b|my check\b|salary)",
         r"\bexemption (?:claim )?(?:form|statement)\b|\bstatement of exemptions\b|\b668-?w\b",
+        # the part of wages left to the taxpayer depends on the dependents: "I have 2 kids, does that change how much
+        # they take?"
+        r"\b(?:kids|children|dependents|dependants)\b[^?.!]{0,40}\bhow much\b[^?.!]{0,15}\b(?:take|keep|leave|levy)",
+        r"\bhow much\b[^?.!]{0,30}\b(?:take|keep|leave)\b[^?.!]{0,30}\b(?:kids|children|dependents|dependants)\b",
     ),
     # "the bank" as lender or statement ("will the bank approve me", "bank statements") is no bank levy
     "bank_levy": (
@@ -144,6 +148,9 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\btake (?:my|our) (?:house|home|car|property|stuff|things|truck|retirement|401k|ira)",
         r"\btake (?:everything|it all)\b",
         r"\bcome after (?:me|us|my)\b",
+        # "the last warning before they take stuff" (their benefits, wages or account: the specific levy question)
+        r"\bbefore they (?:take|seize|grab|come after|start taking)\b(?! (?:my |our )?(?:ss|ssi|ssdi|social security|"
+        r"benefits?|pension|wages?|paychecks?|pay|checks?|refunds?|bank|accounts?|money)\b)",
         r"\b(?:do|take|levy|freeze|garnish|seize) (?:it |that |this |more )?again\b",
         r"\btake (?:my|our) (?:half|share|part)\b",
         r"\b(?:empty|drain|clean out|wipe out|go after|touch)\b[^?.!]{0,20}\b(?:ira|401\(?k\)?|retirement|savings|house|home|car|truck|property)\b",

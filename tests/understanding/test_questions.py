@@ -42,6 +42,9 @@ def test_new_topics_are_read(text: str, expected: List[str]) -> None:
         ("can you do my taxes this year?", []),  # tax preparation, not the firm's resolution work
         ("should I call the number back?", ["what_to_do", "scam"]),
         ("de que se trata la carta 1058 que me llego ayer", ["what_is_notice"]),
+        ("I have 2 kids does that change how much they take?", ["wage_levy"]),
+        ("is this the last warning before they take stuff", ["what_is_notice", "levy_general"]),
+        ("can I appeal before they take my SS?", ["cdp_hearing"]),  # no general levy question beside it
     ],
 )
 def test_wordings_seen_in_public_questions_are_read(text: str, expected: List[str]) -> None:
