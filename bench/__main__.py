@@ -4,8 +4,8 @@ Phases: build (or reuse) the stock bot; train our bot and the light config from 
 score held-out NLU; then start the bots one by one (start-up timed), warm each up, and measure 1 and 10
 concurrent conversations with the bots taking turns (``--rounds`` slices of each scenario per bot, so a
 busy spell of the machine falls on all of them), then, for our bot, one long conversation
-(bench/long.py); print the
-markdown table and the targets, and write them to ``<out>/latest.md`` and ``<out>/latest.json``.
+(bench/long.py); print the markdown table and the targets, and write them to ``<out>/latest.md`` and
+``<out>/latest.json``.
 """
 
 from __future__ import annotations

@@ -110,6 +110,8 @@ def measure_in_turn(players: Sequence[Player], options: LoadOptions) -> None:
     """Play every scenario in ``options.rounds`` rounds, each player its share in every round, one
     after the other; append each player's merged scenario to its bot."""
     rounds = max(1, options.rounds)
+    slice_messages = None if options.max_messages is None else max(1, options.max_messages // rounds)
+    slice_s = _share(options.duration_s, rounds)
     for concurrency in options.concurrencies:
         playing = [p for p in players if not p.concurrencies or concurrency in p.concurrencies]
         turns = {id(player): _Turns(concurrency) for player in playing}
@@ -119,12 +121,7 @@ def measure_in_turn(players: Sequence[Player], options: LoadOptions) -> None:
             for player in playing:
                 meter = CpuMeter(player.sampler.pids).start()
                 result = _drive(
-                    player.urls,
-                    player.mix,
-                    concurrency,
-                    options,
-                    max_messages=None if options.max_messages is None else max(1, options.max_messages // rounds),
-                    duration_s=_share(options.duration_s, rounds),
+                    player.urls, player.mix, concurrency, options, max_messages=slice_messages, duration_s=slice_s
                 )
                 turns[id(player)].results.append(result)
                 turns[id(player)].cpu.append(meter.cores())
