@@ -119,6 +119,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:cancel|end|void|default|terminate)\w* (?:the|my|our) (?:whole |entire )?(?:plan|agreement|installment)\b",
         r"\bwill (?:they|the irs) still (?:process|accept|send|pay|issue|release)\b",
         r"\bshut (?:us|me|it) down\b",
+        r"\bshut (?:my|our|the) (?:\w+ )?(?:business|company|shop|store|restaurant|office) down\b",
+        r"\b(?:hold|make) (?:me|us|him|her) personally (?:liable|responsible)\b|\bpersonally on the hook\b",
         r"\b(?:can|could) they (?:really )?make (?:me|us) pay\b",
         r"\bnext (?:letter|notice|step)\b[^?.!]{0,25}\b(?:after|from them)\b|\bwhat(?: is)? (?:the )?next (?:letter|notice)\b",
         r"\b(?:com(?:e|es|ing)|go(?:es|ing)?) after (?:me|us|my|our)\b",  # "is this the start of them coming after me"
@@ -182,6 +184,11 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bget (?:it|them|this|that|those|these) (?:released|lifted|unfrozen|stopped)\b",
         r"\b(?:get|make|ask) (?:them|the irs|irs|it) (?:to )?stop\b(?! (?:sending|calling|writing|mailing))",
         r"\b(?:will|would|does|can) (?:the )?(?:levy|garnishment) still (?:start|happen|go through|come|go ahead)\b",
+        # "how do we keep them from taking her check", "stop it before it starts", "a hardship release"
+        r"\b(?:keep|stop|prevent|block) (?:them|the irs|irs) from (?:taking|garnish\w*|levy\w*|seiz\w*|touching)\b",
+        r"\bstop (?:it|this|that) before (?:it|they|the irs) (?:starts?|begins?|happens?|do|does|takes?|levy|garnish)\b",
+        r"\bstop (?:it|this|that) before the (?:\d+|thirty) days?\b",
+        r"\bhardship release\b|\brelease\b[^?.!]{0,15}\b(?:for|because of|due to) (?:economic )?hardship\b",
     ),
     "lien": (
         r"\blien\b",
@@ -352,6 +359,10 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bproof (?:of payment|(?:that )?i paid)\b",
         r"\bprove (?:that )?(?:i'?m|i am|we'?re|we are|it'?s|it is|i was|we were)(?: really)? not\b",
         r"\bprove (?:that )?(?:i|we) (?:don'?t|do not|didn'?t) owe\b",
+        # "it was a rollover, its not income", "a 1099 the payer sent wrong"
+        r"\b(?:it'?s|it is|its|that'?s|that is|was|wasn'?t) not (?:income|taxable)\b",
+        r"\b(?:sent|filed|issued|reported|made) (?:it |them |the \w+ )?wrong\b|\bwrong (?:1099|w-?2|form|amount|numbers?)\b",
+        r"\bnot (?:my|our) (?:1099|w-?2|income)\b",
     ),
     "talk_to_pro": (
         r"\btalk (?:to|with) (?:someone|somebody|a person|a human|an agent|a pro|a tax pro|a professional|an expert|you)",

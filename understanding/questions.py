@@ -197,9 +197,26 @@ def _unhidden(spans: Dict[str, Tuple[int, int]], sentence: str) -> List[str]:
         general
         for label, (start, end) in spans.items()
         for general in _HIDES.get(label, ())
-        if general in spans and general not in defined and not _asked_apart(general, sentence, start, end)
+        if general in spans
+        and general not in defined
+        and (label not in _HIDES_ONLY_OWN_WORDS or _same_words(spans[general], (start, end), sentence))
+        and not _asked_apart(general, sentence, start, end)
     }
     return [label for label, _ in sorted(spans.items(), key=lambda item: item[1][0]) if label not in hidden]
+
+
+# "when would they start garnishing and can I stop it before it starts?" asks both: stopping hides only the
+# levy named in its own words or right after them ("stop the garnishment", "does that stop them from levying").
+_HIDES_ONLY_OWN_WORDS = ("stop_levy",)
+_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|or|also|y|o)\b", re.IGNORECASE)
+
+
+def _same_words(general: Tuple[int, int], specific: Tuple[int, int], sentence: str) -> bool:
+    """True when the general label's words are the specific one's, or follow them in the same clause."""
+    if general[0] < specific[1] and specific[0] < general[1]:
+        return True
+    gap = sentence[specific[1] : general[0]]
+    return general[0] >= specific[1] and len(gap) <= 25 and not _CLAUSE_BREAK.search(gap)
 
 
 # What a general label asks on its own beside the specific one: the lien's effect on credit.
@@ -283,6 +300,7 @@ _FROM_STATEMENTS = (
     "bankruptcy",
     "unfiled_returns",
     "injured_spouse",
+    "disagree",  # "their number is wrong ... how long do I have": the notice is disputed
 )
 
 

@@ -67,6 +67,9 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\b(?:short|went to)\b[^.?!]{0,30}\b(?:irs )?(?:garnishment|levy)\b",
         r"\b(?:hr|payroll|employer)\b[^.?!]{0,40}\b(?:sent|got|received|has)\b[^.?!]{0,15}\b(?:wage levy|levy|garnishment)\b",
         r"\btook\s+(?:my|our|his|her)\s+(?:401k|ira|retirement)\b",
+        # "now the IRS takes a chunk every month": taking, not a fear of it
+        r"\b(?:irs|they)\s+(?:takes|is taking|are taking|keeps? taking|has been taking|have been taking)\s+"
+        r"(?:a (?:big )?chunk|part|some|money|\$?\d[\d,]*|\d+\s?%)",
         # "my social security check was short by 15%": the IRS levy on benefits is a share of each payment
         r"\b(?:social security|ss|ssi|ssdi|benefits?)\b[^.?!]{0,20}\b(?:short|less|reduced|cut|docked)\b[^.?!]{0,15}\b\d+ ?%",
     ),
@@ -150,6 +153,9 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\balready sent (?:them|it|the irs)\b",
         r"\bmade (?:my|our|the) (?:estimated )?payments\b",
         r"\bpaid \$?\d[\d,]* (?:of it|already|with|last)\b",
+        # "paid off my IRS debt in full", "estimated payments they didnt count"
+        r"\bpaid (?:off|up) (?:my|our|the|all|everything|it)\b",
+        r"\bpayments?\b[^.?!]{0,25}\b(?:they|the irs|irs) (?:didn'?t|did not|never|forgot to) (?:count|credit|apply|include|post)",
     ),
     "on_payment_plan": _any(
         # said of oneself ("I set up a plan", "we're on an installment agreement"), not asked ("can I get on a plan")
@@ -163,6 +169,11 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         # "I'm on a $450/month installment agreement"
         r"\b(?:i'?m|im|we'?re|been|currently|already)\s+(?:on|in|paying on)\s+(?:a|an|my|our|the)?\s*(?:[\w$/,.-]+ ){0,2}(?:installment (?:plan|agreement)|payment plan|plan)\b",
         r"\b(?:i|we)\s+(?:have|got)\s+(?:a|an)\s+(?:[\w-]+ ){0,2}(?:payment plan|installment agreement|ddia|plan with the irs)\b",
+        # "I owe about 14k and have a payment plan, never missed", "$180 installment due on the 28th"
+        r"\b(?:and|but|also|still) (?:have|had) (?:a|an) (?:irs )?(?:payment plan|installment (?:agreement|plan))\b",
+        r"\b(?:payment plan|installment (?:agreement|plan)|ia)\b[^.?!]{0,30}\bnever (?:missed|skipped|been late)\b",
+        r"\binstallment (?:payment )?(?:is |of \$?\d[\d,]* )?due\b",
+        r"\bkeep (?:paying|making (?:the )?payments on) (?:my|our|the) (?:irs )?(?:payment plan|installment|plan|ia)\b",
         r"\b(?:i|we)\s+pay\s+(?:them |the irs )?\$?\d[\d,]*\s+(?:a month|every month|monthly|/mo)\b",
         r"\bpaying (?:the irs |them )?\$?\d[\d,]* (?:a month|monthly|every month)\b",
         r"\b\$?\d[\d,]* (?:a month |monthly )?on (?:my|our) (?:irs )?plan\b",
@@ -356,10 +367,20 @@ _WISHED = re.compile(
 # A plan asked for and not yet granted is no plan ("my payment plan request", "en tramite"); one granted is
 # ("i got approved for a payment plan", "me aprobaron el plan").
 _PENDING = re.compile(
-    r"\b(?:request\w*|applied|application|pending|tramite|solicit\w*|"
-    r"(?<!got )(?<!was )(?<!were )(?<!been )(?<!they )approv\w*|(?<!me )(?<!nos )(?<!les )aprob\w*)\b",
+    r"\b(?:request\w*|applied|application|pending|tramite|solicit\w*|approv\w*|aprob\w*)\b", re.IGNORECASE
+)
+# "i got my payment plan approved", "they approved it", "me lo aprobaron": granted, whatever was asked before;
+# "hasn't been approved", "they hadnt approved it yet", "is waiting to be approved", "to get approved" are not.
+_GRANTED = re.compile(
+    r"\b(?<!n't )(?<!not )(?:got|was|were|been|they|is|it's|its|irs)\b"
+    r"(?:\s+(?!not\b|never\b|yet\b|will\b|would\b|should\b|need|hop|wait|"
+    r"(?:had|has|have|did|does|do|is|was|were|are|could|would|should|ca|wo)n'?t\b)[\w']+){0,3}?"
+    r"\s+approved\b(?!\s+yet\b)|\b(?:me|nos|les)\s+(?:\w+\s+){0,2}?aprob(?:aron|o|ó)\b|"
+    r"\bkeep (?:paying|making (?:the )?payments on)\b",  # "keep paying my installment agreement while it is pending"
     re.IGNORECASE,
 )
+# "y si ya estoy en un plan", "what if I'm already on a plan": said of a plan that is there
+_ALREADY = re.compile(r"\b(?:ya|already)\s+$", re.IGNORECASE)
 # "his taxes", "her business" speak of a spouse only when the message names one.
 _SPOUSE = re.compile(r"\b(?:husband|wife|spouse|ex|joint|esposo|esposa|marido|mujer)(?:'?s)?\b", re.IGNORECASE)
 # "the IRS is going to sell my house", "van a vender mi casa": a seizure sale, not the taxpayer selling.
@@ -406,7 +427,10 @@ def _stated(name: str, text: str) -> bool:
             continue
         if name in _FEARABLE and (_FEARED.search(before) or _FEARED_INSIDE.search(match.group())):
             continue
-        if name == "on_payment_plan" and (_WISHED.search(before) or _PENDING.search(sentence)):
+        if name == "on_payment_plan" and (
+            (_WISHED.search(before) and not _ALREADY.search(before))
+            or (_PENDING.search(sentence) and not _GRANTED.search(sentence))
+        ):
             continue
         if name == "selling_home" and _SEIZURE_SALE.search(before):
             continue

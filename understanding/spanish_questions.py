@@ -185,6 +185,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:liberen|libere|liberar|devuelvan|regresen)\b[^.?!]{0,10}\b(?:una parte|parte|algo)\b",
         r"\bquit\w* (?:el|ese|este) (?:garnishment|embargo|levy)\b",
         r"\bquito eso de encima\b",
+        r"\bya no (?:me |nos )?(?:embargan|embarguen|quitan|quiten|van a embargar|van a quitar)\b",  # "pido un plan y ya no me embargan?"
     ),
     "lien": (
         r"\bgravamen(?:es)?\b",
@@ -354,6 +355,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:estan|esta) mal\b",
         r"\bcorrij\w*\b",
         r"\bque vean que ya pague\b",
+        r"\bse equivoc\w*\b",
+        r"\bno (?:es|son) (?:ingreso|ingresos|income)\b",
     ),
     "talk_to_pro": (
         r"\bhablar con (?:alguien|una persona|un agente|un profesional|un experto|usted|ustedes|un humano)\b",

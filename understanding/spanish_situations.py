@@ -32,7 +32,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     "bank_frozen": (
         r"\b(?:cuenta|banco)\b[^.?!]{0,40}\b(?:congelad\w*|congelaron|embargad\w*|embargaron|bloquead\w*|bloquearon|vaciaron|retenid\w*)\b",
         # "mi ex saco dinero de una cuenta de retiro" is a withdrawal, not a freeze
-        r"\b(?:congelaron|congelo|embargaron|bloquearon|bloqueo|vaciaron|vacio|sacaron|saco)\b[^.?!]{0,30}\b(?:cuenta|banco|dinero del banco)\b(?! de (?:retiro|jubilacion)| ira\b| 401)",
+        r"\b(?:congelaron|congelo|embargaron|bloquearon|bloqueo|vaciaron|vacio|sacaron|saco|quito|quitaron|se llevo|se llevaron)\b[^.?!]{0,30}\b(?:cuenta|banco|dinero del banco)\b(?! de (?:retiro|jubilacion)| ira\b| 401)",
         r"\b668-?a\b",
         r"\bembargo (?:la|mi|mis|nuestra|su) (?:cuenta|cuentas|banco)\b",
         r"\b(?:dejaron|dejo|quedo|quedaron) (?:la |mi |nuestra )?cuenta en (?:cero|ceros)\b",
@@ -73,6 +73,9 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:somos|es|esta|estamos) (?:jubilad\w*|retirad\w*|incapacitad\w*|discapacitad\w*)\b",
         r"\b(?:el seguro social|la pension) es (?:todo|lo unico)\b",
         r"\bmi unico (?:dinero|ingreso) es\b",
+        # "...parte del seguro social. solo vivo de eso"
+        r"\b(?:seguro social|ssi|ssdi|pension|jubilacion)\b.{0,200}\b(?:solo|nomas|unicamente|solamente) "
+        r"viv\w* de (?:eso|esto|ella|el|ese dinero)\b",
     ),
     "already_paid": (
         r"\bya (?:lo |la )?(?:pague|pagamos|habia pagado)\b",
@@ -86,6 +89,9 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:yo|ya) (?:si )?pague\b|\bpague con (?:la|mi) declaracion\b",
         r"\bpagamos todo\b",
         r"\bel pago que (?:hice|hicimos)\b",
+        # "no conto un pago que hice en abril"
+        r"\b(?:un|mi|los|unos|mis) pagos? que (?:hice|hicimos|mande|mandamos|envie|enviamos)\b",
+        r"\bno (?:conto|contaron|aplico|aplicaron|acredito|acreditaron|tomaron en cuenta|registraron)\b[^.?!]{0,20}\bpagos?\b",
     ),
     "on_payment_plan": (
         r"\b(?:tengo|estoy en|ya tengo|tenemos) (?:un )?(?:plan|acuerdo) de pagos?\b",
@@ -102,6 +108,8 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bmi plan (?:empezo|comenzo|inicio|va)\b",
         r"\b(?:estoy|estamos) pagando (?:a|en) (?:plazos|cuotas|mensualidades)\b",
         r"\b(?:ya )?(?:estoy|estamos) en (?:un |el )?payment plan\b",
+        # "me van a cancelar el plan de pagos": the plan is there to cancel
+        r"\b(?:cancelar|cancelen|cancelaron|terminar|terminen|quitar|quiten)(?:me)? (?:el|mi) (?:plan|acuerdo) de pagos?\b",
     ),
     "missed_payment": (
         r"\b(?:no (?:pude|hice|pague|alcance a pagar)|se me paso|me atrase en|falle|perdi)\b[^.?!]{0,30}\b(?:pago|pagos|mensualidad|cuota)\b",
@@ -127,7 +135,8 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
     ),
     "ignored_letters": (
         r"\bno (?:abri|lei|conteste|respondi|hice caso)\b[^.?!]{0,30}\b(?:cartas|avisos|carta|aviso)\b",
-        r"\bignore (?:todas |todos )?(?:las|los|la|el|sus|esas|esos)\b",
+        r"\bignore (?:todas |todos )?(?:las|los|la|el|sus|esas|esos|unas|unos|varias|varios|muchas|muchos|mis)\b",
+        r"\bni (?:lo |la |los |las )(?:abri|lei|conteste|abrimos|leimos|contestamos)\b|\bni abri\b",  # "ni lo abri"
         r"\b(?:cartas|avisos) (?:anteriores|que no conteste)\b",
         r"\bno (?:los |las |la |lo )?(?:conteste|respondi|abri|lei)\b",
         r"\bno (?:he|hemos) (?:contestado|respondido|abierto|leido)\b",

@@ -122,11 +122,22 @@ def test_unknown_code_is_reported_not_guessed() -> None:
         ("i got approved for a payment plan in march", ["on_payment_plan"]),
         ("me aprobaron el plan de pagos en marzo", ["on_payment_plan"]),
         ("my payment plan is waiting to be approved", []),
+        ("I got my payment plan approved last month", ["on_payment_plan"]),
+        ("my payment plan was requested in may and they approved it in june", ["on_payment_plan"]),
+        ("my payment plan request hasnt been approved yet", []),
         ("estoy esperando la aprobacion de mi plan de pagos", []),
         ("im on an ia, pay 150/mo", ["on_payment_plan"]),
         ("me salte 2 pagos del plan y llego el cp523", ["on_payment_plan", "missed_payment"]),
         ("cp 523 me llego y ya pague lo atrasado, sigue el plan o no?", ["already_paid"]),
         ("the 30 dys are long gone", ["deadline_passed"]),
+        ("I owe the IRS about 14k and have a payment plan, never missed", ["on_payment_plan"]),
+        ("got my CP521, $180 installment due on the 28th", ["on_payment_plan"]),
+        ("do i have to keep paying my installment agreement while the offer is pending?", ["on_payment_plan"]),
+        ("i never missed a payment in my life", []),
+        ("now the IRS takes a chunk of my check every month", ["levied"]),
+        ("will they take part of my check?", []),
+        ("paid off my IRS debt in full last month", ["already_paid"]),
+        ("I had estimated payments they didnt count", ["already_paid"]),
         ("se acabaron los 90 dias del aviso de deficiencia", ["deadline_passed"]),
     ],
 )
@@ -171,6 +182,19 @@ def test_situations(text: str, expected: list) -> None:
         ("me pueden embargar el carro y la cuenta. es cierto eso?", ["bank_levy", "levy_general"]),
         ("si consigo un segundo trabajo tambien me pueden embargar ese?", ["wage_levy"]),
         ("is there a law that holds those refunds, and when will mine actually hit my bank?", []),
+        # stopping hides only the levy in its own words: a levy asked about apart from it stays
+        (
+            "when would they start garnishing and can I stop it before it starts?",
+            ["deadline", "wage_levy", "stop_levy"],
+        ),
+        ("does that stop them from levying while its pending?", ["stop_levy"]),
+        ("how do we keep them from taking her check", ["stop_levy"]),
+        ("Can I get a hardship release?", ["stop_levy", "cnc_hardship"]),
+        # a notice disputed in a statement is what a general question is about
+        ("it was a rollover, its not income! what do I send them", ["disagree", "what_to_do"]),
+        ("got a cp 2000 for a 1099 the payer sent wrong, what do i do", ["disagree", "what_to_do"]),
+        ("I think their number is wrong. how long do I have?", ["disagree", "deadline"]),
+        ("can she shut my business down?", ["consequences"]),
     ],
 )
 def test_questions(text: str, expected: list) -> None:

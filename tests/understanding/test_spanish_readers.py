@@ -38,6 +38,8 @@ def _lookup(raw: str):  # type: ignore[no-untyped-def]
         ("¿me quitan mi pensión también?", ["social_security_levy"]),
         ("¿el IRS manda mensajes de texto?", ["scam"]),
         ("quiero hablar con una persona", ["talk_to_pro"]),
+        ("si pido un plan de pagos ya no me embargan?", ["payment_plan", "stop_levy"]),
+        ("creo que el IRS se equivoco, que hago?", ["disagree", "what_to_do"]),
     ],
 )
 def test_spanish_questions(text: str, questions: List[str]) -> None:
@@ -56,6 +58,14 @@ def test_spanish_questions(text: str, questions: List[str]) -> None:
         ("tengo un negocio con empleados", ["business_taxes"]),
         ("vivo del seguro social", ["fixed_income"]),
         ("la carta es del Franchise Tax Board de California", ["state_notice"]),
+        ("el primero ni lo abri la verdad", ["ignored_letters"]),
+        ("ni lei bien la carta pero dice 504", []),
+        ("ignore unas cartas del IRS", ["ignored_letters"]),
+        ("y si ya estoy en un plan de pagos igual me la pueden quitar?", ["on_payment_plan"]),
+        ("dicen que me van a cancelar el plan de pagos", ["on_payment_plan"]),
+        ("el IRS me quito lo que tenia en la cuenta de cheques", ["bank_frozen"]),
+        ("me estan quitando parte del seguro social. solo vivo de eso", ["levied", "fixed_income"]),
+        ("no conto un pago que hice en abril", ["already_paid"]),
     ],
 )
 def test_spanish_situations(text: str, situations: List[str]) -> None:
