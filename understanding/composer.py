@@ -347,6 +347,12 @@ def compose(
             answer.situations.append(passage.when_situation)  # chosen for the situation (this or an earlier message)
     if family is not None and "cdp_hearing" not in answer.topics:
         answer.topics.append("cdp_hearing")  # the family's paragraph says how to ask for the hearing
+    if (
+        stage is Stage.final_notice_cdp
+        and "deadline_passed" in answer.situations
+        and "cdp_hearing" not in answer.topics
+    ):
+        answer.topics.append("cdp_hearing")  # the lapse paragraph says the equivalent hearing is still open
     if own_appeal and "disagree" in answer.topics:
         answer.topics.append("cdp_hearing")  # the appeal asked about is the one that paragraph describes
     if notice is not None and family is None and not answer.paragraphs and answer.topics:

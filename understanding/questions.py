@@ -225,7 +225,9 @@ _OWN_QUESTION = {
     "innocent_spouse": re.compile(r"\binnocent spouse\b|\b8857\b|\bconyuge inocente\b", re.IGNORECASE),
     # "me pueden embargar el carro y la cuenta": the car is asked about beside the account
     "levy_general": re.compile(
-        r"\b(?:car|truck|house|home|property|boat|carro|troca|camioneta|casa|propiedad|auto|bienes)\b", re.IGNORECASE
+        r"\b(?:car|truck|house|home|property|boat|receivables|401k|ira|retirement|equipment|inventory|"
+        r"carro|troca|camioneta|casa|propiedad|auto|bienes|retiro)\b",
+        re.IGNORECASE,
     ),
 }
 

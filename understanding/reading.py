@@ -221,6 +221,12 @@ _JOB_CHANGE = re.compile(
     re.IGNORECASE,
 )
 # A monthly amount the taxpayer says they can pay: a payment plan offered.
+_CANNOT_PAY_ANY = re.compile(
+    r"\b(?:can'?t|cannot|can not|unable to) (?:afford|make|pay) (?:any )?(?:payments?|anything|a (?:payment|plan|dime))\b"
+    r"[^.?!]{0,25}\b(?:at all|right now|now|anymore|period)\b|"
+    r"\bno (?:puedo|podemos) (?:pagar|hacer) (?:nada|ningun pago|pagos?)\b[^.?!]{0,25}\b(?:ahorita|ahora|para nada|por ahora)\b",
+    re.IGNORECASE,
+)
 _CAN_AFFORD = re.compile(
     r"\b(?:i|we) (?:can|could) (?:maybe |probably |only |prob )?(?:do|pay|afford|swing|manage) (?:about |around |like |maybe )?"
     r"\$?\d[\d,]* (?:a|per|each|every) month\b|"
@@ -536,6 +542,9 @@ def read_message(
     if _CAN_AFFORD.search(flat) and questions and "payment_plan" not in questions:
         # "can they garnish my paycheck? I can maybe do $150 a month": a plan offered beside the questions
         questions.append("payment_plan")
+    elif _CANNOT_PAY_ANY.search(flat) and questions and "cnc_hardship" not in questions:
+        # "can I settle for less? I cant afford payments right now at all": hardship status is the answer beside
+        questions.append("cnc_hardship")
     if _PASSPORT_BACK.search(flat) and _PASSPORT.search(flat) and "passport" not in questions:
         # "they denied my passport renewal ... if I set up a plan, will I get it in time?"
         questions.append("passport")

@@ -291,7 +291,9 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     "business_taxes": _any(
         r"\bpayroll tax",
         r"(?<![\d,.$])\b(?:form )?94[01]s?\b",  # not the end of an amount ("$2,940")
-        r"\b(?:my|our) (?:small )?(?:business|company|llc|corporation|restaurant|shop|store|salon|bakery)\b",
+        # "froze my business account": the account, not a business tax ("our restaurant account" names a business)
+        r"\b(?:my|our) (?:small )?(?:business|company)\b(?! (?:card|account|checking|bank))",
+        r"\b(?:my|our) (?:small )?(?:llc|corporation|restaurant|shop|store|salon|bakery)\b",
         r"\b(?:llc|s[- ]?corp|c[- ]?corp)\b",
         r"\bemployment tax",
         r"\btrust fund\b",
@@ -322,6 +324,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\brevenue dept\b",
         r"\bstate of [a-z]+(?: [a-z]+)? (?:says|sent|wants|is)\b",
         r"\bthe state is (?:charging|billing|saying|garnishing|levying|taking)\b",
+        r"(?<!united )(?<!head of )\b(?:the )?state (?:says|said|claims|sent me|wants|is after)\b",  # "state says I owe"
         # a state named as the sender ("maryland sent an agreement default notice"), a state plan or return
         rf"\b(?:{_STATE_NAMES}) (?:sent|mailed|says|said|wants|is (?:charging|billing|garnishing)|garnish\w*|levied|took)\b",
         r"\bmy state (?:payment plan|plan|return|balance|tax bill)\b",
@@ -379,6 +382,12 @@ _GRANTED = re.compile(
     r"\bkeep (?:paying|making (?:the )?payments on)\b",  # "keep paying my installment agreement while it is pending"
     re.IGNORECASE,
 )
+# "is an IRS bank levy continuous or one time?", "how does a bank levy work": a levy asked about in general
+_IN_GENERAL = re.compile(
+    r"(?<!there )(?<!hay )\b(?:is|does|are|do|what'?s|what is|how does|how do|es|como funciona) (?:an?|un|una) "
+    r"(?:irs |del irs )?$",
+    re.IGNORECASE,
+)
 # "y si ya estoy en un plan", "what if I'm already on a plan": said of a plan that is there
 _ALREADY = re.compile(r"\b(?:ya|already)\s+$", re.IGNORECASE)
 # "his taxes", "her business" speak of a spouse only when the message names one.
@@ -426,6 +435,8 @@ def _stated(name: str, text: str) -> bool:
         if name in _DENIABLE and _DENIED.search(before):
             continue
         if name in _FEARABLE and (_FEARED.search(before) or _FEARED_INSIDE.search(match.group())):
+            continue
+        if name in _FEARABLE and _IN_GENERAL.search(before):
             continue
         if name == "on_payment_plan" and (
             (_WISHED.search(before) and not _ALREADY.search(before))

@@ -75,6 +75,13 @@ def test_a_month_long_past_means_the_window_has_most_likely_passed() -> None:
     assert "What date is on it?" not in composed.text
 
 
+def test_a_lapsed_final_notice_answers_the_hearing_question_with_the_equivalent_hearing() -> None:
+    composed = answer("and if I file after the 30 days is it still worth it?", Memory(notice_code="LT11"))
+    assert "equivalent hearing" in composed.text and "cdp_hearing" in composed.topics
+    other = answer("got a CP2000 and the response date was last week. is it too late?")
+    assert "cdp_hearing" not in other.topics  # a proposed change has no collection hearing to fall back on
+
+
 def test_a_recent_month_leaves_the_window_open() -> None:
     composed = answer("got a CP2000 in november, what is it?")  # today is December 3: it may still be open
     assert "What date is on it?" in composed.text

@@ -137,6 +137,13 @@ def test_unknown_code_is_reported_not_guessed() -> None:
         ("now the IRS takes a chunk of my check every month", ["levied"]),
         ("will they take part of my check?", []),
         ("paid off my IRS debt in full last month", ["already_paid"]),
+        # a levy asked about in general is not one in place; one said to be there is
+        ("is an IRS bank levy continuous or one time", []),
+        ("there is a 668-a levy on my bank", ["bank_frozen"]),
+        ("state says I owe income tax but I already paid", ["already_paid", "state_notice"]),
+        # a business's bank account frozen is the account; a named business is a business
+        ("IRS froze my business account and personal", ["bank_frozen"]),
+        ("Our restaurant account got hit with an IRS bank levy", ["bank_frozen", "business_taxes"]),
         ("I had estimated payments they didnt count", ["already_paid"]),
         ("se acabaron los 90 dias del aviso de deficiencia", ["deadline_passed"]),
     ],
@@ -195,6 +202,8 @@ def test_situations(text: str, expected: list) -> None:
         ("got a cp 2000 for a 1099 the payer sent wrong, what do i do", ["disagree", "what_to_do"]),
         ("I think their number is wrong. how long do I have?", ["disagree", "deadline"]),
         ("can she shut my business down?", ["consequences"]),
+        # property named beside the bank is asked about too
+        ("can they levy my receivables and bank?", ["levy_general", "bank_levy"]),
     ],
 )
 def test_questions(text: str, expected: list) -> None:
@@ -215,6 +224,23 @@ def test_reading_of_a_paragraph() -> None:
     assert reading.codes == ["CP504"] and reading.amount == Decimal("4000.00")
     assert reading.notice_date == dt.date(2026, 11, 2) and reading.tax_years == [2023]
     assert reading.situations == ["lost_income"] and reading.questions == ["wage_levy"]
+
+
+@pytest.mark.parametrize(
+    "text, questions",
+    [
+        # nothing can be paid at all: hardship status beside what was asked
+        (
+            "can I settle for less than I owe? I cant afford payments right now at all",
+            ["offer_in_compromise", "cnc_hardship"],
+        ),
+        ("me pueden embargar? no puedo pagar nada ahorita", ["levy_general", "cnc_hardship"]),
+        # an amount offered is a plan, not hardship
+        ("can they garnish my paycheck? I can maybe do $150 a month", ["wage_levy", "payment_plan"]),
+    ],
+)
+def test_nothing_to_pay_asks_about_hardship_status(text: str, questions: list) -> None:
+    assert read_message(text, lookup, TODAY).questions == questions
 
 
 def test_a_request_to_waive_it_after_a_penalty_asks_for_penalty_relief() -> None:
