@@ -116,6 +116,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:la )?carcel\b",
         r"\bme (?:van a )?(?:arrestar|meter preso)\b",
         r"\bque tan (?:grave|serio)\b",
+        r"\bes (?:muy )?(?:grave|serio)\b",  # "es grave?"
+        r"\b(?:me|nos) (?:pueden|puede|van a) cobrar a (?:mi|nosotros)\b",  # a business's debt charged personally
         r"\bdebo preocuparme\b",
         r"\b(?:seguir|sigue|siguen|van a seguir)\w*\s+(?:sumando|creciendo|subiendo|acumulando)\w*\b|\b(?:intereses|recargos|multas|deuda)\b[^?.!]{0,20}\b(?:crec\w*|sub\w*|acumul\w*)\b",
         r"\b(?:me meto|meterme|tener|estar) (?:en )?problemas\b",

@@ -189,7 +189,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:culpa|deuda) de mi (?:ex|esposo|esposa|marido)\b",
         r"\bdeuda (?:es|era) (?:solo |solamente )?(?:de|del) (?:mi )?(?:ex|esposo|esposa|marido)\b",
         r"\bdeclaracion conjunta\b[^.?!]{0,40}\b(?:ex|divorci)",
-        r"\bmi ex\b",
+        r"\bmi ex\b(?! (?:negocio|empresa|compania|trabajo|empleo|empleador|patron|jefe|socio|casa))",  # "mi ex negocio"
         r"\bex[- ]?(?:esposo|esposa|marido|mujer|pareja)\b",
         r"\bexesposo|exesposa|exmarido\b",
         r"\bdivorci\w*",
@@ -211,6 +211,10 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\btenemos un (?:salon|restaurante|taller|negocio)\b",
         r"\bdepositos de nomina\b",
         r"\b(?:1065|1120s?)\b",
+        # a trust fund recovery penalty, a payroll to meet, a former business of one's own
+        r"\bfondo fiduciario\b",
+        r"\btengo (?:que pagar (?:la )?)?nomina\b",
+        r"\bmi ex (?:negocio|empresa|compania)\b",
     ),
     "state_notice": (
         r"\b(?:departamento de (?:hacienda|ingresos|impuestos)|franchise tax board|ftb|del estado|estatal(?:es)?|junta de impuestos de franquicias?)\b",

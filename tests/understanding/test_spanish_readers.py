@@ -40,6 +40,8 @@ def _lookup(raw: str):  # type: ignore[no-untyped-def]
         ("quiero hablar con una persona", ["talk_to_pro"]),
         ("si pido un plan de pagos ya no me embargan?", ["payment_plan", "stop_levy"]),
         ("creo que el IRS se equivoco, que hago?", ["disagree", "what_to_do"]),
+        ("debo como $9,000. es grave?", ["what_is_notice", "consequences"]),
+        ("yo no era el dueño. me pueden cobrar a mi?", ["consequences"]),
     ],
 )
 def test_spanish_questions(text: str, questions: List[str]) -> None:
@@ -66,6 +68,10 @@ def test_spanish_questions(text: str, questions: List[str]) -> None:
         ("el IRS me quito lo que tenia en la cuenta de cheques", ["bank_frozen"]),
         ("me estan quitando parte del seguro social. solo vivo de eso", ["levied", "fixed_income"]),
         ("no conto un pago que hice en abril", ["already_paid"]),
+        # a former business is no ex-spouse; a trust fund penalty and a payroll to meet are a business's
+        ("me lo mandaron por la nomina de mi ex negocio", ["business_taxes"]),
+        ("la multa de recuperacion del fondo fiduciario", ["business_taxes"]),
+        ("me embargaron la cuenta y tengo nomina el viernes", ["levied", "bank_frozen", "business_taxes"]),
     ],
 )
 def test_spanish_situations(text: str, situations: List[str]) -> None:
