@@ -303,6 +303,7 @@ _FROM_STATEMENTS = (
     "unfiled_returns",
     "injured_spouse",
     "disagree",  # "their number is wrong ... how long do I have": the notice is disputed
+    "cnc_hardship",  # "I've been in currently not collectible for 2 years ... do I have to respond?"
 )
 
 

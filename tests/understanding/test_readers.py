@@ -202,6 +202,11 @@ def test_situations(text: str, expected: list) -> None:
         ("got a cp 2000 for a 1099 the payer sent wrong, what do i do", ["disagree", "what_to_do"]),
         ("I think their number is wrong. how long do I have?", ["disagree", "deadline"]),
         ("can she shut my business down?", ["consequences"]),
+        # a hardship status stated beside general questions is what they are about
+        (
+            "I've been in currently not collectible for 2 years and got a CP71C. do I have to respond to this?",
+            ["cnc_hardship", "what_to_do"],
+        ),
         # property named beside the bank is asked about too
         ("can they levy my receivables and bank?", ["levy_general", "bank_levy"]),
     ],
