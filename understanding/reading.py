@@ -294,16 +294,19 @@ _PROPERTY = re.compile(
 def benefit_levy(questions: List[str], situations: Sequence[str], text: str) -> List[str]:
     """``questions`` with a levy question read as one about benefits when the taxpayer lives on them:
     "can they take my check?" / "can they take some of it?" from someone on Social Security."""
-    on_benefits = "fixed_income" in situations or any(
-        name == "social_security_levy" for name, p in _MENTIONS if p.search(text)
-    )
+    named = any(name == "social_security_levy" for name, p in _MENTIONS if p.search(text))
+    on_benefits = "fixed_income" in situations or named
     if not on_benefits or _WAGES.search(text):
         return questions
-    levied = "levied" in situations and not _PROPERTY.search(text)
+    # property asked about ("can they take his IRA?"), not only told of ("the debt is from his IRA")
+    asking = [s for s in sentences(text) if is_asking(s) and sentence_questions(s)]
+    property_asked = bool(_PROPERTY.search(" ".join(asking)))
+    levied = ("levied" in situations or named) and not property_asked
     if levied and "stop_levy" in questions and "social_security_levy" not in questions:
-        # "my social security check was short by 15%, how do I stop it": how that levy works, then stopping it
+        # "my social security check was short by 15%, how do I stop it", "they will levy 15% of her benefits. can
+        # she get it stopped?": how that levy works, then stopping it
         return ["social_security_levy", *questions]
-    general = "wage_levy" if "wage_levy" in questions else "levy_general" if not _PROPERTY.search(text) else None
+    general = "wage_levy" if "wage_levy" in questions else "levy_general" if not property_asked else None
     if general not in questions:
         return questions
     kept = [q for q in questions if q != "social_security_levy"]

@@ -411,6 +411,28 @@ def test_someone_living_on_benefits_asks_about_the_benefit_check() -> None:
     assert reading.questions == ["social_security_levy"]
 
 
+@pytest.mark.parametrize(
+    "text, questions",
+    [
+        # the debt's origin in an IRA is told, not asked about: the check is what they would take
+        (
+            "got a CP91, owes from when he pulled money out of his IRA. social security is his only income. can they "
+            "really take 15% of that? how do we stop it before it starts",
+            ["social_security_levy", "stop_levy"],
+        ),
+        # a benefit levy announced, then stopping it asked: how that levy works comes first
+        (
+            "she got a letter saying they will levy 15% of her benefits. can she get it stopped for hardship?",
+            ["social_security_levy", "stop_levy", "cnc_hardship"],
+        ),
+        # property asked about beside the benefits stays a levy on property
+        ("I live on social security. can they take my IRA?", ["levy_general"]),
+    ],
+)
+def test_a_levy_beside_benefits_is_about_the_benefit_check(text: str, questions: list) -> None:
+    assert read_message(text, lookup, TODAY).questions == questions
+
+
 def test_a_month_named_for_something_else_is_no_notice_date() -> None:
     reading = read_message("got a CP2000. the company sent me a corrected 1099 in march. what now", lookup, TODAY)
     assert reading.received_by is None
