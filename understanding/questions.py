@@ -307,9 +307,39 @@ _FROM_STATEMENTS = (
 )
 
 
+# Someone asking for a parent or another relative ("my mom is 82 ... should she call social security? how do we
+# keep them from taking her check"): read as if asked of oneself, so that "should she call" is "should I call".
+# Not for a spouse: "his part of the refund" is the other spouse's, not the writer's.
+_RELATIVE = re.compile(
+    r"\b(?:mom|mum|mother|dad|father|parents?|grand(?:ma|pa|mother|father)|aunt|uncle|sister|brother|son|daughter|"
+    r"mama|papa|madre|padre|abuel[oa]|hij[oa]|herman[oa]|tia|tio)\b",
+    re.IGNORECASE,
+)
+_SPOUSE_WORDS = re.compile(r"\b(?:husband|wife|spouse|ex|esposo|esposa|marido)\b", re.IGNORECASE)
+_AS_FIRST_PERSON = (
+    (re.compile(r"\bdoes (?:she|he)\b", re.IGNORECASE), "do i"),
+    (re.compile(r"\bis (?:she|he)\b", re.IGNORECASE), "am i"),
+    (re.compile(r"\bhas (?:she|he)\b", re.IGNORECASE), "have i"),
+    (re.compile(r"\b(?:she|he) (?:is|was)\b", re.IGNORECASE), "i am"),
+    (re.compile(r"\b(?:she|he) has\b", re.IGNORECASE), "i have"),
+    (re.compile(r"\b(?:she|he)\b(?! (?:wants?|said|says|told)\b)", re.IGNORECASE), "i"),
+    (re.compile(r"\b(?:his|her|hers)\b", re.IGNORECASE), "my"),
+)
+
+
+def _as_first_person(text: str) -> str:
+    """``text`` with a relative's he/she/his/her as I/my, when it speaks of a relative and of no spouse."""
+    if not _RELATIVE.search(text) or _SPOUSE_WORDS.search(text):
+        return text
+    for pattern, replacement in _AS_FIRST_PERSON:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def find_questions(text: str) -> List[str]:
     """Every question label in ``text``, in order of appearance, each once."""
     found: List[str] = []
+    text = _as_first_person(text)
     parts = sentences(text)
     for index, sentence in enumerate(parts):
         labels = sentence_questions(sentence)

@@ -207,6 +207,10 @@ def test_situations(text: str, expected: list) -> None:
             "I've been in currently not collectible for 2 years and got a CP71C. do I have to respond to this?",
             ["cnc_hardship", "what_to_do"],
         ),
+        # asked for a relative: "should she call" is "should I call"; a spouse's "his part" stays his
+        ("my mom is 82. should she call social security about it?", ["what_to_do"]),
+        ("my dad got a CP504. what should he do", ["what_to_do"]),
+        ("they kept the refund for my husbands debt. can I get my part back?", ["injured_spouse"]),
         # property named beside the bank is asked about too
         ("can they levy my receivables and bank?", ["levy_general", "bank_levy"]),
     ],
