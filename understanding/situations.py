@@ -467,18 +467,34 @@ _STILL_TIME = re.compile(
 _FEWEST_WORDS = 4
 
 
+# "ignore unas cartas del IRS y ahora dicen que pueden venir a mi casa??": a statement joined to a question
+_CLAUSE = re.compile(r",\s*|;\s*|\s+(?:and|but|so|y|pero|entonces|asi que)\s+", re.IGNORECASE)
+
+
+def _stating_parts(text: str) -> List[str]:
+    """The stating sentences of ``text``, and the stating clauses of its asking sentences."""
+    parts: List[str] = []
+    for sentence in sentences(text):
+        if not is_asking(sentence):
+            parts.append(sentence)
+            continue
+        clauses = _CLAUSE.split(sentence)
+        if len(clauses) > 1:
+            parts += [clause for clause in clauses[:-1] if not is_asking(clause)]  # the last clause asks
+    return parts
+
+
 def _classified(text: str) -> Set[str]:
     """Situations the classifier reads, with high probability, in stating sentences the patterns find none in.
 
     An asking sentence ("can they freeze my account?") is left to the patterns: what it names is mostly
-    feared or wished for, and on the dev sets the classifier's readings of asking sentences were wrong.
+    feared or wished for, and on the dev sets the classifier's readings of asking sentences were wrong. A
+    stating clause before the question in the same sentence is read ("I lost my job in march, can they...").
     """
     unread = [
         sentence
-        for sentence in sentences(text)
-        if len(sentence.split()) >= _FEWEST_WORDS
-        and not is_asking(sentence)
-        and not any(_stated(name, sentence) for name in SITUATIONS)
+        for sentence in _stating_parts(text)
+        if len(sentence.split()) >= _FEWEST_WORDS and not any(_stated(name, sentence) for name in SITUATIONS)
     ]
     readings = situation_classifier().situations(unread)
     return {

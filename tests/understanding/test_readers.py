@@ -155,6 +155,19 @@ def test_situations(text: str, expected: list) -> None:
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # a stating clause before the question in one sentence is read by the classifier too
+        ("a chunk of my paycheck goes straight to the IRS now, can I get that lowered?", ["levied"]),
+        # a fear joined to a question states nothing
+        ("will they freeze my account, and can they take my car?", []),
+    ],
+)
+def test_a_statement_joined_to_a_question_is_read(text: str, expected: list) -> None:
+    assert find_situations(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("will they garnish my wages??", ["wage_levy"]),
         ("they froze my bank account. how do I get the money back?", ["stop_levy"]),
         ("can I set up a payment plan? also is this a scam", ["payment_plan", "scam"]),
