@@ -82,6 +82,13 @@ def test_a_lapsed_final_notice_answers_the_hearing_question_with_the_equivalent_
     assert "cdp_hearing" not in other.topics  # a proposed change has no collection hearing to fall back on
 
 
+def test_taking_the_house_is_answered_with_the_home_protection_first() -> None:
+    composed = answer("I got a CP504 for 6200. can they take our house? can we do a payment plan of like 200/month?")
+    assert "A main home has extra legal protections" in composed.text
+    lien = answer("got a CP504. will they put a lien on the house? whats the difference between a lien and a levy")
+    assert "A main home has extra legal protections" not in lien.text  # the house is named for the lien, not a levy
+
+
 def test_a_recent_month_leaves_the_window_open() -> None:
     composed = answer("got a CP2000 in november, what is it?")  # today is December 3: it may still be open
     assert "What date is on it?" in composed.text
