@@ -89,6 +89,18 @@ def test_taking_the_house_is_answered_with_the_home_protection_first() -> None:
     assert "A main home has extra legal protections" not in lien.text  # the house is named for the lien, not a levy
 
 
+def test_a_final_notice_says_property_can_be_taken_once_its_30_days_pass() -> None:
+    composed = answer("got an LT11, owe 8k from 2021. can they take my car?")
+    assert "Once 30 days pass from this notice's date" in composed.text and "Not right away" not in composed.text
+    early = answer("got a CP504, owe 8k from 2021. can they take my car?")
+    assert "Not right away" in early.text  # a CP504 is not yet the final notice with hearing rights
+
+
+def test_selling_asked_about_with_a_lien_gets_the_discharge() -> None:
+    composed = answer("got a letter 3172 about a lien. can i still sell my house next year")
+    assert "Form 14135" in composed.text
+
+
 def test_a_recent_month_leaves_the_window_open() -> None:
     composed = answer("got a CP2000 in november, what is it?")  # today is December 3: it may still be open
     assert "What date is on it?" in composed.text
