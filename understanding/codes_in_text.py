@@ -47,6 +47,8 @@ _BARE = re.compile(
     r"|(?:\b(?P<b>[0-9]{2,5}[a-zA-Z]?)\s+(?:notice|letter|form)s?\b)",
     re.I,
 )
+# "says 5071-C in the corner", "a 5071 C": a number and a split-off letter, taken only when the base has that code
+_SPLIT_SUFFIX = re.compile(r"\b(?P<num>[0-9]{3,4})(?:\s?-\s?|\s)(?P<suf>[a-zA-Z])(?![a-zA-Z0-9'])")
 _YEARS = re.compile(r"^(?:19|20)\d\d$")
 
 
@@ -104,6 +106,14 @@ def find_codes(text: str, lookup: Callable[[str], Optional[str]]) -> List[CodeMe
             if mention:
                 found.append(mention)
                 taken.append(match.span())
+    for match in _SPLIT_SUFFIX.finditer(text):
+        if _YEARS.match(match.group("num")) or any(s <= match.start() < e for s, e in taken):
+            continue
+        raw = (match.group("num") + match.group("suf")).upper()
+        mention = _resolve(_candidates("BARE", raw, ""), lookup, match.start(), strict=True)
+        if mention:
+            found.append(mention)
+            taken.append(match.span())
     for match in _BARE.finditer(text):
         raw = match.group("a") or match.group("b")
         start = match.start("a") if match.group("a") else match.start("b")

@@ -75,6 +75,8 @@ _ANSWERED_BY_NOTICE = ("what_is_notice", "deadline")
 _ANSWERED_BY_NEXT_STEP = ("talk_to_pro", "firm_services")  # the pro offer; the firm's own services reply
 _FINAL_STAGES = (Stage.final_notice_cdp, Stage.lien)
 _REJECTED_OFFER = "offer_in_compromise_rejected"  # its passage says how to appeal the rejection
+_PENDING_OFFER = "offer_in_compromise_pending"  # its passage says the IRS generally does not levy meanwhile
+_LEVY_QUESTIONS = ("levy_general", "wage_levy", "bank_levy")
 # Notices with an appeal of their own (a proposed change, a deficiency, a trust fund penalty, an audit):
 # "how do I appeal this?" asks for that route, not for a collection hearing.
 _OWN_APPEAL = (Stage.proposed_change, Stage.deficiency, Stage.trust_fund_penalty, Stage.audit, Stage.math_error)
@@ -317,6 +319,9 @@ def compose(
         if family is not None and question == "cdp_hearing":  # the family's paragraph says how to ask for it
             answer.topics.append(question)
             continue
+        if question in _LEVY_QUESTIONS and _PENDING_OFFER in chosen:
+            answer.topics.append(question)  # "can they levy while the offer is pending?" was answered above
+            continue
         if question == "cdp_hearing" and _REJECTED_OFFER in chosen:
             answer.topics.append(question)  # the appeal asked is the rejected offer's, answered above
             continue
@@ -331,7 +336,9 @@ def compose(
             answer.add(" ".join(notice.what_to_do[:2]), notice.what_to_do[0], part=GENERAL)
             answer.topics.append(question)
             continue
-        if question == "deadline" and notice is None and _timed_elsewhere(questions, passages, stage, situations):
+        answered_by_offer = [q for q in questions if q in _LEVY_QUESTIONS and _PENDING_OFFER in chosen]
+        others = [q for q in questions if q not in answered_by_offer]
+        if question == "deadline" and notice is None and _timed_elsewhere(others, passages, stage, situations):
             answer.topics.append(question)  # the other answer states the time limit
             continue
         # a text already said for another question ("does the levy end if I change jobs") gives way to the next

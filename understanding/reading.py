@@ -229,7 +229,7 @@ _CANNOT_PAY_ANY = re.compile(
 )
 _CAN_AFFORD = re.compile(
     r"\b(?:i|we) (?:can|could) (?:maybe |probably |only |prob )?(?:do|pay|afford|swing|manage) (?:about |around |like |maybe )?"
-    r"\$?\d[\d,]* (?:a|per|each|every) month\b|"
+    r"\$?\d[\d,.]*k? (?:a|per|each|every) month\b|"
     r"\b(?:puedo|podemos|podria|podriamos) (?:pagar|dar|abonar) (?:como |unos |alrededor de |hasta )?\$?\d[\d,.]* "
     r"(?:al|por|cada) mes\b",
     re.IGNORECASE,
@@ -589,8 +589,9 @@ def read_message(
         dropped = {"offer_in_compromise"} | ({"cdp_hearing"} if offer_before else set())
         questions = ["offer_in_compromise", *(q for q in questions if q not in dropped)]
     if _PENDING_OFFER.search(flat) and {"levy_general", "wage_levy", "bank_levy"} & set(questions):
-        # "mientras revisan la oferta, me pueden embargar?": whether the IRS levies while an offer is pending
-        questions = ["offer_in_compromise" if q in ("levy_general", "wage_levy", "bank_levy") else q for q in questions]
+        # "mientras revisan la oferta, me pueden embargar?": whether the IRS levies while an offer is pending; the
+        # offer's passage answers it (the composer counts the levy question answered by it)
+        questions = ["offer_in_compromise", *questions]
     questions = list(dict.fromkeys(questions))
     reading = MessageReading(
         text=text,

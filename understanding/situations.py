@@ -257,6 +257,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\brefinanc\w*",
         r"\bdownsiz\w*",
         r"\bunder contract\b",
+        r"\b(?:have|got|accepted|received|took) (?:an|a|the) (?:\w+ )?offer on (?:my|our|the) (?:house|home|condo|property)\b",
         r"\blisted (?:the|our|my) (?:house|home|property|condo)\b",
         r"\btitle (?:company|search)\b",
         r"\b(?:house|home|property) (?:is )?(?:for sale|under contract|on the market)\b",

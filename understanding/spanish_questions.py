@@ -368,6 +368,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\brepresent\w*\b",
         r"\bcontratar\b",
         r"\bnecesito (?:ayuda|un abogado|un contador|un profesional)\b",
+        r"\b(?:buscar|busco|conseguir|consigo) (?:a )?(?:un|una) (?:profesional|experto|experta|especialista|preparador)\b",
         r"\b(?:abogado|contador|cpa|agente inscrito)\b",
         r"\bcon quien (?:hablo|puedo hablar)\b",
         r"\bpersona real\b",

@@ -190,6 +190,7 @@ SITUATIONS: Dict[str, Tuple[str, ...]] = {
         r"\bdeuda (?:es|era) (?:solo |solamente )?(?:de|del) (?:mi )?(?:ex|esposo|esposa|marido)\b",
         r"\bdeclaracion conjunta\b[^.?!]{0,40}\b(?:ex|divorci)",
         r"\bmi ex\b(?! (?:negocio|empresa|compania|trabajo|empleo|empleador|patron|jefe|socio|casa))",  # "mi ex negocio"
+        r"\bdeuda\b[^.?!]{0,30}\b(?:que tiene|que tenia|que debe|que debia) (?:mi )?(?:ex|esposo|esposa|marido)\b",
         r"\bex[- ]?(?:esposo|esposa|marido|mujer|pareja)\b",
         r"\bexesposo|exesposa|exmarido\b",
         r"\bdivorci\w*",

@@ -101,6 +101,12 @@ def test_selling_asked_about_with_a_lien_gets_the_discharge() -> None:
     assert "Form 14135" in composed.text
 
 
+def test_a_levy_while_an_offer_is_reviewed_is_answered_by_the_offer_passage_alone() -> None:
+    composed = answer("I sent in an offer in compromise last month. can they still levy my bank while it is pending?")
+    assert composed.text.startswith("While the IRS reviews your offer")
+    assert "21 days" not in composed.text and {"offer_in_compromise", "bank_levy"} <= set(composed.topics)
+
+
 def test_a_recent_month_leaves_the_window_open() -> None:
     composed = answer("got a CP2000 in november, what is it?")  # today is December 3: it may still be open
     assert "What date is on it?" in composed.text
