@@ -99,6 +99,8 @@ _HIDES: Dict[str, Tuple[str, ...]] = {
     "penalty_relief": (),
     # a joint refund kept for the spouse's own debt is injured spouse relief, not innocent spouse relief
     "injured_spouse": ("innocent_spouse",),
+    # "how far back do I have to go?" after years unfiled asks about filing, not the ten years to collect
+    "unfiled_returns": ("collection_statute",),
 }
 _ASKING = re.compile(
     r"\?|^\s*(?:will|can|could|would|do|does|did|is|are|am|should|how|what|when|why|where|who|which|any|has|have)\b"
@@ -207,7 +209,7 @@ def _unhidden(spans: Dict[str, Tuple[int, int]], sentence: str) -> List[str]:
 
 # "when would they start garnishing and can I stop it before it starts?" asks both: stopping hides only the
 # levy named in its own words or right after them ("stop the garnishment", "does that stop them from levying").
-_HIDES_ONLY_OWN_WORDS = ("stop_levy",)
+_HIDES_ONLY_OWN_WORDS = ("stop_levy", "unfiled_returns")
 _CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|or|also|y|o)\b", re.IGNORECASE)
 
 

@@ -40,6 +40,8 @@ def lookup(raw: str) -> Optional[str]:
         ("668(Y)(c) on title", ["Form 668(Y)(c)"]),
         ("CP501 then CP503 then CP504", ["CP501", "CP503", "CP504"]),
         ("CP14 and cp14 again", ["CP14"]),
+        ("letter says 5071-C in the corner", ["Letter 5071C"]),
+        ("recibi una carta 5071 C", ["Letter 5071C"]),
     ],
 )
 def test_codes_in_any_spelling(text: str, codes: list) -> None:
@@ -58,6 +60,8 @@ def test_codes_in_any_spelling(text: str, codes: list) -> None:
         "a 15 percent levy",
         "the 21 days the bank holds it",
         "the 10 years are almost up",
+        "my 1040-X status says adjusted",
+        "we can pay 100 a month",
     ],
 )
 def test_numbers_that_are_not_codes(text: str) -> None:
@@ -224,6 +228,15 @@ def test_a_statement_joined_to_a_question_is_read(text: str, expected: list) -> 
         ("my mom is 82. should she call social security about it?", ["what_to_do"]),
         ("my dad got a CP504. what should he do", ["what_to_do"]),
         ("they kept the refund for my husbands debt. can I get my part back?", ["injured_spouse"]),
+        # seventh fresh batch: the wordings its misses showed, in general form
+        ("are they going to show up at my door now?", ["consequences"]),
+        ("do I still have to file? whats the penalty", ["consequences"]),
+        ("maybe it went to the wrong year? how do I get them to fix it", ["disagree"]),
+        ("I did put it on my schedule C. how do I show them that", ["disagree"]),
+        ("can I contest the levy?", ["stop_levy", "cdp_hearing", "disagree"]),
+        ("do they freeze the account that day?", ["bank_levy"]),
+        ("how far back do I actually have to go?", ["unfiled_returns"]),
+        ("I havent filed since 2015. does the 10 year limit apply to me?", ["collection_statute"]),
         # property named beside the bank is asked about too
         ("can they levy my receivables and bank?", ["levy_general", "bank_levy"]),
     ],
