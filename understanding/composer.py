@@ -337,8 +337,8 @@ def compose(
             answer.topics.append(question)
             continue
         answered_by_offer = [q for q in questions if q in _LEVY_QUESTIONS and _PENDING_OFFER in chosen]
-        others = [q for q in questions if q not in answered_by_offer]
-        if question == "deadline" and notice is None and _timed_elsewhere(others, passages, stage, situations):
+        still_asked = [q for q in questions if q not in answered_by_offer]
+        if question == "deadline" and notice is None and _timed_elsewhere(still_asked, passages, stage, situations):
             answer.topics.append(question)  # the other answer states the time limit
             continue
         # a text already said for another question ("does the levy end if I change jobs") gives way to the next
