@@ -148,6 +148,8 @@ def test_unknown_code_is_reported_not_guessed() -> None:
         # a business's bank account frozen is the account; a named business is a business
         ("IRS froze my business account and personal", ["bank_frozen"]),
         ("Our restaurant account got hit with an IRS bank levy", ["bank_frozen", "business_taxes"]),
+        ("we have an offer on our house but theres a federal tax lien", ["selling_home"]),
+        ("el IRS se quedo con mi reembolso por una deuda que tiene mi esposo", ["spouse_caused"]),
         ("I had estimated payments they didnt count", ["already_paid"]),
         ("se acabaron los 90 dias del aviso de deficiencia", ["deadline_passed"]),
     ],
@@ -276,6 +278,18 @@ def test_reading_of_a_paragraph() -> None:
 )
 def test_nothing_to_pay_asks_about_hardship_status(text: str, questions: list) -> None:
     assert read_message(text, lookup, TODAY).questions == questions
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("will they levy my business account? we can maybe do $1k a month", "payment_plan"),
+        ("and what if I cant pay it all, whats the options", "payment_plan"),
+        ("y conviene buscar un profesional de taxes o lo arreglo yo solo?", "talk_to_pro"),
+    ],
+)
+def test_a_plan_or_a_pro_asked_in_other_words(text: str, asked: str) -> None:
+    assert asked in read_message(text, lookup, TODAY).questions
 
 
 def test_a_request_to_waive_it_after_a_penalty_asks_for_penalty_relief() -> None:
