@@ -336,11 +336,12 @@ def compose(
             answer.add(" ".join(notice.what_to_do[:2]), notice.what_to_do[0], part=GENERAL)
             answer.topics.append(question)
             continue
-        answered_by_offer = [q for q in questions if q in _LEVY_QUESTIONS and _PENDING_OFFER in chosen]
-        still_asked = [q for q in questions if q not in answered_by_offer]
-        if question == "deadline" and notice is None and _timed_elsewhere(still_asked, passages, stage, situations):
-            answer.topics.append(question)  # the other answer states the time limit
-            continue
+        if question == "deadline" and notice is None:
+            # a levy question the pending offer's passage answered has no passage of its own to state a time
+            still_asked = [q for q in questions if not (q in _LEVY_QUESTIONS and _PENDING_OFFER in chosen)]
+            if _timed_elsewhere(still_asked, passages, stage, situations):
+                answer.topics.append(question)  # the other answer states the time limit
+                continue
         # a text already said for another question ("does the levy end if I change jobs") gives way to the next
         passage = passages.for_question(question, stage, situations, reading.text, texts_said)
         if passage is None:

@@ -220,13 +220,14 @@ _JOB_CHANGE = re.compile(
     r"\b(?:nuevo|otro) (?:trabajo|empleo|empleador)\b|\brenunci\w*\b",
     re.IGNORECASE,
 )
-# A monthly amount the taxpayer says they can pay: a payment plan offered.
+# Nothing at all can be paid ("I cant afford payments right now at all"): hardship status, beside what was asked.
 _CANNOT_PAY_ANY = re.compile(
     r"\b(?:can'?t|cannot|can not|unable to) (?:afford|make|pay) (?:any )?(?:payments?|anything|a (?:payment|plan|dime))\b"
     r"[^.?!]{0,25}\b(?:at all|right now|now|anymore|period)\b|"
     r"\bno (?:puedo|podemos) (?:pagar|hacer) (?:nada|ningun pago|pagos?)\b[^.?!]{0,25}\b(?:ahorita|ahora|para nada|por ahora)\b",
     re.IGNORECASE,
 )
+# A monthly amount the taxpayer says they can pay: a payment plan offered.
 _CAN_AFFORD = re.compile(
     r"\b(?:i|we) (?:can|could) (?:maybe |probably |only |prob )?(?:do|pay|afford|swing|manage) (?:about |around |like |maybe )?"
     r"\$?\d[\d,.]*k? (?:a|per|each|every) month\b|"
