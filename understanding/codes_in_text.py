@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, Iterator, List, Optional, Tuple
 
 # A digit run where people sometimes type the letter O (or o) for a zero: "5O3", "5o4".
 _DIGITS = r"[0-9][0-9oO]{0,4}|[oO][0-9][0-9oO]{0,3}"
@@ -106,29 +106,33 @@ def find_codes(text: str, lookup: Callable[[str], Optional[str]]) -> List[CodeMe
             if mention:
                 found.append(mention)
                 taken.append(match.span())
-    for match in _SPLIT_SUFFIX.finditer(text):
-        if _YEARS.match(match.group("num")) or any(s <= match.start() < e for s, e in taken):
-            continue
-        raw = (match.group("num") + match.group("suf")).upper()
-        mention = _resolve(_candidates("BARE", raw, ""), lookup, match.start(), strict=True)
-        if mention:
-            found.append(mention)
-            taken.append(match.span())
-    for match in _BARE.finditer(text):
-        raw = match.group("a") or match.group("b")
-        start = match.start("a") if match.group("a") else match.start("b")
+    # numbers taken only when the base has the code: a split-off letter ("5071-C"), then a bare number ("the 504")
+    for raw, start, span in [*_split_suffixed(text), *_bare_numbers(text)]:
         if _YEARS.match(raw[:4]) or any(s <= start < e for s, e in taken):
             continue
         mention = _resolve(_candidates("BARE", raw.upper(), ""), lookup, start, strict=True)
         if mention:
             found.append(mention)
-            taken.append(match.span())
+            taken.append(span)
     found.sort(key=lambda m: m.start)
     unique: List[CodeMention] = []
     for mention in found:
         if all(m.code != mention.code for m in unique):
             unique.append(mention)
     return unique
+
+
+def _split_suffixed(text: str) -> Iterator[Tuple[str, int, Tuple[int, int]]]:
+    """(raw code, start, span) of each number with a split-off letter ("5071-C", "5071 C")."""
+    for match in _SPLIT_SUFFIX.finditer(text):
+        yield match.group("num") + match.group("suf"), match.start(), match.span()
+
+
+def _bare_numbers(text: str) -> Iterator[Tuple[str, int, Tuple[int, int]]]:
+    """(raw code, start, span) of each bare number beside a notice word ("the 504", "a 1058 letter")."""
+    for match in _BARE.finditer(text):
+        group = "a" if match.group("a") else "b"
+        yield match.group(group), match.start(group), match.span()
 
 
 def _resolve(

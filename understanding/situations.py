@@ -435,9 +435,9 @@ def _stated(name: str, text: str) -> bool:
         sentence = _sentence_at(text, match.start())
         if name in _DENIABLE and _DENIED.search(before):
             continue
-        if name in _FEARABLE and (_FEARED.search(before) or _FEARED_INSIDE.search(match.group())):
-            continue
-        if name in _FEARABLE and _IN_GENERAL.search(before):
+        if name in _FEARABLE and (
+            _FEARED.search(before) or _FEARED_INSIDE.search(match.group()) or _IN_GENERAL.search(before)
+        ):
             continue
         if name == "on_payment_plan" and (
             (_WISHED.search(before) and not _ALREADY.search(before))
