@@ -481,7 +481,7 @@ def _stating_parts(text: str) -> List[str]:
             continue
         clauses = _CLAUSE.split(sentence)
         if len(clauses) > 1:
-            parts += [clause for clause in clauses[:-1] if not is_asking(clause)]  # the last clause asks
+            parts += [clause for clause in clauses if not is_asking(clause)]  # the asking clause is left out
     return parts
 
 
@@ -490,7 +490,8 @@ def _classified(text: str) -> Set[str]:
 
     An asking sentence ("can they freeze my account?") is left to the patterns: what it names is mostly
     feared or wished for, and on the dev sets the classifier's readings of asking sentences were wrong. A
-    stating clause before the question in the same sentence is read ("I lost my job in march, can they...").
+    stating clause joined to the question in the same sentence is read, before it ("I lost my job in march, can
+    they...") or after it ("what happens now, half my check goes to the IRS").
     """
     unread = [
         sentence

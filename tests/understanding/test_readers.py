@@ -161,8 +161,10 @@ def test_situations(text: str, expected: list) -> None:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        # a stating clause before the question in one sentence is read by the classifier too
+        # a stating clause beside the question in one sentence is read by the classifier too
         ("a chunk of my paycheck goes straight to the IRS now, can I get that lowered?", ["levied"]),
+        # and after it
+        ("what happens now, half of my check goes to the irs now", ["levied"]),
         # a fear joined to a question states nothing
         ("will they freeze my account, and can they take my car?", []),
     ],
