@@ -59,6 +59,7 @@ class CodeMention:
     code: str
     known: bool
     start: int
+    end: int  # where the code as written ends ("cp 5O4" is longer than "CP504")
 
 
 def _digits(raw: str) -> str:
@@ -102,7 +103,7 @@ def find_codes(text: str, lookup: Callable[[str], Optional[str]]) -> List[CodeMe
             suffix = groups.get("suf") or ""
             if kind == "CP" and suffix[:1].isspace() and not lookup(f"CP{num}{suffix.strip().upper()}"):
                 suffix = ""  # "cp504 a notice": the "a" is the next word
-            mention = _resolve(_candidates(kind, num, suffix), lookup, match.start(), strict=False)
+            mention = _resolve(_candidates(kind, num, suffix), lookup, match.span(), strict=False)
             if mention:
                 found.append(mention)
                 taken.append(match.span())
@@ -110,7 +111,7 @@ def find_codes(text: str, lookup: Callable[[str], Optional[str]]) -> List[CodeMe
     for raw, start, span in [*_split_suffixed(text), *_bare_numbers(text)]:
         if _YEARS.match(raw[:4]) or any(s <= start < e for s, e in taken):
             continue
-        mention = _resolve(_candidates("BARE", raw.upper(), ""), lookup, start, strict=True)
+        mention = _resolve(_candidates("BARE", raw.upper(), ""), lookup, (start, span[1]), strict=True)
         if mention:
             found.append(mention)
             taken.append(span)
@@ -136,16 +137,16 @@ def _bare_numbers(text: str) -> Iterator[Tuple[str, int, Tuple[int, int]]]:
 
 
 def _resolve(
-    candidates: List[str], lookup: Callable[[str], Optional[str]], start: int, strict: bool
+    candidates: List[str], lookup: Callable[[str], Optional[str]], span: Tuple[int, int], strict: bool
 ) -> Optional[CodeMention]:
     for raw in candidates:
         code = lookup(raw)
         if code:
-            return CodeMention(code, True, start)
+            return CodeMention(code, True, *span)
     if strict:  # a bare number that is no known code is just a number
         return None
     first = candidates[0]
-    return CodeMention(_display_unknown(first), False, start)
+    return CodeMention(_display_unknown(first), False, *span)
 
 
 def _display_unknown(key: str) -> str:

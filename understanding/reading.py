@@ -510,7 +510,8 @@ def read_message(
     mentions: List[CodeMention] = _current_first(text, find_codes(text, lookup))
     codes = [m.code for m in mentions if m.known]
     unknown = [m.code for m in mentions if not m.known]
-    spans = list(code_spans) + [(m.start, m.start + len(m.code) + 6) for m in mentions]
+    # the words right after a code are not part of it ("letter 1058, dated nov 20"), amounts are no dates
+    spans = [*code_spans, *((m.start, m.end) for m in mentions), *(m.span() for m in _AMOUNT.finditer(text))]
     situations = find_situations(text)
     questions = find_questions(text)
     flat = plain(text)  # Spanish wordings are written without accents
@@ -685,10 +686,12 @@ def _states_a_date(text: str) -> bool:
     return bool(_DATE_STATED.search(text))
 
 
+# "$4,000", "$22k", "22k", "3 grand": money, never part of a date ("dated october 30, 22k" is the 30th)
+_AMOUNT = re.compile(r"\$\s?[\d,]+(?:\.\d\d)?\s?[kK]?|\b\d[\d,]*(?:\.\d\d)?\s?(?:k\b|dollars|grand|thousand)", re.I)
+
+
 def _amount(text: str) -> Optional[Decimal]:
-    match = re.search(
-        r"\$\s?[\d,]+(?:\.\d\d)?\s?[kK]?|\b\d[\d,]*(?:\.\d\d)?\s?(?:k\b|dollars|grand|thousand)", text, re.I
-    )
+    match = _AMOUNT.search(text)
     if not match:
         return None
     try:

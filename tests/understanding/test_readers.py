@@ -266,6 +266,22 @@ def test_reading_of_a_paragraph() -> None:
 
 
 @pytest.mark.parametrize(
+    "text, day",
+    [
+        # the words after the code as written are not part of it: "dated nov 20" was read as "nov" (the 1st)
+        ("got the final notice of intent to levy, letter 1058, dated nov 20", 20),
+        ("cp 5O4, dated 11/20", 20),
+        ("the 504 dated nov 20", 20),
+        # an amount after the date is no year ("october 30, 22k" was read as "october", the 1st)
+        ("got a letter 1058 dated november 30, 22k", 30),
+        ("LT11 dated nov 18, $9,400 for 2022", 18),
+    ],
+)
+def test_a_date_beside_a_code_or_an_amount_is_read_whole(text: str, day: int) -> None:
+    assert read_message(text, lookup, TODAY).notice_date == dt.date(2026, 11, day)
+
+
+@pytest.mark.parametrize(
     "text, questions",
     [
         # nothing can be paid at all: hardship status beside what was asked
