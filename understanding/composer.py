@@ -302,6 +302,11 @@ def compose(
             answer.sources.append(other.source_url)
     for raw in reading.unknown_codes[:2]:
         answer.add(phrase(language, "unknown_code", code=raw), part=FIXED)
+    # a window that has ended by the notice's own date chooses the passages for a lapse ("can we still get a
+    # hearing?" a month after a final notice gets the equivalent hearing, not "send Form 12153 within 30 days")
+    choosing = list(situations)
+    if notice is not None and "deadline_passed" not in choosing and _passed(notice, answer.notice_date, today):
+        choosing.append("deadline_passed")
     chosen: Set[str] = set()  # the passages used
     texts_said: Set[str] = set()  # their texts: a text is said once
     already_said = 0  # questions answered by what was said for another one (they take no room)
@@ -343,7 +348,7 @@ def compose(
                 answer.topics.append(question)  # the other answer states the time limit
                 continue
         # a text already said for another question ("does the levy end if I change jobs") gives way to the next
-        passage = passages.for_question(question, stage, situations, reading.text, texts_said)
+        passage = passages.for_question(question, stage, choosing, reading.text, texts_said)
         if passage is None:
             continue
         chosen.add(passage.id)

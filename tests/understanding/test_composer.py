@@ -82,6 +82,15 @@ def test_a_lapsed_final_notice_answers_the_hearing_question_with_the_equivalent_
     assert "cdp_hearing" not in other.topics  # a proposed change has no collection hearing to fall back on
 
 
+def test_a_final_notice_whose_30_days_ended_by_its_date_gets_the_equivalent_hearing() -> None:
+    composed = answer("got a letter 1058 dated october 30, 22k. can we still get a hearing?")
+    assert "Its 30 days ended on November 29, 2026" in composed.text
+    assert "Send Form 12153 within 30 days" not in composed.text  # the regular hearing's 30 days are over
+    assert "still ask for an equivalent hearing within one year" in composed.text and "cdp_hearing" in composed.topics
+    in_time = answer("got a letter 1058 dated november 20. can we still get a hearing?")
+    assert "Send Form 12153 within 30 days" in in_time.text
+
+
 def test_taking_the_house_is_answered_with_the_home_protection_first() -> None:
     composed = answer("I got a CP504 for 6200. can they take our house? can we do a payment plan of like 200/month?")
     assert "A main home has extra legal protections" in composed.text
