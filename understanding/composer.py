@@ -179,7 +179,9 @@ def deadline_sentence(
 ) -> Tuple[str, bool]:
     """How long is left, counted from the notice date; and whether time is short or gone."""
     days = notice.response_window.days
-    if days is None:
+    if days is None:  # the notice prints its own due date ("pay by"): the date told is no deadline to count from
+        if notice_date is not None:
+            return phrase(language, "no_window_dated", dated=short_date(notice_date, language)), False
         return phrase(language, "no_window"), False
     if notice_date is None:
         return phrase(language, "window_no_date", days=days), False

@@ -13,6 +13,7 @@ ENGLISH, SPANISH = "en", "es"
 PHRASES: Dict[str, Dict[str, str]] = {
     ENGLISH: {
         "no_window": "Act by the date printed on it.",
+        "no_window_dated": "It is dated {dated}. Act by the due date printed in it.",
         "window_no_date": "You have {days} days from the date printed on it (not the day it came). What date is on it?",
         "future_date": "{dated} is after today, so please check the date printed on it. You have {days} days from that date.",
         "open": "It is dated {dated}. You have {left} left, until {end}.",
@@ -34,6 +35,7 @@ PHRASES: Dict[str, Dict[str, str]] = {
     },
     SPANISH: {
         "no_window": "Actúe antes de la fecha impresa en el aviso.",
+        "no_window_dated": "Tiene fecha del {dated}. Actúe antes de la fecha límite impresa en el aviso.",
         "window_no_date": "Tiene {days} días a partir de la fecha impresa en el aviso (no del día en que llegó). ¿Qué fecha tiene?",
         "future_date": "El {dated} es posterior a hoy; revise la fecha impresa en el aviso. Tiene {days} días a partir de esa fecha.",
         "open": "Tiene fecha del {dated}. Le quedan {left}, hasta el {end}.",

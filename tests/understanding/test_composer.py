@@ -288,3 +288,10 @@ def test_appealing_a_notice_with_its_own_appeal_gets_that_route_not_a_collection
 
 def test_an_appeal_of_a_final_notice_is_still_the_collection_hearing() -> None:
     assert "cdp_hearing" in answer("got an LT11 last week. how do I appeal it?").topics
+
+
+def test_a_notice_that_prints_its_own_due_date_repeats_the_date_told() -> None:
+    # sources disagree on a CP504's days, so no count is given; the date told is still said back
+    composed = answer("I got a CP504 dated nov 10 for 8k")
+    assert "It is dated November 10, 2026. Act by the due date printed in it." in composed.text
+    assert "Act by the date printed on it." in answer("I got a CP504 for 8k").text
