@@ -75,7 +75,8 @@ _ANSWERED_BY_NOTICE = ("what_is_notice", "deadline")
 _ANSWERED_BY_NEXT_STEP = ("talk_to_pro", "firm_services")  # the pro offer; the firm's own services reply
 _FINAL_STAGES = (Stage.final_notice_cdp, Stage.lien)
 _REJECTED_OFFER = "offer_in_compromise_rejected"  # its passage says how to appeal the rejection
-_PENDING_OFFER = "offer_in_compromise_pending"  # its passage says the IRS generally does not levy meanwhile
+# their passages say the IRS generally does not levy while the request is reviewed
+_PENDING_REQUESTS = {"offer_in_compromise_pending", "innocent_spouse_pending"}
 _LEVY_QUESTIONS = ("levy_general", "wage_levy", "bank_levy")
 # Notices with an appeal of their own (a proposed change, a deficiency, a trust fund penalty, an audit):
 # "how do I appeal this?" asks for that route, not for a collection hearing.
@@ -326,7 +327,7 @@ def compose(
         if family is not None and question == "cdp_hearing":  # the family's paragraph says how to ask for it
             answer.topics.append(question)
             continue
-        if question in _LEVY_QUESTIONS and _PENDING_OFFER in chosen:
+        if question in _LEVY_QUESTIONS and _PENDING_REQUESTS & chosen:
             answer.topics.append(question)  # "can they levy while the offer is pending?" was answered above
             continue
         if question == "cdp_hearing" and _REJECTED_OFFER in chosen:
@@ -345,7 +346,7 @@ def compose(
             continue
         if question == "deadline" and notice is None:
             # a levy question the pending offer's passage answered has no passage of its own to state a time
-            still_asked = [q for q in questions if not (q in _LEVY_QUESTIONS and _PENDING_OFFER in chosen)]
+            still_asked = [q for q in questions if not (q in _LEVY_QUESTIONS and _PENDING_REQUESTS & chosen)]
             if _timed_elsewhere(still_asked, passages, stage, situations):
                 answer.topics.append(question)  # the other answer states the time limit
                 continue

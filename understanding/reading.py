@@ -340,11 +340,32 @@ _OFFER_APPEAL = re.compile(
     r"\b(?:offer(?:ed)?|oic|oferta)\b[^.?!]{0,40}\b(?:reject\w*|denied|turned down|declined|rechaz\w*|negaron|denegad\w*)",
     re.IGNORECASE,
 )
-# Enforcement asked about while an offer in compromise is reviewed: the offer's own rule answers it.
-_PENDING_OFFER = re.compile(
-    r"\b(?:offer|oic|oferta)\b[^?!]{0,120}\b(?:while|during|pending|mientras|pendiente|en revision)\b|"
-    r"\b(?:while|during|mientras)\b[^?!]{0,40}\b(?:offer|oic|oferta)\b",
+# Enforcement asked about while a request is reviewed (an offer in compromise, innocent spouse relief): the
+# request's own rule answers it. Each request's words, and the question whose passage states that rule.
+_WHILE_REVIEWED = r"(?:while|during|pending|mientras|pendiente|en revision|being reviewed|under review)"
+# a request told earlier, pointed back at: "while they review it", "mientras lo revisan", "while its pending"
+_UNDER_REVIEW = re.compile(
+    r"\b(?:while|during|mientras)\b[^?!]{0,25}\b(?:review\w*|revis\w*|pending|pendiente)|\b(?:being reviewed|under review|"
+    r"en revision)\b",
     re.IGNORECASE,
+)
+_PENDING_REQUESTS = (
+    (
+        re.compile(
+            rf"\b(?:innocent spouse|8857|conyuge inocente)\b[^?!]{{0,120}}\b{_WHILE_REVIEWED}\b|"
+            r"\b(?:while|during|mientras)\b[^?!]{0,40}\b(?:innocent spouse|8857|conyuge inocente)\b",
+            re.IGNORECASE,
+        ),
+        "innocent_spouse",
+    ),
+    (
+        re.compile(
+            rf"\b(?:offer|oic|oferta)\b[^?!]{{0,120}}\b{_WHILE_REVIEWED}\b|"
+            r"\b(?:while|during|mientras)\b[^?!]{0,40}\b(?:offer|oic|oferta)\b",
+            re.IGNORECASE,
+        ),
+        "offer_in_compromise",
+    ),
 )
 # How sure the sentence classifier must be that a sentence asks what the assistant does not cover; a sentence
 # beside one it is sure of asks about the same thing with less.
@@ -590,10 +611,13 @@ def read_message(
         # "my offer got rejected, is it worth appealing?" (or "can I appeal?" after it) appeals the offer, not a levy
         dropped = {"offer_in_compromise"} | ({"cdp_hearing"} if offer_before else set())
         questions = ["offer_in_compromise", *(q for q in questions if q not in dropped)]
-    if _PENDING_OFFER.search(flat) and {"levy_general", "wage_levy", "bank_levy"} & set(questions):
-        # "mientras revisan la oferta, me pueden embargar?": whether the IRS levies while an offer is pending; the
-        # offer's passage answers it (the composer counts the levy question answered by it)
-        questions = ["offer_in_compromise", *questions]
+    pending = next((topic for words, topic in _PENDING_REQUESTS if words.search(flat)), None)
+    if pending is None and _UNDER_REVIEW.search(flat):  # "mientras lo revisan...?" after the request was told
+        pending = next((t for t in memory.last_topics if t in {topic for _, topic in _PENDING_REQUESTS}), None)
+    if pending and {"levy_general", "wage_levy", "bank_levy"} & set(questions):
+        # "mientras revisan la oferta, me pueden embargar?": whether the IRS levies while a request is pending; the
+        # request's passage answers it (the composer counts the levy question answered by it)
+        questions = [pending, *questions]
     questions = list(dict.fromkeys(questions))
     reading = MessageReading(
         text=text,

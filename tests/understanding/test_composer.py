@@ -116,6 +116,29 @@ def test_a_levy_while_an_offer_is_reviewed_is_answered_by_the_offer_passage_alon
     assert "21 days" not in composed.text and {"offer_in_compromise", "bank_levy"} <= set(composed.topics)
 
 
+@pytest.mark.parametrize(
+    "text, memory, start",
+    [
+        (
+            "I filed innocent spouse (8857) in june. now a CP504 came anyway. can they levy me while its being reviewed?",
+            Memory(),
+            "While the IRS reviews your innocent spouse request",
+        ),
+        # the request told before, pointed back at
+        ("can they still garnish me while they review it?", Memory(last_topics=("innocent_spouse",)), "While the IRS"),
+    ],
+)
+def test_a_levy_while_an_innocent_spouse_request_is_reviewed_gets_that_requests_rule(
+    text: str, memory: Memory, start: str
+) -> None:
+    composed = answer(text, memory)
+    assert start in composed.text and "10-year clock to collect is paused" in composed.text
+    assert "innocent_spouse" in composed.topics and set(composed.topics) & {"levy_general", "wage_levy"}
+    # "while" alone points back at nothing: unemployment is not a request under review
+    other = answer("can they garnish my wages while I'm on unemployment?", Memory(last_topics=("innocent_spouse",)))
+    assert "innocent spouse request" not in other.text
+
+
 def test_a_recent_month_leaves_the_window_open() -> None:
     composed = answer("got a CP2000 in november, what is it?")  # today is December 3: it may still be open
     assert "What date is on it?" in composed.text
