@@ -120,7 +120,7 @@ def test_a_levy_while_an_offer_is_reviewed_is_answered_by_the_offer_passage_alon
     "text, memory, start",
     [
         (
-            "I filed innocent spouse (8857) in june. now a CP504 came anyway. can they levy me while its being reviewed?",
+            "filed innocent spouse (8857) in june. now a CP504 came. can they levy me while its being reviewed?",
             Memory(),
             "While the IRS reviews your innocent spouse request",
         ),
