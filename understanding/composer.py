@@ -69,6 +69,25 @@ _NOTE_ANSWERS = {
 # A situation told in an earlier message that this answer speaks to ("how fast do they release the account").
 _FOLLOW_UP_COVERED_BY = {"bank_frozen": ("stop_levy",), "levied": ("levy_general",)}
 # A time limit in an answer ("within 2 years", "21 days") answers "how long" about that same thing.
+# "I didn't file this year, someone stole my identity": the notice's step for a return the taxpayer did not file
+# comes first (a 5071C's "If you didn't file this return, say so")
+_NOT_MY_RETURN = re.compile(
+    r"\b(?:didn'?t|did not|never|haven'?t|have not|not)\s+(?:even\s+|yet\s+)?file|\bstole my\b|\bidentity theft\b|"
+    r"\bsomeone (?:else )?(?:used|filed)\b|\bno (?:he |la |lo )?(?:hecho|presentado|present[eé]|declar[eé])\b|"
+    r"\brobo de identidad\b|\balguien (?:us[oó]|present[oó]|declar[oó])\b",
+    re.IGNORECASE,
+)
+_NOT_FILED_STEP = re.compile(r"didn't file|did not file|no (?:la )?present[oó]", re.IGNORECASE)
+
+
+def _steps(steps: Sequence[str], text: str) -> List[str]:
+    """A notice's steps in the order that fits the message: the step for a return not filed by the taxpayer
+    first when they say they did not file it."""
+    if _NOT_MY_RETURN.search(text):
+        return sorted(steps, key=lambda step: not _NOT_FILED_STEP.search(step))
+    return list(steps)
+
+
 _TIME_LIMIT = re.compile(r"\b\d+\s?(?:days?|weeks?|months?|years?|d[ií]as?|semanas?|meses|a[nñ]os?)\b", re.IGNORECASE)
 # Questions the notice part itself answers, or the next step answers.
 _ANSWERED_BY_NOTICE = ("what_is_notice", "deadline")
@@ -228,6 +247,9 @@ def compose(
     stage = notice.stage if notice else None
     questions = list(reading.questions)
     own_appeal = stage in _OWN_APPEAL and "cdp_hearing" in questions  # answered by the notice's own route
+    if stage is Stage.identity and _NOT_MY_RETURN.search(reading.text):
+        # "I haven't filed this year" beside an identity letter: someone else filed; its steps say what to do
+        questions = list(dict.fromkeys("what_to_do" if q == "unfiled_returns" else q for q in questions))
     if own_appeal:
         questions = list(dict.fromkeys("disagree" if q == "cdp_hearing" else q for q in questions))
     if notice is not None:
@@ -341,7 +363,8 @@ def compose(
             answer.topics.append(question)
             continue
         if question == "what_to_do" and notice is not None and notice.what_to_do:
-            answer.add(" ".join(notice.what_to_do[:2]), notice.what_to_do[0], part=GENERAL)
+            steps = _steps(notice.what_to_do, reading.text)
+            answer.add(" ".join(steps[:2]), steps[0], part=GENERAL)
             answer.topics.append(question)
             continue
         if question == "deadline" and notice is None:

@@ -318,3 +318,20 @@ def test_a_notice_that_prints_its_own_due_date_repeats_the_date_told() -> None:
     composed = answer("I got a CP504 dated nov 10 for 8k")
     assert "It is dated November 10, 2026. Act by the due date printed in it." in composed.text
     assert "Act by the date printed on it." in answer("I got a CP504 for 8k").text
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("got a 5071C but I didnt file yet this year, I think someone stole my identity. what do I do", "en"),
+        ("recibi una carta 5071C pero yo no he hecho mis taxes este año. alguien uso mi seguro social? que hago", "es"),
+    ],
+)
+def test_an_identity_letter_for_a_return_not_filed_says_to_tell_the_irs_first(text: str, language: str) -> None:
+    knowledge = KB if language == "en" else cached_spanish_knowledge()
+    composed = compose(read_message(text, lookup, TODAY), knowledge, passages_for(language), Memory(), TODAY, language)
+    step = {"en": "If you didn't file this return, say so.", "es": "Si usted no presentó esta declaración, dígalo."}
+    assert step[language] in composed.paragraphs[1]  # the step comes first, not the steps for unfiled returns
+    assert "unfiled_returns" not in composed.topics
+    filed = answer("got a 5071C, I filed in february, what do i do")
+    assert "If you didn't file" not in filed.text.split("\n\n")[1]
