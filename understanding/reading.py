@@ -343,6 +343,8 @@ _OFFER_APPEAL = re.compile(
 # Enforcement asked about while a request is reviewed (an offer in compromise, innocent spouse relief): the
 # request's own rule answers it. Each request's words, and the question whose passage states that rule.
 _WHILE_REVIEWED = r"(?:while|during|pending|mientras|pendiente|en revision|being reviewed|under review)"
+# the clauses of one asking sentence that may ask a question of their own ("what are my options, can I ...?")
+_ASKED_CLAUSE = re.compile(r"\s*[,;]\s*")
 # a request told earlier, pointed back at: "while they review it", "mientras lo revisan", "while its pending"
 _UNDER_REVIEW = re.compile(
     r"\b(?:while|during|mientras)\b[^?!]{0,25}\b(?:review\w*|revis\w*|pending|pendiente)|\b(?:being reviewed|under review|"
@@ -594,6 +596,13 @@ def read_message(
             elif classify_beside is not None:
                 # "can I agree to part of it and fight the rest": the patterns read one thing, the sentence asks two
                 question = classify_beside(sentence)
+                # "what are my options, can I do an offer?": a question of its own after a comma (in its words: the
+                # question mark at the end belongs to the sentence, "can I pay monthly, I have almost nothing?")
+                for clause in _ASKED_CLAUSE.split(sentence)[1:]:
+                    if len(clause.split()) >= 3 and is_asking(clause.rstrip("?!. ")) and not sentence_questions(clause):
+                        other = classify_beside(clause)
+                        if other is not None and not covered(other, questions):
+                            questions.append(other)
             else:
                 continue
             if question is not None and not covered(question, questions):

@@ -95,3 +95,21 @@ async def test_first_use_trains_off_the_event_loop_and_later_uses_share_one_clas
     first = await trained_question_classifier()
     assert question_classifier.cache_info().currsize == 1
     assert await trained_question_classifier() is first and question_classifier() is first
+
+
+def test_a_clause_that_asks_on_its_own_after_a_comma_is_classified_too() -> None:
+    asked: list = []
+
+    def classify_beside(sentence: str):
+        asked.append(sentence)
+        return "offer_in_compromise" if "offer" in sentence else None
+
+    text = "they want to levy my pension. what are my options, can I do an offer?"
+    reading = read_message(text, lambda raw: None, TODAY, classify=lambda s: None, classify_beside=classify_beside)
+    assert asked == ["what are my options, can I do an offer?", "can I do an offer?"]
+    assert "offer_in_compromise" in reading.questions
+    # a statement after the comma asks nothing, though the sentence ends in a question mark
+    asked.clear()
+    text = "Can I pay monthly, I have almost nothing?"
+    read_message(text, lambda raw: None, TODAY, classify=lambda s: None, classify_beside=classify_beside)
+    assert asked == ["Can I pay monthly, I have almost nothing?"]
