@@ -343,6 +343,12 @@ _OFFER_APPEAL = re.compile(
 # Enforcement asked about while a request is reviewed (an offer in compromise, innocent spouse relief): the
 # request's own rule answers it. Each request's words, and the question whose passage states that rule.
 _WHILE_REVIEWED = r"(?:while|during|pending|mientras|pendiente|en revision|being reviewed|under review)"
+_PAY_AGREED_PART = re.compile(
+    r"\bpay (?:the |for the )?(?:part|portion|amount|piece) (?:i|we) (?:agree|accept)|\bpagar (?:la|lo) (?:parte )?que (?:si )?"
+    r"(?:acepto|estoy de acuerdo)",
+    re.IGNORECASE,
+)
+_PLAN_NAMED = re.compile(r"\b(?:payment plan|installment|monthly|a month|plan de pagos?|mensual\w*|al mes)\b", re.IGNORECASE)
 # the clauses of one asking sentence that may ask a question of their own ("what are my options, can I ...?")
 _ASKED_CLAUSE = re.compile(r"\s*[,;]\s*")
 # a request told earlier, pointed back at: "while they review it", "mientras lo revisan", "while its pending"
@@ -620,6 +626,9 @@ def read_message(
         # "my offer got rejected, is it worth appealing?" (or "can I appeal?" after it) appeals the offer, not a levy
         dropped = {"offer_in_compromise"} | ({"cdp_hearing"} if offer_before else set())
         questions = ["offer_in_compromise", *(q for q in questions if q not in dropped)]
+    if "disagree" in questions and _PAY_AGREED_PART.search(flat) and not _PLAN_NAMED.search(flat):
+        # "can I pay the part I agree with?" beside a dispute: the response form's partial agreement, not a plan
+        questions = [q for q in questions if q != "payment_plan"]
     pending = next((topic for words, topic in _PENDING_REQUESTS if words.search(flat)), None)
     if pending is None and _UNDER_REVIEW.search(flat):  # "mientras lo revisan...?" after the request was told
         pending = next((t for t in memory.last_topics if t in {topic for _, topic in _PENDING_REQUESTS}), None)

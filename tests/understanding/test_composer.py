@@ -335,3 +335,12 @@ def test_an_identity_letter_for_a_return_not_filed_says_to_tell_the_irs_first(te
     assert "unfiled_returns" not in composed.topics
     filed = answer("got a 5071C, I filed in february, what do i do")
     assert "If you didn't file" not in filed.text.split("\n\n")[1]
+
+
+def test_a_proposed_change_disputed_in_part_or_after_its_date_gets_its_own_route() -> None:
+    partial = answer("got a CP2000 dated nov 20. I agree with part of it. can I pay the part I agree with?")
+    assert "agree with some changes and not others" in partial.text
+    assert "payment_plan" not in partial.topics  # the partial agreement, not a plan
+    assert "payment_plan" in answer("got a CP2000, I agree with part of it, can I pay it monthly?").topics
+    late = answer("CP2000 dated oct 1, I dont agree with it, can I still dispute it?")
+    assert "The reply date has passed" in late.text and "by the date on the notice" not in late.text
