@@ -348,7 +348,9 @@ _PAY_AGREED_PART = re.compile(
     r"(?:acepto|estoy de acuerdo)",
     re.IGNORECASE,
 )
-_PLAN_NAMED = re.compile(r"\b(?:payment plan|installment|monthly|a month|plan de pagos?|mensual\w*|al mes)\b", re.IGNORECASE)
+_PLAN_NAMED = re.compile(
+    r"\b(?:payment plan|installment|monthly|a month|plan de pagos?|mensual\w*|al mes)\b", re.IGNORECASE
+)
 # the clauses of one asking sentence that may ask a question of their own ("what are my options, can I ...?")
 _ASKED_CLAUSE = re.compile(r"\s*[,;]\s*")
 # a request told earlier, pointed back at: "while they review it", "mientras lo revisan", "while its pending"
