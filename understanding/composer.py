@@ -374,7 +374,9 @@ def compose(
                 answer.topics.append(question)  # the other answer states the time limit
                 continue
         # a text already said for another question ("does the levy end if I change jobs") gives way to the next
-        passage = passages.for_question(question, stage, choosing, reading.text, texts_said)
+        passage = passages.for_question(
+            question, stage, choosing, reading.text, texts_said, notice.code if notice else None
+        )
         if passage is None:
             continue
         chosen.add(passage.id)

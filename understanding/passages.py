@@ -34,6 +34,8 @@ class Passage(BaseModel):
     when_scope: Optional[str] = Field(None, regex=r"^state_notice$")
     # situations that rule the passage out ("no levy has started" is wrong once one has)
     unless_situations: List[str] = []
+    # notices that rule the passage out ("not yet: a final notice like CP91 comes first" is wrong about a CP91)
+    unless_codes: List[str] = []
     # a pattern the message must match (after normalise): "can they take my pension" is not about Social Security
     when_words: Optional[str] = None
     text: str
@@ -77,9 +79,14 @@ class Passage(BaseModel):
             raise ValueError("a passage answers exactly one question or describes one situation")
         return values
 
-    def fits(self, stage: Optional[Stage], situations: Sequence[str], text: str = "") -> bool:
-        """True when the notice stage, the situation and the message ``text`` meet this passage's conditions."""
+    def fits(
+        self, stage: Optional[Stage], situations: Sequence[str], text: str = "", code: Optional[str] = None
+    ) -> bool:
+        """True when the notice stage, the situation, the message ``text`` and the notice ``code`` meet this
+        passage's conditions."""
         if self.when_stage and stage not in self.when_stage:
+            return False
+        if code is not None and code in self.unless_codes:
             return False
         if set(self.unless_situations) & set(situations):
             return False
@@ -105,11 +112,16 @@ class Passages:
         situations: Sequence[str],
         text: str = "",
         said: Collection[str] = (),
+        code: Optional[str] = None,
     ) -> Optional[Passage]:
-        """The first passage for ``question`` whose conditions hold for the message ``text`` and whose text
-        is not among those already ``said`` in the answer."""
+        """The first passage for ``question`` whose conditions hold for the message ``text`` and the notice
+        ``code`` and whose text is not among those already ``said`` in the answer."""
         return next(
-            (p for p in self.all if p.question == question and p.text not in said and p.fits(stage, situations, text)),
+            (
+                p
+                for p in self.all
+                if p.question == question and p.text not in said and p.fits(stage, situations, text, code)
+            ),
             None,
         )
 

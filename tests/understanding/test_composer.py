@@ -344,3 +344,10 @@ def test_a_proposed_change_disputed_in_part_or_after_its_date_gets_its_own_route
     assert "payment_plan" in answer("got a CP2000, I agree with part of it, can I pay it monthly?").topics
     late = answer("CP2000 dated oct 1, I dont agree with it, can I still dispute it?")
     assert "The reply date has passed" in late.text and "by the date on the notice" not in late.text
+
+
+def test_social_security_before_the_final_notice_is_not_yet_taken() -> None:
+    early = answer("my mom got a CP504 for 6k, she only gets social security. can they take it?")
+    assert "Not yet." in early.text and "social_security_levy" in early.topics
+    final = answer("got a CP91, can they take my social security?")
+    assert "Not yet." not in final.text and "Yes, the IRS can take up to" in final.text
