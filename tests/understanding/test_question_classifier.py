@@ -113,3 +113,18 @@ def test_a_clause_that_asks_on_its_own_after_a_comma_is_classified_too() -> None
     text = "Can I pay monthly, I have almost nothing?"
     read_message(text, lambda raw: None, TODAY, classify=lambda s: None, classify_beside=classify_beside)
     assert asked == ["Can I pay monthly, I have almost nothing?"]
+
+
+@pytest.mark.parametrize(
+    "sentence, label",
+    [
+        # whether the IRS may do what it did is no scam question; whether the letter is real is
+        ("is that even legal??", None),
+        ("are they allowed to do that?", None),
+        ("es legal eso?", None),
+        ("is this letter legit or a scam", "scam"),
+        ("es real esta carta?", "scam"),
+    ],
+)
+def test_asking_whether_an_action_is_allowed_is_no_scam_question(sentence: str, label: str) -> None:
+    assert question_classifier().question(sentence) == label
