@@ -351,3 +351,9 @@ def test_social_security_before_the_final_notice_is_not_yet_taken() -> None:
     assert "Not yet." in early.text and "social_security_levy" in early.topics
     final = answer("got a CP91, can they take my social security?")
     assert "Not yet." not in final.text and "Yes, the IRS can take up to" in final.text
+
+
+def test_a_refund_kept_while_on_a_plan_is_explained() -> None:
+    composed = answer("The IRS took my whole refund (CP49) for 2019. I'm on a payment plan for 2019 already! is that allowed?")
+    assert "A payment plan doesn't protect refunds" in composed.text
+    assert "most people who owe can get a payment plan" not in composed.text  # they have one
