@@ -343,6 +343,7 @@ _OFFER_APPEAL = re.compile(
 # Enforcement asked about while a request is reviewed (an offer in compromise, innocent spouse relief): the
 # request's own rule answers it. Each request's words, and the question whose passage states that rule.
 _WHILE_REVIEWED = r"(?:while|during|pending|mientras|pendiente|en revision|being reviewed|under review)"
+_REFUND_WORD = re.compile(r"\b(?:refunds?|reembolsos?)\b", re.IGNORECASE)
 _PAY_AGREED_PART = re.compile(
     r"\bpay (?:the |for the )?(?:part|portion|amount|piece) (?:i|we) (?:agree|accept)|\bpagar (?:la|lo) (?:parte )?que (?:si )?"
     r"(?:acepto|estoy de acuerdo)",
@@ -628,6 +629,13 @@ def read_message(
         # "my offer got rejected, is it worth appealing?" (or "can I appeal?" after it) appeals the offer, not a levy
         dropped = {"offer_in_compromise"} | ({"cdp_hearing"} if offer_before else set())
         questions = ["offer_in_compromise", *(q for q in questions if q not in dropped)]
+    if (
+        "on_payment_plan" in [*situations, *memory.situations]
+        and _REFUND_WORD.search(flat)
+        and "levy_general" in questions
+    ):
+        # "can they take my refund when I'm on a payment plan?": a refund is applied, not levied; the plan's terms say so
+        questions = list(dict.fromkeys("payment_plan" if q == "levy_general" else q for q in questions))
     if "disagree" in questions and _PAY_AGREED_PART.search(flat) and not _PLAN_NAMED.search(flat):
         # "can I pay the part I agree with?" beside a dispute: the response form's partial agreement, not a plan
         questions = [q for q in questions if q != "payment_plan"]

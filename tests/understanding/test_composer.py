@@ -354,6 +354,7 @@ def test_social_security_before_the_final_notice_is_not_yet_taken() -> None:
 
 
 def test_a_refund_kept_while_on_a_plan_is_explained() -> None:
-    composed = answer("The IRS took my whole refund (CP49) for 2019. I'm on a payment plan for 2019 already! is that allowed?")
+    composed = answer("got a CP49, I have a payment plan already. can they take my refund when I am on a payment plan?")
     assert "A payment plan doesn't protect refunds" in composed.text
     assert "most people who owe can get a payment plan" not in composed.text  # they have one
+    assert "levy_general" not in composed.topics  # a refund applied to the debt is no levy
