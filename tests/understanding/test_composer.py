@@ -358,3 +358,18 @@ def test_a_refund_kept_while_on_a_plan_is_explained() -> None:
     assert "A payment plan doesn't protect refunds" in composed.text
     assert "most people who owe can get a payment plan" not in composed.text  # they have one
     assert "levy_general" not in composed.topics  # a refund applied to the debt is no levy
+
+
+def test_how_long_after_a_notice_says_what_the_days_are_for() -> None:
+    composed = answer("how long do I have", Memory(notice_code="LT11", notice_date=dt.date(2026, 11, 5)))
+    assert "You have 2 days left, until December 5, 2026, to request" in composed.text
+    assert ", to request" not in answer("got an LT11 dated nov 5").text  # said only when the time was asked
+
+
+def test_the_house_after_a_final_notice_gets_what_that_notice_allows() -> None:
+    final = answer("can they take my house?", Memory(notice_code="LT11"))
+    assert (
+        "A main home has extra legal protections" in final.text and "comes only after a final notice" not in final.text
+    )
+    early = answer("got a CP504, can they take my house?")
+    assert "comes only after a final notice" in early.text
