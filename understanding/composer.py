@@ -195,9 +195,10 @@ def _described(reading: MessageReading, knowledge: Knowledge) -> Optional[Notice
 
 
 def deadline_sentence(
-    notice: Notice, notice_date: Optional[dt.date], today: dt.date, language: str = ENGLISH
+    notice: Notice, notice_date: Optional[dt.date], today: dt.date, language: str = ENGLISH, asked: bool = False
 ) -> Tuple[str, bool]:
-    """How long is left, counted from the notice date; and whether time is short or gone."""
+    """How long is left, counted from the notice date; and whether time is short or gone. When the time left was
+    ``asked`` about, an open window says what it is for ("..., until December 5, to request a hearing")."""
     days = notice.response_window.days
     if days is None:  # the notice prints its own due date ("pay by"): the date told is no deadline to count from
         if notice_date is not None:
@@ -212,7 +213,11 @@ def deadline_sentence(
         return phrase(language, "future_date", dated=dated, days=days), False
     if deadline.state is DeadlineState.open:
         left = deadline.days_left
-        return phrase(language, "open", dated=dated, left=count_days(language, left), end=end), left <= 10
+        text = phrase(language, "open", dated=dated, left=count_days(language, left), end=end)
+        purpose = notice.response_window.purpose or ""
+        if asked and purpose.startswith(("to ", "para ")):
+            text = f"{text[:-1]}, {purpose}."
+        return text, left <= 10
     if deadline.state is DeadlineState.last_day:
         return phrase(language, "last_day", dated=dated, end=end), True
     text = phrase(language, "ended", dated=dated, days=days, end=end)
@@ -270,7 +275,7 @@ def compose(
         if lapsed and "deadline_passed" not in situations:
             situations.append("deadline_passed")  # passages for a lapsed window (e.g. the equivalent hearing)
         if is_new or any(q in _ANSWERED_BY_NOTICE for q in questions) or reading.notice_date or lapsed:
-            sentence, short = deadline_sentence(notice, answer.notice_date, today, language)
+            sentence, short = deadline_sentence(notice, answer.notice_date, today, language, "deadline" in questions)
             if lapsed:
                 sure = "deadline_passed" in reading.situations
                 sentence = phrase(language, "lapsed" if sure else "lapsed_likely", window=window)
