@@ -373,3 +373,9 @@ def test_the_house_after_a_final_notice_gets_what_that_notice_allows() -> None:
     )
     early = answer("got a CP504, can they take my house?")
     assert "comes only after a final notice" in early.text
+
+
+def test_a_levy_asked_about_a_plan_about_to_end_depends_on_the_notices_already_sent() -> None:
+    composed = answer("got a CP523, missed 2 payments. can they just levy me now or do I get another notice?")
+    assert "A final notice with hearing rights must come before the first levy" in composed.text
+    assert "Not right away" not in composed.text  # a final notice may already have come for these years
