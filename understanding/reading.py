@@ -512,6 +512,29 @@ def _current_first(text: str, mentions: List[CodeMention]) -> List[CodeMention]:
     return mentions if current is None else [current, *(m for m in mentions if m is not current)]
 
 
+def _with_relief_under_way(questions: List[str], situations: Sequence[str], memory: Memory, flat: str) -> List[str]:
+    """``questions`` read in the light of relief already in place or asked for: a plan, a dispute, a request
+    under review."""
+    if (
+        "on_payment_plan" in [*situations, *memory.situations]
+        and _REFUND_WORD.search(flat)
+        and "levy_general" in questions
+    ):
+        # "can they take my refund when I'm on a payment plan?": a refund is applied, not levied; the plan's terms say so
+        questions = list(dict.fromkeys("payment_plan" if q == "levy_general" else q for q in questions))
+    if "disagree" in questions and _PAY_AGREED_PART.search(flat) and not _PLAN_NAMED.search(flat):
+        # "can I pay the part I agree with?" beside a dispute: the response form's partial agreement, not a plan
+        questions = [q for q in questions if q != "payment_plan"]
+    pending = next((topic for words, topic in _PENDING_REQUESTS if words.search(flat)), None)
+    if pending is None and _UNDER_REVIEW.search(flat):  # "mientras lo revisan...?" after the request was told
+        pending = next((t for t in memory.last_topics if t in {topic for _, topic in _PENDING_REQUESTS}), None)
+    if pending and {"levy_general", "wage_levy", "bank_levy"} & set(questions):
+        # "mientras revisan la oferta, me pueden embargar?": whether the IRS levies while a request is pending; the
+        # request's passage answers it (the composer counts the levy question answered by it)
+        questions = [pending, *questions]
+    return questions
+
+
 def read_message(
     text: str,
     lookup: Callable[[str], Optional[str]],
@@ -629,24 +652,7 @@ def read_message(
         # "my offer got rejected, is it worth appealing?" (or "can I appeal?" after it) appeals the offer, not a levy
         dropped = {"offer_in_compromise"} | ({"cdp_hearing"} if offer_before else set())
         questions = ["offer_in_compromise", *(q for q in questions if q not in dropped)]
-    if (
-        "on_payment_plan" in [*situations, *memory.situations]
-        and _REFUND_WORD.search(flat)
-        and "levy_general" in questions
-    ):
-        # "can they take my refund when I'm on a payment plan?": a refund is applied, not levied; the plan's terms say so
-        questions = list(dict.fromkeys("payment_plan" if q == "levy_general" else q for q in questions))
-    if "disagree" in questions and _PAY_AGREED_PART.search(flat) and not _PLAN_NAMED.search(flat):
-        # "can I pay the part I agree with?" beside a dispute: the response form's partial agreement, not a plan
-        questions = [q for q in questions if q != "payment_plan"]
-    pending = next((topic for words, topic in _PENDING_REQUESTS if words.search(flat)), None)
-    if pending is None and _UNDER_REVIEW.search(flat):  # "mientras lo revisan...?" after the request was told
-        pending = next((t for t in memory.last_topics if t in {topic for _, topic in _PENDING_REQUESTS}), None)
-    if pending and {"levy_general", "wage_levy", "bank_levy"} & set(questions):
-        # "mientras revisan la oferta, me pueden embargar?": whether the IRS levies while a request is pending; the
-        # request's passage answers it (the composer counts the levy question answered by it)
-        questions = [pending, *questions]
-    questions = list(dict.fromkeys(questions))
+    questions = list(dict.fromkeys(_with_relief_under_way(questions, situations, memory, flat)))
     reading = MessageReading(
         text=text,
         codes=codes,
