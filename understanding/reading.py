@@ -343,17 +343,6 @@ _OFFER_APPEAL = re.compile(
 # Enforcement asked about while a request is reviewed (an offer in compromise, innocent spouse relief): the
 # request's own rule answers it. Each request's words, and the question whose passage states that rule.
 _WHILE_REVIEWED = r"(?:while|during|pending|mientras|pendiente|en revision|being reviewed|under review)"
-_REFUND_WORD = re.compile(r"\b(?:refunds?|reembolsos?)\b", re.IGNORECASE)
-_PAY_AGREED_PART = re.compile(
-    r"\bpay (?:the |for the )?(?:part|portion|amount|piece) (?:i|we) (?:agree|accept)|\bpagar (?:la|lo) (?:parte )?que (?:si )?"
-    r"(?:acepto|estoy de acuerdo)",
-    re.IGNORECASE,
-)
-_PLAN_NAMED = re.compile(
-    r"\b(?:payment plan|installment|monthly|a month|plan de pagos?|mensual\w*|al mes)\b", re.IGNORECASE
-)
-# the clauses of one asking sentence that may ask a question of their own ("what are my options, can I ...?")
-_ASKED_CLAUSE = re.compile(r"\s*[,;]\s*")
 # a request told earlier, pointed back at: "while they review it", "mientras lo revisan", "while its pending"
 _UNDER_REVIEW = re.compile(
     r"\b(?:while|during|mientras)\b[^?!]{0,25}\b(?:review\w*|revis\w*|pending|pendiente)|\b(?:being reviewed|under review|"
@@ -378,6 +367,18 @@ _PENDING_REQUESTS = (
         "offer_in_compromise",
     ),
 )
+# a refund kept from someone on a plan; paying the agreed part of a dispute; a plan named in so many words
+_REFUND_WORD = re.compile(r"\b(?:refunds?|reembolsos?)\b", re.IGNORECASE)
+_PAY_AGREED_PART = re.compile(
+    r"\bpay (?:the |for the )?(?:part|portion|amount|piece) (?:i|we) (?:agree|accept)|\bpagar (?:la|lo) (?:parte )?que (?:si )?"
+    r"(?:acepto|estoy de acuerdo)",
+    re.IGNORECASE,
+)
+_PLAN_NAMED = re.compile(
+    r"\b(?:payment plan|installment|monthly|a month|plan de pagos?|mensual\w*|al mes)\b", re.IGNORECASE
+)
+# the clauses of one asking sentence that may ask a question of their own ("what are my options, can I ...?")
+_ASKED_CLAUSE = re.compile(r"\s*[,;]\s*")
 # How sure the sentence classifier must be that a sentence asks what the assistant does not cover; a sentence
 # beside one it is sure of asks about the same thing with less.
 _OUT_OF_SCOPE, _BESIDE_SCOPE = 0.6, 0.3
