@@ -26,7 +26,7 @@ from understanding.questions import (
     sentence_questions,
     sentences,
 )
-from understanding.situations import URGENT_SITUATIONS, find_situations
+from understanding.situations import REFUND_WORD, URGENT_SITUATIONS, find_situations
 
 OUT_OF_SCOPE = ("tax_prep", "refund_status", "state_notice", "other")
 _TAX_YEAR = re.compile(
@@ -367,8 +367,7 @@ _PENDING_REQUESTS = (
         "offer_in_compromise",
     ),
 )
-# a refund kept from someone on a plan; paying the agreed part of a dispute; a plan named in so many words
-_REFUND_WORD = re.compile(r"\b(?:refunds?|reembolsos?)\b", re.IGNORECASE)
+# a refund kept from someone on a plan (situations.REFUND_WORD); paying the agreed part of a dispute; a plan named in so many words
 _PAY_AGREED_PART = re.compile(
     r"\bpay (?:the |for the )?(?:part|portion|amount|piece) (?:i|we) (?:agree|accept)|\bpagar (?:la|lo) (?:parte )?que (?:si )?"
     r"(?:acepto|estoy de acuerdo)",
@@ -518,7 +517,7 @@ def _with_relief_under_way(questions: List[str], situations: Sequence[str], memo
     under review."""
     if (
         "on_payment_plan" in [*situations, *memory.situations]
-        and _REFUND_WORD.search(flat)
+        and REFUND_WORD.search(flat)
         and "levy_general" in questions
     ):
         # "can they take my refund when I'm on a payment plan?": a refund is applied, not levied; the plan's terms say so

@@ -399,7 +399,7 @@ _SEIZURE_SALE = re.compile(
 )
 _HIS_OR_HERS = re.compile(r"\b(?:his|her) (?:business|taxes|income|debt)\b", re.IGNORECASE)
 # "its been 6 weeks" since a return was filed is about a refund, not a notice's deadline.
-_REFUND = re.compile(r"\b(?:refund|reembolso)\b", re.IGNORECASE)
+REFUND_WORD = re.compile(r"\b(?:refunds?|reembolsos?)\b", re.IGNORECASE)
 
 
 # "a coworker of mine got her wages garnished", "a un compañero le embargaron el sueldo": someone else's case
@@ -446,7 +446,7 @@ def _stated(name: str, text: str) -> bool:
             continue
         if name == "selling_home" and _SEIZURE_SALE.search(before):
             continue
-        if name == "deadline_passed" and _REFUND.search(sentence):
+        if name == "deadline_passed" and REFUND_WORD.search(sentence):
             continue
         if _SOMEONE_ELSE.search(sentence) and not _FIRST_PERSON_CASE.search(sentence):
             continue
