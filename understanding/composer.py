@@ -337,11 +337,19 @@ def compose(
     choosing = list(situations)
     if notice is not None and "deadline_passed" not in choosing and _passed(notice, answer.notice_date, today):
         choosing.append("deadline_passed")
+    if notice is None and "scam" in questions and "what_to_do" in questions:
+        # "should I call the number back?" after a threatening call: how to check it is the thing to do
+        questions = [q for q in questions if q != "what_to_do"]
+        questions.insert(questions.index("scam") + 1, "what_to_do")
     chosen: Set[str] = set()  # the passages used
     texts_said: Set[str] = set()  # their texts: a text is said once
     already_said = 0  # questions answered by what was said for another one (they take no room)
     for question in questions[: MAX_QUESTIONS + 1]:
-        if question == "what_to_do" and notice is None and covered(question, answer.topics):
+        if (
+            question == "what_to_do"
+            and notice is None
+            and (covered(question, answer.topics) or "scam" in answer.topics)
+        ):
             answer.topics.append(question)  # the steps given ("call the number on the levy notice") say what to do
             already_said += 1
             continue
@@ -367,6 +375,15 @@ def compose(
             answer.add(notice.after_deadline, part=GENERAL)  # the steps before the deadline no longer apply
             answer.topics.append(question)
             continue
+        if question == "what_to_do" and "already_paid" in reading.situations:
+            # "I paid that in April, do I need to do anything?": check the payment posted, not "pay by the date"
+            paid = passages.for_situation("already_paid", text=reading.text)
+            if paid is not None:
+                answer.add(paid.text, part=GENERAL)
+                answer.topics.append(question)
+                answer.sources.append(paid.source_url)
+                answer.situations.append("already_paid")
+                continue
         if question == "what_to_do" and notice is not None and notice.what_to_do:
             steps = _steps(notice.what_to_do, reading.text)
             answer.add(" ".join(steps[:2]), steps[0], part=GENERAL)

@@ -379,3 +379,26 @@ def test_a_levy_asked_about_a_plan_about_to_end_depends_on_the_notices_already_s
     composed = answer("got a CP523, missed 2 payments. can they just levy me now or do I get another notice?")
     assert "A final notice with hearing rights must come before the first levy" in composed.text
     assert "Not right away" not in composed.text  # a final notice may already have come for these years
+
+
+def test_a_threatening_call_is_answered_with_how_to_check_it_first() -> None:
+    composed = answer(
+        "a voicemail said the IRS is filing a lawsuit against me and to pay today. is this a scam? what should I do?"
+    )
+    assert {"scam", "what_to_do"} <= set(composed.topics)
+    assert composed.paragraphs[0].startswith("Real IRS notices come by mail")
+    assert "Check the amount" not in composed.text  # no steps for a bill the caller may have made up
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cp14 came for $1,150 but I paid that balance in april, I have the confirmation. what do I need to do?",
+        "I already paid this in full last month. what should I do about this letter?",
+    ],
+)
+def test_a_balance_already_paid_gets_how_to_check_the_payment_not_pay_by_the_date(text: str) -> None:
+    composed = answer(text)
+    assert "what_to_do" in composed.topics and "already_paid" in composed.situations
+    assert "call with proof of payment" in composed.text
+    assert "Pay in full" not in composed.text and "then pay" not in composed.text
