@@ -81,6 +81,8 @@ class Report:
     situations_used: int = 0
     situations_unsupported: int = 0
     not_routed: int = 0
+    dates_expected: int = 0
+    dates_right: int = 0
     words: List[int] = field(default_factory=list)
     failures: List[Dict[str, Any]] = field(default_factory=list)
 
@@ -97,6 +99,7 @@ class Report:
             "situations_used": self.rate(self.situations_used, self.situations_expected),
             "situations_unsupported": self.situations_unsupported,
             "not_routed": self.not_routed,
+            "notice_dates": self.rate(self.dates_right, self.dates_expected),
             "median_words": words[len(words) // 2],
             "max_words": words[-1],
         }
@@ -186,6 +189,7 @@ async def play(item: Dict[str, Any], parse: Parse, action: ActionAnswerMessage) 
             scope=_scope_text(dispatcher.messages, language),
             sent=[m.get("response") for m in dispatcher.messages],
             language=language,
+            notice_date=reading.notice_date or memory.notice_date,
         )
     return result
 
@@ -259,6 +263,13 @@ def judge(item: Dict[str, Any], result: Dict[str, Any], report: Report, language
     got_scope = reading.out_of_scope if reading else None
     if scope != got_scope and not (scope == "other" and got_scope is None and not (answer and answer.paragraphs)):
         problems.append(f"scope {got_scope} instead of {scope}")
+    # the date printed on the notice, as the message (or an earlier one) states it: the days left are counted from it
+    if expect.get("notice_date") is not None:
+        report.dates_expected += 1
+        if result.get("notice_date") == expect["notice_date"]:
+            report.dates_right += 1
+        else:
+            problems.append(f"notice date {result.get('notice_date')} instead of {expect['notice_date']}")
     for phrase in expect.get("must_mention") or []:
         if phrase.lower() not in low:
             problems.append(f"does not mention {phrase!r}")
