@@ -402,3 +402,16 @@ def test_a_balance_already_paid_gets_how_to_check_the_payment_not_pay_by_the_dat
     assert "what_to_do" in composed.topics and "already_paid" in composed.situations
     assert "call with proof of payment" in composed.text
     assert "Pay in full" not in composed.text and "then pay" not in composed.text
+
+
+def test_an_ex_spouses_joint_return_debt_can_be_collected_from_either_spouse() -> None:
+    composed = answer(
+        "divorced 3 yrs ago and the IRS says I owe $45,000 from our joint return, it was his business income "
+        "and the decree says he pays. can the IRS really come after me?"
+    )
+    assert "each of you owes the whole tax" in composed.text and "levy_general" in composed.topics
+    # a debt from before the marriage, on no joint return, is not the joint return's rule
+    other = answer(
+        "my husband owed taxes from before we married and the IRS levied our joint account. can they take my half?"
+    )
+    assert "each of you owes the whole tax" not in other.text

@@ -7,6 +7,7 @@ and the real answer action, and judges each reply as a reviewer would (see evalu
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any, Dict
 
 import pytest
@@ -63,6 +64,7 @@ def test_items_are_labelled_with_the_fixed_vocabulary(name: str) -> None:
         assert set(expect.get("questions") or []) <= set(QUESTIONS), item["id"]
         assert set(expect.get("situations") or []) <= set(SITUATIONS), item["id"]
         assert expect.get("out_of_scope") in SCOPES, item["id"]
+        assert expect.get("notice_date") is None or isinstance(expect["notice_date"], dt.date), item["id"]
 
 
 @pytest.mark.parametrize(
