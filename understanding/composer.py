@@ -96,7 +96,7 @@ _FINAL_STAGES = (Stage.final_notice_cdp, Stage.lien)
 _REJECTED_OFFER = "offer_in_compromise_rejected"  # its passage says how to appeal the rejection
 # their passages say the IRS generally does not levy while the request is reviewed
 _PENDING_REQUESTS = {"offer_in_compromise_pending", "innocent_spouse_pending"}
-_LEVY_QUESTIONS = ("levy_general", "wage_levy", "bank_levy")
+_LEVY_QUESTIONS = ("levy_general", "wage_levy", "bank_levy", "stop_levy")
 # Notices with an appeal of their own (a proposed change, a deficiency, a trust fund penalty, an audit):
 # "how do I appeal this?" asks for that route, not for a collection hearing.
 _OWN_APPEAL = (Stage.proposed_change, Stage.deficiency, Stage.trust_fund_penalty, Stage.audit, Stage.math_error)

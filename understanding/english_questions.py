@@ -153,6 +153,9 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\btake (?:my|our) (?:house|home|car|property|stuff|things|truck|retirement|401k|ira)",
         r"\btake (?:everything|it all)\b",
         r"\bcome after (?:me|us|my)\b",
+        # "can they levy what my clients owe me?": money owed to the taxpayer (receivables) can be levied too
+        r"\b(?:money|what|payments?|invoices?)\b[^?.!]{0,25}\b(?:clients?|customers?)\b[^?.!]{0,10}\bowes? (?:me|us)\b",
+        r"\baccounts? receivable\b",
         # "the last warning before they take stuff" (their benefits, wages or account: the specific levy question)
         r"\bbefore they (?:take|seize|grab|come after|start taking)\b(?! (?:my |our )?(?:ss|ssi|ssdi|social security|"
         r"benefits?|pension|wages?|paychecks?|pay|checks?|refunds?|bank|accounts?|money)\b)",
@@ -181,6 +184,8 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\blevy\b[^?.!]{0,20}\b(?:released|lifted|removed|stopped)\b",
         r"\b(?:would|will|does|can|could) (?:that|it|this) stop (?:them|it|the levy|the garnishment|collection)\b",
         r"\bunfreeze\b",
+        r"\bstop (?:coming|going) after (?:me|us)\b",
+        r"\bget (?:my |the |our )?(?:money|funds|account|paycheck|wages) (?:unfrozen|released)\b",
         r"\b(?:will|would|does|can) (?:it|that|the levy|the garnishment) (?:come off|end|go away|be lifted|be released)\b",
         r"\bget (?:it|them|my (?:money|funds|paycheck|account)) back\b",
         r"\brelease (?:my|the|our) (?:account|wages|funds|money)",

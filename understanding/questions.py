@@ -104,7 +104,9 @@ _HIDES: Dict[str, Tuple[str, ...]] = {
 }
 _ASKING = re.compile(
     r"\?|^\s*(?:will|can|could|would|do|does|did|is|are|am|should|how|what|when|why|where|who|which|any|has|have)\b"
-    r"|\b(?:what|how|when|why|which|can i|could i|can we|can they|could they|will they|would they|will i|do i|"
+    r"|\bwhen (?:will|would|do|does|did|can|could|is|are|should|am|was|were|must|has|have)\b"  # not "when I filed"
+    r"|\b(?:from|since|until|till|by) when\b|\bwhen\W*$"
+    r"|\b(?:what|how|why|which|can i|could i|can we|can they|could they|will they|would they|will i|do i|"
     r"do they|does it|should i|is it|is this|is that|am i|are they|what if|will it|will this|will that|"
     r"does this|does that|can it|would it|will my|does my|does the|will the|would the|can the|is the irs|do the)\b"
     r"|^\s*or\b"  # "...? or should I just set up a plan": the alternative is asked too
@@ -227,7 +229,7 @@ _OWN_QUESTION = {
     "innocent_spouse": re.compile(r"\binnocent spouse\b|\b8857\b|\bconyuge inocente\b", re.IGNORECASE),
     # "me pueden embargar el carro y la cuenta": the car is asked about beside the account
     "levy_general": re.compile(
-        r"\b(?:car|truck|house|home|property|boat|receivables|401k|ira|retirement|equipment|inventory|"
+        r"\b(?:car|truck|house|home|property|boat|receivables?|clients?|customers?|clientes|401k|ira|retirement|equipment|inventory|"
         r"carro|troca|camioneta|casa|propiedad|auto|bienes|retiro)\b",
         re.IGNORECASE,
     ),

@@ -37,7 +37,7 @@ _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|to|through|thru|a|al|hasta)\
 _REFUND = re.compile(
     r"\b(?:where(?:'s| is|s) my (?:tax )?refund|(?:get|receive) my (?:tax )?refund\b|refund (?:status|is late|hasn'?t|has not|still|delayed|taking)|"
     r"refund is (?:way |really |so |very )?(?:late|overdue)|form 3911\b|"
-    r"(?:haven'?t|have not|didn'?t|did not|still haven'?t) (?:got|gotten|received) (?:my )?(?:tax )?refund|"
+    r"(?:haven'?t|have not|hasn'?t|has not|didn'?t|did not|still haven'?t) (?:got|gotten|received) (?:my |his |her |our |their )?(?:tax )?refund|"
     r"when will i (?:get|receive) my refund|track (?:my )?refund|(?:still )?waiting (?:on|for) (?:my )?(?:tax )?refund|"
     r"refund (?:never came|never arrived|is (?:still )?(?:pending|processing|under review)|status)|"
     r"\btracker\b[^.?!]{0,25}\b(?:says|shows)\b[^.?!]{0,10}\bprocessing|\bpath act\b|\bholds? (?:those|the|these|my) refunds?\b|"
@@ -60,7 +60,7 @@ _TAX_PREP = re.compile(
     r"(?:how (?:do|can|should) i )?(?:file|prepare|do) (?:an|a|my) amended (?:tax )?return|amend (?:my|a|the) (?:\d{4} )?(?:tax )?return|"
     r"how (?:do|can|should) i (?:file|prepare|submit|catch up on)\b[^?.!]{0,30}\breturns?\b|"
     r"help (?:me )?(?:filing|file|with filing)|"
-    r"como (?:declaro|hago|presento|preparo) (?:mis |los )?(?:impuestos|taxes|declaracion)|"
+    r"como (?:declaro|hago|presento|preparo) (?:mis? |los |la )?(?:impuestos|taxes|declaracion)|"
     r"(?:declarar|presentar|hacer) (?:mis |los )?(?:impuestos|taxes|declaracion(?:es)?)(?: de impuestos)?(?: atrasad\w*| de a[nñ]os anteriores)?\b(?! (?:tarde|que))|"
     r"(?:declarar|presentar)\b[^.?!]{0,25}\ba[nñ]os (?:atrasados|anteriores|pasados)|"
     r"deduccion estandar|reclamar a mis (?:hijos|dependientes)|"
@@ -376,6 +376,9 @@ _PAY_AGREED_PART = re.compile(
 _PLAN_NAMED = re.compile(
     r"\b(?:payment plan|installment|monthly|a month|plan de pagos?|mensual\w*|al mes)\b", re.IGNORECASE
 )
+# "relief" named without a penalty: in a spouse's case, innocent spouse relief
+_BARE_RELIEF = re.compile(r"\b(?:relief|alivio)\b", re.IGNORECASE)
+_PENALTY_WORD = re.compile(r"\b(?:penalt\w*|abate\w*|multas?|penalidad\w*|recargos?|primera vez|first[- ]time)\b", re.I)
 # the clauses of one asking sentence that may ask a question of their own ("what are my options, can I ...?")
 _ASKED_CLAUSE = re.compile(r"\s*[,;]\s*")
 # How sure the sentence classifier must be that a sentence asks what the assistant does not cover; a sentence
@@ -456,10 +459,15 @@ _IRS_ASKED = re.compile(
 )
 
 
+_A_NOTICE = re.compile(r"\b(?:notices?|letters?|bills?|avisos?|cartas?|notificacion\w*|facturas?|cobros?)\b", re.I)
+
+
 def _scope(text: str, situations: Sequence[str], has_codes: bool, questions: Sequence[str]) -> Optional[str]:
     text = _IRS_ASKED.sub(" ", _NOT_IRS.sub(" ", text))
     # a state agency named, no IRS code and nothing saying the IRS sent it ("can they levy me like the irs?")
     if "state_notice" in situations and not has_codes and not _IRS_SENDER.search(text):
+        if _TAX_PREP.search(text) and not _A_NOTICE.search(text):
+            return "tax_prep"  # "how do I do my state return?": preparing a state return, no state notice
         return "state_notice"
     # a joint refund kept for a spouse's own debt (a student loan, child support) is injured spouse relief, in scope
     other_debt = _OTHER_CREDITOR.search(text) and not _IRS_DEBT.search(text) and "injured_spouse" not in questions
@@ -525,10 +533,14 @@ def _with_relief_under_way(questions: List[str], situations: Sequence[str], memo
     if "disagree" in questions and _PAY_AGREED_PART.search(flat) and not _PLAN_NAMED.search(flat):
         # "can I pay the part I agree with?" beside a dispute: the response form's partial agreement, not a plan
         questions = [q for q in questions if q != "payment_plan"]
+    spouse_case = "spouse_caused" in [*situations, *memory.situations] or "innocent_spouse" in memory.last_topics
+    if spouse_case and "penalty_relief" in questions and _BARE_RELIEF.search(flat) and not _PENALTY_WORD.search(flat):
+        # "aun asi puedo pedir el alivio?" about a spouse's tax: the relief talked about is innocent spouse relief
+        questions = list(dict.fromkeys("innocent_spouse" if q == "penalty_relief" else q for q in questions))
     pending = next((topic for words, topic in _PENDING_REQUESTS if words.search(flat)), None)
     if pending is None and _UNDER_REVIEW.search(flat):  # "mientras lo revisan...?" after the request was told
         pending = next((t for t in memory.last_topics if t in {topic for _, topic in _PENDING_REQUESTS}), None)
-    if pending and {"levy_general", "wage_levy", "bank_levy"} & set(questions):
+    if pending and {"levy_general", "wage_levy", "bank_levy", "stop_levy"} & set(questions):
         # "mientras revisan la oferta, me pueden embargar?": whether the IRS levies while a request is pending; the
         # request's passage answers it (the composer counts the levy question answered by it)
         questions = [pending, *questions]
@@ -682,6 +694,11 @@ def read_message(
             if classify is not None:
                 asked |= {q for q in map(classify, (s for s in rest if is_asking(s))) if q is not None}
             reading.questions = [q for q in reading.questions if q in asked or q in GENERIC]
+    if reading.out_of_scope in ("refund_status", "tax_prep"):
+        # "he was on unemployment that year" beside a refund question: the situation asks no hardship question
+        derived = {_SITUATION_QUESTION[s] for s in situations if s in _SITUATION_QUESTION}
+        asked_here = {q for sentence in sentences(text) for q in sentence_questions(sentence)}
+        reading.questions = [q for q in reading.questions if q not in derived or q in asked_here]
     if not codes and not unknown and _FINAL_NOTICE.search(flat):
         reading.described_stage = "final_notice_cdp"
     if reading.notice_date is None:

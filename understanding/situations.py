@@ -137,7 +137,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
     ),
     "already_paid": _any(
         r"\b(?:already|i|we|i've|i have|we have|we've)\s+(?:already\s+)?paid\b(?! (?:nothing|anything))",
-        r"\bpaid (?:it|this|that|the (?:balance|bill|amount|full amount|tax))(?: off| in full)?\b",
+        r"\bpaid (?:it|this|that|the (?:balance|bill|amount|full amount|tax)|(?:our|my) (?:balance|bill|tax bill|taxes))(?: off| in full)?\b",
         r"\bpaid in full\b",
         r"\bmade (?:the|a|my) (?:full )?payment\b",
         r"\bsent (?:them )?(?:a )?(?:check|payment)\b",
@@ -216,7 +216,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\btossed (?:it|them|the)\b",
         r"\bput (?:it|them) off\b",
         r"\bavoid(?:ed|ing) (?:it|them|the)\b",
-        r"\bstuck (?:it|them) in a drawer\b",
+        r"\b(?:stuck|put|threw|shoved|left|tossed) (?:it|them|those|these|the (?:letters|notices)) in (?:a|the|my) drawer\b",
         r"\bdid nothing\b",
         r"\bdidn'?t do anything\b",
         r"\bhaven'?t (?:opened|responded|answered|read)\b",
@@ -342,7 +342,8 @@ _PLAN_WORDS = re.compile(r"\b(?:payment plan|installment|agreement|plan|acuerdo|
 
 # "We haven't missed a single payment", "nunca falle un pago": the statement is denied.
 _DENIED = re.compile(
-    r"\b(?:never|not|haven'?t|hasn'?t|didn'?t|don'?t|nunca|no (?:he|hemos|ha)|no)\s+(?:\w+\s+)?$", re.IGNORECASE
+    r"\b(?:never|not|haven'?t|hasn'?t|didn'?t|don'?t|unless|nunca|no (?:he|hemos|ha)|no|a menos que)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
 )
 _DENIABLE = ("missed_payment", "already_paid", "ignored_letters", "lost_income", "deadline_passed")
 
@@ -356,6 +357,7 @@ _FEARED = re.compile(
     re.IGNORECASE,
 )
 _FEARABLE = ("levied", "bank_frozen")
+_IF_I = re.compile(r"\b(?:what if|if|si)\s+(?:i|we|yo)?\s*(?:just\s+|only\s+|solo\s+|nomas\s+)?$", re.IGNORECASE)
 # "my bank account isn't going to get levied, right?": the fear inside the match itself
 _FEARED_INSIDE = re.compile(
     r"\b(?:going to|gonna|will|won'?t|would|could|might|can|isn'?t|aren'?t|not) (?:\w+ )?(?:get|be)\b", re.IGNORECASE
@@ -446,6 +448,8 @@ def _stated(name: str, text: str) -> bool:
             continue
         if name == "selling_home" and _SEIZURE_SALE.search(before):
             continue
+        if name == "ignored_letters" and _IF_I.search(before):
+            continue  # "what if I just put it in a drawer", "si ignoro la carta": not done, asked about
         if name == "deadline_passed" and REFUND_WORD.search(sentence):
             continue
         if _SOMEONE_ELSE.search(sentence) and not _FIRST_PERSON_CASE.search(sentence):

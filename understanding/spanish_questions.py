@@ -69,6 +69,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\bcomo (?:lo )?(?:resuelvo|arreglo|soluciono)\b",
         r"\bcomo (?:debo )?responder\b",
         r"\bdebo (?:llamar|responder|contestar|pagar|ignorar)\b",
+        r"\btengo que (?:contestar|responder|hacer algo)\b",
         r"\bque me recomienda\b",
         r"\bhay algo que (?:pueda|puedo) hacer\b",
         r"\bpor donde empiezo\b",
@@ -150,6 +151,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     ),
     "levy_general": (
         r"\bembarg\w*\b",
+        r"\b(?:lo|el dinero) que me deben (?:mis )?clientes\b",
         r"\bque (?:cosas|bienes|mas) (?:me |nos |le )?(?:pueden|puede|podrian|van a) (?:quitar|embargar|tomar|llevar|confiscar)\b",
         r"\bquitar(?:me)? (?:mi |la |el |mis )?(?:casa|carro|auto|propiedad|cosas|todo)\b",
         r"\bconfisca\w*\b",
@@ -206,6 +208,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
         r"\b(?:la|lo) (?:quiero|puedo) (?:vender|refinanciar)\b",
         r"\b(?:sueltan|soltar|quitar\w*|deshag\w*|liberar\w*)\b[^.?!]{0,20}\bgravamen\b",
         r"\bdeshag\w* de (?:eso|el|esto)\b[^.?!]{0,20}\bvender\b",
+        r"\bcuando se (?:quita|elimina|borra|libera|levanta|cancela)\b",
     ),
     "payment_plan": (
         r"\bplan(?:es)? de pagos?\b",

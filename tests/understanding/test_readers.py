@@ -10,7 +10,7 @@ import pytest
 
 from knowledge.loader import cached_knowledge
 from understanding.codes_in_text import find_codes
-from understanding.questions import find_questions, sentences
+from understanding.questions import find_questions, is_asking, sentences
 from understanding.reading import Memory, read_message, unplaced_question
 from understanding.situations import find_situations
 
@@ -717,11 +717,64 @@ def test_the_notice_that_came_now_is_explained_first(text: str, first: str) -> N
         ("my savings account is not going to be seized while I'm on a plan?", None, "bank_frozen"),
         ("the IRS levied my checking account last week", "bank_frozen", None),
         ("we owe more than the house is worth and want a short sale", "selling_home", None),
+        ("honestly just put them in a drawer", "ignored_letters", None),
+        ("what if i just put it in a drawer for a few months, what actually happens", None, "ignored_letters"),
+        ("si ignoro la carta del IRS que dice aviso final que pasa??", None, "ignored_letters"),
+        ("my wife paid our balance thru her irs online account", "already_paid", None),
+        ("the guy said I'd lose my bank account unless I paid today", None, "already_paid"),
     ],
 )
-def test_fifth_batch_situations(text: str, stated: Optional[str], not_stated: Optional[str]) -> None:
+def test_situations_stated_or_only_feared_or_asked_about(
+    text: str, stated: Optional[str], not_stated: Optional[str]
+) -> None:
     found = find_situations(text, classify=False)
     if stated:
         assert stated in found
     if not_stated:
         assert not_stated not in found
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("how do I get my money unfrozen?", "stop_levy"),
+        ("can they levy what my clients owe me or just my bank", "levy_general"),
+        ("will they stop coming after me while they look at it?", "stop_levy"),
+        ("tengo que contestar o nomas la guardo?", "what_to_do"),
+        ("eso afecta mi credito? cuando se quita", "lien_removal"),
+        ("me pueden embargar lo que me deben mis clientes?", "levy_general"),
+    ],
+)
+def test_eighth_batch_questions(text: str, expected: str) -> None:
+    assert expected in find_questions(text)
+
+
+def test_when_inside_a_statement_does_not_make_it_ask() -> None:
+    assert not is_asking("I paid that exact amount when I e-filed in April, it came out of my checking account.")
+    assert is_asking("when will they take it") and is_asking("so when")
+    assert is_asking("it says 21 days, 21 days from when")
+
+
+def test_a_refund_question_beside_a_lost_job_asks_no_hardship_question() -> None:
+    text = "my son filed last year and STILL hasnt gotten his refund. he was on unemployment that year."
+    reading = read_message(text, lookup, TODAY)
+    assert reading.out_of_scope == "refund_status" and "cnc_hardship" not in reading.questions
+
+
+@pytest.mark.parametrize(
+    "text, scope",
+    [
+        ("me mude a Virginia en junio, como hago mi declaracion del estado?", "tax_prep"),
+        ("me llego una carta del departamento de impuestos del estado, debo 900", "state_notice"),
+    ],
+)
+def test_a_state_return_to_prepare_is_tax_preparation_not_a_state_notice(text: str, scope: str) -> None:
+    assert read_message(text, lookup, TODAY).out_of_scope == scope
+
+
+def test_bare_relief_in_a_spouse_case_is_innocent_spouse_relief() -> None:
+    memory = Memory(situations=("spouse_caused",), last_topics=("innocent_spouse",))
+    reading = read_message(
+        "aun asi puedo pedir el alivio?", lookup, TODAY, memory, classify=lambda sentence: "penalty_relief"
+    )
+    assert "innocent_spouse" in reading.questions and "penalty_relief" not in reading.questions
