@@ -136,7 +136,7 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"(?:only|sole) (?:income|money)\b",
     ),
     "already_paid": _any(
-        r"\b(?:already|i|we|i've|i have|we have|we've)\s+(?:already\s+)?paid\b(?! (?:nothing|anything))",
+        r"\b(?:already|i|we|i've|i have|we have|we've)\s+(?:already\s+)?paid\b(?! (?:nothing|anything|zero|none|\$?0\b))",
         r"\bpaid (?:it|this|that|the (?:balance|bill|amount|full amount|tax)|(?:our|my) (?:balance|bill|tax bill|taxes))(?: off| in full)?\b",
         r"\bpaid in full\b",
         r"\bmade (?:the|a|my) (?:full )?payment\b",
@@ -197,11 +197,11 @@ _PATTERNS: Dict[str, Pattern[str]] = {
         r"\bdefaulted\b(?! (?:student |school |car |auto |home )?loans?\b)",  # a defaulted loan is no IRS plan
         r"\bin default\b",
         r"\b(?:missed|skipped|didn'?t pay|couldn'?t pay) (?:the |my |our )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b(?! \d)",
-        r"\b(?:autopay|auto-pay|payment|direct debit|debit)\b[^.?!]{0,15}\b(?:rejected|declined|bounced|failed|returned|reversed)\b",
+        r"\b(?:autopay|auto-pay|payment|direct debit|debit)\b(?! card)[^.?!]{0,15}\b(?:rejected|declined|bounced|failed|returned|reversed)\b",
         r"\b(?:rejected|declined|returned|bounced|reversed)\b[^.?!]{0,15}\b(?:my |the |our )?(?:autopay|auto-pay|payment|direct debit)\b",
         r"\bskipped\b[^.?!]{0,25}\bpayment\b",
         r"\b(?:couldn'?t|could not|didn'?t|did not) (?:make|pay)\b[^.?!]{0,25}\b(?:payment|installment|plan)\b",
-        r"\b(?:debit|pmt|payment)\b[^.?!]{0,25}\b(?:rejected|declined|bounced)\b",
+        r"\b(?:debit|pmt|payment)\b(?! card)[^.?!]{0,25}\b(?:rejected|declined|bounced)\b",
         r"\b\d+ payments? behind\b",
         r"\bforgot to pay (?:the|my|our) (?:installment|payment|plan)\b",
         r"\bstopped paying\b",
@@ -357,7 +357,10 @@ _FEARED = re.compile(
     re.IGNORECASE,
 )
 _FEARABLE = ("levied", "bank_frozen")
-_IF_I = re.compile(r"\b(?:what if|if|si)\s+(?:i|we|yo)?\s*(?:just\s+|only\s+|solo\s+|nomas\s+)?$", re.IGNORECASE)
+_IF_I = re.compile(
+    r"\b(?:what if|if|si)\s+(?:(?:i|we|yo)\s+)?(?:just\s+|only\s+|solo\s+|nomas\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 # "my bank account isn't going to get levied, right?": the fear inside the match itself
 _FEARED_INSIDE = re.compile(
     r"\b(?:going to|gonna|will|won'?t|would|could|might|can|isn'?t|aren'?t|not) (?:\w+ )?(?:get|be)\b", re.IGNORECASE
@@ -448,8 +451,8 @@ def _stated(name: str, text: str) -> bool:
             continue
         if name == "selling_home" and _SEIZURE_SALE.search(before):
             continue
-        if name == "ignored_letters" and _IF_I.search(before):
-            continue  # "what if I just put it in a drawer", "si ignoro la carta": not done, asked about
+        if name in ("ignored_letters", "deadline_passed") and _IF_I.search(before):
+            continue  # "what if I just put it in a drawer", "si ignoro la carta", "what if I send it late": asked about
         if name == "deadline_passed" and REFUND_WORD.search(sentence):
             continue
         if _SOMEONE_ELSE.search(sentence) and not _FIRST_PERSON_CASE.search(sentence):

@@ -722,6 +722,12 @@ def test_the_notice_that_came_now_is_explained_first(text: str, first: str) -> N
         ("si ignoro la carta del IRS que dice aviso final que pasa??", None, "ignored_letters"),
         ("my wife paid our balance thru her irs online account", "already_paid", None),
         ("the guy said I'd lose my bank account unless I paid today", None, "already_paid"),
+        ("what if i send the form late", None, "deadline_passed"),
+        ("and if I file after the 30 days is it still worth it?", None, "deadline_passed"),
+        ("I sent the form late", "deadline_passed", None),
+        ("my debit card got declined and the bank says its an IRS levy", None, "missed_payment"),
+        ("my autopay to the irs was declined", "missed_payment", None),
+        ("they tax the whole sale like I paid zero for the shares", None, "already_paid"),
     ],
 )
 def test_situations_stated_or_only_feared_or_asked_about(
