@@ -93,7 +93,7 @@ def test_unknown_code_is_reported_not_guessed() -> None:
         ("the autopay failed on my installment plan", ["on_payment_plan", "missed_payment"]),
         ("my hours got cut in june", ["lost_income"]),
         ("I missed my June payment", ["missed_payment"]),
-        ("what if I send the form late", ["deadline_passed"]),
+        ("what if I send the form late", []),  # asked about, not done (as dev-089 is labelled)
         ("they told the state department and my passport is at risk", []),
         # a plan wished for or still pending is no plan; a default denied is no missed payment
         ("will it stop if i set up a payment plan", []),
@@ -726,7 +726,7 @@ def test_the_notice_that_came_now_is_explained_first(text: str, first: str) -> N
         ("and if I file after the 30 days is it still worth it?", None, "deadline_passed"),
         ("I sent the form late", "deadline_passed", None),
         ("my debit card got declined and the bank says its an IRS levy", None, "missed_payment"),
-        ("my autopay to the irs was declined", "missed_payment", None),
+        ("my autopay was declined", "missed_payment", None),
         ("they tax the whole sale like I paid zero for the shares", None, "already_paid"),
     ],
 )
