@@ -97,6 +97,7 @@ _REJECTED_OFFER = "offer_in_compromise_rejected"  # its passage says how to appe
 # their passages say the IRS generally does not levy while the request is reviewed
 _PENDING_REQUESTS = {"offer_in_compromise_pending", "innocent_spouse_pending"}
 _LEVY_QUESTIONS = ("levy_general", "wage_levy", "bank_levy", "stop_levy")
+_LATE_REQUEST = "cdp_hearing_late_final"  # its words: a request sent after the 30 days, asked about
 # Notices with an appeal of their own (a proposed change, a deficiency, a trust fund penalty, an audit):
 # "how do I appeal this?" asks for that route, not for a collection hearing.
 _OWN_APPEAL = (Stage.proposed_change, Stage.deficiency, Stage.trust_fund_penalty, Stage.audit, Stage.math_error)
@@ -337,6 +338,14 @@ def compose(
     choosing = list(situations)
     if notice is not None and "deadline_passed" not in choosing and _passed(notice, answer.notice_date, today):
         choosing.append("deadline_passed")
+    # "and if I file after the 30 days, is it still worth it?" after a final notice: what a late request still gets
+    # (the equivalent hearing) answers it, said as the answer to a "what if", not as a lapse
+    asked_late = stage in _FINAL_STAGES and any(
+        p.id == _LATE_REQUEST and p.fits(stage, choosing, reading.text) for p in passages.all
+    )
+    if asked_late:
+        late = ("deadline", "what_to_do", "consequences")  # what a late request still gets is the answer to these
+        questions = list(dict.fromkeys("cdp_hearing" if q in late else q for q in questions or ["cdp_hearing"]))
     if notice is None and "scam" in questions and "what_to_do" in questions:
         # "should I call the number back?" after a threatening call: how to check it is the thing to do
         questions = [q for q in questions if q != "what_to_do"]

@@ -358,7 +358,7 @@ _FEARED = re.compile(
 )
 _FEARABLE = ("levied", "bank_frozen")
 _IF_I = re.compile(
-    r"\b(?:what if|if|si)\s+(?:(?:i|we|yo)\s+)?(?:just\s+|only\s+|solo\s+|nomas\s+)?(?:\w+\s+)?$",
+    r"\b(?:what if|if|si)\s+(?:(?:i|we|yo)\s+)?(?:just\s+|only\s+|solo\s+|nomas\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
 # "my bank account isn't going to get levied, right?": the fear inside the match itself

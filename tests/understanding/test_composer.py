@@ -415,3 +415,24 @@ def test_an_ex_spouses_joint_return_debt_can_be_collected_from_either_spouse() -
         "my husband owed taxes from before we married and the IRS levied our joint account. can they take my half?"
     )
     assert "each of you owes the whole tax" not in other.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got an LT11 dated nov 20. what if i send the 12153 late?",
+        "and if I file after the 30 days is it still worth it?",
+    ],
+)
+def test_a_request_sent_late_is_answered_as_a_what_if_not_as_a_lapse(text: str) -> None:
+    composed = answer(text, Memory(notice_code="LT11"))
+    assert "If you send Form 12153 after the 30 days" in composed.text and "cdp_hearing" in composed.topics
+    assert "have passed" not in composed.text and "deadline_passed" not in composed.situations
+    lapsed = answer("got a letter 1058 dated october 30, 22k. what if I send the form late?")
+    assert "Its 30 days ended" in lapsed.text  # by the notice's own date the 30 days are over
+    assert "If you send Form 12153 after the 30 days" not in lapsed.text
+
+
+def test_what_happens_after_the_30_days_is_no_late_request() -> None:
+    composed = answer("got letter 1058. what happens after 30 days?")
+    assert "If you send Form 12153 after the 30 days" not in composed.text and "consequences" in composed.topics
