@@ -217,7 +217,12 @@ class ActionAnswerMessage(BaseAction):
         if not answer.paragraphs:
             if not scope:
                 self._clarify(dispatcher, tracker, intent)
-            return [SlotSet("notice_code", None)] if reading.unknown_codes else []
+            events: List[EventType] = [SlotSet("notice_code", None)] if reading.unknown_codes else []
+            if reading.out_of_scope == "state_notice":
+                # remembered, so "how long do I have to protest it?" stays about the state's notice
+                told = [*(tracker.get_slot("situations") or []), "state_notice"]
+                events.append(SlotSet("situations", list(dict.fromkeys(told))))
+            return events
         return self._send(dispatcher, tracker, reading, answer, next_step)
 
     def _clarify(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> None:

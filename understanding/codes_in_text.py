@@ -14,13 +14,15 @@ from typing import Callable, Iterator, List, Optional, Tuple
 
 # A digit run where people sometimes type the letter O (or o) for a zero: "5O3", "5o4".
 _DIGITS = r"[0-9][0-9oO]{0,4}|[oO][0-9][0-9oO]{0,3}"
+# After "CP", the letter l for a one too: "cp-l4", "cp 9l" (no code ends in L; CP14I and the like end in I, kept).
+_CP_DIGITS = r"(?=[0-9oOlL]*[0-9])[0-9lL][0-9oOlL]{0,4}|[oO][0-9][0-9oOlL]{0,3}"
 _SUFFIX = r"(?:\s?-?\s?[a-zA-Z]{1,2}(?![a-zA-Z]))?"
 _PATTERNS: List[Tuple[str, re.Pattern[str]]] = [
     # "CP508 C", "cp 22 a": a lone letter after a space is the suffix only when that code exists (see find_codes)
     (
         "CP",
         re.compile(
-            rf"\bc\.?\s?p\.?\s?[-#:]?\s?(?P<num>{_DIGITS})"
+            rf"\bc\.?\s?p\.?\s?[-#:]?\s?(?P<num>{_CP_DIGITS})"
             rf"(?P<suf>\s[a-zA-Z](?=[\s.,;:?!)]|$)|-?[a-zA-Z]{{0,2}})(?![a-zA-Z0-9])",
             re.I,
         ),
@@ -63,7 +65,7 @@ class CodeMention:
 
 
 def _digits(raw: str) -> str:
-    return raw.replace("o", "0").replace("O", "0")
+    return raw.replace("o", "0").replace("O", "0").replace("l", "1").replace("L", "1")
 
 
 def _candidates(kind: str, num: str, suf: str) -> List[str]:

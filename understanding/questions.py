@@ -105,7 +105,7 @@ _HIDES: Dict[str, Tuple[str, ...]] = {
 _ASKING = re.compile(
     r"\?|^\s*(?:will|can|could|would|do|does|did|is|are|am|should|how|what|when|why|where|who|which|any|has|have)\b"
     r"|\bwhen (?:will|would|do|does|did|can|could|is|are|should|am|was|were|must|has|have)\b"  # not "when I filed"
-    r"|\b(?:from|since|until|till|by) when\b|\bwhen\W*$"
+    r"|\bwhen\W*$"  # "21 days from when", "since when?"
     r"|\b(?:what|how|why|which|can i|could i|can we|can they|could they|will they|would they|will i|do i|"
     r"do they|does it|should i|is it|is this|is that|am i|are they|what if|will it|will this|will that|"
     r"does this|does that|can it|would it|will my|does my|does the|will the|would the|can the|is the irs|do the)\b"

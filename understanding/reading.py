@@ -72,14 +72,15 @@ _TAX_PREP = re.compile(
 _OTHER_CREDITOR = re.compile(
     r"\b(?:hmrc|cra|canada revenue|credit card (?:company|companies|debt)|student loans?|"
     r"medical (?:bill|debt)s?|hospital (?:bill|debt)s?|debt collectors? (?:for|from) (?:a|my) (?:credit|card|hospital)|"
-    r"tarjetas? de credito|prestamos? estudiantil\w*|deudas? medicas?|cobradores?|"
+    r"tarjetas? de credito|prestamos? estudiantil\w*|deudas? medicas?|cobradores?|child support|manutencion|"
     # another country's tax office: Spain's or Mexico's (Hacienda, la Agencia Tributaria, el SAT), in euros
     r"hacienda (?:de espana|espanola|me|nos|le)|agencia tributaria|el sat|euros?)\b",
     re.I,
 )
 # The IRS or a federal tax named beside another creditor ("a federal student loan" is no tax debt).
 _IRS_DEBT = re.compile(
-    r"\birs\b|\bfederal (?:tax|taxes|lien|levy|notice)\b|\bimpuestos? federal\w*\b|(?<!estudiantil )\bfederal\b(?! (?:student|loan))",
+    r"\birs\b|\bfederal (?:tax|taxes|lien|levy|notice)\b|\bimpuestos? federal\w*\b|"
+    r"(?<!estudiantil )(?<!reembolso )\bfederal\b(?! (?:student|loan|refund))",
     re.I,
 )
 # Words that say the IRS itself sent it or acted ("from the IRS", "the IRS froze", "federal tax lien").
@@ -286,6 +287,12 @@ class Memory:
     last_topics: Tuple[str, ...] = ()
 
 
+# Property other than a bank account: a levy question beside a frozen account may be about it ("and my car?").
+_OTHER_THAN_BANK = re.compile(
+    r"\b(?:house|home|car|truck|wages?|paychecks?|salary|401k|ira|retirement|pension|social security|property|"
+    r"casa|carro|troca|sueldo|salario|cheque|pension|retiro|propiedad|seguro social)\b",
+    re.I,
+)
 # Property named in a question that a benefit check is not ("can they take my house").
 _PROPERTY = re.compile(
     r"\b(?:house|home|car|truck|bank|account|401k|ira|savings|casa|carro|troca|cuenta|banco|ahorros)\b", re.I
@@ -446,7 +453,8 @@ def _tax_years(text: str) -> List[int]:
 _NOT_IRS = re.compile(
     r"\b(?:not|no|isn'?t|wasn'?t|ni) (?:from |del |de )?(?:the |el )?irs\b|"
     r"\b(?:don'?t|do not|never) owe (?:the )?irs\b|\bowe (?:the )?irs nothing\b|"
-    r"\b(?:al )?irs no (?:le )?debo\b|\bno (?:le )?debo (?:nada )?al irs\b",
+    r"\b(?:al )?irs no (?:le )?debo\b|\bno (?:le )?debo (?:nada )?al irs\b|\bno es (?:del|de el|con el|al) irs\b|"
+    r"\b(?:not|isn'?t) (?:owed to|with) the irs\b",
     re.I,
 )
 
@@ -620,6 +628,9 @@ def read_message(
     if _PASSPORT_BACK.search(flat) and _PASSPORT.search(flat) and "passport" not in questions:
         # "they denied my passport renewal ... if I set up a plan, will I get it in time?"
         questions.append("passport")
+    if "bank_frozen" in situations and "levy_general" in questions and "bank_levy" not in questions:
+        if not _OTHER_THAN_BANK.search(flat):  # "my account got frozen ... can they do it again next month?"
+            questions = list(dict.fromkeys("bank_levy" if q == "levy_general" else q for q in questions))
     if "bank_frozen" in situations and "stop_levy" in questions and "bank_levy" not in questions:
         questions.append("bank_levy")  # "the bank froze it, can I get it back?" is about the bank levy
     questions = benefit_levy(questions, [*situations, *memory.situations], flat)
@@ -677,6 +688,9 @@ def read_message(
         unplaced=unplaced,
     )
     reading.out_of_scope = _scope(flat, situations, bool(codes), questions)
+    state_before = "state_notice" in memory.situations and memory.notice_code is None
+    if reading.out_of_scope is None and state_before and not (codes or unknown or _IRS_DEBT.search(flat)):
+        reading.out_of_scope = "state_notice"  # "how long do I have to protest it?" after the state's letter
     if scope_of is not None and not codes and not unknown:
         # an asking sentence decides ("how do I report it?"); a statement of what happened only goes with one
         # "hi", "thanks", "yes": too short to ask about a refund or a return, not worth a prediction

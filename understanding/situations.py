@@ -351,8 +351,8 @@ _DENIABLE = ("missed_payment", "already_paid", "ignored_letters", "lost_income",
 # "will they start levying?", "if they freeze my account", "does that keep them from garnishing": enforcement
 # feared, not under way.
 _FEARED = re.compile(
-    r"\b(?:will|would|can|could|might|may|going to|gonna|if|before|van a|pueden|podrian|si|"
-    r"does (?:that|this|it) mean|did (?:they|the irs)|have they|has the irs|"
+    r"\b(?:will|would|can|could|might|may|going to|gonna|if|before|about|van a|pueden|podrian|si|"
+    r"does (?:that|this|it) mean|did (?:they|the irs)|(?:do|are) (?:they|the irs)|have they|has the irs|"
     r"(?:stop|keep|prevent|block)\w* (?:(?:them|the irs|irs|it|him|her) )?from)\b[^.?!]{0,25}$",
     re.IGNORECASE,
 )

@@ -436,3 +436,13 @@ def test_a_request_sent_late_is_answered_as_a_what_if_not_as_a_lapse(text: str) 
 def test_what_happens_after_the_30_days_is_no_late_request() -> None:
     composed = answer("got letter 1058. what happens after 30 days?")
     assert "If you send Form 12153 after the 30 days" not in composed.text and "consequences" in composed.topics
+
+
+def test_a_cp91_is_no_longer_before_the_final_notice() -> None:
+    composed = answer("she got a CP91. can they take her house or her bank account too?")
+    assert "Not right away" not in composed.text and "Not yet" not in composed.text
+
+
+def test_a_bank_levy_asked_about_again_says_what_one_levy_reaches() -> None:
+    composed = answer("the irs froze my bank account last week. can they do it again next month?")
+    assert "takes only what is in the account the day the bank gets it" in composed.text

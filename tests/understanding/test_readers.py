@@ -34,6 +34,9 @@ def lookup(raw: str) -> Optional[str]:
         ("LTR 1058", ["Letter 1058"]),
         ("lt 11", ["LT11"]),
         ("LT-11", ["LT11"]),
+        ("cp-l4 came in the mail", ["CP14"]),  # the letter l for a one
+        ("got a cp 9l final notice", ["CP91"]),
+        ("cp14i about my ira", ["CP14I"]),  # a real I suffix stays
         ("the 504 says", ["CP504"]),
         ("a 1058 letter", ["Letter 1058"]),
         ("Form 668-W at work", ["Form 668-W"]),
@@ -728,6 +731,9 @@ def test_the_notice_that_came_now_is_explained_first(text: str, first: str) -> N
         ("my debit card got declined and the bank says its an IRS levy", None, "missed_payment"),
         ("my autopay was declined", "missed_payment", None),
         ("they tax the whole sale like I paid zero for the shares", None, "already_paid"),
+        ("she got a CP91 about levying her benefits", None, "levied"),
+        ("And if they terminate it do they start levying right away?", None, "levied"),
+        ("they started levying my wages last month", "levied", None),
     ],
 )
 def test_situations_stated_or_only_feared_or_asked_about(
@@ -749,6 +755,10 @@ def test_situations_stated_or_only_feared_or_asked_about(
         ("tengo que contestar o nomas la guardo?", "what_to_do"),
         ("eso afecta mi credito? cuando se quita", "lien_removal"),
         ("me pueden embargar lo que me deben mis clientes?", "levy_general"),
+        ("do i have to just pay it?", "what_to_do"),
+        ("do i even need to respond to this thing?", "what_to_do"),
+        ("i dont think the number is right, half of that was expenses", "disagree"),
+        ("are they gonna cancel the whole thing?", "consequences"),
     ],
 )
 def test_eighth_batch_questions(text: str, expected: str) -> None:
@@ -784,3 +794,22 @@ def test_bare_relief_in_a_spouse_case_is_innocent_spouse_relief() -> None:
         "aun asi puedo pedir el alivio?", lookup, TODAY, memory, classify=lambda sentence: "penalty_relief"
     )
     assert "innocent_spouse" in reading.questions and "penalty_relief" not in reading.questions
+
+
+def test_a_follow_up_after_a_state_notice_stays_about_the_state() -> None:
+    memory = Memory(situations=("state_notice",))
+    text = "how long do i have to protest it, and does that count from the date on the letter?"
+    assert read_message(text, lookup, TODAY, memory).out_of_scope == "state_notice"
+    assert (
+        read_message("and I also owe the IRS for 2022, can they levy me?", lookup, TODAY, memory).out_of_scope is None
+    )
+
+
+def test_a_refund_kept_for_the_writers_own_child_support_is_another_creditor() -> None:
+    text = "me quitaron el reembolso federal por una deuda de child support que tengo en el estado, no es del irs"
+    assert read_message(text, lookup, TODAY).out_of_scope == "other"
+
+
+def test_a_levy_asked_about_beside_a_frozen_account_is_the_bank_levy() -> None:
+    text = "my account got frozen by an irs levy friday. can they do it again next month?"
+    assert "bank_levy" in read_message(text, lookup, TODAY).questions
