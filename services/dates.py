@@ -55,6 +55,12 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 # "I got a notice today" tells when it arrived, not the date printed on it.
+# "closing is dec 20", "my flight is jan 5", "pay by dec 15", "vence el 20": the date of something else, not the notice's
+_OTHER_EVENT = re.compile(
+    r"\b(?:closing|closes|close|flight|fly|flying|trip|travel|court|appointment|surgery|wedding|due|deadline|by|until|"
+    r"cierre|cierra|vuelo|viaje|cita|corte|vence|hasta)(?:\s+(?:is|was|on|date|the|el|es|de|del|set for|for))*\s*$",
+    re.IGNORECASE,
+)
 _ARRIVAL_ONLY = re.compile(r"^\s*(?:today|now|hoy|ahora)\s*$", re.IGNORECASE)
 # "...last year and now got a CP3219A": dateparser reads "year and now" as today; "now" never names a date.
 _NOW_WORD = re.compile(r"\b(?:now|ahora)\b", re.IGNORECASE)
@@ -184,6 +190,10 @@ def _dates_in(segment: str, settings: dict) -> List[Tuple[bool, dt.date]]:
             index >= 0 and _BARE_DURATION.match(phrase) and _TIME_AHEAD.match(segment[index:])
         ):
             continue  # time still ahead, not a date
+        before = segment[:index] if index > 0 else ""
+        first_word = phrase.split()[0] if phrase.split() else ""
+        if _OTHER_EVENT.search(before) or _OTHER_EVENT.search(before + first_word):  # "closing is dec 20", "by dec 15"
+            continue
         cued = index > 0 and bool(_DATE_CUES.search(segment[:index]))
         results.append((cued, value.date()))
     return results

@@ -52,6 +52,23 @@ def test_a_time_still_ahead_is_no_notice_date(text: str) -> None:
     assert find_notice_date(text, TODAY) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Under contract to sell my house, closing is dec 20. title company found a lien",
+        "cp14 says pay by dec 15",
+        "my flight is jan 5, can they take my passport",
+        "el pago vence el 10 de diciembre",
+    ],
+)
+def test_the_date_of_something_else_is_no_notice_date(text: str) -> None:
+    assert find_notice_date(text, TODAY) is None
+
+
+def test_the_notice_date_beside_another_date_is_read() -> None:
+    assert find_notice_date("my flight is jan 5 and I got a CP508C dated nov 2", TODAY) == D(2026, 11, 2)
+
+
 def test_a_bare_time_behind_is_still_read() -> None:
     assert find_notice_date("it came 3 weeks back", TODAY) == D(2026, 11, 5)
 
