@@ -55,7 +55,7 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 # "I got a notice today" tells when it arrived, not the date printed on it.
-# "closing is dec 20", "my flight is jan 5", "pay by dec 15", "vence el 20": the date of something else, not the notice's
+# "closing is dec 20", "my flight is jan 5", "pay by dec 15", "vence el 20": the date of something else
 _OTHER_EVENT = re.compile(
     r"\b(?:closing|closes|close|flight|fly|flying|trip|travel|court|appointment|surgery|wedding|due|deadline|by|until|"
     r"cierre|cierra|vuelo|viaje|cita|corte|vence|hasta)(?:\s+(?:is|was|on|date|the|el|es|de|del|set for|for))*\s*$",
