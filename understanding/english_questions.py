@@ -203,7 +203,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "lien": (
         r"\blien\b",
         r"\bliens\b",
-        r"\b(?:go on|hurt|affect|show (?:up )?on|ruin|damage|appear on) (?:my |our )?credit\b",
+        r"\b(?:go on|hurt|affect|show (?:up )?on|ruin|damage|appear on|mess up|wreck|tank)\b[^.?!]{0,12}\b(?:my |our |his |her )?credit\b",
         r"\bcredit (?:report|score)\b",
     ),
     "lien_removal": (

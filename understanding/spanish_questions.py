@@ -194,7 +194,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     "lien": (
         r"\bgravamen(?:es)?\b",
         r"\blien\b",
-        r"\b(?:afecta|da[nñ]a|arruina|aparece en) (?:mi |el )?credito\b",
+        r"\b(?:afect\w*|da[nñ]\w*|arruin\w*|perjudic\w*|aparece en|sale en)\b[^.?!]{0,12}\b(?:mi |el |su )?credito\b(?! fiscal| tributario)",
         r"\b(?:puntaje|historial|reporte) de credito\b",
         r"\bmi credito\b(?! fiscal| tributario)",
     ),

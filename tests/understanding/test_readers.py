@@ -759,6 +759,8 @@ def test_situations_stated_or_only_feared_or_asked_about(
         ("do i even need to respond to this thing?", "what_to_do"),
         ("i dont think the number is right, half of that was expenses", "disagree"),
         ("are they gonna cancel the whole thing?", "consequences"),
+        ("me va a afectar el credito? estoy tratando de refinanciar", "lien"),
+        ("will this lien mess up my credit?", "lien"),
     ],
 )
 def test_eighth_batch_questions(text: str, expected: str) -> None:
