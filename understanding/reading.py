@@ -342,6 +342,11 @@ _DAYS_CLOCK = re.compile(
     re.IGNORECASE,
 )
 _TEN_YEARS = re.compile(r"\b(?:10|ten|diez) (?:years?|anos|años)\b|\bstatute\b|\bcsed\b|\bprescri", re.IGNORECASE)
+# An offer named as such (not only a debt "forgiven"): "settle", "offer in compromise", "ofrecimiento", "negociar".
+_OFFER_NAMED = re.compile(
+    r"\b(?:offer|oic|compromise|settle\w*|pennies|oferta|ofrecimiento|transaccion|arreglo|negoci\w*|menos de lo que)\b",
+    re.I,
+)
 # A rejected offer in compromise named: its appeal is the offer's own (Form 13711), not a hearing.
 _OFFER_APPEAL = re.compile(
     r"\b(?:offer(?:ed)?|oic|oferta)\b[^.?!]{0,40}\b(?:reject\w*|denied|turned down|declined|rechaz\w*|negaron|denegad\w*)",
@@ -667,6 +672,9 @@ def read_message(
         # a general question the message asked stays ("can they do that without notice? what now?")
         questions = [*dict.fromkeys(q for q in specific if q not in questions), *questions]
     questions = levy_in_context(questions, [*situations, *memory.situations], memory, flat, codes)
+    if "collection_statute" in questions and "offer_in_compromise" in questions and not _OFFER_NAMED.search(flat):
+        # "es verdad q el irs perdona la deuda despues de 10 años?": forgiven by time, the ten years; no offer asked
+        questions = [q for q in questions if q != "offer_in_compromise"]
     if _DAYS_CLOCK.search(flat) and "collection_statute" in questions and not _TEN_YEARS.search(flat):
         # "does that stop the 90 day clock?" is about the notice's days, not the ten years to collect
         questions = ["deadline" if q == "collection_statute" else q for q in questions]

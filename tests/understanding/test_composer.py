@@ -446,3 +446,15 @@ def test_a_cp91_is_no_longer_before_the_final_notice() -> None:
 def test_a_bank_levy_asked_about_again_says_what_one_levy_reaches() -> None:
     composed = answer("the irs froze my bank account last week. can they do it again next month?")
     assert "takes only what is in the account the day the bank gets it" in composed.text
+
+
+def test_the_exemption_form_at_work_gets_how_much_a_wage_levy_leaves() -> None:
+    composed = answer("my employer gave me an exemption claim form with the levy, how much do I get to keep?")
+    assert "return it within 3 days" in composed.text
+
+
+def test_a_debt_forgiven_after_ten_years_is_the_collection_statute_not_an_offer() -> None:
+    reading = read_message("es verdad q el irs perdona la deuda despues de 10 años?", lookup, TODAY)
+    assert reading.questions == ["collection_statute"]
+    both = read_message("can I settle for less or do I just wait out the 10 years?", lookup, TODAY)
+    assert {"offer_in_compromise", "collection_statute"} <= set(both.questions)
