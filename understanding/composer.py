@@ -97,6 +97,7 @@ _REJECTED_OFFER = "offer_in_compromise_rejected"  # its passage says how to appe
 # their passages say the IRS generally does not levy while the request is reviewed
 _PENDING_REQUESTS = {"offer_in_compromise_pending", "innocent_spouse_pending"}
 _LEVY_QUESTIONS = ("levy_general", "wage_levy", "bank_levy", "stop_levy")
+_UNFILED_REFUND = "unfiled_returns_refund"  # chosen when a refund was owed for the year not filed
 _LATE_REQUEST = "cdp_hearing_late_final"  # its words: a request sent after the 30 days, asked about
 # Notices with an appeal of their own (a proposed change, a deficiency, a trust fund penalty, an audit):
 # "how do I appeal this?" asks for that route, not for a collection hearing.
@@ -346,6 +347,10 @@ def compose(
     if asked_late:
         late = ("deadline", "what_to_do", "consequences")  # what a late request still gets is the answer to these
         questions = list(dict.fromkeys("cdp_hearing" if q in late else q for q in questions or ["cdp_hearing"]))
+    if {"unfiled_returns", "consequences"} <= set(questions):
+        # "what happens if I never filed 5 years ago?": the answer on unfiled returns says it (a refund lost, or
+        # a bill); it goes first, so a refund owed is not met with "interest and penalties keep growing"
+        questions = ["unfiled_returns", *(q for q in questions if q != "unfiled_returns")]
     if notice is None and "scam" in questions and "what_to_do" in questions:
         # "should I call the number back?" after a threatening call: how to check it is the thing to do
         questions = [q for q in questions if q != "what_to_do"]
@@ -370,6 +375,9 @@ def compose(
             continue
         if family is not None and question == "cdp_hearing":  # the family's paragraph says how to ask for it
             answer.topics.append(question)
+            continue
+        if question == "consequences" and _UNFILED_REFUND in chosen:
+            answer.topics.append(question)  # a refund owed is lost after 3 years: that is what happens
             continue
         if question in _LEVY_QUESTIONS and _PENDING_REQUESTS & chosen:
             answer.topics.append(question)  # "can they levy while the offer is pending?" was answered above

@@ -293,7 +293,7 @@ QUESTIONS: Dict[str, Tuple[str, ...]] = {
     ),
     "penalty_relief": (
         r"\bpenalt(?:y|ies)\b[^?.!]{0,40}\b(?:remove|removed|waive|waived|abate|abated|reduce|reduced|relief|off|forgive|get rid)",
-        r"\b(?:remove|waive|abate|reduce|forgive|get rid of|take off|drop)\b[^?.!]{0,30}\bpenalt",
+        r"\b(?:remove|waive|abate|reduce|forgive|forgiveness|get rid of|take off|drop)\b[^?.!]{0,30}\bpenalt",
         r"\bfirst[- ]time abatement\b",
         r"\breasonable cause\b",
         r"\bfta\b",

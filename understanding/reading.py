@@ -672,8 +672,10 @@ def read_message(
         # a general question the message asked stays ("can they do that without notice? what now?")
         questions = [*dict.fromkeys(q for q in specific if q not in questions), *questions]
     questions = levy_in_context(questions, [*situations, *memory.situations], memory, flat, codes)
-    if "collection_statute" in questions and "offer_in_compromise" in questions and not _OFFER_NAMED.search(flat):
-        # "es verdad q el irs perdona la deuda despues de 10 años?": forgiven by time, the ten years; no offer asked
+    forgiven = {"collection_statute", "penalty_relief"} & set(questions)
+    if forgiven and "offer_in_compromise" in questions and not _OFFER_NAMED.search(flat):
+        # "el irs perdona la deuda despues de 10 años?" (the ten years), "a one time forgiveness for a late filing
+        # penalty?" (first-time abatement): something forgiven, no offer asked
         questions = [q for q in questions if q != "offer_in_compromise"]
     if _DAYS_CLOCK.search(flat) and "collection_statute" in questions and not _TEN_YEARS.search(flat):
         # "does that stop the 90 day clock?" is about the notice's days, not the ten years to collect

@@ -458,3 +458,18 @@ def test_a_debt_forgiven_after_ten_years_is_the_collection_statute_not_an_offer(
     assert reading.questions == ["collection_statute"]
     both = read_message("can I settle for less or do I just wait out the 10 years?", lookup, TODAY)
     assert {"offer_in_compromise", "collection_statute"} <= set(both.questions)
+
+
+def test_a_year_never_filed_with_a_refund_owed_gets_the_three_years_not_growing_penalties() -> None:
+    composed = answer(
+        "what happens if i never filed my taxes from 5 years ago? pretty sure i would have gotten a refund"
+    )
+    assert "within 3 years" in composed.text and "Interest and penalties keep growing" not in composed.text
+    assert {"unfiled_returns", "consequences"} <= set(composed.topics)
+    owed = answer("I havent filed since 2019 and I owe money, what happens?")
+    assert "within 3 years" not in owed.text
+
+
+def test_a_one_time_penalty_forgiveness_is_penalty_relief_not_an_offer() -> None:
+    reading = read_message("is there a one time forgiveness for a late filing penalty?", lookup, TODAY)
+    assert "offer_in_compromise" not in reading.questions and "penalty_relief" in reading.questions
