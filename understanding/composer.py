@@ -339,22 +339,7 @@ def compose(
     choosing = list(situations)
     if notice is not None and "deadline_passed" not in choosing and _passed(notice, answer.notice_date, today):
         choosing.append("deadline_passed")
-    # "and if I file after the 30 days, is it still worth it?" after a final notice: what a late request still gets
-    # (the equivalent hearing) answers it, said as the answer to a "what if", not as a lapse
-    asked_late = stage in _FINAL_STAGES and any(
-        p.id == _LATE_REQUEST and p.fits(stage, choosing, reading.text) for p in passages.all
-    )
-    if asked_late:
-        late = ("deadline", "what_to_do", "consequences")  # what a late request still gets is the answer to these
-        questions = list(dict.fromkeys("cdp_hearing" if q in late else q for q in questions or ["cdp_hearing"]))
-    if {"unfiled_returns", "consequences"} <= set(questions):
-        # "what happens if I never filed 5 years ago?": the answer on unfiled returns says it (a refund lost, or
-        # a bill); it goes first, so a refund owed is not met with "interest and penalties keep growing"
-        questions = ["unfiled_returns", *(q for q in questions if q != "unfiled_returns")]
-    if notice is None and "scam" in questions and "what_to_do" in questions:
-        # "should I call the number back?" after a threatening call: how to check it is the thing to do
-        questions = [q for q in questions if q != "what_to_do"]
-        questions.insert(questions.index("scam") + 1, "what_to_do")
+    questions = _questions_in_answer_order(questions, notice, choosing, reading, passages)
     chosen: Set[str] = set()  # the passages used
     texts_said: Set[str] = set()  # their texts: a text is said once
     already_said = 0  # questions answered by what was said for another one (they take no room)
@@ -493,6 +478,31 @@ def compose(
     answer.urgent = answer.urgent or reading.urgent
     _fit(answer)
     return answer
+
+
+def _questions_in_answer_order(
+    questions: List[str], notice: Optional[Notice], choosing: Sequence[str], reading: MessageReading, passages: Passages
+) -> List[str]:
+    """``questions`` as the answer takes them up: a late hearing request asked about, a year never filed, a call that
+    may be a scam."""
+    # "and if I file after the 30 days, is it still worth it?" after a final notice: what a late request still gets
+    # (the equivalent hearing) answers it, said as the answer to a "what if", not as a lapse
+    stage = notice.stage if notice else None
+    asked_late = stage in _FINAL_STAGES and any(
+        p.id == _LATE_REQUEST and p.fits(stage, choosing, reading.text) for p in passages.all
+    )
+    if asked_late:
+        late = ("deadline", "what_to_do", "consequences")  # what a late request still gets is the answer to these
+        questions = list(dict.fromkeys("cdp_hearing" if q in late else q for q in questions or ["cdp_hearing"]))
+    if {"unfiled_returns", "consequences"} <= set(questions):
+        # "what happens if I never filed 5 years ago?": the answer on unfiled returns says it (a refund lost, or
+        # a bill); it goes first, so a refund owed is not met with "interest and penalties keep growing"
+        questions = ["unfiled_returns", *(q for q in questions if q != "unfiled_returns")]
+    if notice is None and "scam" in questions and "what_to_do" in questions:
+        # "should I call the number back?" after a threatening call: how to check it is the thing to do
+        questions = [q for q in questions if q != "what_to_do"]
+        questions.insert(questions.index("scam") + 1, "what_to_do")
+    return questions
 
 
 def _timed_elsewhere(
