@@ -379,7 +379,8 @@ _PENDING_REQUESTS = (
         "offer_in_compromise",
     ),
 )
-# a refund kept from someone on a plan (situations.REFUND_WORD); paying the agreed part of a dispute; a plan named in so many words
+# a refund kept from someone on a plan (situations.REFUND_WORD); paying the agreed part of a dispute; a plan named in
+# so many words
 _PAY_AGREED_PART = re.compile(
     r"\bpay (?:the |for the )?(?:part|portion|amount|piece) (?:i|we) (?:agree|accept)|\bpagar (?:la|lo) (?:parte )?que (?:si )?"
     r"(?:acepto|estoy de acuerdo)",
@@ -475,8 +476,13 @@ _IRS_ASKED = re.compile(
 _A_NOTICE = re.compile(r"\b(?:notices?|letters?|bills?|avisos?|cartas?|notificacion\w*|facturas?|cobros?)\b", re.I)
 
 
+def _irs_as_named(text: str) -> str:
+    """``text`` without the IRS ruled out ("not the IRS") or only asked about ("is it from the IRS?")."""
+    return _IRS_ASKED.sub(" ", _NOT_IRS.sub(" ", text))
+
+
 def _scope(text: str, situations: Sequence[str], has_codes: bool, questions: Sequence[str]) -> Optional[str]:
-    text = _IRS_ASKED.sub(" ", _NOT_IRS.sub(" ", text))
+    text = _irs_as_named(text)
     # a state agency named, no IRS code and nothing saying the IRS sent it ("can they levy me like the irs?")
     if "state_notice" in situations and not has_codes and not _IRS_SENDER.search(text):
         if _TAX_PREP.search(text) and not _A_NOTICE.search(text):
@@ -699,7 +705,8 @@ def read_message(
     )
     reading.out_of_scope = _scope(flat, situations, bool(codes), questions)
     state_before = "state_notice" in memory.situations and memory.notice_code is None
-    if reading.out_of_scope is None and state_before and not (codes or unknown or _IRS_DEBT.search(flat)):
+    irs_debt = _IRS_DEBT.search(_irs_as_named(flat))
+    if reading.out_of_scope is None and state_before and not (codes or unknown or irs_debt):
         reading.out_of_scope = "state_notice"  # "how long do I have to protest it?" after the state's letter
     if scope_of is not None and not codes and not unknown:
         # an asking sentence decides ("how do I report it?"); a statement of what happened only goes with one

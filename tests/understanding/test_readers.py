@@ -805,6 +805,8 @@ def test_a_follow_up_after_a_state_notice_stays_about_the_state() -> None:
     assert (
         read_message("and I also owe the IRS for 2022, can they levy me?", lookup, TODAY, memory).out_of_scope is None
     )
+    its_the_state = "its the state not the irs, can they garnish me?"  # the IRS ruled out is not named
+    assert read_message(its_the_state, lookup, TODAY, memory).out_of_scope == "state_notice"
 
 
 def test_a_refund_kept_for_the_writers_own_child_support_is_another_creditor() -> None:
